@@ -1,0 +1,124 @@
+//! Options shared by several commands, and the context every command gets.
+
+use clap::ValueEnum;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Default index folder, relative to the working directory.
+pub const DEFAULT_INDEX: &str = "index";
+/// Folder of bundled articles used to build the default index on first use.
+pub const SEEDS: &str = "seeds";
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What every command needs besides its own arguments.
+pub struct Ctx {
+    /// Index folder.
+    pub index: PathBuf,
+    /// True when `--index` was left at its default.
+    pub default_index: bool,
+    /// Colours on stdout.
+    pub color: bool,
+    /// Whether stderr is a terminal (progress bars).
+    pub stderr_tty: bool,
+}
+
+impl Ctx {
+    /// Builds the context from the parsed command line and the environment.
+    pub fn new(cli: &super::Cli) -> Ctx {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        Ctx {
+            index: cli.index.clone(),
+            default_index: cli.index.as_os_str() == DEFAULT_INDEX,
+            color,
+            stderr_tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A progress bar on stderr, hidden when stderr is not a terminal.
+    pub fn progress(&self) -> indicatif::ProgressBar {
+        if !self.stderr_tty {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} files  {per_sec}  eta {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    }
+}
+
+/// Filters shared by search and the lookups.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
+    /// Only articles published on or after this date: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles published on or before this date (inclusive): YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// With --from/--to, keep undated articles too (they are left out and counted otherwise).
+    #[arg(long)]
+    pub include_undated: bool,
+    /// Only articles from this outlet (case-insensitive); repeat for any of several.
+    #[arg(long, value_name = "NAME")]
+    pub outlet: Vec<String>,
+    /// Only articles that mention this entity (case-insensitive); repeat to require several.
+    #[arg(long, value_name = "NAME")]
+    pub entity: Vec<String>,
+}
+
+impl FilterArgs {
+    /// Validates into library filters.
+    pub fn to_filters(&self) -> morgue::Result<morgue::search::Filters> {
+        morgue::search::Filters::new(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.include_undated,
+            self.outlet.clone(),
+            self.entity.clone(),
+        )
+    }
+}
+
+/// Writes to stdout; a closed pipe (`morgue search … | head`) is not an error.
+pub fn print(s: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_args_validate_dates() {
+        let f = FilterArgs {
+            from: Some("2016-13".into()),
+            to: None,
+            include_undated: false,
+            outlet: vec![],
+            entity: vec![],
+        };
+        assert!(f.to_filters().unwrap_err().to_string().contains("--from"));
+    }
+}

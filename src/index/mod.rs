@@ -1,0 +1,80 @@
+//! Indexing: the tantivy schema, analyzers, and opening and writing the index.
+//!
+//! Owns everything about how articles are laid out in tantivy. One index holds three kinds of
+//! document, told apart by the `kind` field:
+//!
+//! - `passage`: one per passage, the unit of search and ranking (BM25 over passages). Carries a
+//!   copy of its article's title, outlet, date and entities so filters need no join.
+//! - `article`: one per distinct article (metadata with provenance), for showing and counting
+//!   whole articles.
+//! - `path`: one per place an article was found, so the same text found at two paths is stored
+//!   once and both paths are kept (adding a path never rewrites the article).
+//!
+//! Analyzers are registered by [`open`] and [`open_or_create`] on every handle, because tantivy
+//! does not persist custom tokenizers. Must not parse user queries or format output.
+
+mod analyzers;
+mod keys;
+mod schema;
+mod writer;
+
+pub use analyzers::{
+    analyze, keyword_key, news_en as news_en_analyzer, AnalyzedToken, KEYWORD, NEWS_EN,
+};
+pub use keys::KeyCollector;
+pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
+pub use writer::{date_value, Added, ArticleWriter, WriterStats};
+
+use crate::error::{Error, Result};
+use std::path::Path;
+use tantivy::directory::MmapDirectory;
+use tantivy::Index;
+
+/// An opened index with its field handles.
+#[derive(Clone)]
+pub struct MorgueIndex {
+    /// The tantivy index, analyzers registered.
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+}
+
+/// True when `dir` holds a tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens the index in `dir` for reading; [`Error::NoIndex`] when there is none.
+pub fn open(dir: &Path) -> Result<MorgueIndex> {
+    if !exists(dir) {
+        return Err(Error::NoIndex {
+            path: dir.to_path_buf(),
+        });
+    }
+    let index = Index::open_in_dir(dir)?;
+    finish_open(dir, index)
+}
+
+/// Opens the index in `dir`, creating the folder and an empty index when needed.
+pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
+    if exists(dir) {
+        return open(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let index = Index::create(mmap, schema::build(), tantivy::IndexSettings::default())?;
+    finish_open(dir, index)
+}
+
+fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
+    let fields =
+        Fields::from_schema(&index.schema()).map_err(|reason| Error::IncompatibleIndex {
+            path: dir.to_path_buf(),
+            reason,
+        })?;
+    analyzers::register(&index);
+    Ok(MorgueIndex { index, fields })
+}

@@ -1,0 +1,160 @@
+//! The schema and the field handles.
+
+use super::analyzers::{KEYWORD, NEWS_EN};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+/// Version of the layout below; bump it when a change needs a re-index.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// `kind` of a passage document.
+pub const KIND_PASSAGE: &str = "passage";
+/// `kind` of an article document.
+pub const KIND_ARTICLE: &str = "article";
+/// `kind` of a path document.
+pub const KIND_PATH: &str = "path";
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// `passage`, `article` or `path` (exact, indexed).
+    pub kind: Field,
+    /// Article id, 16 hex digits (exact, indexed, stored) on every document.
+    pub article_id: Field,
+    /// Article id as a u64 fast field, for grouping passages into articles.
+    pub article_key: Field,
+    /// Passage number within its article (stored, fast).
+    pub passage_no: Field,
+    /// Start of the passage in the article text, in characters (stored).
+    pub start: Field,
+    /// End of the passage in the article text, in characters (stored).
+    pub end: Field,
+    /// Title (English analyzer with positions, stored) on passages and articles.
+    pub title: Field,
+    /// Passage text (English analyzer with positions, stored).
+    pub body: Field,
+    /// Outlet name (case-insensitive exact match, stored, fast).
+    pub outlet: Field,
+    /// Entity names, multi-valued (case-insensitive exact match, stored, fast).
+    pub entity: Field,
+    /// Publication date, midnight UTC (indexed, stored, fast); absent when undated.
+    pub date: Field,
+    /// Provenance of the title (stored).
+    pub title_source: Field,
+    /// Provenance of the date (stored).
+    pub date_source: Field,
+    /// Provenance of the outlet (stored).
+    pub outlet_source: Field,
+    /// Source path (exact, stored) on path documents.
+    pub path: Field,
+    /// Article URL (stored).
+    pub url: Field,
+    /// Encoding the source was decoded from (stored, article documents).
+    pub encoding: Field,
+    /// Entities with mention counts as JSON `[["name", n], …]` (stored, article documents).
+    pub entity_counts: Field,
+    /// Number of passages (stored, article documents).
+    pub passages: Field,
+    /// Number of words (stored, article documents).
+    pub words: Field,
+    /// Length of the article text in characters (stored, article documents).
+    pub chars: Field,
+}
+
+fn text(stored: bool) -> TextOptions {
+    let o = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NEWS_EN)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored {
+        o.set_stored()
+    } else {
+        o
+    }
+}
+
+fn keyword() -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        )
+        .set_stored()
+        .set_fast("raw")
+}
+
+/// Builds the schema.
+pub fn build() -> Schema {
+    let mut sb = Schema::builder();
+    sb.add_text_field("kind", STRING);
+    sb.add_text_field("article_id", STRING | STORED);
+    sb.add_u64_field("article_key", FAST);
+    sb.add_u64_field("passage_no", STORED | FAST);
+    sb.add_u64_field("start", STORED);
+    sb.add_u64_field("end", STORED);
+    sb.add_text_field("title", text(true));
+    sb.add_text_field("body", text(true));
+    sb.add_text_field("outlet", keyword());
+    sb.add_text_field("entity", keyword());
+    sb.add_date_field(
+        "date",
+        DateOptions::from(INDEXED)
+            .set_stored()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    sb.add_text_field("title_source", STORED);
+    sb.add_text_field("date_source", STORED);
+    sb.add_text_field("outlet_source", STORED);
+    sb.add_text_field("path", STRING | STORED);
+    sb.add_text_field("url", STORED);
+    sb.add_text_field("encoding", STORED);
+    sb.add_text_field("entity_counts", STORED);
+    sb.add_u64_field("passages", STORED);
+    sb.add_u64_field("words", STORED);
+    sb.add_u64_field("chars", STORED);
+    sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
+    sb.build()
+}
+
+impl Fields {
+    /// Looks up every field; an error names the first one missing (an index from another
+    /// version of morgue).
+    pub fn from_schema(schema: &Schema) -> Result<Fields, String> {
+        let f = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("field `{name}` is missing"))
+        };
+        f(&format!("schema_v{SCHEMA_VERSION}"))
+            .map_err(|_| format!("schema version {SCHEMA_VERSION} expected"))?;
+        Ok(Fields {
+            kind: f("kind")?,
+            article_id: f("article_id")?,
+            article_key: f("article_key")?,
+            passage_no: f("passage_no")?,
+            start: f("start")?,
+            end: f("end")?,
+            title: f("title")?,
+            body: f("body")?,
+            outlet: f("outlet")?,
+            entity: f("entity")?,
+            date: f("date")?,
+            title_source: f("title_source")?,
+            date_source: f("date_source")?,
+            outlet_source: f("outlet_source")?,
+            path: f("path")?,
+            url: f("url")?,
+            encoding: f("encoding")?,
+            entity_counts: f("entity_counts")?,
+            passages: f("passages")?,
+            words: f("words")?,
+            chars: f("chars")?,
+        })
+    }
+}

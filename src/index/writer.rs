@@ -1,0 +1,244 @@
+//! Writing articles: documents, de-duplication by id, batched commits.
+
+use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use super::MorgueIndex;
+use crate::error::{Error, Result};
+use crate::model::{char_offset, Article};
+use std::collections::HashSet;
+use std::path::Path;
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DateTime, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// Total indexing memory budget, shared by the writer threads.
+const MEMORY_BUDGET: usize = 256 << 20;
+
+/// What [`ArticleWriter::add`] did with an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// A new article: its passages, metadata and path were indexed.
+    New,
+    /// The same text was already indexed from another path; this path was recorded.
+    NewPath,
+    /// The same text from the same path was already indexed: nothing was added.
+    AlreadyPresent,
+}
+
+/// Counts kept by the writer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Passage documents added.
+    pub passages: u64,
+    /// Commits made.
+    pub commits: u64,
+}
+
+/// Adds articles to an index, once each, committing in batches.
+pub struct ArticleWriter {
+    fields: Fields,
+    writer: IndexWriter,
+    searcher: Searcher,
+    known: HashSet<u64>,
+    known_paths: HashSet<(u64, String)>,
+    pending: usize,
+    batch: usize,
+    stats: WriterStats,
+}
+
+impl ArticleWriter {
+    /// Opens the single writer of the index in `dir`; commits every `batch` articles.
+    pub fn open(mi: &MorgueIndex, dir: &Path, batch: usize) -> Result<ArticleWriter> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .clamp(1, 8);
+        let writer = mi
+            .index
+            .writer_with_num_threads(threads, MEMORY_BUDGET.max(threads * (16 << 20)))
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::Locked {
+                    path: dir.to_path_buf(),
+                },
+                e => Error::Index(e),
+            })?;
+        let reader = mi
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let kind_article = TermQuery::new(
+            Term::from_field_text(mi.fields.kind, KIND_ARTICLE),
+            IndexRecordOption::Basic,
+        );
+        let known: HashSet<u64> = searcher.search(&kind_article, &super::KeyCollector)?;
+        Ok(ArticleWriter {
+            fields: mi.fields,
+            writer,
+            searcher,
+            known,
+            known_paths: HashSet::new(),
+            pending: 0,
+            batch: batch.max(1),
+            stats: WriterStats::default(),
+        })
+    }
+
+    /// Number of distinct articles in the index, including those added so far.
+    pub fn article_count(&self) -> usize {
+        self.known.len()
+    }
+
+    /// Adds an article unless the same text is already indexed; records a new path either way.
+    pub fn add(&mut self, a: &Article) -> Result<Added> {
+        let key = a.id.0;
+        if self.known.contains(&key) {
+            if self.has_path(a) {
+                return Ok(Added::AlreadyPresent);
+            }
+            self.writer.add_document(self.path_doc(a))?;
+            self.known_paths.insert((key, a.path.clone()));
+            self.bump()?;
+            return Ok(Added::NewPath);
+        }
+        for doc in self.passage_docs(a) {
+            self.writer.add_document(doc)?;
+            self.stats.passages += 1;
+        }
+        self.writer.add_document(self.article_doc(a))?;
+        self.writer.add_document(self.path_doc(a))?;
+        self.known.insert(key);
+        self.known_paths.insert((key, a.path.clone()));
+        self.bump()?;
+        Ok(Added::New)
+    }
+
+    fn bump(&mut self) -> Result<()> {
+        self.pending += 1;
+        if self.pending >= self.batch {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was added so far: after this, an interrupted ingest keeps it.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.pending > 0 {
+            self.writer.commit()?;
+            self.stats.commits += 1;
+            self.pending = 0;
+        }
+        Ok(())
+    }
+
+    /// Commits and waits for background merges to finish.
+    pub fn finish(mut self) -> Result<WriterStats> {
+        self.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(self.stats)
+    }
+
+    fn has_path(&self, a: &Article) -> bool {
+        if self.known_paths.contains(&(a.id.0, a.path.clone())) {
+            return true;
+        }
+        let f = &self.fields;
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(f.kind, KIND_PATH)),
+            (Occur::Must, term(f.article_id, &a.id.to_string())),
+            (Occur::Must, term(f.path, &a.path)),
+        ]);
+        self.searcher
+            .search(&q, &Count)
+            .map(|n| n > 0)
+            .unwrap_or(false)
+    }
+
+    fn common(&self, doc: &mut TantivyDocument, a: &Article, kind: &str) {
+        let f = &self.fields;
+        doc.add_text(f.kind, kind);
+        doc.add_text(f.article_id, a.id.to_string());
+        doc.add_u64(f.article_key, a.id.0);
+    }
+
+    fn metadata(&self, doc: &mut TantivyDocument, a: &Article) {
+        let f = &self.fields;
+        doc.add_text(f.title, &a.title.value);
+        if let Some(o) = &a.outlet {
+            doc.add_text(f.outlet, &o.value);
+        }
+        for (name, _) in &a.entities {
+            doc.add_text(f.entity, name);
+        }
+        if let Some(d) = &a.date {
+            doc.add_date(f.date, date_value(d.value));
+        }
+    }
+
+    fn passage_docs(&self, a: &Article) -> Vec<TantivyDocument> {
+        let f = &self.fields;
+        a.passages
+            .iter()
+            .map(|p| {
+                let mut doc = TantivyDocument::default();
+                self.common(&mut doc, a, KIND_PASSAGE);
+                self.metadata(&mut doc, a);
+                doc.add_u64(f.passage_no, p.number as u64);
+                doc.add_u64(f.start, char_offset(&a.text, p.start) as u64);
+                doc.add_u64(f.end, char_offset(&a.text, p.end) as u64);
+                doc.add_text(f.body, &a.text[p.start..p.end]);
+                doc
+            })
+            .collect()
+    }
+
+    fn article_doc(&self, a: &Article) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        self.common(&mut doc, a, KIND_ARTICLE);
+        self.metadata(&mut doc, a);
+        doc.add_text(f.title_source, &a.title.source);
+        if let Some(d) = &a.date {
+            doc.add_text(f.date_source, &d.source);
+        }
+        if let Some(o) = &a.outlet {
+            doc.add_text(f.outlet_source, &o.source);
+        }
+        if let Some(u) = &a.url {
+            doc.add_text(f.url, u);
+        }
+        doc.add_text(f.encoding, a.encoding);
+        doc.add_text(
+            f.entity_counts,
+            serde_json::to_string(&a.entities).unwrap_or_else(|_| "[]".into()),
+        );
+        doc.add_u64(f.passages, a.passages.len() as u64);
+        doc.add_u64(f.words, a.text.split_whitespace().count() as u64);
+        doc.add_u64(f.chars, a.text.chars().count() as u64);
+        doc
+    }
+
+    fn path_doc(&self, a: &Article) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        self.common(&mut doc, a, KIND_PATH);
+        doc.add_text(self.fields.path, &a.path);
+        doc
+    }
+}
+
+/// A date as the index stores it: midnight UTC of that day.
+pub fn date_value(d: chrono::NaiveDate) -> DateTime {
+    let secs = d
+        .and_hms_opt(0, 0, 0)
+        .map(|dt| dt.and_utc().timestamp())
+        .unwrap_or(0);
+    DateTime::from_timestamp_secs(secs)
+}
+
+fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}

@@ -1,0 +1,48 @@
+//! # morgue
+//!
+//! Turns an archive of news articles into a full-text search index that researchers can
+//! interrogate: which articles say "Haji Bakr", which outlets pushed a claim between 2015 and
+//! 2017, where exactly the phrase "safe corridors" occurs.
+//!
+//! The modules follow the data's journey:
+//!
+//! - [`read`]: files → decoded raw texts (format readers, encoding detection)
+//! - [`normalize`]: Unicode, whitespace, quotes, boilerplate removal
+//! - [`extract`]: title, publication date, outlet, named entities (with provenance)
+//! - [`passages`]: paragraphs → passages of roughly 40–200 words
+//! - [`index`]: the tantivy schema, analyzers and writer
+//! - [`pipeline`]: the ingest that ties the stages above together
+//! - [`search`]: query parsing, filters, ranking, highlighting
+//! - [`present`]: text and JSON rendering
+//!
+//! ```no_run
+//! use morgue::{index, pipeline, search};
+//! use std::path::Path;
+//!
+//! let dir = Path::new("index");
+//! pipeline::ingest(dir, &["seeds".into()], &pipeline::IngestOptions::default())?;
+//! let mi = index::open(dir)?;
+//! let req = search::SearchRequest {
+//!     query: "\"Der Spiegel\"".into(),
+//!     filters: search::Filters::default(),
+//!     limit: 10,
+//!     passages: 1,
+//!     sort: search::SortOrder::Relevance,
+//! };
+//! let results = search::search(&mi, &req)?;
+//! println!("{}", morgue::present::json::search(&results));
+//! # Ok::<(), morgue::Error>(())
+//! ```
+
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod model;
+pub mod normalize;
+pub mod passages;
+pub mod pipeline;
+pub mod present;
+pub mod read;
+pub mod search;
+
+pub use error::{Error, Result};

@@ -1,0 +1,125 @@
+//! Plain data that moves between the stages: articles, passages, provenance, hits.
+//!
+//! Nothing here does I/O or knows about tantivy or the command line; every stage may use these
+//! types. Byte offsets are used internally; presenters convert them to character offsets.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+
+/// A value together with how it was found (its provenance), e.g. a date from a `dateline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sourced<T> {
+    /// The value itself.
+    pub value: T,
+    /// How it was found: `dateline`, `first_line`, `signature:reprinted_by`, `option`,
+    /// later `metadata`, `url`…
+    pub source: String,
+}
+
+impl<T> Sourced<T> {
+    /// Pairs a value with its provenance.
+    pub fn new(value: T, source: impl Into<String>) -> Sourced<T> {
+        Sourced {
+            value,
+            source: source.into(),
+        }
+    }
+}
+
+/// A stable article identifier: the first 64 bits of the BLAKE3 hash of the normalized text.
+///
+/// Displayed as 16 lowercase hex digits. Re-ingesting the same text gives the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub u64);
+
+impl ArticleId {
+    /// Computes the id of a normalized article text.
+    pub fn of_text(text: &str) -> ArticleId {
+        let hash = blake3::hash(text.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hash.as_bytes()[..8]);
+        ArticleId(u64::from_be_bytes(first))
+    }
+
+    /// Parses the 16-hex-digit form.
+    pub fn parse(s: &str) -> Option<ArticleId> {
+        if s.len() != 16 {
+            return None;
+        }
+        u64::from_str_radix(s, 16).ok().map(ArticleId)
+    }
+}
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// One passage of an article: a span of its normalized text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassageSpan {
+    /// 0-based passage number within the article.
+    pub number: u32,
+    /// Byte offset where the passage starts in the article text.
+    pub start: usize,
+    /// Byte offset where it ends (exclusive).
+    pub end: usize,
+}
+
+/// An article after reading, normalizing and extraction: what gets indexed.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Stable id (hash of `text`).
+    pub id: ArticleId,
+    /// Where it was read from (a file path, or later an archive member).
+    pub path: String,
+    /// The article's URL, when known.
+    pub url: Option<String>,
+    /// Title with provenance.
+    pub title: Sourced<String>,
+    /// Publication date with provenance; `None` when undated.
+    pub date: Option<Sourced<NaiveDate>>,
+    /// Outlet with provenance; `None` when unknown.
+    pub outlet: Option<Sourced<String>>,
+    /// Named entities with their mention counts, most mentioned first.
+    pub entities: Vec<(String, u32)>,
+    /// The normalized text, boilerplate removed.
+    pub text: String,
+    /// The passages that get indexed, in text order.
+    pub passages: Vec<PassageSpan>,
+    /// The text encoding the source was decoded from.
+    pub encoding: &'static str,
+}
+
+/// Converts a byte offset in `text` to a character (Unicode scalar) offset.
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    text.get(..byte)
+        .map(|s| s.chars().count())
+        .unwrap_or_else(|| text.char_indices().take_while(|(i, _)| *i < byte).count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_id_is_stable_and_round_trips() {
+        let a = ArticleId::of_text("Hello world");
+        assert_eq!(a, ArticleId::of_text("Hello world"));
+        assert_ne!(a, ArticleId::of_text("Hello world!"));
+        assert_eq!(ArticleId::parse(&a.to_string()), Some(a));
+        assert_eq!(a.to_string().len(), 16);
+        assert_eq!(ArticleId::parse("xyz"), None);
+    }
+
+    #[test]
+    fn char_offsets_count_scalars() {
+        let t = "é a’b";
+        assert_eq!(char_offset(t, 0), 0);
+        assert_eq!(char_offset(t, 2), 1);
+        assert_eq!(char_offset(t, t.len()), 5);
+    }
+}

@@ -1,0 +1,223 @@
+//! The ingest pipeline: read → normalize → extract → split passages → index.
+//!
+//! The only module that calls several stages. [`build_article`] turns one raw text into an
+//! [`Article`]; [`ingest`] walks the inputs, builds articles on all cores (rayon) and feeds them to
+//! the single index writer, committing in batches so an interrupted ingest keeps what it
+//! committed. Problems with one source are recorded in the report and never stop the run.
+
+use crate::error::Result;
+use crate::extract::{date, entities, outlet, title};
+use crate::index::{self, ArticleWriter};
+use crate::model::{Article, ArticleId, Sourced};
+use crate::normalize;
+use crate::passages;
+use crate::read::{self, RawArticle, Skip};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Most entity names kept per article.
+pub const MAX_ENTITIES: usize = 64;
+/// Files read in parallel before their articles are handed to the writer.
+const CHUNK: usize = 256;
+
+/// How to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Outlet to record for every article (provenance `option`), overriding signatures.
+    pub outlet: Option<String>,
+    /// Articles per commit.
+    pub batch: usize,
+    /// Progress bar to advance (one tick per file); hidden by default.
+    pub progress: indicatif::ProgressBar,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            outlet: None,
+            batch: 5_000,
+            progress: indicatif::ProgressBar::hidden(),
+        }
+    }
+}
+
+/// A source that was decoded from a legacy encoding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transcoded {
+    /// The source.
+    pub path: String,
+    /// The encoding it was decoded from.
+    pub encoding: &'static str,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestReport {
+    /// Files found to read.
+    pub files: usize,
+    /// Files read (decoded) successfully.
+    pub files_read: usize,
+    /// New articles indexed.
+    pub articles_indexed: usize,
+    /// Articles whose text was already in the index (same path, or recorded as a new path).
+    pub already_present: usize,
+    /// Of those, the ones found at a new path (the path was added).
+    pub new_paths: usize,
+    /// Passages indexed.
+    pub passages: u64,
+    /// New articles without a publication date.
+    pub undated: usize,
+    /// Sources skipped, with reasons.
+    pub skipped: Vec<Skip>,
+    /// Sources decoded from a legacy encoding.
+    pub transcoded: Vec<Transcoded>,
+    /// Distinct articles in the index after the ingest.
+    pub total_articles: usize,
+    /// Wall-clock time.
+    #[serde(serialize_with = "secs")]
+    pub elapsed: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+/// What reading one source gave: whether anything decoded, and each item's article (with
+/// whether it was transcoded) or the reason it was skipped.
+type SourceOutcome = (bool, Vec<std::result::Result<(Article, bool), Skip>>);
+
+/// Turns one raw text into an article: normalization, boilerplate removal, title, date, outlet,
+/// entities, passages and id. Fails (with the reason) when no text is left.
+pub fn build_article(
+    raw: RawArticle,
+    outlet_option: Option<&str>,
+) -> std::result::Result<Article, Skip> {
+    let normalized = normalize::normalize(&raw.text);
+    let signed = outlet::find_outlet(&normalized);
+    let text = normalize::strip_boilerplate(&normalized).text;
+    if text.trim().is_empty() {
+        return Err(Skip {
+            path: raw.path,
+            reason: "no article text (only boilerplate)".into(),
+        });
+    }
+    let dateline = date::find_dateline(&text);
+    let hidden_dateline = dateline
+        .as_ref()
+        .filter(|d| d.line_is_only_date)
+        .map(|d| d.line.clone());
+    let found_title = title::find_title(&text, hidden_dateline.as_ref());
+    let mut exclude = Vec::new();
+    exclude.extend(hidden_dateline);
+    if let Some(t) = found_title.as_ref().filter(|t| !t.is_prose) {
+        exclude.push(t.line.clone());
+    }
+    let mut spans = passages::split(&text, &exclude);
+    if spans.is_empty() {
+        // A text that is only a title: index the title line as its one passage.
+        spans = passages::split(&text, &[]);
+    }
+    let title = match found_title {
+        Some(t) => Sourced::new(t.title, "first_line"),
+        None => Sourced::new(String::new(), "none"),
+    };
+    let outlet = match outlet_option {
+        Some(name) => Some(Sourced::new(name.trim().to_string(), "option")),
+        None => signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature))),
+    };
+    Ok(Article {
+        id: ArticleId::of_text(&text),
+        path: raw.path,
+        url: raw.url,
+        title,
+        date: dateline.map(|d| Sourced::new(d.date, "dateline")),
+        outlet,
+        entities: entities::extract_entities(&text, MAX_ENTITIES)
+            .into_iter()
+            .collect(),
+        passages: spans,
+        encoding: raw.encoding,
+        text,
+    })
+}
+
+/// Ingests `paths` (files and folders) into the index in `dir`, creating it when needed.
+pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
+    let started = Instant::now();
+    let mi = index::open_or_create(dir)?;
+    let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
+    let (inputs, problems) = read::collect_inputs(paths);
+    let mut report = IngestReport {
+        files: inputs.len(),
+        skipped: problems,
+        ..IngestReport::default()
+    };
+    opts.progress.set_length(inputs.len() as u64);
+    for chunk in inputs.chunks(CHUNK) {
+        let results: Vec<SourceOutcome> = chunk
+            .par_iter()
+            .map(|input| {
+                let bytes = match std::fs::read(&input.path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return (
+                            false,
+                            vec![Err(Skip {
+                                path: input.path.display().to_string(),
+                                reason: e.to_string(),
+                            })],
+                        )
+                    }
+                };
+                let items = input.reader.read(&input.path, &bytes);
+                let any_ok = items.iter().any(|r| r.is_ok());
+                let built = items
+                    .into_iter()
+                    .map(|r| {
+                        r.and_then(|raw| {
+                            let transcoded = raw.transcoded;
+                            build_article(raw, opts.outlet.as_deref()).map(|a| (a, transcoded))
+                        })
+                    })
+                    .collect();
+                (any_ok, built)
+            })
+            .collect();
+        for (any_ok, items) in results {
+            report.files_read += any_ok as usize;
+            for item in items {
+                match item {
+                    Ok((article, transcoded)) => {
+                        if transcoded {
+                            report.transcoded.push(Transcoded {
+                                path: article.path.clone(),
+                                encoding: article.encoding,
+                            });
+                        }
+                        match writer.add(&article)? {
+                            index::Added::New => {
+                                report.articles_indexed += 1;
+                                report.passages += article.passages.len() as u64;
+                                report.undated += article.date.is_none() as usize;
+                            }
+                            index::Added::NewPath => {
+                                report.already_present += 1;
+                                report.new_paths += 1;
+                            }
+                            index::Added::AlreadyPresent => report.already_present += 1,
+                        }
+                    }
+                    Err(skip) => report.skipped.push(skip),
+                }
+            }
+            opts.progress.inc(1);
+        }
+    }
+    report.total_articles = writer.article_count();
+    writer.finish()?;
+    opts.progress.finish_and_clear();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}

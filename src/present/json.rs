@@ -1,0 +1,152 @@
+//! Machine-readable output: the stable JSON shapes.
+//!
+//! # `morgue search --json`
+//!
+//! One object:
+//!
+//! | field | type | meaning |
+//! |---|---|---|
+//! | `query` | string | the query as given |
+//! | `parsed` | string | the query as understood, with explicit operators |
+//! | `total` | integer | number of matching articles (after filters) |
+//! | `undated` | integer | matching articles left out because they are undated and a date filter was set (0 with `--include-undated`) |
+//! | `hits` | array | the best articles, best first (see below) |
+//!
+//! Each hit: `rank` (1-based), `article_id` (16 hex digits), `title`, `outlet` (string or null),
+//! `date` (`YYYY-MM-DD` or null), `path` (first path the article was found at), `paths` (all of
+//! them), `url` (string or null), `score` (the best passage's BM25 score), and `passages`, best
+//! first, each with `number` (0-based passage number in the article), `text`, `score`, `start`
+//! and `end` (character offsets of the passage in the article's normalized text) and
+//! `highlights`: `[start, end)` **character** (Unicode scalar) offsets into `text` of what
+//! matched. `title_highlights` gives the same for the title.
+//!
+//! # `morgue ingest --json`
+//!
+//! The [`IngestReport`] fields: `files`, `files_read`, `articles_indexed`, `already_present`,
+//! `new_paths`, `passages`, `undated`, `skipped` (`[{path, reason}]`), `transcoded`
+//! (`[{path, encoding}]`), `total_articles`, `elapsed` (seconds).
+//!
+//! Fields are only ever added, never renamed or removed, within a major version.
+
+use crate::model::char_offset;
+use crate::pipeline::IngestReport;
+use crate::search::{Hit, SearchResults};
+use serde::Serialize;
+use std::ops::Range;
+
+/// The `search --json` document.
+#[derive(Debug, Serialize)]
+pub struct SearchJson<'a> {
+    /// The query as given.
+    pub query: &'a str,
+    /// The query as understood.
+    pub parsed: &'a str,
+    /// Matching articles.
+    pub total: usize,
+    /// Matching undated articles left out by a date filter.
+    pub undated: usize,
+    /// The hits.
+    pub hits: Vec<HitJson<'a>>,
+}
+
+/// One hit of [`SearchJson`].
+#[derive(Debug, Serialize)]
+pub struct HitJson<'a> {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Article id.
+    pub article_id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Title highlights, character ranges.
+    pub title_highlights: Vec<[usize; 2]>,
+    /// Outlet or null.
+    pub outlet: Option<&'a str>,
+    /// `YYYY-MM-DD` or null.
+    pub date: Option<String>,
+    /// First path.
+    pub path: Option<&'a str>,
+    /// All paths.
+    pub paths: &'a [String],
+    /// URL or null.
+    pub url: Option<&'a str>,
+    /// Best passage's score.
+    pub score: f32,
+    /// Passages, best first.
+    pub passages: Vec<PassageJson<'a>>,
+}
+
+/// One passage of [`HitJson`].
+#[derive(Debug, Serialize)]
+pub struct PassageJson<'a> {
+    /// 0-based passage number.
+    pub number: u32,
+    /// Passage text.
+    pub text: &'a str,
+    /// Passage score.
+    pub score: f32,
+    /// Character offset in the article text.
+    pub start: u64,
+    /// Character end offset in the article text.
+    pub end: u64,
+    /// Highlighted character ranges in `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+    ranges
+        .iter()
+        .map(|r| [char_offset(text, r.start), char_offset(text, r.end)])
+        .collect()
+}
+
+fn hit(h: &Hit) -> HitJson<'_> {
+    HitJson {
+        rank: h.rank,
+        article_id: &h.article_id,
+        title: &h.title,
+        title_highlights: char_ranges(&h.title, &h.title_highlights),
+        outlet: h.outlet.as_deref(),
+        date: h.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        path: h.paths.first().map(String::as_str),
+        paths: &h.paths,
+        url: h.url.as_deref(),
+        score: h.score,
+        passages: h
+            .passages
+            .iter()
+            .map(|p| PassageJson {
+                number: p.number,
+                text: &p.text,
+                score: p.score,
+                start: p.start,
+                end: p.end,
+                highlights: char_ranges(&p.text, &p.highlights),
+            })
+            .collect(),
+    }
+}
+
+/// Renders search results as one JSON object (pretty-printed, newline-terminated).
+pub fn search(r: &SearchResults) -> String {
+    let doc = SearchJson {
+        query: &r.query,
+        parsed: &r.parsed,
+        total: r.total,
+        undated: r.undated,
+        hits: r.hits.iter().map(hit).collect(),
+    };
+    to_string(&doc)
+}
+
+/// Renders an ingest report as JSON.
+pub fn ingest(r: &IngestReport) -> String {
+    to_string(r)
+}
+
+fn to_string<T: Serialize>(v: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

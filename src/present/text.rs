@@ -1,0 +1,332 @@
+//! Human-readable output.
+
+use super::Style;
+use crate::pipeline::IngestReport;
+use crate::search::{Hit, PassageHit, SearchResults};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+const BOLD: &str = "\x1b[1m";
+const MATCH: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+/// Words shown before the first match when a passage is windowed.
+const LEAD_WORDS: usize = 20;
+/// Words shown in a windowed passage.
+const WINDOW_WORDS: usize = 70;
+
+/// Renders search results.
+pub fn search(r: &SearchResults, style: &Style) -> String {
+    let mut out = String::new();
+    let noun = if r.total == 1 { "article" } else { "articles" };
+    let _ = writeln!(out, "{} {noun} match {}", r.total, quoted(&r.query));
+    if r.undated > 0 {
+        let _ = writeln!(
+            out,
+            "({} undated {} left out by the date filter; add --include-undated to keep them)",
+            r.undated,
+            if r.undated == 1 {
+                "article"
+            } else {
+                "articles"
+            }
+        );
+    }
+    if r.hits.len() < r.total {
+        let _ = writeln!(out, "showing the top {}", r.hits.len());
+    }
+    for hit in &r.hits {
+        out.push('\n');
+        render_hit(&mut out, hit, style);
+    }
+    out
+}
+
+fn quoted(q: &str) -> String {
+    if q.contains('"') {
+        format!("[{q}]")
+    } else {
+        format!("\"{q}\"")
+    }
+}
+
+fn render_hit(out: &mut String, hit: &Hit, style: &Style) {
+    let rank = format!("{:>3}.", hit.rank);
+    let title = if hit.title.is_empty() {
+        "(untitled)"
+    } else {
+        &hit.title
+    };
+    let title = paint(title, &hit.title_highlights, style, Some(BOLD));
+    let _ = writeln!(out, "{rank} {title}");
+    let indent = " ".repeat(rank.len() + 1);
+    let date = hit
+        .date
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "undated".into());
+    let outlet = hit.outlet.as_deref().unwrap_or("unknown outlet");
+    let meta = format!(
+        "{date:<10} │ {outlet} │ {} │ score {:.2}",
+        hit.article_id, hit.score
+    );
+    let _ = writeln!(out, "{indent}{}", dim(&meta, style));
+    let place = hit
+        .url
+        .clone()
+        .or_else(|| hit.paths.first().cloned())
+        .unwrap_or_default();
+    let more = match hit.paths.len() {
+        0 | 1 => String::new(),
+        n => format!(
+            " (+{} more {})",
+            n - 1,
+            if n == 2 { "path" } else { "paths" }
+        ),
+    };
+    let _ = writeln!(out, "{indent}{}", dim(&format!("{place}{more}"), style));
+    for p in &hit.passages {
+        render_passage(out, p, &indent, style);
+    }
+}
+
+fn render_passage(out: &mut String, p: &PassageHit, indent: &str, style: &Style) {
+    let (text, highlights) = if style.full {
+        (p.text.clone(), p.highlights.clone())
+    } else {
+        window(&p.text, &p.highlights)
+    };
+    let label = format!("¶{} ", p.number + 1);
+    let body = paint(&text, &highlights, style, None);
+    let width = style.width.saturating_sub(indent.len()).max(40);
+    let wrapped = wrap(&body, width.saturating_sub(label.chars().count()));
+    let pad = " ".repeat(label.chars().count());
+    for (i, line) in wrapped.iter().enumerate() {
+        let head = if i == 0 { label.as_str() } else { pad.as_str() };
+        let _ = writeln!(out, "{indent}{head}{line}");
+    }
+}
+
+/// A window of the passage around its first highlight, with `…` where it was cut; ranges shifted.
+pub fn window(text: &str, highlights: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Re-map highlights onto the whitespace-collapsed text.
+    let mut map = Vec::with_capacity(text.len() + 1); // original byte -> flat byte
+    let mut fi = 0;
+    let mut prev_space = false;
+    let mut started = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            prev_space = true;
+        } else if prev_space && started {
+            fi += 1;
+        }
+        while map.len() <= i {
+            map.push(fi);
+        }
+        if !c.is_whitespace() {
+            prev_space = false;
+            started = true;
+            fi += c.len_utf8();
+        }
+    }
+    while map.len() <= text.len() {
+        map.push(fi);
+    }
+    let mut hl: Vec<Range<usize>> = highlights
+        .iter()
+        .map(|r| map[r.start.min(text.len())]..map[r.end.min(text.len())])
+        .filter(|r| r.start < r.end)
+        .collect();
+    let words: Vec<(usize, usize)> = {
+        let mut v = Vec::new();
+        let mut start = None;
+        for (i, c) in flat.char_indices() {
+            match (c == ' ', start) {
+                (true, Some(s)) => {
+                    v.push((s, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            v.push((s, flat.len()));
+        }
+        v
+    };
+    if words.len() <= WINDOW_WORDS {
+        return (flat, hl);
+    }
+    let first = hl.first().map(|r| r.start).unwrap_or(0);
+    let hit_word = words.iter().position(|w| w.1 > first).unwrap_or(0);
+    let from = hit_word
+        .saturating_sub(LEAD_WORDS)
+        .min(words.len() - WINDOW_WORDS);
+    let to = from + WINDOW_WORDS;
+    let (a, b) = (words[from].0, words[to - 1].1);
+    let prefix = if from > 0 { "… " } else { "" };
+    let suffix = if to < words.len() { " …" } else { "" };
+    let shift = prefix.len();
+    hl = hl
+        .into_iter()
+        .filter(|r| r.start >= a && r.end <= b)
+        .map(|r| r.start - a + shift..r.end - a + shift)
+        .collect();
+    (format!("{prefix}{}{suffix}", &flat[a..b]), hl)
+}
+
+fn paint(text: &str, ranges: &[Range<usize>], style: &Style, base: Option<&str>) -> String {
+    if !style.color {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16 * ranges.len());
+    let base_on = base.unwrap_or("");
+    out.push_str(base_on);
+    let mut pos = 0;
+    for r in ranges {
+        let (Some(before), Some(marked)) = (text.get(pos..r.start), text.get(r.start..r.end))
+        else {
+            continue;
+        };
+        out.push_str(before);
+        out.push_str(MATCH);
+        out.push_str(marked);
+        out.push_str(RESET);
+        out.push_str(base_on);
+        pos = r.end;
+    }
+    out.push_str(text.get(pos..).unwrap_or(""));
+    if base.is_some() {
+        out.push_str(RESET);
+    }
+    out
+}
+
+fn dim(s: &str, style: &Style) -> String {
+    if style.color {
+        format!("{DIM}{s}{RESET}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Wraps text (which may contain ANSI escapes) at `width` visible characters.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut visible = 0;
+    for word in s.split(' ') {
+        let w = visible_len(word);
+        if visible > 0 && visible + 1 + w > width {
+            lines.push(std::mem::take(&mut line));
+            visible = 0;
+        }
+        if visible > 0 {
+            line.push(' ');
+            visible += 1;
+        }
+        line.push_str(word);
+        visible += w;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
+
+/// Renders an ingest report.
+pub fn ingest(r: &IngestReport) -> String {
+    let mut out = String::new();
+    let secs = r.elapsed.as_secs_f64();
+    let _ = writeln!(out, "files read        {:>8} of {}", r.files_read, r.files);
+    let _ = writeln!(
+        out,
+        "articles indexed  {:>8}  ({} passages)",
+        r.articles_indexed, r.passages
+    );
+    let _ = writeln!(
+        out,
+        "already present   {:>8}{}",
+        r.already_present,
+        if r.new_paths > 0 {
+            format!("  ({} found at a new path, path recorded)", r.new_paths)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(out, "undated           {:>8}", r.undated);
+    let _ = writeln!(out, "skipped           {:>8}", r.skipped.len());
+    for s in &r.skipped {
+        let _ = writeln!(out, "  {}: {}", s.path, s.reason);
+    }
+    if !r.transcoded.is_empty() {
+        let _ = writeln!(
+            out,
+            "decoded from a legacy encoding: {}",
+            r.transcoded.len()
+        );
+        for t in &r.transcoded {
+            let _ = writeln!(out, "  {}: {}", t.path, t.encoding);
+        }
+    }
+    let rate = if secs > 0.0 {
+        r.articles_indexed as f64 / secs
+    } else {
+        0.0
+    };
+    let _ = writeln!(out, "index now holds   {:>8} articles", r.total_articles);
+    let _ = writeln!(
+        out,
+        "elapsed           {secs:>8.2}s  ({rate:.0} articles/s)"
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_keeps_highlights_on_the_same_words() {
+        let text = format!("{} target {}", "pre ".repeat(50), "post ".repeat(100));
+        let at = text.find("target").unwrap();
+        let (w, hl) = window(&text, std::slice::from_ref(&(at..at + 6)));
+        assert_eq!(&w[hl[0].clone()], "target");
+        assert!(w.starts_with("… ") && w.ends_with(" …"));
+    }
+
+    #[test]
+    fn wrap_counts_only_visible_characters() {
+        let s = format!("{MATCH}aaaa{RESET} bbbb cccc");
+        assert_eq!(wrap(&s, 9).len(), 2);
+    }
+
+    #[test]
+    fn paint_without_color_is_plain() {
+        let st = Style::default();
+        assert_eq!(
+            paint("a b", std::slice::from_ref(&(0..1)), &st, None),
+            "a b"
+        );
+        let st = Style {
+            color: true,
+            ..Style::default()
+        };
+        assert!(paint("a b", std::slice::from_ref(&(0..1)), &st, None).contains(MATCH));
+    }
+}

@@ -1,0 +1,172 @@
+//! Collectors: best passages per article, and article dates.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// The best passages of one article, best first.
+#[derive(Debug, Clone, Default)]
+pub struct BestPassages(pub Vec<(Score, DocAddress)>);
+
+impl BestPassages {
+    /// The best passage's score (0 when none scored).
+    pub fn score(&self) -> Score {
+        self.0.first().map(|b| b.0).unwrap_or(0.0)
+    }
+
+    fn offer(&mut self, score: Score, addr: DocAddress, per_article: usize) {
+        let pos = self
+            .0
+            .iter()
+            .position(|(s, a)| score > *s || (score == *s && addr < *a))
+            .unwrap_or(self.0.len());
+        if pos < per_article {
+            self.0.insert(pos, (score, addr));
+            self.0.truncate(per_article);
+        }
+    }
+}
+
+/// Collects matching passages of the articles in `keep`, keeping the best `per_article` of each.
+pub struct PassageCollector {
+    /// Passages kept per article.
+    pub per_article: usize,
+    /// Only passages of these articles count.
+    pub keep: Arc<HashSet<u64>>,
+}
+
+/// Per-segment state of [`PassageCollector`].
+pub struct PassageSegment {
+    segment: SegmentOrdinal,
+    per_article: usize,
+    keep: Arc<HashSet<u64>>,
+    keys: Column<u64>,
+    found: HashMap<u64, BestPassages>,
+}
+
+impl Collector for PassageCollector {
+    type Fruit = HashMap<u64, BestPassages>;
+    type Child = PassageSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<PassageSegment> {
+        Ok(PassageSegment {
+            segment,
+            per_article: self.per_article,
+            keep: Arc::clone(&self.keep),
+            keys: reader.fast_fields().u64("article_key")?,
+            found: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<u64, BestPassages>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut all: HashMap<u64, BestPassages> = HashMap::new();
+        for fruit in fruits {
+            for (key, best) in fruit {
+                let entry = all.entry(key).or_default();
+                for (s, a) in best.0 {
+                    entry.offer(s, a, self.per_article);
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for PassageSegment {
+    type Fruit = HashMap<u64, BestPassages>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(key) = self.keys.first(doc) else {
+            return;
+        };
+        if !self.keep.contains(&key) {
+            return;
+        }
+        let addr = DocAddress::new(self.segment, doc);
+        self.found
+            .entry(key)
+            .or_default()
+            .offer(score, addr, self.per_article);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
+}
+
+/// Collects the date (Unix seconds, `None` when undated) of matching article documents whose key
+/// is in `keep`.
+pub struct DateCollector {
+    /// Only these articles.
+    pub keep: Arc<HashSet<u64>>,
+}
+
+/// Per-segment state of [`DateCollector`].
+pub struct DateSegment {
+    keep: Arc<HashSet<u64>>,
+    keys: Column<u64>,
+    dates: Column<tantivy::DateTime>,
+    found: HashMap<u64, Option<i64>>,
+}
+
+impl Collector for DateCollector {
+    type Fruit = HashMap<u64, Option<i64>>;
+    type Child = DateSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<DateSegment> {
+        Ok(DateSegment {
+            keep: Arc::clone(&self.keep),
+            keys: reader.fast_fields().u64("article_key")?,
+            dates: reader.fast_fields().date("date")?,
+            found: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<u64, Option<i64>>>) -> tantivy::Result<Self::Fruit> {
+        let mut iter = fruits.into_iter();
+        let mut all = iter.next().unwrap_or_default();
+        for f in iter {
+            all.extend(f);
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for DateSegment {
+    type Fruit = HashMap<u64, Option<i64>>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let Some(key) = self.keys.first(doc) else {
+            return;
+        };
+        if self.keep.contains(&key) {
+            let date = self.dates.first(doc).map(|d| d.into_timestamp_secs());
+            self.found.insert(key, date);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
+}

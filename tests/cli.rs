@@ -1,0 +1,524 @@
+//! Integration tests: drive the real `morgue` binary on the bundled seeds and on fixtures.
+//!
+//! One test binary, one module per command. Each test works in its own temporary folder.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A fresh working folder with helpers to run morgue in it.
+struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A work folder holding a copy of `seeds/`.
+    fn with_seeds() -> Workdir {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("seeds"), "seeds");
+        w
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn copy_dir(&self, from: &Path, to: &str) {
+        let dest = self.path(to);
+        std::fs::create_dir_all(&dest).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dest.join(e.file_name())).unwrap();
+        }
+    }
+
+    /// Copies fixtures into `to/`.
+    fn fixtures(&self, names: &[&str], to: &str) {
+        let dest = self.path(to);
+        std::fs::create_dir_all(&dest).unwrap();
+        for n in names {
+            std::fs::copy(repo().join("tests/fixtures").join(n), dest.join(n)).unwrap();
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("morgue").unwrap();
+        c.current_dir(self.dir.path()).env("NO_COLOR", "1");
+        c
+    }
+
+    /// Runs morgue with `args`, returning (exit code, stdout, stderr).
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd().args(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn ingest(&self, args: &[&str]) -> Value {
+        let mut all = vec!["ingest", "--json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = self.run(&all);
+        assert!(code == 0 || code == 1, "ingest failed ({code}): {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
+    }
+
+    fn search(&self, args: &[&str]) -> Value {
+        let mut all = vec!["search", "--json"];
+        all.extend_from_slice(args);
+        let (code, out, err) = self.run(&all);
+        assert!(code == 0 || code == 1, "search failed ({code}): {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed numbers (`000`…`004`) of the hits, sorted.
+fn seed_set(v: &Value) -> Vec<String> {
+    let mut s: Vec<String> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let p = h["paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .find(|p| p.contains("seeds/"))
+                .unwrap_or_else(|| h["path"].as_str().unwrap());
+            let name = Path::new(p)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            name[..3].to_string()
+        })
+        .collect();
+    s.sort();
+    s
+}
+
+/// The hit whose path contains `needle`.
+fn hit_for<'a>(v: &'a Value, needle: &str) -> &'a Value {
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| {
+            h["paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p.as_str().unwrap().contains(needle))
+        })
+        .unwrap_or_else(|| panic!("no hit for {needle} in {v}"))
+}
+
+mod ingest {
+    use super::*;
+
+    #[test]
+    fn seeds_get_their_datelines_and_no_invented_dates() {
+        let w = Workdir::with_seeds();
+        let r = w.ingest(&["seeds"]);
+        assert_eq!(r["articles_indexed"], 5);
+        assert_eq!(r["undated"], 3);
+        let v = w.search(&["ISIS", "--limit", "10"]);
+        assert_eq!(v["total"], 5);
+        assert_eq!(hit_for(&v, "003_")["date"], "2017-11-18");
+        assert_eq!(hit_for(&v, "004_")["date"], "2016-12-12");
+        for undated in ["000_", "001_", "002_"] {
+            assert_eq!(hit_for(&v, undated)["date"], Value::Null, "{undated}");
+        }
+    }
+
+    #[test]
+    fn seeds_signed_by_their_outlets() {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        let v = w.search(&["ISIS", "--limit", "10"]);
+        assert_eq!(hit_for(&v, "001_")["outlet"], "RINF Alternative News");
+        assert_eq!(hit_for(&v, "004_")["outlet"], "The TV's Leaking");
+        for unsigned in ["000_", "002_", "003_"] {
+            assert_eq!(hit_for(&v, unsigned)["outlet"], Value::Null, "{unsigned}");
+        }
+    }
+
+    #[test]
+    fn titles_skip_the_dateline() {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        let v = w.search(&["Raqqa", "--limit", "10"]);
+        assert_eq!(
+            hit_for(&v, "003_")["title"],
+            "Why ISIS Fighters Were Allowed to Leave Raqqa?"
+        );
+    }
+
+    #[test]
+    fn reingest_adds_nothing_and_a_second_path_is_kept() {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        let again = w.ingest(&["seeds"]);
+        assert_eq!(again["articles_indexed"], 0);
+        assert_eq!(again["already_present"], 5);
+        assert_eq!(again["new_paths"], 0);
+        // The same article under another name: stored once, both paths kept.
+        std::fs::create_dir_all(w.path("copy")).unwrap();
+        std::fs::copy(
+            w.path("seeds/003_b1839b114cbb7273.txt"),
+            w.path("copy/raqqa.txt"),
+        )
+        .unwrap();
+        let copy = w.ingest(&["copy"]);
+        assert_eq!(copy["articles_indexed"], 0);
+        assert_eq!(copy["new_paths"], 1);
+        let v = w.search(&["\"Der Spiegel\""]);
+        assert_eq!(v["total"], 2);
+        let hit = hit_for(&v, "003_");
+        let paths: Vec<&str> = hit["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert_eq!(paths.len(), 2, "{paths:?}");
+        assert!(paths.iter().any(|p| p.ends_with("raqqa.txt")));
+    }
+
+    #[test]
+    fn latin1_file_is_decoded_and_reported() {
+        let w = Workdir::new();
+        w.fixtures(&["latin1.txt"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 1);
+        assert_eq!(r["transcoded"][0]["encoding"], "windows-1252");
+        let v = w.search(&["café Montréal"]);
+        assert_eq!(v["total"], 1);
+        assert_eq!(v["hits"][0]["title"], "Café society in Montréal");
+        // Accent-insensitive too.
+        assert_eq!(w.search(&["naive"])["total"], 1);
+    }
+
+    #[test]
+    fn binary_and_empty_files_are_skipped_and_the_rest_indexed() {
+        let w = Workdir::new();
+        w.fixtures(&["binary.txt", "empty.txt", "curly.txt"], "in");
+        let (code, out, err) = w.run(&["ingest", "in", "--json"]);
+        assert_eq!(code, 1, "some files skipped means exit 1: {err}");
+        let r: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(r["articles_indexed"], 1);
+        let skipped = r["skipped"].as_array().unwrap();
+        assert_eq!(skipped.len(), 2);
+        let reasons: Vec<String> = skipped
+            .iter()
+            .map(|s| format!("{} {}", s["path"], s["reason"]))
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|s| s.contains("binary.txt") && s.contains("binary")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|s| s.contains("empty.txt") && s.contains("empty")),
+            "{reasons:?}"
+        );
+        assert!(err.contains("binary.txt"), "stderr names the file: {err}");
+        // The index is valid and searchable.
+        assert_eq!(w.search(&["Quds"])["total"], 1);
+    }
+
+    #[test]
+    fn text_summary_lists_counts() {
+        let w = Workdir::with_seeds();
+        let (code, out, _) = w.run(&["ingest", "seeds"]);
+        assert_eq!(code, 0);
+        for label in [
+            "files read",
+            "articles indexed",
+            "already present",
+            "undated",
+            "skipped",
+            "elapsed",
+        ] {
+            assert!(out.contains(label), "{label} missing in {out}");
+        }
+    }
+
+    #[test]
+    fn outlet_option_overrides_signatures() {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds", "--outlet", "Clippings Desk"]);
+        let v = w.search(&["ISIS", "--outlet", "clippings desk"]);
+        assert_eq!(v["total"], 5);
+    }
+}
+
+mod search {
+    use super::*;
+
+    fn seeds() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        w
+    }
+
+    #[test]
+    fn phrase_finds_exact_articles_and_highlights_only_the_phrase() {
+        let w = seeds();
+        let v = w.search(&["\"Der Spiegel\"", "--limit", "10"]);
+        assert_eq!(seed_set(&v), vec!["000", "003"]);
+        assert_eq!(v["total"], 2);
+        for hit in v["hits"].as_array().unwrap() {
+            let p = &hit["passages"][0];
+            let text: Vec<char> = p["text"].as_str().unwrap().chars().collect();
+            let hl = p["highlights"].as_array().unwrap();
+            assert!(!hl.is_empty());
+            for r in hl {
+                let (a, b) = (
+                    r[0].as_u64().unwrap() as usize,
+                    r[1].as_u64().unwrap() as usize,
+                );
+                let s: String = text[a..b].iter().collect();
+                assert_eq!(s, "Der Spiegel");
+            }
+        }
+    }
+
+    #[test]
+    fn boolean_queries_give_exact_sets() {
+        let w = seeds();
+        let set = |q: &str| seed_set(&w.search(&[q, "--limit", "10"]));
+        assert_eq!(set("Baghdadi AND (Raqqa OR Mosul)"), vec!["003"]);
+        assert_eq!(set("Mosul -Raqqa"), vec!["001"]);
+        assert_eq!(set("Mosul NOT Raqqa"), vec!["001"]);
+        assert_eq!(
+            set("Obama OR Raqqa"),
+            vec!["000", "001", "002", "003", "004"]
+        );
+        assert_eq!(set("Saudi weapons"), vec!["001", "003", "004"]);
+        assert_eq!(set("\"safe corridors\""), vec!["004"]);
+        assert_eq!(set("\"Haji Bakr\""), vec!["000"]);
+    }
+
+    #[test]
+    fn date_filters_exclude_and_count_undated() {
+        let w = seeds();
+        let v = w.search(&["ISIS", "--from", "2017"]);
+        assert_eq!(seed_set(&v), vec!["003"]);
+        assert_eq!(v["undated"], 3);
+        let v = w.search(&["ISIS", "--from", "2016-12", "--to", "2016-12-31"]);
+        assert_eq!(seed_set(&v), vec!["004"]);
+        let v = w.search(&["ISIS", "--to", "2016", "--include-undated"]);
+        assert_eq!(seed_set(&v), vec!["000", "001", "002", "004"]);
+        assert_eq!(v["undated"], 0);
+        let v = w.search(&["ISIS", "--from", "2016-12-13", "--to", "2017-11-17"]);
+        assert_eq!(v["total"], 0);
+        // Text output says how many undated articles were left out.
+        let (_, out, _) = w.run(&["search", "ISIS", "--from", "2017"]);
+        assert!(out.contains("3 undated articles left out"), "{out}");
+    }
+
+    #[test]
+    fn sort_by_date_puts_undated_last() {
+        let w = seeds();
+        let v = w.search(&["ISIS", "--sort", "-date"]);
+        let dates: Vec<&Value> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| &h["date"])
+            .collect();
+        assert_eq!(dates[0], "2017-11-18");
+        assert_eq!(dates[1], "2016-12-12");
+        assert!(dates[2..].iter().all(|d| d.is_null()));
+        let v = w.search(&["ISIS", "--sort", "date"]);
+        assert_eq!(v["hits"][0]["date"], "2016-12-12");
+    }
+
+    #[test]
+    fn outlet_filter_is_case_insensitive() {
+        let w = seeds();
+        assert_eq!(
+            seed_set(&w.search(&["ISIS", "--outlet", "rinf alternative news"])),
+            vec!["001"]
+        );
+        assert_eq!(
+            seed_set(&w.search(&["outlet:\"the tv's leaking\""])),
+            vec!["004"]
+        );
+        let v = w.search(&[
+            "ISIS",
+            "--outlet",
+            "RINF Alternative News",
+            "--outlet",
+            "The TV's Leaking",
+        ]);
+        assert_eq!(seed_set(&v), vec!["001", "004"]);
+    }
+
+    #[test]
+    fn entity_filter_and_field() {
+        let w = seeds();
+        assert_eq!(
+            seed_set(&w.search(&["ISIS", "--entity", "haji bakr"])),
+            vec!["000"]
+        );
+        assert_eq!(
+            seed_set(&w.search(&["entity:\"Deir ez Zor\""])),
+            vec!["004"]
+        );
+    }
+
+    #[test]
+    fn boilerplate_is_not_searchable() {
+        let w = seeds();
+        for q in [
+            "commenting",
+            "Twitter",
+            "Facebook",
+            "\"Leave a Reply\"",
+            "\"Post a Comment\"",
+            "Connecting",
+        ] {
+            assert_eq!(
+                w.search(&[q])["total"],
+                0,
+                "{q} should not match boilerplate"
+            );
+        }
+        let w2 = Workdir::new();
+        w2.fixtures(&["reprint_a.txt"], "in");
+        w2.ingest(&["in"]);
+        assert_eq!(w2.search(&["oil"])["total"], 1);
+        assert_eq!(w2.search(&["Loading"])["total"], 0);
+        assert_eq!(w2.search(&["\"Share this\""])["total"], 0);
+    }
+
+    #[test]
+    fn curly_and_straight_apostrophes_match_each_other() {
+        let w = Workdir::with_seeds();
+        w.fixtures(&["curly.txt"], "in");
+        w.ingest(&["seeds", "in"]);
+        // The fixture has a curly apostrophe, seed 002 a straight one.
+        let straight = w.search(&["Suleimani's", "--limit", "10"]);
+        let curly = w.search(&["Suleimani’s", "--limit", "10"]);
+        assert_eq!(straight["total"], 2);
+        assert_eq!(seed_set(&straight), seed_set(&curly));
+    }
+
+    #[test]
+    fn nbsp_does_not_break_phrases() {
+        let w = Workdir::new();
+        w.fixtures(&["nbsp.txt"], "in");
+        w.ingest(&["in"]);
+        let v = w.search(&["\"safe corridors agreed\""]);
+        assert_eq!(v["total"], 1);
+        assert!(!v["hits"][0]["passages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains('\u{a0}'));
+        assert_eq!(w.search(&["\"workers waited\""])["total"], 1);
+    }
+
+    #[test]
+    fn bad_queries_exit_2_and_point_at_the_problem() {
+        let w = seeds();
+        let (code, out, err) = w.run(&["search", "\"Der Spiegel"]);
+        assert_eq!(code, 2);
+        assert!(out.is_empty());
+        assert!(
+            err.contains("unterminated") && err.contains("column 1"),
+            "{err}"
+        );
+        assert!(err.contains('^'), "a caret points at the problem: {err}");
+        let (code, _, err) = w.run(&["search", "(ISIS OR Raqqa"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("missing ')'"), "{err}");
+        let (code, _, err) = w.run(&["search", "ISIS", "--from", "2017-13"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--from"), "{err}");
+        let (code, _, err) = w.run(&["search", "foo:bar"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("foo"), "{err}");
+        let (code, _, err) = w.run(&["search", "-ISIS"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("exclude"), "{err}");
+    }
+
+    #[test]
+    fn missing_index_says_how_to_build_one() {
+        let w = Workdir::new();
+        let (code, _, err) = w.run(&["search", "ISIS", "--index", "nowhere"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("morgue ingest"), "{err}");
+    }
+
+    #[test]
+    fn no_match_exits_1() {
+        let w = seeds();
+        let (code, out, _) = w.run(&["search", "zanzibarization"]);
+        assert_eq!(code, 1);
+        assert!(out.starts_with("0 articles match"), "{out}");
+    }
+
+    #[test]
+    fn default_index_is_built_from_seeds_on_first_use() {
+        let w = Workdir::with_seeds();
+        let (code, out, err) = w.run(&["search", "Der Spiegel"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("building"), "{err}");
+        assert!(out.contains("Der Spiegel"), "{out}");
+        assert!(w.path("index/meta.json").exists());
+        // Second run: no rebuild.
+        let (_, _, err) = w.run(&["search", "Der Spiegel"]);
+        assert!(!err.contains("building"), "{err}");
+    }
+
+    #[test]
+    fn passages_option_and_limit() {
+        let w = seeds();
+        let v = w.search(&["ISIS", "--passages", "3", "--limit", "2"]);
+        assert_eq!(v["hits"].as_array().unwrap().len(), 2);
+        assert_eq!(v["total"], 5);
+        let first = v["hits"][0]["passages"].as_array().unwrap();
+        assert_eq!(first.len(), 3);
+        let scores: Vec<f64> = first.iter().map(|p| p["score"].as_f64().unwrap()).collect();
+        assert!(
+            scores.windows(2).all(|s| s[0] >= s[1]),
+            "best passage first: {scores:?}"
+        );
+        assert_eq!(v["hits"][0]["score"].as_f64(), Some(scores[0]));
+    }
+
+    #[test]
+    fn text_output_shows_metadata_and_passage() {
+        let w = seeds();
+        let (code, out, _) = w.run(&["search", "\"safe corridors\""]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with("1 article match"), "{out}");
+        assert!(out.contains("2016-12-12"), "{out}");
+        assert!(out.contains("The TV's Leaking"), "{out}");
+        assert!(
+            out.contains("9402076b56d059aa") || out.contains("004_"),
+            "{out}"
+        );
+        assert!(out.contains("safe corridors"), "{out}");
+        assert!(!out.contains("\x1b["), "no colours when NO_COLOR is set");
+    }
+}
