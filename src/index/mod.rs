@@ -65,7 +65,16 @@ pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
         path: dir.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    let index = Index::create(mmap, schema::build(), tantivy::IndexSettings::default())?;
+    let settings = tantivy::IndexSettings {
+        // Passage text dominates the index; zstd stores prose about a third smaller than lz4
+        // and still decompresses a 64 KiB block in well under a millisecond.
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 64 << 10,
+        ..tantivy::IndexSettings::default()
+    };
+    let index = Index::create(mmap, schema::build(), settings)?;
     finish_open(dir, index)
 }
 

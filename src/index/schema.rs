@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -31,15 +31,19 @@ pub struct Fields {
     pub start: Field,
     /// End of the passage in the article text, in characters (stored).
     pub end: Field,
-    /// Title (English analyzer with positions, stored) on passages and articles.
+    /// Title (English analyzer with positions, not stored) on passages, so that title words rank
+    /// passages, and on articles.
     pub title: Field,
+    /// Title as shown (stored, article documents).
+    pub title_text: Field,
     /// Passage text (English analyzer with positions, stored).
     pub body: Field,
-    /// Outlet name (case-insensitive exact match, stored, fast).
+    /// Outlet name (case-insensitive exact match, stored, fast; article documents).
     pub outlet: Field,
-    /// Entity names, multi-valued (case-insensitive exact match, stored, fast).
+    /// Entity names, multi-valued (case-insensitive exact match, fast; article documents).
     pub entity: Field,
-    /// Publication date, midnight UTC (indexed, stored, fast); absent when undated.
+    /// Publication date, midnight UTC (indexed, stored, fast; article documents); absent when
+    /// undated.
     pub date: Field,
     /// Provenance of the title (stored).
     pub title_source: Field,
@@ -76,16 +80,20 @@ fn text(stored: bool) -> TextOptions {
     }
 }
 
-fn keyword() -> TextOptions {
-    TextOptions::default()
+fn keyword(stored: bool) -> TextOptions {
+    let o = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(KEYWORD)
                 .set_index_option(IndexRecordOption::Basic)
                 .set_fieldnorms(false),
         )
-        .set_stored()
-        .set_fast("raw")
+        .set_fast("raw");
+    if stored {
+        o.set_stored()
+    } else {
+        o
+    }
 }
 
 /// Builds the schema.
@@ -97,10 +105,11 @@ pub fn build() -> Schema {
     sb.add_u64_field("passage_no", STORED | FAST);
     sb.add_u64_field("start", STORED);
     sb.add_u64_field("end", STORED);
-    sb.add_text_field("title", text(true));
+    sb.add_text_field("title", text(false));
+    sb.add_text_field("title_text", STORED);
     sb.add_text_field("body", text(true));
-    sb.add_text_field("outlet", keyword());
-    sb.add_text_field("entity", keyword());
+    sb.add_text_field("outlet", keyword(true));
+    sb.add_text_field("entity", keyword(false));
     sb.add_date_field(
         "date",
         DateOptions::from(INDEXED)
@@ -141,6 +150,7 @@ impl Fields {
             start: f("start")?,
             end: f("end")?,
             title: f("title")?,
+            title_text: f("title_text")?,
             body: f("body")?,
             outlet: f("outlet")?,
             entity: f("entity")?,

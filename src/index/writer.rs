@@ -162,20 +162,6 @@ impl ArticleWriter {
         doc.add_u64(f.article_key, a.id.0);
     }
 
-    fn metadata(&self, doc: &mut TantivyDocument, a: &Article) {
-        let f = &self.fields;
-        doc.add_text(f.title, &a.title.value);
-        if let Some(o) = &a.outlet {
-            doc.add_text(f.outlet, &o.value);
-        }
-        for (name, _) in &a.entities {
-            doc.add_text(f.entity, name);
-        }
-        if let Some(d) = &a.date {
-            doc.add_date(f.date, date_value(d.value));
-        }
-    }
-
     fn passage_docs(&self, a: &Article) -> Vec<TantivyDocument> {
         let f = &self.fields;
         a.passages
@@ -183,7 +169,7 @@ impl ArticleWriter {
             .map(|p| {
                 let mut doc = TantivyDocument::default();
                 self.common(&mut doc, a, KIND_PASSAGE);
-                self.metadata(&mut doc, a);
+                doc.add_text(f.title, &a.title.value);
                 doc.add_u64(f.passage_no, p.number as u64);
                 doc.add_u64(f.start, char_offset(&a.text, p.start) as u64);
                 doc.add_u64(f.end, char_offset(&a.text, p.end) as u64);
@@ -197,13 +183,19 @@ impl ArticleWriter {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         self.common(&mut doc, a, KIND_ARTICLE);
-        self.metadata(&mut doc, a);
+        doc.add_text(f.title, &a.title.value);
+        doc.add_text(f.title_text, &a.title.value);
         doc.add_text(f.title_source, &a.title.source);
         if let Some(d) = &a.date {
+            doc.add_date(f.date, date_value(d.value));
             doc.add_text(f.date_source, &d.source);
         }
         if let Some(o) = &a.outlet {
+            doc.add_text(f.outlet, &o.value);
             doc.add_text(f.outlet_source, &o.source);
+        }
+        for (name, _) in &a.entities {
+            doc.add_text(f.entity, name);
         }
         if let Some(u) = &a.url {
             doc.add_text(f.url, u);

@@ -7,8 +7,8 @@
 //! kept as complements ([`KeySet::AllBut`]) so no pass over every article is needed unless the
 //! whole query is a complement.
 
-use super::build::{passages_only, Builder};
-use super::query::{Expr, QueryError};
+use super::build::{articles_only, passages_only, Builder};
+use super::query::{Expr, Field as QField, QueryError};
 use crate::index::{Fields, KeyCollector};
 use std::collections::HashSet;
 use tantivy::Searcher;
@@ -74,9 +74,14 @@ pub fn evaluate(
     Ok(match expr {
         Expr::Atom(a) => match builder.atom(a)? {
             None => None,
-            Some(q) => Some(KeySet::Only(
-                searcher.search(passages_only(fields, q).as_ref(), &KeyCollector)?,
-            )),
+            Some(q) => {
+                // Outlet and entity are article properties; words live in passages.
+                let q = match a.field {
+                    QField::Outlet | QField::Entity => articles_only(fields, q),
+                    _ => passages_only(fields, q),
+                };
+                Some(KeySet::Only(searcher.search(q.as_ref(), &KeyCollector)?))
+            }
         },
         Expr::Not(inner) => evaluate(inner, builder, searcher, fields)?.map(KeySet::not),
         Expr::And(children) | Expr::Or(children) => {

@@ -24,6 +24,14 @@ pub fn passages_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
     ]))
 }
 
+/// Restricts a query to article documents.
+pub fn articles_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, filter(term(fields.kind, KIND_ARTICLE))),
+        (Occur::Must, q),
+    ]))
+}
+
 /// Article documents that pass the outlet and entity filters.
 pub fn articles_filtered(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =

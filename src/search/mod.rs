@@ -258,14 +258,8 @@ fn assemble(
             scored.push((0.0, addr));
         }
     }
-    let mut title = String::new();
-    let mut outlet = None;
     for (score, addr) in &scored {
         let doc: TantivyDocument = searcher.doc(*addr)?;
-        if title.is_empty() {
-            title = text(&doc, f.title).unwrap_or_default();
-            outlet = text(&doc, f.outlet);
-        }
         let body = text(&doc, f.body).unwrap_or_default();
         passages.push(PassageHit {
             number: u64_of(&doc, f.passage_no) as u32,
@@ -276,9 +270,13 @@ fn assemble(
             end: u64_of(&doc, f.end),
         });
     }
-    let url = docs_of(searcher, mi, KIND_ARTICLE, &article_id)?
-        .first()
-        .and_then(|d| text(d, f.url));
+    let article = docs_of(searcher, mi, KIND_ARTICLE, &article_id)?;
+    let article = article.first();
+    let title = article
+        .and_then(|d| text(d, f.title_text))
+        .unwrap_or_default();
+    let outlet = article.and_then(|d| text(d, f.outlet));
+    let url = article.and_then(|d| text(d, f.url));
     let mut paths: Vec<String> = docs_of(searcher, mi, KIND_PATH, &article_id)?
         .iter()
         .filter_map(|d| text(d, f.path))
