@@ -103,36 +103,46 @@ pub fn build_article(
             reason: "no article text (only boilerplate)".into(),
         });
     }
+    // Metadata recorded by the format wins over what is guessed from the text.
     let dateline = date::find_dateline(&text);
     let hidden_dateline = dateline
         .as_ref()
         .filter(|d| d.line_is_only_date)
         .map(|d| d.line.clone());
-    let found_title = title::find_title(&text, hidden_dateline.as_ref());
     let mut exclude = Vec::new();
-    exclude.extend(hidden_dateline);
-    if let Some(t) = found_title.as_ref().filter(|t| !t.is_prose) {
-        exclude.push(t.line.clone());
-    }
+    exclude.extend(hidden_dateline.clone());
+    let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
+        Some(t) => t,
+        None => match title::find_title(&text, hidden_dateline.as_ref()) {
+            Some(t) => {
+                if !t.is_prose {
+                    exclude.push(t.line.clone());
+                }
+                Sourced::new(t.title, "first_line")
+            }
+            None => Sourced::new(String::new(), "none"),
+        },
+    };
     let mut spans = passages::split(&text, &exclude);
     if spans.is_empty() {
         // A text that is only a title: index the title line as its one passage.
         spans = passages::split(&text, &[]);
     }
-    let title = match found_title {
-        Some(t) => Sourced::new(t.title, "first_line"),
-        None => Sourced::new(String::new(), "none"),
-    };
+    let date = raw
+        .date
+        .or_else(|| dateline.map(|d| Sourced::new(d.date, "dateline")));
     let outlet = match outlet_option {
         Some(name) => Some(Sourced::new(name.trim().to_string(), "option")),
-        None => signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature))),
+        None => raw
+            .outlet
+            .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
     };
     Ok(Article {
         id: ArticleId::of_text(&text),
         path: raw.path,
         url: raw.url,
         title,
-        date: dateline.map(|d| Sourced::new(d.date, "dateline")),
+        date,
         outlet,
         entities: entities::extract_entities(&text, MAX_ENTITIES)
             .into_iter()
@@ -220,4 +230,86 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     opts.progress.finish_and_clear();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn raw(text: &str) -> RawArticle {
+        RawArticle {
+            path: "a.txt".into(),
+            text: text.into(),
+            encoding: "UTF-8",
+            ..RawArticle::default()
+        }
+    }
+
+    const TEXT: &str = "18 November 2017\n\nWhy ISIS Fighters Were Allowed to Leave Raqqa?\n\nI have always been curious about why the story was never fully told.\n\nThis piece was reprinted by RINF Alternative News with permission or license.\n\nLeave a Reply\n\nConnecting to %s";
+
+    #[test]
+    fn plain_text_gets_dateline_title_signature_and_no_boilerplate() {
+        let a = build_article(raw(TEXT), None).unwrap();
+        assert_eq!(
+            a.title,
+            Sourced::new(
+                "Why ISIS Fighters Were Allowed to Leave Raqqa?".to_string(),
+                "first_line"
+            )
+        );
+        assert_eq!(
+            a.date,
+            Some(Sourced::new(
+                NaiveDate::from_ymd_opt(2017, 11, 18).unwrap(),
+                "dateline"
+            ))
+        );
+        assert_eq!(
+            a.outlet.as_ref().map(|o| o.source.as_str()),
+            Some("signature:reprinted_by")
+        );
+        assert!(!a.text.contains("Leave a Reply") && !a.text.contains("Connecting"));
+        let passages: Vec<&str> = a.passages.iter().map(|p| &a.text[p.start..p.end]).collect();
+        assert!(passages
+            .iter()
+            .all(|p| !p.contains("18 November") && !p.starts_with("Why ISIS")));
+        assert_eq!(a.id, build_article(raw(TEXT), None).unwrap().id);
+    }
+
+    #[test]
+    fn format_metadata_wins_and_the_option_wins_over_everything() {
+        let mut r = raw(TEXT);
+        r.title = Some(Sourced::new("From the page".into(), "metadata"));
+        r.date = Some(Sourced::new(
+            NaiveDate::from_ymd_opt(2017, 11, 19).unwrap(),
+            "metadata",
+        ));
+        r.outlet = Some(Sourced::new("Page Outlet".into(), "metadata"));
+        let a = build_article(r.clone(), None).unwrap();
+        assert_eq!(a.title.value, "From the page");
+        assert_eq!(a.date.as_ref().map(|d| d.source.as_str()), Some("metadata"));
+        assert_eq!(
+            a.outlet.as_ref().map(|o| o.value.as_str()),
+            Some("Page Outlet")
+        );
+        // With a title from metadata, the first line stays in the passages.
+        assert!(a
+            .passages
+            .iter()
+            .any(|p| a.text[p.start..p.end].contains("Why ISIS")));
+        let b = build_article(r, Some(" Desk ")).unwrap();
+        assert_eq!(b.outlet, Some(Sourced::new("Desk".to_string(), "option")));
+    }
+
+    #[test]
+    fn boilerplate_only_text_is_skipped_with_a_reason() {
+        let e = build_article(
+            raw("Leave a Reply\n\nShare this:\n\nConnecting to %s"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "a.txt");
+        assert!(e.reason.contains("boilerplate"), "{}", e.reason);
+    }
 }

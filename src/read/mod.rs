@@ -11,6 +11,8 @@ mod text;
 pub use encoding::{decode, DecodeError, Decoded};
 pub use text::TextReader;
 
+use crate::model::Sourced;
+use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// An article as a reader found it: decoded text plus whatever metadata the format carries.
@@ -26,6 +28,16 @@ pub struct RawArticle {
     pub transcoded: bool,
     /// The URL of the article, when the format records it.
     pub url: Option<String>,
+    /// The title, when the format records it (then the text is the body only and no title line
+    /// is looked for).
+    pub title: Option<Sourced<String>>,
+    /// The publication date, when the format records it (provenance `metadata`, `url`…); a
+    /// dateline in the text is then not needed.
+    pub date: Option<Sourced<NaiveDate>>,
+    /// The outlet, when the format records it.
+    pub outlet: Option<Sourced<String>>,
+    /// When the page was fetched (e.g. a WARC record's date): never a publication date.
+    pub crawled: Option<NaiveDate>,
 }
 
 /// Why a source (or part of it) was skipped.

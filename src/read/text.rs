@@ -24,7 +24,7 @@ impl Reader for TextReader {
                 text: d.text,
                 encoding: d.encoding,
                 transcoded: d.transcoded,
-                url: None,
+                ..RawArticle::default()
             }),
             Err(e) => Err(Skip {
                 path,
