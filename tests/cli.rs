@@ -446,7 +446,16 @@ mod search {
             err.contains("unterminated") && err.contains("column 1"),
             "{err}"
         );
-        assert!(err.contains('^'), "a caret points at the problem: {err}");
+        assert_eq!(
+            err.lines().count(),
+            1,
+            "one line when not on a terminal: {err}"
+        );
+        let (_, _, err) = w.run(&["search", "ISIS AND (Raqqa OR"]);
+        assert!(
+            err.contains("column 17"),
+            "points at the dangling OR: {err}"
+        );
         let (code, _, err) = w.run(&["search", "(ISIS OR Raqqa"]);
         assert_eq!(code, 2);
         assert!(err.contains("missing ')'"), "{err}");

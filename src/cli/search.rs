@@ -61,7 +61,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let filters = args.filters.to_filters()?;
     // Parse before any costly work, so a bad query fails fast.
     if let Err(e) = morgue::search::parse(&args.query) {
-        return Ok(query_error(&e, &args.query));
+        return Ok(query_error(&e, &args.query, ctx));
     }
     ensure_default_index(ctx)?;
     let mi = morgue::index::open(&ctx.index)?;
@@ -73,7 +73,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         sort: args.sort,
     };
     let results = match morgue::search::search(&mi, &req) {
-        Err(morgue::Error::Query(e)) => return Ok(query_error(&e, &req.query)),
+        Err(morgue::Error::Query(e)) => return Ok(query_error(&e, &req.query, ctx)),
         r => r?,
     };
     if args.json {
@@ -93,11 +93,18 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }))
 }
 
-/// Prints a query error with a caret under the problem; exit code 2.
-fn query_error(e: &morgue::search::QueryError, query: &str) -> ExitCode {
-    eprintln!("morgue: invalid query: {e}");
-    for line in e.render(query).lines() {
-        eprintln!("  {line}");
+/// Prints a query error on one line (with the column); on a terminal, the query and a caret
+/// under the problem follow. Exit code 2.
+fn query_error(e: &morgue::search::QueryError, query: &str, ctx: &Ctx) -> ExitCode {
+    eprintln!(
+        "morgue: invalid query: {} at column {}",
+        e.message,
+        e.column(query)
+    );
+    if ctx.stderr_tty {
+        for line in e.render(query).lines() {
+            eprintln!("  {line}");
+        }
     }
     ExitCode::from(exit::ERROR)
 }
