@@ -15,6 +15,7 @@
 
 mod analyzers;
 mod keys;
+mod records;
 mod schema;
 mod writer;
 
@@ -22,6 +23,10 @@ pub use analyzers::{
     analyze, keyword_key, news_en as news_en_analyzer, AnalyzedToken, KEYWORD, NEWS_EN,
 };
 pub use keys::KeyCollector;
+pub use records::{
+    doc_addresses, load_article, passage_record, stored_str, stored_u64, ArticleRecord, Found,
+    PassageRecord,
+};
 pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};
 

@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -36,8 +36,15 @@ pub struct Fields {
     pub title: Field,
     /// Title as shown (stored, article documents).
     pub title_text: Field,
-    /// Passage text (English analyzer with positions, stored).
+    /// Passage text (English analyzer with positions; not stored: the text is a span of the
+    /// article's stored `text`).
     pub body: Field,
+    /// Byte offset of the passage in the article text (stored).
+    pub byte_start: Field,
+    /// Byte end offset of the passage in the article text (stored).
+    pub byte_end: Field,
+    /// The article's normalized text (stored, article documents).
+    pub text: Field,
     /// Outlet name (case-insensitive exact match, stored, fast; article documents).
     pub outlet: Field,
     /// Entity names, multi-valued (case-insensitive exact match, fast; article documents).
@@ -67,17 +74,12 @@ pub struct Fields {
     pub chars: Field,
 }
 
-fn text(stored: bool) -> TextOptions {
-    let o = TextOptions::default().set_indexing_options(
+fn text() -> TextOptions {
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(NEWS_EN)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    if stored {
-        o.set_stored()
-    } else {
-        o
-    }
+    )
 }
 
 fn keyword(stored: bool) -> TextOptions {
@@ -105,9 +107,12 @@ pub fn build() -> Schema {
     sb.add_u64_field("passage_no", STORED | FAST);
     sb.add_u64_field("start", STORED);
     sb.add_u64_field("end", STORED);
-    sb.add_text_field("title", text(false));
+    sb.add_text_field("title", text());
     sb.add_text_field("title_text", STORED);
-    sb.add_text_field("body", text(true));
+    sb.add_text_field("body", text());
+    sb.add_u64_field("byte_start", STORED);
+    sb.add_u64_field("byte_end", STORED);
+    sb.add_text_field("text", STORED);
     sb.add_text_field("outlet", keyword(true));
     sb.add_text_field("entity", keyword(false));
     sb.add_date_field(
@@ -152,6 +157,9 @@ impl Fields {
             title: f("title")?,
             title_text: f("title_text")?,
             body: f("body")?,
+            byte_start: f("byte_start")?,
+            byte_end: f("byte_end")?,
+            text: f("text")?,
             outlet: f("outlet")?,
             entity: f("entity")?,
             date: f("date")?,

@@ -173,6 +173,8 @@ impl ArticleWriter {
                 doc.add_u64(f.passage_no, p.number as u64);
                 doc.add_u64(f.start, char_offset(&a.text, p.start) as u64);
                 doc.add_u64(f.end, char_offset(&a.text, p.end) as u64);
+                doc.add_u64(f.byte_start, p.start as u64);
+                doc.add_u64(f.byte_end, p.end as u64);
                 doc.add_text(f.body, &a.text[p.start..p.end]);
                 doc
             })
@@ -186,6 +188,7 @@ impl ArticleWriter {
         doc.add_text(f.title, &a.title.value);
         doc.add_text(f.title_text, &a.title.value);
         doc.add_text(f.title_source, &a.title.source);
+        doc.add_text(f.text, &a.text);
         if let Some(d) = &a.date {
             doc.add_date(f.date, date_value(d.value));
             doc.add_text(f.date_source, &d.source);

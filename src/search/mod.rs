@@ -20,7 +20,9 @@ pub use highlight::Highlighter;
 pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
-use crate::index::{KeyCollector, MorgueIndex, KIND_ARTICLE, KIND_PATH, NEWS_EN};
+use crate::index::{
+    doc_addresses, load_article, passage_record, KeyCollector, MorgueIndex, KIND_PASSAGE, NEWS_EN,
+};
 use boolean::KeySet;
 use chrono::NaiveDate;
 use collect::{BestPassages, DateCollector, PassageCollector};
@@ -28,10 +30,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
-use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -250,109 +249,47 @@ fn assemble(
 ) -> Result<Hit> {
     let f = &mi.fields;
     let article_id = format!("{:016x}", r.key);
-    let mut passages = Vec::new();
+    let article = load_article(searcher, f, &article_id, false)?.ok_or_else(|| {
+        crate::Error::Index(tantivy::TantivyError::InternalError(format!(
+            "article {article_id} has passages but no article document"
+        )))
+    })?;
     let mut scored = r.best.0.clone();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
-        if let Some(addr) = first_passage(searcher, mi, &article_id)? {
-            scored.push((0.0, addr));
+        let first = doc_addresses(searcher, f, KIND_PASSAGE, &article_id)?;
+        let mut best: Option<(u32, DocAddress)> = None;
+        for a in first {
+            let n = passage_record(&searcher.doc(a)?, f).number;
+            if best.is_none_or(|(m, _)| n < m) {
+                best = Some((n, a));
+            }
         }
+        scored.extend(best.map(|b| (0.0, b.1)));
     }
+    let mut passages = Vec::new();
     for (score, addr) in &scored {
-        let doc: TantivyDocument = searcher.doc(*addr)?;
-        let body = text(&doc, f.body).unwrap_or_default();
+        let p = passage_record(&searcher.doc::<TantivyDocument>(*addr)?, f);
+        let text = article.slice(&p.bytes).to_string();
         passages.push(PassageHit {
-            number: u64_of(&doc, f.passage_no) as u32,
-            highlights: highlighter.passage(&body),
-            text: body,
+            number: p.number,
+            highlights: highlighter.passage(&text),
+            text,
             score: *score,
-            start: u64_of(&doc, f.start),
-            end: u64_of(&doc, f.end),
+            start: p.start,
+            end: p.end,
         });
     }
-    let article = docs_of(searcher, mi, KIND_ARTICLE, &article_id)?;
-    let article = article.first();
-    let title = article
-        .and_then(|d| text(d, f.title_text))
-        .unwrap_or_default();
-    let outlet = article.and_then(|d| text(d, f.outlet));
-    let url = article.and_then(|d| text(d, f.url));
-    let mut paths: Vec<String> = docs_of(searcher, mi, KIND_PATH, &article_id)?
-        .iter()
-        .filter_map(|d| text(d, f.path))
-        .collect();
-    paths.sort();
-    paths.dedup();
     Ok(Hit {
         rank,
-        title_highlights: highlighter.title(&title),
-        title,
-        outlet,
+        title_highlights: highlighter.title(&article.title.value),
+        title: article.title.value,
+        outlet: article.outlet.map(|o| o.value),
         date: r.date_secs.and_then(to_date),
-        paths,
-        url,
+        paths: article.paths,
+        url: article.url,
         score: r.best.score(),
         article_id,
         passages,
     })
-}
-
-/// The address of an article's first passage.
-fn first_passage(
-    searcher: &Searcher,
-    mi: &MorgueIndex,
-    article_id: &str,
-) -> Result<Option<DocAddress>> {
-    let f = &mi.fields;
-    let q = BooleanQuery::new(vec![
-        (Occur::Must, text_term(f.kind, crate::index::KIND_PASSAGE)),
-        (Occur::Must, text_term(f.article_id, article_id)),
-    ]);
-    let addrs = searcher.search(&q, &DocSetCollector)?;
-    let mut best: Option<(u64, DocAddress)> = None;
-    for a in addrs {
-        let doc: TantivyDocument = searcher.doc(a)?;
-        let n = u64_of(&doc, f.passage_no);
-        if best.is_none_or(|(m, _)| n < m) {
-            best = Some((n, a));
-        }
-    }
-    Ok(best.map(|b| b.1))
-}
-
-fn text_term(field: tantivy::schema::Field, v: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, v),
-        IndexRecordOption::Basic,
-    ))
-}
-
-/// The stored documents of one kind for an article.
-fn docs_of(
-    searcher: &Searcher,
-    mi: &MorgueIndex,
-    kind: &str,
-    article_id: &str,
-) -> Result<Vec<TantivyDocument>> {
-    let f = &mi.fields;
-    let q = BooleanQuery::new(vec![
-        (Occur::Must, text_term(f.kind, kind)),
-        (Occur::Must, text_term(f.article_id, article_id)),
-    ]);
-    let mut addrs: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
-    addrs.sort();
-    addrs
-        .into_iter()
-        .map(|a| searcher.doc(a).map_err(Into::into))
-        .collect()
-}
-
-fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-}
-
-fn u64_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
-    doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }

@@ -1,0 +1,179 @@
+//! Reading articles back: the stored record of one article, as later commands need it.
+
+use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use crate::error::Result;
+use chrono::NaiveDate;
+use serde::Serialize;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+/// A stored value with its provenance, as read back from the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found<T> {
+    /// The value.
+    pub value: T,
+    /// How it was found (`dateline`, `first_line`, `signature:…`, `option`, `metadata`…).
+    pub source: String,
+}
+
+/// One passage's place in its article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PassageRecord {
+    /// 0-based passage number.
+    pub number: u32,
+    /// Byte range in the article text.
+    #[serde(skip)]
+    pub bytes: std::ops::Range<usize>,
+    /// Character offset where the passage starts in the article text.
+    pub start: u64,
+    /// Character offset where it ends.
+    pub end: u64,
+}
+
+/// Everything stored about one article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRecord {
+    /// Article id (16 hex digits).
+    pub article_id: String,
+    /// Title with provenance.
+    pub title: Found<String>,
+    /// Outlet with provenance, when known.
+    pub outlet: Option<Found<String>>,
+    /// Publication date with provenance, when known.
+    pub date: Option<Found<NaiveDate>>,
+    /// URL, when known.
+    pub url: Option<String>,
+    /// Every path the article was found at, sorted.
+    pub paths: Vec<String>,
+    /// Encoding the (first) source was decoded from.
+    pub encoding: String,
+    /// Entities with mention counts, most mentioned first.
+    pub entities: Vec<(String, u32)>,
+    /// Number of words.
+    pub words: u64,
+    /// The normalized text (boilerplate removed).
+    #[serde(skip)]
+    pub text: String,
+    /// Passages in order (filled by [`load_article`] when asked for).
+    pub passages: Vec<PassageRecord>,
+}
+
+impl ArticleRecord {
+    /// The text of a passage span, or "" when the span does not fit the text.
+    pub fn slice(&self, bytes: &std::ops::Range<usize>) -> &str {
+        self.text.get(bytes.clone()).unwrap_or("")
+    }
+}
+
+fn term(field: Field, v: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, v),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Addresses of an article's documents of one kind, in index order.
+pub fn doc_addresses(
+    searcher: &Searcher,
+    fields: &Fields,
+    kind: &str,
+    article_id: &str,
+) -> Result<Vec<DocAddress>> {
+    let q = BooleanQuery::new(vec![
+        (Occur::Must, term(fields.kind, kind)),
+        (Occur::Must, term(fields.article_id, article_id)),
+    ]);
+    let mut v: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+    v.sort();
+    Ok(v)
+}
+
+/// The first stored string of a field.
+pub fn stored_str(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// The first stored u64 of a field (0 when absent).
+pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
+    doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
+}
+
+/// A passage's record from its stored document.
+pub fn passage_record(doc: &TantivyDocument, fields: &Fields) -> PassageRecord {
+    PassageRecord {
+        number: stored_u64(doc, fields.passage_no) as u32,
+        bytes: stored_u64(doc, fields.byte_start) as usize
+            ..stored_u64(doc, fields.byte_end) as usize,
+        start: stored_u64(doc, fields.start),
+        end: stored_u64(doc, fields.end),
+    }
+}
+
+/// Loads an article by id; `None` when the index has no such article. With `passages`, every
+/// passage span is loaded too.
+pub fn load_article(
+    searcher: &Searcher,
+    fields: &Fields,
+    article_id: &str,
+    passages: bool,
+) -> Result<Option<ArticleRecord>> {
+    let f = fields;
+    let Some(addr) = doc_addresses(searcher, f, KIND_ARTICLE, article_id)?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let sourced = |value: Option<String>, source: Field| {
+        value.map(|value| Found {
+            value,
+            source: stored_str(&doc, source).unwrap_or_default(),
+        })
+    };
+    let date = doc
+        .get_first(f.date)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+        .map(|d| Found {
+            value: d.date_naive(),
+            source: stored_str(&doc, f.date_source).unwrap_or_default(),
+        });
+    let mut paths = Vec::new();
+    for a in doc_addresses(searcher, f, KIND_PATH, article_id)? {
+        let p: TantivyDocument = searcher.doc(a)?;
+        paths.extend(stored_str(&p, f.path));
+    }
+    paths.sort();
+    paths.dedup();
+    let mut record = ArticleRecord {
+        article_id: article_id.to_string(),
+        title: Found {
+            value: stored_str(&doc, f.title_text).unwrap_or_default(),
+            source: stored_str(&doc, f.title_source).unwrap_or_default(),
+        },
+        outlet: sourced(stored_str(&doc, f.outlet), f.outlet_source),
+        date,
+        url: stored_str(&doc, f.url),
+        paths,
+        encoding: stored_str(&doc, f.encoding).unwrap_or_default(),
+        entities: stored_str(&doc, f.entity_counts)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
+        words: stored_u64(&doc, f.words),
+        text: stored_str(&doc, f.text).unwrap_or_default(),
+        passages: Vec::new(),
+    };
+    if passages {
+        for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
+            let p: TantivyDocument = searcher.doc(a)?;
+            record.passages.push(passage_record(&p, f));
+        }
+        record.passages.sort_by_key(|p| p.number);
+    }
+    Ok(Some(record))
+}
