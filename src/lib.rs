@@ -37,6 +37,7 @@
 pub mod error;
 pub mod extract;
 pub mod index;
+pub mod lookup;
 pub mod model;
 pub mod normalize;
 pub mod passages;

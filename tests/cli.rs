@@ -531,3 +531,163 @@ mod search {
         assert!(!out.contains("\x1b["), "no colours when NO_COLOR is set");
     }
 }
+
+mod lookups {
+    use super::*;
+
+    fn seeds() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        w
+    }
+
+    fn json(w: &Workdir, args: &[&str]) -> Value {
+        let (code, out, err) = w.run(args);
+        assert!(code == 0 || code == 1, "{args:?} failed ({code}): {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
+    }
+
+    #[test]
+    fn stats_on_the_seeds() {
+        let w = seeds();
+        let s = json(&w, &["stats", "--json"]);
+        assert_eq!(s["articles"], 5);
+        assert_eq!(s["outlets"], 2);
+        assert_eq!(s["unknown_outlet"], 3);
+        assert_eq!(s["undated"], 3);
+        assert_eq!(s["first_date"], "2016-12-12");
+        assert_eq!(s["last_date"], "2017-11-18");
+        assert_eq!(s["sources"], 5);
+        assert!(s["passages"].as_u64().unwrap() >= 5);
+        assert!(s["index_bytes"].as_u64().unwrap() > 0);
+        let (_, out, _) = w.run(&["stats"]);
+        assert!(out.contains("undated     3 (60.0%)"), "{out}");
+    }
+
+    #[test]
+    fn outlets_whole_index_and_for_a_query() {
+        let w = seeds();
+        let v = json(&w, &["outlets", "--json"]);
+        assert_eq!(v["total"], 5);
+        let rows = v["outlets"].as_array().unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0]["outlet"], "RINF Alternative News");
+        assert_eq!(rows[0]["undated"], 1);
+        assert_eq!(rows[1]["outlet"], "The TV's Leaking");
+        assert_eq!(rows[1]["first"], "2016-12-12");
+        assert_eq!(rows[1]["last"], "2016-12-12");
+        assert_eq!(rows[2]["outlet"], Value::Null);
+        assert_eq!(rows[2]["articles"], 3);
+        let v = json(&w, &["outlets", "\"safe corridors\"", "--json"]);
+        assert_eq!(v["total"], 1);
+        assert_eq!(v["outlets"][0]["outlet"], "The TV's Leaking");
+        let v = json(&w, &["outlets", "ISIS", "--from", "2016", "--json"]);
+        assert_eq!(v["total"], 2);
+        assert_eq!(v["undated"], 3);
+    }
+
+    #[test]
+    fn timeline_counts_periods_and_undated_apart() {
+        let w = seeds();
+        let v = json(&w, &["timeline", "ISIS", "--json"]);
+        let rows: Vec<(String, u64)> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["period"].as_str().unwrap().to_string(),
+                    r["cells"][0]["count"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(rows, vec![("2016".to_string(), 1), ("2017".to_string(), 1)]);
+        assert_eq!(v["undated"], 3);
+        let v = json(&w, &["timeline", "ISIS", "--by", "month", "--json"]);
+        assert_eq!(
+            v["rows"].as_array().unwrap().len(),
+            12,
+            "2016-12 to 2017-11, empty months included"
+        );
+        let (_, out, _) = w.run(&["timeline", "ISIS"]);
+        assert!(out.contains("3 undated articles not shown"), "{out}");
+        assert!(out.contains('█'), "{out}");
+        let (_, csv, _) = w.run(&["timeline", "ISIS", "--csv"]);
+        assert_eq!(csv.lines().next(), Some("period,start,group,count"));
+        assert_eq!(csv.lines().count(), 3);
+    }
+
+    #[test]
+    fn timeline_normalized_by_outlet_marks_gaps() {
+        let w = seeds();
+        let v = json(
+            &w,
+            &[
+                "timeline",
+                "ISIS",
+                "--split-by",
+                "outlet",
+                "--normalize",
+                "--json",
+            ],
+        );
+        let groups: Vec<&str> = v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        let leaking = groups
+            .iter()
+            .position(|g| *g == "The TV's Leaking")
+            .unwrap();
+        let y2016 = &v["rows"][0]["cells"][leaking];
+        assert_eq!(y2016["count"], 1);
+        assert_eq!(y2016["of"], 1);
+        assert_eq!(y2016["share"], 1.0);
+        let y2017 = &v["rows"][1]["cells"][leaking];
+        assert_eq!(
+            y2017["share"],
+            Value::Null,
+            "no article of that outlet in 2017: a gap"
+        );
+    }
+
+    #[test]
+    fn show_gives_provenance_and_numbered_passages() {
+        let w = seeds();
+        let v = json(&w, &["show", "seeds/004_9402076b56d059aa.txt", "--json"]);
+        assert_eq!(v["date"]["value"], "2016-12-12");
+        assert_eq!(v["date"]["source"], "dateline");
+        assert_eq!(v["outlet"]["value"], "The TV's Leaking");
+        assert_eq!(v["outlet"]["source"], "signature:written_for");
+        assert_eq!(v["title"]["source"], "first_line");
+        let text = v["text"].as_str().unwrap();
+        assert!(!text.contains("Leave a Reply"));
+        let passages = v["passages"].as_array().unwrap();
+        for (i, p) in passages.iter().enumerate() {
+            assert_eq!(p["number"], i as u64);
+            let (a, b) = (
+                p["start"].as_u64().unwrap() as usize,
+                p["end"].as_u64().unwrap() as usize,
+            );
+            let chars: String = text.chars().skip(a).take(b - a).collect();
+            assert_eq!(
+                chars,
+                p["text"].as_str().unwrap(),
+                "character offsets slice the text"
+            );
+        }
+        // By id, as search prints it.
+        let id = v["article_id"].as_str().unwrap();
+        let by_id = json(&w, &["show", id, "--json"]);
+        assert_eq!(by_id["article_id"], id);
+        // The raw text as read still has the comment form.
+        let (code, raw, _) = w.run(&["show", id, "--raw"]);
+        assert_eq!(code, 0);
+        assert!(raw.contains("Leave a Reply"));
+        let (code, _, err) = w.run(&["show", "0000000000000000"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("no article"), "{err}");
+    }
+}

@@ -49,6 +49,38 @@ impl Ctx {
         }
     }
 
+    /// Opens the index; on first use of the default index, builds it from the bundled seeds.
+    pub fn open_index(&self) -> anyhow::Result<morgue::index::MorgueIndex> {
+        let seeds = std::path::Path::new(SEEDS);
+        if self.default_index && !morgue::index::exists(&self.index) && seeds.is_dir() {
+            eprintln!(
+                "morgue: no index at {} yet; building it from {}/ first",
+                self.index.display(),
+                SEEDS
+            );
+            let opts = morgue::pipeline::IngestOptions {
+                progress: self.progress(),
+                ..morgue::pipeline::IngestOptions::default()
+            };
+            let report = morgue::pipeline::ingest(&self.index, &[seeds.to_path_buf()], &opts)?;
+            eprintln!(
+                "morgue: indexed {} articles ({} passages) in {:.2}s",
+                report.articles_indexed,
+                report.passages,
+                report.elapsed.as_secs_f64()
+            );
+        }
+        Ok(morgue::index::open(&self.index)?)
+    }
+
+    /// The text style for stdout.
+    pub fn style(&self) -> morgue::present::Style {
+        morgue::present::Style {
+            color: self.color,
+            ..morgue::present::Style::default()
+        }
+    }
+
     /// A progress bar on stderr, hidden when stderr is not a terminal.
     pub fn progress(&self) -> indicatif::ProgressBar {
         if !self.stderr_tty {
@@ -95,6 +127,37 @@ impl FilterArgs {
             self.entity.clone(),
         )
     }
+}
+
+/// Parses an optional query, printing a one-line error (exit 2) when it is malformed.
+pub fn parse_query(
+    query: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Option<morgue::search::Expr>, std::process::ExitCode> {
+    match query.map(morgue::search::parse).transpose() {
+        Ok(e) => Ok(e),
+        Err(e) => Err(query_error(&e, query.unwrap_or(""), ctx)),
+    }
+}
+
+/// Prints a query error on one line (with the column); on a terminal, the query and a caret
+/// under the problem follow. Exit code 2.
+pub fn query_error(
+    e: &morgue::search::QueryError,
+    query: &str,
+    ctx: &Ctx,
+) -> std::process::ExitCode {
+    eprintln!(
+        "morgue: invalid query: {} at column {}",
+        e.message,
+        e.column(query)
+    );
+    if ctx.stderr_tty {
+        for line in e.render(query).lines() {
+            eprintln!("  {line}");
+        }
+    }
+    std::process::ExitCode::from(super::exit::ERROR)
 }
 
 /// Writes to stdout; a closed pipe (`morgue search … | head`) is not an error.

@@ -5,7 +5,11 @@
 
 mod common;
 mod ingest;
+mod outlets;
 mod search;
+mod show;
+mod stats;
+mod timeline;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -52,6 +56,14 @@ pub enum Command {
     Ingest(ingest::Args),
     /// Search the index; prints ranked passages.
     Search(search::Args),
+    /// List outlets with article counts and date spans (whole index or a query's results).
+    Outlets(outlets::Args),
+    /// Count matching articles per period, as a bar chart or a table.
+    Timeline(timeline::Args),
+    /// Show one article: metadata with provenance, entities, numbered passages.
+    Show(show::Args),
+    /// Show figures about the index.
+    Stats(stats::Args),
 }
 
 /// Runs the parsed command line.
@@ -60,6 +72,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, &ctx),
         Command::Search(args) => search::run(args, &ctx),
+        Command::Outlets(args) => outlets::run(args, &ctx),
+        Command::Timeline(args) => timeline::run(args, &ctx),
+        Command::Show(args) => show::run(args, &ctx),
+        Command::Stats(args) => stats::run(args, &ctx),
     }
 }
 

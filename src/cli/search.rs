@@ -1,11 +1,9 @@
 //! `morgue search QUERY`: ranked, highlighted passages.
 
-use super::common::{print, Ctx, FilterArgs, SEEDS};
+use super::common::{print, query_error, Ctx, FilterArgs};
 use super::exit;
-use morgue::pipeline::{self, IngestOptions};
 use morgue::present::{self, Style};
 use morgue::search::{SearchRequest, SortOrder};
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Search the index: ranked passages, best passage of each article first.
@@ -63,8 +61,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if let Err(e) = morgue::search::parse(&args.query) {
         return Ok(query_error(&e, &args.query, ctx));
     }
-    ensure_default_index(ctx)?;
-    let mi = morgue::index::open(&ctx.index)?;
+    let mi = ctx.open_index()?;
     let req = SearchRequest {
         query: args.query,
         filters,
@@ -91,45 +88,4 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         exit::PARTIAL
     }))
-}
-
-/// Prints a query error on one line (with the column); on a terminal, the query and a caret
-/// under the problem follow. Exit code 2.
-fn query_error(e: &morgue::search::QueryError, query: &str, ctx: &Ctx) -> ExitCode {
-    eprintln!(
-        "morgue: invalid query: {} at column {}",
-        e.message,
-        e.column(query)
-    );
-    if ctx.stderr_tty {
-        for line in e.render(query).lines() {
-            eprintln!("  {line}");
-        }
-    }
-    ExitCode::from(exit::ERROR)
-}
-
-/// On first use, builds the default index from the bundled seeds.
-fn ensure_default_index(ctx: &Ctx) -> anyhow::Result<()> {
-    let seeds = Path::new(SEEDS);
-    if !ctx.default_index || morgue::index::exists(&ctx.index) || !seeds.is_dir() {
-        return Ok(());
-    }
-    eprintln!(
-        "morgue: no index at {} yet; building it from {}/ first",
-        ctx.index.display(),
-        SEEDS
-    );
-    let opts = IngestOptions {
-        progress: ctx.progress(),
-        ..IngestOptions::default()
-    };
-    let report = pipeline::ingest(&ctx.index, &[seeds.to_path_buf()], &opts)?;
-    eprintln!(
-        "morgue: indexed {} articles ({} passages) in {:.2}s",
-        report.articles_indexed,
-        report.passages,
-        report.elapsed.as_secs_f64()
-    );
-    Ok(())
 }

@@ -24,8 +24,8 @@ pub use analyzers::{
 };
 pub use keys::KeyCollector;
 pub use records::{
-    doc_addresses, load_article, passage_record, stored_str, stored_u64, ArticleRecord, Found,
-    PassageRecord,
+    doc_addresses, load_article, passage_record, resolve_article, stored_str, stored_u64,
+    ArticleRecord, Found, PassageRecord,
 };
 pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};

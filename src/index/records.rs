@@ -57,6 +57,7 @@ pub struct ArticleRecord {
     #[serde(skip)]
     pub text: String,
     /// Passages in order (filled by [`load_article`] when asked for).
+    #[serde(skip)]
     pub passages: Vec<PassageRecord>,
 }
 
@@ -176,4 +177,31 @@ pub fn load_article(
         record.passages.sort_by_key(|p| p.number);
     }
     Ok(Some(record))
+}
+
+/// The article id meant by `what`: an id present in the index, or a path the article was
+/// ingested from (as given, or as an existing file's path compared after canonicalization).
+pub fn resolve_article(searcher: &Searcher, fields: &Fields, what: &str) -> Result<Option<String>> {
+    let lower = what.trim().to_ascii_lowercase();
+    if lower.len() == 16
+        && lower.bytes().all(|b| b.is_ascii_hexdigit())
+        && !doc_addresses(searcher, fields, KIND_ARTICLE, &lower)?.is_empty()
+    {
+        return Ok(Some(lower));
+    }
+    let mut candidates = vec![what.to_string()];
+    if let Ok(canon) = std::fs::canonicalize(what) {
+        candidates.push(canon.display().to_string());
+    }
+    for path in candidates {
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(fields.kind, KIND_PATH)),
+            (Occur::Must, term(fields.path, &path)),
+        ]);
+        if let Some(addr) = searcher.search(&q, &DocSetCollector)?.into_iter().next() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            return Ok(stored_str(&doc, fields.article_id));
+        }
+    }
+    Ok(None)
 }

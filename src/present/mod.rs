@@ -6,6 +6,7 @@
 //! terminal and `NO_COLOR`), the JSON presenter as character ranges.
 
 pub mod json;
+pub mod lookup;
 pub mod text;
 
 /// How to show highlighted spans in text output.

@@ -107,35 +107,47 @@ impl SegmentCollector for PassageSegment {
     }
 }
 
-/// Collects the date (Unix seconds, `None` when undated) of matching article documents whose key
-/// is in `keep`.
-pub struct DateCollector {
-    /// Only these articles.
-    pub keep: Arc<HashSet<u64>>,
+/// What the lookups need to know of an article without loading it: its date and outlet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ArticleFacts {
+    /// Publication date as Unix seconds (midnight UTC); `None` when undated.
+    pub date_secs: Option<i64>,
+    /// Outlet name as stored; `None` when unknown.
+    pub outlet: Option<String>,
 }
 
-/// Per-segment state of [`DateCollector`].
-pub struct DateSegment {
-    keep: Arc<HashSet<u64>>,
+/// Collects [`ArticleFacts`] of matching article documents (all of them, or those in `keep`).
+pub struct FactsCollector {
+    /// Only these articles, when set.
+    pub keep: Option<Arc<HashSet<u64>>>,
+}
+
+/// Per-segment state of [`FactsCollector`].
+pub struct FactsSegment {
+    keep: Option<Arc<HashSet<u64>>>,
     keys: Column<u64>,
     dates: Column<tantivy::DateTime>,
-    found: HashMap<u64, Option<i64>>,
+    outlets: Option<tantivy::columnar::StrColumn>,
+    found: HashMap<u64, ArticleFacts>,
+    buf: String,
 }
 
-impl Collector for DateCollector {
-    type Fruit = HashMap<u64, Option<i64>>;
-    type Child = DateSegment;
+impl Collector for FactsCollector {
+    type Fruit = HashMap<u64, ArticleFacts>;
+    type Child = FactsSegment;
 
     fn for_segment(
         &self,
         _: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<DateSegment> {
-        Ok(DateSegment {
-            keep: Arc::clone(&self.keep),
+    ) -> tantivy::Result<FactsSegment> {
+        Ok(FactsSegment {
+            keep: self.keep.clone(),
             keys: reader.fast_fields().u64("article_key")?,
             dates: reader.fast_fields().date("date")?,
+            outlets: reader.fast_fields().str("outlet")?,
             found: HashMap::new(),
+            buf: String::new(),
         })
     }
 
@@ -143,7 +155,10 @@ impl Collector for DateCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashMap<u64, Option<i64>>>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<u64, ArticleFacts>>,
+    ) -> tantivy::Result<Self::Fruit> {
         let mut iter = fruits.into_iter();
         let mut all = iter.next().unwrap_or_default();
         for f in iter {
@@ -153,17 +168,28 @@ impl Collector for DateCollector {
     }
 }
 
-impl SegmentCollector for DateSegment {
-    type Fruit = HashMap<u64, Option<i64>>;
+impl SegmentCollector for FactsSegment {
+    type Fruit = HashMap<u64, ArticleFacts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let Some(key) = self.keys.first(doc) else {
             return;
         };
-        if self.keep.contains(&key) {
-            let date = self.dates.first(doc).map(|d| d.into_timestamp_secs());
-            self.found.insert(key, date);
+        if self.keep.as_ref().is_some_and(|k| !k.contains(&key)) {
+            return;
         }
+        let outlet = self.outlets.as_ref().and_then(|col| {
+            let ord = col.term_ords(doc).next()?;
+            self.buf.clear();
+            col.ord_to_str(ord, &mut self.buf)
+                .ok()?
+                .then(|| self.buf.clone())
+        });
+        let facts = ArticleFacts {
+            date_secs: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
+            outlet,
+        };
+        self.found.insert(key, facts);
     }
 
     fn harvest(self) -> Self::Fruit {

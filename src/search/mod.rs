@@ -25,9 +25,10 @@ use crate::index::{
 };
 use boolean::KeySet;
 use chrono::NaiveDate;
-use collect::{BestPassages, DateCollector, PassageCollector};
+pub use collect::ArticleFacts;
+use collect::{BestPassages, FactsCollector, PassageCollector};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -117,55 +118,73 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// The articles a query and filters select, with what lookups need to know of each.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Selected articles (after every filter) and their facts.
+    pub articles: HashMap<u64, ArticleFacts>,
+    /// Articles that matched but were left out because they are undated and a date bound is set.
+    pub undated: usize,
+}
+
+/// Selects the articles matching `expr` (every article when `None`) that pass `filters`.
+///
+/// Boolean logic holds at the article level (see `boolean.rs`); outlet, entity and date
+/// filters are article properties.
+pub fn select(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    expr: Option<&Expr>,
+    filters: &Filters,
+) -> Result<Selection> {
+    let f = &mi.fields;
+    let keep = match expr {
+        None => None,
+        Some(expr) => {
+            let mut builder = build::Builder::new(&mi.index, f);
+            let matched =
+                boolean::evaluate(expr, &mut builder, searcher, f)?.ok_or_else(|| QueryError {
+                    kind: query::QueryErrorKind::Empty,
+                    offset: 0,
+                    message: "the query has no searchable words".into(),
+                })?;
+            Some(Arc::new(match matched {
+                KeySet::Only(s) => s,
+                KeySet::AllBut(out) => {
+                    let all = searcher.search(build::all_articles(f).as_ref(), &KeyCollector)?;
+                    all.into_iter().filter(|k| !out.contains(k)).collect()
+                }
+            }))
+        }
+    };
+    let facts = searcher.search(
+        build::articles_filtered(f, filters).as_ref(),
+        &FactsCollector { keep },
+    )?;
+    let mut selection = Selection::default();
+    for (key, fact) in facts {
+        let date = fact.date_secs.and_then(to_date);
+        if filters.date_passes(date) {
+            selection.articles.insert(key, fact);
+        } else if date.is_none() {
+            selection.undated += 1;
+        }
+    }
+    Ok(selection)
+}
+
 /// Runs a search.
 pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let expr = query::parse(&req.query)?;
     let reader = mi.index.reader()?;
     let searcher = reader.searcher();
     let f = &mi.fields;
+    let selection = select(mi, &searcher, Some(&expr), &req.filters)?;
+    let total = selection.articles.len();
+
+    // Rank: best passages for the positive atoms, within the selected articles.
+    let keep: Arc<HashSet<u64>> = Arc::new(selection.articles.keys().copied().collect());
     let mut builder = build::Builder::new(&mi.index, f);
-
-    // 1. Which articles satisfy the query's logic.
-    let matched = match boolean::evaluate(&expr, &mut builder, &searcher, f)? {
-        Some(set) => set,
-        None => {
-            return Err(QueryError {
-                kind: query::QueryErrorKind::Empty,
-                offset: 0,
-                message: "the query has no searchable words".into(),
-            }
-            .into())
-        }
-    };
-    let matched: HashSet<u64> = match matched {
-        KeySet::Only(s) => s,
-        KeySet::AllBut(out) => {
-            let all = searcher.search(build::all_articles(f).as_ref(), &KeyCollector)?;
-            all.into_iter().filter(|k| !out.contains(k)).collect()
-        }
-    };
-
-    // 2. Article filters and dates.
-    let dates = searcher.search(
-        build::articles_filtered(f, &req.filters).as_ref(),
-        &DateCollector {
-            keep: Arc::new(matched),
-        },
-    )?;
-    let mut undated = 0;
-    let mut kept: Vec<(u64, Option<i64>)> = Vec::new();
-    for (key, secs) in dates {
-        let date = secs.and_then(to_date);
-        if req.filters.date_passes(date) {
-            kept.push((key, secs));
-        } else if date.is_none() {
-            undated += 1;
-        }
-    }
-    let total = kept.len();
-
-    // 3. Rank: best passages for the positive atoms, within the kept articles.
-    let keep: Arc<HashSet<u64>> = Arc::new(kept.iter().map(|k| k.0).collect());
     let mut best = match builder.positive(&expr)? {
         Some(q) if !keep.is_empty() => searcher.search(
             build::passages_only(f, q).as_ref(),
@@ -176,11 +195,12 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         )?,
         _ => Default::default(),
     };
-    let mut ranked: Vec<Ranked> = kept
+    let mut ranked: Vec<Ranked> = selection
+        .articles
         .into_iter()
-        .map(|(key, date_secs)| Ranked {
+        .map(|(key, facts)| Ranked {
             key,
-            date_secs,
+            date_secs: facts.date_secs,
             best: best.remove(&key).unwrap_or_default(),
         })
         .collect();
@@ -201,7 +221,7 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         query: req.query.clone(),
         parsed: expr.to_string(),
         total,
-        undated,
+        undated: selection.undated,
         hits,
     })
 }
@@ -213,7 +233,8 @@ struct Ranked {
     best: BestPassages,
 }
 
-fn to_date(secs: i64) -> Option<NaiveDate> {
+/// A stored date (Unix seconds at midnight UTC) as a calendar date.
+pub fn to_date(secs: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
 }
 

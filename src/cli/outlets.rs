@@ -1,0 +1,53 @@
+//! `morgue outlets [QUERY]`: outlets with their article counts and date spans.
+
+use super::common::{parse_query, print, Ctx, FilterArgs};
+use super::exit;
+use morgue::lookup::outlets::outlets;
+use morgue::present::lookup as present;
+use std::process::ExitCode;
+
+/// List outlets: articles, first and last publication date, undated articles.
+///
+/// Over the whole index, or over the articles matching QUERY (same syntax and filters as
+/// `search`). Outlets are grouped ignoring case; articles without an outlet come last.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only articles matching this query.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let filters = args.filters.to_filters()?;
+    let expr = match parse_query(args.query.as_deref(), ctx) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let mi = ctx.open_index()?;
+    let searcher = mi.index.reader()?.searcher();
+    let selection = morgue::search::select(&mi, &searcher, expr.as_ref(), &filters)?;
+    let rows = outlets(&selection);
+    let total = selection.articles.len();
+    if args.json {
+        print(&present::outlets_json(
+            args.query.as_deref(),
+            &rows,
+            total,
+            selection.undated,
+        ))?;
+    } else {
+        print(&present::outlets_text(&rows, total, selection.undated))?;
+    }
+    Ok(ExitCode::from(if total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }))
+}

@@ -1,0 +1,65 @@
+//! `morgue show ID|PATH`: one article with its provenance and numbered passages.
+
+use super::common::{print, Ctx};
+use super::exit;
+use morgue::present::lookup as present;
+use std::process::ExitCode;
+
+/// Show one article: metadata with provenance (where the date, outlet and title came from), its
+/// entities, and its normalized text with the passages numbered.
+///
+/// ARTICLE is an article id (16 hex digits, as `search` prints) or a path it was ingested from.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Article id or source path.
+    #[arg(value_name = "ARTICLE")]
+    pub article: String,
+    /// Print the original text as read from the source file (decoded, not normalized).
+    #[arg(long, conflicts_with = "json")]
+    pub raw: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let mi = ctx.open_index()?;
+    let searcher = mi.index.reader()?.searcher();
+    let Some(id) = morgue::index::resolve_article(&searcher, &mi.fields, &args.article)? else {
+        eprintln!(
+            "morgue: no article {:?} in {}: give an id from `morgue search` or an ingested path",
+            args.article,
+            ctx.index.display()
+        );
+        return Ok(ExitCode::from(exit::ERROR));
+    };
+    let Some(article) = morgue::index::load_article(&searcher, &mi.fields, &id, true)? else {
+        eprintln!("morgue: article {id} has no stored record");
+        return Ok(ExitCode::from(exit::ERROR));
+    };
+    if args.raw {
+        for path in &article.paths {
+            if let Ok(bytes) = std::fs::read(path) {
+                match morgue::read::decode(&bytes) {
+                    Ok(d) => {
+                        print(&d.text)?;
+                        return Ok(ExitCode::from(exit::OK));
+                    }
+                    Err(e) => eprintln!("morgue: {path}: {e}"),
+                }
+            }
+        }
+        eprintln!(
+            "morgue: the source of {id} is no longer readable at {}",
+            article.paths.join(", ")
+        );
+        return Ok(ExitCode::from(exit::ERROR));
+    }
+    if args.json {
+        print(&present::article_json(&article))?;
+    } else {
+        print(&present::article_text(&article, &ctx.style()))?;
+    }
+    Ok(ExitCode::from(exit::OK))
+}

@@ -1,0 +1,90 @@
+//! `morgue timeline QUERY`: matching articles per period.
+
+use super::common::{parse_query, print, Ctx, FilterArgs};
+use super::exit;
+use morgue::lookup::timeline::{timeline, Period};
+use morgue::present::lookup as present;
+use morgue::search::Filters;
+use std::process::ExitCode;
+
+/// Count matching articles per year, month, week or day, drawn as a bar chart.
+///
+/// `--split-by outlet` gives an outlet × period table. `--normalize` divides each count by all
+/// the articles of that outlet (or of the whole selection) in the period: the share of attention;
+/// a period in which the outlet published nothing is a gap, not a zero. Undated articles are
+/// counted apart.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query (same syntax as `search`).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    /// Period length.
+    #[arg(long, value_name = "PERIOD", default_value = "year", value_parser = parse_period)]
+    pub by: Period,
+    /// One column per outlet (the only split supported: `outlet`).
+    #[arg(long, value_name = "WHAT", value_parser = ["outlet"])]
+    pub split_by: Option<String>,
+    /// Show each count as a share of all articles of the outlet (or selection) in the period.
+    #[arg(long)]
+    pub normalize: bool,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV (`period,start,group,count[,of,share]`).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    match s {
+        "year" => Ok(Period::Year),
+        "month" => Ok(Period::Month),
+        "week" => Ok(Period::Week),
+        "day" => Ok(Period::Day),
+        o => Err(format!("expected year, month, week or day, got {o:?}")),
+    }
+}
+
+/// Runs the command.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let filters = args.filters.to_filters()?;
+    let expr = match parse_query(Some(&args.query), ctx) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let mi = ctx.open_index()?;
+    let searcher = mi.index.reader()?.searcher();
+    // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
+    let keep_undated = Filters {
+        include_undated: true,
+        ..filters.clone()
+    };
+    let matches = morgue::search::select(&mi, &searcher, expr.as_ref(), &keep_undated)?;
+    let baseline = if args.normalize {
+        Some(morgue::search::select(&mi, &searcher, None, &keep_undated)?)
+    } else {
+        None
+    };
+    let t = timeline(
+        &matches,
+        args.by,
+        args.split_by.is_some(),
+        baseline.as_ref(),
+    );
+    let out = if args.json {
+        present::timeline_json(&args.query, &t)
+    } else if args.csv {
+        present::timeline_csv(&t)
+    } else {
+        present::timeline_text(&t, &ctx.style())
+    };
+    print(&out)?;
+    Ok(ExitCode::from(if t.total + t.undated > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }))
+}

@@ -1,0 +1,10 @@
+//! Researcher lookups: aggregate views over a selection of articles.
+//!
+//! Owns turning a [`Selection`](crate::search::Selection) (the articles that a query and filters
+//! pick) into the shapes researchers ask for: outlets with their article counts and date spans
+//! ([`outlets`]), counts per period ([`timeline`]) and index-wide figures ([`stats`]). Works on
+//! the facts the selection carries; never prints.
+
+pub mod outlets;
+pub mod stats;
+pub mod timeline;

@@ -1,0 +1,111 @@
+//! Index-wide figures: articles, passages, outlets, date span, entities, size, sources.
+
+use crate::error::{Error, Result};
+use crate::index::{keyword_key, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use crate::search::{select, to_date, Filters};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+/// Figures about a whole index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// Distinct articles.
+    pub articles: usize,
+    /// Passages indexed.
+    pub passages: usize,
+    /// Distinct outlets (case-insensitive), not counting unknown.
+    pub outlets: usize,
+    /// Articles whose outlet is unknown.
+    pub unknown_outlet: usize,
+    /// Earliest publication date.
+    pub first_date: Option<NaiveDate>,
+    /// Latest publication date.
+    pub last_date: Option<NaiveDate>,
+    /// Undated articles.
+    pub undated: usize,
+    /// Undated articles as a share of all articles (0 to 1).
+    pub undated_share: f64,
+    /// Distinct entity names.
+    pub entities: usize,
+    /// Sources ingested (distinct paths at which articles were found).
+    pub sources: usize,
+    /// Size of the index folder on disk, in bytes.
+    pub index_bytes: u64,
+}
+
+/// Computes the figures of the index in `dir`.
+pub fn stats(mi: &MorgueIndex, dir: &Path) -> Result<Stats> {
+    let reader = mi.index.reader()?;
+    let searcher = reader.searcher();
+    let f = &mi.fields;
+    let count = |kind: &str| -> Result<usize> {
+        let q = TermQuery::new(
+            Term::from_field_text(f.kind, kind),
+            IndexRecordOption::Basic,
+        );
+        Ok(searcher.search(&q, &Count)?)
+    };
+    let selection = select(mi, &searcher, None, &Filters::default())?;
+    let mut outlets = HashSet::new();
+    let mut unknown_outlet = 0;
+    let (mut first, mut last, mut undated) = (None::<NaiveDate>, None::<NaiveDate>, 0);
+    for facts in selection.articles.values() {
+        match &facts.outlet {
+            Some(o) => {
+                outlets.insert(keyword_key(o));
+            }
+            None => unknown_outlet += 1,
+        }
+        match facts.date_secs.and_then(to_date) {
+            Some(d) => {
+                first = Some(first.map_or(d, |x| x.min(d)));
+                last = Some(last.map_or(d, |x| x.max(d)));
+            }
+            None => undated += 1,
+        }
+    }
+    let mut entities: HashSet<Vec<u8>> = HashSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(f.entity)?;
+        let mut stream = inverted.terms().stream().map_err(|e| Error::io(dir, e))?;
+        while stream.advance() {
+            entities.insert(stream.key().to_vec());
+        }
+    }
+    let articles = count(KIND_ARTICLE)?;
+    Ok(Stats {
+        articles,
+        passages: count(KIND_PASSAGE)?,
+        outlets: outlets.len(),
+        unknown_outlet,
+        first_date: first,
+        last_date: last,
+        undated,
+        undated_share: if articles == 0 {
+            0.0
+        } else {
+            undated as f64 / articles as f64
+        },
+        entities: entities.len(),
+        sources: count(KIND_PATH)?,
+        index_bytes: dir_size(dir)?,
+    })
+}
+
+fn dir_size(dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
+        if meta.is_file() {
+            total += meta.len();
+        }
+    }
+    Ok(total)
+}

@@ -1,0 +1,413 @@
+//! Rendering of the lookups: outlets, timeline, stats and one article, as text, JSON and CSV.
+//!
+//! JSON shapes (stable; fields are only added):
+//!
+//! - `outlets --json`: `{"query", "total", "undated", "outlets": [{"outlet" (null = unknown),
+//!   "articles", "first", "last" (YYYY-MM-DD or null), "undated"}]}`; `undated` at the top counts
+//!   matching articles left out by a date filter.
+//! - `timeline --json`: `{"query", "by", "groups": [names], "rows": [{"period", "start",
+//!   "cells": [{"count", "of"?, "share"?}]}], "total", "undated"}`; `of`/`share` only with
+//!   `--normalize`, `share` null marks a gap (the outlet published nothing in that period).
+//! - `stats --json`: the [`Stats`] fields.
+//! - `show --json`: the [`ArticleRecord`] fields (`article_id`, `title`/`outlet`/`date` as
+//!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as `[[name, count]]`, `words`),
+//!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
+
+use super::Style;
+use crate::index::ArticleRecord;
+use crate::lookup::outlets::OutletRow;
+use crate::lookup::stats::Stats;
+use crate::lookup::timeline::Timeline;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+fn json<T: Serialize>(v: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// `outlets` as text: an aligned table.
+pub fn outlets_text(rows: &[OutletRow], total: usize, undated_left_out: usize) -> String {
+    let mut out = String::new();
+    let named = rows.iter().filter(|r| r.outlet.is_some()).count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = writeln!(
+        out,
+        "{}, {}",
+        plural(named, "outlet", "outlets"),
+        plural(total, "article", "articles")
+    );
+    if undated_left_out > 0 {
+        let _ = writeln!(out, "({undated_left_out} undated articles left out by the date filter; add --include-undated to keep them)");
+    }
+    let width = rows
+        .iter()
+        .map(|r| {
+            r.outlet
+                .as_deref()
+                .unwrap_or("(unknown outlet)")
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(
+        out,
+        "\n{:<width$}  {:>8}  {:<10}  {:<10}  {:>7}",
+        "outlet", "articles", "first", "last", "undated"
+    );
+    for r in rows {
+        let name = r.outlet.as_deref().unwrap_or("(unknown outlet)");
+        let pad = width.saturating_sub(name.chars().count());
+        let _ = writeln!(
+            out,
+            "{name}{}  {:>8}  {:<10}  {:<10}  {:>7}",
+            " ".repeat(pad),
+            r.articles,
+            date_or_dash(r.first),
+            date_or_dash(r.last),
+            r.undated
+        );
+    }
+    out
+}
+
+/// `outlets --json`.
+pub fn outlets_json(
+    query: Option<&str>,
+    rows: &[OutletRow],
+    total: usize,
+    undated: usize,
+) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        query: Option<&'a str>,
+        total: usize,
+        undated: usize,
+        outlets: &'a [OutletRow],
+    }
+    json(&Doc {
+        query,
+        total,
+        undated,
+        outlets: rows,
+    })
+}
+
+/// `timeline` as text: one bar per period (counts), or a table when split by outlet.
+pub fn timeline_text(t: &Timeline, style: &Style) -> String {
+    let mut out = String::new();
+    let normalized = t
+        .rows
+        .iter()
+        .any(|r| r.cells.iter().any(|c| c.share.is_some()));
+    let _ = writeln!(
+        out,
+        "{} dated articles by {}",
+        t.total,
+        serde_json::to_value(t.by)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    );
+    if t.undated > 0 {
+        let _ = writeln!(out, "({} undated articles not shown)", t.undated);
+    }
+    out.push('\n');
+    let label_w = t.rows.iter().map(|r| r.period.len()).max().unwrap_or(4);
+    let cell = |c: &crate::lookup::timeline::Cell| -> String {
+        match c.share {
+            Some(None) => "gap".into(),
+            Some(Some(s)) => format!("{:.1}%", s * 100.0),
+            None => c.count.to_string(),
+        }
+    };
+    if t.groups.len() == 1 {
+        let max = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.cells[0]
+                    .share
+                    .flatten()
+                    .unwrap_or(r.cells[0].count as f64)
+            })
+            .fold(0.0_f64, f64::max);
+        let bar_w = style.width.saturating_sub(label_w + 14).clamp(10, 60) as f64;
+        for r in &t.rows {
+            let c = &r.cells[0];
+            let v = if normalized {
+                c.share.flatten().unwrap_or(0.0)
+            } else {
+                c.count as f64
+            };
+            let n = if max > 0.0 {
+                (v / max * bar_w).round() as usize
+            } else {
+                0
+            };
+            let _ = writeln!(
+                out,
+                "{:<label_w$}  {:>7}  {}",
+                r.period,
+                cell(c),
+                "█".repeat(n)
+            );
+        }
+        return out;
+    }
+    let widths: Vec<usize> = t
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            t.rows
+                .iter()
+                .map(|r| cell(&r.cells[i]).len())
+                .max()
+                .unwrap_or(1)
+                .max(g.chars().count())
+        })
+        .collect();
+    let _ = write!(out, "{:<label_w$}", "period");
+    for (g, w) in t.groups.iter().zip(&widths) {
+        let _ = write!(out, "  {g:>w$}");
+    }
+    out.push('\n');
+    for r in &t.rows {
+        let _ = write!(out, "{:<label_w$}", r.period);
+        for (c, w) in r.cells.iter().zip(&widths) {
+            let _ = write!(out, "  {:>w$}", cell(c));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `timeline --json`.
+pub fn timeline_json(query: &str, t: &Timeline) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        query: &'a str,
+        #[serde(flatten)]
+        timeline: &'a Timeline,
+    }
+    json(&Doc { query, timeline: t })
+}
+
+/// `timeline --csv`: `period,start,group,count[,of,share]`, one line per cell.
+pub fn timeline_csv(t: &Timeline) -> String {
+    let normalized = t
+        .rows
+        .iter()
+        .any(|r| r.cells.iter().any(|c| c.of.is_some()));
+    let mut w = csv_writer();
+    let mut header = vec!["period", "start", "group", "count"];
+    if normalized {
+        header.extend(["of", "share"]);
+    }
+    let _ = w.write_record(&header);
+    for r in &t.rows {
+        for (g, c) in t.groups.iter().zip(&r.cells) {
+            let mut rec = vec![
+                r.period.clone(),
+                r.start.to_string(),
+                g.clone(),
+                c.count.to_string(),
+            ];
+            if normalized {
+                rec.push(c.of.map(|o| o.to_string()).unwrap_or_default());
+                rec.push(
+                    c.share
+                        .flatten()
+                        .map(|s| format!("{s:.6}"))
+                        .unwrap_or_default(),
+                );
+            }
+            let _ = w.write_record(&rec);
+        }
+    }
+    csv_string(w)
+}
+
+/// A CSV writer into memory.
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
+}
+
+/// The text written by a [`csv_writer`].
+pub fn csv_string(w: csv::Writer<Vec<u8>>) -> String {
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+/// `stats` as text.
+pub fn stats_text(s: &Stats) -> String {
+    let mut out = String::new();
+    let span = match (s.first_date, s.last_date) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "—".into(),
+    };
+    let rows = [
+        ("articles", s.articles.to_string()),
+        ("passages", s.passages.to_string()),
+        (
+            "outlets",
+            format!(
+                "{} (+{} articles with unknown outlet)",
+                s.outlets, s.unknown_outlet
+            ),
+        ),
+        ("dates", span),
+        (
+            "undated",
+            format!("{} ({:.1}%)", s.undated, s.undated_share * 100.0),
+        ),
+        ("entities", s.entities.to_string()),
+        ("sources", s.sources.to_string()),
+        (
+            "index size",
+            format!(
+                "{:.1} MB ({} bytes)",
+                s.index_bytes as f64 / 1e6,
+                s.index_bytes
+            ),
+        ),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "{k:<11} {v}");
+    }
+    out
+}
+
+/// `stats --json`.
+pub fn stats_json(s: &Stats) -> String {
+    json(s)
+}
+
+/// `show` as text: metadata with provenance, entities, then the text with passages numbered.
+pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
+    let mut out = String::new();
+    let bold = |s: &str| {
+        if style.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        bold(if a.title.value.is_empty() {
+            "(untitled)"
+        } else {
+            &a.title.value
+        })
+    );
+    let field = |out: &mut String, k: &str, v: String| {
+        let _ = writeln!(out, "  {k:<9} {v}");
+    };
+    field(&mut out, "id", a.article_id.clone());
+    field(&mut out, "title", format!("from {}", a.title.source));
+    field(
+        &mut out,
+        "date",
+        a.date
+            .as_ref()
+            .map(|d| format!("{}  (from {})", d.value, d.source))
+            .unwrap_or_else(|| "undated".into()),
+    );
+    field(
+        &mut out,
+        "outlet",
+        a.outlet
+            .as_ref()
+            .map(|o| format!("{}  (from {})", o.value, o.source))
+            .unwrap_or_else(|| "unknown".into()),
+    );
+    if let Some(u) = &a.url {
+        field(&mut out, "url", u.clone());
+    }
+    for (i, p) in a.paths.iter().enumerate() {
+        field(&mut out, if i == 0 { "path" } else { "" }, p.clone());
+    }
+    field(&mut out, "encoding", a.encoding.clone());
+    field(&mut out, "words", a.words.to_string());
+    let ents: Vec<String> = a
+        .entities
+        .iter()
+        .map(|(n, c)| format!("{n} ({c})"))
+        .collect();
+    field(
+        &mut out,
+        "entities",
+        if ents.is_empty() {
+            "—".into()
+        } else {
+            ents.join(", ")
+        },
+    );
+    out.push('\n');
+    let mut pos = 0;
+    for p in &a.passages {
+        let before = a.text.get(pos..p.bytes.start).unwrap_or("").trim();
+        if !before.is_empty() {
+            let _ = writeln!(out, "     {}\n", before.replace('\n', "\n     "));
+        }
+        let _ = writeln!(
+            out,
+            "{:>4} {}\n",
+            format!("¶{}", p.number),
+            a.slice(&p.bytes).replace('\n', "\n     ")
+        );
+        pos = p.bytes.end.max(pos);
+    }
+    let rest = a.text.get(pos..).unwrap_or("").trim();
+    if !rest.is_empty() {
+        let _ = writeln!(out, "     {}", rest.replace('\n', "\n     "));
+    }
+    out
+}
+
+/// `show --json`.
+pub fn article_json(a: &ArticleRecord) -> String {
+    #[derive(Serialize)]
+    struct P<'a> {
+        number: u32,
+        start: u64,
+        end: u64,
+        text: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        #[serde(flatten)]
+        record: &'a ArticleRecord,
+        text: &'a str,
+        #[serde(rename = "passages")]
+        passage_texts: Vec<P<'a>>,
+    }
+    let passages = a
+        .passages
+        .iter()
+        .map(|p| P {
+            number: p.number,
+            start: p.start,
+            end: p.end,
+            text: a.slice(&p.bytes),
+        })
+        .collect();
+    json(&Doc {
+        record: a,
+        text: &a.text,
+        passage_texts: passages,
+    })
+}
