@@ -690,4 +690,82 @@ mod lookups {
         assert_eq!(code, 2);
         assert!(err.contains("no article"), "{err}");
     }
+
+    #[test]
+    fn export_csv_and_jsonl_with_provenance() {
+        let w = seeds();
+        let (code, _, err) = w.run(&["export", "ISIS", "--output", "out.csv"]);
+        assert_eq!(code, 0, "{err}");
+        let csv = std::fs::read_to_string(w.path("out.csv")).unwrap();
+        let mut reader = csv_rows(&csv);
+        let header = reader.remove(0);
+        assert_eq!(header[..3], ["rank", "article_id", "title"]);
+        assert_eq!(reader.len(), 5, "one row per article (each has one path)");
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.meta.json")).unwrap())
+                .unwrap();
+        assert_eq!(meta["query"], "ISIS");
+        assert_eq!(meta["rows"], 5);
+        assert_eq!(meta["unit"], "article");
+        assert_eq!(meta["index_fingerprint"].as_str().unwrap().len(), 16);
+        // Passages: every matching passage, as JSON Lines on stdout.
+        let (code, out, err) = w.run(&[
+            "export",
+            "\"Der Spiegel\"",
+            "--format",
+            "jsonl",
+            "--unit",
+            "passage",
+        ]);
+        assert_eq!(code, 0);
+        let rows: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(rows.len() >= 2);
+        assert!(rows
+            .iter()
+            .all(|r| r["text"].as_str().unwrap().contains("Der Spiegel")));
+        let ids: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .map(|r| r["article_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        let meta: Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+        assert_eq!(meta["rows"], rows.len());
+        // Date filters apply as in search.
+        let (_, out, _) = w.run(&["export", "ISIS", "--from", "2017", "--format", "jsonl"]);
+        assert_eq!(out.lines().count(), 1);
+    }
+}
+
+/// Minimal CSV parsing for tests (quoted fields with commas, quotes and newlines).
+fn csv_rows(s: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
 }

@@ -4,6 +4,7 @@
 //! into the `morgue` library followed by a call into `morgue::present`.
 
 mod common;
+mod export;
 mod ingest;
 mod outlets;
 mod search;
@@ -64,6 +65,8 @@ pub enum Command {
     Show(show::Args),
     /// Show figures about the index.
     Stats(stats::Args),
+    /// Export every matching article or passage as CSV or JSON Lines, with citation fields.
+    Export(export::Args),
 }
 
 /// Runs the parsed command line.
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timeline(args) => timeline::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
+        Command::Export(args) => export::run(args, &ctx),
     }
 }
 

@@ -5,6 +5,7 @@
 //! ([`outlets`]), counts per period ([`timeline`]) and index-wide figures ([`stats`]). Works on
 //! the facts the selection carries; never prints.
 
+pub mod export;
 pub mod outlets;
 pub mod stats;
 pub mod timeline;

@@ -26,7 +26,8 @@ use crate::index::{
 use boolean::KeySet;
 use chrono::NaiveDate;
 pub use collect::ArticleFacts;
-use collect::{BestPassages, FactsCollector, PassageCollector};
+pub use collect::BestPassages;
+use collect::{FactsCollector, PassageCollector};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -178,33 +179,17 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let expr = query::parse(&req.query)?;
     let reader = mi.index.reader()?;
     let searcher = reader.searcher();
-    let f = &mi.fields;
     let selection = select(mi, &searcher, Some(&expr), &req.filters)?;
     let total = selection.articles.len();
 
-    // Rank: best passages for the positive atoms, within the selected articles.
-    let keep: Arc<HashSet<u64>> = Arc::new(selection.articles.keys().copied().collect());
-    let mut builder = build::Builder::new(&mi.index, f);
-    let mut best = match builder.positive(&expr)? {
-        Some(q) if !keep.is_empty() => searcher.search(
-            build::passages_only(f, q).as_ref(),
-            &PassageCollector {
-                per_article: req.passages.max(1),
-                keep,
-            },
-        )?,
-        _ => Default::default(),
-    };
-    let mut ranked: Vec<Ranked> = selection
-        .articles
-        .into_iter()
-        .map(|(key, facts)| Ranked {
-            key,
-            date_secs: facts.date_secs,
-            best: best.remove(&key).unwrap_or_default(),
-        })
-        .collect();
-    sort_ranked(&mut ranked, req.sort);
+    let mut ranked = rank(
+        mi,
+        &searcher,
+        &expr,
+        selection.articles,
+        req.passages,
+        req.sort,
+    )?;
     ranked.truncate(req.limit);
 
     let analyzer = mi
@@ -226,11 +211,58 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     })
 }
 
-/// A matching article on its way to becoming a [`Hit`].
-struct Ranked {
-    key: u64,
-    date_secs: Option<i64>,
-    best: BestPassages,
+/// A selected article with its best passages, in rank order.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// Article key.
+    pub key: u64,
+    /// Publication date (Unix seconds), `None` when undated.
+    pub date_secs: Option<i64>,
+    /// Best passages for the query's positive atoms, best first (empty when the article matched
+    /// only through a negation).
+    pub best: BestPassages,
+}
+
+impl Ranked {
+    /// The article id (16 hex digits).
+    pub fn article_id(&self) -> String {
+        format!("{:016x}", self.key)
+    }
+}
+
+/// Ranks selected articles: BM25 over passages for the positive atoms of `expr`, keeping the
+/// best `per_article` passages of each article (`usize::MAX` keeps every matching passage).
+pub fn rank(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    expr: &Expr,
+    articles: HashMap<u64, ArticleFacts>,
+    per_article: usize,
+    sort: SortOrder,
+) -> Result<Vec<Ranked>> {
+    let f = &mi.fields;
+    let keep: Arc<HashSet<u64>> = Arc::new(articles.keys().copied().collect());
+    let mut builder = build::Builder::new(&mi.index, f);
+    let mut best = match builder.positive(expr)? {
+        Some(q) if !keep.is_empty() => searcher.search(
+            build::passages_only(f, q).as_ref(),
+            &PassageCollector {
+                per_article: per_article.max(1),
+                keep,
+            },
+        )?,
+        _ => Default::default(),
+    };
+    let mut ranked: Vec<Ranked> = articles
+        .into_iter()
+        .map(|(key, facts)| Ranked {
+            key,
+            date_secs: facts.date_secs,
+            best: best.remove(&key).unwrap_or_default(),
+        })
+        .collect();
+    sort_ranked(&mut ranked, sort);
+    Ok(ranked)
 }
 
 /// A stored date (Unix seconds at midnight UTC) as a calendar date.

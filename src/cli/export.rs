@@ -1,0 +1,171 @@
+//! `morgue export QUERY`: every matching article or passage, with citation fields.
+
+use super::common::{parse_query, Ctx, FilterArgs};
+use super::exit;
+use morgue::lookup::export::{export, fingerprint, ExportRow, Provenance, Unit};
+use morgue::search::SortOrder;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Export every matching article (or passage) as CSV or JSON Lines, with no cap.
+///
+/// Columns: rank, article_id, title, outlet, date, url, path, passage, text, score; one row per
+/// copy (path) of an article. With --output FILE, a sidecar FILE.meta.json records the query,
+/// filters, morgue version, index fingerprint and row count, so the result set can be
+/// reproduced; when writing to stdout, that record goes to stderr as one JSON line.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query (same syntax as `search`).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "jsonl"], default_value = "csv")]
+    pub format: String,
+    /// What a row stands for: article (with its best passage) or passage (every matching one).
+    #[arg(long, value_name = "UNIT", value_parser = ["article", "passage"], default_value = "article")]
+    pub unit: String,
+    /// Write to this file instead of stdout (and the provenance to FILE.meta.json).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+const HEADER: [&str; 10] = [
+    "rank",
+    "article_id",
+    "title",
+    "outlet",
+    "date",
+    "url",
+    "path",
+    "passage",
+    "text",
+    "score",
+];
+
+/// Where rows go.
+enum Sink {
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    Jsonl(std::io::BufWriter<Box<dyn Write>>),
+}
+
+impl Sink {
+    fn write(&mut self, row: &ExportRow) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => w
+                .write_record([
+                    row.rank.to_string(),
+                    row.article_id.clone(),
+                    row.title.clone(),
+                    row.outlet.clone().unwrap_or_default(),
+                    row.date.clone().unwrap_or_default(),
+                    row.url.clone().unwrap_or_default(),
+                    row.path.clone().unwrap_or_default(),
+                    row.passage.map(|p| p.to_string()).unwrap_or_default(),
+                    row.text.clone().unwrap_or_default(),
+                    format!("{:.4}", row.score),
+                ])
+                .map_err(std::io::Error::other),
+            Sink::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, row)?;
+                w.write_all(b"\n")
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Csv(w) => w.flush(),
+            Sink::Jsonl(w) => w.flush(),
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let filters = args.filters.to_filters()?;
+    let expr = match parse_query(Some(&args.query), ctx) {
+        Ok(Some(e)) => e,
+        Ok(None) => return Ok(ExitCode::from(exit::ERROR)),
+        Err(code) => return Ok(code),
+    };
+    let unit = if args.unit == "passage" {
+        Unit::Passage
+    } else {
+        Unit::Article
+    };
+    let mi = ctx.open_index()?;
+    let searcher = mi.index.reader()?.searcher();
+    let out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| morgue::Error::io(p, e))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("<stdout>"));
+    let io = |e: std::io::Error| morgue::Error::io(target.clone(), e);
+    let mut sink = if args.format == "csv" {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(HEADER).map_err(|e| io(e.into()))?;
+        Sink::Csv(Box::new(w))
+    } else {
+        Sink::Jsonl(std::io::BufWriter::new(out))
+    };
+    let result = export(
+        &mi,
+        &searcher,
+        &expr,
+        &filters,
+        unit,
+        SortOrder::Relevance,
+        |row: &ExportRow| sink.write(row).map_err(io),
+    );
+    let rows = match result.and_then(|n| sink.flush().map(|_| n).map_err(io)) {
+        Ok(n) => n,
+        Err(morgue::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            return Ok(ExitCode::from(exit::OK))
+        }
+        Err(morgue::Error::Query(e)) => {
+            return Ok(super::common::query_error(&e, &args.query, ctx))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let provenance = Provenance {
+        parsed: expr.to_string(),
+        query: args.query.clone(),
+        from: args.filters.from.clone(),
+        to: args.filters.to.clone(),
+        include_undated: args.filters.include_undated,
+        outlets: args.filters.outlet.clone(),
+        entities: args.filters.entity.clone(),
+        unit,
+        morgue_version: env!("CARGO_PKG_VERSION").to_string(),
+        index_fingerprint: fingerprint(&ctx.index)?,
+        rows,
+    };
+    match &args.output {
+        Some(p) => {
+            let mut side = p.clone().into_os_string();
+            side.push(".meta.json");
+            let json = serde_json::to_string_pretty(&provenance)? + "\n";
+            std::fs::write(&side, json).map_err(|e| morgue::Error::io(PathBuf::from(&side), e))?;
+            eprintln!(
+                "morgue: wrote {rows} rows to {} (provenance in {})",
+                p.display(),
+                PathBuf::from(side).display()
+            );
+        }
+        None => eprintln!("{}", serde_json::to_string(&provenance)?),
+    }
+    Ok(ExitCode::from(if rows > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }))
+}

@@ -1,0 +1,143 @@
+//! Export: every matching article or passage, with citation fields, streamed to a sink.
+//!
+//! Rows are produced one at a time (the ranking keeps only scores and addresses in memory), so
+//! exports have no cap. [`Provenance`] records what is needed to reproduce a result set: the
+//! query, the filters, morgue's version and a fingerprint of the index's committed state.
+
+use crate::error::{Error, Result};
+use crate::index::{load_article, passage_record, MorgueIndex};
+use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
+use serde::Serialize;
+use std::path::Path;
+use tantivy::{Searcher, TantivyDocument};
+
+/// What one export row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// One row per article (its best passage attached).
+    Article,
+    /// One row per matching passage.
+    Passage,
+}
+
+/// One exported row: the fields a citation needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportRow {
+    /// 1-based rank of the article in the export order.
+    pub rank: usize,
+    /// Article id.
+    pub article_id: String,
+    /// Title.
+    pub title: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
+    /// URL, when known.
+    pub url: Option<String>,
+    /// The path this row's copy was found at.
+    pub path: Option<String>,
+    /// Passage number (0-based), when a passage is attached.
+    pub passage: Option<u32>,
+    /// Passage text, when a passage is attached.
+    pub text: Option<String>,
+    /// BM25 score of the passage (the article's best for article rows).
+    pub score: f32,
+}
+
+/// What is needed to reproduce an export.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    /// The query as given.
+    pub query: String,
+    /// The query as understood.
+    pub parsed: String,
+    /// `--from`, or null.
+    pub from: Option<String>,
+    /// `--to`, or null.
+    pub to: Option<String>,
+    /// `--include-undated`.
+    pub include_undated: bool,
+    /// `--outlet` values.
+    pub outlets: Vec<String>,
+    /// `--entity` values.
+    pub entities: Vec<String>,
+    /// Rows stand for articles or passages.
+    pub unit: Unit,
+    /// Version of morgue that wrote the export.
+    pub morgue_version: String,
+    /// Fingerprint of the index's committed state (changes with every commit).
+    pub index_fingerprint: String,
+    /// Rows written.
+    pub rows: usize,
+}
+
+/// A fingerprint of the committed state of the index in `dir`: a hash of its `meta.json`.
+pub fn fingerprint(dir: &Path) -> Result<String> {
+    let meta = dir.join("meta.json");
+    let bytes = std::fs::read(&meta).map_err(|e| Error::io(meta, e))?;
+    Ok(blake3::hash(&bytes).to_hex()[..16].to_string())
+}
+
+/// Exports every article (or passage) selected by `expr` and `filters`, in `sort` order, calling
+/// `sink` for each row; one row per copy (path) of an article. Returns the number of rows.
+pub fn export(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    expr: &Expr,
+    filters: &Filters,
+    unit: Unit,
+    sort: SortOrder,
+    mut sink: impl FnMut(&ExportRow) -> Result<()>,
+) -> Result<usize> {
+    let selection = select(mi, searcher, Some(expr), filters)?;
+    let per_article = match unit {
+        Unit::Article => 1,
+        Unit::Passage => usize::MAX,
+    };
+    let ranked = rank(mi, searcher, expr, selection.articles, per_article, sort)?;
+    let mut rows = 0;
+    for (i, r) in ranked.into_iter().enumerate() {
+        let id = r.article_id();
+        let Some(article) = load_article(searcher, &mi.fields, &id, false)? else {
+            continue;
+        };
+        let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
+        for (score, addr) in &r.best.0 {
+            let p = passage_record(&searcher.doc::<TantivyDocument>(*addr)?, &mi.fields);
+            passages.push((
+                Some(p.number),
+                Some(article.slice(&p.bytes).to_string()),
+                *score,
+            ));
+        }
+        if passages.is_empty() {
+            passages.push((None, None, 0.0));
+        }
+        let paths: Vec<Option<String>> = if article.paths.is_empty() {
+            vec![None]
+        } else {
+            article.paths.iter().cloned().map(Some).collect()
+        };
+        for path in &paths {
+            for (number, text, score) in &passages {
+                let row = ExportRow {
+                    rank: i + 1,
+                    article_id: id.clone(),
+                    title: article.title.value.clone(),
+                    outlet: article.outlet.as_ref().map(|o| o.value.clone()),
+                    date: r.date_secs.and_then(to_date).map(|d| d.to_string()),
+                    url: article.url.clone(),
+                    path: path.clone(),
+                    passage: *number,
+                    text: text.clone(),
+                    score: *score,
+                };
+                sink(&row)?;
+                rows += 1;
+            }
+        }
+    }
+    Ok(rows)
+}
