@@ -10,9 +10,11 @@
 //! - [`normalize`]: Unicode, whitespace, quotes, boilerplate removal
 //! - [`extract`]: title, publication date, outlet, named entities (with provenance)
 //! - [`passages`]: paragraphs → passages of roughly 40–200 words
+//! - [`dedup`]: near-duplicate signatures (MinHash, LSH band keys)
 //! - [`index`]: the tantivy schema, analyzers and writer
 //! - [`pipeline`]: the ingest that ties the stages above together
 //! - [`search`]: query parsing, filters, ranking, highlighting
+//! - [`lookup`]: outlets, timelines, stats, export over a selection of articles
 //! - [`present`]: text and JSON rendering
 //!
 //! ```no_run
@@ -34,6 +36,7 @@
 //! # Ok::<(), morgue::Error>(())
 //! ```
 
+pub mod dedup;
 pub mod error;
 pub mod extract;
 pub mod index;
