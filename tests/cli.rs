@@ -531,3 +531,83 @@ mod search {
         assert!(!out.contains("\x1b["), "no colours when NO_COLOR is set");
     }
 }
+
+mod ner {
+    use super::*;
+
+    #[test]
+    fn eval_counts_entities_on_a_tiny_fixture() {
+        let w = Workdir::new();
+        w.fixtures(&["tiny.conll"], "data");
+        let (code, out, err) = w.run(&["ner", "eval", "data/tiny.conll", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["sentences"], 3);
+        assert_eq!(v["tokens"], 26);
+        assert_eq!(v["overall"]["gold"], 7);
+        assert_eq!(v["per_type"]["PER"]["gold"], 2);
+        assert_eq!(v["per_type"]["LOC"]["gold"], 2);
+        assert_eq!(v["per_type"]["MISC"]["gold"], 2);
+        assert_eq!(v["per_type"]["ORG"]["gold"], 1);
+        assert!(v["overall"]["f1"].as_f64().unwrap() >= 0.8, "{out}");
+        let (code, text, _) = w.run(&["ner", "eval", "data/tiny.conll"]);
+        assert_eq!(code, 0);
+        assert!(text.contains("with 7 phrases"), "{text}");
+    }
+
+    #[test]
+    fn eval_rejects_a_malformed_file() {
+        let w = Workdir::new();
+        std::fs::write(w.path("bad.conll"), "word B-FOO\n").unwrap();
+        let (code, _, err) = w.run(&["ner", "eval", "bad.conll"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("line 1") && err.contains("B-FOO"), "{err}");
+    }
+
+    #[test]
+    fn tag_reads_stdin() {
+        let w = Workdir::new();
+        let out = w
+            .cmd()
+            .args(["ner", "tag", "--json"])
+            .write_stdin("Abu Bakr al-Baghdadi's fighters fought in Mosul.")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let names: Vec<(&str, &str)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["text"].as_str().unwrap(), m["type"].as_str().unwrap()))
+            .collect();
+        assert!(
+            names.contains(&("Abu Bakr al-Baghdadi", "person")),
+            "{names:?}"
+        );
+        assert!(names.contains(&("Mosul", "location")), "{names:?}");
+    }
+
+    #[test]
+    fn train_writes_a_model_that_eval_can_load() {
+        let w = Workdir::new();
+        w.fixtures(&["tiny.conll"], "data");
+        let (code, _, err) = w.run(&[
+            "ner",
+            "train",
+            "--train",
+            "data/tiny.conll",
+            "--dev",
+            "data/tiny.conll",
+            "--out",
+            "m.model",
+            "--epochs",
+            "3",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("epoch  3"), "{err}");
+        let (code, out, err) = w.run(&["ner", "eval", "data/tiny.conll", "--model", "m.model"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("overall"), "{out}");
+    }
+}

@@ -5,6 +5,7 @@
 
 mod common;
 mod ingest;
+mod ner;
 mod search;
 
 use clap::{Parser, Subcommand};
@@ -52,6 +53,8 @@ pub enum Command {
     Ingest(ingest::Args),
     /// Search the index; prints ranked passages.
     Search(search::Args),
+    /// Train, evaluate or try the named-entity recognizer.
+    Ner(ner::Args),
 }
 
 /// Runs the parsed command line.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, &ctx),
         Command::Search(args) => search::run(args, &ctx),
+        Command::Ner(args) => ner::run(args, &ctx),
     }
 }
 

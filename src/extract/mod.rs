@@ -6,5 +6,6 @@
 
 pub mod date;
 pub mod entities;
+pub mod ner;
 pub mod outlet;
 pub mod title;
