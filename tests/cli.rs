@@ -377,7 +377,8 @@ mod search {
         let w = seeds();
         assert_eq!(
             seed_set(&w.search(&["ISIS", "--entity", "haji bakr"])),
-            vec!["000"]
+            // 003 calls him Samir Abd Muhammad al-Khlifawi: an alias in the default table.
+            vec!["000", "003"]
         );
         assert_eq!(
             seed_set(&w.search(&["entity:\"Deir ez Zor\""])),
@@ -609,5 +610,55 @@ mod ner {
         let (code, out, err) = w.run(&["ner", "eval", "data/tiny.conll", "--model", "m.model"]);
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("overall"), "{out}");
+    }
+}
+
+mod aliases {
+    use super::*;
+
+    fn seeds() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        w
+    }
+
+    #[test]
+    fn entity_filter_follows_the_alias_table() {
+        let w = seeds();
+        // Only 001 and 002 write "ISIL"; every seed writes "ISIS".
+        let all = vec!["000", "001", "002", "003", "004"];
+        assert_eq!(seed_set(&w.search(&["the", "--entity", "ISIL"])), all);
+        assert_eq!(seed_set(&w.search(&["entity:Daesh"])), all);
+        assert_eq!(seed_set(&w.search(&["entity:\"deir ezzor\""])), vec!["004"]);
+    }
+
+    #[test]
+    fn editing_the_index_table_takes_effect_without_reindexing() {
+        let w = seeds();
+        let table = w.path("index/aliases.tsv");
+        let text = std::fs::read_to_string(&table).expect("the index gets a copy of the table");
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("Islamic State\t"))
+            .collect();
+        std::fs::write(&table, kept.join("\n")).unwrap();
+        // Now only articles where "ISIL" itself was recognized (001; 002 has it only in a
+        // parenthesis the recognizer misses) match.
+        let literal = seed_set(&w.search(&["the", "--entity", "ISIL"]));
+        assert!(literal.contains(&"001".to_string()), "{literal:?}");
+        assert!(!literal.contains(&"003".to_string()), "{literal:?}");
+        // A table given with --aliases wins over the index's.
+        std::fs::write(w.path("mine.tsv"), "Islamic State\torg\tISIL\tISIS\n").unwrap();
+        let v = w.search(&["the", "--entity", "ISIL", "--aliases", "mine.tsv"]);
+        assert_eq!(seed_set(&v).len(), 5);
+    }
+
+    #[test]
+    fn a_malformed_table_is_an_error_with_the_line() {
+        let w = seeds();
+        std::fs::write(w.path("bad.tsv"), "# c\nISIS org ISIL\n").unwrap();
+        let (code, _, err) = w.run(&["search", "the", "--entity", "ISIL", "--aliases", "bad.tsv"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -30,6 +30,8 @@ pub struct Ctx {
     pub color: bool,
     /// Whether stderr is a terminal (progress bars).
     pub stderr_tty: bool,
+    /// `--aliases`.
+    pub aliases: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -46,6 +48,7 @@ impl Ctx {
             default_index: cli.index.as_os_str() == DEFAULT_INDEX,
             color,
             stderr_tty: std::io::stderr().is_terminal(),
+            aliases: cli.aliases.clone(),
         }
     }
 
@@ -79,13 +82,14 @@ pub struct FilterArgs {
     /// Only articles from this outlet (case-insensitive); repeat for any of several.
     #[arg(long, value_name = "NAME")]
     pub outlet: Vec<String>,
-    /// Only articles that mention this entity (case-insensitive); repeat to require several.
+    /// Only articles that mention this entity (any variant in the alias table, ignoring case
+    /// and accents); repeat to require several.
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
 }
 
 impl FilterArgs {
-    /// Validates into library filters.
+    /// Validates into library filters (without the alias table, which depends on the index).
     pub fn to_filters(&self) -> morgue::Result<morgue::search::Filters> {
         morgue::search::Filters::new(
             self.from.as_deref(),

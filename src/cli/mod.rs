@@ -41,6 +41,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: common::ColorChoice,
 
+    /// Alias table (TAB-separated; see data/aliases.tsv) instead of the index folder's
+    /// aliases.tsv.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,

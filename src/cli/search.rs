@@ -65,6 +65,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     ensure_default_index(ctx)?;
     let mi = morgue::index::open(&ctx.index)?;
+    let filters = filters.with_aliases(morgue::extract::aliases::AliasTable::for_index(
+        &ctx.index,
+        ctx.aliases.as_deref(),
+    )?);
     let req = SearchRequest {
         query: args.query,
         filters,

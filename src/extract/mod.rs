@@ -4,6 +4,7 @@
 //! found together with where it found it, so the caller can record provenance and keep the
 //! found lines out of the indexed passages. Nothing here reads files or touches the index.
 
+pub mod aliases;
 pub mod date;
 pub mod entities;
 pub mod ner;

@@ -124,7 +124,7 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let reader = mi.index.reader()?;
     let searcher = reader.searcher();
     let f = &mi.fields;
-    let mut builder = build::Builder::new(&mi.index, f);
+    let mut builder = build::Builder::new(&mi.index, f).with_aliases(req.filters.alias_table());
 
     // 1. Which articles satisfy the query's logic.
     let matched = match boolean::evaluate(&expr, &mut builder, &searcher, f)? {
