@@ -662,3 +662,126 @@ mod aliases {
         assert!(err.contains("line 2"), "{err}");
     }
 }
+
+mod entity {
+    use super::*;
+
+    fn seeds() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        w
+    }
+
+    fn json(w: &Workdir, args: &[&str]) -> (i32, Value) {
+        let (code, out, err) = w.run(args);
+        assert!(code == 0 || code == 1, "{args:?} failed ({code}): {err}");
+        (
+            code,
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")),
+        )
+    }
+
+    fn names(v: &Value) -> Vec<String> {
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn entities_lists_the_most_mentioned() {
+        let w = seeds();
+        let (code, v) = json(&w, &["entities", "--json", "--top", "5"]);
+        assert_eq!(code, 0);
+        assert_eq!(v["articles"], 5);
+        assert_eq!(v["entities"].as_array().unwrap().len(), 5);
+        let is = v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "Islamic State")
+            .expect("ISIS/ISIL/Islamic State are one entity");
+        assert_eq!(is["articles"], 5);
+        assert_eq!(is["type"], "org");
+        let (_, people) = json(
+            &w,
+            &["entities", "--json", "--type", "person", "--top", "50"],
+        );
+        let p = names(&people);
+        assert!(p.contains(&"Abu Bakr al-Baghdadi".to_string()), "{p:?}");
+        assert!(
+            !p.contains(&"Baghdadi".to_string()),
+            "resolved to the full name: {p:?}"
+        );
+        assert!(people["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["type"] == "person"));
+    }
+
+    #[test]
+    fn entities_of_a_query_and_filters() {
+        let w = seeds();
+        let (_, v) = json(&w, &["entities", "Raqqa", "--json"]);
+        assert_eq!(v["articles"], 2);
+        assert_eq!(v["query"], "Raqqa");
+        let (_, v) = json(&w, &["entities", "--json", "--from", "2017"]);
+        assert_eq!(v["articles"], 1);
+        let (code, text, _) = w.run(&["entities", "--top", "3"]);
+        assert_eq!(code, 0);
+        assert!(
+            text.contains("Islamic State") && text.contains("articles"),
+            "{text}"
+        );
+        let (code, _, err) = w.run(&["entities", "--type", "planet"]);
+        assert_eq!(code, 2, "{err}");
+    }
+
+    #[test]
+    fn entity_lookup_is_alias_aware() {
+        let w = seeds();
+        let (code, v) = json(&w, &["entity", "ISIL", "--json"]);
+        assert_eq!(code, 0);
+        assert_eq!(v["name"], "Islamic State");
+        assert_eq!(v["type"], "org");
+        assert_eq!(v["articles"], 5);
+        assert_eq!(v["article_list"].as_array().unwrap().len(), 5);
+        let variants: Vec<&str> = v["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x[0].as_str().unwrap())
+            .collect();
+        assert!(
+            variants.contains(&"ISIS") && variants.contains(&"ISIL"),
+            "{variants:?}"
+        );
+        assert_eq!(v["first_date"], "2016-12-12");
+        assert_eq!(v["last_date"], "2017-11-18");
+        assert!(v["outlets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o[0] == "RINF Alternative News"));
+        assert!(!v["co_mentioned"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn entity_lookup_resolves_short_names() {
+        let w = seeds();
+        let (_, v) = json(&w, &["entity", "baghdadi", "--json"]);
+        assert_eq!(v["name"], "Abu Bakr al-Baghdadi");
+        assert_eq!(v["type"], "person");
+        let (code, text, _) = w.run(&["entity", "Abu Bakr al-Baghdadi"]);
+        assert_eq!(code, 0);
+        assert!(text.starts_with("Abu Bakr al-Baghdadi (person)"), "{text}");
+        let (code, out, err) = w.run(&["entity", "Nobody Atall", "--json"]);
+        assert_eq!(code, 1);
+        assert_eq!(out.trim(), "null");
+        let (code, _, _) = w.run(&["entity", "Nobody Atall"]);
+        assert_eq!(code, 1, "{err}");
+    }
+}

@@ -4,6 +4,8 @@
 //! into the `morgue` library followed by a call into `morgue::present`.
 
 mod common;
+mod entities;
+mod entity;
 mod ingest;
 mod ner;
 mod search;
@@ -60,6 +62,10 @@ pub enum Command {
     Search(search::Args),
     /// Train, evaluate or try the named-entity recognizer.
     Ner(ner::Args),
+    /// The most mentioned entities, in the index or in a query's results.
+    Entities(entities::Args),
+    /// Everything the index knows about one entity.
+    Entity(entity::Args),
 }
 
 /// Runs the parsed command line.
@@ -69,6 +75,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => ingest::run(args, &ctx),
         Command::Search(args) => search::run(args, &ctx),
         Command::Ner(args) => ner::run(args, &ctx),
+        Command::Entities(args) => entities::run(args, &ctx),
+        Command::Entity(args) => entity::run(args, &ctx),
     }
 }
 

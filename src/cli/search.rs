@@ -114,7 +114,7 @@ fn query_error(e: &morgue::search::QueryError, query: &str, ctx: &Ctx) -> ExitCo
 }
 
 /// On first use, builds the default index from the bundled seeds.
-fn ensure_default_index(ctx: &Ctx) -> anyhow::Result<()> {
+pub fn ensure_default_index(ctx: &Ctx) -> anyhow::Result<()> {
     let seeds = Path::new(SEEDS);
     if !ctx.default_index || morgue::index::exists(&ctx.index) || !seeds.is_dir() {
         return Ok(());

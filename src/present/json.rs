@@ -186,3 +186,17 @@ pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
         .collect();
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }
+
+/// `morgue entities --json`: `query` (string or null), `articles` (articles looked at),
+/// `distinct` (entities found), `entities`: `[{name, type, articles, mentions}]`, best first.
+pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
+    format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default())
+}
+
+/// `morgue entity NAME --json`: `query`, `name`, `type`, `variants` (`[[name, articles]]`),
+/// `articles`, `mentions`, `outlets` (`[[outlet, articles]]`), `first_date`, `last_date`
+/// (`YYYY-MM-DD` or null), `co_mentioned` (`[{name, type, articles, mentions}]`) and
+/// `article_list` (`[{id, title, outlet, date, mentions}]`, newest first).
+pub fn entity(r: &crate::search::entities::EntityReport) -> String {
+    format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default())
+}

@@ -358,6 +358,99 @@ pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
     out
 }
 
+/// `morgue entities`: a ranked table.
+pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
+    let mut out = String::new();
+    let scope = match &r.query {
+        Some(q) => format!("the {} articles matching {}", r.articles, quoted(q)),
+        None => format!("all {} articles", r.articles),
+    };
+    let _ = writeln!(
+        out,
+        "{} distinct entities in {scope}; top {}:",
+        r.distinct,
+        r.entities.len()
+    );
+    let width = r
+        .entities
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, e) in r.entities.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>3}. {:<width$}  {:<8}  {:>5} articles  {:>6} mentions",
+            i + 1,
+            e.name,
+            e.kind,
+            e.articles,
+            e.mentions
+        );
+    }
+    out
+}
+
+/// `morgue entity NAME`: the researcher's sheet.
+pub fn entity(r: &crate::search::entities::EntityReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", r.name, r.kind);
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "variants:   {}",
+        list(
+            r.variants
+                .iter()
+                .map(|(n, c)| format!("{n} ({c})"))
+                .collect()
+        )
+    );
+    let _ = writeln!(out, "articles:   {} ({} mentions)", r.articles, r.mentions);
+    let _ = writeln!(
+        out,
+        "outlets:    {}",
+        list(
+            r.outlets
+                .iter()
+                .map(|(n, c)| format!("{n} ({c})"))
+                .collect()
+        )
+    );
+    let d = |x: Option<chrono::NaiveDate>| x.map_or("-".to_string(), |d| d.to_string());
+    let _ = writeln!(out, "first:      {}", d(r.first_date));
+    let _ = writeln!(out, "last:       {}", d(r.last_date));
+    let _ = writeln!(
+        out,
+        "with:       {}",
+        list(
+            r.co_mentioned
+                .iter()
+                .map(|e| format!("{} ({})", e.name, e.articles))
+                .collect()
+        )
+    );
+    out.push('\n');
+    for a in &r.article_list {
+        let _ = writeln!(
+            out,
+            "{}  {}  {:<10}  {}  [{} mentions]",
+            a.id,
+            d(a.date),
+            a.outlet.as_deref().unwrap_or("-"),
+            a.title,
+            a.mentions
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 mod boolean;
 mod build;
 mod collect;
+pub mod entities;
 mod filters;
 mod highlight;
 pub mod query;
@@ -126,43 +127,7 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let f = &mi.fields;
     let mut builder = build::Builder::new(&mi.index, f).with_aliases(req.filters.alias_table());
 
-    // 1. Which articles satisfy the query's logic.
-    let matched = match boolean::evaluate(&expr, &mut builder, &searcher, f)? {
-        Some(set) => set,
-        None => {
-            return Err(QueryError {
-                kind: query::QueryErrorKind::Empty,
-                offset: 0,
-                message: "the query has no searchable words".into(),
-            }
-            .into())
-        }
-    };
-    let matched: HashSet<u64> = match matched {
-        KeySet::Only(s) => s,
-        KeySet::AllBut(out) => {
-            let all = searcher.search(build::all_articles(f).as_ref(), &KeyCollector)?;
-            all.into_iter().filter(|k| !out.contains(k)).collect()
-        }
-    };
-
-    // 2. Article filters and dates.
-    let dates = searcher.search(
-        build::articles_filtered(f, &req.filters).as_ref(),
-        &DateCollector {
-            keep: Arc::new(matched),
-        },
-    )?;
-    let mut undated = 0;
-    let mut kept: Vec<(u64, Option<i64>)> = Vec::new();
-    for (key, secs) in dates {
-        let date = secs.and_then(to_date);
-        if req.filters.date_passes(date) {
-            kept.push((key, secs));
-        } else if date.is_none() {
-            undated += 1;
-        }
-    }
+    let (kept, undated) = kept_articles(&searcher, &mut builder, f, Some(&expr), &req.filters)?;
     let total = kept.len();
 
     // 3. Rank: best passages for the positive atoms, within the kept articles.
@@ -205,6 +170,61 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         undated,
         hits,
     })
+}
+
+/// An article key and its date (Unix seconds; `None` when undated).
+type Dated = (u64, Option<i64>);
+
+/// Articles that satisfy the query's logic (all articles when `expr` is `None`) and the
+/// filters, with their dates (Unix seconds); and how many were left out only for being undated.
+fn kept_articles(
+    searcher: &Searcher,
+    builder: &mut build::Builder<'_>,
+    f: &crate::index::Fields,
+    expr: Option<&Expr>,
+    filters: &Filters,
+) -> Result<(Vec<Dated>, usize)> {
+    // 1. Which articles satisfy the query's logic.
+    let matched = match expr {
+        None => KeySet::AllBut(HashSet::new()),
+        Some(expr) => match boolean::evaluate(expr, builder, searcher, f)? {
+            Some(set) => set,
+            None => {
+                return Err(QueryError {
+                    kind: query::QueryErrorKind::Empty,
+                    offset: 0,
+                    message: "the query has no searchable words".into(),
+                }
+                .into())
+            }
+        },
+    };
+    let matched: HashSet<u64> = match matched {
+        KeySet::Only(s) => s,
+        KeySet::AllBut(out) => {
+            let all = searcher.search(build::all_articles(f).as_ref(), &KeyCollector)?;
+            all.into_iter().filter(|k| !out.contains(k)).collect()
+        }
+    };
+
+    // 2. Article filters and dates.
+    let dates = searcher.search(
+        build::articles_filtered(f, filters).as_ref(),
+        &DateCollector {
+            keep: Arc::new(matched),
+        },
+    )?;
+    let mut undated = 0;
+    let mut kept: Vec<Dated> = Vec::new();
+    for (key, secs) in dates {
+        let date = secs.and_then(to_date);
+        if filters.date_passes(date) {
+            kept.push((key, secs));
+        } else if date.is_none() {
+            undated += 1;
+        }
+    }
+    Ok((kept, undated))
 }
 
 /// A matching article on its way to becoming a [`Hit`].
