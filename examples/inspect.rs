@@ -34,8 +34,11 @@ fn main() {
                         Some(o) => println!("outlet  {} ({})", o.value, o.source),
                         None => println!("outlet  unknown"),
                     }
-                    let ents: Vec<String> =
-                        a.entities.iter().map(|(n, c)| format!("{n}×{c}")).collect();
+                    let ents: Vec<String> = a
+                        .entities
+                        .iter()
+                        .map(|e| format!("{}×{} ({})", e.name, e.count, e.kind))
+                        .collect();
                     println!("entities {}", ents.join(", "));
                     for p in &a.passages {
                         let text = &a.text[p.start..p.end];

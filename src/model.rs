@@ -68,6 +68,20 @@ pub struct PassageSpan {
     pub end: usize,
 }
 
+/// A named entity of an article.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleEntity {
+    /// Canonical name ("Abu Bakr al-Baghdadi", or the alias table's name).
+    pub name: String,
+    /// `person`, `org`, `location` or `misc`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Mentions in the article (short forms and aliases included).
+    pub count: u32,
+    /// The forms the article used, most frequent first.
+    pub variants: Vec<String>,
+}
+
 /// An article after reading, normalizing and extraction: what gets indexed.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -83,8 +97,8 @@ pub struct Article {
     pub date: Option<Sourced<NaiveDate>>,
     /// Outlet with provenance; `None` when unknown.
     pub outlet: Option<Sourced<String>>,
-    /// Named entities with their mention counts, most mentioned first.
-    pub entities: Vec<(String, u32)>,
+    /// Named entities, most mentioned first.
+    pub entities: Vec<ArticleEntity>,
     /// The normalized text, boilerplate removed.
     pub text: String,
     /// The passages that get indexed, in text order.

@@ -6,6 +6,7 @@
 //! committed. Problems with one source are recorded in the report and never stop the run.
 
 use crate::error::Result;
+use crate::extract::aliases::{self, AliasTable};
 use crate::extract::{date, entities, outlet, title};
 use crate::index::{self, ArticleWriter};
 use crate::model::{Article, ArticleId, Sourced};
@@ -31,6 +32,9 @@ pub struct IngestOptions {
     pub batch: usize,
     /// Progress bar to advance (one tick per file); hidden by default.
     pub progress: indicatif::ProgressBar,
+    /// Alias table file; by default the index folder's `aliases.tsv` (written from the built-in
+    /// table when missing).
+    pub aliases: Option<std::path::PathBuf>,
 }
 
 impl Default for IngestOptions {
@@ -39,6 +43,7 @@ impl Default for IngestOptions {
             outlet: None,
             batch: 5_000,
             progress: indicatif::ProgressBar::hidden(),
+            aliases: None,
         }
     }
 }
@@ -88,11 +93,22 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, 
 /// whether it was transcoded) or the reason it was skipped.
 type SourceOutcome = (bool, Vec<std::result::Result<(Article, bool), Skip>>);
 
-/// Turns one raw text into an article: normalization, boilerplate removal, title, date, outlet,
-/// entities, passages and id. Fails (with the reason) when no text is left.
+/// Turns one raw text into an article with the built-in alias table (see
+/// [`build_article_with`]).
 pub fn build_article(
     raw: RawArticle,
     outlet_option: Option<&str>,
+) -> std::result::Result<Article, Skip> {
+    build_article_with(raw, outlet_option, AliasTable::builtin())
+}
+
+/// Turns one raw text into an article: normalization, boilerplate removal, title, date, outlet,
+/// entities (resolved with `aliases`), passages and id. Fails (with the reason) when no text is
+/// left.
+pub fn build_article_with(
+    raw: RawArticle,
+    outlet_option: Option<&str>,
+    aliases: &AliasTable,
 ) -> std::result::Result<Article, Skip> {
     let normalized = normalize::normalize(&raw.text);
     let signed = outlet::find_outlet(&normalized);
@@ -144,9 +160,7 @@ pub fn build_article(
         title,
         date,
         outlet,
-        entities: entities::extract_entities(&text, MAX_ENTITIES)
-            .into_iter()
-            .collect(),
+        entities: entities::extract_entities(&text, aliases, MAX_ENTITIES),
         passages: spans,
         encoding: raw.encoding,
         text,
@@ -157,6 +171,12 @@ pub fn build_article(
 pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
     let started = Instant::now();
     let mi = index::open_or_create(dir)?;
+    let table_file = dir.join(aliases::FILE_NAME);
+    if opts.aliases.is_none() && !table_file.exists() {
+        std::fs::write(&table_file, aliases::DEFAULT_TABLE)
+            .map_err(|e| crate::Error::io(&table_file, e))?;
+    }
+    let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let (inputs, problems) = read::collect_inputs(paths);
     let mut report = IngestReport {
@@ -188,7 +208,8 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                     .map(|r| {
                         r.and_then(|raw| {
                             let transcoded = raw.transcoded;
-                            build_article(raw, opts.outlet.as_deref()).map(|a| (a, transcoded))
+                            build_article_with(raw, opts.outlet.as_deref(), &table)
+                                .map(|a| (a, transcoded))
                         })
                     })
                     .collect();

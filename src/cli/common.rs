@@ -30,6 +30,8 @@ pub struct Ctx {
     pub color: bool,
     /// Whether stderr is a terminal (progress bars).
     pub stderr_tty: bool,
+    /// `--aliases`.
+    pub aliases: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -46,6 +48,7 @@ impl Ctx {
             default_index: cli.index.as_os_str() == DEFAULT_INDEX,
             color,
             stderr_tty: std::io::stderr().is_terminal(),
+            aliases: cli.aliases.clone(),
         }
     }
 
@@ -71,6 +74,15 @@ impl Ctx {
             );
         }
         Ok(morgue::index::open(&self.index)?)
+    }
+
+    /// Validates the shared filters and attaches the alias table (the index's, `--aliases`, or
+    /// the built-in one) so that `--entity` and `entity:` match every variant.
+    pub fn filters(&self, args: &FilterArgs) -> anyhow::Result<morgue::search::Filters> {
+        let filters = args.to_filters()?;
+        let table =
+            morgue::extract::aliases::AliasTable::for_index(&self.index, self.aliases.as_deref())?;
+        Ok(filters.with_aliases(table))
     }
 
     /// The text style for stdout.
@@ -111,13 +123,14 @@ pub struct FilterArgs {
     /// Only articles from this outlet (case-insensitive); repeat for any of several.
     #[arg(long, value_name = "NAME")]
     pub outlet: Vec<String>,
-    /// Only articles that mention this entity (case-insensitive); repeat to require several.
+    /// Only articles that mention this entity (any variant in the alias table, ignoring case
+    /// and accents); repeat to require several.
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
 }
 
 impl FilterArgs {
-    /// Validates into library filters.
+    /// Validates into library filters (without the alias table, which depends on the index).
     pub fn to_filters(&self) -> morgue::Result<morgue::search::Filters> {
         morgue::search::Filters::new(
             self.from.as_deref(),

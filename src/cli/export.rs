@@ -86,7 +86,7 @@ impl Sink {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let filters = args.filters.to_filters()?;
+    let filters = ctx.filters(&args.filters)?;
     let expr = match parse_query(Some(&args.query), ctx) {
         Ok(Some(e)) => e,
         Ok(None) => return Ok(ExitCode::from(exit::ERROR)),

@@ -50,6 +50,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         outlet: args.outlet.clone(),
         batch: args.batch as usize,
         progress: ctx.progress(),
+        aliases: ctx.aliases.clone(),
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
     for s in &report.skipped {

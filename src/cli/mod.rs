@@ -4,8 +4,11 @@
 //! into the `morgue` library followed by a call into `morgue::present`.
 
 mod common;
+mod entities;
+mod entity;
 mod export;
 mod ingest;
+mod ner;
 mod outlets;
 mod search;
 mod show;
@@ -45,6 +48,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: common::ColorChoice,
 
+    /// Alias table (TAB-separated; see data/aliases.tsv) instead of the index folder's
+    /// aliases.tsv.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -67,6 +75,12 @@ pub enum Command {
     Stats(stats::Args),
     /// Export every matching article or passage as CSV or JSON Lines, with citation fields.
     Export(export::Args),
+    /// Train, evaluate or try the named-entity recognizer.
+    Ner(ner::Args),
+    /// The most mentioned entities, in the index or in a query's results.
+    Entities(entities::Args),
+    /// Everything the index knows about one entity.
+    Entity(entity::Args),
 }
 
 /// Runs the parsed command line.
@@ -80,6 +94,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
+        Command::Ner(args) => ner::run(args, &ctx),
+        Command::Entities(args) => entities::run(args, &ctx),
+        Command::Entity(args) => entity::run(args, &ctx),
     }
 }
 

@@ -25,7 +25,7 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let filters = args.filters.to_filters()?;
+    let filters = ctx.filters(&args.filters)?;
     let expr = match parse_query(args.query.as_deref(), ctx) {
         Ok(e) => e,
         Err(code) => return Ok(code),

@@ -56,7 +56,7 @@ fn parse_sort(s: &str) -> Result<SortOrder, String> {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let filters = args.filters.to_filters()?;
+    let filters = ctx.filters(&args.filters)?;
     // Parse before any costly work, so a bad query fails fast.
     if let Err(e) = morgue::search::parse(&args.query) {
         return Ok(query_error(&e, &args.query, ctx));

@@ -50,7 +50,7 @@ fn parse_period(s: &str) -> Result<Period, String> {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let filters = args.filters.to_filters()?;
+    let filters = ctx.filters(&args.filters)?;
     let expr = match parse_query(Some(&args.query), ctx) {
         Ok(e) => e,
         Err(code) => return Ok(code),

@@ -4,7 +4,9 @@
 //! found together with where it found it, so the caller can record provenance and keep the
 //! found lines out of the indexed passages. Nothing here reads files or touches the index.
 
+pub mod aliases;
 pub mod date;
 pub mod entities;
+pub mod ner;
 pub mod outlet;
 pub mod title;

@@ -49,8 +49,8 @@ pub struct ArticleRecord {
     pub paths: Vec<String>,
     /// Encoding the (first) source was decoded from.
     pub encoding: String,
-    /// Entities with mention counts, most mentioned first.
-    pub entities: Vec<(String, u32)>,
+    /// Entities (canonical name, type, mention count, variants), most mentioned first.
+    pub entities: Vec<crate::model::ArticleEntity>,
     /// Number of words.
     pub words: u64,
     /// The normalized text (boilerplate removed).

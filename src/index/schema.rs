@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -47,7 +47,8 @@ pub struct Fields {
     pub text: Field,
     /// Outlet name (case-insensitive exact match, stored, fast; article documents).
     pub outlet: Field,
-    /// Entity names, multi-valued (case-insensitive exact match, fast; article documents).
+    /// Canonical keys (see `extract::aliases::canonical_key`) of every entity name and variant
+    /// the article used, multi-valued (exact match, fast; article documents).
     pub entity: Field,
     /// Publication date, midnight UTC (indexed, stored, fast; article documents); absent when
     /// undated.
@@ -64,7 +65,8 @@ pub struct Fields {
     pub url: Field,
     /// Encoding the source was decoded from (stored, article documents).
     pub encoding: Field,
-    /// Entities with mention counts as JSON `[["name", n], …]` (stored, article documents).
+    /// Entities as JSON `[{"name", "type", "count", "variants"}, …]`, most mentioned first
+    /// (stored, article documents).
     pub entity_counts: Field,
     /// Number of passages (stored, article documents).
     pub passages: Field,

@@ -3,6 +3,7 @@
 use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use super::MorgueIndex;
 use crate::error::{Error, Result};
+use crate::extract::aliases::canonical_key;
 use crate::model::{char_offset, Article};
 use std::collections::HashSet;
 use std::path::Path;
@@ -197,8 +198,19 @@ impl ArticleWriter {
             doc.add_text(f.outlet, &o.value);
             doc.add_text(f.outlet_source, &o.source);
         }
-        for (name, _) in &a.entities {
-            doc.add_text(f.entity, name);
+        // Every name the article used, keyed canonically: searches expand a name through the
+        // current alias table, so the table can change without re-indexing.
+        let mut keys: Vec<String> = Vec::new();
+        for e in &a.entities {
+            for n in std::iter::once(&e.name).chain(&e.variants) {
+                let k = canonical_key(n);
+                if !k.is_empty() && !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        for k in &keys {
+            doc.add_text(f.entity, k);
         }
         if let Some(u) = &a.url {
             doc.add_text(f.url, u);

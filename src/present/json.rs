@@ -150,3 +150,53 @@ fn to_string<T: Serialize>(v: &T) -> String {
     s.push('\n');
     s
 }
+
+/// `morgue ner eval --json`: `sentences`, `tokens`, `token_accuracy`, `overall` and `per_type`
+/// (an object keyed by `PER`, `ORG`, `LOC`, `MISC`), each score with `gold`, `predicted`,
+/// `correct`, `precision`, `recall`, `f1`.
+pub fn ner_eval(e: &crate::extract::ner::conll::Evaluation) -> String {
+    let per_type: serde_json::Map<String, serde_json::Value> = e
+        .per_type
+        .iter()
+        .map(|(k, s)| (k.conll().to_string(), serde_json::json!(s)))
+        .collect();
+    let v = serde_json::json!({
+        "sentences": e.sentences,
+        "tokens": e.tokens,
+        "token_accuracy": e.token_accuracy,
+        "overall": e.overall,
+        "per_type": per_type,
+    });
+    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+}
+
+/// `morgue ner tag --json`: an array of `{text, type, start, end, headline}` (byte offsets).
+pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
+    let v: Vec<serde_json::Value> = m
+        .iter()
+        .map(|x| {
+            serde_json::json!({
+                "text": x.text,
+                "type": x.kind,
+                "start": x.span.start,
+                "end": x.span.end,
+                "headline": x.headline,
+            })
+        })
+        .collect();
+    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+}
+
+/// `morgue entities --json`: `query` (string or null), `articles` (articles looked at),
+/// `distinct` (entities found), `entities`: `[{name, type, articles, mentions}]`, best first.
+pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
+    format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default())
+}
+
+/// `morgue entity NAME --json`: `query`, `name`, `type`, `variants` (`[[name, articles]]`),
+/// `articles`, `mentions`, `outlets` (`[[outlet, articles]]`), `first_date`, `last_date`
+/// (`YYYY-MM-DD` or null), `co_mentioned` (`[{name, type, articles, mentions}]`) and
+/// `article_list` (`[{id, title, outlet, date, mentions}]`, newest first).
+pub fn entity(r: &crate::search::entities::EntityReport) -> String {
+    format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default())
+}

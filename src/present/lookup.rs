@@ -10,7 +10,8 @@
 //!   `--normalize`, `share` null marks a gap (the outlet published nothing in that period).
 //! - `stats --json`: the [`Stats`] fields.
 //! - `show --json`: the [`ArticleRecord`] fields (`article_id`, `title`/`outlet`/`date` as
-//!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as `[[name, count]]`, `words`),
+//!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as
+//!   `[{"name", "type", "count", "variants"}]`, `words`),
 //!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
 
 use super::Style;
@@ -345,7 +346,7 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
     let ents: Vec<String> = a
         .entities
         .iter()
-        .map(|(n, c)| format!("{n} ({c})"))
+        .map(|e| format!("{} [{}] ({})", e.name, e.kind, e.count))
         .collect();
     field(
         &mut out,

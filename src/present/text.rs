@@ -297,6 +297,160 @@ pub fn ingest(r: &IngestReport) -> String {
     out
 }
 
+/// One line of training progress.
+pub fn ner_epoch(
+    r: &crate::extract::ner::train::EpochReport,
+    elapsed: std::time::Duration,
+) -> String {
+    let mut s = format!("epoch {:>2}  train error {:.4}", r.epoch, r.train_error);
+    if let Some(d) = &r.dev {
+        let _ = write!(s, "  dev F1 {:.4}", d.overall.f1);
+        for (k, sc) in &d.per_type {
+            let _ = write!(s, " {} {:.4}", k.conll(), sc.f1);
+        }
+    }
+    let _ = write!(s, "  ({:.1}s)", elapsed.as_secs_f64());
+    s
+}
+
+/// A conlleval-style table of an evaluation.
+pub fn ner_eval(e: &crate::extract::ner::conll::Evaluation) -> String {
+    let mut out = String::new();
+    let o = &e.overall;
+    let _ = writeln!(
+        out,
+        "processed {} tokens with {} phrases; found: {} phrases; correct: {}.",
+        e.tokens, o.gold, o.predicted, o.correct
+    );
+    let _ = writeln!(out, "token accuracy: {:6.2}%", 100.0 * e.token_accuracy);
+    let row = |name: &str, s: &crate::extract::ner::conll::Score| {
+        format!(
+            "{name:>8}: precision {:6.2}%  recall {:6.2}%  F1 {:6.2}   ({} gold, {} found, {} correct)\n",
+            100.0 * s.precision,
+            100.0 * s.recall,
+            100.0 * s.f1,
+            s.gold,
+            s.predicted,
+            s.correct
+        )
+    };
+    out.push_str(&row("overall", o));
+    for (k, s) in &e.per_type {
+        out.push_str(&row(k.conll(), s));
+    }
+    out
+}
+
+/// Entity mentions, one per line: type, text, byte range.
+pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
+    let mut out = String::new();
+    for x in m {
+        let _ = writeln!(
+            out,
+            "{:<8} {}\t{}..{}{}",
+            x.kind.conll(),
+            x.text,
+            x.span.start,
+            x.span.end,
+            if x.headline { "\theadline" } else { "" }
+        );
+    }
+    out
+}
+
+/// `morgue entities`: a ranked table.
+pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
+    let mut out = String::new();
+    let scope = match &r.query {
+        Some(q) => format!("the {} articles matching {}", r.articles, quoted(q)),
+        None => format!("all {} articles", r.articles),
+    };
+    let _ = writeln!(
+        out,
+        "{} distinct entities in {scope}; top {}:",
+        r.distinct,
+        r.entities.len()
+    );
+    let width = r
+        .entities
+        .iter()
+        .map(|e| e.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, e) in r.entities.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>3}. {:<width$}  {:<8}  {:>5} articles  {:>6} mentions",
+            i + 1,
+            e.name,
+            e.kind,
+            e.articles,
+            e.mentions
+        );
+    }
+    out
+}
+
+/// `morgue entity NAME`: the researcher's sheet.
+pub fn entity(r: &crate::search::entities::EntityReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", r.name, r.kind);
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "variants:   {}",
+        list(
+            r.variants
+                .iter()
+                .map(|(n, c)| format!("{n} ({c})"))
+                .collect()
+        )
+    );
+    let _ = writeln!(out, "articles:   {} ({} mentions)", r.articles, r.mentions);
+    let _ = writeln!(
+        out,
+        "outlets:    {}",
+        list(
+            r.outlets
+                .iter()
+                .map(|(n, c)| format!("{n} ({c})"))
+                .collect()
+        )
+    );
+    let d = |x: Option<chrono::NaiveDate>| x.map_or("-".to_string(), |d| d.to_string());
+    let _ = writeln!(out, "first:      {}", d(r.first_date));
+    let _ = writeln!(out, "last:       {}", d(r.last_date));
+    let _ = writeln!(
+        out,
+        "with:       {}",
+        list(
+            r.co_mentioned
+                .iter()
+                .map(|e| format!("{} ({})", e.name, e.articles))
+                .collect()
+        )
+    );
+    out.push('\n');
+    for a in &r.article_list {
+        let _ = writeln!(
+            out,
+            "{}  {}  {:<10}  {}  [{} mentions]",
+            a.id,
+            d(a.date),
+            a.outlet.as_deref().unwrap_or("-"),
+            a.title,
+            a.mentions
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 
 use super::query::{Atom, AtomKind, Expr, Field as QField, QueryError, QueryErrorKind};
 use super::Filters;
+use crate::extract::aliases::AliasTable;
 use crate::index::{analyze, keyword_key, Fields, KIND_ARTICLE, KIND_PASSAGE, NEWS_EN};
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
@@ -45,9 +46,31 @@ pub fn articles_filtered(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
         clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
     }
     for e in &filters.entities {
-        clauses.push((Occur::Must, filter(term(fields.entity, &keyword_key(e)))));
+        clauses.push((
+            Occur::Must,
+            filter(entity_query(fields, filters.alias_table(), e)),
+        ));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Article documents that mention `name` under any of its variants in the alias table.
+pub fn entity_query(fields: &Fields, aliases: &AliasTable, name: &str) -> Box<dyn Query> {
+    let mut keys: Vec<String> = aliases
+        .expand(name)
+        .iter()
+        .map(|k| keyword_key(k))
+        .collect();
+    keys.retain(|k| !k.is_empty());
+    keys.dedup();
+    if keys.len() == 1 {
+        return term(fields.entity, &keys[0]);
+    }
+    Box::new(BooleanQuery::new(
+        keys.iter()
+            .map(|k| (Occur::Should, term(fields.entity, k)))
+            .collect(),
+    ))
 }
 
 /// All article documents.
@@ -70,6 +93,7 @@ fn term(field: Field, value: &str) -> Box<dyn Query> {
 pub struct Builder<'a> {
     fields: &'a Fields,
     analyzer: TextAnalyzer,
+    aliases: AliasTable,
 }
 
 impl<'a> Builder<'a> {
@@ -81,7 +105,14 @@ impl<'a> Builder<'a> {
                 .tokenizers()
                 .get(NEWS_EN)
                 .unwrap_or_else(crate::index::news_en_analyzer),
+            aliases: AliasTable::builtin().clone(),
         }
+    }
+
+    /// Uses this alias table for `entity:` atoms.
+    pub fn with_aliases(mut self, aliases: &AliasTable) -> Builder<'a> {
+        self.aliases = aliases.clone();
+        self
     }
 
     /// One query matching passages that contain any positive atom of `expr` (what ranks and
@@ -124,6 +155,9 @@ impl<'a> Builder<'a> {
                 let key = keyword_key(value);
                 if key.is_empty() {
                     return Ok(None);
+                }
+                if a.field == QField::Entity {
+                    return Ok(Some(entity_query(f, &self.aliases, value)));
                 }
                 return Ok(Some(term(field, &key)));
             }

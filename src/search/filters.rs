@@ -4,6 +4,7 @@
 //! tantivy itself only accepts full RFC 3339, so morgue expands partial dates here.
 
 use crate::error::{Error, Result};
+use crate::extract::aliases::AliasTable;
 use chrono::{Datelike, NaiveDate};
 
 /// Filters that restrict which articles a command sees.
@@ -17,8 +18,11 @@ pub struct Filters {
     pub include_undated: bool,
     /// Outlets, any of which may match (case-insensitive).
     pub outlets: Vec<String>,
-    /// Entities, all of which must be mentioned (case-insensitive).
+    /// Entities, all of which must be mentioned (each matches every variant the alias table
+    /// gives it, ignoring case and accents).
     pub entities: Vec<String>,
+    /// The alias table for `entities` and `entity:` atoms; `None` for the built-in one.
+    pub aliases: Option<std::sync::Arc<AliasTable>>,
 }
 
 impl Filters {
@@ -56,7 +60,21 @@ impl Filters {
             include_undated,
             outlets,
             entities,
+            aliases: None,
         })
+    }
+
+    /// The same filters with this alias table.
+    pub fn with_aliases(mut self, aliases: AliasTable) -> Filters {
+        self.aliases = Some(std::sync::Arc::new(aliases));
+        self
+    }
+
+    /// The alias table that applies.
+    pub fn alias_table(&self) -> &AliasTable {
+        self.aliases
+            .as_deref()
+            .unwrap_or_else(|| AliasTable::builtin())
     }
 
     /// True when a date bound is set.

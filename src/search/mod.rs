@@ -11,6 +11,7 @@
 mod boolean;
 mod build;
 mod collect;
+pub mod entities;
 mod filters;
 mod highlight;
 pub mod query;
@@ -142,7 +143,7 @@ pub fn select(
     let keep = match expr {
         None => None,
         Some(expr) => {
-            let mut builder = build::Builder::new(&mi.index, f);
+            let mut builder = build::Builder::new(&mi.index, f).with_aliases(filters.alias_table());
             let matched =
                 boolean::evaluate(expr, &mut builder, searcher, f)?.ok_or_else(|| QueryError {
                     kind: query::QueryErrorKind::Empty,

@@ -1,0 +1,67 @@
+//! `morgue entities [QUERY]`: the most mentioned entities of the index or of a query's results.
+
+use super::common::{print, Ctx, FilterArgs};
+use super::exit;
+use morgue::extract::aliases::AliasTable;
+use morgue::extract::ner::EntityType;
+use morgue::present;
+use morgue::search::entities::{entities, EntitiesRequest};
+use std::process::ExitCode;
+
+/// List the most mentioned entities (by number of articles), in the whole index or in the
+/// articles matching QUERY and the filters.
+///
+/// Exit code: 0 when some entity was found, 1 when none, 2 on error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only articles matching this query (same syntax as `morgue search`).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// Only entities of this type: person, org, location or misc.
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub kind: Option<EntityType>,
+
+    /// Most entities listed.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses `--type`.
+pub fn parse_type(s: &str) -> Result<EntityType, String> {
+    EntityType::parse(s).ok_or_else(|| format!("expected person, org, location or misc, got {s:?}"))
+}
+
+/// Runs the command.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let filters = args.filters.to_filters()?;
+    if let Some(q) = &args.query {
+        morgue::search::parse(q).map_err(morgue::Error::from)?;
+    }
+    let mi = ctx.open_index()?;
+    let filters = filters.with_aliases(AliasTable::for_index(&ctx.index, ctx.aliases.as_deref())?);
+    let req = EntitiesRequest {
+        query: args.query,
+        filters,
+        kind: args.kind,
+        top: args.top,
+    };
+    let r = entities(&mi, &req)?;
+    if args.json {
+        print(&present::json::entities(&r))?;
+    } else {
+        print(&present::text::entities(&r))?;
+    }
+    Ok(ExitCode::from(if r.entities.is_empty() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    }))
+}

@@ -1,0 +1,350 @@
+//! Features: each token becomes a list of hashed feature ids.
+//!
+//! A feature is a template (what is looked at: the word, the next word's shape…) and a value;
+//! both are hashed to a 32-bit id, so no feature strings are built or stored. Static features
+//! depend only on the words and are computed once per sentence; the few that look at the tags
+//! already chosen ([`dynamic`]) are added during decoding.
+//!
+//! Templates: bias; word; lowercase word (digits as 0); shape (`Xxxx`, `XX`, `dd-dd`) and short
+//! shape (repeats collapsed); prefixes and suffixes of 1–4 characters; capitalization class and
+//! its combination with the position in the sentence; lowercase words and shapes at ±1, ±2;
+//! word bigrams; the shape trigram; gazetteer matches (type and begin/inside); headline (mostly
+//! all-caps) sentence × lowercase word; previous tag, previous two tags, previous tag × word and
+//! × shape.
+
+use super::gazetteer::Gazetteer;
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Finalizes a 64-bit hash (murmur3's fmix64).
+pub fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// Hash of a string (FNV-1a, finalized).
+pub fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// Hash of an ordered pair of hashes.
+pub fn combine(a: u64, b: u64) -> u64 {
+    mix(a.rotate_left(23) ^ b.wrapping_mul(K))
+}
+
+/// The feature id of a template and a value.
+pub fn feature(template: u32, value: u64) -> u32 {
+    (mix(value ^ u64::from(template).wrapping_mul(K).rotate_left(7)) >> 32) as u32
+}
+
+// Template numbers. Changing them invalidates trained models.
+const T_BIAS: u32 = 0;
+const T_WORD: u32 = 1;
+const T_LOWER: u32 = 2;
+const T_SHAPE: u32 = 3;
+const T_SHORT: u32 = 4;
+const T_PREFIX: u32 = 5; // 5..=8
+const T_SUFFIX: u32 = 9; // 9..=12
+const T_CAP_POS: u32 = 13;
+const T_LOWER_AT: u32 = 14; // 14..=17 for -2, -1, +1, +2
+const T_SHAPE_AT: u32 = 18; // 18..=21
+const T_BIGRAM_L: u32 = 22;
+const T_BIGRAM_R: u32 = 23;
+const T_SHAPE3: u32 = 24;
+const T_GAZ: u32 = 25;
+const T_HEADLINE: u32 = 26;
+const T_WORD_AT: u32 = 27; // 27..=28 for -1, +1 exact
+const T_SHORT2: u32 = 29; // 29..=30 short shape bigrams
+const T_FIRST_LOWER: u32 = 31;
+const T_PREV: u32 = 40;
+const T_PREV2: u32 = 41;
+const T_PREV_LOWER: u32 = 42;
+const T_PREV_SHAPE: u32 = 43;
+const T_GAZ_AT: u32 = 44; // 44..=45 gazetteer marks of neighbours
+const T_CAP_NEXT: u32 = 46;
+
+/// Number of tag-dependent features per token (see [`dynamic`]).
+pub const N_DYNAMIC: usize = 4;
+
+/// Capitalization class of a word.
+fn cap_class(w: &str) -> u64 {
+    let mut upper = 0;
+    let mut lower = 0;
+    let mut digit = 0;
+    for c in w.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        } else if c.is_numeric() {
+            digit += 1;
+        }
+    }
+    let first_upper = w.chars().next().is_some_and(char::is_uppercase);
+    match (upper, lower, digit) {
+        (0, 0, 0) => 0,                      // punctuation
+        (0, 0, _) => 1,                      // number
+        (0, _, _) => 2,                      // lowercase
+        (_, 0, _) if upper > 1 => 3,         // ALLCAPS
+        (_, 0, _) => 4,                      // single capital
+        _ if first_upper && upper == 1 => 5, // Capitalized
+        _ if first_upper => 6,               // CamelCase
+        _ => 7,                              // mIxed, al-Baghdadi
+    }
+}
+
+/// Per-token values shared by the templates.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tok {
+    word: u64,
+    lower: u64,
+    shape: u64,
+    short: u64,
+    cap: u64,
+    gaz: u8,
+}
+
+/// The lowercase form used by the lexical templates: lowercase, digits as `0`.
+pub fn lower_form(w: &str, out: &mut String) {
+    out.clear();
+    for c in w.chars() {
+        if c.is_ascii_digit() {
+            out.push('0');
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Shape (at most 6 characters kept, the rest collapsed) and short shape of a word.
+fn shapes(w: &str, long: &mut String, short: &mut String) {
+    long.clear();
+    short.clear();
+    for (n, c) in w.chars().enumerate() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if n < 6 || !long.ends_with(s) {
+            long.push(s);
+        }
+        if !short.ends_with(s) {
+            short.push(s);
+        }
+    }
+}
+
+/// Reusable buffers and the static features of one sentence.
+#[derive(Debug, Default)]
+pub struct SentenceFeatures {
+    toks: Vec<Tok>,
+    /// Static feature ids of every token, concatenated.
+    feats: Vec<u32>,
+    /// Where each token's features end in `feats`.
+    ends: Vec<usize>,
+    lower: String,
+    long: String,
+    short: String,
+    gaz_marks: Vec<u8>,
+}
+
+/// Hash used for "no token" (before the start or after the end of the sentence).
+const PAD: u64 = 0x5bd1_e995_5bd1_e995;
+
+impl SentenceFeatures {
+    /// Empty buffers.
+    pub fn new() -> SentenceFeatures {
+        SentenceFeatures::default()
+    }
+
+    /// Number of tokens of the last sentence computed.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// True when the last sentence was empty.
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    /// Static features of token `i`.
+    pub fn statics(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.feats[start..self.ends[i]]
+    }
+
+    /// Fills the tag-dependent features of token `i`, given the two previous tags.
+    pub fn dynamic(&self, i: usize, prev: usize, prev2: usize, out: &mut [u32; N_DYNAMIC]) {
+        let t = &self.toks[i];
+        let p = prev as u64 + 1;
+        out[0] = feature(T_PREV, p);
+        out[1] = feature(T_PREV2, p * 16 + prev2 as u64 + 1);
+        out[2] = feature(T_PREV_LOWER, combine(p, t.lower));
+        out[3] = feature(T_PREV_SHAPE, combine(p, t.short));
+    }
+
+    /// Computes the static features of a sentence.
+    pub fn compute(&mut self, words: &[&str], gaz: &Gazetteer) {
+        self.toks.clear();
+        self.feats.clear();
+        self.ends.clear();
+        let mut caps_words = 0;
+        let mut letter_words = 0;
+        let mut lower_hashes = Vec::with_capacity(words.len());
+        for w in words {
+            lower_form(w, &mut self.lower);
+            shapes(w, &mut self.long, &mut self.short);
+            let cap = cap_class(w);
+            if cap >= 2 {
+                letter_words += 1;
+                if cap == 3 || cap == 4 {
+                    caps_words += 1;
+                }
+            }
+            let lower = hash_str(&self.lower);
+            lower_hashes.push(lower);
+            self.toks.push(Tok {
+                word: hash_str(w),
+                lower,
+                shape: hash_str(&self.long),
+                short: hash_str(&self.short),
+                cap,
+                gaz: 0,
+            });
+        }
+        gaz.mark(&lower_hashes, &mut self.gaz_marks);
+        for (t, m) in self.toks.iter_mut().zip(&self.gaz_marks) {
+            t.gaz = *m;
+        }
+        let headline = letter_words >= 2 && caps_words * 2 > letter_words;
+        let n = words.len();
+        let at = |toks: &[Tok], i: isize| -> Tok {
+            if i < 0 || i as usize >= n {
+                Tok {
+                    word: PAD,
+                    lower: PAD,
+                    shape: PAD,
+                    short: PAD,
+                    cap: 99,
+                    gaz: 0,
+                }
+            } else {
+                toks[i as usize]
+            }
+        };
+        for (i, w) in words.iter().enumerate() {
+            let t = self.toks[i];
+            let ii = i as isize;
+            let f = &mut self.feats;
+            f.push(feature(T_BIAS, 0));
+            f.push(feature(T_WORD, t.word));
+            f.push(feature(T_LOWER, t.lower));
+            f.push(feature(T_SHAPE, t.shape));
+            f.push(feature(T_SHORT, t.short));
+            lower_form(w, &mut self.lower);
+            let chars: Vec<(usize, char)> = self.lower.char_indices().collect();
+            let len = chars.len();
+            for k in 1..=4.min(len) {
+                let end = chars.get(k).map_or(self.lower.len(), |c| c.0);
+                f.push(feature(
+                    T_PREFIX + k as u32 - 1,
+                    hash_str(&self.lower[..end]),
+                ));
+                let start = chars[len - k].0;
+                f.push(feature(
+                    T_SUFFIX + k as u32 - 1,
+                    hash_str(&self.lower[start..]),
+                ));
+            }
+            let pos = match i {
+                0 => 0,
+                _ if i + 1 == n => 2,
+                _ => 1,
+            };
+            f.push(feature(T_CAP_POS, t.cap * 4 + pos));
+            if i == 0 {
+                f.push(feature(T_FIRST_LOWER, t.lower));
+            }
+            for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
+                let o = at(&self.toks, ii + d);
+                f.push(feature(T_LOWER_AT + k as u32, o.lower));
+                f.push(feature(T_SHAPE_AT + k as u32, o.short));
+            }
+            let (l, r) = (at(&self.toks, ii - 1), at(&self.toks, ii + 1));
+            f.push(feature(T_WORD_AT, l.word));
+            f.push(feature(T_WORD_AT + 1, r.word));
+            f.push(feature(T_BIGRAM_L, combine(l.lower, t.lower)));
+            f.push(feature(T_BIGRAM_R, combine(t.lower, r.lower)));
+            f.push(feature(
+                T_SHAPE3,
+                combine(combine(l.short, t.short), r.short),
+            ));
+            f.push(feature(T_SHORT2, combine(l.short, t.short)));
+            f.push(feature(T_SHORT2 + 1, combine(t.short, r.short)));
+            f.push(feature(T_CAP_NEXT, t.cap * 128 + r.cap));
+            for bit in 0..8u64 {
+                if t.gaz & (1 << bit) != 0 {
+                    f.push(feature(T_GAZ, bit));
+                    f.push(feature(T_GAZ, combine(bit, t.cap)));
+                }
+                if l.gaz & (1 << bit) != 0 {
+                    f.push(feature(T_GAZ_AT, bit));
+                }
+                if r.gaz & (1 << bit) != 0 {
+                    f.push(feature(T_GAZ_AT + 1, bit));
+                }
+            }
+            if headline {
+                f.push(feature(T_HEADLINE, t.lower));
+                f.push(feature(T_HEADLINE, 1));
+            }
+            self.ends.push(self.feats.len());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_and_classes() {
+        let (mut l, mut s) = (String::new(), String::new());
+        shapes("al-Baghdadi", &mut l, &mut s);
+        assert_eq!(s, "x-Xx");
+        shapes("1996-08-22", &mut l, &mut s);
+        assert_eq!(l, "dddd-d-d", "long runs collapse after six characters");
+        assert_eq!(s, "d-d-d");
+        assert_eq!(cap_class("ISIS"), 3);
+        assert_eq!(cap_class("Iraq"), 5);
+        assert_eq!(cap_class("al-Baghdadi"), 7);
+        assert_eq!(cap_class("iPhone"), 7);
+        assert_eq!(cap_class("."), 0);
+    }
+
+    #[test]
+    fn features_are_deterministic() {
+        let g = Gazetteer::default();
+        let mut a = SentenceFeatures::new();
+        a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g);
+        let first: Vec<u32> = a.statics(2).to_vec();
+        a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g);
+        assert_eq!(a.statics(2), &first[..]);
+        assert_eq!(a.len(), 4);
+    }
+}

@@ -1,0 +1,279 @@
+//! The model: feature weights, the gazetteer, and the compact binary file format.
+//!
+//! In memory each feature id maps to a row of [`N_TAGS`] `f32` weights. On disk (`data/ner.model`)
+//! weights are quantized to `i16` with one global scale and only non-zero ones are written;
+//! feature ids are sorted and delta-encoded, all integers as LEB128 varints:
+//!
+//! ```text
+//! magic "MORGUENER" version(u8 = 1)
+//! scale(f32 LE) n_features(varint)
+//! n_features × { key_delta(varint) tag_mask(varint, 9 bits) weight(zigzag varint) per set bit }
+//! n_phrases(varint)
+//! n_phrases × { phrase_key_delta(varint u64) type_mask(u8) }
+//! ```
+
+use super::gazetteer::Gazetteer;
+use super::N_TAGS;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+const MAGIC: &[u8] = b"MORGUENER\x01";
+
+/// A hasher for keys that are already hashes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by feature ids.
+pub type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
+
+/// The weights of one feature, one per tag.
+pub type Row = [f32; N_TAGS];
+
+/// A trained tagger: feature weights and gazetteer.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    index: IdMap<u32>,
+    rows: Vec<Row>,
+    /// Multi-word names seen in the training data.
+    pub gazetteer: Gazetteer,
+}
+
+/// A model file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a morgue NER model ({0})")]
+pub struct FormatError(pub String);
+
+impl Model {
+    /// A model from (feature id, weights) pairs.
+    pub fn from_rows(rows: impl IntoIterator<Item = (u32, Row)>, gazetteer: Gazetteer) -> Model {
+        let mut m = Model {
+            gazetteer,
+            ..Model::default()
+        };
+        for (k, r) in rows {
+            m.index.insert(k, m.rows.len() as u32);
+            m.rows.push(r);
+        }
+        m
+    }
+
+    /// The weights of a feature.
+    #[inline]
+    pub fn row(&self, feature: u32) -> Option<&Row> {
+        self.index.get(&feature).map(|&i| &self.rows[i as usize])
+    }
+
+    /// Number of features with weights.
+    pub fn n_features(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Adds the weights of `features` to `scores`.
+    #[inline]
+    pub fn add_scores(&self, features: &[u32], scores: &mut Row) {
+        for f in features {
+            if let Some(r) = self.row(*f) {
+                for (s, w) in scores.iter_mut().zip(r) {
+                    *s += w;
+                }
+            }
+        }
+    }
+
+    /// Writes the model in the binary format.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let max = self
+            .rows
+            .iter()
+            .flatten()
+            .fold(0f32, |m, w| m.max(w.abs()))
+            .max(1e-9);
+        let scale = max / f32::from(i16::MAX);
+        let mut keys: Vec<(u32, u32)> = self.index.iter().map(|(k, i)| (*k, *i)).collect();
+        keys.sort_unstable();
+        let mut quantized = Vec::with_capacity(keys.len());
+        for (k, i) in keys {
+            let q: Vec<i16> = self.rows[i as usize]
+                .iter()
+                .map(|w| (w / scale).round() as i16)
+                .collect();
+            if q.iter().any(|&x| x != 0) {
+                quantized.push((k, q));
+            }
+        }
+        let mut out = MAGIC.to_vec();
+        out.extend(scale.to_le_bytes());
+        put(&mut out, quantized.len() as u64);
+        let mut last = 0u32;
+        for (k, q) in &quantized {
+            put(&mut out, u64::from(k - last));
+            last = *k;
+            let mask = q
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x != 0)
+                .fold(0u64, |m, (t, _)| m | 1 << t);
+            put(&mut out, mask);
+            for x in q.iter().filter(|x| **x != 0) {
+                put(&mut out, zigzag(*x));
+            }
+        }
+        let entries = self.gazetteer.entries();
+        put(&mut out, entries.len() as u64);
+        let mut last = 0u64;
+        for (k, m) in entries {
+            put(&mut out, k - last);
+            last = k;
+            out.push(m);
+        }
+        out
+    }
+
+    /// Reads a model written by [`Model::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, FormatError> {
+        let err = |m: &str| FormatError(m.to_string());
+        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| {
+            err(if bytes.is_empty() {
+                "empty file; train one with `morgue ner train`"
+            } else {
+                "bad magic"
+            })
+        })?;
+        let mut r = Reader {
+            bytes: rest,
+            pos: 0,
+        };
+        let scale = f32::from_le_bytes(r.take4().ok_or_else(|| err("truncated"))?);
+        let n = r.varint().ok_or_else(|| err("truncated"))? as usize;
+        let mut m = Model::default();
+        m.index.reserve(n.min(1 << 24));
+        m.rows.reserve(n.min(1 << 24));
+        let mut key = 0u64;
+        for _ in 0..n {
+            key += r.varint().ok_or_else(|| err("truncated feature"))?;
+            let k = u32::try_from(key).map_err(|_| err("feature id out of range"))?;
+            let mask = r.varint().ok_or_else(|| err("truncated feature"))?;
+            if mask >> N_TAGS != 0 {
+                return Err(err("bad tag mask"));
+            }
+            let mut row = [0f32; N_TAGS];
+            for (t, w) in row.iter_mut().enumerate() {
+                if mask & (1 << t) != 0 {
+                    let z = r.varint().ok_or_else(|| err("truncated weight"))?;
+                    *w = f32::from(unzigzag(z)) * scale;
+                }
+            }
+            m.index.insert(k, m.rows.len() as u32);
+            m.rows.push(row);
+        }
+        let n = r.varint().ok_or_else(|| err("truncated gazetteer"))? as usize;
+        let mut entries = Vec::with_capacity(n.min(1 << 24));
+        let mut key = 0u64;
+        for _ in 0..n {
+            key = key.wrapping_add(r.varint().ok_or_else(|| err("truncated gazetteer"))?);
+            let mask = r.byte().ok_or_else(|| err("truncated gazetteer"))?;
+            entries.push((key, mask));
+        }
+        m.gazetteer = Gazetteer::from_entries(entries);
+        if r.pos != r.bytes.len() {
+            return Err(err("trailing bytes"));
+        }
+        Ok(m)
+    }
+}
+
+fn put(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn zigzag(x: i16) -> u64 {
+    u64::from(((x << 1) ^ (x >> 15)) as u16)
+}
+
+fn unzigzag(z: u64) -> i16 {
+    let z = z as u16;
+    ((z >> 1) as i16) ^ -((z & 1) as i16)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+    fn take4(&mut self) -> Option<[u8; 4]> {
+        let s = self.bytes.get(self.pos..self.pos + 4)?;
+        self.pos += 4;
+        s.try_into().ok()
+    }
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_bytes() {
+        let mut g = Gazetteer::new();
+        g.add(&["Deir", "ez", "Zor"], 2);
+        let mut r1 = [0f32; N_TAGS];
+        r1[0] = 1.5;
+        r1[3] = -0.25;
+        let zero = [0f32; N_TAGS];
+        let m = Model::from_rows([(7, r1), (3, zero), (u32::MAX, r1)], g.clone());
+        let back = Model::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back.n_features(), 2, "all-zero rows are dropped");
+        let r = back.row(7).unwrap();
+        assert!((r[0] - 1.5).abs() < 1e-3 && (r[3] + 0.25).abs() < 1e-3);
+        assert!(back.row(u32::MAX).is_some());
+        assert_eq!(back.gazetteer, g);
+        assert!(Model::from_bytes(b"nope").is_err());
+        assert!(Model::from_bytes(&[]).is_err());
+        let bytes = m.to_bytes();
+        assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        for x in [0i16, 1, -1, i16::MAX, i16::MIN] {
+            assert_eq!(unzigzag(zigzag(x)), x);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Entity lookups: the most mentioned entities of the index or of a query's results
+//! (`morgue entities`), and everything the index knows about one entity (`morgue entity`).
+//!
+//! Entities are identified across articles by the canonical key of their alias-table name when
+//! the current table knows them, else of their own name; so the table can change without
+//! re-indexing. Counts are numbers of *articles*, with mentions summed alongside.
+
+use super::{build, query, select, Filters};
+use crate::error::Result;
+use crate::extract::aliases::{canonical_key, AliasTable};
+use crate::extract::ner::EntityType;
+use crate::index::stored_str as text;
+use crate::index::MorgueIndex;
+use crate::model::ArticleEntity;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use tantivy::collector::DocSetCollector;
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument};
+
+/// What `morgue entities` asks.
+#[derive(Debug, Clone, Default)]
+pub struct EntitiesRequest {
+    /// Only articles matching this query (morgue's syntax); all articles when `None`.
+    pub query: Option<String>,
+    /// Date, outlet, entity filters (and the alias table).
+    pub filters: Filters,
+    /// Only entities of this type.
+    pub kind: Option<EntityType>,
+    /// Most entities returned.
+    pub top: usize,
+}
+
+/// One entity of a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityCount {
+    /// Canonical name.
+    pub name: String,
+    /// `person`, `org`, `location` or `misc`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Articles that mention it.
+    pub articles: usize,
+    /// Mentions, summed over those articles.
+    pub mentions: u64,
+}
+
+/// The answer to an [`EntitiesRequest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct EntitiesResult {
+    /// The query, when one was given.
+    pub query: Option<String>,
+    /// Articles looked at (matching the query and filters).
+    pub articles: usize,
+    /// Distinct entities found in them (of the requested type).
+    pub distinct: usize,
+    /// The most mentioned entities (by articles, then mentions, then name), at most `top`.
+    pub entities: Vec<EntityCount>,
+}
+
+/// An article that mentions the entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntityArticle {
+    /// Article id (16 hex digits).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date, when known.
+    pub date: Option<NaiveDate>,
+    /// Mentions of the entity in the article.
+    pub mentions: u32,
+}
+
+/// What the index knows about one entity (`morgue entity NAME`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityReport {
+    /// The name asked for.
+    pub query: String,
+    /// Canonical name.
+    pub name: String,
+    /// `person`, `org`, `location` or `misc` (the most frequent over its articles).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Names the articles used for it, with the number of articles using each, most first.
+    pub variants: Vec<(String, u64)>,
+    /// Articles that mention it.
+    pub articles: usize,
+    /// Mentions over all articles.
+    pub mentions: u64,
+    /// Outlets with their numbers of articles, most first (unknown outlets left out).
+    pub outlets: Vec<(String, usize)>,
+    /// Earliest dated article.
+    pub first_date: Option<NaiveDate>,
+    /// Latest dated article.
+    pub last_date: Option<NaiveDate>,
+    /// Entities most often mentioned in the same articles, by number of articles.
+    pub co_mentioned: Vec<EntityCount>,
+    /// The articles, newest first (undated last).
+    pub article_list: Vec<EntityArticle>,
+}
+
+/// An article document's fields needed by the lookups.
+struct ArticleInfo {
+    id: String,
+    title: String,
+    outlet: Option<String>,
+    date: Option<NaiveDate>,
+    entities: Vec<ArticleEntity>,
+}
+
+fn read_articles(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    keys: &HashSet<u64>,
+    filters: &Filters,
+) -> Result<Vec<ArticleInfo>> {
+    let f = &mi.fields;
+    let addrs = searcher.search(
+        build::articles_filtered(f, filters).as_ref(),
+        &DocSetCollector,
+    )?;
+    let mut addrs: Vec<_> = addrs.into_iter().collect();
+    addrs.sort();
+    let mut out = Vec::new();
+    for a in addrs {
+        let doc: TantivyDocument = searcher.doc(a)?;
+        let id = text(&doc, f.article_id).unwrap_or_default();
+        let Ok(key) = u64::from_str_radix(&id, 16) else {
+            continue;
+        };
+        if !keys.contains(&key) {
+            continue;
+        }
+        let entities: Vec<ArticleEntity> = text(&doc, f.entity_counts)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        let date = doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+            .map(|d| d.date_naive());
+        out.push(ArticleInfo {
+            id,
+            title: text(&doc, f.title_text).unwrap_or_default(),
+            outlet: text(&doc, f.outlet),
+            date,
+            entities,
+        });
+    }
+    Ok(out)
+}
+
+/// The cross-article identity of an entity and the name it is shown under.
+fn identity(e: &ArticleEntity, aliases: &AliasTable) -> (String, Option<String>) {
+    match aliases.lookup(&e.name) {
+        Some(g) => (canonical_key(&g.canonical), Some(g.canonical.clone())),
+        None => (canonical_key(&e.name), None),
+    }
+}
+
+/// Tallies entities over articles: per key, names with counts, type votes, articles, mentions.
+#[derive(Default)]
+struct Tally {
+    names: HashMap<String, u64>,
+    fixed: Option<String>,
+    kinds: HashMap<String, u64>,
+    articles: usize,
+    mentions: u64,
+}
+
+impl Tally {
+    fn add(&mut self, e: &ArticleEntity, fixed: Option<String>) {
+        *self.names.entry(e.name.clone()).or_default() += u64::from(e.count);
+        *self.kinds.entry(e.kind.clone()).or_default() += u64::from(e.count);
+        self.fixed = self.fixed.take().or(fixed);
+        self.articles += 1;
+        self.mentions += u64::from(e.count);
+    }
+
+    fn best(m: &HashMap<String, u64>) -> String {
+        m.iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(k, _)| k.clone())
+            .unwrap_or_default()
+    }
+
+    fn count(&self) -> EntityCount {
+        EntityCount {
+            name: self
+                .fixed
+                .clone()
+                .unwrap_or_else(|| Tally::best(&self.names)),
+            kind: Tally::best(&self.kinds),
+            articles: self.articles,
+            mentions: self.mentions,
+        }
+    }
+}
+
+fn ranked(tallies: HashMap<String, Tally>, kind: Option<EntityType>) -> Vec<EntityCount> {
+    let mut v: Vec<EntityCount> = tallies
+        .values()
+        .map(Tally::count)
+        .filter(|c| kind.is_none_or(|k| c.kind == k.name()))
+        .collect();
+    v.sort_by(|a, b| {
+        b.articles
+            .cmp(&a.articles)
+            .then_with(|| b.mentions.cmp(&a.mentions))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    v
+}
+
+/// The most mentioned entities of the index, or of a query's results.
+pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResult> {
+    let reader = mi.index.reader()?;
+    let searcher = reader.searcher();
+    let aliases = req.filters.alias_table();
+    let expr = req.query.as_deref().map(query::parse).transpose()?;
+    let keys: HashSet<u64> = select(mi, &searcher, expr.as_ref(), &req.filters)?
+        .articles
+        .into_keys()
+        .collect();
+    let articles = read_articles(mi, &searcher, &keys, &req.filters)?;
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    for a in &articles {
+        let mut seen = HashSet::new();
+        for e in &a.entities {
+            let (key, fixed) = identity(e, aliases);
+            if seen.insert(key.clone()) {
+                tallies.entry(key).or_default().add(e, fixed);
+            }
+        }
+    }
+    let mut list = ranked(tallies, req.kind);
+    let distinct = list.len();
+    list.truncate(req.top);
+    Ok(EntitiesResult {
+        query: req.query.clone(),
+        articles: articles.len(),
+        distinct,
+        entities: list,
+    })
+}
+
+/// Everything the index knows about the entity `name` (any of its alias-table variants);
+/// `None` when no article mentions it.
+pub fn entity(
+    mi: &MorgueIndex,
+    name: &str,
+    filters: &Filters,
+    co_top: usize,
+) -> Result<Option<EntityReport>> {
+    let reader = mi.index.reader()?;
+    let searcher = reader.searcher();
+    let aliases = filters.alias_table();
+    let mut filters = filters.clone();
+    filters.entities.push(name.to_string());
+    let keys: HashSet<u64> = select(mi, &searcher, None, &filters)?
+        .articles
+        .into_keys()
+        .collect();
+    let articles = read_articles(mi, &searcher, &keys, &filters)?;
+    let wanted: HashSet<String> = aliases.expand(name).into_iter().collect();
+    let is_it = |e: &ArticleEntity| {
+        std::iter::once(&e.name)
+            .chain(&e.variants)
+            .any(|n| wanted.contains(&canonical_key(n)))
+    };
+    let mut me = Tally::default();
+    let mut variants: HashMap<String, u64> = HashMap::new();
+    let mut outlets: HashMap<String, usize> = HashMap::new();
+    let mut others: HashMap<String, Tally> = HashMap::new();
+    let mut list = Vec::new();
+    let mut own_keys = HashSet::new();
+    for a in &articles {
+        let mine: Vec<&ArticleEntity> = a.entities.iter().filter(|e| is_it(e)).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut count = 0;
+        for e in &mine {
+            let (key, fixed) = identity(e, aliases);
+            own_keys.insert(key);
+            me.add(e, fixed);
+            me.articles -= 1;
+            count += e.count;
+            for v in &e.variants {
+                *variants.entry(v.clone()).or_default() += 1;
+            }
+        }
+        me.articles += 1;
+        if let Some(o) = &a.outlet {
+            *outlets.entry(o.clone()).or_default() += 1;
+        }
+        list.push(EntityArticle {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            outlet: a.outlet.clone(),
+            date: a.date,
+            mentions: count,
+        });
+        let mut seen = HashSet::new();
+        for e in a.entities.iter().filter(|e| !is_it(e)) {
+            let (key, fixed) = identity(e, aliases);
+            if seen.insert(key.clone()) {
+                others.entry(key).or_default().add(e, fixed);
+            }
+        }
+    }
+    if list.is_empty() {
+        return Ok(None);
+    }
+    for k in &own_keys {
+        others.remove(k);
+    }
+    let c = me.count();
+    let mut variants: Vec<(String, u64)> = variants.into_iter().collect();
+    variants.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut outlets: Vec<(String, usize)> = outlets.into_iter().collect();
+    outlets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list.sort_by(|a, b| match (a.date, b.date) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    });
+    let mut co = ranked(others, None);
+    co.truncate(co_top);
+    Ok(Some(EntityReport {
+        query: name.to_string(),
+        name: c.name,
+        kind: c.kind,
+        variants,
+        articles: list.len(),
+        mentions: c.mentions,
+        outlets,
+        first_date: list.iter().filter_map(|a| a.date).min(),
+        last_date: list.iter().filter_map(|a| a.date).max(),
+        co_mentioned: co,
+        article_list: list,
+    }))
+}
