@@ -848,6 +848,30 @@ mod ner {
         let (code, out, err) = w.run(&["ner", "eval", "data/tiny.conll", "--model", "m.model"]);
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("overall"), "{out}");
+        // With a lexicon learned from unlabeled text.
+        std::fs::write(
+            w.path("plain.txt"),
+            "Fighters left Mosul on Monday. Later they went to Raqqa.\n".repeat(10),
+        )
+        .unwrap();
+        let (code, _, err) = w.run(&["ner", "lexicon", "--out", "lex.bin", "plain.txt"]);
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = w.run(&[
+            "ner",
+            "train",
+            "--train",
+            "data/tiny.conll",
+            "--out",
+            "m2.model",
+            "--lexicon",
+            "lex.bin",
+            "--epochs",
+            "2",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("lexicon words"), "{err}");
+        let (code, _, _) = w.run(&["ner", "eval", "data/tiny.conll", "--model", "m2.model"]);
+        assert_eq!(code, 0);
     }
 }
 

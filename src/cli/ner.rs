@@ -2,7 +2,7 @@
 
 use super::common::{print, Ctx};
 use super::exit;
-use morgue::extract::ner::{conll, train, Recognizer};
+use morgue::extract::ner::{conll, lexicon, model, train, Recognizer};
 use morgue::present;
 use std::io::Read;
 use std::path::PathBuf;
@@ -26,6 +26,23 @@ pub enum NerCommand {
     Eval(EvalArgs),
     /// Read text on stdin and print the entities found, one per line (or JSON).
     Tag(TagArgs),
+    /// Learn a lexicon (capitalization habits and word clusters) from unlabeled plain text,
+    /// for `ner train --lexicon`.
+    Lexicon(LexiconArgs),
+}
+
+/// `morgue ner lexicon`.
+#[derive(Debug, clap::Args)]
+pub struct LexiconArgs {
+    /// Plain-text files (UTF-8) of running text.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Where to write the lexicon.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Words kept, most frequent first.
+    #[arg(long, default_value_t = 80_000)]
+    pub vocabulary: usize,
 }
 
 /// `morgue ner train`.
@@ -55,6 +72,9 @@ pub struct TrainArgs {
     /// Drop averaged weights smaller than this.
     #[arg(long, default_value_t = 0.0)]
     pub prune: f32,
+    /// Lexicon from `morgue ner lexicon` (stored in the model).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
 }
 
 /// `morgue ner eval`.
@@ -95,7 +115,18 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
         NerCommand::Train(a) => {
             let data = conll::read_file(&a.train)?;
             let dev = a.dev.as_deref().map(conll::read_file).transpose()?;
+            let lexicon = match &a.lexicon {
+                Some(p) => {
+                    let bytes = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
+                    model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
+                        option: "--lexicon".into(),
+                        message: format!("{}: {e}", p.display()),
+                    })?
+                }
+                None => Default::default(),
+            };
             let opts = train::TrainOptions {
+                lexicon,
                 epochs: a.epochs,
                 seed: a.seed,
                 folds: a.folds,
@@ -109,10 +140,32 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let bytes = model.to_bytes();
             std::fs::write(&a.out, &bytes).map_err(|e| morgue::Error::io(&a.out, e))?;
             eprintln!(
-                "wrote {} ({} features, {} gazetteer phrases, {} bytes)",
+                "wrote {} ({} features, {} gazetteer phrases, {} lexicon words, {} bytes)",
                 a.out.display(),
                 model.n_features(),
                 model.gazetteer.len(),
+                model.lexicon.len(),
+                bytes.len()
+            );
+            Ok(ExitCode::from(exit::OK))
+        }
+        NerCommand::Lexicon(a) => {
+            let mut texts = Vec::new();
+            for p in &a.files {
+                let b = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
+                texts.push(String::from_utf8_lossy(&b).into_owned());
+            }
+            let opts = lexicon::LexiconOptions {
+                vocabulary: a.vocabulary,
+                ..Default::default()
+            };
+            let lex = lexicon::Lexicon::build(texts.iter().map(String::as_str), &opts);
+            let bytes = model::lexicon_to_bytes(&lex);
+            std::fs::write(&a.out, &bytes).map_err(|e| morgue::Error::io(&a.out, e))?;
+            eprintln!(
+                "wrote {} ({} words, {} bytes)",
+                a.out.display(),
+                lex.len(),
                 bytes.len()
             );
             Ok(ExitCode::from(exit::OK))

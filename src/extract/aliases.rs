@@ -72,10 +72,36 @@ pub struct AliasError {
 }
 
 /// An alias table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct AliasTable {
     groups: Vec<AliasGroup>,
     by_key: HashMap<String, usize>,
+    /// Finds multi-word names of the table in text (built on first use).
+    matcher: std::sync::Arc<std::sync::OnceLock<Matcher>>,
+}
+
+impl PartialEq for AliasTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.groups == other.groups
+    }
+}
+
+impl Eq for AliasTable {}
+
+/// The multi-word names of a table and their groups.
+#[derive(Debug)]
+struct Matcher {
+    ac: Option<aho_corasick::AhoCorasick>,
+    group_of: Vec<usize>,
+}
+
+/// A name of the table found in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableMatch {
+    /// Byte range in the text.
+    pub span: std::ops::Range<usize>,
+    /// The group it names.
+    pub group: AliasGroup,
 }
 
 impl AliasTable {
@@ -180,6 +206,46 @@ impl AliasTable {
         out
     }
 
+    /// Occurrences in `text` of the table's multi-word names (as written in the table, on word
+    /// boundaries, longest first), e.g. "Islamic State" or "Deir ez Zor": the recognizer
+    /// sometimes splits such names, and the table knows better.
+    pub fn find_names(&self, text: &str) -> Vec<TableMatch> {
+        let m = self.matcher.get_or_init(|| {
+            let mut pats = Vec::new();
+            let mut group_of = Vec::new();
+            for (i, g) in self.groups.iter().enumerate() {
+                for n in std::iter::once(&g.canonical).chain(&g.variants) {
+                    if n.contains(' ') {
+                        pats.push(n.clone());
+                        group_of.push(i);
+                    }
+                }
+            }
+            let ac = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&pats)
+                .ok();
+            Matcher { ac, group_of }
+        });
+        let Some(ac) = &m.ac else {
+            return Vec::new();
+        };
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+        ac.find_iter(text)
+            .filter(|x| {
+                !word(text[..x.start()].chars().next_back())
+                    && !word(text[x.end()..].chars().next())
+            })
+            .filter_map(|x| {
+                let g = self.groups.get(*m.group_of.get(x.pattern().as_usize())?)?;
+                Some(TableMatch {
+                    span: x.start()..x.end(),
+                    group: g.clone(),
+                })
+            })
+            .collect()
+    }
+
     /// Number of groups.
     pub fn len(&self) -> usize {
         self.groups.len()
@@ -231,6 +297,13 @@ mod tests {
             assert!(keys.contains(&k.to_string()), "{k} not in {keys:?}");
         }
         assert_eq!(t.expand("Nobody Known"), ["nobody known"]);
+        let text = "Fighters of the Islamic State fled Deir ez Zor; the Islamic States did not.";
+        let found: Vec<&str> = t
+            .find_names(text)
+            .iter()
+            .map(|m| &text[m.span.clone()])
+            .collect();
+        assert_eq!(found, ["Islamic State", "Deir ez Zor"]);
         assert_eq!(
             t.lookup("Deir Ezzor").map(|g| g.canonical.as_str()),
             Some("Deir ez-Zor")

@@ -8,6 +8,8 @@
 //!    al-Baghdadi", "Maliki" → "Nouri Al-Maliki", "SDF" → "Syrian Democratic Forces". When
 //!    several longer names fit, the most mentioned wins.
 //! 4. The alias table maps known variants to one canonical entity (and its type).
+//!    Multi-word names of the table found in the text replace the recognizer's mentions they
+//!    overlap ("Islamic" + "State" → "Islamic State").
 //! 5. One-word names that the article also writes in lowercase are ordinary words capitalized
 //!    at the start of a sentence ("Again"), and are dropped.
 //! 6. Names found only in headline-like lines (ALL CAPS or Title Case) are dropped unless the
@@ -121,7 +123,44 @@ pub fn extract_entities(text: &str, aliases: &AliasTable, max: usize) -> Vec<Art
         .into_iter()
         .filter(|m| !common_word(&m.text, &lowercase))
         .collect();
+    let mentions = with_table_names(text, mentions, aliases);
     from_mentions(&mentions, aliases, max)
+}
+
+/// Adds the alias table's multi-word names found in the text, replacing the recognizer's
+/// mentions they overlap ("Islamic" + "State" → "Islamic State").
+fn with_table_names(text: &str, mentions: Vec<Mention>, aliases: &AliasTable) -> Vec<Mention> {
+    let found = aliases.find_names(text);
+    if found.is_empty() {
+        return mentions;
+    }
+    let overlaps =
+        |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| a.start < b.end && b.start < a.end;
+    let mut out: Vec<Mention> = Vec::with_capacity(mentions.len() + found.len());
+    for t in &found {
+        let covered: Vec<&Mention> = mentions
+            .iter()
+            .filter(|m| overlaps(&m.span, &t.span))
+            .collect();
+        let kind = t
+            .group
+            .kind
+            .or_else(|| covered.first().map(|m| m.kind))
+            .unwrap_or(EntityType::Misc);
+        out.push(Mention {
+            text: text[t.span.clone()].to_string(),
+            kind,
+            span: t.span.clone(),
+            headline: covered.iter().any(|m| m.headline),
+        });
+    }
+    out.extend(
+        mentions
+            .into_iter()
+            .filter(|m| !found.iter().any(|t| overlaps(&m.span, &t.span))),
+    );
+    out.sort_by_key(|m| m.span.start);
+    out
 }
 
 /// A one-word mention that the article also writes in lowercase ("Again", "Relationship" at
@@ -319,6 +358,24 @@ mod tests {
         let e = from_mentions(&ms, &AliasTable::default(), 64);
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].count, 2);
+    }
+
+    #[test]
+    fn table_names_replace_split_mentions() {
+        let text = "Hundreds of Islamic State fighters left Deir ez Zor.";
+        let mut islamic = m("Islamic", EntityType::Misc);
+        islamic.span = 12..19;
+        let mut deir = m("Deir", EntityType::Person);
+        deir.span = 40..44;
+        let out = with_table_names(text, vec![islamic, deir], AliasTable::builtin());
+        let got: Vec<(&str, EntityType)> = out.iter().map(|x| (x.text.as_str(), x.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Islamic State", EntityType::Org),
+                ("Deir ez Zor", EntityType::Location)
+            ]
+        );
     }
 
     #[test]

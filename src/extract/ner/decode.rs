@@ -78,7 +78,7 @@ pub fn tag_sentence(model: &Model, words: &[&str]) -> Vec<usize> {
     let mut out = Vec::with_capacity(words.len());
     BUFFERS.with(|b| {
         let mut feats = b.borrow_mut();
-        feats.compute(words, &model.gazetteer);
+        feats.compute(words, &model.gazetteer, &model.lexicon);
         tag_features(model, &feats, &mut out);
     });
     out

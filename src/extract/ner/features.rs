@@ -13,6 +13,7 @@
 //! × shape.
 
 use super::gazetteer::Gazetteer;
+use super::lexicon::Lexicon;
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -70,6 +71,9 @@ const T_PREV_LOWER: u32 = 42;
 const T_PREV_SHAPE: u32 = 43;
 const T_GAZ_AT: u32 = 44; // 44..=45 gazetteer marks of neighbours
 const T_CAP_NEXT: u32 = 46;
+const T_CAPS_SEEN: u32 = 47;
+const T_CLUSTER: u32 = 48; // 48..=51 prefixes of 6, 12, 18, 24 bits
+const T_CLUSTER_AT: u32 = 52; // 52..=53 12-bit prefix at -1, +1
 
 /// Number of tag-dependent features per token (see [`dynamic`]).
 pub const N_DYNAMIC: usize = 4;
@@ -110,6 +114,10 @@ struct Tok {
     short: u64,
     cap: u64,
     gaz: u8,
+    /// Capitalization bucket from the lexicon (12 = unknown word).
+    caps_seen: u64,
+    /// Cluster signature + 1 (0 = unknown word).
+    cluster: u64,
 }
 
 /// The lowercase form used by the lexical templates: lowercase, digits as `0`.
@@ -199,7 +207,7 @@ impl SentenceFeatures {
     }
 
     /// Computes the static features of a sentence.
-    pub fn compute(&mut self, words: &[&str], gaz: &Gazetteer) {
+    pub fn compute(&mut self, words: &[&str], gaz: &Gazetteer, lex: &Lexicon) {
         self.toks.clear();
         self.feats.clear();
         self.ends.clear();
@@ -218,6 +226,11 @@ impl SentenceFeatures {
             }
             let lower = hash_str(&self.lower);
             lower_hashes.push(lower);
+            let entry = if lex.is_empty() {
+                None
+            } else {
+                lex.get(super::lexicon::key(&self.lower))
+            };
             self.toks.push(Tok {
                 word: hash_str(w),
                 lower,
@@ -225,6 +238,8 @@ impl SentenceFeatures {
                 short: hash_str(&self.short),
                 cap,
                 gaz: 0,
+                caps_seen: entry.map_or(12, |e| u64::from(e.caps)),
+                cluster: entry.map_or(0, |e| u64::from(e.cluster) + 1),
             });
         }
         gaz.mark(&lower_hashes, &mut self.gaz_marks);
@@ -242,6 +257,8 @@ impl SentenceFeatures {
                     short: PAD,
                     cap: 99,
                     gaz: 0,
+                    caps_seen: 13,
+                    cluster: 0,
                 }
             } else {
                 toks[i as usize]
@@ -297,6 +314,27 @@ impl SentenceFeatures {
             f.push(feature(T_SHORT2, combine(l.short, t.short)));
             f.push(feature(T_SHORT2 + 1, combine(t.short, r.short)));
             f.push(feature(T_CAP_NEXT, t.cap * 128 + r.cap));
+            if !lex.is_empty() {
+                f.push(feature(T_CAPS_SEEN, (t.caps_seen * 128 + t.cap) * 4 + pos));
+                f.push(feature(
+                    T_CAPS_SEEN,
+                    1_000_000 + t.caps_seen * 16 + l.caps_seen,
+                ));
+                if t.cluster != 0 {
+                    let c = t.cluster - 1;
+                    for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+                        f.push(feature(T_CLUSTER + k as u32, (c >> shift) + 1));
+                    }
+                }
+                for (k, o) in [l, r].into_iter().enumerate() {
+                    if o.cluster != 0 {
+                        f.push(feature(
+                            T_CLUSTER_AT + k as u32,
+                            ((o.cluster - 1) >> 12) + 1,
+                        ));
+                    }
+                }
+            }
             for bit in 0..8u64 {
                 if t.gaz & (1 << bit) != 0 {
                     f.push(feature(T_GAZ, bit));
@@ -341,9 +379,10 @@ mod tests {
     fn features_are_deterministic() {
         let g = Gazetteer::default();
         let mut a = SentenceFeatures::new();
-        a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g);
+        let lex = Lexicon::default();
+        a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g, &lex);
         let first: Vec<u32> = a.statics(2).to_vec();
-        a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g);
+        a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g, &lex);
         assert_eq!(a.statics(2), &first[..]);
         assert_eq!(a.len(), 4);
     }

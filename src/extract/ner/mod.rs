@@ -19,6 +19,7 @@ pub mod conll;
 pub mod decode;
 pub mod features;
 pub mod gazetteer;
+pub mod lexicon;
 pub mod model;
 pub mod tokenize;
 pub mod train;
@@ -223,7 +224,8 @@ const PARTICLES: &[&str] = &[
 ];
 
 /// Joins two entities of one type separated by one token that is a capitalized word or a name
-/// particle ("Samir | Abd | Muhammad al-Khlifawi", "Deir | ez | Zor"): the greedy tagger
+/// particle ("Samir | Abd | Muhammad al-Khlifawi", "Deir | ez | Zor"), and a person's name with
+/// an `al-` surname right after it whatever its tag ("Nouri | Al-Maliki"): the greedy tagger
 /// sometimes breaks long foreign names there.
 fn join_split_names(
     words: &[&str],
@@ -232,6 +234,18 @@ fn join_split_names(
     let mut out: Vec<(EntityType, Range<usize>)> = Vec::with_capacity(spans.len());
     for (k, r) in spans {
         if let Some((pk, pr)) = out.last_mut() {
+            // An Arabic surname right after a person's name: "Nouri | Al-Maliki".
+            let nisba = *pk == EntityType::Person
+                && pr.end == r.start
+                && r.len() == 1
+                && words.get(r.start).is_some_and(|w| {
+                    let lw = w.to_lowercase();
+                    (lw.starts_with("al-") || lw.starts_with("el-")) && lw.len() > 4
+                });
+            if nisba {
+                pr.end = r.end;
+                continue;
+            }
             let gap = pr.end..r.start;
             let joins = *pk == k
                 && gap.len() <= 1
@@ -319,6 +333,13 @@ mod tests {
     #[test]
     fn split_names_are_joined() {
         let per = EntityType::Person;
+        let loc = EntityType::Location;
+        let words = ["Nouri", "Al-Maliki", "in", "Al-Anbar"];
+        let spans = vec![(per, 0..1), (loc, 1..2), (loc, 3..4)];
+        assert_eq!(
+            join_split_names(&words, spans),
+            vec![(per, 0..2), (loc, 3..4)]
+        );
         let words = [
             "Samir", "Abd", "Muhammad", "said", "Deir", "ez", "Zor", "and", "Bob",
         ];

@@ -10,14 +10,21 @@
 //! n_features × { key_delta(varint) tag_mask(varint, 9 bits) weight(zigzag varint) per set bit }
 //! n_phrases(varint)
 //! n_phrases × { phrase_key_delta(varint u64) type_mask(u8) }
+//! n_words(varint)
+//! n_words × { word_key_delta(varint u64) caps_and_cluster(varint u32) }   (the lexicon)
 //! ```
+//!
+//! A lexicon alone (`morgue ner lexicon`) is stored as `"MORGUELEX" 1` followed by the last
+//! two lines.
 
 use super::gazetteer::Gazetteer;
+use super::lexicon::Lexicon;
 use super::N_TAGS;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-const MAGIC: &[u8] = b"MORGUENER\x01";
+const MAGIC: &[u8] = b"MORGUENER\x02";
+const LEX_MAGIC: &[u8] = b"MORGUELEX\x01";
 
 /// A hasher for keys that are already hashes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -53,6 +60,8 @@ pub struct Model {
     rows: Vec<Row>,
     /// Multi-word names seen in the training data.
     pub gazetteer: Gazetteer,
+    /// Capitalization and clusters learned from unlabeled text (may be empty).
+    pub lexicon: Lexicon,
 }
 
 /// A model file that cannot be read.
@@ -62,9 +71,14 @@ pub struct FormatError(pub String);
 
 impl Model {
     /// A model from (feature id, weights) pairs.
-    pub fn from_rows(rows: impl IntoIterator<Item = (u32, Row)>, gazetteer: Gazetteer) -> Model {
+    pub fn from_rows(
+        rows: impl IntoIterator<Item = (u32, Row)>,
+        gazetteer: Gazetteer,
+        lexicon: Lexicon,
+    ) -> Model {
         let mut m = Model {
             gazetteer,
+            lexicon,
             ..Model::default()
         };
         for (k, r) in rows {
@@ -143,6 +157,7 @@ impl Model {
             last = k;
             out.push(m);
         }
+        write_lexicon(&mut out, &self.lexicon);
         out
     }
 
@@ -192,11 +207,57 @@ impl Model {
             entries.push((key, mask));
         }
         m.gazetteer = Gazetteer::from_entries(entries);
+        m.lexicon = read_lexicon(&mut r).ok_or_else(|| err("truncated lexicon"))?;
         if r.pos != r.bytes.len() {
             return Err(err("trailing bytes"));
         }
         Ok(m)
     }
+}
+
+fn write_lexicon(out: &mut Vec<u8>, lex: &Lexicon) {
+    let entries = lex.entries();
+    put(out, entries.len() as u64);
+    let mut last = 0u64;
+    for (k, v) in entries {
+        put(out, k - last);
+        last = k;
+        put(out, u64::from(v));
+    }
+}
+
+fn read_lexicon(r: &mut Reader<'_>) -> Option<Lexicon> {
+    let n = r.varint()? as usize;
+    let mut entries = Vec::with_capacity(n.min(1 << 24));
+    let mut key = 0u64;
+    for _ in 0..n {
+        key = key.wrapping_add(r.varint()?);
+        entries.push((key, u32::try_from(r.varint()?).ok()?));
+    }
+    Some(Lexicon::from_entries(entries))
+}
+
+/// A lexicon file's bytes.
+pub fn lexicon_to_bytes(lex: &Lexicon) -> Vec<u8> {
+    let mut out = LEX_MAGIC.to_vec();
+    write_lexicon(&mut out, lex);
+    out
+}
+
+/// Reads a lexicon file.
+pub fn lexicon_from_bytes(bytes: &[u8]) -> Result<Lexicon, FormatError> {
+    let rest = bytes
+        .strip_prefix(LEX_MAGIC)
+        .ok_or_else(|| FormatError("not a lexicon file".into()))?;
+    let mut r = Reader {
+        bytes: rest,
+        pos: 0,
+    };
+    let lex = read_lexicon(&mut r).ok_or_else(|| FormatError("truncated lexicon".into()))?;
+    if r.pos != rest.len() {
+        return Err(FormatError("trailing bytes".into()));
+    }
+    Ok(lex)
 }
 
 fn put(out: &mut Vec<u8>, mut v: u64) {
@@ -261,13 +322,16 @@ mod tests {
         r1[0] = 1.5;
         r1[3] = -0.25;
         let zero = [0f32; N_TAGS];
-        let m = Model::from_rows([(7, r1), (3, zero), (u32::MAX, r1)], g.clone());
+        let lex = Lexicon::from_entries([(5, 77), (9, 1 << 26)]);
+        let m = Model::from_rows([(7, r1), (3, zero), (u32::MAX, r1)], g.clone(), lex.clone());
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.n_features(), 2, "all-zero rows are dropped");
         let r = back.row(7).unwrap();
         assert!((r[0] - 1.5).abs() < 1e-3 && (r[3] + 0.25).abs() < 1e-3);
         assert!(back.row(u32::MAX).is_some());
         assert_eq!(back.gazetteer, g);
+        assert_eq!(back.lexicon, lex);
+        assert_eq!(lexicon_from_bytes(&lexicon_to_bytes(&lex)).unwrap(), lex);
         assert!(Model::from_bytes(b"nope").is_err());
         assert!(Model::from_bytes(&[]).is_err());
         let bytes = m.to_bytes();

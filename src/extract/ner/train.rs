@@ -13,6 +13,7 @@ use super::conll::{Evaluation, Scorer, Sentence};
 use super::decode::{best_with, tag_features, valid};
 use super::features::{SentenceFeatures, N_DYNAMIC};
 use super::gazetteer::Gazetteer;
+use super::lexicon::Lexicon;
 use super::model::{IdMap, Model, Row};
 use super::{decode, N_TAGS};
 
@@ -30,6 +31,8 @@ pub struct TrainOptions {
     pub use_gazetteer: bool,
     /// Averaged weights smaller than this (in absolute value) are dropped from the model.
     pub prune: f32,
+    /// Lexicon learned from unlabeled text (empty: no lexicon features).
+    pub lexicon: Lexicon,
 }
 
 impl Default for TrainOptions {
@@ -40,6 +43,7 @@ impl Default for TrainOptions {
             folds: 10,
             use_gazetteer: true,
             prune: 0.0,
+            lexicon: Lexicon::default(),
         }
     }
 }
@@ -97,7 +101,7 @@ impl Trainer {
         }
     }
 
-    fn averaged(&self, gazetteer: Gazetteer, prune: f32) -> Model {
+    fn averaged(&self, gazetteer: Gazetteer, lexicon: Lexicon, prune: f32) -> Model {
         let total = f64::from(self.step.max(1));
         let rows = self.index.iter().filter_map(|(k, &i)| {
             let wt = &self.weights[i as usize];
@@ -109,7 +113,7 @@ impl Trainer {
             }
             r.iter().any(|&x| x != 0.0).then_some((*k, r))
         });
-        Model::from_rows(rows, gazetteer)
+        Model::from_rows(rows, gazetteer, lexicon)
     }
 }
 
@@ -132,7 +136,7 @@ pub fn evaluate(model: &Model, sentences: &[Sentence]) -> Evaluation {
     let mut out = Vec::new();
     for s in sentences {
         let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-        feats.compute(&words, &model.gazetteer);
+        feats.compute(&words, &model.gazetteer, &model.lexicon);
         tag_features(model, &feats, &mut out);
         scorer.add(&s.tags, &out);
     }
@@ -166,7 +170,7 @@ pub fn train(
         .map(|s| {
             let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
             let mut f = SentenceFeatures::new();
-            f.compute(&words, &fold_gaz[s.doc % fold_gaz.len()]);
+            f.compute(&words, &fold_gaz[s.doc % fold_gaz.len()], &opts.lexicon);
             f
         })
         .collect();
@@ -208,14 +212,19 @@ pub fn train(
                 prev = guess;
             }
         }
-        let dev_eval = dev.map(|d| evaluate(&t.averaged(full.clone(), opts.prune), d));
+        let dev_eval = dev.map(|d| {
+            evaluate(
+                &t.averaged(full.clone(), opts.lexicon.clone(), opts.prune),
+                d,
+            )
+        });
         progress(&EpochReport {
             epoch,
             train_error: wrong as f64 / total.max(1) as f64,
             dev: dev_eval,
         });
     }
-    t.averaged(full, opts.prune)
+    t.averaged(full, opts.lexicon.clone(), opts.prune)
 }
 
 #[cfg(test)]
