@@ -254,6 +254,13 @@ pub fn ingest(r: &IngestReport) -> String {
     let mut out = String::new();
     let secs = r.elapsed.as_secs_f64();
     let _ = writeln!(out, "files read        {:>8} of {}", r.files_read, r.files);
+    if r.unchanged > 0 {
+        let _ = writeln!(
+            out,
+            "unchanged         {:>8}  (already read, per the index's ledger)",
+            r.unchanged
+        );
+    }
     let _ = writeln!(
         out,
         "articles indexed  {:>8}  ({} passages)",
@@ -273,6 +280,12 @@ pub fn ingest(r: &IngestReport) -> String {
     let _ = writeln!(out, "skipped           {:>8}", r.skipped.len());
     for s in &r.skipped {
         let _ = writeln!(out, "  {}: {}", s.path, s.reason);
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "warnings          {:>8}", r.warnings.len());
+        for w in &r.warnings {
+            let _ = writeln!(out, "  {}: {}", w.path, w.reason);
+        }
     }
     if !r.transcoded.is_empty() {
         let _ = writeln!(
