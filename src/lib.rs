@@ -12,6 +12,7 @@
 //! - [`passages`]: paragraphs → passages of roughly 40–200 words
 //! - [`index`]: the tantivy schema, analyzers and writer
 //! - [`pipeline`]: the ingest that ties the stages above together
+//! - [`eval`]: extraction quality against gold data (`morgue eval dates`)
 //! - [`search`]: query parsing, filters, ranking, highlighting
 //! - [`present`]: text and JSON rendering
 //!
@@ -35,6 +36,7 @@
 //! ```
 
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod index;
 pub mod model;

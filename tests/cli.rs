@@ -698,3 +698,65 @@ mod resume {
         assert_eq!(forced["articles_indexed"], 0);
     }
 }
+
+mod html {
+    use super::*;
+
+    #[test]
+    fn pages_give_main_content_metadata_and_bad_pages_are_reported() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/pages"), "pages");
+        let r = w.ingest(&["pages"]);
+        assert_eq!(r["articles_indexed"], 2, "{r}");
+        let bad = skip_at(&r, "nav-only.html").expect("page without content reported");
+        assert!(
+            bad["reason"].as_str().unwrap().contains("no main content"),
+            "{bad}"
+        );
+
+        let v = w.search(&["barge"]);
+        let h = &v["hits"][0];
+        assert_eq!(h["title"], "Storm closes the harbor for three days");
+        assert_eq!(h["outlet"], "Bay Chronicle");
+        // JSON-LD datePublished, not the modification date.
+        assert_eq!(h["date"], "2017-11-18");
+        for boilerplate in ["Tweet", "Related stories", "Great reporting", "Privacy"] {
+            assert_eq!(
+                w.search(&[boilerplate])["total"],
+                0,
+                "{boilerplate} is searchable"
+            );
+        }
+
+        // Declared UTF-8, really windows-1252: decoded, reported, dated from its dateline.
+        let cafe = &w.search(&["torréfacteurs"])["hits"][0];
+        assert_eq!(cafe["date"], "2016-12-03");
+        let transcoded = r["transcoded"][0]["path"].as_str().unwrap();
+        assert!(transcoded.ends_with("mislabeled.html"), "{r}");
+    }
+}
+
+mod eval {
+    use super::*;
+
+    #[test]
+    fn date_eval_scores_pages_against_gold() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/eval"), "eval");
+        let (code, out, err) = w.run(&["eval", "dates", "eval/gold.json", "eval", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["total"], 4);
+        assert_eq!(v["correct"], 3, "{v}");
+        assert_eq!(v["invented"], 0);
+        assert_eq!(v["misses"].as_array().unwrap().len(), 0, "{v}");
+        assert_eq!(v["unreadable"][0]["path"], "missing.html");
+        assert!((v["accuracy"].as_f64().unwrap() - 0.75).abs() < 1e-9);
+
+        let (code, text, _) = w.run(&["eval", "dates", "eval/gold.json", "eval"]);
+        assert_eq!(code, 0);
+        assert!(text.contains("accuracy 0.750"), "{text}");
+        let (code, _, err) = w.run(&["eval", "dates", "nope.json", "eval"]);
+        assert_eq!(code, 2, "{err}");
+    }
+}

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 /// Read articles from files and folders into the index.
 ///
-/// Folders are walked recursively for .txt, .jsonl/.ndjson/.json, .csv (each also .gz) files; a
+/// Folders are walked recursively for .txt, .html/.htm, .jsonl/.ndjson/.json, .csv (each also
+/// .gz) files; a
 /// file named explicitly is always read (its format sniffed when the extension says nothing).
 /// Each article is decoded, normalized, stripped of boilerplate, and its title, date, outlet and
 /// entities are taken from the format's metadata or found in the text. Articles already in the
@@ -29,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
 
-    /// Read every file as this format: text, json (also JSON lines), csv.
+    /// Read every file as this format: text, json (also JSON lines), csv, html.
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
 

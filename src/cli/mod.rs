@@ -4,6 +4,7 @@
 //! into the `morgue` library followed by a call into `morgue::present`.
 
 mod common;
+mod eval;
 mod ingest;
 mod search;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Ingest(ingest::Args),
     /// Search the index; prints ranked passages.
     Search(search::Args),
+    /// Measure extraction quality against gold data (`eval dates GOLD.json PAGES_DIR`).
+    Eval(eval::Args),
 }
 
 /// Runs the parsed command line.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => ingest::run(args, &ctx),
         Command::Search(args) => search::run(args, &ctx),
+        Command::Eval(args) => eval::run(args, &ctx),
     }
 }
 

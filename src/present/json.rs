@@ -141,6 +141,12 @@ pub fn search(r: &SearchResults) -> String {
     to_string(&doc)
 }
 
+/// The `eval dates --json` document: `total`, `correct`, `accuracy`, `invented` (dates given
+/// where the gold has none), `misses` (`[{url, file, expected, found, source}]`), `unreadable`.
+pub fn date_eval(r: &crate::eval::DateEval) -> String {
+    to_string(r)
+}
+
 /// Renders an ingest report as JSON.
 pub fn ingest(r: &IngestReport) -> String {
     to_string(r)

@@ -249,6 +249,38 @@ fn visible_len(s: &str) -> usize {
     n
 }
 
+/// Renders a date evaluation: one line per miss, then the accuracy.
+pub fn date_eval(r: &crate::eval::DateEval) -> String {
+    let mut out = String::new();
+    for m in &r.misses {
+        let _ = writeln!(
+            out,
+            "miss  {}  expected {}  found {}{}  {}",
+            m.file,
+            m.expected.as_deref().unwrap_or("none"),
+            m.found.as_deref().unwrap_or("none"),
+            m.source
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default(),
+            m.url
+        );
+    }
+    for s in &r.unreadable {
+        let _ = writeln!(out, "unreadable  {}: {}", s.path, s.reason);
+    }
+    let _ = writeln!(
+        out,
+        "accuracy {:.3}  ({} of {} pages; {} misses, {} dates where the gold has none)",
+        r.accuracy,
+        r.correct,
+        r.total,
+        r.misses.len(),
+        r.invented
+    );
+    out
+}
+
 /// Renders an ingest report.
 pub fn ingest(r: &IngestReport) -> String {
     let mut out = String::new();

@@ -12,6 +12,7 @@
 pub mod csv;
 pub mod dates;
 mod encoding;
+pub mod html;
 pub mod json;
 pub mod record;
 mod text;
@@ -107,10 +108,11 @@ pub trait Reader: Sync + Send {
 static TEXT: TextReader = TextReader;
 static JSON: json::JsonReader = json::JsonReader;
 static CSV: csv::CsvReader = csv::CsvReader;
+static HTML: html::HtmlReader = html::HtmlReader;
 
 /// All readers, in order of preference when sniffing.
-pub fn readers() -> [&'static dyn Reader; 3] {
-    [&JSON, &CSV, &TEXT]
+pub fn readers() -> [&'static dyn Reader; 4] {
+    [&HTML, &JSON, &CSV, &TEXT]
 }
 
 /// The reader named `name` (`--format`), if any.
@@ -272,6 +274,11 @@ mod tests {
         );
         assert!(reader_for(Path::new("a.gz")).is_none());
         assert_eq!(reader_named("NDJSON").map(|r| r.name()), Some("json"));
+        assert_eq!(sniff(b"  <!DOCTYPE html>").name(), "html");
+        assert_eq!(
+            reader_for(Path::new("a.htm")).map(|r| r.name()),
+            Some("html")
+        );
         assert_eq!(sniff(b"{\"a\": 1}").name(), "json");
         assert_eq!(sniff(b"Hello").name(), "text");
     }
