@@ -760,3 +760,54 @@ mod eval {
         assert_eq!(code, 2, "{err}");
     }
 }
+
+mod warc {
+    use super::*;
+
+    #[test]
+    fn responses_become_articles_and_other_records_are_reported() {
+        let w = Workdir::new();
+        w.fixtures(&["crawl.warc.gz"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 2, "{r}");
+        let reason = |n: &str| {
+            skip_at(&r, &format!("crawl.warc.gz#{n}")).unwrap_or_else(|| panic!("record {n}: {r}"))
+                ["reason"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert!(reason("1").contains("`warcinfo` record"));
+        assert!(reason("2").contains("`request` record"));
+        assert!(reason("5").contains("image/png"));
+        assert!(reason("6").contains("404"));
+        assert!(reason("7").contains("`metadata` record"));
+
+        let v = w.search(&["lighthouse"]);
+        let h = &v["hits"][0];
+        assert_eq!(h["path"], "in/crawl.warc.gz#3");
+        assert_eq!(
+            h["url"],
+            "https://www.harborherald.example/news/lighthouse-keepers"
+        );
+        assert_eq!(h["outlet"], "harborherald.example");
+        // The crawl date (WARC-Date) is never a publication date.
+        assert_eq!(h["date"], Value::Null);
+        let ferry = &w.search(&["ferry"])["hits"][0];
+        assert_eq!(ferry["outlet"], "Island Post");
+        assert_eq!(ferry["date"], "2017-11-18");
+    }
+
+    #[test]
+    fn a_truncated_warc_keeps_the_records_before_the_cut() {
+        let w = Workdir::new();
+        w.fixtures(&["cut.warc"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 1, "{r}");
+        let cut = skip_at(&r, "cut.warc#4").expect("the cut record is reported");
+        assert!(
+            cut["reason"].as_str().unwrap().contains("truncated"),
+            "{cut}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 /// Read articles from files and folders into the index.
 ///
-/// Folders are walked recursively for .txt, .html/.htm, .jsonl/.ndjson/.json, .csv (each also
+/// Folders are walked recursively for .txt, .html/.htm, .jsonl/.ndjson/.json, .csv, .warc (each also
 /// .gz) files; a
 /// file named explicitly is always read (its format sniffed when the extension says nothing).
 /// Each article is decoded, normalized, stripped of boilerplate, and its title, date, outlet and
@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
 
-    /// Read every file as this format: text, json (also JSON lines), csv, html.
+    /// Read every file as this format: text, json (also JSON lines), csv, html, warc.
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
 

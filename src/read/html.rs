@@ -118,10 +118,20 @@ impl Page {
 /// Decodes page bytes: valid UTF-8 as such; else a declared charset (meta or XML declaration)
 /// that decodes without errors; else detection.
 pub fn decode_page(bytes: &[u8]) -> Result<(String, &'static str, bool), String> {
+    decode_page_hinted(bytes, None)
+}
+
+/// [`decode_page`] with a charset declared outside the page (an HTTP `Content-Type` header),
+/// tried before the page's own declaration.
+pub fn decode_page_hinted(
+    bytes: &[u8],
+    hint: Option<&str>,
+) -> Result<(String, &'static str, bool), String> {
     if let Ok(s) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
         return Ok((s.to_string(), "UTF-8", false));
     }
-    if let Some(enc) = declared_charset(bytes) {
+    let hinted = hint.and_then(|h| encoding_rs::Encoding::for_label(h.trim().as_bytes()));
+    for enc in hinted.into_iter().chain(declared_charset(bytes)) {
         if enc != encoding_rs::UTF_8 {
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
             if !had_errors {
@@ -151,7 +161,19 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// # Errors
 /// Only when the bytes cannot be decoded (empty, binary).
 pub fn parse_page(bytes: &[u8], url: Option<&str>) -> Result<Page, String> {
-    let (html, encoding, transcoded) = decode_page(bytes)?;
+    parse_page_hinted(bytes, url, None)
+}
+
+/// [`parse_page`] with a charset declared outside the page (an HTTP header).
+///
+/// # Errors
+/// Only when the bytes cannot be decoded (empty, binary).
+pub fn parse_page_hinted(
+    bytes: &[u8],
+    url: Option<&str>,
+    charset: Option<&str>,
+) -> Result<Page, String> {
+    let (html, encoding, transcoded) = decode_page_hinted(bytes, charset)?;
     let doc = Document::from(html.as_str());
     let mut page = Page {
         encoding,

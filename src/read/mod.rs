@@ -16,6 +16,7 @@ pub mod html;
 pub mod json;
 pub mod record;
 mod text;
+pub mod warc;
 
 pub use encoding::{decode, DecodeError, Decoded};
 pub use record::FieldMap;
@@ -109,10 +110,11 @@ static TEXT: TextReader = TextReader;
 static JSON: json::JsonReader = json::JsonReader;
 static CSV: csv::CsvReader = csv::CsvReader;
 static HTML: html::HtmlReader = html::HtmlReader;
+static WARC: warc::WarcReader = warc::WarcReader;
 
 /// All readers, in order of preference when sniffing.
-pub fn readers() -> [&'static dyn Reader; 4] {
-    [&HTML, &JSON, &CSV, &TEXT]
+pub fn readers() -> [&'static dyn Reader; 5] {
+    [&WARC, &HTML, &JSON, &CSV, &TEXT]
 }
 
 /// The reader named `name` (`--format`), if any.
@@ -275,6 +277,11 @@ mod tests {
         assert!(reader_for(Path::new("a.gz")).is_none());
         assert_eq!(reader_named("NDJSON").map(|r| r.name()), Some("json"));
         assert_eq!(sniff(b"  <!DOCTYPE html>").name(), "html");
+        assert_eq!(sniff(b"WARC/1.0\r\n").name(), "warc");
+        assert_eq!(
+            reader_for(Path::new("a.warc.gz")).map(|r| r.name()),
+            Some("warc")
+        );
         assert_eq!(
             reader_for(Path::new("a.htm")).map(|r| r.name()),
             Some("html")
