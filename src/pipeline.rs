@@ -19,13 +19,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Most entity names kept per article.
 pub const MAX_ENTITIES: usize = 64;
-/// Records built together on all cores and sent to the writer as one message.
-const CHUNK: usize = 64;
+/// Records read together, built by one worker and sent to the writer as one message.
+const CHUNK: usize = 16;
 /// Messages (chunks) waiting for the writer, at most: bounds memory whatever the archive size.
 const CHANNEL: usize = 16;
 
@@ -314,6 +315,18 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     Ok(report)
 }
 
+/// A source's items in chunks of [`CHUNK`].
+struct Chunks(read::Items);
+
+impl Iterator for Chunks {
+    type Item = Vec<std::result::Result<RawArticle, Skip>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let chunk: Vec<_> = self.0.by_ref().take(CHUNK).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
 /// Counts and hashes the bytes read from a file, and advances the progress bar.
 struct Tee {
     file: std::fs::File,
@@ -413,15 +426,17 @@ fn read_source(
             Err(e) => return fail(format!("read error: {e}")),
         },
     };
-    let (mut articles, mut skipped) = (0u64, 0u64);
-    let mut items = reader.read(&label, input, read_opts);
-    loop {
-        let raws: Vec<_> = items.by_ref().take(CHUNK).collect();
-        if raws.is_empty() {
-            break;
+    let items = reader.read(&label, input, read_opts);
+    let (articles, skipped) = (AtomicU64::new(0), AtomicU64::new(0));
+    let gone = AtomicBool::new(false);
+    // Whichever worker is free takes the next chunk of records (reading and decompressing under
+    // rayon's lock) and builds it while the others build theirs.
+    Chunks(items).par_bridge().for_each(|raws| {
+        if gone.load(Ordering::Relaxed) {
+            return;
         }
         let built: Vec<Built> = raws
-            .into_par_iter()
+            .into_iter()
             .map(|r| {
                 r.and_then(|mut raw| {
                     let transcoded = raw.transcoded;
@@ -432,15 +447,18 @@ fn read_source(
             .collect();
         for b in &built {
             match b {
-                Ok(_) => articles += 1,
-                Err(_) => skipped += 1,
-            }
+                Ok(_) => articles.fetch_add(1, Ordering::Relaxed),
+                Err(_) => skipped.fetch_add(1, Ordering::Relaxed),
+            };
         }
         if tx.send(Msg::Items(built)).is_err() {
-            return;
+            gone.store(true, Ordering::Relaxed);
         }
+    });
+    if gone.load(Ordering::Relaxed) {
+        return;
     }
-    drop(items);
+    let (articles, skipped) = (articles.into_inner(), skipped.into_inner());
     let (hash, bytes) = match state.lock() {
         Ok(st) if st.1 == size => (st.0.finalize().to_hex().to_string(), st.1),
         Ok(st) => (hash_file(&src.path).unwrap_or_default(), st.1),

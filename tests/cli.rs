@@ -811,3 +811,30 @@ mod warc {
         );
     }
 }
+
+mod corpora {
+    use super::*;
+
+    /// The whole AllSides dump (37,554 articles; about a minute in a debug build). Run with
+    /// `cargo test --release -- --ignored allsides`; skipped when `../shared` is absent.
+    #[test]
+    #[ignore]
+    fn allsides_ingests_whole_and_resumes() {
+        let corpus = repo().join("../shared/corpora/allsides/articles.jsonl.gz");
+        if !corpus.exists() {
+            eprintln!("skipped: no {}", corpus.display());
+            return;
+        }
+        let w = Workdir::new();
+        let path = corpus.to_str().unwrap();
+        let r = w.ingest(&[path]);
+        assert_eq!(r["articles_read"], 37_554, "{r}");
+        assert_eq!(r["skipped"].as_array().unwrap().len(), 0);
+        assert!(
+            r["warnings"].as_array().unwrap().len() >= 3,
+            "impossible dates reported"
+        );
+        let again = w.ingest(&[path]);
+        assert_eq!(again["unchanged"], 1);
+    }
+}
