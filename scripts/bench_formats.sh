@@ -31,7 +31,7 @@ PY
 grep -E "Maximum resident|Percent of CPU" "$work/time"
 echo "index size: $(du -sb "$work/ix" | cut -f1) bytes"
 "$bin" ingest "$allsides" --index "$work/ix" --json 2>/dev/null |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"re-run: unchanged {r[\"unchanged\"]}, read {r[\"articles_read\"]}, {r[\"elapsed\"]}s")'
+  python3 -c 'import json,sys; r=json.load(sys.stdin); print("re-run: unchanged %d, articles read %d, %.3fs" % (r["unchanged"], r["articles_read"], r["elapsed"]))'
 
 if [ -f "$htmldate" ]; then
   echo "== htmldate-dev date accuracy"
