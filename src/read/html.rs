@@ -195,10 +195,15 @@ pub fn parse_page_hinted(
         .map(|s| Sourced::new(s, "meta:og:site_name"))
         .or_else(|| jsonld_publisher(&jsonld).map(|s| Sourced::new(s, "json-ld")));
     if let Some(u) = &page.url {
-        page.url_date = url_date(u).map(|d| Sourced::new(d, "url"));
-        page.url_outlet = url_domain(u).map(|d| Sourced::new(d, "url"));
+        // A web-archive copy: the original URL names the outlet and may hold the date; the
+        // capture time is a crawl date.
+        let original = archived_url(u).unwrap_or(u);
+        page.url_date = url_date(original).map(|d| Sourced::new(d, "url"));
+        page.url_outlet = url_domain(original).map(|d| Sourced::new(d, "url"));
     }
-    doc.select("script, style, noscript, template").remove();
+    // Scripts, styles, and the Wayback Machine's toolbar (its dates are capture dates).
+    doc.select("script, style, noscript, template, #wm-ipp-base, #wm-ipp, #donato")
+        .remove();
     let element = date_element(&doc);
     let near = near_heading_date(&doc, &mut page.warnings);
     let body_text = collapse(&doc.select("body").text());
@@ -226,9 +231,21 @@ pub fn parse_page_hinted(
             }
         }
     }
-    let shown = element
-        .or(near)
-        .or_else(|| page_text_date(&body_text, page.text.as_deref()));
+    // A shown date may overrule metadata only when it sits in the article's head (above the main
+    // content or at its start): further down it may belong to another item.
+    let head_end = main_start(&body_text, page.text.as_deref()).map(|s| s + HEAD_BYTES);
+    let in_head = |text: &str| {
+        body_text
+            .find(text)
+            .zip(head_end)
+            .is_some_and(|(at, end)| at <= end)
+    };
+    let shown = match element {
+        Some((d, text)) => Some((in_head(&text), d)),
+        None => near.map(|d| (true, d)).or_else(|| {
+            page_text_date(&body_text, page.text.as_deref()).map(|d| (d.source != "html:cue", d))
+        }),
+    };
     page.date = choose_date(machine, shown, &body_text, page.url_date.as_ref());
     Ok(page)
 }
@@ -241,12 +258,12 @@ pub fn parse_page_hinted(
 /// newsroom's own day.
 fn choose_date(
     machine: Option<Sourced<NaiveDate>>,
-    shown: Option<Sourced<NaiveDate>>,
+    shown: Option<(bool, Sourced<NaiveDate>)>,
     body_text: &str,
     url: Option<&Sourced<NaiveDate>>,
 ) -> Option<Sourced<NaiveDate>> {
     let date = match (machine, shown) {
-        (Some(m), Some(s)) if (s.value - m.value).num_days() > 1 => {
+        (Some(m), Some((true, s))) if (s.value - m.value).num_days() > 1 => {
             let visible = find_text_dates(body_text).any(|(_, d)| d == m.value);
             if visible {
                 Some(m)
@@ -257,7 +274,7 @@ fn choose_date(
                 ))
             }
         }
-        (m, s) => m.or(s),
+        (m, s) => m.or(s.map(|(_, s)| s)),
     };
     match (date, url) {
         (Some(d), Some(u)) if (d.value - u.value).num_days().abs() == 1 => {
@@ -615,7 +632,7 @@ fn script_date(html: &str, zone: Zone) -> Option<Sourced<NaiveDate>> {
 }
 
 /// A date shown in an element whose class or id says it holds the publication date.
-fn date_element(doc: &Document) -> Option<Sourced<NaiveDate>> {
+fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String)> {
     for node in doc
         .select("[class*='date'], [class*='Date'], [id*='date'], [class*='publish'], [class*='posted'], [class*='time'], [class*='byline'], [class*='meta']")
         .nodes()
@@ -635,7 +652,7 @@ fn date_element(doc: &Document) -> Option<Sourced<NaiveDate>> {
         }
         if let Some(d) = find_text_date(&text) {
             if plausible(d).is_ok() {
-                return Some(Sourced::new(d, "html:date-element"));
+                return Some((Sourced::new(d, "html:date-element"), collapse(&text)));
             }
         }
     }
@@ -707,6 +724,23 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Bytes of main content that still count as the article's head (byline, dateline).
+const HEAD_BYTES: usize = 300;
+
+/// Where the main content starts in the (collapsed) page text: its first paragraph's opening
+/// words.
+fn main_start(body: &str, main: Option<&str>) -> Option<usize> {
+    main?
+        .lines()
+        .map(collapse)
+        .filter(|l| l.len() >= 20)
+        .take(3)
+        .find_map(|l| {
+            let probe: String = l.chars().take(40).collect();
+            body.find(&probe)
+        })
+}
+
 /// Last resorts, from the page's text: a date after a publication cue anywhere ("Veröffentlicht
 /// am 01.11.2023", "Published: …"; provenance `html:cue`), else the first date in the page text
 /// before the main content starts (headers and bylines), else in the first 300 bytes of the main
@@ -721,20 +755,11 @@ fn page_text_date(body: &str, main: Option<&str>) -> Option<Sourced<NaiveDate>> 
             }
         }
     }
-    let raw_main = main.unwrap_or("");
-    let main = collapse(raw_main);
-    // Where the main content starts in the page text: its first paragraph's opening words.
-    let start = raw_main
-        .lines()
-        .map(collapse)
-        .filter(|l| l.len() >= 20)
-        .take(3)
-        .find_map(|l| {
-            let probe: String = l.chars().take(40).collect();
-            body.find(&probe)
-        });
+    let main_text = collapse(main.unwrap_or(""));
+    let start = main_start(body, main);
+    let main = main_text;
     let pre = &body[..start.unwrap_or(0)];
-    let head = &main[..floor_boundary(&main, 300.min(main.len()))];
+    let head = &main[..floor_boundary(&main, HEAD_BYTES.min(main.len()))];
     find_text_dates(pre)
         .map(|(_, d)| d)
         .find(usable)
@@ -771,6 +796,19 @@ pub fn url_date(url: &str) -> Option<NaiveDate> {
         (n(4)?, n(5)?, n(6)?)
     };
     NaiveDate::from_ymd_opt(y as i32, m, d).and_then(|d| plausible(d).ok())
+}
+
+/// The original URL inside a Wayback Machine URL (`https://web.archive.org/web/20120216182711/
+/// http://www.stol.it/…`), if it is one.
+pub fn archived_url(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let rest = rest.strip_prefix("web.archive.org/web/")?;
+    let (stamp, original) = rest.split_once('/')?;
+    stamp
+        .bytes()
+        .take(14)
+        .all(|b| b.is_ascii_digit())
+        .then_some(original)
 }
 
 /// The host of a URL without `www.`, lowercase.
