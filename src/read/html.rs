@@ -206,7 +206,7 @@ pub fn parse_page_hinted(
         .remove();
     let element = date_element(&doc);
     let near = near_heading_date(&doc, &mut page.warnings);
-    let body_text = collapse(&doc.select("body").text());
+    let body_text = spaced_text(&doc);
     let cfg = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Formatted,
         ..dom_smoothie::Config::default()
@@ -646,13 +646,13 @@ fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String)> {
         if marker.contains("update") || marker.contains("modif") || marker.contains("comment") {
             continue;
         }
-        let text = node.text();
+        let text = spaced_text_of(node);
         if text.len() > 200 {
             continue;
         }
         if let Some(d) = find_text_date(&text) {
             if plausible(d).is_ok() {
-                return Some((Sourced::new(d, "html:date-element"), collapse(&text)));
+                return Some((Sourced::new(d, "html:date-element"), text));
             }
         }
     }
@@ -703,9 +703,9 @@ fn near_heading_date(doc: &Document, warnings: &mut Vec<String>) -> Option<Sourc
         .select("h1")
         .nodes()
         .iter()
-        .map(|n| n.text().trim().to_string())
+        .map(|n| spaced_text_of(n))
         .find(|t| t.len() >= 4)?;
-    let body = doc.select("body").text();
+    let body = spaced_text(doc);
     let at = body.find(heading.as_str())?;
     let start = floor_boundary(&body, at.saturating_sub(NEAR_BEFORE));
     let end = floor_boundary(&body, (at + heading.len() + NEAR_AFTER).min(body.len()));
@@ -718,6 +718,30 @@ fn near_heading_date(doc: &Document, warnings: &mut Vec<String>) -> Option<Sourc
             None
         }
     }
+}
+
+/// The page's body text with a space between text nodes (`<span>Datum:</span>26. Januar
+/// 2022</li><li>2022` must not run together), whitespace collapsed.
+fn spaced_text(doc: &Document) -> String {
+    doc.select("body")
+        .nodes()
+        .iter()
+        .map(spaced_text_of)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A node's text with a space between its text nodes, whitespace collapsed.
+fn spaced_text_of(node: &dom_query::NodeRef) -> String {
+    let mut out = String::new();
+    for t in node.descendants_it().filter(|n| n.is_text()) {
+        let t = t.text();
+        if !t.trim().is_empty() {
+            out.push_str(&t);
+            out.push(' ');
+        }
+    }
+    collapse(&out)
 }
 
 fn collapse(s: &str) -> String {
@@ -863,6 +887,17 @@ mod tests {
         let p = page(r#"<meta name="date" content="0001-01-01">"#, None);
         assert_eq!(p.date, None);
         assert!(p.warnings[0].contains("impossible"));
+    }
+
+    #[test]
+    fn text_nodes_do_not_run_together() {
+        let doc = Document::from("<body><ul><li><span>Datum:</span>26. Januar 2022</li><li><span>Jahr:</span>2022</li></ul></body>");
+        let text = spaced_text(&doc);
+        assert_eq!(text, "Datum: 26. Januar 2022 Jahr: 2022");
+        assert_eq!(
+            page_text_date(&text, None).map(|d| d.value),
+            Some(day(2022, 1, 26))
+        );
     }
 
     #[test]
