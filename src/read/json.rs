@@ -49,11 +49,19 @@ impl Reader for JsonReader {
                 line: 0,
                 buf: Vec::new(),
                 fields: opts.fields.clone(),
-                seen_object: false,
+                // A `.jsonl`/`.ndjson` file is lines whatever its first line looks like.
+                lines_only: is_lines_name(path),
                 pending: None,
             }),
         }
     }
+}
+
+/// True for `.jsonl`/`.ndjson` names (also gzipped).
+fn is_lines_name(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let p = p.strip_suffix(".gz").unwrap_or(&p);
+    p.ends_with(".jsonl") || p.ends_with(".ndjson")
 }
 
 fn one(item: Result<RawArticle, Skip>) -> Items {
@@ -109,7 +117,8 @@ struct Lines {
     line: usize,
     buf: Vec<u8>,
     fields: FieldMap,
-    seen_object: bool,
+    /// No whole-document fallback: the file is JSON lines (by name, or an object was read).
+    lines_only: bool,
     /// Items of a whole-document fallback, drained after the switch.
     pending: Option<Items>,
 }
@@ -144,11 +153,11 @@ impl Iterator for Lines {
             let at = format!("{}:{}", self.path, self.line);
             return Some(match serde_json::from_slice::<Value>(&self.buf) {
                 Ok(Value::Object(m)) => {
-                    self.seen_object = true;
+                    self.lines_only = true;
                     to_article(&m, &self.fields, at)
                 }
                 Ok(other) => Err(Skip::new(at, format!("not an object but {}", kind(&other)))),
-                Err(e) if e.is_eof() && !self.seen_object && self.line == 1 => {
+                Err(e) if e.is_eof() && !self.lines_only && self.line == 1 => {
                     // A pretty-printed single object: parse the whole source as one document.
                     let input = self.input.take()?;
                     let prefix = std::mem::take(&mut self.buf);
@@ -171,6 +180,19 @@ mod tests {
         JsonReader
             .read("f.json", Box::new(s.as_bytes()), &ReadOptions::default())
             .collect()
+    }
+
+    #[test]
+    fn a_jsonl_file_with_a_broken_first_line_keeps_the_others() {
+        let items: Vec<_> = JsonReader
+            .read(
+                "f.jsonl.gz",
+                Box::new(&b"{\"text\": \"cut\n{\"text\": \"ok\"}\n"[..]),
+                &ReadOptions::default(),
+            )
+            .collect();
+        assert_eq!(items.len(), 2);
+        assert!(items[0].is_err() && items[1].is_ok());
     }
 
     #[test]
