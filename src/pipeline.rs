@@ -240,6 +240,9 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     // The workers look up a snapshot; the writer side appends to the ledger.
     let known = ledger.clone();
     let outcome: Result<()> = std::thread::scope(|scope| {
+        // Owned here, so that leaving early on a writer error drops the receiver: the workers'
+        // next send fails and they stop, instead of waiting on a full channel forever.
+        let rx = rx;
         let ledger_ref = &known;
         let read_opts = &read_opts;
         let inputs = &inputs;
@@ -302,7 +305,6 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
         }
         Ok(())
     });
-    // On a writer error the receiver is gone: workers stop at their next send.
     outcome?;
     report.total_articles = writer.article_count();
     writer.finish()?;
