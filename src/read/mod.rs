@@ -290,6 +290,50 @@ mod tests {
         assert_eq!(sniff(b"Hello").name(), "text");
     }
 
+    /// Every reader survives arbitrary and truncated input: no panic, every item an article or a
+    /// skip.
+    #[test]
+    fn readers_never_panic_on_mangled_input() {
+        let samples: [&[u8]; 5] = [
+            b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.example/2017/11/18/a\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>hi\r\n0\r\n\r\n\r\n\r\n",
+            b"<html><head><meta charset=\"x\"><script type=\"application/ld+json\">{\"datePublished\": \"2016-09-2\xc3\xa9\"}</script></head><body><h1>T\xc3\xa9</h1><p>Publi\xc3\xa9 le 3 d\xc3\xa9cembre 2016</p></body></html>",
+            b"{\"text\": \"a\", \"date\": {\"$date\": {\"$numberLong\": \"x\"}}}\n[1,\n{\"body\": 3}\n",
+            b"a,b,text\n1,\"2\n,3\n\xff\xfe,\"\",\n",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = |n: usize| -> Vec<u8> {
+            (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed >> 24) as u8
+                })
+                .collect()
+        };
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for s in samples {
+            for cut in 0..=s.len() {
+                inputs.push(s[..cut].to_vec());
+            }
+        }
+        for n in [1, 10, 100, 1000] {
+            inputs.push(random(n));
+        }
+        for input in inputs {
+            for r in readers() {
+                let stream = match decompress(std::io::Cursor::new(input.clone())) {
+                    Ok(s) => s,
+                    Err(_) => continue,
+                };
+                for item in r.read("fuzz", stream, &ReadOptions::default()).take(1000) {
+                    let _ = item;
+                }
+            }
+        }
+    }
+
     #[test]
     fn gzip_is_undone_by_magic_number() {
         use std::io::Write;
