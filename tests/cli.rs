@@ -815,7 +815,7 @@ mod warc {
 mod corpora {
     use super::*;
 
-    /// The whole AllSides dump (37,554 articles; about a minute in a debug build). Run with
+    /// The whole AllSides dump (37,554 articles; about two minutes in a debug build). Run with
     /// `cargo test --release -- --ignored allsides`; skipped when `../shared` is absent.
     #[test]
     #[ignore]
