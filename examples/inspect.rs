@@ -6,21 +6,25 @@
 //! ```
 
 use morgue::pipeline::build_article;
-use morgue::read::{reader_for, TextReader};
+use morgue::read::{decompress, reader_for, sniff, ReadOptions};
+use std::io::BufRead;
 use std::path::Path;
 
 fn main() {
     for arg in std::env::args().skip(1) {
         let path = Path::new(&arg);
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let mut input = match std::fs::File::open(path).and_then(decompress) {
+            Ok(i) => i,
             Err(e) => {
                 eprintln!("{arg}: {e}");
                 continue;
             }
         };
-        let reader = reader_for(path).unwrap_or(&TextReader);
-        for item in reader.read(path, &bytes) {
+        let reader = match reader_for(path) {
+            Some(r) => r,
+            None => sniff(input.fill_buf().unwrap_or_default()),
+        };
+        for item in reader.read(&arg, input, &ReadOptions::default()) {
             match item.and_then(|raw| build_article(raw, None)) {
                 Err(skip) => println!("== {}: skipped: {}", skip.path, skip.reason),
                 Ok(a) => {

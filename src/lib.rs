@@ -13,6 +13,7 @@
 //! - [`dedup`]: near-duplicate signatures (MinHash, LSH band keys)
 //! - [`index`]: the tantivy schema, analyzers and writer
 //! - [`pipeline`]: the ingest that ties the stages above together
+//! - [`eval`]: extraction quality against gold data (`morgue eval dates`)
 //! - [`search`]: query parsing, filters, ranking, highlighting
 //! - [`lookup`]: outlets, timelines, stats, export over a selection of articles
 //! - [`present`]: text and JSON rendering
@@ -38,6 +39,7 @@
 
 pub mod dedup;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod index;
 pub mod lookup;

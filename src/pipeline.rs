@@ -1,27 +1,35 @@
 //! The ingest pipeline: read → normalize → extract → split passages → index.
 //!
 //! The only module that calls several stages. [`build_article`] turns one raw text into an
-//! [`Article`]; [`ingest`] walks the inputs, builds articles on all cores (rayon) and feeds them to
-//! the single index writer, committing in batches so an interrupted ingest keeps what it
-//! committed. Problems with one source are recorded in the report and never stop the run.
+//! [`Article`]; [`ingest`] streams the sources: workers (rayon, all cores) read, decompress and
+//! decode sources and build articles in chunks, one bounded channel carries them to the single
+//! index writer, which commits in batches; the ledger records each source after the commit
+//! that covers it, so a re-run skips unchanged sources and an interrupted ingest completes.
+//! Problems with one source or record are recorded in the report and never stop the run.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::aliases::{self, AliasTable};
 use crate::extract::{date, entities, outlet, title};
+use crate::index::ledger::{Ledger, LedgerEntry};
 use crate::index::{self, ArticleWriter};
 use crate::model::{Article, ArticleId, Sourced};
 use crate::normalize;
 use crate::passages;
-use crate::read::{self, RawArticle, Skip};
+use crate::read::{self, RawArticle, ReadOptions, Skip};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Most entity names kept per article.
 pub const MAX_ENTITIES: usize = 64;
-/// Files read in parallel before their articles are handed to the writer.
-const CHUNK: usize = 256;
+/// Records read together, built by one worker and sent to the writer as one message.
+const CHUNK: usize = 16;
+/// Messages (chunks) waiting for the writer, at most: bounds memory whatever the archive size.
+const CHANNEL: usize = 16;
 
 /// How to ingest.
 #[derive(Debug, Clone)]
@@ -30,11 +38,18 @@ pub struct IngestOptions {
     pub outlet: Option<String>,
     /// Articles per commit.
     pub batch: usize,
-    /// Progress bar to advance (one tick per file); hidden by default.
+    /// Read every source with this format (`--format`), instead of choosing by extension.
+    pub format: Option<String>,
+    /// Explicit field names for JSON and CSV records.
+    pub fields: read::FieldMap,
+    /// Read sources again even when the ledger says they are unchanged.
+    pub force: bool,
+    /// Progress bar to advance (bytes read; files and articles in its message); hidden by
+    /// default.
     pub progress: indicatif::ProgressBar,
     /// Alias table file; by default the index folder's `aliases.tsv` (written from the built-in
     /// table when missing).
-    pub aliases: Option<std::path::PathBuf>,
+    pub aliases: Option<PathBuf>,
 }
 
 impl Default for IngestOptions {
@@ -42,6 +57,9 @@ impl Default for IngestOptions {
         IngestOptions {
             outlet: None,
             batch: 5_000,
+            format: None,
+            fields: read::FieldMap::default(),
+            force: false,
             progress: indicatif::ProgressBar::hidden(),
             aliases: None,
         }
@@ -62,8 +80,15 @@ pub struct Transcoded {
 pub struct IngestReport {
     /// Files found to read.
     pub files: usize,
-    /// Files read (decoded) successfully.
+    /// Files read (at least one article decoded) in this run.
     pub files_read: usize,
+    /// Files not read again because the ledger records them unchanged (same size and time, or
+    /// same content hash).
+    pub unchanged: usize,
+    /// Bytes read from the files (compressed size for `.gz`).
+    pub bytes_read: u64,
+    /// Articles read from the sources (new or not).
+    pub articles_read: usize,
     /// New articles indexed.
     pub articles_indexed: usize,
     /// Articles whose text was already in the index (same path, or recorded as a new path).
@@ -74,8 +99,10 @@ pub struct IngestReport {
     pub passages: u64,
     /// New articles without a publication date.
     pub undated: usize,
-    /// Sources skipped, with reasons.
+    /// Sources and records skipped, with reasons (`file:LINE` or `file#RECORD` for a record).
     pub skipped: Vec<Skip>,
+    /// Problems that did not stop an article from being indexed (an impossible date dropped).
+    pub warnings: Vec<Skip>,
     /// Sources decoded from a legacy encoding.
     pub transcoded: Vec<Transcoded>,
     /// Distinct articles in the index after the ingest.
@@ -89,9 +116,28 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, 
     s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
-/// What reading one source gave: whether anything decoded, and each item's article (with
-/// whether it was transcoded) or the reason it was skipped.
-type SourceOutcome = (bool, Vec<std::result::Result<(Article, bool), Skip>>);
+/// One record, built: the article with whether it was transcoded and its warnings, or the skip.
+type Built = std::result::Result<(Article, bool, Vec<String>), Skip>;
+
+/// What the workers send to the writer.
+enum Msg {
+    /// Built records of one source, in order.
+    Items(Vec<Built>),
+    /// A source is finished (all its items were sent before).
+    Done(Finished),
+}
+
+/// The end of one source.
+struct Finished {
+    /// True when the ledger said it was unchanged and it was not read.
+    unchanged: bool,
+    /// True when at least one article was read from it.
+    any_ok: bool,
+    /// Bytes read from it.
+    bytes: u64,
+    /// What to record in the ledger once the writer has committed its articles.
+    entry: Option<LedgerEntry>,
+}
 
 /// Turns one raw text into an article with the built-in alias table (see
 /// [`build_article_with`]).
@@ -105,6 +151,10 @@ pub fn build_article(
 /// Turns one raw text into an article: normalization, boilerplate removal, title, date, outlet,
 /// entities (resolved with `aliases`), passages and id. Fails (with the reason) when no text is
 /// left.
+///
+/// Precedence: the format's recorded metadata, then what is found in the text (title line,
+/// dateline, outlet signature), then the format's weak hints (`fallback_date`, e.g. from the
+/// URL path); `--outlet` wins over everything.
 pub fn build_article_with(
     raw: RawArticle,
     outlet_option: Option<&str>,
@@ -146,7 +196,8 @@ pub fn build_article_with(
     }
     let date = raw
         .date
-        .or_else(|| dateline.map(|d| Sourced::new(d.date, "dateline")));
+        .or_else(|| dateline.map(|d| Sourced::new(d.date, "dateline")))
+        .or(raw.fallback_date);
     let outlet = match outlet_option {
         Some(name) => Some(Sourced::new(name.trim().to_string(), "option")),
         None => raw
@@ -170,87 +221,289 @@ pub fn build_article_with(
 /// Ingests `paths` (files and folders) into the index in `dir`, creating it when needed.
 pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
     let started = Instant::now();
+    let forced = match &opts.format {
+        Some(name) => Some(read::reader_named(name).ok_or_else(|| Error::BadOption {
+            option: "--format".into(),
+            message: format!("unknown format `{name}` (one of text, json, csv, html, warc)"),
+        })?),
+        None => None,
+    };
     let mi = index::open_or_create(dir)?;
     let table_file = dir.join(aliases::FILE_NAME);
     if opts.aliases.is_none() && !table_file.exists() {
         std::fs::write(&table_file, aliases::DEFAULT_TABLE)
-            .map_err(|e| crate::Error::io(&table_file, e))?;
+            .map_err(|e| Error::io(&table_file, e))?;
     }
     let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
-    let (inputs, problems) = read::collect_inputs(paths);
+    let mut ledger = Ledger::open(dir)?;
+    let (inputs, problems) = read::collect_inputs(paths, forced);
     let mut report = IngestReport {
         files: inputs.len(),
         skipped: problems,
         ..IngestReport::default()
     };
-    opts.progress.set_length(inputs.len() as u64);
-    for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<SourceOutcome> = chunk
-            .par_iter()
-            .map(|input| {
-                let bytes = match std::fs::read(&input.path) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        return (
-                            false,
-                            vec![Err(Skip {
-                                path: input.path.display().to_string(),
-                                reason: e.to_string(),
-                            })],
-                        )
-                    }
-                };
-                let items = input.reader.read(&input.path, &bytes);
-                let any_ok = items.iter().any(|r| r.is_ok());
-                let built = items
-                    .into_iter()
-                    .map(|r| {
-                        r.and_then(|raw| {
-                            let transcoded = raw.transcoded;
-                            build_article_with(raw, opts.outlet.as_deref(), &table)
-                                .map(|a| (a, transcoded))
-                        })
-                    })
-                    .collect();
-                (any_ok, built)
-            })
-            .collect();
-        for (any_ok, items) in results {
-            report.files_read += any_ok as usize;
-            for item in items {
-                match item {
-                    Ok((article, transcoded)) => {
-                        if transcoded {
-                            report.transcoded.push(Transcoded {
-                                path: article.path.clone(),
-                                encoding: article.encoding,
-                            });
-                        }
-                        match writer.add(&article)? {
-                            index::Added::New => {
-                                report.articles_indexed += 1;
-                                report.passages += article.passages.len() as u64;
-                                report.undated += article.date.is_none() as usize;
+    let total_bytes: u64 = inputs
+        .iter()
+        .filter_map(|s| std::fs::metadata(&s.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = opts.progress.clone();
+    bar.set_length(total_bytes);
+    let read_opts = ReadOptions {
+        fields: opts.fields.clone(),
+    };
+
+    let (tx, rx) = crossbeam_channel::bounded::<Msg>(CHANNEL);
+    let mut to_record: Vec<LedgerEntry> = Vec::new();
+    let mut files_done = 0usize;
+    // The workers look up a snapshot; the writer side appends to the ledger.
+    let known = ledger.clone();
+    let outcome: Result<()> = std::thread::scope(|scope| {
+        // Owned here, so that leaving early on a writer error drops the receiver: the workers'
+        // next send fails and they stop, instead of waiting on a full channel forever.
+        let rx = rx;
+        let ledger_ref = &known;
+        let table_ref = &table;
+        let read_opts = &read_opts;
+        let inputs = &inputs;
+        scope.spawn(move || {
+            inputs.par_iter().for_each_with(tx, |tx, src| {
+                read_source(src, ledger_ref, read_opts, opts, table_ref, tx);
+            });
+        });
+        let mut commits = writer.stats().commits;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Items(items) => {
+                    for item in items {
+                        match item {
+                            Ok((article, transcoded, warnings)) => {
+                                report.articles_read += 1;
+                                for w in warnings {
+                                    report.warnings.push(Skip::new(article.path.clone(), w));
+                                }
+                                if transcoded {
+                                    report.transcoded.push(Transcoded {
+                                        path: article.path.clone(),
+                                        encoding: article.encoding,
+                                    });
+                                }
+                                match writer.add(&article)? {
+                                    index::Added::New => {
+                                        report.articles_indexed += 1;
+                                        report.passages += article.passages.len() as u64;
+                                        report.undated += article.date.is_none() as usize;
+                                    }
+                                    index::Added::NewPath => {
+                                        report.already_present += 1;
+                                        report.new_paths += 1;
+                                    }
+                                    index::Added::AlreadyPresent => report.already_present += 1,
+                                }
+                                if writer.stats().commits != commits {
+                                    // Every source finished so far is covered by this commit.
+                                    commits = writer.stats().commits;
+                                    ledger.append(std::mem::take(&mut to_record))?;
+                                }
                             }
-                            index::Added::NewPath => {
-                                report.already_present += 1;
-                                report.new_paths += 1;
-                            }
-                            index::Added::AlreadyPresent => report.already_present += 1,
+                            Err(skip) => report.skipped.push(skip),
                         }
                     }
-                    Err(skip) => report.skipped.push(skip),
+                    bar.set_message(format!(
+                        "{files_done}/{} files  {} articles",
+                        report.files, report.articles_read
+                    ));
+                }
+                Msg::Done(f) => {
+                    files_done += 1;
+                    report.unchanged += f.unchanged as usize;
+                    report.files_read += f.any_ok as usize;
+                    report.bytes_read += f.bytes;
+                    to_record.extend(f.entry);
                 }
             }
-            opts.progress.inc(1);
         }
-    }
+        Ok(())
+    });
+    outcome?;
     report.total_articles = writer.article_count();
     writer.finish()?;
-    opts.progress.finish_and_clear();
+    ledger.append(to_record)?;
+    bar.finish_and_clear();
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    report.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    report.transcoded.sort_by(|a, b| a.path.cmp(&b.path));
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// A source's items in chunks of [`CHUNK`].
+struct Chunks(read::Items);
+
+impl Iterator for Chunks {
+    type Item = Vec<std::result::Result<RawArticle, Skip>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let chunk: Vec<_> = self.0.by_ref().take(CHUNK).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
+/// Counts and hashes the bytes read from a file, and advances the progress bar.
+struct Tee {
+    file: std::fs::File,
+    state: Arc<Mutex<(blake3::Hasher, u64)>>,
+    bar: indicatif::ProgressBar,
+}
+
+impl Read for Tee {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        if let Ok(mut st) = self.state.lock() {
+            st.0.update(&buf[..n]);
+            st.1 += n as u64;
+        }
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// The hash of a whole file, hex.
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut h = blake3::Hasher::new();
+    h.update_reader(std::fs::File::open(path)?)?;
+    Ok(h.finalize().to_hex().to_string())
+}
+
+/// Reads one source and sends its built articles, then its end, to the writer. Stops quietly
+/// when the writer has gone away.
+fn read_source(
+    src: &read::Source,
+    ledger: &Ledger,
+    read_opts: &ReadOptions,
+    opts: &IngestOptions,
+    aliases: &AliasTable,
+    tx: &crossbeam_channel::Sender<Msg>,
+) {
+    let label = src.path.display().to_string();
+    let key = std::fs::canonicalize(&src.path)
+        .unwrap_or_else(|_| src.path.clone())
+        .display()
+        .to_string();
+    let fail = |reason: String| {
+        let _ = tx.send(Msg::Items(vec![Err(Skip::new(label.clone(), reason))]));
+        let _ = tx.send(Msg::Done(Finished {
+            unchanged: false,
+            any_ok: false,
+            bytes: 0,
+            entry: None,
+        }));
+    };
+    let meta = match std::fs::metadata(&src.path) {
+        Ok(m) => m,
+        Err(e) => return fail(e.to_string()),
+    };
+    let size = meta.len();
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    if let (false, Some(known)) = (opts.force, ledger.get(&key)) {
+        let same = known.size == size
+            && (known.mtime == mtime || hash_file(&src.path).is_ok_and(|h| h == known.hash));
+        if same {
+            let entry = (known.mtime != mtime).then(|| LedgerEntry {
+                mtime,
+                ..known.clone()
+            });
+            opts.progress.inc(size);
+            let _ = tx.send(Msg::Done(Finished {
+                unchanged: true,
+                any_ok: false,
+                bytes: 0,
+                entry,
+            }));
+            return;
+        }
+    }
+    let file = match std::fs::File::open(&src.path) {
+        Ok(f) => f,
+        Err(e) => return fail(e.to_string()),
+    };
+    let state = Arc::new(Mutex::new((blake3::Hasher::new(), 0u64)));
+    let tee = Tee {
+        file,
+        state: state.clone(),
+        bar: opts.progress.clone(),
+    };
+    let mut input = match read::decompress(tee) {
+        Ok(i) => i,
+        Err(e) => return fail(format!("read error: {e}")),
+    };
+    let reader = match src.reader {
+        Some(r) => r,
+        None => match input.fill_buf() {
+            Ok(head) => read::sniff(head),
+            Err(e) => return fail(format!("read error: {e}")),
+        },
+    };
+    let items = reader.read(&label, input, read_opts);
+    let (articles, skipped) = (AtomicU64::new(0), AtomicU64::new(0));
+    let gone = AtomicBool::new(false);
+    // Whichever worker is free takes the next chunk of records (reading and decompressing under
+    // rayon's lock) and builds it while the others build theirs.
+    Chunks(items).par_bridge().for_each(|raws| {
+        if gone.load(Ordering::Relaxed) {
+            return;
+        }
+        let built: Vec<Built> = raws
+            .into_iter()
+            .map(|r| {
+                r.and_then(|mut raw| {
+                    let transcoded = raw.transcoded;
+                    let warnings = std::mem::take(&mut raw.warnings);
+                    build_article_with(raw, opts.outlet.as_deref(), aliases)
+                        .map(|a| (a, transcoded, warnings))
+                })
+            })
+            .collect();
+        for b in &built {
+            match b {
+                Ok(_) => articles.fetch_add(1, Ordering::Relaxed),
+                Err(_) => skipped.fetch_add(1, Ordering::Relaxed),
+            };
+        }
+        if tx.send(Msg::Items(built)).is_err() {
+            gone.store(true, Ordering::Relaxed);
+        }
+    });
+    if gone.load(Ordering::Relaxed) {
+        return;
+    }
+    let (articles, skipped) = (articles.into_inner(), skipped.into_inner());
+    let (hash, bytes) = match state.lock() {
+        Ok(st) if st.1 == size => (st.0.finalize().to_hex().to_string(), st.1),
+        Ok(st) => (hash_file(&src.path).unwrap_or_default(), st.1),
+        Err(_) => (String::new(), 0),
+    };
+    let entry = (articles > 0 && !hash.is_empty()).then(|| LedgerEntry {
+        path: key,
+        size,
+        mtime,
+        hash,
+        outcome: if skipped == 0 { "read" } else { "partial" }.into(),
+        articles,
+        skipped,
+    });
+    let _ = tx.send(Msg::Done(Finished {
+        unchanged: false,
+        any_ok: articles > 0,
+        bytes,
+        entry,
+    }));
 }
 
 #[cfg(test)]

@@ -173,8 +173,11 @@ mod ingest {
         w.ingest(&["seeds"]);
         let again = w.ingest(&["seeds"]);
         assert_eq!(again["articles_indexed"], 0);
-        assert_eq!(again["already_present"], 5);
-        assert_eq!(again["new_paths"], 0);
+        assert_eq!(again["unchanged"], 5, "the ledger knows them");
+        let forced = w.ingest(&["seeds", "--force"]);
+        assert_eq!(forced["articles_indexed"], 0);
+        assert_eq!(forced["already_present"], 5);
+        assert_eq!(forced["new_paths"], 0);
         // The same article under another name: stored once, both paths kept.
         std::fs::create_dir_all(w.path("copy")).unwrap();
         std::fs::copy(
@@ -1045,5 +1048,309 @@ mod entity {
         assert_eq!(out.trim(), "null");
         let (code, _, _) = w.run(&["entity", "Nobody Atall"]);
         assert_eq!(code, 1, "{err}");
+    }
+}
+
+/// The skip whose path is `path`, if any.
+fn skip_at<'a>(r: &'a Value, path: &str) -> Option<&'a Value> {
+    r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with(path))
+}
+
+mod json {
+    use super::*;
+
+    #[test]
+    fn jsonl_records_map_fields_dates_and_bad_lines_are_reported() {
+        let w = Workdir::new();
+        w.fixtures(&["dump.jsonl"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 4, "{r}");
+        let bad = skip_at(&r, "dump.jsonl:4").expect("line 4 reported");
+        assert!(
+            bad["reason"].as_str().unwrap().contains("invalid JSON"),
+            "{bad}"
+        );
+        let warn = &r["warnings"][0];
+        assert!(
+            warn["path"].as_str().unwrap().ends_with("dump.jsonl:3"),
+            "{warn}"
+        );
+        assert!(
+            warn["reason"].as_str().unwrap().contains("impossible"),
+            "{warn}"
+        );
+        assert_eq!(r["undated"], 1);
+
+        let v = w.search(&["ferry OR orchard OR museum OR bridge", "--limit", "10"]);
+        assert_eq!(v["total"], 4);
+        let ferry = hit_for(&v, "dump.jsonl:1");
+        assert_eq!(ferry["title"], "Ferry service resumes after storm");
+        assert_eq!(ferry["outlet"], "Harbor Gazette");
+        assert_eq!(ferry["date"], "2016-09-20");
+        assert_eq!(
+            ferry["url"],
+            "https://harborgazette.example/2016/09/20/ferry"
+        );
+        let orchard = hit_for(&v, "dump.jsonl:2");
+        assert_eq!(orchard["date"], "2016-09-21");
+        assert_eq!(orchard["outlet"], "Valley Courier");
+        assert_eq!(hit_for(&v, "dump.jsonl:3")["date"], Value::Null);
+        assert_eq!(hit_for(&v, "dump.jsonl:5")["date"], "2016-09-23");
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_what_came_before_and_reports_the_line() {
+        let w = Workdir::new();
+        w.fixtures(&["truncated.jsonl.gz"], "in");
+        let r = w.ingest(&["in"]);
+        assert!(r["articles_indexed"].as_u64().unwrap() >= 1, "{r}");
+        let reasons: Vec<&str> = r["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["reason"].as_str().unwrap())
+            .collect();
+        assert!(reasons.iter().any(|s| s.contains("read error")), "{r}");
+    }
+
+    #[test]
+    fn explicit_field_mapping_and_arrays() {
+        let w = Workdir::new();
+        w.fixtures(&["mapped.json"], "in");
+        let r = w.ingest(&["in", "--field", "text=content_original"]);
+        assert_eq!(r["articles_indexed"], 2, "{r}");
+        let v = w.search(&["exchange"]);
+        let h = &v["hits"][0];
+        assert_eq!(h["path"], "in/mapped.json#1");
+        assert_eq!(h["date"], "2016-10-04");
+        assert_eq!(h["outlet"], "Farm Ledger");
+        let (code, _, err) = w.run(&["ingest", "in", "--field", "txt=x", "--index", "other"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--field"), "{err}");
+    }
+
+    #[test]
+    fn format_option_forces_a_reader() {
+        let w = Workdir::new();
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        std::fs::copy(
+            repo().join("tests/fixtures/dump.jsonl"),
+            w.path("in/dump.data"),
+        )
+        .unwrap();
+        let r = w.ingest(&["in/dump.data", "--format", "json"]);
+        assert_eq!(r["articles_indexed"], 4, "{r}");
+        let sniffed = Workdir::new();
+        std::fs::create_dir_all(sniffed.path("in")).unwrap();
+        std::fs::copy(
+            repo().join("tests/fixtures/dump.jsonl"),
+            sniffed.path("in/dump.data"),
+        )
+        .unwrap();
+        assert_eq!(sniffed.ingest(&["in/dump.data"])["articles_indexed"], 4);
+        let (code, _, err) = w.run(&["ingest", "in", "--format", "pdf"]);
+        assert_eq!(code, 2, "{err}");
+    }
+}
+
+mod csv {
+    use super::*;
+
+    #[test]
+    fn rows_with_multiline_fields_and_a_short_row() {
+        let w = Workdir::new();
+        w.fixtures(&["dump.csv"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 2, "{r}");
+        let bad = skip_at(&r, "dump.csv:5").expect("short row reported with its line");
+        assert!(
+            bad["reason"].as_str().unwrap().contains("4 fields"),
+            "{bad}"
+        );
+        let v = w.search(&["appeal"]);
+        let h = &v["hits"][0];
+        assert_eq!(h["title"], "Wind farm approved");
+        assert_eq!(h["outlet"], "plainsherald.example");
+        // scraped_at is a crawl time, not a publication date.
+        assert_eq!(h["date"], Value::Null);
+    }
+}
+
+mod resume {
+    use super::*;
+
+    #[test]
+    fn the_ledger_skips_unchanged_sources_and_reads_changed_ones() {
+        let w = Workdir::new();
+        w.fixtures(&["dump.jsonl", "dump.csv"], "in");
+        let report = w.path("report.json");
+        let first = w.ingest(&["in", "--report", report.to_str().unwrap()]);
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(written["articles_indexed"], first["articles_indexed"]);
+        assert!(w.path("index/ledger.jsonl").exists());
+
+        let second = w.ingest(&["in"]);
+        assert_eq!(second["unchanged"], 2, "{second}");
+        assert_eq!(second["articles_read"], 0);
+        assert_eq!(second["total_articles"], first["total_articles"]);
+
+        let mut more = std::fs::read_to_string(w.path("in/dump.jsonl")).unwrap();
+        more.push_str(
+            "{\"title\": \"Late edition\", \"text\": \"A late story about the tides.\"}\n",
+        );
+        std::fs::write(w.path("in/dump.jsonl"), more).unwrap();
+        let third = w.ingest(&["in"]);
+        assert_eq!(third["unchanged"], 1, "{third}");
+        assert_eq!(third["articles_indexed"], 1);
+        assert_eq!(third["already_present"], 4);
+
+        let forced = w.ingest(&["in", "--force"]);
+        assert_eq!(forced["unchanged"], 0);
+        assert_eq!(forced["articles_indexed"], 0);
+    }
+}
+
+mod html {
+    use super::*;
+
+    #[test]
+    fn pages_give_main_content_metadata_and_bad_pages_are_reported() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/pages"), "pages");
+        let r = w.ingest(&["pages"]);
+        assert_eq!(r["articles_indexed"], 2, "{r}");
+        let bad = skip_at(&r, "nav-only.html").expect("page without content reported");
+        assert!(
+            bad["reason"].as_str().unwrap().contains("no main content"),
+            "{bad}"
+        );
+
+        let v = w.search(&["barge"]);
+        let h = &v["hits"][0];
+        assert_eq!(h["title"], "Storm closes the harbor for three days");
+        assert_eq!(h["outlet"], "Bay Chronicle");
+        // JSON-LD datePublished, not the modification date.
+        assert_eq!(h["date"], "2017-11-18");
+        for boilerplate in ["Tweet", "Related stories", "Great reporting", "Privacy"] {
+            assert_eq!(
+                w.search(&[boilerplate])["total"],
+                0,
+                "{boilerplate} is searchable"
+            );
+        }
+
+        // Declared UTF-8, really windows-1252: decoded, reported, dated from its dateline.
+        let cafe = &w.search(&["torréfacteurs"])["hits"][0];
+        assert_eq!(cafe["date"], "2016-12-03");
+        let transcoded = r["transcoded"][0]["path"].as_str().unwrap();
+        assert!(transcoded.ends_with("mislabeled.html"), "{r}");
+    }
+}
+
+mod eval {
+    use super::*;
+
+    #[test]
+    fn date_eval_scores_pages_against_gold() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/eval"), "eval");
+        let (code, out, err) = w.run(&["eval", "dates", "eval/gold.json", "eval", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["total"], 4);
+        assert_eq!(v["correct"], 3, "{v}");
+        assert_eq!(v["invented"], 0);
+        assert_eq!(v["misses"].as_array().unwrap().len(), 0, "{v}");
+        assert_eq!(v["unreadable"][0]["path"], "missing.html");
+        assert!((v["accuracy"].as_f64().unwrap() - 0.75).abs() < 1e-9);
+
+        let (code, text, _) = w.run(&["eval", "dates", "eval/gold.json", "eval"]);
+        assert_eq!(code, 0);
+        assert!(text.contains("accuracy 0.750"), "{text}");
+        let (code, _, err) = w.run(&["eval", "dates", "nope.json", "eval"]);
+        assert_eq!(code, 2, "{err}");
+    }
+}
+
+mod warc {
+    use super::*;
+
+    #[test]
+    fn responses_become_articles_and_other_records_are_reported() {
+        let w = Workdir::new();
+        w.fixtures(&["crawl.warc.gz"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 2, "{r}");
+        let reason = |n: &str| {
+            skip_at(&r, &format!("crawl.warc.gz#{n}")).unwrap_or_else(|| panic!("record {n}: {r}"))
+                ["reason"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert!(reason("1").contains("`warcinfo` record"));
+        assert!(reason("2").contains("`request` record"));
+        assert!(reason("5").contains("image/png"));
+        assert!(reason("6").contains("404"));
+        assert!(reason("7").contains("`metadata` record"));
+
+        let v = w.search(&["lighthouse"]);
+        let h = &v["hits"][0];
+        assert_eq!(h["path"], "in/crawl.warc.gz#3");
+        assert_eq!(
+            h["url"],
+            "https://www.harborherald.example/news/lighthouse-keepers"
+        );
+        assert_eq!(h["outlet"], "harborherald.example");
+        // The crawl date (WARC-Date) is never a publication date.
+        assert_eq!(h["date"], Value::Null);
+        let ferry = &w.search(&["ferry"])["hits"][0];
+        assert_eq!(ferry["outlet"], "Island Post");
+        assert_eq!(ferry["date"], "2017-11-18");
+    }
+
+    #[test]
+    fn a_truncated_warc_keeps_the_records_before_the_cut() {
+        let w = Workdir::new();
+        w.fixtures(&["cut.warc"], "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 1, "{r}");
+        let cut = skip_at(&r, "cut.warc#4").expect("the cut record is reported");
+        assert!(
+            cut["reason"].as_str().unwrap().contains("truncated"),
+            "{cut}"
+        );
+    }
+}
+
+mod corpora {
+    use super::*;
+
+    /// The whole AllSides dump (37,554 articles; about two minutes in a debug build). Run with
+    /// `cargo test --release -- --ignored allsides`; skipped when `../shared` is absent.
+    #[test]
+    #[ignore]
+    fn allsides_ingests_whole_and_resumes() {
+        let corpus = repo().join("../shared/corpora/allsides/articles.jsonl.gz");
+        if !corpus.exists() {
+            eprintln!("skipped: no {}", corpus.display());
+            return;
+        }
+        let w = Workdir::new();
+        let path = corpus.to_str().unwrap();
+        let r = w.ingest(&[path]);
+        assert_eq!(r["articles_read"], 37_554, "{r}");
+        assert_eq!(r["skipped"].as_array().unwrap().len(), 0);
+        assert!(
+            r["warnings"].as_array().unwrap().len() >= 3,
+            "impossible dates reported"
+        );
+        let again = w.ingest(&[path]);
+        assert_eq!(again["unchanged"], 1);
     }
 }

@@ -93,14 +93,15 @@ impl Ctx {
         }
     }
 
-    /// A progress bar on stderr, hidden when stderr is not a terminal.
+    /// A progress bar on stderr (bytes read, rate, ETA; files and articles in its message),
+    /// hidden when stderr is not a terminal.
     pub fn progress(&self) -> indicatif::ProgressBar {
         if !self.stderr_tty {
             return indicatif::ProgressBar::hidden();
         }
         let bar = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} {bar:40} {pos}/{len} files  {per_sec}  eta {eta}",
+            "{spinner} {bar:30} {binary_bytes}/{binary_total_bytes}  {binary_bytes_per_sec}  eta {eta}  {msg}",
         ) {
             bar.set_style(style);
         }

@@ -4,27 +4,44 @@ use super::common::{print, Ctx};
 use super::exit;
 use morgue::pipeline::{self, IngestOptions};
 use morgue::present;
+use morgue::read::FieldMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Read articles from files and folders into the index.
 ///
-/// Folders are walked recursively for .txt files; a file named explicitly is always read. Each
-/// file is decoded (UTF-8, or a detected legacy encoding, which is reported), normalized,
-/// stripped of boilerplate, and its title, date, outlet and entities are extracted. Articles
-/// already in the index (same text) are not added twice; a new path for one is recorded.
-/// Empty, binary and unreadable files are reported and skipped.
+/// Folders are walked recursively for .txt, .html/.htm, .jsonl/.ndjson/.json, .csv, .warc (each also
+/// .gz) files; a
+/// file named explicitly is always read (its format sniffed when the extension says nothing).
+/// Each article is decoded, normalized, stripped of boilerplate, and its title, date, outlet and
+/// entities are taken from the format's metadata or found in the text. Articles already in the
+/// index (same text) are not added twice; a new path for one is recorded. Sources the index's
+/// ledger records as unchanged are not read again. Bad files and records are reported and
+/// skipped; the rest goes on.
 ///
-/// Exit code: 0 when every file was read, 1 when some were skipped, 2 on error.
+/// Exit code: 0 when everything was read, 1 when something was skipped, 2 on error.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files and folders to read.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Record this outlet for every article read (instead of signatures found in the text).
+    /// Record this outlet for every article read (instead of metadata or signatures).
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
+
+    /// Read every file as this format: text, json (also JSON lines), csv, html, warc.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// Take an article field from this record field, e.g. `text=content_original`; roles: title,
+    /// text, date, outlet, url, authors. Repeat for several.
+    #[arg(long = "field", value_name = "ROLE=NAME")]
+    pub fields: Vec<String>,
+
+    /// Read sources again even when the ledger says they are unchanged.
+    #[arg(long)]
+    pub force: bool,
 
     /// Commit every N articles (an interrupted ingest keeps what was committed).
     #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
@@ -33,6 +50,10 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Also write the report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Runs the command.
@@ -46,9 +67,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .into());
         }
     }
+    let fields = FieldMap::parse(&args.fields).map_err(|message| morgue::Error::BadOption {
+        option: "--field".into(),
+        message,
+    })?;
     let opts = IngestOptions {
         outlet: args.outlet.clone(),
         batch: args.batch as usize,
+        format: args.format.clone(),
+        fields,
+        force: args.force,
         progress: ctx.progress(),
         aliases: ctx.aliases.clone(),
     };
@@ -56,8 +84,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     for s in &report.skipped {
         eprintln!("morgue: skipped {}: {}", s.path, s.reason);
     }
+    for w in &report.warnings {
+        eprintln!("morgue: warning {}: {}", w.path, w.reason);
+    }
+    let json = present::json::ingest(&report);
+    if let Some(path) = &args.report {
+        std::fs::write(path, &json).map_err(|e| morgue::Error::io(path, e))?;
+    }
     if args.json {
-        print(&present::json::ingest(&report))?;
+        print(&json)?;
     } else {
         print(&present::text::ingest(&report))?;
     }

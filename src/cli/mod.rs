@@ -6,6 +6,7 @@
 mod common;
 mod entities;
 mod entity;
+mod eval;
 mod export;
 mod ingest;
 mod ner;
@@ -81,6 +82,8 @@ pub enum Command {
     Entities(entities::Args),
     /// Everything the index knows about one entity.
     Entity(entity::Args),
+    /// Measure extraction quality against gold data (`eval dates GOLD.json PAGES_DIR`).
+    Eval(eval::Args),
 }
 
 /// Runs the parsed command line.
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ner(args) => ner::run(args, &ctx),
         Command::Entities(args) => entities::run(args, &ctx),
         Command::Entity(args) => entity::run(args, &ctx),
+        Command::Eval(args) => eval::run(args, &ctx),
     }
 }
 

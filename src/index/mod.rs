@@ -15,6 +15,7 @@
 
 mod analyzers;
 mod keys;
+pub mod ledger;
 mod records;
 mod schema;
 mod writer;

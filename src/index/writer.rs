@@ -86,6 +86,11 @@ impl ArticleWriter {
         })
     }
 
+    /// Counts so far (passages added, commits made).
+    pub fn stats(&self) -> WriterStats {
+        self.stats
+    }
+
     /// Number of distinct articles in the index, including those added so far.
     pub fn article_count(&self) -> usize {
         self.known.len()

@@ -22,9 +22,11 @@
 //!
 //! # `morgue ingest --json`
 //!
-//! The [`IngestReport`] fields: `files`, `files_read`, `articles_indexed`, `already_present`,
-//! `new_paths`, `passages`, `undated`, `skipped` (`[{path, reason}]`), `transcoded`
-//! (`[{path, encoding}]`), `total_articles`, `elapsed` (seconds).
+//! The [`IngestReport`] fields: `files`, `files_read`, `unchanged`, `bytes_read`,
+//! `articles_read`, `articles_indexed`, `already_present`, `new_paths`, `passages`, `undated`,
+//! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record),
+//! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
+//! (seconds).
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
 
@@ -137,6 +139,12 @@ pub fn search(r: &SearchResults) -> String {
         hits: r.hits.iter().map(hit).collect(),
     };
     to_string(&doc)
+}
+
+/// The `eval dates --json` document: `total`, `correct`, `accuracy`, `invented` (dates given
+/// where the gold has none), `misses` (`[{url, file, expected, found, source}]`), `unreadable`.
+pub fn date_eval(r: &crate::eval::DateEval) -> String {
+    to_string(r)
 }
 
 /// Renders an ingest report as JSON.

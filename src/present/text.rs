@@ -249,11 +249,50 @@ fn visible_len(s: &str) -> usize {
     n
 }
 
+/// Renders a date evaluation: one line per miss, then the accuracy.
+pub fn date_eval(r: &crate::eval::DateEval) -> String {
+    let mut out = String::new();
+    for m in &r.misses {
+        let _ = writeln!(
+            out,
+            "miss  {}  expected {}  found {}{}  {}",
+            m.file,
+            m.expected.as_deref().unwrap_or("none"),
+            m.found.as_deref().unwrap_or("none"),
+            m.source
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default(),
+            m.url
+        );
+    }
+    for s in &r.unreadable {
+        let _ = writeln!(out, "unreadable  {}: {}", s.path, s.reason);
+    }
+    let _ = writeln!(
+        out,
+        "accuracy {:.3}  ({} of {} pages; {} misses, {} dates where the gold has none)",
+        r.accuracy,
+        r.correct,
+        r.total,
+        r.misses.len(),
+        r.invented
+    );
+    out
+}
+
 /// Renders an ingest report.
 pub fn ingest(r: &IngestReport) -> String {
     let mut out = String::new();
     let secs = r.elapsed.as_secs_f64();
     let _ = writeln!(out, "files read        {:>8} of {}", r.files_read, r.files);
+    if r.unchanged > 0 {
+        let _ = writeln!(
+            out,
+            "unchanged         {:>8}  (already read, per the index's ledger)",
+            r.unchanged
+        );
+    }
     let _ = writeln!(
         out,
         "articles indexed  {:>8}  ({} passages)",
@@ -273,6 +312,12 @@ pub fn ingest(r: &IngestReport) -> String {
     let _ = writeln!(out, "skipped           {:>8}", r.skipped.len());
     for s in &r.skipped {
         let _ = writeln!(out, "  {}: {}", s.path, s.reason);
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "warnings          {:>8}", r.warnings.len());
+        for w in &r.warnings {
+            let _ = writeln!(out, "  {}: {}", w.path, w.reason);
+        }
     }
     if !r.transcoded.is_empty() {
         let _ = writeln!(

@@ -1,24 +1,36 @@
-//! Reading: turn files into raw article texts.
+//! Reading: turn sources into raw article texts, streaming.
 //!
-//! Owns finding input files (walking folders), choosing a [`Reader`] by extension, and decoding
-//! bytes to text (`encoding`). Must not normalize or interpret the text: that is later stages'
-//! work. Each input format is one file implementing [`Reader`]; this issue ships `.txt`
-//! ([`TextReader`]), and HTML, JSONL/CSV and WARC plug in beside it.
+//! Owns finding input files (walking folders), choosing a [`Reader`] by extension or by sniffing
+//! the content (or as forced with `--format`), undoing gzip compression, decoding bytes to text
+//! (`encoding`), parsing the values that formats record (`dates`, `record`), and the formats
+//! themselves: one file per format implementing [`Reader`] (`text`, `json`, `csv`, `html`,
+//! `warc`). Must not normalize or interpret the article text: that is later stages' work.
+//!
+//! Readers stream: they get a [`BufRead`] and return an iterator, so a 228 MB JSON-lines dump is
+//! never held in memory whole; one bad record is one [`Skip`], never the end of the source.
 
+pub mod csv;
+pub mod dates;
 mod encoding;
+pub mod html;
+pub mod json;
+pub mod record;
 mod text;
+pub mod warc;
 
 pub use encoding::{decode, DecodeError, Decoded};
+pub use record::FieldMap;
 pub use text::TextReader;
 
 use crate::model::Sourced;
 use chrono::NaiveDate;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// An article as a reader found it: decoded text plus whatever metadata the format carries.
 #[derive(Debug, Clone, Default)]
 pub struct RawArticle {
-    /// Where it came from (file path, later `file#record`).
+    /// Where it came from: a file path, or `file:LINE` / `file#RECORD` for one record of a dump.
     pub path: String,
     /// The decoded text, not yet normalized.
     pub text: String,
@@ -31,81 +43,177 @@ pub struct RawArticle {
     /// The title, when the format records it (then the text is the body only and no title line
     /// is looked for).
     pub title: Option<Sourced<String>>,
-    /// The publication date, when the format records it (provenance `metadata`, `url`…); a
+    /// The publication date, when the format records it (provenance `metadata`, `json-ld`…); a
     /// dateline in the text is then not needed.
     pub date: Option<Sourced<NaiveDate>>,
+    /// A weaker date (e.g. from the URL path, provenance `url`), used only when neither `date`
+    /// nor a dateline in the text gives one.
+    pub fallback_date: Option<Sourced<NaiveDate>>,
     /// The outlet, when the format records it.
     pub outlet: Option<Sourced<String>>,
     /// When the page was fetched (e.g. a WARC record's date): never a publication date.
     pub crawled: Option<NaiveDate>,
+    /// Problems that did not stop the article from being read (an impossible date dropped…),
+    /// reported with the article's path.
+    pub warnings: Vec<String>,
 }
 
 /// Why a source (or part of it) was skipped.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Skip {
-    /// The file (or file and record) that was skipped.
+    /// The file (or `file:LINE`, `file#RECORD`) that was skipped.
     pub path: String,
-    /// Why, in a few words: "empty file", "binary file (contains NUL bytes)"…
+    /// Why, in a few words: "empty file", "invalid JSON: …"…
     pub reason: String,
+}
+
+impl Skip {
+    /// A skip of `path` for `reason`.
+    pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Skip {
+        Skip {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// What one source gives: articles, or the reason each bad item was skipped, in source order.
+pub type Items = Box<dyn Iterator<Item = Result<RawArticle, Skip>> + Send>;
+
+/// A source's bytes, decompressed, as a stream.
+pub type Input = Box<dyn BufRead + Send>;
+
+/// Options that change how records are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Explicit field names for structured formats (`--field text=content_original`).
+    pub fields: FieldMap,
 }
 
 /// An input format.
 pub trait Reader: Sync + Send {
-    /// Short name of the format, e.g. `text`.
+    /// Short name of the format, as `--format` takes it: `text`, `json`, `csv`, `html`, `warc`.
     fn name(&self) -> &'static str;
-    /// File name extensions this reader claims when walking folders (lowercase, no dot).
+    /// File name extensions this reader claims when walking folders (lowercase, no dot; a `.gz`
+    /// after them is undone transparently).
     fn extensions(&self) -> &'static [&'static str];
-    /// Reads one source's bytes into zero or more articles; problems are returned per item so
-    /// that one bad record never loses the others.
-    fn read(&self, path: &Path, bytes: &[u8]) -> Vec<Result<RawArticle, Skip>>;
+    /// Whether the first bytes of a source (after decompression) look like this format.
+    fn sniff(&self, _head: &[u8]) -> bool {
+        false
+    }
+    /// Reads one source into articles, lazily; problems are yielded per item so that one bad
+    /// record never loses the others. `path` is the source's name, used in paths and reports.
+    fn read(&self, path: &str, input: Input, opts: &ReadOptions) -> Items;
 }
 
 static TEXT: TextReader = TextReader;
+static JSON: json::JsonReader = json::JsonReader;
+static CSV: csv::CsvReader = csv::CsvReader;
+static HTML: html::HtmlReader = html::HtmlReader;
+static WARC: warc::WarcReader = warc::WarcReader;
 
-/// All readers, in order of preference.
-pub fn readers() -> [&'static dyn Reader; 1] {
-    [&TEXT]
+/// All readers, in order of preference when sniffing.
+pub fn readers() -> [&'static dyn Reader; 5] {
+    [&WARC, &HTML, &JSON, &CSV, &TEXT]
 }
 
-/// The reader that claims `path` by its extension, if any.
+/// The reader named `name` (`--format`), if any.
+pub fn reader_named(name: &str) -> Option<&'static dyn Reader> {
+    let name = name.to_ascii_lowercase();
+    let name = match name.as_str() {
+        "jsonl" | "ndjson" => "json",
+        "txt" => "text",
+        "htm" => "html",
+        n => n,
+    };
+    readers().into_iter().find(|r| r.name() == name)
+}
+
+/// True when the file name ends in `.gz`.
+pub fn is_gzip_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The reader that claims `path` by its extension (looking through a `.gz`), if any.
 pub fn reader_for(path: &Path) -> Option<&'static dyn Reader> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let inner = if is_gzip_name(path) {
+        Path::new(path.file_stem()?)
+    } else {
+        path
+    };
+    let ext = inner.extension()?.to_str()?.to_ascii_lowercase();
     readers()
         .into_iter()
         .find(|r| r.extensions().contains(&ext.as_str()))
 }
 
-/// A file to read, with the reader chosen for it.
-pub struct Input {
+/// The reader whose format the first bytes look like, or the text reader.
+pub fn sniff(head: &[u8]) -> &'static dyn Reader {
+    readers()
+        .into_iter()
+        .find(|r| r.sniff(head))
+        .unwrap_or(&TEXT)
+}
+
+/// Opens a stream over `read`'s bytes, undoing gzip compression when the bytes start with the
+/// gzip magic number (all members of a multi-member file are read).
+pub fn decompress(read: impl Read + Send + 'static) -> std::io::Result<Input> {
+    let mut buffered = BufReader::with_capacity(64 << 10, read);
+    let head = buffered.fill_buf()?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::with_capacity(
+            64 << 10,
+            flate2::bufread::MultiGzDecoder::new(buffered),
+        )))
+    } else {
+        Ok(Box::new(buffered))
+    }
+}
+
+/// Reads up to `n` bytes into `buf` without failing on a short stream: for slurping a source.
+pub fn read_all(input: &mut Input, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    input.take(limit).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Largest single-article source (HTML page, text file) that is read; larger ones are skipped.
+pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
+
+/// A file to read, with the reader chosen for it (None: sniff the content when opening).
+pub struct Source {
     /// The file.
     pub path: PathBuf,
-    /// The reader that will read it.
-    pub reader: &'static dyn Reader,
+    /// The reader that will read it; None when it must be chosen by sniffing the content.
+    pub reader: Option<&'static dyn Reader>,
 }
 
 /// Expands the user's paths into the files to read, sorted, plus the paths that could not be used.
 ///
-/// Folders are walked recursively; only files that a reader claims by extension are taken, and
-/// hidden files and folders (names starting with `.`) are passed over. A file named explicitly is
-/// always read, with the text reader when no reader claims its extension.
-pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Skip>) {
+/// Folders are walked recursively; only files that a reader claims by extension (through a
+/// `.gz`) are taken, and hidden files and folders (names starting with `.`) are passed over. A
+/// file named explicitly is always read: by its extension, or else by sniffing its content.
+/// With `forced`, every file is read with that reader.
+pub fn collect_inputs(
+    paths: &[PathBuf],
+    forced: Option<&'static dyn Reader>,
+) -> (Vec<Source>, Vec<Skip>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(Skip {
-                    path: root.display().to_string(),
-                    reason: e.to_string(),
-                });
+                problems.push(Skip::new(root.display().to_string(), e.to_string()));
                 continue;
             }
         };
         if meta.is_file() {
-            inputs.push(Input {
+            inputs.push(Source {
                 path: root.clone(),
-                reader: reader_for(root).unwrap_or(&TEXT),
+                reader: forced.or_else(|| reader_for(root)),
             });
             continue;
         }
@@ -118,24 +226,123 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Skip>) {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     if let Some(reader) = reader_for(e.path()) {
-                        inputs.push(Input {
+                        inputs.push(Source {
                             path: e.into_path(),
-                            reader,
+                            reader: Some(forced.unwrap_or(reader)),
                         });
                     }
                 }
                 Ok(_) => {}
-                Err(e) => problems.push(Skip {
-                    path: e
-                        .path()
+                Err(e) => problems.push(Skip::new(
+                    e.path()
                         .map(|p| p.display().to_string())
                         .unwrap_or_else(|| root.display().to_string()),
-                    reason: e.to_string(),
-                }),
+                    e.to_string(),
+                )),
             }
         }
     }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     inputs.dedup_by(|a, b| a.path == b.path);
     (inputs, problems)
+}
+
+/// Reads a whole single-document source (a text file, an HTML page) into bytes, or the skip.
+pub(crate) fn slurp(path: &str, mut input: Input) -> Result<Vec<u8>, Skip> {
+    let bytes = read_all(&mut input, MAX_DOCUMENT_BYTES + 1)
+        .map_err(|e| Skip::new(path, format!("read error: {e}")))?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Skip::new(
+            path,
+            format!("larger than {} MB", MAX_DOCUMENT_BYTES >> 20),
+        ));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_are_chosen_through_gz_and_by_name() {
+        assert_eq!(
+            reader_for(Path::new("a.jsonl.gz")).map(|r| r.name()),
+            Some("json")
+        );
+        assert_eq!(
+            reader_for(Path::new("a.CSV")).map(|r| r.name()),
+            Some("csv")
+        );
+        assert!(reader_for(Path::new("a.gz")).is_none());
+        assert_eq!(reader_named("NDJSON").map(|r| r.name()), Some("json"));
+        assert_eq!(sniff(b"  <!DOCTYPE html>").name(), "html");
+        assert_eq!(sniff(b"WARC/1.0\r\n").name(), "warc");
+        assert_eq!(
+            reader_for(Path::new("a.warc.gz")).map(|r| r.name()),
+            Some("warc")
+        );
+        assert_eq!(
+            reader_for(Path::new("a.htm")).map(|r| r.name()),
+            Some("html")
+        );
+        assert_eq!(sniff(b"{\"a\": 1}").name(), "json");
+        assert_eq!(sniff(b"Hello").name(), "text");
+    }
+
+    /// Every reader survives arbitrary and truncated input: no panic, every item an article or a
+    /// skip.
+    #[test]
+    fn readers_never_panic_on_mangled_input() {
+        let samples: [&[u8]; 5] = [
+            b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.example/2017/11/18/a\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>hi\r\n0\r\n\r\n\r\n\r\n",
+            b"<html><head><meta charset=\"x\"><script type=\"application/ld+json\">{\"datePublished\": \"2016-09-2\xc3\xa9\"}</script></head><body><h1>T\xc3\xa9</h1><p>Publi\xc3\xa9 le 3 d\xc3\xa9cembre 2016</p></body></html>",
+            b"{\"text\": \"a\", \"date\": {\"$date\": {\"$numberLong\": \"x\"}}}\n[1,\n{\"body\": 3}\n",
+            b"a,b,text\n1,\"2\n,3\n\xff\xfe,\"\",\n",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = |n: usize| -> Vec<u8> {
+            (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed >> 24) as u8
+                })
+                .collect()
+        };
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for s in samples {
+            for cut in 0..=s.len() {
+                inputs.push(s[..cut].to_vec());
+            }
+        }
+        for n in [1, 10, 100, 1000] {
+            inputs.push(random(n));
+        }
+        for input in inputs {
+            for r in readers() {
+                let stream = match decompress(std::io::Cursor::new(input.clone())) {
+                    Ok(s) => s,
+                    Err(_) => continue,
+                };
+                for item in r.read("fuzz", stream, &ReadOptions::default()).take(1000) {
+                    let _ = item;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gzip_is_undone_by_magic_number() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"hello").unwrap();
+        let bytes = gz.finish().unwrap();
+        let mut input = decompress(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(read_all(&mut input, 100).unwrap(), b"hello");
+        let mut plain = decompress(std::io::Cursor::new(b"plain".to_vec())).unwrap();
+        assert_eq!(read_all(&mut plain, 100).unwrap(), b"plain");
+    }
 }

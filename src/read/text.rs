@@ -1,11 +1,26 @@
 //! The plain-text reader: one article per `.txt` file.
 
-use super::{decode, RawArticle, Reader, Skip};
-use std::path::Path;
+use super::{decode, slurp, Input, Items, RawArticle, ReadOptions, Reader, Skip};
 
 /// Reads a plain-text file as one article, decoding legacy encodings.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TextReader;
+
+impl TextReader {
+    /// Decodes one text document's bytes into an article.
+    pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<RawArticle, Skip> {
+        match decode(bytes) {
+            Ok(d) => Ok(RawArticle {
+                path: path.to_string(),
+                text: d.text,
+                encoding: d.encoding,
+                transcoded: d.transcoded,
+                ..RawArticle::default()
+            }),
+            Err(e) => Err(Skip::new(path, e.to_string())),
+        }
+    }
+}
 
 impl Reader for TextReader {
     fn name(&self) -> &'static str {
@@ -16,21 +31,9 @@ impl Reader for TextReader {
         &["txt", "text"]
     }
 
-    fn read(&self, path: &Path, bytes: &[u8]) -> Vec<Result<RawArticle, Skip>> {
-        let path = path.display().to_string();
-        vec![match decode(bytes) {
-            Ok(d) => Ok(RawArticle {
-                path,
-                text: d.text,
-                encoding: d.encoding,
-                transcoded: d.transcoded,
-                ..RawArticle::default()
-            }),
-            Err(e) => Err(Skip {
-                path,
-                reason: e.to_string(),
-            }),
-        }]
+    fn read(&self, path: &str, input: Input, _opts: &ReadOptions) -> Items {
+        let item = slurp(path, input).and_then(|bytes| TextReader::from_bytes(path, &bytes));
+        Box::new(std::iter::once(item))
     }
 }
 
@@ -38,20 +41,18 @@ impl Reader for TextReader {
 mod tests {
     use super::*;
 
+    fn read(bytes: &'static [u8]) -> Result<RawArticle, Skip> {
+        let mut items = TextReader.read("a.txt", Box::new(bytes), &ReadOptions::default());
+        items.next().unwrap()
+    }
+
     #[test]
     fn reads_utf8_and_rejects_binary_and_empty() {
-        let r = TextReader;
-        let ok = r.read(Path::new("a.txt"), "Title\n\nBody".as_bytes());
         assert_eq!(
-            ok[0].as_ref().map(|a| a.text.as_str()).ok(),
+            read(b"Title\n\nBody").map(|a| a.text).ok().as_deref(),
             Some("Title\n\nBody")
         );
-        let bin = r.read(Path::new("b.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
-        assert!(bin[0].is_err());
-        let empty = r.read(Path::new("c.txt"), b"");
-        assert_eq!(
-            empty[0].as_ref().err().map(|s| s.path.as_str()),
-            Some("c.txt")
-        );
+        assert!(read(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_err());
+        assert_eq!(read(b"").err().map(|s| s.path), Some("a.txt".to_string()));
     }
 }

@@ -1,0 +1,52 @@
+//! `morgue eval dates GOLD.json PAGES_DIR`: score date extraction against gold data.
+
+use super::common::{print, Ctx};
+use super::exit;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Measure extraction quality against gold data.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to evaluate.
+    #[command(subcommand)]
+    pub what: What,
+}
+
+/// The evaluations.
+#[derive(Debug, clap::Subcommand)]
+pub enum What {
+    /// Publication dates of HTML pages against a gold file in htmldate's format (URL →
+    /// {"file", "date"}; null or "NaN": the page has no date). Prints the accuracy (exact day) and
+    /// the misses.
+    Dates(DatesArgs),
+}
+
+/// `eval dates` arguments.
+#[derive(Debug, clap::Args)]
+pub struct DatesArgs {
+    /// The gold file (JSON).
+    #[arg(value_name = "GOLD.json")]
+    pub gold: PathBuf,
+    /// Folder holding the pages (looked for in it and its immediate subfolders).
+    #[arg(value_name = "PAGES_DIR")]
+    pub pages: PathBuf,
+    /// Print {"total", "correct", "accuracy", "misses": [...]} as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match args.what {
+        What::Dates(a) => {
+            let r = morgue::eval::dates(&a.gold, &a.pages)?;
+            if a.json {
+                print(&morgue::present::json::date_eval(&r))?;
+            } else {
+                print(&morgue::present::text::date_eval(&r))?;
+            }
+            Ok(ExitCode::from(exit::OK))
+        }
+    }
+}
