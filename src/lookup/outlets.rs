@@ -99,6 +99,7 @@ mod tests {
             s.articles.insert(
                 i as u64,
                 ArticleFacts {
+                    addr: tantivy::DocAddress::new(0, i as u32),
                     date_secs: d,
                     outlet: o.map(String::from),
                 },

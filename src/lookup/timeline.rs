@@ -220,6 +220,7 @@ mod tests {
             s.articles.insert(
                 i as u64,
                 ArticleFacts {
+                    addr: tantivy::DocAddress::new(0, i as u32),
                     date_secs: date
                         .and_then(|d| d.and_hms_opt(0, 0, 0))
                         .map(|d| d.and_utc().timestamp()),

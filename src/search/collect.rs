@@ -107,9 +107,12 @@ impl SegmentCollector for PassageSegment {
     }
 }
 
-/// What the lookups need to know of an article without loading it: its date and outlet.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What the lookups need to know of an article without loading it: its date and outlet, and
+/// where its stored document is when they do need to load it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleFacts {
+    /// Address of the article document (to load only the selected ones).
+    pub addr: DocAddress,
     /// Publication date as Unix seconds (midnight UTC); `None` when undated.
     pub date_secs: Option<i64>,
     /// Outlet name as stored; `None` when unknown.
@@ -124,6 +127,7 @@ pub struct FactsCollector {
 
 /// Per-segment state of [`FactsCollector`].
 pub struct FactsSegment {
+    segment: SegmentOrdinal,
     keep: Option<Arc<HashSet<u64>>>,
     keys: Column<u64>,
     dates: Column<tantivy::DateTime>,
@@ -138,10 +142,11 @@ impl Collector for FactsCollector {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FactsSegment> {
         Ok(FactsSegment {
+            segment,
             keep: self.keep.clone(),
             keys: reader.fast_fields().u64("article_key")?,
             dates: reader.fast_fields().date("date")?,
@@ -186,6 +191,7 @@ impl SegmentCollector for FactsSegment {
                 .then(|| self.buf.clone())
         });
         let facts = ArticleFacts {
+            addr: DocAddress::new(self.segment, doc),
             date_secs: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
             outlet,
         };

@@ -5,7 +5,7 @@
 //! the current table knows them, else of their own name; so the table can change without
 //! re-indexing. Counts are numbers of *articles*, with mentions summed alongside.
 
-use super::{build, query, select, Filters};
+use super::{query, select, to_date, ArticleFacts, Filters, Selection};
 use crate::error::Result;
 use crate::extract::aliases::{canonical_key, AliasTable};
 use crate::extract::ner::EntityType;
@@ -15,8 +15,6 @@ use crate::model::ArticleEntity;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use tantivy::collector::DocSetCollector;
-use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
 /// What `morgue entities` asks.
@@ -114,39 +112,23 @@ struct ArticleInfo {
 fn read_articles(
     mi: &MorgueIndex,
     searcher: &Searcher,
-    keys: &HashSet<u64>,
-    filters: &Filters,
+    selection: &Selection,
 ) -> Result<Vec<ArticleInfo>> {
     let f = &mi.fields;
-    let addrs = searcher.search(
-        build::articles_filtered(f, filters).as_ref(),
-        &DocSetCollector,
-    )?;
-    let mut addrs: Vec<_> = addrs.into_iter().collect();
-    addrs.sort();
-    let mut out = Vec::new();
-    for a in addrs {
-        let doc: TantivyDocument = searcher.doc(a)?;
-        let id = text(&doc, f.article_id).unwrap_or_default();
-        let Ok(key) = u64::from_str_radix(&id, 16) else {
-            continue;
-        };
-        if !keys.contains(&key) {
-            continue;
-        }
+    // Only the selected articles' documents are loaded, in index order (deterministic output).
+    let mut selected: Vec<&ArticleFacts> = selection.articles.values().collect();
+    selected.sort_by_key(|facts| facts.addr);
+    let mut out = Vec::with_capacity(selected.len());
+    for facts in selected {
+        let doc: TantivyDocument = searcher.doc(facts.addr)?;
         let entities: Vec<ArticleEntity> = text(&doc, f.entity_counts)
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default();
-        let date = doc
-            .get_first(f.date)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-            .map(|d| d.date_naive());
         out.push(ArticleInfo {
-            id,
+            id: text(&doc, f.article_id).unwrap_or_default(),
             title: text(&doc, f.title_text).unwrap_or_default(),
-            outlet: text(&doc, f.outlet),
-            date,
+            outlet: facts.outlet.clone(),
+            date: facts.date_secs.and_then(to_date),
             entities,
         });
     }
@@ -221,11 +203,8 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     let searcher = reader.searcher();
     let aliases = req.filters.alias_table();
     let expr = req.query.as_deref().map(query::parse).transpose()?;
-    let keys: HashSet<u64> = select(mi, &searcher, expr.as_ref(), &req.filters)?
-        .articles
-        .into_keys()
-        .collect();
-    let articles = read_articles(mi, &searcher, &keys, &req.filters)?;
+    let selection = select(mi, &searcher, expr.as_ref(), &req.filters)?;
+    let articles = read_articles(mi, &searcher, &selection)?;
     let mut tallies: HashMap<String, Tally> = HashMap::new();
     for a in &articles {
         let mut seen = HashSet::new();
@@ -260,11 +239,8 @@ pub fn entity(
     let aliases = filters.alias_table();
     let mut filters = filters.clone();
     filters.entities.push(name.to_string());
-    let keys: HashSet<u64> = select(mi, &searcher, None, &filters)?
-        .articles
-        .into_keys()
-        .collect();
-    let articles = read_articles(mi, &searcher, &keys, &filters)?;
+    let selection = select(mi, &searcher, None, &filters)?;
+    let articles = read_articles(mi, &searcher, &selection)?;
     let wanted: HashSet<String> = aliases.expand(name).into_iter().collect();
     let is_it = |e: &ArticleEntity| {
         std::iter::once(&e.name)
