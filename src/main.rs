@@ -27,6 +27,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints the error and its causes on one line. morgue's own errors already say their cause
+/// (`path: reason`), so a cause is appended only when the message does not contain it yet.
 fn report(err: &anyhow::Error) {
-    eprintln!("morgue: {err:#}");
+    let mut message = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    eprintln!("morgue: {message}");
 }

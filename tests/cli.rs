@@ -475,6 +475,32 @@ mod search {
     }
 
     #[test]
+    fn every_query_command_reports_a_bad_query_the_same_way() {
+        let w = seeds();
+        // "é" is two bytes: the column counts characters.
+        for cmd in ["search", "outlets", "timeline", "export", "entities"] {
+            let (code, out, err) = w.run(&[cmd, "café \"Der"]);
+            assert_eq!(code, 2, "{cmd}: {err}");
+            assert!(out.is_empty(), "{cmd}: {out}");
+            assert_eq!(
+                err.trim_end(),
+                "morgue: invalid query: unterminated phrase: missing closing \" at column 6",
+                "{cmd}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_io_error_is_reported_once() {
+        let w = seeds();
+        let (code, _, err) = w.run(&["export", "ISIS", "-o", "no/such/dir/out.csv"]);
+        assert_eq!(code, 2);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("morgue: no/such/dir/out.csv: "), "{err}");
+        assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    }
+
+    #[test]
     fn missing_index_says_how_to_build_one() {
         let w = Workdir::new();
         let (code, _, err) = w.run(&["search", "ISIS", "--index", "nowhere"]);

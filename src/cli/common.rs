@@ -79,10 +79,12 @@ impl Ctx {
     /// Validates the shared filters and attaches the alias table (the index's, `--aliases`, or
     /// the built-in one) so that `--entity` and `entity:` match every variant.
     pub fn filters(&self, args: &FilterArgs) -> anyhow::Result<morgue::search::Filters> {
-        let filters = args.to_filters()?;
-        let table =
-            morgue::extract::aliases::AliasTable::for_index(&self.index, self.aliases.as_deref())?;
-        Ok(filters.with_aliases(table))
+        Ok(args.to_filters()?.with_aliases(self.alias_table()?))
+    }
+
+    /// The alias table in force: `--aliases`, else the index's `aliases.tsv`, else the built-in.
+    pub fn alias_table(&self) -> morgue::Result<morgue::extract::aliases::AliasTable> {
+        morgue::extract::aliases::AliasTable::for_index(&self.index, self.aliases.as_deref())
     }
 
     /// The text style for stdout.

@@ -1,8 +1,7 @@
 //! `morgue entities [QUERY]`: the most mentioned entities of the index or of a query's results.
 
-use super::common::{print, Ctx, FilterArgs};
+use super::common::{parse_query, print, Ctx, FilterArgs};
 use super::exit;
-use morgue::extract::aliases::AliasTable;
 use morgue::extract::ner::EntityType;
 use morgue::present;
 use morgue::search::entities::{entities, EntitiesRequest};
@@ -41,12 +40,11 @@ pub fn parse_type(s: &str) -> Result<EntityType, String> {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let filters = args.filters.to_filters()?;
-    if let Some(q) = &args.query {
-        morgue::search::parse(q).map_err(morgue::Error::from)?;
+    let filters = ctx.filters(&args.filters)?;
+    if let Err(code) = parse_query(args.query.as_deref(), ctx) {
+        return Ok(code);
     }
     let mi = ctx.open_index()?;
-    let filters = filters.with_aliases(AliasTable::for_index(&ctx.index, ctx.aliases.as_deref())?);
     let req = EntitiesRequest {
         query: args.query,
         filters,

@@ -2,7 +2,6 @@
 
 use super::common::{print, Ctx};
 use super::exit;
-use morgue::extract::aliases::AliasTable;
 use morgue::present;
 use morgue::search::entities::entity;
 use morgue::search::Filters;
@@ -38,8 +37,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .into());
     }
     let mi = ctx.open_index()?;
-    let filters =
-        Filters::default().with_aliases(AliasTable::for_index(&ctx.index, ctx.aliases.as_deref())?);
+    let filters = Filters::default().with_aliases(ctx.alias_table()?);
     let report = entity(&mi, &args.name, &filters, args.related)?;
     match &report {
         Some(r) if args.json => print(&present::json::entity(r))?,

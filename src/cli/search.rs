@@ -1,6 +1,6 @@
 //! `morgue search QUERY`: ranked, highlighted passages.
 
-use super::common::{print, query_error, Ctx, FilterArgs};
+use super::common::{parse_query, print, query_error, Ctx, FilterArgs};
 use super::exit;
 use morgue::present::{self, Style};
 use morgue::search::{SearchRequest, SortOrder};
@@ -58,8 +58,8 @@ fn parse_sort(s: &str) -> Result<SortOrder, String> {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let filters = ctx.filters(&args.filters)?;
     // Parse before any costly work, so a bad query fails fast.
-    if let Err(e) = morgue::search::parse(&args.query) {
-        return Ok(query_error(&e, &args.query, ctx));
+    if let Err(code) = parse_query(Some(&args.query), ctx) {
+        return Ok(code);
     }
     let mi = ctx.open_index()?;
     let req = SearchRequest {
