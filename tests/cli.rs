@@ -1285,6 +1285,14 @@ mod eval {
     fn date_eval_scores_pages_against_gold() {
         let w = Workdir::new();
         w.copy_dir(&repo().join("tests/fixtures/eval"), "eval");
+        // The dated pages are the HTML reader's fixtures, not copies of them.
+        for page in ["harbor.html", "mislabeled.html"] {
+            std::fs::copy(
+                repo().join("tests/fixtures/pages").join(page),
+                w.path("eval").join(page),
+            )
+            .unwrap();
+        }
         let (code, out, err) = w.run(&["eval", "dates", "eval/gold.json", "eval", "--json"]);
         assert_eq!(code, 0, "{err}");
         let v: Value = serde_json::from_str(&out).unwrap();
