@@ -595,6 +595,18 @@ mod lookups {
     }
 
     #[test]
+    fn stats_counts_entities_as_the_entities_lookup_does() {
+        let w = seeds();
+        let s = json(&w, &["stats", "--json"]);
+        let e = json(&w, &["entities", "--json"]);
+        assert!(e["distinct"].as_u64().unwrap() > 0);
+        assert_eq!(
+            s["entities"], e["distinct"],
+            "variants and aliases are one entity"
+        );
+    }
+
+    #[test]
     fn outlets_whole_index_and_for_a_query() {
         let w = seeds();
         let v = json(&w, &["outlets", "--json"]);

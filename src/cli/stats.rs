@@ -17,7 +17,7 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mi = ctx.open_index()?;
-    let s = morgue::lookup::stats::stats(&mi, &ctx.index)?;
+    let s = morgue::lookup::stats::stats(&mi, &ctx.index, ctx.alias_table()?)?;
     print(&if args.json {
         present::stats_json(&s)
     } else {

@@ -1,7 +1,9 @@
 //! Index-wide figures: articles, passages, outlets, date span, entities, size, sources.
 
 use crate::error::{Error, Result};
+use crate::extract::aliases::AliasTable;
 use crate::index::{keyword_key, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use crate::search::entities::EntitiesRequest;
 use crate::search::{select, to_date, Filters};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -31,7 +33,7 @@ pub struct Stats {
     pub undated: usize,
     /// Undated articles as a share of all articles (0 to 1).
     pub undated_share: f64,
-    /// Distinct entity names.
+    /// Distinct entities, counted as `morgue entities` does (variants and aliases are one).
     pub entities: usize,
     /// Sources ingested (distinct paths at which articles were found).
     pub sources: usize,
@@ -39,8 +41,9 @@ pub struct Stats {
     pub index_bytes: u64,
 }
 
-/// Computes the figures of the index in `dir`.
-pub fn stats(mi: &MorgueIndex, dir: &Path) -> Result<Stats> {
+/// Computes the figures of the index in `dir`; `aliases` decides which names are one entity.
+pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats> {
+    let filters = Filters::default().with_aliases(aliases);
     let reader = mi.index.reader()?;
     let searcher = reader.searcher();
     let f = &mi.fields;
@@ -51,7 +54,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path) -> Result<Stats> {
         );
         Ok(searcher.search(&q, &Count)?)
     };
-    let selection = select(mi, &searcher, None, &Filters::default())?;
+    let selection = select(mi, &searcher, None, &filters)?;
     let mut outlets = HashSet::new();
     let mut unknown_outlet = 0;
     let (mut first, mut last, mut undated) = (None::<NaiveDate>, None::<NaiveDate>, 0);
@@ -70,14 +73,17 @@ pub fn stats(mi: &MorgueIndex, dir: &Path) -> Result<Stats> {
             None => undated += 1,
         }
     }
-    let mut entities: HashSet<Vec<u8>> = HashSet::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(f.entity)?;
-        let mut stream = inverted.terms().stream().map_err(|e| Error::io(dir, e))?;
-        while stream.advance() {
-            entities.insert(stream.key().to_vec());
-        }
-    }
+    // One entity as `morgue entities` counts it: variants and alias-table names are one.
+    let entities = crate::search::entities::entities(
+        mi,
+        &EntitiesRequest {
+            query: None,
+            filters: filters.clone(),
+            kind: None,
+            top: 0,
+        },
+    )?
+    .distinct;
     let articles = count(KIND_ARTICLE)?;
     Ok(Stats {
         articles,
@@ -92,7 +98,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path) -> Result<Stats> {
         } else {
             undated as f64 / articles as f64
         },
-        entities: entities.len(),
+        entities,
         sources: count(KIND_PATH)?,
         index_bytes: dir_size(dir)?,
     })
