@@ -18,7 +18,7 @@ use crate::passages;
 use crate::read::{self, RawArticle, ReadOptions, Skip};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -439,16 +439,9 @@ fn read_source(
         state: state.clone(),
         bar: opts.progress.clone(),
     };
-    let mut input = match read::decompress(tee) {
-        Ok(i) => i,
+    let (reader, input) = match read::open(tee, src.reader) {
+        Ok(opened) => opened,
         Err(e) => return fail(format!("read error: {e}")),
-    };
-    let reader = match src.reader {
-        Some(r) => r,
-        None => match input.fill_buf() {
-            Ok(head) => read::sniff(head),
-            Err(e) => return fail(format!("read error: {e}")),
-        },
     };
     let items = reader.read(&label, input, read_opts);
     let (articles, skipped) = (AtomicU64::new(0), AtomicU64::new(0));

@@ -1102,6 +1102,33 @@ mod json {
     use super::*;
 
     #[test]
+    fn show_raw_rereads_one_record_of_a_dump() {
+        let w = Workdir::new();
+        w.fixtures(&["dump.jsonl"], "in");
+        w.ingest(&["in"]);
+        let v = w.search(&["orchard"]);
+        let hit = &v["hits"][0];
+        let path = hit["path"].as_str().unwrap();
+        assert!(path.ends_with("dump.jsonl:2"), "{path}");
+        let (code, raw, err) = w.run(&["show", hit["article_id"].as_str().unwrap(), "--raw"]);
+        assert_eq!(code, 0, "{err}");
+        let line2: serde_json::Value = serde_json::from_str(
+            std::fs::read_to_string(w.path("in/dump.jsonl"))
+                .unwrap()
+                .lines()
+                .nth(1)
+                .unwrap(),
+        )
+        .unwrap();
+        let body = line2["text"]
+            .as_str()
+            .or(line2["content"].as_str())
+            .or(line2["body"].as_str())
+            .unwrap();
+        assert!(raw.contains(body.trim()), "raw: {raw}");
+    }
+
+    #[test]
     fn jsonl_records_map_fields_dates_and_bad_lines_are_reported() {
         let w = Workdir::new();
         w.fixtures(&["dump.jsonl"], "in");

@@ -39,20 +39,19 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::ERROR));
     };
     if args.raw {
+        let mut problems = Vec::new();
         for path in &article.paths {
-            if let Ok(bytes) = std::fs::read(path) {
-                match morgue::read::decode(&bytes) {
-                    Ok(d) => {
-                        print(&d.text)?;
-                        return Ok(ExitCode::from(exit::OK));
-                    }
-                    Err(e) => eprintln!("morgue: {path}: {e}"),
+            match morgue::read::reread(path) {
+                Ok(raw) => {
+                    print(&raw.text)?;
+                    return Ok(ExitCode::from(exit::OK));
                 }
+                Err(e) => problems.push(e),
             }
         }
         eprintln!(
-            "morgue: the source of {id} is no longer readable at {}",
-            article.paths.join(", ")
+            "morgue: cannot read the source of {id} again: {}",
+            problems.join("; ")
         );
         return Ok(ExitCode::from(exit::ERROR));
     }

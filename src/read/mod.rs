@@ -172,6 +172,42 @@ pub fn decompress(read: impl Read + Send + 'static) -> std::io::Result<Input> {
     }
 }
 
+/// Opens a source's bytes for reading: undoes gzip, and uses `reader`, or chooses one from the
+/// first bytes when `None`.
+pub fn open(
+    read: impl Read + Send + 'static,
+    reader: Option<&'static dyn Reader>,
+) -> std::io::Result<(&'static dyn Reader, Input)> {
+    let mut input = decompress(read)?;
+    let reader = match reader {
+        Some(r) => r,
+        None => sniff(input.fill_buf()?),
+    };
+    Ok((reader, input))
+}
+
+/// Reads one article again as it was first read (decoded, not normalized), given the path it
+/// was indexed under: a file, or a record of one (`dump.jsonl:12`, `crawl.warc.gz#3`). The file
+/// is read with the reader its name calls for, or by sniffing, and default field mapping.
+pub fn reread(path: &str) -> Result<RawArticle, String> {
+    let file = if Path::new(path).is_file() {
+        path
+    } else {
+        path.rsplit_once([':', '#'])
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map(|(file, _)| file)
+            .ok_or_else(|| format!("{path}: no such file"))?
+    };
+    let handle = std::fs::File::open(file).map_err(|e| format!("{file}: {e}"))?;
+    let (reader, input) =
+        open(handle, reader_for(Path::new(file))).map_err(|e| format!("{file}: {e}"))?;
+    reader
+        .read(file, input, &ReadOptions::default())
+        .filter_map(Result::ok)
+        .find(|raw| raw.path == path)
+        .ok_or_else(|| format!("{file} no longer holds {path}"))
+}
+
 /// Reads up to `n` bytes into `buf` without failing on a short stream: for slurping a source.
 pub fn read_all(input: &mut Input, limit: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
