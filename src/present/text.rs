@@ -106,74 +106,65 @@ fn render_passage(out: &mut String, p: &PassageHit, indent: &str, style: &Style)
     }
 }
 
-/// A window of the passage around its first highlight, with `…` where it was cut; ranges shifted.
+/// A window of the passage around its first highlight, with `…` where it was cut; runs of
+/// whitespace become one space, and the highlight ranges follow.
 pub fn window(text: &str, highlights: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    // Re-map highlights onto the whitespace-collapsed text.
-    let mut map = Vec::with_capacity(text.len() + 1); // original byte -> flat byte
-    let mut fi = 0;
-    let mut prev_space = false;
-    let mut started = false;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
-            prev_space = true;
-        } else if prev_space && started {
-            fi += 1;
-        }
-        while map.len() <= i {
-            map.push(fi);
-        }
-        if !c.is_whitespace() {
-            prev_space = false;
-            started = true;
-            fi += c.len_utf8();
-        }
+    // Each word's byte range in `text`, and where it starts in the collapsed text.
+    let mut words: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut flat_len = 0;
+    for word in text.split_whitespace() {
+        // The word is a slice of `text`: its offset is exact whatever whitespace preceded it.
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        let sep = usize::from(!words.is_empty());
+        words.push((start..start + word.len(), flat_len + sep));
+        flat_len += sep + word.len();
     }
-    while map.len() <= text.len() {
-        map.push(fi);
-    }
-    let mut hl: Vec<Range<usize>> = highlights
+    // A text offset in the collapsed text: inside (or at the end of) a word, or at the next word.
+    let to_flat = |at: usize, end: bool| -> usize {
+        match words
+            .iter()
+            .position(|(r, _)| if end { at <= r.end } else { at < r.end })
+        {
+            Some(i) if at >= words[i].0.start => words[i].1 + (at - words[i].0.start),
+            Some(i) if end && i > 0 => words[i - 1].1 + words[i - 1].0.len(),
+            Some(i) => words[i].1,
+            None => flat_len,
+        }
+    };
+    let hl: Vec<Range<usize>> = highlights
         .iter()
-        .map(|r| map[r.start.min(text.len())]..map[r.end.min(text.len())])
+        .map(|r| to_flat(r.start, false)..to_flat(r.end, true))
         .filter(|r| r.start < r.end)
         .collect();
-    let words: Vec<(usize, usize)> = {
-        let mut v = Vec::new();
-        let mut start = None;
-        for (i, c) in flat.char_indices() {
-            match (c == ' ', start) {
-                (true, Some(s)) => {
-                    v.push((s, i));
-                    start = None;
-                }
-                (false, None) => start = Some(i),
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            v.push((s, flat.len()));
-        }
-        v
+    let (from, to) = if words.len() <= WINDOW_WORDS {
+        (0, words.len())
+    } else {
+        let first = hl.first().map_or(0, |r| r.start);
+        let hit = words
+            .iter()
+            .position(|(r, f)| f + r.len() > first)
+            .unwrap_or(0);
+        let from = hit
+            .saturating_sub(LEAD_WORDS)
+            .min(words.len() - WINDOW_WORDS);
+        (from, from + WINDOW_WORDS)
     };
-    if words.len() <= WINDOW_WORDS {
-        return (flat, hl);
-    }
-    let first = hl.first().map(|r| r.start).unwrap_or(0);
-    let hit_word = words.iter().position(|w| w.1 > first).unwrap_or(0);
-    let from = hit_word
-        .saturating_sub(LEAD_WORDS)
-        .min(words.len() - WINDOW_WORDS);
-    let to = from + WINDOW_WORDS;
-    let (a, b) = (words[from].0, words[to - 1].1);
+    let Some(last) = to.checked_sub(1) else {
+        return (String::new(), Vec::new());
+    };
     let prefix = if from > 0 { "… " } else { "" };
     let suffix = if to < words.len() { " …" } else { "" };
-    let shift = prefix.len();
-    hl = hl
+    let (a, b) = (words[from].1, words[last].1 + words[last].0.len());
+    let body: Vec<&str> = words[from..to]
+        .iter()
+        .map(|(r, _)| &text[r.clone()])
+        .collect();
+    let shifted = hl
         .into_iter()
         .filter(|r| r.start >= a && r.end <= b)
-        .map(|r| r.start - a + shift..r.end - a + shift)
+        .map(|r| r.start - a + prefix.len()..r.end - a + prefix.len())
         .collect();
-    (format!("{prefix}{}{suffix}", &flat[a..b]), hl)
+    (format!("{prefix}{}{suffix}", body.join(" ")), shifted)
 }
 
 fn paint(text: &str, ranges: &[Range<usize>], style: &Style, base: Option<&str>) -> String {
@@ -507,6 +498,30 @@ mod tests {
         let (w, hl) = window(&text, std::slice::from_ref(&(at..at + 6)));
         assert_eq!(&w[hl[0].clone()], "target");
         assert!(w.starts_with("… ") && w.ends_with(" …"));
+    }
+
+    #[test]
+    fn window_maps_phrases_across_collapsed_whitespace() {
+        let text = format!(
+            "{}Der \n\n  Spiegel café {}",
+            "pré ".repeat(30),
+            "post ".repeat(100)
+        );
+        let a = text.find("Der").unwrap();
+        let b = text.find("Spiegel").unwrap() + "Spiegel".len();
+        let c = text.find("café").unwrap();
+        let (w, hl) = window(&text, &[a..b, c..c + "café".len()]);
+        assert_eq!(&w[hl[0].clone()], "Der Spiegel");
+        assert_eq!(&w[hl[1].clone()], "café");
+        assert!(w.starts_with("… pré ") && w.ends_with(" …"));
+        // Short passages are only collapsed.
+        let (w, hl) = window("a  b\n c", std::slice::from_ref(&(3..4)));
+        assert_eq!((w.as_str(), &w[hl[0].clone()]), ("a b c", "b"));
+        // Multi-byte whitespace (NBSP, ideographic space) between words.
+        let t = "x\u{a0}\u{3000}target y";
+        let at = t.find("target").unwrap();
+        let (w, hl) = window(t, std::slice::from_ref(&(at..at + 6)));
+        assert_eq!((w.as_str(), &w[hl[0].clone()]), ("x target y", "target"));
     }
 
     #[test]
