@@ -31,6 +31,7 @@
 //!     limit: 10,
 //!     passages: 1,
 //!     sort: search::SortOrder::Relevance,
+//!     all_copies: false,
 //! };
 //! let results = search::search(&mi, &req)?;
 //! println!("{}", morgue::present::json::search(&results));

@@ -105,6 +105,9 @@ pub struct Article {
     pub passages: Vec<PassageSpan>,
     /// The text encoding the source was decoded from.
     pub encoding: &'static str,
+    /// MinHash signature of `text` for near-duplicate detection; `None` when the text is too
+    /// short to judge.
+    pub minhash: Option<crate::dedup::Signature>,
 }
 
 /// Converts a byte offset in `text` to a character (Unicode scalar) offset.

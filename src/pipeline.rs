@@ -99,6 +99,9 @@ pub struct IngestReport {
     pub passages: u64,
     /// New articles without a publication date.
     pub undated: usize,
+    /// New articles found to be near-duplicate copies of a story already indexed (they join its
+    /// copy cluster).
+    pub copies: u64,
     /// Sources and records skipped, with reasons (`file:LINE` or `file#RECORD` for a record).
     pub skipped: Vec<Skip>,
     /// Problems that did not stop an article from being indexed (an impossible date dropped).
@@ -214,6 +217,7 @@ pub fn build_article_with(
         entities: entities::extract_entities(&text, aliases, MAX_ENTITIES),
         passages: spans,
         encoding: raw.encoding,
+        minhash: crate::dedup::Signature::of(&text),
         text,
     })
 }
@@ -328,6 +332,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     });
     outcome?;
     report.total_articles = writer.article_count();
+    report.copies = writer.stats().copies;
     writer.finish()?;
     ledger.append(to_record)?;
     bar.finish_and_clear();

@@ -812,6 +812,206 @@ fn csv_rows(s: &str) -> Vec<Vec<String>> {
     rows
 }
 
+mod copies {
+    use super::*;
+
+    const ORIGINAL: &str = "7e36f4f38f754469";
+    const REPRINT: &str = "85f5a9055ad8a9e7";
+    const RESCRAPED: &str = "dbe80e07cfd97a77";
+    const OTHER: &str = "619f1b4cc36a7969";
+
+    /// The copies fixtures: one wire story (2016-03-03), its reprint with WordPress boilerplate
+    /// (2016-03-05), a re-scrape with an edited paragraph and a comment form (plain text,
+    /// 2016-03-04), and another story on the same talks (2016-03-02).
+    fn indexed() -> Workdir {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/copies"), "in");
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 4);
+        assert_eq!(r["copies"], 2);
+        w
+    }
+
+    fn ids(v: &Value, key: &str) -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_story_counts_once_shown_by_its_earliest_copy() {
+        let w = indexed();
+        let v = w.search(&["safe corridors"]);
+        assert_eq!(v["total"], 1);
+        assert_eq!(v["copies"], 2);
+        assert_eq!(ids(&v, "hits"), vec![ORIGINAL]);
+        let hit = &v["hits"][0];
+        assert_eq!(hit["outlet"], "Wire Agency");
+        assert_eq!(hit["date"], "2016-03-03");
+        assert_eq!(ids(hit, "copies"), vec![RESCRAPED, REPRINT]);
+        let copies = hit["copies"].as_array().unwrap();
+        assert_eq!(copies[0]["date"], "2016-03-04");
+        assert_eq!(copies[0]["path"], "in/rescraped.txt");
+        assert_eq!(copies[1]["outlet"], "Fringe Blog");
+        assert_eq!(copies[1]["date"], "2016-03-05");
+        assert_eq!(copies[1]["path"], "in/feeds.jsonl:2");
+
+        let (code, out, _) = w.run(&["search", "safe corridors"]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with(
+            "1 article match \"safe corridors\"\n\
+             (2 near-duplicate copies counted with their original; --all-copies shows each)\n"
+        ));
+        assert!(
+            out.contains("\n     +2 copies (unknown outlet, Fringe Blog)\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn another_story_on_the_same_talks_is_not_a_copy() {
+        let w = indexed();
+        let v = w.search(&["Ankara"]);
+        assert_eq!(v["total"], 2);
+        assert_eq!(ids(&v, "hits"), vec![OTHER, ORIGINAL]);
+        assert_eq!(v["hits"][0]["copies"].as_array().unwrap().len(), 0);
+        assert_eq!(v["hits"][1]["copies"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn all_copies_shows_each_and_filters_pick_among_copies() {
+        let w = indexed();
+        let v = w.search(&["safe corridors", "--all-copies", "--sort", "date"]);
+        assert_eq!(v["total"], 3);
+        assert_eq!(v["copies"], 0);
+        assert_eq!(ids(&v, "hits"), vec![ORIGINAL, RESCRAPED, REPRINT]);
+        assert!(v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["copies"].as_array().unwrap().is_empty()));
+        // Only the reprint passes the outlet filter: it is the hit, with no copies beside it.
+        let v = w.search(&["safe corridors", "--outlet", "Fringe Blog"]);
+        assert_eq!(ids(&v, "hits"), vec![REPRINT]);
+        assert_eq!(v["copies"], 0);
+        // A date filter that leaves out the original: the earliest remaining copy stands in.
+        let v = w.search(&["safe corridors", "--from", "2016-03-04"]);
+        assert_eq!(ids(&v, "hits"), vec![RESCRAPED]);
+        assert_eq!(ids(&v["hits"][0], "copies"), vec![REPRINT]);
+    }
+
+    #[test]
+    fn copies_lists_the_cluster_original_first() {
+        let w = indexed();
+        let (code, out, err) = w.run(&["copies", REPRINT]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out,
+            format!(
+                "3 copies of the story of {REPRINT}; the original is the earliest dated copy\n\
+                 2016-03-03  Wire Agency     original  {ORIGINAL}     203 words\n\
+                 \x20   Aid convoys reach eastern Aleppo as safe corridors open\n\
+                 \x20   https://wire.example/aleppo-aid\n\
+                 2016-03-04  unknown outlet  J≈0.82    {RESCRAPED}     223 words\n\
+                 \x20   Aid convoys reach eastern Aleppo as safe corridors open\n\
+                 \x20   in/rescraped.txt\n\
+                 2016-03-05  Fringe Blog     J≈0.95    {REPRINT}     213 words\n\
+                 \x20   Aid convoys reach eastern Aleppo as safe corridors open\n\
+                 \x20   https://fringe.example/2016/03/05/aleppo\n"
+            )
+        );
+        let (code, out, _) = w.run(&["copies", "in/rescraped.txt", "--json"]);
+        assert_eq!(code, 0);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(ids(&v, "copies"), vec![ORIGINAL, RESCRAPED, REPRINT]);
+        assert_eq!(v["copies"][0]["original"], true);
+        assert_eq!(v["copies"][0]["similarity"], 1.0);
+        for c in &v["copies"].as_array().unwrap()[1..] {
+            assert_eq!(c["original"], false);
+            assert!(c["similarity"].as_f64().unwrap() >= 0.7, "{c}");
+        }
+        // A story with no copies: listed alone, exit 1.
+        let (code, out, _) = w.run(&["copies", OTHER]);
+        assert_eq!(code, 1);
+        assert!(
+            out.contains("(no near-duplicate copies in the index)"),
+            "{out}"
+        );
+        let (code, _, err) = w.run(&["copies", "0000000000000000"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("no article"), "{err}");
+    }
+
+    #[test]
+    fn timeline_and_entities_count_a_story_once() {
+        let w = indexed();
+        let counts = |args: &[&str]| -> Vec<(String, u64)> {
+            let mut all = vec!["timeline", "Aleppo", "--by", "day", "--json"];
+            all.extend_from_slice(args);
+            let (_, out, err) = w.run(&all);
+            let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["period"].as_str().unwrap().to_string(),
+                        r["cells"][0]["count"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let day = |d: &str, n| (d.to_string(), n);
+        assert_eq!(
+            counts(&[]),
+            vec![day("2016-03-02", 1), day("2016-03-03", 1)]
+        );
+        assert_eq!(
+            counts(&["--all-copies"]),
+            vec![
+                day("2016-03-02", 1),
+                day("2016-03-03", 1),
+                day("2016-03-04", 1),
+                day("2016-03-05", 1)
+            ]
+        );
+        let entities = |args: &[&str]| -> Value {
+            let mut all = vec!["entities", "Aleppo", "--json"];
+            all.extend_from_slice(args);
+            let (_, out, _) = w.run(&all);
+            serde_json::from_str(&out).unwrap()
+        };
+        let v = entities(&[]);
+        assert_eq!(
+            (v["articles"].as_u64(), v["copies"].as_u64()),
+            (Some(2), Some(2))
+        );
+        let v = entities(&["--all-copies"]);
+        assert_eq!(
+            (v["articles"].as_u64(), v["copies"].as_u64()),
+            (Some(4), Some(0))
+        );
+    }
+
+    #[test]
+    fn a_copy_ingested_later_joins_the_committed_cluster() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/copies"), "in");
+        let first = w.ingest(&["in/feeds.jsonl"]);
+        assert_eq!(first["copies"], 1);
+        let second = w.ingest(&["in/rescraped.txt"]);
+        assert_eq!(second["articles_indexed"], 1);
+        assert_eq!(second["copies"], 1);
+        let v = w.search(&["safe corridors"]);
+        assert_eq!(v["total"], 1);
+        assert_eq!(ids(&v["hits"][0], "copies"), vec![RESCRAPED, REPRINT]);
+    }
+}
+
 mod ner {
     use super::*;
 

@@ -28,6 +28,10 @@ pub struct Args {
     #[command(flatten)]
     pub filters: FilterArgs,
 
+    /// Count every near-duplicate copy of a story (by default its copies count once).
+    #[arg(long)]
+    pub all_copies: bool,
+
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -50,6 +54,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         filters,
         kind: args.kind,
         top: args.top,
+        all_copies: args.all_copies,
     };
     let r = entities(&mi, &req)?;
     if args.json {

@@ -4,6 +4,7 @@
 //! into the `morgue` library followed by a call into `morgue::present`.
 
 mod common;
+mod copies;
 mod entities;
 mod entity;
 mod eval;
@@ -72,6 +73,8 @@ pub enum Command {
     Timeline(timeline::Args),
     /// Show one article: metadata with provenance, entities, numbered passages.
     Show(show::Args),
+    /// List the near-duplicate copies of an article's story, original first.
+    Copies(copies::Args),
     /// Show figures about the index.
     Stats(stats::Args),
     /// Export every matching article or passage as CSV or JSON Lines, with citation fields.
@@ -95,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outlets(args) => outlets::run(args, &ctx),
         Command::Timeline(args) => timeline::run(args, &ctx),
         Command::Show(args) => show::run(args, &ctx),
+        Command::Copies(args) => copies::run(args, &ctx),
         Command::Stats(args) => stats::run(args, &ctx),
         Command::Export(args) => export::run(args, &ctx),
         Command::Ner(args) => ner::run(args, &ctx),

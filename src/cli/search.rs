@@ -36,6 +36,11 @@ pub struct Args {
     #[arg(long, value_name = "ORDER", default_value = "relevance", allow_hyphen_values = true, value_parser = parse_sort)]
     pub sort: SortOrder,
 
+    /// Count and show every near-duplicate copy of a story as its own hit (by default a story
+    /// counts once, shown by its original, the earliest dated copy, with "+N copies").
+    #[arg(long)]
+    pub all_copies: bool,
+
     /// Print whole passages instead of a window around the match.
     #[arg(long)]
     pub full: bool,
@@ -68,6 +73,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         limit: args.limit,
         passages: args.passages as usize,
         sort: args.sort,
+        all_copies: args.all_copies,
     };
     let results = match morgue::search::search(&mi, &req) {
         Err(morgue::Error::Query(e)) => return Ok(query_error(&e, &req.query, ctx)),

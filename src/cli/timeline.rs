@@ -30,6 +30,10 @@ pub struct Args {
     /// Filters.
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Count every near-duplicate copy of a story (by default a story counts once, in the
+    /// period and outlet of its original, the earliest dated copy).
+    #[arg(long)]
+    pub all_copies: bool,
     /// Print JSON.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -62,9 +66,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         include_undated: true,
         ..filters.clone()
     };
-    let matches = morgue::search::select(&mi, &searcher, expr.as_ref(), &keep_undated)?;
+    let select = |expr| -> anyhow::Result<morgue::search::Selection> {
+        let mut s = morgue::search::select(&mi, &searcher, expr, &keep_undated)?;
+        if !args.all_copies {
+            s.fold_copies();
+        }
+        Ok(s)
+    };
+    let matches = select(expr.as_ref())?;
     let baseline = if args.normalize {
-        Some(morgue::search::select(&mi, &searcher, None, &keep_undated)?)
+        Some(select(None)?)
     } else {
         None
     };

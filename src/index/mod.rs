@@ -3,10 +3,12 @@
 //! Owns everything about how articles are laid out in tantivy. One index holds three kinds of
 //! document, told apart by the `kind` field:
 //!
-//! - `passage`: one per passage, the unit of search and ranking (BM25 over passages). Carries a
-//!   copy of its article's title, outlet, date and entities so filters need no join.
-//! - `article`: one per distinct article (metadata with provenance), for showing and counting
-//!   whole articles.
+//! - `passage`: one per passage, the unit of search and ranking (BM25 over passages). Carries
+//!   its article's key and title (indexed, so title words rank passages) and its offsets into
+//!   the article text; filters join through the article key.
+//! - `article`: one per distinct article: the only stored copy of the text, metadata with
+//!   provenance, the outlet, entity and date fields that filters use, and the copy cluster
+//!   (`clusters.rs`).
 //! - `path`: one per place an article was found, so the same text found at two paths is stored
 //!   once and both paths are kept (adding a path never rewrites the article).
 //!
@@ -14,6 +16,7 @@
 //! does not persist custom tokenizers. Must not parse user queries or format output.
 
 mod analyzers;
+mod clusters;
 mod keys;
 pub mod ledger;
 mod records;
@@ -23,10 +26,11 @@ mod writer;
 pub use analyzers::{
     analyze, keyword_key, news_en as news_en_analyzer, AnalyzedToken, KEYWORD, NEWS_EN,
 };
+pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use keys::KeyCollector;
 pub use records::{
-    doc_addresses, load_article, passage_record, resolve_article, stored_str, stored_u64,
-    ArticleRecord, Found, PassageRecord,
+    article_paths, cluster_members, doc_addresses, load_article, passage_record, resolve_article,
+    stored_str, stored_u64, ArticleRecord, Found, PassageRecord,
 };
 pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};

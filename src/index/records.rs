@@ -144,13 +144,7 @@ pub fn load_article(
             value: d.date_naive(),
             source: stored_str(&doc, f.date_source).unwrap_or_default(),
         });
-    let mut paths = Vec::new();
-    for a in doc_addresses(searcher, f, KIND_PATH, article_id)? {
-        let p: TantivyDocument = searcher.doc(a)?;
-        paths.extend(stored_str(&p, f.path));
-    }
-    paths.sort();
-    paths.dedup();
+    let paths = article_paths(searcher, f, article_id)?;
     let mut record = ArticleRecord {
         article_id: article_id.to_string(),
         title: Found {
@@ -177,6 +171,37 @@ pub fn load_article(
         record.passages.sort_by_key(|p| p.number);
     }
     Ok(Some(record))
+}
+
+/// Every path an article was found at, sorted.
+pub fn article_paths(
+    searcher: &Searcher,
+    fields: &Fields,
+    article_id: &str,
+) -> Result<Vec<String>> {
+    let mut paths = Vec::new();
+    for a in doc_addresses(searcher, fields, KIND_PATH, article_id)? {
+        let p: TantivyDocument = searcher.doc(a)?;
+        paths.extend(stored_str(&p, fields.path));
+    }
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// Addresses of the article documents of one copy cluster, in index order.
+pub fn cluster_members(
+    searcher: &Searcher,
+    fields: &Fields,
+    cluster: u64,
+) -> Result<Vec<DocAddress>> {
+    let q = TermQuery::new(
+        Term::from_field_u64(fields.cluster, cluster),
+        IndexRecordOption::Basic,
+    );
+    let mut v: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+    v.sort();
+    Ok(v)
 }
 
 /// The article id meant by `what`: an id present in the index, or a path the article was

@@ -2,12 +2,12 @@
 
 use super::analyzers::{KEYWORD, NEWS_EN};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
-    TextOptions, FAST, INDEXED, STORED, STRING,
+    BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -74,6 +74,15 @@ pub struct Fields {
     pub words: Field,
     /// Length of the article text in characters (stored, article documents).
     pub chars: Field,
+    /// Copy cluster: the key of the first article ingested of the story this article is a copy
+    /// of, or its own key (indexed, fast, stored; article documents). See `dedup`.
+    pub cluster: Field,
+    /// LSH band keys of the article's MinHash signature, multi-valued (indexed; article
+    /// documents with a signature): near-duplicate candidates share one.
+    pub band: Field,
+    /// The compact (b-bit) MinHash signature, 128 bytes (stored; article documents with a
+    /// signature).
+    pub minhash: Field,
 }
 
 fn text() -> TextOptions {
@@ -134,6 +143,9 @@ pub fn build() -> Schema {
     sb.add_u64_field("passages", STORED);
     sb.add_u64_field("words", STORED);
     sb.add_u64_field("chars", STORED);
+    sb.add_u64_field("cluster", INDEXED | FAST | STORED);
+    sb.add_u64_field("band", INDEXED);
+    sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()
 }
@@ -175,6 +187,9 @@ impl Fields {
             passages: f("passages")?,
             words: f("words")?,
             chars: f("chars")?,
+            cluster: f("cluster")?,
+            band: f("band")?,
+            minhash: f("minhash")?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Writing articles: documents, de-duplication by id, batched commits.
 
+use super::clusters::ClusterFinder;
 use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use super::MorgueIndex;
 use crate::error::{Error, Result};
@@ -33,6 +34,8 @@ pub struct WriterStats {
     pub passages: u64,
     /// Commits made.
     pub commits: u64,
+    /// New articles found to be near-duplicate copies of an indexed story.
+    pub copies: u64,
 }
 
 /// Adds articles to an index, once each, committing in batches.
@@ -42,6 +45,7 @@ pub struct ArticleWriter {
     searcher: Searcher,
     known: HashSet<u64>,
     known_paths: HashSet<(u64, String)>,
+    clusters: ClusterFinder,
     pending: usize,
     batch: usize,
     stats: WriterStats,
@@ -77,6 +81,7 @@ impl ArticleWriter {
         Ok(ArticleWriter {
             fields: mi.fields,
             writer,
+            clusters: ClusterFinder::new(mi.fields, searcher.clone()),
             searcher,
             known,
             known_paths: HashSet::new(),
@@ -108,11 +113,16 @@ impl ArticleWriter {
             self.bump()?;
             return Ok(Added::NewPath);
         }
+        let assigned = self.clusters.assign(key, a.minhash.as_ref())?;
+        if assigned.copy_of.is_some() {
+            self.stats.copies += 1;
+        }
         for doc in self.passage_docs(a) {
             self.writer.add_document(doc)?;
             self.stats.passages += 1;
         }
-        self.writer.add_document(self.article_doc(a))?;
+        self.writer
+            .add_document(self.article_doc(a, assigned.cluster))?;
         self.writer.add_document(self.path_doc(a))?;
         self.known.insert(key);
         self.known_paths.insert((key, a.path.clone()));
@@ -187,10 +197,17 @@ impl ArticleWriter {
             .collect()
     }
 
-    fn article_doc(&self, a: &Article) -> TantivyDocument {
+    fn article_doc(&self, a: &Article, cluster: u64) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         self.common(&mut doc, a, KIND_ARTICLE);
+        doc.add_u64(f.cluster, cluster);
+        if let Some(sig) = &a.minhash {
+            for b in sig.bands() {
+                doc.add_u64(f.band, b);
+            }
+            doc.add_bytes(f.minhash, &sig.compact());
+        }
         doc.add_text(f.title, &a.title.value);
         doc.add_text(f.title_text, &a.title.value);
         doc.add_text(f.title_source, &a.title.source);

@@ -102,6 +102,7 @@ mod tests {
                     addr: tantivy::DocAddress::new(0, i as u32),
                     date_secs: d,
                     outlet: o.map(String::from),
+                    cluster: i as u64,
                 },
             );
         }

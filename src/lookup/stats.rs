@@ -77,6 +77,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
     let entities = crate::search::entities::entities(
         mi,
         &EntitiesRequest {
+            all_copies: true,
             query: None,
             filters: filters.clone(),
             kind: None,

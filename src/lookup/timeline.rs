@@ -225,6 +225,7 @@ mod tests {
                         .and_then(|d| d.and_hms_opt(0, 0, 0))
                         .map(|d| d.and_utc().timestamp()),
                     outlet: o.map(String::from),
+                    cluster: i as u64,
                 },
             );
         }

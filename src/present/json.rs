@@ -8,7 +8,8 @@
 //! |---|---|---|
 //! | `query` | string | the query as given |
 //! | `parsed` | string | the query as understood, with explicit operators |
-//! | `total` | integer | number of matching articles (after filters) |
+//! | `total` | integer | number of matching stories (after filters): near-duplicate copies of one story count once, unless `--all-copies` |
+//! | `copies` | integer | matching articles folded into another hit as its copies (0 with `--all-copies`) |
 //! | `undated` | integer | matching articles left out because they are undated and a date filter was set (0 with `--include-undated`) |
 //! | `hits` | array | the best articles, best first (see below) |
 //!
@@ -18,12 +19,15 @@
 //! first, each with `number` (0-based passage number in the article), `text`, `score`, `start`
 //! and `end` (character offsets of the passage in the article's normalized text) and
 //! `highlights`: `[start, end)` **character** (Unicode scalar) offsets into `text` of what
-//! matched. `title_highlights` gives the same for the title.
+//! matched. `title_highlights` gives the same for the title. `copies` lists the story's other
+//! matching copies (near-duplicates; the hit itself is the original, the earliest dated copy),
+//! each `{article_id, outlet, date, path, paths}`; it is empty with `--all-copies`.
 //!
 //! # `morgue ingest --json`
 //!
 //! The [`IngestReport`] fields: `files`, `files_read`, `unchanged`, `bytes_read`,
 //! `articles_read`, `articles_indexed`, `already_present`, `new_paths`, `passages`, `undated`,
+//! `copies` (new articles that are near-duplicates of a story already indexed),
 //! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record),
 //! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
 //! (seconds).
@@ -43,8 +47,10 @@ pub struct SearchJson<'a> {
     pub query: &'a str,
     /// The query as understood.
     pub parsed: &'a str,
-    /// Matching articles.
+    /// Matching stories.
     pub total: usize,
+    /// Matching articles folded into a hit as its copies.
+    pub copies: usize,
     /// Matching undated articles left out by a date filter.
     pub undated: usize,
     /// The hits.
@@ -76,6 +82,23 @@ pub struct HitJson<'a> {
     pub score: f32,
     /// Passages, best first.
     pub passages: Vec<PassageJson<'a>>,
+    /// The story's other matching copies.
+    pub copies: Vec<CopyJson<'a>>,
+}
+
+/// One copy of [`HitJson`].
+#[derive(Debug, Serialize)]
+pub struct CopyJson<'a> {
+    /// Article id.
+    pub article_id: &'a str,
+    /// Outlet or null.
+    pub outlet: Option<&'a str>,
+    /// `YYYY-MM-DD` or null.
+    pub date: Option<String>,
+    /// First path.
+    pub path: Option<&'a str>,
+    /// All paths.
+    pub paths: &'a [String],
 }
 
 /// One passage of [`HitJson`].
@@ -126,6 +149,17 @@ fn hit(h: &Hit) -> HitJson<'_> {
                 highlights: char_ranges(&p.text, &p.highlights),
             })
             .collect(),
+        copies: h
+            .copies
+            .iter()
+            .map(|c| CopyJson {
+                article_id: &c.article_id,
+                outlet: c.outlet.as_deref(),
+                date: c.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                path: c.paths.first().map(String::as_str),
+                paths: &c.paths,
+            })
+            .collect(),
     }
 }
 
@@ -135,6 +169,7 @@ pub fn search(r: &SearchResults) -> String {
         query: &r.query,
         parsed: &r.parsed,
         total: r.total,
+        copies: r.copies,
         undated: r.undated,
         hits: r.hits.iter().map(hit).collect(),
     };

@@ -13,12 +13,14 @@
 //!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as
 //!   `[{"name", "type", "count", "variants"}]`, `words`),
 //!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
+//! - `copies --json`: see [`cluster_json`].
 
 use super::Style;
 use crate::index::ArticleRecord;
 use crate::lookup::outlets::OutletRow;
 use crate::lookup::stats::Stats;
 use crate::lookup::timeline::Timeline;
+use crate::search::copies::{Cluster, ClusterCopy};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -411,4 +413,59 @@ pub fn article_json(a: &ArticleRecord) -> String {
         text: &a.text,
         passage_texts: passages,
     })
+}
+
+/// `copies` as text: the cluster's articles, original first, in aligned columns.
+pub fn cluster_text(c: &Cluster, style: &Style) -> String {
+    let mut out = String::new();
+    let others = c.copies.len().saturating_sub(1);
+    let _ = writeln!(
+        out,
+        "{} {} of the story of {}; the original is the earliest dated copy",
+        c.copies.len(),
+        if c.copies.len() == 1 {
+            "copy"
+        } else {
+            "copies"
+        },
+        c.article_id,
+    );
+    if others == 0 {
+        let _ = writeln!(out, "(no near-duplicate copies in the index)");
+    }
+    let outlet = |x: &ClusterCopy| x.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
+    let width = c
+        .copies
+        .iter()
+        .map(|x| outlet(x).chars().count())
+        .max()
+        .unwrap_or(0);
+    for x in &c.copies {
+        let sim = match x.similarity {
+            _ if x.original => "original".to_string(),
+            Some(s) => format!("J≈{s:.2}"),
+            None => "J n/a".to_string(),
+        };
+        let place = x.url.clone().or_else(|| x.paths.first().cloned());
+        let line = format!(
+            "{:<10}  {:<width$}  {:<8}  {}  {:>6} words",
+            date_or_dash(x.date),
+            outlet(x),
+            sim,
+            x.article_id,
+            x.words,
+        );
+        let _ = writeln!(out, "{}", super::text::bold(&line, style, x.original));
+        let _ = writeln!(out, "    {}", x.title);
+        if let Some(p) = place {
+            let _ = writeln!(out, "    {p}");
+        }
+    }
+    out
+}
+
+/// `copies --json`: `{"article_id", "cluster", "copies": [{"article_id", "original", "title",
+/// "outlet", "date", "url", "paths", "words", "similarity"}]}`, original first.
+pub fn cluster_json(c: &Cluster) -> String {
+    json(c)
 }

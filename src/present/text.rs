@@ -20,6 +20,15 @@ pub fn search(r: &SearchResults, style: &Style) -> String {
     let mut out = String::new();
     let noun = if r.total == 1 { "article" } else { "articles" };
     let _ = writeln!(out, "{} {noun} match {}", r.total, quoted(&r.query));
+    if r.copies > 0 {
+        let _ = writeln!(
+            out,
+            "({} near-duplicate {} counted with {} original; --all-copies shows each)",
+            r.copies,
+            if r.copies == 1 { "copy" } else { "copies" },
+            if r.copies == 1 { "its" } else { "their" }
+        );
+    }
     if r.undated > 0 {
         let _ = writeln!(
             out,
@@ -84,9 +93,30 @@ fn render_hit(out: &mut String, hit: &Hit, style: &Style) {
         ),
     };
     let _ = writeln!(out, "{indent}{}", dim(&format!("{place}{more}"), style));
+    if !hit.copies.is_empty() {
+        let _ = writeln!(out, "{indent}{}", dim(&copies_line(&hit.copies), style));
+    }
     for p in &hit.passages {
         render_passage(out, p, &indent, style);
     }
+}
+
+/// "+N copies (outlet, outlet, …)": the other copies' outlets, each once, in original-first order.
+fn copies_line(copies: &[crate::search::copies::CopyRef]) -> String {
+    const SHOWN: usize = 4;
+    let mut outlets: Vec<&str> = Vec::new();
+    for c in copies {
+        let o = c.outlet.as_deref().unwrap_or("unknown outlet");
+        if !outlets.contains(&o) {
+            outlets.push(o);
+        }
+    }
+    let mut list = outlets[..outlets.len().min(SHOWN)].join(", ");
+    if outlets.len() > SHOWN {
+        let _ = write!(list, ", +{} more", outlets.len() - SHOWN);
+    }
+    let n = copies.len();
+    format!("+{n} {} ({list})", if n == 1 { "copy" } else { "copies" })
 }
 
 fn render_passage(out: &mut String, p: &PassageHit, indent: &str, style: &Style) {
@@ -192,6 +222,15 @@ fn paint(text: &str, ranges: &[Range<usize>], style: &Style, base: Option<&str>)
         out.push_str(RESET);
     }
     out
+}
+
+/// `s` in bold when `on` and colours are on.
+pub(crate) fn bold(s: &str, style: &Style, on: bool) -> String {
+    if on && style.color {
+        format!("{BOLD}{s}{RESET}")
+    } else {
+        s.to_string()
+    }
 }
 
 fn dim(s: &str, style: &Style) -> String {
@@ -300,6 +339,13 @@ pub fn ingest(r: &IngestReport) -> String {
         }
     );
     let _ = writeln!(out, "undated           {:>8}", r.undated);
+    if r.copies > 0 {
+        let _ = writeln!(
+            out,
+            "near-duplicates   {:>8}  (copies of a story already indexed: see `morgue copies ID`)",
+            r.copies
+        );
+    }
     let _ = writeln!(out, "skipped           {:>8}", r.skipped.len());
     for s in &r.skipped {
         let _ = writeln!(out, "  {}: {}", s.path, s.reason);
@@ -407,6 +453,13 @@ pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
         r.distinct,
         r.entities.len()
     );
+    if r.copies > 0 {
+        let _ = writeln!(
+            out,
+            "({} near-duplicate copies counted once, with their originals; --all-copies counts each)",
+            r.copies
+        );
+    }
     let width = r
         .entities
         .iter()

@@ -117,6 +117,8 @@ pub struct ArticleFacts {
     pub date_secs: Option<i64>,
     /// Outlet name as stored; `None` when unknown.
     pub outlet: Option<String>,
+    /// Copy cluster (see `index::ClusterFinder`); the article's own key when it has no copies.
+    pub cluster: u64,
 }
 
 /// Collects [`ArticleFacts`] of matching article documents (all of them, or those in `keep`).
@@ -131,6 +133,7 @@ pub struct FactsSegment {
     keep: Option<Arc<HashSet<u64>>>,
     keys: Column<u64>,
     dates: Column<tantivy::DateTime>,
+    clusters: Column<u64>,
     outlets: Option<tantivy::columnar::StrColumn>,
     found: HashMap<u64, ArticleFacts>,
     buf: String,
@@ -150,6 +153,7 @@ impl Collector for FactsCollector {
             keep: self.keep.clone(),
             keys: reader.fast_fields().u64("article_key")?,
             dates: reader.fast_fields().date("date")?,
+            clusters: reader.fast_fields().u64("cluster")?,
             outlets: reader.fast_fields().str("outlet")?,
             found: HashMap::new(),
             buf: String::new(),
@@ -194,6 +198,7 @@ impl SegmentCollector for FactsSegment {
             addr: DocAddress::new(self.segment, doc),
             date_secs: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
             outlet,
+            cluster: self.clusters.first(doc).unwrap_or(key),
         };
         self.found.insert(key, facts);
     }

@@ -28,6 +28,8 @@ pub struct EntitiesRequest {
     pub kind: Option<EntityType>,
     /// Most entities returned.
     pub top: usize,
+    /// Count every near-duplicate copy; by default a story's copies count once (its original).
+    pub all_copies: bool,
 }
 
 /// One entity of a listing.
@@ -49,8 +51,10 @@ pub struct EntityCount {
 pub struct EntitiesResult {
     /// The query, when one was given.
     pub query: Option<String>,
-    /// Articles looked at (matching the query and filters).
+    /// Articles looked at (matching the query and filters): one per story unless `all_copies`.
     pub articles: usize,
+    /// Matching articles not looked at because they are near-duplicate copies of one looked at.
+    pub copies: usize,
     /// Distinct entities found in them (of the requested type).
     pub distinct: usize,
     /// The most mentioned entities (by articles, then mentions, then name), at most `top`.
@@ -203,7 +207,12 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     let searcher = reader.searcher();
     let aliases = req.filters.alias_table();
     let expr = req.query.as_deref().map(query::parse).transpose()?;
-    let selection = select(mi, &searcher, expr.as_ref(), &req.filters)?;
+    let mut selection = select(mi, &searcher, expr.as_ref(), &req.filters)?;
+    let copies = if req.all_copies {
+        0
+    } else {
+        selection.fold_copies()
+    };
     let articles = read_articles(mi, &searcher, &selection)?;
     let mut tallies: HashMap<String, Tally> = HashMap::new();
     for a in &articles {
@@ -221,6 +230,7 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     Ok(EntitiesResult {
         query: req.query.clone(),
         articles: articles.len(),
+        copies,
         distinct,
         entities: list,
     })

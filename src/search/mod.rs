@@ -11,6 +11,7 @@
 mod boolean;
 mod build;
 mod collect;
+pub mod copies;
 pub mod entities;
 mod filters;
 mod highlight;
@@ -61,6 +62,8 @@ pub struct SearchRequest {
     pub passages: usize,
     /// Order of the hits.
     pub sort: SortOrder,
+    /// Count and show every near-duplicate copy as its own hit, instead of one hit per story.
+    pub all_copies: bool,
 }
 
 /// A passage of a hit.
@@ -103,6 +106,9 @@ pub struct Hit {
     pub score: f32,
     /// The best passages, best first.
     pub passages: Vec<PassageHit>,
+    /// The story's other matching copies (near-duplicates), original first; empty with
+    /// `all_copies`.
+    pub copies: Vec<copies::CopyRef>,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -112,8 +118,11 @@ pub struct SearchResults {
     pub query: String,
     /// The query as understood, with explicit operators.
     pub parsed: String,
-    /// Number of matching articles (after filters).
+    /// Number of matching stories (after filters): articles, with near-duplicate copies counted
+    /// once unless `all_copies` was asked.
     pub total: usize,
+    /// Matching articles folded into another hit as its copies (0 with `all_copies`).
+    pub copies: usize,
     /// Matching articles left out because they are undated and a date filter was set.
     pub undated: usize,
     /// The hits, at most `limit`.
@@ -127,6 +136,8 @@ pub struct Selection {
     pub articles: HashMap<u64, ArticleFacts>,
     /// Articles that matched but were left out because they are undated and a date bound is set.
     pub undated: usize,
+    /// After [`Selection::fold_copies`]: the other selected copies of each kept article.
+    pub copies: HashMap<u64, Vec<(u64, ArticleFacts)>>,
 }
 
 /// Selects the articles matching `expr` (every article when `None`) that pass `filters`.
@@ -180,8 +191,14 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let expr = query::parse(&req.query)?;
     let reader = mi.index.reader()?;
     let searcher = reader.searcher();
-    let selection = select(mi, &searcher, Some(&expr), &req.filters)?;
+    let mut selection = select(mi, &searcher, Some(&expr), &req.filters)?;
+    let folded = if req.all_copies {
+        0
+    } else {
+        selection.fold_copies()
+    };
     let total = selection.articles.len();
+    let mut folded_copies = std::mem::take(&mut selection.copies);
 
     let mut ranked = rank(
         mi,
@@ -201,12 +218,19 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let mut highlighter = Highlighter::new(&expr, analyzer);
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, r) in ranked.into_iter().enumerate() {
-        hits.push(assemble(mi, &searcher, &mut highlighter, i + 1, r)?);
+        let copies = match folded_copies.remove(&r.key) {
+            Some(c) => copies::copy_refs(&searcher, mi, &c)?,
+            None => Vec::new(),
+        };
+        let mut hit = assemble(mi, &searcher, &mut highlighter, i + 1, r)?;
+        hit.copies = copies;
+        hits.push(hit);
     }
     Ok(SearchResults {
         query: req.query.clone(),
         parsed: expr.to_string(),
         total,
+        copies: folded,
         undated: selection.undated,
         hits,
     })
@@ -345,5 +369,6 @@ fn assemble(
         score: r.best.score(),
         article_id,
         passages,
+        copies: Vec::new(),
     })
 }

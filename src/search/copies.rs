@@ -1,0 +1,229 @@
+//! Copy clusters at query time: a story counted once, and a cluster listed.
+//!
+//! Ingest groups near-duplicate articles into clusters (`index::ClusterFinder`). Here a
+//! selection is folded so that each story counts once: of the selected copies of a cluster, the
+//! **original** stands for it, that is, the earliest dated copy (undated copies come after dated
+//! ones; ties go to the smaller id). The others are kept beside it, for "+N copies" and the
+//! `copies` array. Which copy is the original is decided here, not at ingest, because a later
+//! ingest may bring an earlier copy.
+
+use super::{to_date, ArticleFacts, Selection};
+use crate::dedup::compact_similarity;
+use crate::error::Result;
+use crate::index::{
+    article_paths, cluster_members, load_article, read_copy_fields, stored_u64, MorgueIndex,
+};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use tantivy::{Searcher, TantivyDocument};
+
+/// Another copy of a hit's story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CopyRef {
+    /// Article id (16 hex digits).
+    pub article_id: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date, when known.
+    pub date: Option<NaiveDate>,
+    /// Every path the copy was found at, sorted.
+    pub paths: Vec<String>,
+}
+
+/// Orders copies so that the original comes first: earliest dated, undated last, then by key.
+pub fn original_first(a: (Option<i64>, u64), b: (Option<i64>, u64)) -> Ordering {
+    match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then(a.1.cmp(&b.1))
+}
+
+impl Selection {
+    /// Keeps one article per copy cluster, the original, and files the other selected copies
+    /// under it in [`Selection::copies`]. Returns the number of copies folded.
+    pub fn fold_copies(&mut self) -> usize {
+        let mut by_cluster: HashMap<u64, Vec<(u64, ArticleFacts)>> = HashMap::new();
+        for (key, facts) in self.articles.drain() {
+            by_cluster
+                .entry(facts.cluster)
+                .or_default()
+                .push((key, facts));
+        }
+        let mut folded = 0;
+        for (_, mut members) in by_cluster {
+            members.sort_by(|a, b| original_first((a.1.date_secs, a.0), (b.1.date_secs, b.0)));
+            let mut rest = members.split_off(1);
+            let Some((key, facts)) = members.pop() else {
+                continue;
+            };
+            if !rest.is_empty() {
+                folded += rest.len();
+                self.copies.entry(key).or_default().append(&mut rest);
+            }
+            self.articles.insert(key, facts);
+        }
+        folded
+    }
+}
+
+/// The other copies of a folded article, with their paths, in original-first order.
+pub fn copy_refs(
+    searcher: &Searcher,
+    mi: &MorgueIndex,
+    copies: &[(u64, ArticleFacts)],
+) -> Result<Vec<CopyRef>> {
+    let mut out = Vec::with_capacity(copies.len());
+    for (key, facts) in copies {
+        let article_id = format!("{key:016x}");
+        out.push(CopyRef {
+            paths: article_paths(searcher, &mi.fields, &article_id)?,
+            article_id,
+            outlet: facts.outlet.clone(),
+            date: facts.date_secs.and_then(to_date),
+        });
+    }
+    Ok(out)
+}
+
+/// One article of a cluster listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterCopy {
+    /// Article id.
+    pub article_id: String,
+    /// True for the cluster's original (the earliest dated copy).
+    pub original: bool,
+    /// Title.
+    pub title: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date, when known.
+    pub date: Option<NaiveDate>,
+    /// URL, when known.
+    pub url: Option<String>,
+    /// Every path the copy was found at.
+    pub paths: Vec<String>,
+    /// Number of words.
+    pub words: u64,
+    /// Estimated Jaccard similarity (word 5-grams) with the original; 1 for the original.
+    pub similarity: Option<f64>,
+}
+
+/// A copy cluster, original first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    /// The article asked about.
+    pub article_id: String,
+    /// The cluster id (16 hex digits).
+    pub cluster: String,
+    /// Every article of the cluster, original first, then by date.
+    pub copies: Vec<ClusterCopy>,
+}
+
+/// The copy cluster of an article; `None` when the index has no such article.
+pub fn cluster_of(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    article_id: &str,
+) -> Result<Option<Cluster>> {
+    let f = &mi.fields;
+    let Some(addr) =
+        crate::index::doc_addresses(searcher, f, crate::index::KIND_ARTICLE, article_id)?
+            .into_iter()
+            .next()
+    else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let cluster = match stored_u64(&doc, f.cluster) {
+        0 => u64::from_str_radix(article_id, 16).unwrap_or(0),
+        c => c,
+    };
+    // Each copy with its compact signature.
+    let mut members: Vec<(ClusterCopy, Option<Vec<u8>>)> = Vec::new();
+    for addr in cluster_members(searcher, f, cluster)? {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let compact = read_copy_fields(&doc, f).map(|c| c.2);
+        let Some(id) = crate::index::stored_str(&doc, f.article_id) else {
+            continue;
+        };
+        let Some(record) = load_article(searcher, f, &id, false)? else {
+            continue;
+        };
+        let copy = ClusterCopy {
+            article_id: id,
+            original: false,
+            title: record.title.value,
+            outlet: record.outlet.map(|o| o.value),
+            date: record.date.map(|d| d.value),
+            url: record.url,
+            paths: record.paths,
+            words: record.words,
+            similarity: None,
+        };
+        members.push((copy, compact));
+    }
+    let order = |c: &ClusterCopy| {
+        let secs = c
+            .date
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp());
+        (secs, u64::from_str_radix(&c.article_id, 16).unwrap_or(0))
+    };
+    members.sort_by(|a, b| original_first(order(&a.0), order(&b.0)));
+    let original = members.first().and_then(|m| m.1.clone());
+    let copies = members
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut c, compact))| {
+            c.original = i == 0;
+            c.similarity = match (&original, &compact) {
+                _ if i == 0 => Some(1.0),
+                (Some(o), Some(c)) => compact_similarity(o, c),
+                _ => None,
+            };
+            c
+        })
+        .collect();
+    Ok(Some(Cluster {
+        article_id: article_id.to_string(),
+        cluster: format!("{cluster:016x}"),
+        copies,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::DocAddress;
+
+    fn facts(i: u32, date: Option<i64>, cluster: u64) -> ArticleFacts {
+        ArticleFacts {
+            addr: DocAddress::new(0, i),
+            date_secs: date,
+            outlet: Some(format!("outlet {i}")),
+            cluster,
+        }
+    }
+
+    #[test]
+    fn folding_keeps_the_earliest_dated_copy_and_files_the_others() {
+        let mut s = Selection::default();
+        s.articles.insert(1, facts(1, Some(300), 1));
+        s.articles.insert(2, facts(2, Some(100), 1));
+        s.articles.insert(3, facts(3, None, 1));
+        s.articles.insert(4, facts(4, None, 4));
+        s.articles.insert(5, facts(5, None, 4));
+        assert_eq!(s.fold_copies(), 3);
+        let mut kept: Vec<u64> = s.articles.keys().copied().collect();
+        kept.sort();
+        assert_eq!(kept, vec![2, 4]);
+        let copies: Vec<u64> = s.copies[&2].iter().map(|c| c.0).collect();
+        assert_eq!(copies, vec![1, 3]);
+        assert_eq!(s.copies[&4].len(), 1);
+    }
+}
