@@ -58,14 +58,35 @@ fn fnv(word: &str) -> u64 {
     h
 }
 
+fn word_hashes(text: &str) -> Vec<u64> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fnv)
+        .collect()
+}
+
+fn shingle_hash(window: &[u64]) -> u64 {
+    mix(window.iter().fold(0u64, |acc, w| mix(acc ^ w)))
+}
+
+/// The exact Jaccard similarity of two texts' shingle sets (what signatures estimate); for
+/// evaluation, not for ingest.
+pub fn exact_similarity(a: &str, b: &str) -> f64 {
+    let set = |t: &str| -> std::collections::HashSet<u64> {
+        word_hashes(t).windows(SHINGLE).map(shingle_hash).collect()
+    };
+    let (x, y) = (set(a), set(b));
+    let union = x.union(&y).count();
+    if union == 0 {
+        return 0.0;
+    }
+    x.intersection(&y).count() as f64 / union as f64
+}
+
 impl Signature {
     /// The signature of a normalized text; `None` when it is too short to judge.
     pub fn of(text: &str) -> Option<Signature> {
-        let words: Vec<u64> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(fnv)
-            .collect();
+        let words = word_hashes(text);
         if words.len() < SHINGLE + MIN_SHINGLES - 1 {
             return None;
         }
@@ -75,7 +96,7 @@ impl Signature {
         // the bins stay valid MinHash estimators.
         let mut bins = [u64::MAX; HASHES];
         for window in words.windows(SHINGLE) {
-            let h = mix(window.iter().fold(0u64, |acc, w| mix(acc ^ w)));
+            let h = shingle_hash(window);
             let bin = (h >> (64 - BIN_BITS)) as usize;
             let value = h & VALUE_MASK;
             if value < bins[bin] {
@@ -173,6 +194,29 @@ mod tests {
         assert_eq!(Signature::of(STORY), Signature::of(&shouted));
         assert_eq!(Signature::of("Too short to judge at all."), None);
         assert_eq!(compact_similarity(&[1, 2], &[1, 2]), None);
+    }
+
+    #[test]
+    fn estimates_track_the_exact_similarity() {
+        // Texts of 400 words sharing a growing prefix: exact J runs from about 0 to 1.
+        let base: Vec<String> = (0..400).map(|i| format!("alpha{i}")).collect();
+        for keep in [0, 100, 200, 300, 350, 400] {
+            let mut other = base.clone();
+            for w in other.iter_mut().skip(keep) {
+                w.push('x');
+            }
+            let (a, b) = (base.join(" "), other.join(" "));
+            let exact = exact_similarity(&a, &b);
+            let (sa, sb) = (Signature::of(&a).unwrap(), Signature::of(&b).unwrap());
+            let full = sa.similarity(&sb);
+            let compact = compact_similarity(&sa.compact(), &sb.compact()).unwrap();
+            assert!((full - exact).abs() < 0.15, "{keep}: {full} vs {exact}");
+            assert!(
+                (compact - exact).abs() < 0.15,
+                "{keep}: {compact} vs {exact}"
+            );
+        }
+        assert_eq!(exact_similarity("", ""), 0.0);
     }
 
     #[test]
