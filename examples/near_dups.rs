@@ -98,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (i, j, est, exact_similarity(&a.text, &b.text))
         })
         .collect();
-    scored.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    scored.sort_by_key(|p| (p.0, p.1));
     scored.retain(|p| p.2 >= 0.3 || p.3 >= 0.3);
     println!("candidate pairs (loose banding, J ≥ 0.3): {}", scored.len());
     let mut hist: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
