@@ -169,6 +169,9 @@ pub struct SentenceFeatures {
     long: String,
     short: String,
     gaz_marks: Vec<u8>,
+    lower_hashes: Vec<u64>,
+    /// The sentence is a headline (mostly all-caps words).
+    headline: bool,
 }
 
 /// Hash used for "no token" (before the start or after the end of the sentence).
@@ -208,12 +211,26 @@ impl SentenceFeatures {
 
     /// Computes the static features of a sentence.
     pub fn compute(&mut self, words: &[&str], gaz: &Gazetteer, lex: &Lexicon) {
+        self.compute_tokens(words, gaz, lex);
+        let mut feats = std::mem::take(&mut self.feats);
+        let mut lower = std::mem::take(&mut self.lower);
+        for i in 0..words.len() {
+            self.token_features(words, i, lex, &mut lower, &mut feats);
+            self.ends.push(feats.len());
+        }
+        self.feats = feats;
+        self.lower = lower;
+    }
+
+    /// Computes what the features of a sentence's tokens are made of, without the features
+    /// themselves: [`SentenceFeatures::token_features`] then gives one token's on demand.
+    pub fn compute_tokens(&mut self, words: &[&str], gaz: &Gazetteer, lex: &Lexicon) {
         self.toks.clear();
         self.feats.clear();
         self.ends.clear();
+        self.lower_hashes.clear();
         let mut caps_words = 0;
         let mut letter_words = 0;
-        let mut lower_hashes = Vec::with_capacity(words.len());
         for w in words {
             lower_form(w, &mut self.lower);
             shapes(w, &mut self.long, &mut self.short);
@@ -225,11 +242,12 @@ impl SentenceFeatures {
                 }
             }
             let lower = hash_str(&self.lower);
-            lower_hashes.push(lower);
+            self.lower_hashes.push(lower);
             let entry = if lex.is_empty() {
                 None
             } else {
-                lex.get(super::lexicon::key(&self.lower))
+                // The lexicon's key of a word is the hash of its lowercase form.
+                lex.get(lower)
             };
             self.toks.push(Tok {
                 word: hash_str(w),
@@ -242,13 +260,32 @@ impl SentenceFeatures {
                 cluster: entry.map_or(0, |e| u64::from(e.cluster) + 1),
             });
         }
-        gaz.mark(&lower_hashes, &mut self.gaz_marks);
+        gaz.mark(&self.lower_hashes, &mut self.gaz_marks);
         for (t, m) in self.toks.iter_mut().zip(&self.gaz_marks) {
             t.gaz = *m;
         }
-        let headline = letter_words >= 2 && caps_words * 2 > letter_words;
+        self.headline = letter_words >= 2 && caps_words * 2 > letter_words;
+    }
+
+    /// True when token `i` (after [`SentenceFeatures::compute_tokens`]) has no capital letter
+    /// and is in no gazetteer entry: punctuation, a number or a lowercase word.
+    pub fn plain(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.cap <= 2 && t.gaz == 0
+    }
+
+    /// Appends the static features of token `i` of `words` to `f` (after
+    /// [`SentenceFeatures::compute_tokens`] on the same words); `lower` is scratch space.
+    pub fn token_features(
+        &self,
+        words: &[&str],
+        i: usize,
+        lex: &Lexicon,
+        lower: &mut String,
+        f: &mut Vec<u32>,
+    ) {
         let n = words.len();
-        let at = |toks: &[Tok], i: isize| -> Tok {
+        let at = |i: isize| -> Tok {
             if i < 0 || i as usize >= n {
                 Tok {
                     word: PAD,
@@ -261,97 +298,99 @@ impl SentenceFeatures {
                     cluster: 0,
                 }
             } else {
-                toks[i as usize]
+                self.toks[i as usize]
             }
         };
-        for (i, w) in words.iter().enumerate() {
-            let t = self.toks[i];
-            let ii = i as isize;
-            let f = &mut self.feats;
-            f.push(feature(T_BIAS, 0));
-            f.push(feature(T_WORD, t.word));
-            f.push(feature(T_LOWER, t.lower));
-            f.push(feature(T_SHAPE, t.shape));
-            f.push(feature(T_SHORT, t.short));
-            lower_form(w, &mut self.lower);
-            let chars: Vec<(usize, char)> = self.lower.char_indices().collect();
-            let len = chars.len();
-            for k in 1..=4.min(len) {
-                let end = chars.get(k).map_or(self.lower.len(), |c| c.0);
-                f.push(feature(
-                    T_PREFIX + k as u32 - 1,
-                    hash_str(&self.lower[..end]),
-                ));
-                let start = chars[len - k].0;
-                f.push(feature(
-                    T_SUFFIX + k as u32 - 1,
-                    hash_str(&self.lower[start..]),
-                ));
-            }
-            let pos = match i {
-                0 => 0,
-                _ if i + 1 == n => 2,
-                _ => 1,
-            };
-            f.push(feature(T_CAP_POS, t.cap * 4 + pos));
-            if i == 0 {
-                f.push(feature(T_FIRST_LOWER, t.lower));
-            }
-            for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
-                let o = at(&self.toks, ii + d);
-                f.push(feature(T_LOWER_AT + k as u32, o.lower));
-                f.push(feature(T_SHAPE_AT + k as u32, o.short));
-            }
-            let (l, r) = (at(&self.toks, ii - 1), at(&self.toks, ii + 1));
-            f.push(feature(T_WORD_AT, l.word));
-            f.push(feature(T_WORD_AT + 1, r.word));
-            f.push(feature(T_BIGRAM_L, combine(l.lower, t.lower)));
-            f.push(feature(T_BIGRAM_R, combine(t.lower, r.lower)));
+        let t = self.toks[i];
+        let ii = i as isize;
+        f.push(feature(T_BIAS, 0));
+        f.push(feature(T_WORD, t.word));
+        f.push(feature(T_LOWER, t.lower));
+        f.push(feature(T_SHAPE, t.shape));
+        f.push(feature(T_SHORT, t.short));
+        lower_form(words[i], lower);
+        // Byte offsets of the first five characters and of the last four.
+        let mut heads = [lower.len(); 5];
+        for (k, (b, _)) in lower.char_indices().take(5).enumerate() {
+            heads[k] = b;
+        }
+        let len = lower.chars().count();
+        let mut tails = [0usize; 5];
+        for (k, (b, _)) in lower.char_indices().rev().take(4).enumerate() {
+            tails[k + 1] = b;
+        }
+        for k in 1..=4.min(len) {
             f.push(feature(
-                T_SHAPE3,
-                combine(combine(l.short, t.short), r.short),
+                T_PREFIX + k as u32 - 1,
+                hash_str(&lower[..heads[k]]),
             ));
-            f.push(feature(T_SHORT2, combine(l.short, t.short)));
-            f.push(feature(T_SHORT2 + 1, combine(t.short, r.short)));
-            f.push(feature(T_CAP_NEXT, t.cap * 128 + r.cap));
-            if !lex.is_empty() {
-                f.push(feature(T_CAPS_SEEN, (t.caps_seen * 128 + t.cap) * 4 + pos));
-                f.push(feature(
-                    T_CAPS_SEEN,
-                    1_000_000 + t.caps_seen * 16 + l.caps_seen,
-                ));
-                if t.cluster != 0 {
-                    let c = t.cluster - 1;
-                    for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-                        f.push(feature(T_CLUSTER + k as u32, (c >> shift) + 1));
-                    }
-                }
-                for (k, o) in [l, r].into_iter().enumerate() {
-                    if o.cluster != 0 {
-                        f.push(feature(
-                            T_CLUSTER_AT + k as u32,
-                            ((o.cluster - 1) >> 12) + 1,
-                        ));
-                    }
+            f.push(feature(
+                T_SUFFIX + k as u32 - 1,
+                hash_str(&lower[tails[k]..]),
+            ));
+        }
+        let pos = match i {
+            0 => 0,
+            _ if i + 1 == n => 2,
+            _ => 1,
+        };
+        f.push(feature(T_CAP_POS, t.cap * 4 + pos));
+        if i == 0 {
+            f.push(feature(T_FIRST_LOWER, t.lower));
+        }
+        for (k, d) in [-2isize, -1, 1, 2].into_iter().enumerate() {
+            let o = at(ii + d);
+            f.push(feature(T_LOWER_AT + k as u32, o.lower));
+            f.push(feature(T_SHAPE_AT + k as u32, o.short));
+        }
+        let (l, r) = (at(ii - 1), at(ii + 1));
+        f.push(feature(T_WORD_AT, l.word));
+        f.push(feature(T_WORD_AT + 1, r.word));
+        f.push(feature(T_BIGRAM_L, combine(l.lower, t.lower)));
+        f.push(feature(T_BIGRAM_R, combine(t.lower, r.lower)));
+        f.push(feature(
+            T_SHAPE3,
+            combine(combine(l.short, t.short), r.short),
+        ));
+        f.push(feature(T_SHORT2, combine(l.short, t.short)));
+        f.push(feature(T_SHORT2 + 1, combine(t.short, r.short)));
+        f.push(feature(T_CAP_NEXT, t.cap * 128 + r.cap));
+        if !lex.is_empty() {
+            f.push(feature(T_CAPS_SEEN, (t.caps_seen * 128 + t.cap) * 4 + pos));
+            f.push(feature(
+                T_CAPS_SEEN,
+                1_000_000 + t.caps_seen * 16 + l.caps_seen,
+            ));
+            if t.cluster != 0 {
+                let c = t.cluster - 1;
+                for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+                    f.push(feature(T_CLUSTER + k as u32, (c >> shift) + 1));
                 }
             }
-            for bit in 0..8u64 {
-                if t.gaz & (1 << bit) != 0 {
-                    f.push(feature(T_GAZ, bit));
-                    f.push(feature(T_GAZ, combine(bit, t.cap)));
-                }
-                if l.gaz & (1 << bit) != 0 {
-                    f.push(feature(T_GAZ_AT, bit));
-                }
-                if r.gaz & (1 << bit) != 0 {
-                    f.push(feature(T_GAZ_AT + 1, bit));
+            for (k, o) in [l, r].into_iter().enumerate() {
+                if o.cluster != 0 {
+                    f.push(feature(
+                        T_CLUSTER_AT + k as u32,
+                        ((o.cluster - 1) >> 12) + 1,
+                    ));
                 }
             }
-            if headline {
-                f.push(feature(T_HEADLINE, t.lower));
-                f.push(feature(T_HEADLINE, 1));
+        }
+        for bit in 0..8u64 {
+            if t.gaz & (1 << bit) != 0 {
+                f.push(feature(T_GAZ, bit));
+                f.push(feature(T_GAZ, combine(bit, t.cap)));
             }
-            self.ends.push(self.feats.len());
+            if l.gaz & (1 << bit) != 0 {
+                f.push(feature(T_GAZ_AT, bit));
+            }
+            if r.gaz & (1 << bit) != 0 {
+                f.push(feature(T_GAZ_AT + 1, bit));
+            }
+        }
+        if self.headline {
+            f.push(feature(T_HEADLINE, t.lower));
+            f.push(feature(T_HEADLINE, 1));
         }
     }
 }
@@ -373,6 +412,14 @@ mod tests {
         assert_eq!(cap_class("al-Baghdadi"), 7);
         assert_eq!(cap_class("iPhone"), 7);
         assert_eq!(cap_class("."), 0);
+    }
+
+    #[test]
+    fn the_lexicon_key_is_the_lowercase_hash() {
+        // compute_tokens looks words up in the lexicon by the hash it already has.
+        let mut l = String::new();
+        lower_form("Raqqa", &mut l);
+        assert_eq!(super::super::lexicon::key(&l), hash_str(&l));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! type `k`, bit `4 + k` for its other tokens.
 
 use super::features::{combine, hash_str, lower_form};
-use std::collections::HashMap;
+use super::model::HashedMap;
 
 /// Longest phrase kept, in tokens.
 pub const MAX_LEN: usize = 6;
@@ -16,7 +16,7 @@ const SEED: u64 = 0x2545_f491_4f6c_dd1d;
 /// Known phrases and the types they were seen as.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gazetteer {
-    phrases: HashMap<u64, u8>,
+    phrases: HashedMap<u8>,
 }
 
 /// The key of a phrase, from the hashes of its tokens' lowercase forms.

@@ -41,7 +41,7 @@ impl Entry {
 /// Words (by the hash of their lowercase form) and what is known about them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lexicon {
-    words: HashMap<u64, u32>,
+    words: super::model::HashedMap<u32>,
 }
 
 /// Settings of [`Lexicon::build`].
@@ -195,7 +195,8 @@ impl Lexicon {
             }
         }
         let n = (proj.len() / dims).max(1) as f32;
-        let mut words = HashMap::with_capacity(vocab.len());
+        let mut words =
+            super::model::HashedMap::with_capacity_and_hasher(vocab.len(), Default::default());
         for (k, &vi) in &vocab {
             let row = &proj[vi * dims..(vi + 1) * dims];
             let mut sig = 0u32;

@@ -50,6 +50,9 @@ impl Hasher for IdHasher {
 /// A map keyed by feature ids.
 pub type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 
+/// A map keyed by 64-bit hashes that are already well mixed (no second hashing).
+pub type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
 /// The weights of one feature, one per tag.
 pub type Row = [f32; N_TAGS];
 

@@ -10,7 +10,7 @@
 //! training with a gazetteer built from the *other* documents (jackknife over `folds`).
 
 use super::conll::{Evaluation, Scorer, Sentence};
-use super::decode::{best_with, tag_features, valid};
+use super::decode::{best_with, valid};
 use super::features::{SentenceFeatures, N_DYNAMIC};
 use super::gazetteer::Gazetteer;
 use super::lexicon::Lexicon;
@@ -129,16 +129,13 @@ pub fn build_gazetteer(sentences: &[Sentence], keep: impl Fn(&Sentence) -> bool)
     g
 }
 
-/// Evaluates a model on gold sentences.
+/// Evaluates a model on gold sentences, tagging them as ingest does
+/// ([`super::decode::tag_sentence`]).
 pub fn evaluate(model: &Model, sentences: &[Sentence]) -> Evaluation {
     let mut scorer = Scorer::new();
-    let mut feats = SentenceFeatures::new();
-    let mut out = Vec::new();
     for s in sentences {
         let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-        feats.compute(&words, &model.gazetteer, &model.lexicon);
-        tag_features(model, &feats, &mut out);
-        scorer.add(&s.tags, &out);
+        scorer.add(&s.tags, &super::decode::tag_sentence(model, &words));
     }
     scorer.finish()
 }
