@@ -26,7 +26,8 @@
 //! `articles_read`, `articles_indexed`, `already_present`, `new_paths`, `passages`, `undated`,
 //! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record),
 //! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
-//! (seconds).
+//! (seconds), `stages` (seconds per stage summed over threads: `read`, `normalize`, `dates`,
+//! `metadata`, `entities`, `dedup`, `passages`, `index`).
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
 
