@@ -74,8 +74,8 @@ fn args() -> Result<Args, String> {
 
 fn run() -> Result<serde_json::Value, String> {
     let a = args()?;
-    let text = std::fs::read_to_string(&a.queries)
-        .map_err(|e| format!("{}: {e}", a.queries.display()))?;
+    let text =
+        std::fs::read_to_string(&a.queries).map_err(|e| format!("{}: {e}", a.queries.display()))?;
     let mi = morgue::index::open(&a.index).map_err(|e| e.to_string())?;
     let aliases = AliasTable::for_index(&a.index, None).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
