@@ -8,41 +8,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use morgue::extract::ner::{tokenize, Recognizer};
-use std::path::Path;
 
-/// The benchmark text: up to `n` `.txt` files of the BBC corpus (sorted paths), else the seeds.
+mod common;
+
+/// The benchmark text: up to `n` articles (see `common`), joined.
 fn text(n: usize) -> String {
-    let bbc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/bbc");
-    let dir = if bbc.is_dir() {
-        bbc
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
-    };
-    let mut files: Vec<_> = walk(&dir);
-    files.sort();
-    files
-        .iter()
-        .take(n)
-        .filter_map(|p| std::fs::read(p).ok())
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else if p.extension().is_some_and(|x| x == "txt") {
-            out.push(p);
-        }
-    }
-    out
+    common::texts(n).join("\n\n")
 }
 
 fn bench(c: &mut Criterion) {

@@ -113,6 +113,84 @@ pub struct IngestReport {
     /// Wall-clock time.
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,
+    /// Time spent in each stage.
+    pub stages: StageSeconds,
+}
+
+/// Seconds spent in each ingest stage, summed over the threads that ran it: the workers read
+/// and build articles in parallel, so on several cores the sum exceeds `elapsed`. Times are
+/// measured on the clock (a thread waiting for a core counts), so compare shares. `index` is the
+/// writer thread's time adding documents, committing and waiting for merges (tantivy's own
+/// indexing threads work meanwhile and are not counted separately). `dedup` is the MinHash
+/// signature (workers) plus finding the copy cluster (writer thread).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct StageSeconds {
+    /// Reading, decompressing, parsing records and decoding text.
+    pub read: f64,
+    /// Unicode and whitespace normalization, boilerplate removal.
+    pub normalize: f64,
+    /// Finding the dateline.
+    pub dates: f64,
+    /// Title, outlet signature and the article id (content hash).
+    pub metadata: f64,
+    /// Named-entity recognition and resolution.
+    pub entities: f64,
+    /// Near-duplicate detection: signatures and copy-cluster lookups.
+    pub dedup: f64,
+    /// Splitting into passages.
+    pub passages: f64,
+    /// Writing to the index (documents, commits, merges).
+    pub index: f64,
+}
+
+/// The stages timed by [`StageClock`], in [`StageSeconds`]' order.
+#[derive(Debug, Clone, Copy)]
+enum Stage {
+    Read,
+    Normalize,
+    Dates,
+    Metadata,
+    Entities,
+    Dedup,
+    Passages,
+    Index,
+}
+
+/// Nanoseconds per stage, added to from any thread.
+#[derive(Debug, Default)]
+struct StageClock([AtomicU64; 8]);
+
+impl StageClock {
+    /// Runs `f`, adding its duration to `stage`.
+    fn time<T>(&self, stage: Stage, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0[stage as usize].fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        out
+    }
+
+    /// Moves `nanos` already counted in `from` to `to` (work timed inside another stage).
+    fn shift(&self, from: Stage, to: Stage, nanos: u64) {
+        self.0[from as usize].fetch_sub(nanos, Ordering::Relaxed);
+        self.0[to as usize].fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    fn seconds(&self) -> StageSeconds {
+        let s = |stage: Stage| {
+            let ns = self.0[stage as usize].load(Ordering::Relaxed);
+            (ns as f64 / 1e6).round() / 1e3
+        };
+        StageSeconds {
+            read: s(Stage::Read),
+            normalize: s(Stage::Normalize),
+            dates: s(Stage::Dates),
+            metadata: s(Stage::Metadata),
+            entities: s(Stage::Entities),
+            dedup: s(Stage::Dedup),
+            passages: s(Stage::Passages),
+            index: s(Stage::Index),
+        }
+    }
 }
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -163,9 +241,21 @@ pub fn build_article_with(
     outlet_option: Option<&str>,
     aliases: &AliasTable,
 ) -> std::result::Result<Article, Skip> {
-    let normalized = normalize::normalize(&raw.text);
-    let signed = outlet::find_outlet(&normalized);
-    let text = normalize::strip_boilerplate(&normalized).text;
+    build_timed(raw, outlet_option, aliases, &StageClock::default())
+}
+
+/// [`build_article_with`], adding each stage's time to `clock`.
+fn build_timed(
+    raw: RawArticle,
+    outlet_option: Option<&str>,
+    aliases: &AliasTable,
+    clock: &StageClock,
+) -> std::result::Result<Article, Skip> {
+    let normalized = clock.time(Stage::Normalize, || normalize::normalize(&raw.text));
+    let signed = clock.time(Stage::Metadata, || outlet::find_outlet(&normalized));
+    let text = clock.time(Stage::Normalize, || {
+        normalize::strip_boilerplate(&normalized).text
+    });
     if text.trim().is_empty() {
         return Err(Skip {
             path: raw.path,
@@ -173,7 +263,7 @@ pub fn build_article_with(
         });
     }
     // Metadata recorded by the format wins over what is guessed from the text.
-    let dateline = date::find_dateline(&text);
+    let dateline = clock.time(Stage::Dates, || date::find_dateline(&text));
     let hidden_dateline = dateline
         .as_ref()
         .filter(|d| d.line_is_only_date)
@@ -182,7 +272,9 @@ pub fn build_article_with(
     exclude.extend(hidden_dateline.clone());
     let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
         Some(t) => t,
-        None => match title::find_title(&text, hidden_dateline.as_ref()) {
+        None => match clock.time(Stage::Metadata, || {
+            title::find_title(&text, hidden_dateline.as_ref())
+        }) {
             Some(t) => {
                 if !t.is_prose {
                     exclude.push(t.line.clone());
@@ -192,11 +284,14 @@ pub fn build_article_with(
             None => Sourced::new(String::new(), "none"),
         },
     };
-    let mut spans = passages::split(&text, &exclude);
-    if spans.is_empty() {
-        // A text that is only a title: index the title line as its one passage.
-        spans = passages::split(&text, &[]);
-    }
+    let spans = clock.time(Stage::Passages, || {
+        let spans = passages::split(&text, &exclude);
+        if spans.is_empty() {
+            // A text that is only a title: index the title line as its one passage.
+            return passages::split(&text, &[]);
+        }
+        spans
+    });
     let date = raw
         .date
         .or_else(|| dateline.map(|d| Sourced::new(d.date, "dateline")))
@@ -207,17 +302,21 @@ pub fn build_article_with(
             .outlet
             .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
     };
+    let id = clock.time(Stage::Metadata, || ArticleId::of_text(&text));
+    let entities = clock.time(Stage::Entities, || {
+        entities::extract_entities(&text, aliases, MAX_ENTITIES)
+    });
     Ok(Article {
-        id: ArticleId::of_text(&text),
+        id,
         path: raw.path,
         url: raw.url,
         title,
         date,
         outlet,
-        entities: entities::extract_entities(&text, aliases, MAX_ENTITIES),
+        entities,
         passages: spans,
         encoding: raw.encoding,
-        minhash: crate::dedup::Signature::of(&text),
+        minhash: clock.time(Stage::Dedup, || crate::dedup::Signature::of(&text)),
         text,
     })
 }
@@ -263,6 +362,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let mut files_done = 0usize;
     // The workers look up a snapshot; the writer side appends to the ledger.
     let known = ledger.clone();
+    let clock = StageClock::default();
     let outcome: Result<()> = std::thread::scope(|scope| {
         // Owned here, so that leaving early on a writer error drops the receiver: the workers'
         // next send fails and they stop, instead of waiting on a full channel forever.
@@ -271,9 +371,10 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
         let table_ref = &table;
         let read_opts = &read_opts;
         let inputs = &inputs;
+        let clock = &clock;
         scope.spawn(move || {
             inputs.par_iter().for_each_with(tx, |tx, src| {
-                read_source(src, ledger_ref, read_opts, opts, table_ref, tx);
+                read_source(src, ledger_ref, read_opts, opts, table_ref, clock, tx);
             });
         });
         let mut commits = writer.stats().commits;
@@ -293,7 +394,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                                         encoding: article.encoding,
                                     });
                                 }
-                                match writer.add(&article)? {
+                                match clock.time(Stage::Index, || writer.add(&article))? {
                                     index::Added::New => {
                                         report.articles_indexed += 1;
                                         report.passages += article.passages.len() as u64;
@@ -333,24 +434,30 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     outcome?;
     report.total_articles = writer.article_count();
     report.copies = writer.stats().copies;
-    writer.finish()?;
+    // Finding copy clusters happens inside the writer's `add`, timed as indexing above.
+    clock.shift(Stage::Index, Stage::Dedup, writer.stats().cluster_nanos);
+    clock.time(Stage::Index, || writer.finish())?;
     ledger.append(to_record)?;
     bar.finish_and_clear();
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     report.transcoded.sort_by(|a, b| a.path.cmp(&b.path));
     report.elapsed = started.elapsed();
+    report.stages = clock.seconds();
     Ok(report)
 }
 
-/// A source's items in chunks of [`CHUNK`].
-struct Chunks(read::Items);
+/// A source's items in chunks of [`CHUNK`], the time taken to read them added to the clock.
+struct Chunks<'a>(read::Items, &'a StageClock);
 
-impl Iterator for Chunks {
+impl Iterator for Chunks<'_> {
     type Item = Vec<std::result::Result<RawArticle, Skip>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let chunk: Vec<_> = self.0.by_ref().take(CHUNK).collect();
+        let items = &mut self.0;
+        let chunk: Vec<_> = self
+            .1
+            .time(Stage::Read, || items.by_ref().take(CHUNK).collect());
         (!chunk.is_empty()).then_some(chunk)
     }
 }
@@ -389,6 +496,7 @@ fn read_source(
     read_opts: &ReadOptions,
     opts: &IngestOptions,
     aliases: &AliasTable,
+    clock: &StageClock,
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
     let label = src.path.display().to_string();
@@ -444,7 +552,7 @@ fn read_source(
         state: state.clone(),
         bar: opts.progress.clone(),
     };
-    let (reader, input) = match read::open(tee, src.reader) {
+    let (reader, input) = match clock.time(Stage::Read, || read::open(tee, src.reader)) {
         Ok(opened) => opened,
         Err(e) => return fail(format!("read error: {e}")),
     };
@@ -453,7 +561,7 @@ fn read_source(
     let gone = AtomicBool::new(false);
     // Whichever worker is free takes the next chunk of records (reading and decompressing under
     // rayon's lock) and builds it while the others build theirs.
-    Chunks(items).par_bridge().for_each(|raws| {
+    Chunks(items, clock).par_bridge().for_each(|raws| {
         if gone.load(Ordering::Relaxed) {
             return;
         }
@@ -463,7 +571,7 @@ fn read_source(
                 r.and_then(|mut raw| {
                     let transcoded = raw.transcoded;
                     let warnings = std::mem::take(&mut raw.warnings);
-                    build_article_with(raw, opts.outlet.as_deref(), aliases)
+                    build_timed(raw, opts.outlet.as_deref(), aliases, clock)
                         .map(|a| (a, transcoded, warnings))
                 })
             })

@@ -36,6 +36,8 @@ pub struct WriterStats {
     pub commits: u64,
     /// New articles found to be near-duplicate copies of an indexed story.
     pub copies: u64,
+    /// Time spent finding copy clusters, in nanoseconds.
+    pub cluster_nanos: u64,
 }
 
 /// Adds articles to an index, once each, committing in batches.
@@ -113,7 +115,9 @@ impl ArticleWriter {
             self.bump()?;
             return Ok(Added::NewPath);
         }
+        let started = std::time::Instant::now();
         let assigned = self.clusters.assign(key, a.minhash.as_ref())?;
+        self.stats.cluster_nanos += started.elapsed().as_nanos() as u64;
         if assigned.copy_of.is_some() {
             self.stats.copies += 1;
         }

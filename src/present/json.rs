@@ -30,7 +30,8 @@
 //! `copies` (new articles that are near-duplicates of a story already indexed),
 //! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record),
 //! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
-//! (seconds).
+//! (seconds), `stages` (seconds per stage summed over threads: `read`, `normalize`, `dates`,
+//! `metadata`, `entities`, `dedup`, `passages`, `index`).
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
 
