@@ -94,19 +94,17 @@ fn initials(key: &str) -> String {
         .collect()
 }
 
-/// Does the short key name the long one (same type)?
-fn names(short: &str, short_form_caps: bool, long: &str, kind: EntityType) -> bool {
-    let s: Vec<&str> = short.split(' ').collect();
-    let l: Vec<&str> = long.split(' ').collect();
+/// Does the short key (split into words `s`) name the long one (words `l`, same type)?
+fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> bool {
     if s.len() >= l.len() {
         return false;
     }
-    if l.ends_with(&s) || (kind == EntityType::Person && l.starts_with(&s)) {
+    if l.ends_with(s) || (kind == EntityType::Person && l.starts_with(s)) {
         return true;
     }
     // "al" inside the long name is folded for the suffix test: "baghdadi" ~ "abu bakr al baghdadi".
-    let acronym = short_form_caps && s.len() == 1 && short.len() >= 2;
-    acronym && kind != EntityType::Person && initials(long) == short
+    let acronym = short_form_caps && s.len() == 1 && s[0].len() >= 2;
+    acronym && kind != EntityType::Person && initials(&l.join(" ")) == s[0]
 }
 
 /// The article's entities, most mentioned first (ties by name), at most `max`.
@@ -210,6 +208,8 @@ pub fn from_mentions(mentions: &[Mention], aliases: &AliasTable, max: usize) -> 
     });
     // 3. Short names → longer names of the same type (shortest first, so chains carry over).
     let mut alive = vec![true; groups.len()];
+    let keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
+    let words: Vec<Vec<&str>> = keys.iter().map(|k| k.split(' ').collect()).collect();
     for i in 0..groups.len() {
         if aliases.lookup_key(&groups[i].key).is_some() {
             continue;
@@ -219,9 +219,11 @@ pub fn from_mentions(mentions: &[Mention], aliases: &AliasTable, max: usize) -> 
             .forms
             .iter()
             .all(|(f, _)| !f.chars().any(char::is_lowercase));
-        let target = (0..groups.len())
-            .filter(|&j| j != i && alive[j] && groups[j].kind() == kind)
-            .filter(|&j| names(&groups[i].key, caps, &groups[j].key, kind))
+        // Groups are sorted by word count: only later ones can be longer.
+        let target = (i + 1..groups.len())
+            .filter(|&j| alive[j] && words[j].len() > words[i].len())
+            .filter(|&j| groups[j].kind() == kind)
+            .filter(|&j| names(&words[i], caps, &words[j], kind))
             .max_by_key(|&j| (groups[j].count, std::cmp::Reverse(j)));
         if let Some(j) = target {
             let g = groups[i].clone();
