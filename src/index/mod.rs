@@ -23,7 +23,7 @@ mod writer;
 pub use analyzers::{
     analyze, keyword_key, news_en as news_en_analyzer, AnalyzedToken, KEYWORD, NEWS_EN,
 };
-pub use keys::KeyCollector;
+pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
     doc_addresses, load_article, passage_record, resolve_article, stored_str, stored_u64,
     ArticleRecord, Found, PassageRecord,
@@ -33,8 +33,10 @@ pub use writer::{date_value, Added, ArticleWriter, WriterStats};
 
 use crate::error::{Error, Result};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tantivy::directory::Directory;
 use tantivy::directory::MmapDirectory;
-use tantivy::Index;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 /// An opened index with its field handles.
 #[derive(Clone)]
@@ -43,6 +45,45 @@ pub struct MorgueIndex {
     pub index: Index,
     /// Field handles.
     pub fields: Fields,
+    /// One reader shared by every search on this handle (see [`MorgueIndex::searcher`]).
+    reader: Arc<Mutex<Option<CachedReader>>>,
+}
+
+/// A reader and the `meta.json` it was loaded from.
+struct CachedReader {
+    reader: IndexReader,
+    meta: Vec<u8>,
+}
+
+impl MorgueIndex {
+    /// A searcher over the latest commit.
+    ///
+    /// The reader is opened once per handle and kept, with its segment readers and its cache of
+    /// decompressed document blocks; it is reloaded only when `meta.json` changed (a commit or
+    /// merge happened since), so a search right after an ingest on the same handle sees it.
+    pub fn searcher(&self) -> Result<Searcher> {
+        let meta = self
+            .index
+            .directory()
+            .atomic_read(Path::new("meta.json"))
+            .unwrap_or_default();
+        let mut cached = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cached.as_mut() {
+            if c.meta != meta {
+                c.reader.reload()?;
+                c.meta = meta;
+            }
+            return Ok(c.reader.searcher());
+        }
+        let reader: IndexReader = self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        *cached = Some(CachedReader { reader, meta });
+        Ok(searcher)
+    }
 }
 
 /// True when `dir` holds a tantivy index.
@@ -91,5 +132,9 @@ fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
             reason,
         })?;
     analyzers::register(&index);
-    Ok(MorgueIndex { index, fields })
+    Ok(MorgueIndex {
+        index,
+        fields,
+        reader: Arc::default(),
+    })
 }

@@ -40,7 +40,7 @@ pub struct ArticleWriter {
     fields: Fields,
     writer: IndexWriter,
     searcher: Searcher,
-    known: HashSet<u64>,
+    known: super::Keys,
     known_paths: HashSet<(u64, String)>,
     pending: usize,
     batch: usize,
@@ -73,7 +73,7 @@ impl ArticleWriter {
             Term::from_field_text(mi.fields.kind, KIND_ARTICLE),
             IndexRecordOption::Basic,
         );
-        let known: HashSet<u64> = searcher.search(&kind_article, &super::KeyCollector)?;
+        let known: super::Keys = searcher.search(&kind_article, &super::KeyCollector)?;
         Ok(ArticleWriter {
             fields: mi.fields,
             writer,

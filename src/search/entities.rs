@@ -199,8 +199,7 @@ fn ranked(tallies: HashMap<String, Tally>, kind: Option<EntityType>) -> Vec<Enti
 
 /// The most mentioned entities of the index, or of a query's results.
 pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResult> {
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let aliases = req.filters.alias_table();
     let expr = req.query.as_deref().map(query::parse).transpose()?;
     let selection = select(mi, &searcher, expr.as_ref(), &req.filters)?;
@@ -234,8 +233,7 @@ pub fn entity(
     filters: &Filters,
     co_top: usize,
 ) -> Result<Option<EntityReport>> {
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let aliases = filters.alias_table();
     let mut filters = filters.clone();
     filters.entities.push(name.to_string());

@@ -22,7 +22,8 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article, passage_record, KeyCollector, MorgueIndex, KIND_PASSAGE, NEWS_EN,
+    doc_addresses, load_article, passage_record, KeyCollector, KeyMap, Keys, MorgueIndex,
+    KIND_PASSAGE, NEWS_EN,
 };
 use boolean::KeySet;
 use chrono::NaiveDate;
@@ -30,7 +31,7 @@ pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::{FactsCollector, PassageCollector};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+
 use std::ops::Range;
 use std::sync::Arc;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -124,7 +125,7 @@ pub struct SearchResults {
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Selected articles (after every filter) and their facts.
-    pub articles: HashMap<u64, ArticleFacts>,
+    pub articles: KeyMap<ArticleFacts>,
     /// Articles that matched but were left out because they are undated and a date bound is set.
     pub undated: usize,
 }
@@ -178,8 +179,7 @@ pub fn select(
 /// Runs a search.
 pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let expr = query::parse(&req.query)?;
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let selection = select(mi, &searcher, Some(&expr), &req.filters)?;
     let total = selection.articles.len();
 
@@ -237,12 +237,12 @@ pub fn rank(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
-    articles: HashMap<u64, ArticleFacts>,
+    articles: KeyMap<ArticleFacts>,
     per_article: usize,
     sort: SortOrder,
 ) -> Result<Vec<Ranked>> {
     let f = &mi.fields;
-    let keep: Arc<HashSet<u64>> = Arc::new(articles.keys().copied().collect());
+    let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
     let mut builder = build::Builder::new(&mi.index, f);
     let mut best = match builder.positive(expr)? {
         Some(q) if !keep.is_empty() => searcher.search(
