@@ -15,6 +15,7 @@ use crate::model::ArticleEntity;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use tantivy::{Searcher, TantivyDocument};
 
 /// What `morgue entities` asks.
@@ -135,11 +136,37 @@ fn read_articles(
     Ok(out)
 }
 
-/// The cross-article identity of an entity and the name it is shown under.
-fn identity(e: &ArticleEntity, aliases: &AliasTable) -> (String, Option<String>) {
-    match aliases.lookup(&e.name) {
-        Some(g) => (canonical_key(&g.canonical), Some(g.canonical.clone())),
-        None => (canonical_key(&e.name), None),
+/// The cross-article identity of an entity (a canonical key) and the name it is shown under
+/// when the alias table fixes one.
+type Identity = (Rc<str>, Option<String>);
+
+/// Identities of entity names, each worked out once: names recur across thousands of
+/// articles, and canonical keys (Unicode decomposition) were most of a listing's time.
+struct Identities<'a> {
+    aliases: &'a AliasTable,
+    by_name: HashMap<String, Identity>,
+}
+
+impl<'a> Identities<'a> {
+    fn new(aliases: &'a AliasTable) -> Identities<'a> {
+        Identities {
+            aliases,
+            by_name: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, e: &ArticleEntity) -> &Identity {
+        if !self.by_name.contains_key(&e.name) {
+            let id: Identity = match self.aliases.lookup(&e.name) {
+                Some(g) => (
+                    canonical_key(&g.canonical).into(),
+                    Some(g.canonical.clone()),
+                ),
+                None => (canonical_key(&e.name).into(), None),
+            };
+            self.by_name.insert(e.name.clone(), id);
+        }
+        &self.by_name[&e.name]
     }
 }
 
@@ -154,10 +181,12 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, e: &ArticleEntity, fixed: Option<String>) {
-        *self.names.entry(e.name.clone()).or_default() += u64::from(e.count);
-        *self.kinds.entry(e.kind.clone()).or_default() += u64::from(e.count);
-        self.fixed = self.fixed.take().or(fixed);
+    fn add(&mut self, e: &ArticleEntity, fixed: Option<&String>) {
+        bump(&mut self.names, &e.name, u64::from(e.count));
+        bump(&mut self.kinds, &e.kind, u64::from(e.count));
+        if self.fixed.is_none() {
+            self.fixed = fixed.cloned();
+        }
         self.articles += 1;
         self.mentions += u64::from(e.count);
     }
@@ -182,7 +211,17 @@ impl Tally {
     }
 }
 
-fn ranked(tallies: HashMap<String, Tally>, kind: Option<EntityType>) -> Vec<EntityCount> {
+/// Adds `n` to `m[k]`, allocating the key only the first time.
+fn bump(m: &mut HashMap<String, u64>, k: &str, n: u64) {
+    match m.get_mut(k) {
+        Some(v) => *v += n,
+        None => {
+            m.insert(k.to_string(), n);
+        }
+    }
+}
+
+fn ranked(tallies: HashMap<Rc<str>, Tally>, kind: Option<EntityType>) -> Vec<EntityCount> {
     let mut v: Vec<EntityCount> = tallies
         .values()
         .map(Tally::count)
@@ -204,13 +243,18 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     let expr = req.query.as_deref().map(query::parse).transpose()?;
     let selection = select(mi, &searcher, expr.as_ref(), &req.filters)?;
     let articles = read_articles(mi, &searcher, &selection)?;
-    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    let mut ids = Identities::new(aliases);
+    let mut tallies: HashMap<Rc<str>, Tally> = HashMap::new();
+    let mut seen = HashSet::new();
     for a in &articles {
-        let mut seen = HashSet::new();
+        seen.clear();
         for e in &a.entities {
-            let (key, fixed) = identity(e, aliases);
-            if seen.insert(key.clone()) {
-                tallies.entry(key).or_default().add(e, fixed);
+            let (key, fixed) = ids.of(e);
+            if seen.insert(Rc::clone(key)) {
+                tallies
+                    .entry(Rc::clone(key))
+                    .or_default()
+                    .add(e, fixed.as_ref());
             }
         }
     }
@@ -248,7 +292,8 @@ pub fn entity(
     let mut me = Tally::default();
     let mut variants: HashMap<String, u64> = HashMap::new();
     let mut outlets: HashMap<String, usize> = HashMap::new();
-    let mut others: HashMap<String, Tally> = HashMap::new();
+    let mut others: HashMap<Rc<str>, Tally> = HashMap::new();
+    let mut ids = Identities::new(aliases);
     let mut list = Vec::new();
     let mut own_keys = HashSet::new();
     for a in &articles {
@@ -258,9 +303,9 @@ pub fn entity(
         }
         let mut count = 0;
         for e in &mine {
-            let (key, fixed) = identity(e, aliases);
-            own_keys.insert(key);
-            me.add(e, fixed);
+            let (key, fixed) = ids.of(e);
+            own_keys.insert(Rc::clone(key));
+            me.add(e, fixed.as_ref());
             me.articles -= 1;
             count += e.count;
             for v in &e.variants {
@@ -280,9 +325,12 @@ pub fn entity(
         });
         let mut seen = HashSet::new();
         for e in a.entities.iter().filter(|e| !is_it(e)) {
-            let (key, fixed) = identity(e, aliases);
-            if seen.insert(key.clone()) {
-                others.entry(key).or_default().add(e, fixed);
+            let (key, fixed) = ids.of(e);
+            if seen.insert(Rc::clone(key)) {
+                others
+                    .entry(Rc::clone(key))
+                    .or_default()
+                    .add(e, fixed.as_ref());
             }
         }
     }
