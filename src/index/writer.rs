@@ -4,7 +4,7 @@ use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use super::MorgueIndex;
 use crate::error::{Error, Result};
 use crate::extract::aliases::canonical_key;
-use crate::model::{char_offset, Article};
+use crate::model::Article;
 use std::collections::HashSet;
 use std::path::Path;
 use tantivy::collector::Count;
@@ -164,7 +164,9 @@ impl ArticleWriter {
     fn common(&self, doc: &mut TantivyDocument, a: &Article, kind: &str) {
         let f = &self.fields;
         doc.add_text(f.kind, kind);
-        doc.add_text(f.article_id, a.id.to_string());
+        if kind != KIND_PASSAGE {
+            doc.add_text(f.article_id, a.id.to_string());
+        }
         doc.add_u64(f.article_key, a.id.0);
     }
 
@@ -177,8 +179,6 @@ impl ArticleWriter {
                 self.common(&mut doc, a, KIND_PASSAGE);
                 doc.add_text(f.title, &a.title.value);
                 doc.add_u64(f.passage_no, p.number as u64);
-                doc.add_u64(f.start, char_offset(&a.text, p.start) as u64);
-                doc.add_u64(f.end, char_offset(&a.text, p.end) as u64);
                 doc.add_u64(f.byte_start, p.start as u64);
                 doc.add_u64(f.byte_end, p.end as u64);
                 doc.add_text(f.body, &a.text[p.start..p.end]);
@@ -221,10 +221,7 @@ impl ArticleWriter {
             doc.add_text(f.url, u);
         }
         doc.add_text(f.encoding, a.encoding);
-        doc.add_text(
-            f.entity_counts,
-            serde_json::to_string(&a.entities).unwrap_or_else(|_| "[]".into()),
-        );
+        doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
         doc.add_u64(f.passages, a.passages.len() as u64);
         doc.add_u64(f.words, a.text.split_whitespace().count() as u64);
         doc.add_u64(f.chars, a.text.chars().count() as u64);

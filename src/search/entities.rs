@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::extract::aliases::{canonical_key, AliasTable};
 use crate::extract::ner::EntityType;
 use crate::index::stored_str as text;
-use crate::index::MorgueIndex;
+use crate::index::{decode_entities, MorgueIndex};
 use crate::model::ArticleEntity;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -123,7 +123,7 @@ fn read_articles(
     for facts in selected {
         let doc: TantivyDocument = searcher.doc(facts.addr)?;
         let entities: Vec<ArticleEntity> = text(&doc, f.entity_counts)
-            .and_then(|j| serde_json::from_str(&j).ok())
+            .map(|j| decode_entities(&j))
             .unwrap_or_default();
         out.push(ArticleInfo {
             id: text(&doc, f.article_id).unwrap_or_default(),

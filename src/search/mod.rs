@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use std::ops::Range;
 use std::sync::Arc;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -314,7 +314,7 @@ fn assemble(
         let first = doc_addresses(searcher, f, KIND_PASSAGE, &article_id)?;
         let mut best: Option<(u32, DocAddress)> = None;
         for a in first {
-            let n = passage_record(&searcher.doc(a)?, f).number;
+            let n = passage_record(searcher, a, &article.text)?.number;
             if best.is_none_or(|(m, _)| n < m) {
                 best = Some((n, a));
             }
@@ -323,7 +323,7 @@ fn assemble(
     }
     let mut passages = Vec::new();
     for (score, addr) in &scored {
-        let p = passage_record(&searcher.doc::<TantivyDocument>(*addr)?, f);
+        let p = passage_record(searcher, *addr, &article.text)?;
         let text = article.slice(&p.bytes).to_string();
         passages.push(PassageHit {
             number: p.number,
