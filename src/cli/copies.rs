@@ -25,7 +25,7 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mi = ctx.open_index()?;
-    let searcher = mi.index.reader()?.searcher();
+    let searcher = mi.searcher()?;
     let found = match morgue::index::resolve_article(&searcher, &mi.fields, &args.article)? {
         Some(id) => morgue::search::copies::cluster_of(&mi, &searcher, &id)?,
         None => None,

@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Unit::Article
     };
     let mi = ctx.open_index()?;
-    let searcher = mi.index.reader()?.searcher();
+    let searcher = mi.searcher()?;
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::fs::File::create(p).map_err(|e| morgue::Error::io(p, e))?),
         None => Box::new(std::io::stdout().lock()),

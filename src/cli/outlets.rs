@@ -31,7 +31,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let mi = ctx.open_index()?;
-    let searcher = mi.index.reader()?.searcher();
+    let searcher = mi.searcher()?;
     let selection = morgue::search::select(&mi, &searcher, expr.as_ref(), &filters)?;
     let rows = outlets(&selection);
     let total = selection.articles.len();

@@ -60,7 +60,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let mi = ctx.open_index()?;
-    let searcher = mi.index.reader()?.searcher();
+    let searcher = mi.searcher()?;
     // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
     let keep_undated = Filters {
         include_undated: true,

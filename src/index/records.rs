@@ -2,6 +2,7 @@
 
 use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use crate::error::Result;
+use crate::model::{char_offset, ArticleEntity};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
@@ -50,7 +51,7 @@ pub struct ArticleRecord {
     /// Encoding the (first) source was decoded from.
     pub encoding: String,
     /// Entities (canonical name, type, mention count, variants), most mentioned first.
-    pub entities: Vec<crate::model::ArticleEntity>,
+    pub entities: Vec<ArticleEntity>,
     /// Number of words.
     pub words: u64,
     /// The normalized text (boilerplate removed).
@@ -75,20 +76,63 @@ fn term(field: Field, v: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Addresses of an article's documents of one kind, in index order.
+/// Addresses of an article's documents of one kind, in index order (none when `article_id`
+/// is not 16 hex digits).
 pub fn doc_addresses(
     searcher: &Searcher,
     fields: &Fields,
     kind: &str,
     article_id: &str,
 ) -> Result<Vec<DocAddress>> {
+    let Ok(key) = u64::from_str_radix(article_id, 16) else {
+        return Ok(Vec::new());
+    };
     let q = BooleanQuery::new(vec![
         (Occur::Must, term(fields.kind, kind)),
-        (Occur::Must, term(fields.article_id, article_id)),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_u64(fields.article_key, key),
+                IndexRecordOption::Basic,
+            )),
+        ),
     ]);
     let mut v: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
     v.sort();
     Ok(v)
+}
+
+/// An article's entities as stored: a JSON array of `[name, type, count, [variants…]]`
+/// (the field names of [`ArticleEntity`] repeated for every entity were a fifth of the store).
+pub fn encode_entities(entities: &[ArticleEntity]) -> String {
+    let rows: Vec<(&str, &str, u32, &[String])> = entities
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_str(),
+                e.kind.as_str(),
+                e.count,
+                e.variants.as_slice(),
+            )
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// Reads what [`encode_entities`] wrote; empty when it is malformed.
+pub fn decode_entities(json: &str) -> Vec<ArticleEntity> {
+    serde_json::from_str::<Vec<(String, String, u32, Vec<String>)>>(json)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(name, kind, count, variants)| ArticleEntity {
+                    name,
+                    kind,
+                    count,
+                    variants,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The first stored string of a field.
@@ -103,15 +147,18 @@ pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
     doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
-/// A passage's record from its stored document.
-pub fn passage_record(doc: &TantivyDocument, fields: &Fields) -> PassageRecord {
-    PassageRecord {
-        number: stored_u64(doc, fields.passage_no) as u32,
-        bytes: stored_u64(doc, fields.byte_start) as usize
-            ..stored_u64(doc, fields.byte_end) as usize,
-        start: stored_u64(doc, fields.start),
-        end: stored_u64(doc, fields.end),
-    }
+/// A passage's record, read from its fast fields (passage documents store nothing); `text` is
+/// its article's text, from which the character offsets are counted.
+pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Result<PassageRecord> {
+    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let get = |name: &str| -> Result<u64> { Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or(0)) };
+    let bytes = get("byte_start")? as usize..get("byte_end")? as usize;
+    Ok(PassageRecord {
+        number: get("passage_no")? as u32,
+        start: char_offset(text, bytes.start) as u64,
+        end: char_offset(text, bytes.end) as u64,
+        bytes,
+    })
 }
 
 /// Loads an article by id; `None` when the index has no such article. With `passages`, every
@@ -157,7 +204,7 @@ pub fn load_article(
         paths,
         encoding: stored_str(&doc, f.encoding).unwrap_or_default(),
         entities: stored_str(&doc, f.entity_counts)
-            .and_then(|j| serde_json::from_str(&j).ok())
+            .map(|j| decode_entities(&j))
             .unwrap_or_default(),
         words: stored_u64(&doc, f.words),
         text: stored_str(&doc, f.text).unwrap_or_default(),
@@ -165,8 +212,8 @@ pub fn load_article(
     };
     if passages {
         for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
-            let p: TantivyDocument = searcher.doc(a)?;
-            record.passages.push(passage_record(&p, f));
+            let p = passage_record(searcher, a, &record.text)?;
+            record.passages.push(p);
         }
         record.passages.sort_by_key(|p| p.number);
     }

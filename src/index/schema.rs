@@ -2,12 +2,12 @@
 
 use super::analyzers::{KEYWORD, NEWS_EN};
 use tantivy::schema::{
-    BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema,
+    BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 5;
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -21,16 +21,13 @@ pub const KIND_PATH: &str = "path";
 pub struct Fields {
     /// `passage`, `article` or `path` (exact, indexed).
     pub kind: Field,
-    /// Article id, 16 hex digits (exact, indexed, stored) on every document.
+    /// Article id, 16 hex digits (exact, indexed, stored) on article and path documents.
     pub article_id: Field,
-    /// Article id as a u64 fast field, for grouping passages into articles.
+    /// Article id as a u64 (indexed, fast) on every document: groups passages into articles
+    /// and finds an article's documents.
     pub article_key: Field,
-    /// Passage number within its article (stored, fast).
+    /// Passage number within its article (fast).
     pub passage_no: Field,
-    /// Start of the passage in the article text, in characters (stored).
-    pub start: Field,
-    /// End of the passage in the article text, in characters (stored).
-    pub end: Field,
     /// Title (English analyzer with positions, not stored) on passages, so that title words rank
     /// passages, and on articles.
     pub title: Field,
@@ -39,9 +36,9 @@ pub struct Fields {
     /// Passage text (English analyzer with positions; not stored: the text is a span of the
     /// article's stored `text`).
     pub body: Field,
-    /// Byte offset of the passage in the article text (stored).
+    /// Byte offset of the passage in the article text (fast).
     pub byte_start: Field,
-    /// Byte end offset of the passage in the article text (stored).
+    /// Byte end offset of the passage in the article text (fast).
     pub byte_end: Field,
     /// The article's normalized text (stored, article documents).
     pub text: Field,
@@ -65,7 +62,7 @@ pub struct Fields {
     pub url: Field,
     /// Encoding the source was decoded from (stored, article documents).
     pub encoding: Field,
-    /// Entities as JSON `[{"name", "type", "count", "variants"}, …]`, most mentioned first
+    /// Entities as JSON `[[name, type, count, [variants…]], …]`, most mentioned first
     /// (stored, article documents).
     pub entity_counts: Field,
     /// Number of passages (stored, article documents).
@@ -114,15 +111,20 @@ pub fn build() -> Schema {
     let mut sb = Schema::builder();
     sb.add_text_field("kind", STRING);
     sb.add_text_field("article_id", STRING | STORED);
-    sb.add_u64_field("article_key", FAST);
-    sb.add_u64_field("passage_no", STORED | FAST);
-    sb.add_u64_field("start", STORED);
-    sb.add_u64_field("end", STORED);
+    // Passage documents store nothing: their offsets are read from fast fields, so showing a
+    // hit never decompresses a doc-store block for a passage.
+    // Character offsets are counted from the byte offsets when a passage is shown.
+    sb.add_u64_field(
+        "article_key",
+        // No fieldnorms: the key is never scored.
+        NumericOptions::default().set_indexed().set_fast(),
+    );
+    sb.add_u64_field("passage_no", FAST);
     sb.add_text_field("title", text());
     sb.add_text_field("title_text", STORED);
     sb.add_text_field("body", text());
-    sb.add_u64_field("byte_start", STORED);
-    sb.add_u64_field("byte_end", STORED);
+    sb.add_u64_field("byte_start", FAST);
+    sb.add_u64_field("byte_end", FAST);
     sb.add_text_field("text", STORED);
     sb.add_text_field("outlet", keyword(true));
     sb.add_text_field("entity", keyword(false));
@@ -166,8 +168,6 @@ impl Fields {
             article_id: f("article_id")?,
             article_key: f("article_key")?,
             passage_no: f("passage_no")?,
-            start: f("start")?,
-            end: f("end")?,
             title: f("title")?,
             title_text: f("title_text")?,
             body: f("body")?,

@@ -5,7 +5,7 @@ use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use super::MorgueIndex;
 use crate::error::{Error, Result};
 use crate::extract::aliases::canonical_key;
-use crate::model::{char_offset, Article};
+use crate::model::Article;
 use std::collections::HashSet;
 use std::path::Path;
 use tantivy::collector::Count;
@@ -45,7 +45,7 @@ pub struct ArticleWriter {
     fields: Fields,
     writer: IndexWriter,
     searcher: Searcher,
-    known: HashSet<u64>,
+    known: super::Keys,
     known_paths: HashSet<(u64, String)>,
     clusters: ClusterFinder,
     pending: usize,
@@ -79,7 +79,7 @@ impl ArticleWriter {
             Term::from_field_text(mi.fields.kind, KIND_ARTICLE),
             IndexRecordOption::Basic,
         );
-        let known: HashSet<u64> = searcher.search(&kind_article, &super::KeyCollector)?;
+        let known: super::Keys = searcher.search(&kind_article, &super::KeyCollector)?;
         Ok(ArticleWriter {
             fields: mi.fields,
             writer,
@@ -178,7 +178,9 @@ impl ArticleWriter {
     fn common(&self, doc: &mut TantivyDocument, a: &Article, kind: &str) {
         let f = &self.fields;
         doc.add_text(f.kind, kind);
-        doc.add_text(f.article_id, a.id.to_string());
+        if kind != KIND_PASSAGE {
+            doc.add_text(f.article_id, a.id.to_string());
+        }
         doc.add_u64(f.article_key, a.id.0);
     }
 
@@ -191,8 +193,6 @@ impl ArticleWriter {
                 self.common(&mut doc, a, KIND_PASSAGE);
                 doc.add_text(f.title, &a.title.value);
                 doc.add_u64(f.passage_no, p.number as u64);
-                doc.add_u64(f.start, char_offset(&a.text, p.start) as u64);
-                doc.add_u64(f.end, char_offset(&a.text, p.end) as u64);
                 doc.add_u64(f.byte_start, p.start as u64);
                 doc.add_u64(f.byte_end, p.end as u64);
                 doc.add_text(f.body, &a.text[p.start..p.end]);
@@ -242,10 +242,7 @@ impl ArticleWriter {
             doc.add_text(f.url, u);
         }
         doc.add_text(f.encoding, a.encoding);
-        doc.add_text(
-            f.entity_counts,
-            serde_json::to_string(&a.entities).unwrap_or_else(|_| "[]".into()),
-        );
+        doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
         doc.add_u64(f.passages, a.passages.len() as u64);
         doc.add_u64(f.words, a.text.split_whitespace().count() as u64);
         doc.add_u64(f.chars, a.text.chars().count() as u64);

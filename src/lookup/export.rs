@@ -9,7 +9,7 @@ use crate::index::{load_article, passage_record, MorgueIndex};
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
 use std::path::Path;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::Searcher;
 
 /// What one export row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,7 +105,7 @@ pub fn export(
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
         for (score, addr) in &r.best.0 {
-            let p = passage_record(&searcher.doc::<TantivyDocument>(*addr)?, &mi.fields);
+            let p = passage_record(searcher, *addr, &article.text)?;
             passages.push((
                 Some(p.number),
                 Some(article.slice(&p.bytes).to_string()),

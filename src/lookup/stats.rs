@@ -44,8 +44,7 @@ pub struct Stats {
 /// Computes the figures of the index in `dir`; `aliases` decides which names are one entity.
 pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats> {
     let filters = Filters::default().with_aliases(aliases);
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let f = &mi.fields;
     let count = |kind: &str| -> Result<usize> {
         let q = TermQuery::new(

@@ -9,17 +9,16 @@
 
 use super::build::{articles_only, passages_only, Builder};
 use super::query::{Expr, Field as QField, QueryError};
-use crate::index::{Fields, KeyCollector};
-use std::collections::HashSet;
+use crate::index::{Fields, KeyCollector, Keys};
 use tantivy::Searcher;
 
 /// A set of article keys, or the complement of one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySet {
     /// Exactly these articles.
-    Only(HashSet<u64>),
+    Only(Keys),
     /// Every article except these.
-    AllBut(HashSet<u64>),
+    AllBut(Keys),
 }
 
 impl KeySet {
@@ -59,7 +58,7 @@ impl KeySet {
     }
 }
 
-fn intersect(a: HashSet<u64>, b: HashSet<u64>) -> HashSet<u64> {
+fn intersect(a: Keys, b: Keys) -> Keys {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     small.into_iter().filter(|k| large.contains(k)).collect()
 }
@@ -136,7 +135,7 @@ impl From<EvalError> for crate::Error {
 mod tests {
     use super::*;
 
-    fn set(v: &[u64]) -> HashSet<u64> {
+    fn set(v: &[u64]) -> Keys {
         v.iter().copied().collect()
     }
 

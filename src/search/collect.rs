@@ -1,6 +1,7 @@
 //! Collectors: best passages per article, and article dates.
 
-use std::collections::{HashMap, HashSet};
+use crate::index::{KeyMap, Keys};
+
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -34,20 +35,20 @@ pub struct PassageCollector {
     /// Passages kept per article.
     pub per_article: usize,
     /// Only passages of these articles count.
-    pub keep: Arc<HashSet<u64>>,
+    pub keep: Arc<Keys>,
 }
 
 /// Per-segment state of [`PassageCollector`].
 pub struct PassageSegment {
     segment: SegmentOrdinal,
     per_article: usize,
-    keep: Arc<HashSet<u64>>,
+    keep: Arc<Keys>,
     keys: Column<u64>,
-    found: HashMap<u64, BestPassages>,
+    found: KeyMap<BestPassages>,
 }
 
 impl Collector for PassageCollector {
-    type Fruit = HashMap<u64, BestPassages>;
+    type Fruit = KeyMap<BestPassages>;
     type Child = PassageSegment;
 
     fn for_segment(
@@ -60,7 +61,7 @@ impl Collector for PassageCollector {
             per_article: self.per_article,
             keep: Arc::clone(&self.keep),
             keys: reader.fast_fields().u64("article_key")?,
-            found: HashMap::new(),
+            found: KeyMap::default(),
         })
     }
 
@@ -68,11 +69,8 @@ impl Collector for PassageCollector {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<u64, BestPassages>>,
-    ) -> tantivy::Result<Self::Fruit> {
-        let mut all: HashMap<u64, BestPassages> = HashMap::new();
+    fn merge_fruits(&self, fruits: Vec<KeyMap<BestPassages>>) -> tantivy::Result<Self::Fruit> {
+        let mut all: KeyMap<BestPassages> = KeyMap::default();
         for fruit in fruits {
             for (key, best) in fruit {
                 let entry = all.entry(key).or_default();
@@ -86,7 +84,7 @@ impl Collector for PassageCollector {
 }
 
 impl SegmentCollector for PassageSegment {
-    type Fruit = HashMap<u64, BestPassages>;
+    type Fruit = KeyMap<BestPassages>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(key) = self.keys.first(doc) else {
@@ -124,23 +122,25 @@ pub struct ArticleFacts {
 /// Collects [`ArticleFacts`] of matching article documents (all of them, or those in `keep`).
 pub struct FactsCollector {
     /// Only these articles, when set.
-    pub keep: Option<Arc<HashSet<u64>>>,
+    pub keep: Option<Arc<Keys>>,
 }
 
 /// Per-segment state of [`FactsCollector`].
 pub struct FactsSegment {
     segment: SegmentOrdinal,
-    keep: Option<Arc<HashSet<u64>>>,
+    keep: Option<Arc<Keys>>,
     keys: Column<u64>,
     dates: Column<tantivy::DateTime>,
     clusters: Column<u64>,
     outlets: Option<tantivy::columnar::StrColumn>,
-    found: HashMap<u64, ArticleFacts>,
-    buf: String,
+    /// Outlet names by term ordinal, read in one pass over the segment's dictionary: the
+    /// dictionary is compressed, so looking a name up for every document dominated selections.
+    outlet_names: Vec<String>,
+    found: KeyMap<ArticleFacts>,
 }
 
 impl Collector for FactsCollector {
-    type Fruit = HashMap<u64, ArticleFacts>;
+    type Fruit = KeyMap<ArticleFacts>;
     type Child = FactsSegment;
 
     fn for_segment(
@@ -148,15 +148,23 @@ impl Collector for FactsCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FactsSegment> {
+        let outlets = reader.fast_fields().str("outlet")?;
+        let mut outlet_names = Vec::new();
+        if let Some(col) = &outlets {
+            let mut terms = col.dictionary().stream()?;
+            while terms.advance() {
+                outlet_names.push(String::from_utf8_lossy(terms.key()).into_owned());
+            }
+        }
         Ok(FactsSegment {
             segment,
             keep: self.keep.clone(),
             keys: reader.fast_fields().u64("article_key")?,
             dates: reader.fast_fields().date("date")?,
             clusters: reader.fast_fields().u64("cluster")?,
-            outlets: reader.fast_fields().str("outlet")?,
-            found: HashMap::new(),
-            buf: String::new(),
+            outlets,
+            outlet_names,
+            found: KeyMap::default(),
         })
     }
 
@@ -164,10 +172,7 @@ impl Collector for FactsCollector {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<u64, ArticleFacts>>,
-    ) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<KeyMap<ArticleFacts>>) -> tantivy::Result<Self::Fruit> {
         let mut iter = fruits.into_iter();
         let mut all = iter.next().unwrap_or_default();
         for f in iter {
@@ -178,7 +183,7 @@ impl Collector for FactsCollector {
 }
 
 impl SegmentCollector for FactsSegment {
-    type Fruit = HashMap<u64, ArticleFacts>;
+    type Fruit = KeyMap<ArticleFacts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let Some(key) = self.keys.first(doc) else {
@@ -189,10 +194,7 @@ impl SegmentCollector for FactsSegment {
         }
         let outlet = self.outlets.as_ref().and_then(|col| {
             let ord = col.term_ords(doc).next()?;
-            self.buf.clear();
-            col.ord_to_str(ord, &mut self.buf)
-                .ok()?
-                .then(|| self.buf.clone())
+            self.outlet_names.get(ord as usize).cloned()
         });
         let facts = ArticleFacts {
             addr: DocAddress::new(self.segment, doc),

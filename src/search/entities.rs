@@ -10,11 +10,12 @@ use crate::error::Result;
 use crate::extract::aliases::{canonical_key, AliasTable};
 use crate::extract::ner::EntityType;
 use crate::index::stored_str as text;
-use crate::index::MorgueIndex;
+use crate::index::{decode_entities, MorgueIndex};
 use crate::model::ArticleEntity;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use tantivy::{Searcher, TantivyDocument};
 
 /// What `morgue entities` asks.
@@ -126,7 +127,7 @@ fn read_articles(
     for facts in selected {
         let doc: TantivyDocument = searcher.doc(facts.addr)?;
         let entities: Vec<ArticleEntity> = text(&doc, f.entity_counts)
-            .and_then(|j| serde_json::from_str(&j).ok())
+            .map(|j| decode_entities(&j))
             .unwrap_or_default();
         out.push(ArticleInfo {
             id: text(&doc, f.article_id).unwrap_or_default(),
@@ -139,11 +140,37 @@ fn read_articles(
     Ok(out)
 }
 
-/// The cross-article identity of an entity and the name it is shown under.
-fn identity(e: &ArticleEntity, aliases: &AliasTable) -> (String, Option<String>) {
-    match aliases.lookup(&e.name) {
-        Some(g) => (canonical_key(&g.canonical), Some(g.canonical.clone())),
-        None => (canonical_key(&e.name), None),
+/// The cross-article identity of an entity (a canonical key) and the name it is shown under
+/// when the alias table fixes one.
+type Identity = (Rc<str>, Option<String>);
+
+/// Identities of entity names, each worked out once: names recur across thousands of
+/// articles, and canonical keys (Unicode decomposition) were most of a listing's time.
+struct Identities<'a> {
+    aliases: &'a AliasTable,
+    by_name: HashMap<String, Identity>,
+}
+
+impl<'a> Identities<'a> {
+    fn new(aliases: &'a AliasTable) -> Identities<'a> {
+        Identities {
+            aliases,
+            by_name: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, e: &ArticleEntity) -> &Identity {
+        if !self.by_name.contains_key(&e.name) {
+            let id: Identity = match self.aliases.lookup(&e.name) {
+                Some(g) => (
+                    canonical_key(&g.canonical).into(),
+                    Some(g.canonical.clone()),
+                ),
+                None => (canonical_key(&e.name).into(), None),
+            };
+            self.by_name.insert(e.name.clone(), id);
+        }
+        &self.by_name[&e.name]
     }
 }
 
@@ -158,10 +185,12 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, e: &ArticleEntity, fixed: Option<String>) {
-        *self.names.entry(e.name.clone()).or_default() += u64::from(e.count);
-        *self.kinds.entry(e.kind.clone()).or_default() += u64::from(e.count);
-        self.fixed = self.fixed.take().or(fixed);
+    fn add(&mut self, e: &ArticleEntity, fixed: Option<&String>) {
+        bump(&mut self.names, &e.name, u64::from(e.count));
+        bump(&mut self.kinds, &e.kind, u64::from(e.count));
+        if self.fixed.is_none() {
+            self.fixed = fixed.cloned();
+        }
         self.articles += 1;
         self.mentions += u64::from(e.count);
     }
@@ -186,7 +215,17 @@ impl Tally {
     }
 }
 
-fn ranked(tallies: HashMap<String, Tally>, kind: Option<EntityType>) -> Vec<EntityCount> {
+/// Adds `n` to `m[k]`, allocating the key only the first time.
+fn bump(m: &mut HashMap<String, u64>, k: &str, n: u64) {
+    match m.get_mut(k) {
+        Some(v) => *v += n,
+        None => {
+            m.insert(k.to_string(), n);
+        }
+    }
+}
+
+fn ranked(tallies: HashMap<Rc<str>, Tally>, kind: Option<EntityType>) -> Vec<EntityCount> {
     let mut v: Vec<EntityCount> = tallies
         .values()
         .map(Tally::count)
@@ -203,8 +242,7 @@ fn ranked(tallies: HashMap<String, Tally>, kind: Option<EntityType>) -> Vec<Enti
 
 /// The most mentioned entities of the index, or of a query's results.
 pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResult> {
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let aliases = req.filters.alias_table();
     let expr = req.query.as_deref().map(query::parse).transpose()?;
     let mut selection = select(mi, &searcher, expr.as_ref(), &req.filters)?;
@@ -214,13 +252,18 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
         selection.fold_copies()
     };
     let articles = read_articles(mi, &searcher, &selection)?;
-    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    let mut ids = Identities::new(aliases);
+    let mut tallies: HashMap<Rc<str>, Tally> = HashMap::new();
+    let mut seen = HashSet::new();
     for a in &articles {
-        let mut seen = HashSet::new();
+        seen.clear();
         for e in &a.entities {
-            let (key, fixed) = identity(e, aliases);
-            if seen.insert(key.clone()) {
-                tallies.entry(key).or_default().add(e, fixed);
+            let (key, fixed) = ids.of(e);
+            if seen.insert(Rc::clone(key)) {
+                tallies
+                    .entry(Rc::clone(key))
+                    .or_default()
+                    .add(e, fixed.as_ref());
             }
         }
     }
@@ -244,8 +287,7 @@ pub fn entity(
     filters: &Filters,
     co_top: usize,
 ) -> Result<Option<EntityReport>> {
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let aliases = filters.alias_table();
     let mut filters = filters.clone();
     filters.entities.push(name.to_string());
@@ -260,7 +302,8 @@ pub fn entity(
     let mut me = Tally::default();
     let mut variants: HashMap<String, u64> = HashMap::new();
     let mut outlets: HashMap<String, usize> = HashMap::new();
-    let mut others: HashMap<String, Tally> = HashMap::new();
+    let mut others: HashMap<Rc<str>, Tally> = HashMap::new();
+    let mut ids = Identities::new(aliases);
     let mut list = Vec::new();
     let mut own_keys = HashSet::new();
     for a in &articles {
@@ -270,9 +313,9 @@ pub fn entity(
         }
         let mut count = 0;
         for e in &mine {
-            let (key, fixed) = identity(e, aliases);
-            own_keys.insert(key);
-            me.add(e, fixed);
+            let (key, fixed) = ids.of(e);
+            own_keys.insert(Rc::clone(key));
+            me.add(e, fixed.as_ref());
             me.articles -= 1;
             count += e.count;
             for v in &e.variants {
@@ -292,9 +335,12 @@ pub fn entity(
         });
         let mut seen = HashSet::new();
         for e in a.entities.iter().filter(|e| !is_it(e)) {
-            let (key, fixed) = identity(e, aliases);
-            if seen.insert(key.clone()) {
-                others.entry(key).or_default().add(e, fixed);
+            let (key, fixed) = ids.of(e);
+            if seen.insert(Rc::clone(key)) {
+                others
+                    .entry(Rc::clone(key))
+                    .or_default()
+                    .add(e, fixed.as_ref());
             }
         }
     }

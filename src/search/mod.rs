@@ -23,7 +23,8 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article, passage_record, KeyCollector, MorgueIndex, KIND_PASSAGE, NEWS_EN,
+    doc_addresses, load_article, passage_record, KeyCollector, KeyMap, Keys, MorgueIndex,
+    KIND_PASSAGE, NEWS_EN,
 };
 use boolean::KeySet;
 use chrono::NaiveDate;
@@ -31,10 +32,10 @@ pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::{FactsCollector, PassageCollector};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+
 use std::ops::Range;
 use std::sync::Arc;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher};
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -133,11 +134,11 @@ pub struct SearchResults {
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Selected articles (after every filter) and their facts.
-    pub articles: HashMap<u64, ArticleFacts>,
+    pub articles: KeyMap<ArticleFacts>,
     /// Articles that matched but were left out because they are undated and a date bound is set.
     pub undated: usize,
     /// After [`Selection::fold_copies`]: the other selected copies of each kept article.
-    pub copies: HashMap<u64, Vec<(u64, ArticleFacts)>>,
+    pub copies: crate::index::KeyMap<Vec<(u64, ArticleFacts)>>,
 }
 
 /// Selects the articles matching `expr` (every article when `None`) that pass `filters`.
@@ -189,8 +190,7 @@ pub fn select(
 /// Runs a search.
 pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let expr = query::parse(&req.query)?;
-    let reader = mi.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = mi.searcher()?;
     let mut selection = select(mi, &searcher, Some(&expr), &req.filters)?;
     let folded = if req.all_copies {
         0
@@ -261,12 +261,12 @@ pub fn rank(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
-    articles: HashMap<u64, ArticleFacts>,
+    articles: KeyMap<ArticleFacts>,
     per_article: usize,
     sort: SortOrder,
 ) -> Result<Vec<Ranked>> {
     let f = &mi.fields;
-    let keep: Arc<HashSet<u64>> = Arc::new(articles.keys().copied().collect());
+    let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
     let mut builder = build::Builder::new(&mi.index, f);
     let mut best = match builder.positive(expr)? {
         Some(q) if !keep.is_empty() => searcher.search(
@@ -338,7 +338,7 @@ fn assemble(
         let first = doc_addresses(searcher, f, KIND_PASSAGE, &article_id)?;
         let mut best: Option<(u32, DocAddress)> = None;
         for a in first {
-            let n = passage_record(&searcher.doc(a)?, f).number;
+            let n = passage_record(searcher, a, &article.text)?.number;
             if best.is_none_or(|(m, _)| n < m) {
                 best = Some((n, a));
             }
@@ -347,7 +347,7 @@ fn assemble(
     }
     let mut passages = Vec::new();
     for (score, addr) in &scored {
-        let p = passage_record(&searcher.doc::<TantivyDocument>(*addr)?, f);
+        let p = passage_record(searcher, *addr, &article.text)?;
         let text = article.slice(&p.bytes).to_string();
         passages.push(PassageHit {
             number: p.number,
