@@ -1,41 +1,19 @@
 //! Collecting article keys: the set of articles that a query touches.
 //!
 //! Article keys are already uniformly spread 64-bit hashes of the text, so sets and maps keyed by
-//! them use [`KeyHasher`], a one-multiply mixer, instead of the default SipHash: hashing was a
+//! them use [`KeyHasher`] (see [`crate::hashing`]), a one-multiply mixer, instead of the default SipHash: hashing was a
 //! visible share of every search.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// Hashes a `u64` article key with one multiplication (keys are hashes already).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct KeyHash(u64);
-
-impl Hasher for KeyHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, k: u64) {
-        self.0 = (self.0 ^ k).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-/// Builds [`KeyHash`]ers.
-pub type KeyHasher = BuildHasherDefault<KeyHash>;
+/// Builds hashers for article keys (see [`crate::hashing`]).
+pub type KeyHasher = crate::hashing::PreHashedBuilder;
 /// A set of article keys.
-pub type Keys = HashSet<u64, KeyHasher>;
+pub type Keys = crate::hashing::PreHashedSet<u64>;
 /// A map keyed by article key.
-pub type KeyMap<V> = HashMap<u64, V, KeyHasher>;
+pub type KeyMap<V> = crate::hashing::PreHashedMap<u64, V>;
 
 /// Collects the distinct `article_key` values of the matching documents, without scoring.
 #[derive(Debug, Clone, Copy, Default)]

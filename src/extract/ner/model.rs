@@ -20,38 +20,15 @@
 use super::gazetteer::Gazetteer;
 use super::lexicon::Lexicon;
 use super::N_TAGS;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 const MAGIC: &[u8] = b"MORGUENER\x02";
 const LEX_MAGIC: &[u8] = b"MORGUELEX\x01";
 
-/// A hasher for keys that are already hashes.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// A map keyed by feature ids.
-pub type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
+pub type IdMap<V> = crate::hashing::PreHashedMap<u32, V>;
 
 /// A map keyed by 64-bit hashes that are already well mixed (no second hashing).
-pub type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+pub type HashedMap<V> = crate::hashing::PreHashedMap<u64, V>;
 
 /// The weights of one feature, one per tag.
 pub type Row = [f32; N_TAGS];
