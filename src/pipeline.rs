@@ -15,10 +15,11 @@ use crate::index::{self, ArticleWriter};
 use crate::model::{Article, ArticleId, Sourced};
 use crate::normalize;
 use crate::passages;
-use crate::read::{self, RawArticle, ReadOptions, Skip};
+use crate::read::skips::{SkipCount, SkipLog};
+use crate::read::{self, path_label, RawArticle, ReadOptions, Skip};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -26,8 +27,11 @@ use std::time::{Duration, Instant};
 
 /// Most entity names kept per article.
 pub const MAX_ENTITIES: usize = 64;
-/// Records read together, built by one worker and sent to the writer as one message.
+/// Records read together, built by one worker and sent to the writer as one message…
 const CHUNK: usize = 16;
+/// …or fewer, once their texts hold this many bytes: with [`CHANNEL`], bounds the text waiting
+/// for the writer (about 16 × (4 MB + one record)) whatever the records' sizes.
+const CHUNK_BYTES: usize = 4 << 20;
 /// Messages (chunks) waiting for the writer, at most: bounds memory whatever the archive size.
 const CHANNEL: usize = 16;
 
@@ -50,6 +54,8 @@ pub struct IngestOptions {
     /// Alias table file; by default the index folder's `aliases.tsv` (written from the built-in
     /// table when missing).
     pub aliases: Option<PathBuf>,
+    /// Largest record read, in bytes (`--max-record-size`); larger ones are skipped.
+    pub max_record: u64,
 }
 
 impl Default for IngestOptions {
@@ -62,6 +68,7 @@ impl Default for IngestOptions {
             force: false,
             progress: indicatif::ProgressBar::hidden(),
             aliases: None,
+            max_record: read::DEFAULT_MAX_RECORD_BYTES,
         }
     }
 }
@@ -102,10 +109,18 @@ pub struct IngestReport {
     /// New articles found to be near-duplicate copies of a story already indexed (they join its
     /// copy cluster).
     pub copies: u64,
-    /// Sources and records skipped, with reasons (`file:LINE` or `file#RECORD` for a record).
+    /// Sources and records skipped, with reasons (`file:LINE` or `file#RECORD` for a record):
+    /// the first few of each source (see [`read::skips`]), in natural order.
     pub skipped: Vec<Skip>,
-    /// Problems that did not stop an article from being indexed (an impossible date dropped).
+    /// Sources and records skipped in all.
+    pub skipped_total: u64,
+    /// Skips counted per source and reason.
+    pub skip_counts: Vec<SkipCount>,
+    /// Problems that did not stop an article from being indexed (an impossible date dropped):
+    /// the first few of each source.
     pub warnings: Vec<Skip>,
+    /// Warnings in all.
+    pub warnings_total: u64,
     /// Sources decoded from a legacy encoding.
     pub transcoded: Vec<Transcoded>,
     /// Distinct articles in the index after the ingest.
@@ -202,8 +217,8 @@ type Built = std::result::Result<(Article, bool, Vec<String>), Skip>;
 
 /// What the workers send to the writer.
 enum Msg {
-    /// Built records of one source, in order.
-    Items(Vec<Built>),
+    /// Built records of one source (its number in the list of inputs), in order.
+    Items(usize, Vec<Built>),
     /// A source is finished (all its items were sent before).
     Done(Finished),
 }
@@ -341,9 +356,14 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let mut ledger = Ledger::open(dir)?;
     let (inputs, problems) = read::collect_inputs(paths, forced);
+    let labels: Vec<String> = inputs.iter().map(|s| path_label(&s.path)).collect();
+    let mut skipped = SkipLog::default();
+    let mut warned = SkipLog::default();
+    for p in problems {
+        skipped.add(&p.path.clone(), p);
+    }
     let mut report = IngestReport {
         files: inputs.len(),
-        skipped: problems,
         ..IngestReport::default()
     };
     let total_bytes: u64 = inputs
@@ -355,6 +375,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     bar.set_length(total_bytes);
     let read_opts = ReadOptions {
         fields: opts.fields.clone(),
+        max_record: opts.max_record,
     };
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(CHANNEL);
@@ -371,22 +392,32 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
         let table_ref = &table;
         let read_opts = &read_opts;
         let inputs = &inputs;
+        let labels = &labels;
         let clock = &clock;
         scope.spawn(move || {
-            inputs.par_iter().for_each_with(tx, |tx, src| {
-                read_source(src, ledger_ref, read_opts, opts, table_ref, clock, tx);
-            });
+            inputs
+                .par_iter()
+                .enumerate()
+                .for_each_with(tx, |tx, (number, src)| {
+                    let source = Source {
+                        number,
+                        label: &labels[number],
+                        src,
+                    };
+                    read_source(&source, ledger_ref, read_opts, opts, table_ref, clock, tx);
+                });
         });
         let mut commits = writer.stats().commits;
         for msg in rx.iter() {
             match msg {
-                Msg::Items(items) => {
+                Msg::Items(number, items) => {
+                    let source = &labels[number];
                     for item in items {
                         match item {
                             Ok((article, transcoded, warnings)) => {
                                 report.articles_read += 1;
                                 for w in warnings {
-                                    report.warnings.push(Skip::new(article.path.clone(), w));
+                                    warned.add(source, Skip::new(article.path.clone(), w));
                                 }
                                 if transcoded {
                                     report.transcoded.push(Transcoded {
@@ -412,7 +443,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                                     ledger.append(std::mem::take(&mut to_record))?;
                                 }
                             }
-                            Err(skip) => report.skipped.push(skip),
+                            Err(skip) => skipped.add(source, skip),
                         }
                     }
                     bar.set_message(format!(
@@ -439,15 +470,21 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     clock.time(Stage::Index, || writer.finish())?;
     ledger.append(to_record)?;
     bar.finish_and_clear();
-    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    report.warnings.sort_by(|a, b| a.path.cmp(&b.path));
-    report.transcoded.sort_by(|a, b| a.path.cmp(&b.path));
+    report.skipped = skipped.examples();
+    report.skipped_total = skipped.total();
+    report.skip_counts = skipped.counts();
+    report.warnings = warned.examples();
+    report.warnings_total = warned.total();
+    report
+        .transcoded
+        .sort_by(|a, b| read::skips::natural_cmp(&a.path, &b.path));
     report.elapsed = started.elapsed();
     report.stages = clock.seconds();
     Ok(report)
 }
 
-/// A source's items in chunks of [`CHUNK`], the time taken to read them added to the clock.
+/// A source's items in chunks of [`CHUNK`] (or [`CHUNK_BYTES`] of text), the time taken to
+/// read them added to the clock.
 struct Chunks<'a>(read::Items, &'a StageClock);
 
 impl Iterator for Chunks<'_> {
@@ -455,9 +492,16 @@ impl Iterator for Chunks<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let items = &mut self.0;
-        let chunk: Vec<_> = self
-            .1
-            .time(Stage::Read, || items.by_ref().take(CHUNK).collect());
+        let chunk: Vec<_> = self.1.time(Stage::Read, || {
+            let mut chunk = Vec::new();
+            let mut bytes = 0;
+            while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+                let Some(item) = items.next() else { break };
+                bytes += item.as_ref().map_or(0, |raw| raw.text.len());
+                chunk.push(item);
+            }
+            chunk
+        });
         (!chunk.is_empty()).then_some(chunk)
     }
 }
@@ -488,10 +532,19 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     Ok(h.finalize().to_hex().to_string())
 }
 
+/// A source as the workers see it.
+struct Source<'a> {
+    /// Its number in the list of inputs.
+    number: usize,
+    /// Its path as reported and recorded ([`path_label`]).
+    label: &'a str,
+    src: &'a read::Source,
+}
+
 /// Reads one source and sends its built articles, then its end, to the writer. Stops quietly
-/// when the writer has gone away.
+/// when the writer has gone away. A source that yields nothing is reported with the reason.
 fn read_source(
-    src: &read::Source,
+    source: &Source<'_>,
     ledger: &Ledger,
     read_opts: &ReadOptions,
     opts: &IngestOptions,
@@ -499,13 +552,10 @@ fn read_source(
     clock: &StageClock,
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
-    let label = src.path.display().to_string();
-    let key = std::fs::canonicalize(&src.path)
-        .unwrap_or_else(|_| src.path.clone())
-        .display()
-        .to_string();
+    let (src, label, number) = (source.src, source.label, source.number);
+    let key = path_label(&std::fs::canonicalize(&src.path).unwrap_or_else(|_| src.path.clone()));
     let fail = |reason: String| {
-        let _ = tx.send(Msg::Items(vec![Err(Skip::new(label.clone(), reason))]));
+        let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
         let _ = tx.send(Msg::Done(Finished {
             unchanged: false,
             any_ok: false,
@@ -552,11 +602,17 @@ fn read_source(
         state: state.clone(),
         bar: opts.progress.clone(),
     };
-    let (reader, input) = match clock.time(Stage::Read, || read::open(tee, src.reader)) {
+    let (reader, mut input) = match clock.time(Stage::Read, || read::open(tee, src.reader)) {
         Ok(opened) => opened,
         Err(e) => return fail(format!("read error: {e}")),
     };
-    let items = reader.read(&label, input, read_opts);
+    match input.fill_buf() {
+        Ok([]) if size == 0 => return fail("empty file".into()),
+        Ok([]) => return fail("empty after decompression (an empty gzip stream)".into()),
+        Ok(_) => {}
+        Err(e) => return fail(format!("read error: {e}")),
+    }
+    let items = reader.read(label, input, read_opts);
     let (articles, skipped) = (AtomicU64::new(0), AtomicU64::new(0));
     let gone = AtomicBool::new(false);
     // Whichever worker is free takes the next chunk of records (reading and decompressing under
@@ -582,7 +638,7 @@ fn read_source(
                 Err(_) => skipped.fetch_add(1, Ordering::Relaxed),
             };
         }
-        if tx.send(Msg::Items(built)).is_err() {
+        if tx.send(Msg::Items(number, built)).is_err() {
             gone.store(true, Ordering::Relaxed);
         }
     });
@@ -590,6 +646,10 @@ fn read_source(
         return;
     }
     let (articles, skipped) = (articles.into_inner(), skipped.into_inner());
+    if articles == 0 && skipped == 0 {
+        let reason = format!("no {} records found", reader.name());
+        let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
+    }
     let (hash, bytes) = match state.lock() {
         Ok(st) if st.1 == size => (st.0.finalize().to_hex().to_string(), st.1),
         Ok(st) => (hash_file(&src.path).unwrap_or_default(), st.1),

@@ -43,6 +43,12 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
 
+    /// Skip any record larger than this (a JSON line, CSV row, JSON array element, HTML page,
+    /// text file, WARC record or decompressed HTTP body), with its reason: bytes, or with a
+    /// K, M or G suffix (powers of 1024).
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_record_size: u64,
+
     /// Commit every N articles (an interrupted ingest keeps what was committed).
     #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch: u64,
@@ -79,13 +85,25 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         force: args.force,
         progress: ctx.progress(),
         aliases: ctx.aliases.clone(),
+        max_record: args.max_record_size,
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
     for s in &report.skipped {
         eprintln!("morgue: skipped {}: {}", s.path, s.reason);
     }
+    let unlisted = report.skipped_total - report.skipped.len() as u64;
+    if unlisted > 0 {
+        eprintln!("morgue: {unlisted} more skipped, not listed; skipped per source and reason:");
+        for c in &report.skip_counts {
+            eprintln!("morgue:   {}: {} × {}", c.source, c.count, c.reason);
+        }
+    }
     for w in &report.warnings {
         eprintln!("morgue: warning {}: {}", w.path, w.reason);
+    }
+    let unlisted = report.warnings_total - report.warnings.len() as u64;
+    if unlisted > 0 {
+        eprintln!("morgue: {unlisted} more warnings, not listed");
     }
     let json = present::json::ingest(&report);
     if let Some(path) = &args.report {
@@ -96,9 +114,47 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         print(&present::text::ingest(&report))?;
     }
-    Ok(ExitCode::from(if report.skipped.is_empty() {
+    Ok(ExitCode::from(if report.skipped_total == 0 {
         exit::OK
     } else {
         exit::PARTIAL
     }))
+}
+
+/// Parses a size: bytes, or a number with a `K`, `M` or `G` suffix (powers of 1024; a trailing
+/// `B` or `iB` is allowed).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let t = t
+        .strip_suffix("IB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(&t);
+    let (digits, shift) = match t.chars().last() {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 16M, 512K, 1000000)"))?;
+    match n.checked_mul(1 << shift) {
+        Some(0) | None => Err(format!("`{s}` is not a usable size")),
+        Some(bytes) => Ok(bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_suffixes() {
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err() && parse_size("lots").is_err());
+    }
 }

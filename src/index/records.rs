@@ -262,8 +262,8 @@ pub fn resolve_article(searcher: &Searcher, fields: &Fields, what: &str) -> Resu
         return Ok(Some(lower));
     }
     let mut candidates = vec![what.to_string()];
-    if let Ok(canon) = std::fs::canonicalize(what) {
-        candidates.push(canon.display().to_string());
+    if let Ok(canon) = std::fs::canonicalize(crate::read::label_path(what)) {
+        candidates.push(crate::read::path_label(&canon));
     }
     for path in candidates {
         let q = BooleanQuery::new(vec![

@@ -28,8 +28,10 @@
 //! The [`IngestReport`] fields: `files`, `files_read`, `unchanged`, `bytes_read`,
 //! `articles_read`, `articles_indexed`, `already_present`, `new_paths`, `passages`, `undated`,
 //! `copies` (new articles that are near-duplicates of a story already indexed),
-//! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record),
-//! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
+//! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record: the
+//! first 10 of each source, 1000 at most, in natural order), `skipped_total` (all of them),
+//! `skip_counts` (`[{source, reason, count}]`: skips per source and reason, the reason without
+//! its details), `warnings` (same shape as `skipped`), `warnings_total`, `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
 //! (seconds), `stages` (seconds per stage summed over threads: `read`, `normalize`, `dates`,
 //! `metadata`, `entities`, `dedup`, `passages`, `index`).
 //!

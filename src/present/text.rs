@@ -346,14 +346,31 @@ pub fn ingest(r: &IngestReport) -> String {
             r.copies
         );
     }
-    let _ = writeln!(out, "skipped           {:>8}", r.skipped.len());
+    let _ = writeln!(out, "skipped           {:>8}", r.skipped_total);
     for s in &r.skipped {
         let _ = writeln!(out, "  {}: {}", s.path, s.reason);
     }
-    if !r.warnings.is_empty() {
-        let _ = writeln!(out, "warnings          {:>8}", r.warnings.len());
+    if r.skipped_total > r.skipped.len() as u64 {
+        let _ = writeln!(
+            out,
+            "  … {} more, not listed; per source and reason:",
+            r.skipped_total - r.skipped.len() as u64
+        );
+        for c in &r.skip_counts {
+            let _ = writeln!(out, "  {}: {} × {}", c.source, c.count, c.reason);
+        }
+    }
+    if r.warnings_total > 0 {
+        let _ = writeln!(out, "warnings          {:>8}", r.warnings_total);
         for w in &r.warnings {
             let _ = writeln!(out, "  {}: {}", w.path, w.reason);
+        }
+        if r.warnings_total > r.warnings.len() as u64 {
+            let _ = writeln!(
+                out,
+                "  … {} more, not listed",
+                r.warnings_total - r.warnings.len() as u64
+            );
         }
     }
     if !r.transcoded.is_empty() {

@@ -57,8 +57,8 @@ impl Reader for HtmlReader {
                 && head.windows(5).any(|w| w.eq_ignore_ascii_case(b"<html")))
     }
 
-    fn read(&self, path: &str, input: Input, _opts: &ReadOptions) -> Items {
-        let item = slurp(path, input).and_then(|bytes| {
+    fn read(&self, path: &str, input: Input, opts: &ReadOptions) -> Items {
+        let item = slurp(path, input, opts).and_then(|bytes| {
             let page = parse_page(&bytes, None).map_err(|reason| Skip::new(path, reason))?;
             page.into_article(path)
         });
@@ -173,6 +173,7 @@ pub fn parse_page_hinted(
     url: Option<&str>,
     charset: Option<&str>,
 ) -> Result<Page, String> {
+    super::limits::check_html(bytes)?;
     let (html, encoding, transcoded) = decode_page_hinted(bytes, charset)?;
     let doc = Document::from(html.as_str());
     let mut page = Page {

@@ -14,11 +14,16 @@ pub mod dates;
 mod encoding;
 pub mod html;
 pub mod json;
+pub mod limits;
+mod paths;
 pub mod record;
+pub mod skips;
 mod text;
 pub mod warc;
 
 pub use encoding::{decode, DecodeError, Decoded};
+pub use limits::DEFAULT_MAX_RECORD_BYTES;
+pub use paths::{label_path, path_label};
 pub use record::FieldMap;
 pub use text::TextReader;
 
@@ -84,10 +89,23 @@ pub type Items = Box<dyn Iterator<Item = Result<RawArticle, Skip>> + Send>;
 pub type Input = Box<dyn BufRead + Send>;
 
 /// Options that change how records are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Explicit field names for structured formats (`--field text=content_original`).
     pub fields: FieldMap,
+    /// Largest record read (`--max-record-size`, bytes): a JSON line, CSV row, JSON array
+    /// element, HTML page, text file or WARC record (and its decompressed HTTP body) over it is
+    /// skipped with its reason.
+    pub max_record: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            fields: FieldMap::default(),
+            max_record: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
 }
 
 /// An input format.
@@ -158,14 +176,18 @@ pub fn sniff(head: &[u8]) -> &'static dyn Reader {
 }
 
 /// Opens a stream over `read`'s bytes, undoing gzip compression when the bytes start with the
-/// gzip magic number (all members of a multi-member file are read).
+/// gzip magic number (all members of a multi-member file are read). The decompressed stream
+/// fails with a reason once it expands beyond [`limits::MAX_GZIP_RATIO`] (a decompression
+/// bomb).
 pub fn decompress(read: impl Read + Send + 'static) -> std::io::Result<Input> {
-    let mut buffered = BufReader::with_capacity(64 << 10, read);
+    let compressed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = limits::Counted::new(read, compressed.clone());
+    let mut buffered = BufReader::with_capacity(64 << 10, counted);
     let head = buffered.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
         Ok(Box::new(BufReader::with_capacity(
             64 << 10,
-            flate2::bufread::MultiGzDecoder::new(buffered),
+            limits::RatioCapped::new(flate2::bufread::MultiGzDecoder::new(buffered), compressed),
         )))
     } else {
         Ok(Box::new(buffered))
@@ -190,7 +212,7 @@ pub fn open(
 /// was indexed under: a file, or a record of one (`dump.jsonl:12`, `crawl.warc.gz#3`). The file
 /// is read with the reader its name calls for, or by sniffing, and default field mapping.
 pub fn reread(path: &str) -> Result<RawArticle, String> {
-    let file = if Path::new(path).is_file() {
+    let file = if label_path(path).is_file() {
         path
     } else {
         path.rsplit_once([':', '#'])
@@ -198,9 +220,10 @@ pub fn reread(path: &str) -> Result<RawArticle, String> {
             .map(|(file, _)| file)
             .ok_or_else(|| format!("{path}: no such file"))?
     };
-    let handle = std::fs::File::open(file).map_err(|e| format!("{file}: {e}"))?;
+    let file_path = label_path(file);
+    let handle = std::fs::File::open(&file_path).map_err(|e| format!("{file}: {e}"))?;
     let (reader, input) =
-        open(handle, reader_for(Path::new(file))).map_err(|e| format!("{file}: {e}"))?;
+        open(handle, reader_for(&file_path)).map_err(|e| format!("{file}: {e}"))?;
     reader
         .read(file, input, &ReadOptions::default())
         .filter_map(Result::ok)
@@ -215,9 +238,6 @@ pub fn read_all(input: &mut Input, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Largest single-article source (HTML page, text file) that is read; larger ones are skipped.
-pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
-
 /// A file to read, with the reader chosen for it (None: sniff the content when opening).
 pub struct Source {
     /// The file.
@@ -231,7 +251,8 @@ pub struct Source {
 /// Folders are walked recursively; only files that a reader claims by extension (through a
 /// `.gz`) are taken, and hidden files and folders (names starting with `.`) are passed over. A
 /// file named explicitly is always read: by its extension, or else by sniffing its content.
-/// With `forced`, every file is read with that reader.
+/// With `forced`, every file is read with that reader. A FIFO, socket or device (named
+/// explicitly, or claimed by extension in a folder) is never opened: it is reported.
 pub fn collect_inputs(
     paths: &[PathBuf],
     forced: Option<&'static dyn Reader>,
@@ -242,7 +263,7 @@ pub fn collect_inputs(
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(Skip::new(root.display().to_string(), e.to_string()));
+                problems.push(Skip::new(path_label(root), e.to_string()));
                 continue;
             }
         };
@@ -253,6 +274,10 @@ pub fn collect_inputs(
             });
             continue;
         }
+        if !meta.is_dir() {
+            problems.push(Skip::new(path_label(root), not_regular(&meta.file_type())));
+            continue;
+        }
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -260,19 +285,22 @@ pub fn collect_inputs(
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) => {
                     if let Some(reader) = reader_for(e.path()) {
-                        inputs.push(Source {
-                            path: e.into_path(),
-                            reader: Some(forced.unwrap_or(reader)),
-                        });
+                        if e.file_type().is_file() {
+                            inputs.push(Source {
+                                path: e.into_path(),
+                                reader: Some(forced.unwrap_or(reader)),
+                            });
+                        } else {
+                            problems
+                                .push(Skip::new(path_label(e.path()), not_regular(&e.file_type())));
+                        }
                     }
                 }
-                Ok(_) => {}
                 Err(e) => problems.push(Skip::new(
-                    e.path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_else(|| root.display().to_string()),
+                    path_label(e.path().unwrap_or(root)),
                     e.to_string(),
                 )),
             }
@@ -283,15 +311,36 @@ pub fn collect_inputs(
     (inputs, problems)
 }
 
-/// Reads a whole single-document source (a text file, an HTML page) into bytes, or the skip.
-pub(crate) fn slurp(path: &str, mut input: Input) -> Result<Vec<u8>, Skip> {
-    let bytes = read_all(&mut input, MAX_DOCUMENT_BYTES + 1)
+/// The reason a path that is neither a file nor a folder is not read.
+fn not_regular(kind: &std::fs::FileType) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let what = if kind.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "of an unknown kind"
+        };
+        format!("not a regular file: {what}, not read")
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = kind;
+        "not a regular file, not read".to_string()
+    }
+}
+
+/// Reads a whole single-document source (a text file, an HTML page) into bytes, at most
+/// `opts.max_record` of them, or the skip.
+pub(crate) fn slurp(path: &str, mut input: Input, opts: &ReadOptions) -> Result<Vec<u8>, Skip> {
+    let bytes = read_all(&mut input, opts.max_record.saturating_add(1))
         .map_err(|e| Skip::new(path, format!("read error: {e}")))?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(Skip::new(
-            path,
-            format!("larger than {} MB", MAX_DOCUMENT_BYTES >> 20),
-        ));
+    if bytes.len() as u64 > opts.max_record {
+        return Err(Skip::new(path, limits::too_large(opts.max_record)));
     }
     Ok(bytes)
 }
@@ -299,6 +348,7 @@ pub(crate) fn slurp(path: &str, mut input: Input) -> Result<Vec<u8>, Skip> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn readers_are_chosen_through_gz_and_by_name() {
@@ -367,6 +417,65 @@ mod tests {
                     let _ = item;
                 }
             }
+        }
+    }
+
+    /// Reads `bytes` with every reader: the number of items and the text they hold stay within
+    /// a small multiple of the input, whatever it is (and nothing panics).
+    fn read_everything(bytes: &[u8], max_record: u64) -> Result<(), TestCaseError> {
+        let opts = ReadOptions {
+            max_record,
+            ..ReadOptions::default()
+        };
+        for r in readers() {
+            let Ok(stream) = decompress(std::io::Cursor::new(bytes.to_vec())) else {
+                continue;
+            };
+            let (mut items, mut text) = (0usize, 0usize);
+            for item in r.read("fuzz", stream, &opts) {
+                items += 1;
+                if let Ok(a) = item {
+                    text += a.text.len();
+                }
+                prop_assert!(items <= bytes.len() + 2, "{}: {items} items", r.name());
+            }
+            prop_assert!(
+                text <= 8 * bytes.len() + 64,
+                "{}: {text} bytes of text from {}",
+                r.name(),
+                bytes.len()
+            );
+        }
+        Ok(())
+    }
+
+    fn format_prefix() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(Vec::new()),
+            Just(
+                b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 40\r\n\r\nHTTP/1.1 200 OK\r\n"
+                    .to_vec()
+            ),
+            Just(b"<!DOCTYPE html><html><body><div><p>".to_vec()),
+            Just(b"[{\"text\": \"".to_vec()),
+            Just(b"{\"text\": \"a\"}\n{".to_vec()),
+            Just(b"title,text\nA,\"".to_vec()),
+            Just(vec![0x1f, 0x8b, 0x08, 0x00]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn readers_fed_arbitrary_bytes_stay_bounded(
+            prefix in format_prefix(),
+            rest in proptest::collection::vec(any::<u8>(), 0..2048),
+            small in any::<bool>(),
+        ) {
+            let mut bytes = prefix;
+            bytes.extend(rest);
+            read_everything(&bytes, if small { 64 } else { DEFAULT_MAX_RECORD_BYTES })?;
         }
     }
 

@@ -31,8 +31,8 @@ impl Reader for TextReader {
         &["txt", "text"]
     }
 
-    fn read(&self, path: &str, input: Input, _opts: &ReadOptions) -> Items {
-        let item = slurp(path, input).and_then(|bytes| TextReader::from_bytes(path, &bytes));
+    fn read(&self, path: &str, input: Input, opts: &ReadOptions) -> Items {
+        let item = slurp(path, input, opts).and_then(|bytes| TextReader::from_bytes(path, &bytes));
         Box::new(std::iter::once(item))
     }
 }

@@ -7,14 +7,16 @@
 //! their `charset` is a hint for pages that are not UTF-8. Records that are not responses
 //! (`warcinfo`, `request`, `metadata`…), responses that are not HTML or not successful, and
 //! malformed records are skipped with their record number; a truncated file ends the source
-//! with a skip.
+//! with a skip. A record larger than `--max-record-size` is passed over without being held, and
+//! an HTTP body is decompressed to at most that size (a decompression bomb is skipped).
 
 use super::html::parse_page_hinted;
+use super::limits::{inflate_capped, read_line_capped, too_large, Line};
 use super::{Input, Items, RawArticle, ReadOptions, Reader, Skip};
-use std::io::{BufRead, Read};
+use std::io::Read;
 
-/// Largest record payload read; larger ones are passed over.
-const MAX_RECORD_BYTES: u64 = 32 << 20;
+/// Longest WARC header line kept (longer ones are cut).
+const MAX_HEADER_LINE: u64 = 64 << 10;
 
 /// Reads WARC files.
 #[derive(Debug, Default, Clone, Copy)]
@@ -33,11 +35,12 @@ impl Reader for WarcReader {
         head.starts_with(b"WARC/")
     }
 
-    fn read(&self, path: &str, input: Input, _opts: &ReadOptions) -> Items {
+    fn read(&self, path: &str, input: Input, opts: &ReadOptions) -> Items {
         Box::new(Records {
             path: path.to_string(),
             input: Some(input),
             number: 0,
+            cap: opts.max_record,
         })
     }
 }
@@ -46,6 +49,7 @@ struct Records {
     path: String,
     input: Option<Input>,
     number: usize,
+    cap: u64,
 }
 
 /// One record's headers (names lowercased) and payload.
@@ -80,9 +84,8 @@ impl Records {
         // Skip blank lines between records; the version line starts a record.
         let mut line = Vec::new();
         loop {
-            line.clear();
-            match input.read_until(b'\n', &mut line) {
-                Ok(0) => return Next::End,
+            match read_line_capped(input, &mut line, MAX_HEADER_LINE) {
+                Ok(Line::End) => return Next::End,
                 Ok(_) if line.iter().all(|b| b.is_ascii_whitespace()) => continue,
                 Ok(_) if line.starts_with(b"WARC/") => break,
                 Ok(_) => {
@@ -100,9 +103,8 @@ impl Records {
         }
         let mut headers = Vec::new();
         loop {
-            line.clear();
-            match input.read_until(b'\n', &mut line) {
-                Ok(0) => return Next::Fatal("file ends inside a record's headers".into()),
+            match read_line_capped(input, &mut line, MAX_HEADER_LINE) {
+                Ok(Line::End) => return Next::Fatal("file ends inside a record's headers".into()),
                 Ok(_) => {}
                 Err(e) => return Next::Fatal(format!("read error: {e}")),
             }
@@ -123,11 +125,9 @@ impl Records {
             Some(n) => n,
             None => return Next::Fatal("record without a valid Content-Length".into()),
         };
-        if length > MAX_RECORD_BYTES {
+        if length > self.cap {
             return match std::io::copy(&mut input.take(length), &mut std::io::sink()) {
-                Ok(n) if n == length => {
-                    Next::Bad(format!("record larger than {} MB", MAX_RECORD_BYTES >> 20))
-                }
+                Ok(n) if n == length => Next::Bad(too_large(self.cap)),
                 Ok(_) => Next::Fatal("file ends inside a record".into()),
                 Err(e) => Next::Fatal(format!("read error: {e}")),
             };
@@ -143,8 +143,11 @@ impl Records {
 
 fn skip_to_version_line(input: &mut Input, line: &mut Vec<u8>) -> std::io::Result<()> {
     loop {
-        line.clear();
-        if input.read_until(b'\n', line)? == 0 || line.starts_with(b"WARC/") {
+        if read_line_capped(input, line, MAX_HEADER_LINE)? == Line::End {
+            line.clear();
+            return Ok(());
+        }
+        if line.starts_with(b"WARC/") {
             return Ok(());
         }
     }
@@ -170,13 +173,13 @@ impl Iterator for Records {
                 )))
             }
             Next::Bad(reason) => Some(Err(Skip::new(at, reason))),
-            Next::Record(record) => Some(to_article(&record, at)),
+            Next::Record(record) => Some(to_article(&record, at, self.cap)),
         }
     }
 }
 
 /// A response record holding an HTML page → the page's article.
-fn to_article(record: &Record, at: String) -> Result<RawArticle, Skip> {
+fn to_article(record: &Record, at: String, cap: u64) -> Result<RawArticle, Skip> {
     let kind = record.header("warc-type").unwrap_or("(none)");
     if !kind.eq_ignore_ascii_case("response") {
         return Err(Skip::new(at, format!("`{kind}` record, not a response")));
@@ -205,7 +208,7 @@ fn to_article(record: &Record, at: String) -> Result<RawArticle, Skip> {
         .next()
         .map(|c| c.trim_matches(['"', '\'']).to_string());
     let body = http
-        .body()
+        .body(cap)
         .map_err(|reason| Skip::new(at.clone(), reason))?;
     let page = parse_page_hinted(&body, url.as_deref(), charset.as_deref())
         .map_err(|reason| Skip::new(at.clone(), reason))?;
@@ -229,8 +232,8 @@ impl Http<'_> {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The body, de-chunked and decompressed.
-    fn body(&self) -> Result<Vec<u8>, String> {
+    /// The body, de-chunked and decompressed to at most `cap` bytes.
+    fn body(&self, cap: u64) -> Result<Vec<u8>, String> {
         let mut body = self.body.to_vec();
         if self
             .header("transfer-encoding")
@@ -242,23 +245,23 @@ impl Http<'_> {
             .header("content-encoding")
             .map(|e| e.trim().to_ascii_lowercase())
         {
-            Some(e) if e == "gzip" || e == "x-gzip" => {
-                let mut out = Vec::new();
-                flate2::read::MultiGzDecoder::new(body.as_slice())
-                    .read_to_end(&mut out)
-                    .map_err(|e| format!("HTTP body: gzip: {e}"))?;
-                Ok(out)
-            }
+            Some(e) if e == "gzip" || e == "x-gzip" => inflate_capped(
+                flate2::read::MultiGzDecoder::new(body.as_slice()),
+                cap,
+                "HTTP body (gzip)",
+            ),
             Some(e) if e == "deflate" => {
-                let mut out = Vec::new();
-                flate2::read::ZlibDecoder::new(body.as_slice())
-                    .read_to_end(&mut out)
-                    .or_else(|_| {
-                        out.clear();
-                        flate2::read::DeflateDecoder::new(body.as_slice()).read_to_end(&mut out)
-                    })
-                    .map_err(|e| format!("HTTP body: deflate: {e}"))?;
-                Ok(out)
+                // Meant to be zlib-wrapped, but many servers send raw deflate.
+                let zlib = body.len() >= 2
+                    && body[0] & 0x0f == 8
+                    && u16::from_be_bytes([body[0], body[1]]).is_multiple_of(31);
+                if zlib {
+                    let zlib = flate2::read::ZlibDecoder::new(body.as_slice());
+                    inflate_capped(zlib, cap, "HTTP body (deflate)")
+                } else {
+                    let raw = flate2::read::DeflateDecoder::new(body.as_slice());
+                    inflate_capped(raw, cap, "HTTP body (deflate)")
+                }
             }
             Some(e) if e != "identity" && !e.is_empty() => {
                 Err(format!("HTTP body encoded as `{e}`"))
