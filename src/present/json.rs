@@ -29,7 +29,9 @@
 //! `articles_read`, `articles_indexed`, `already_present`, `new_paths`, `passages`, `undated`,
 //! `copies` (new articles that are near-duplicates of a story already indexed),
 //! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record),
-//! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
+//! `warnings` (same shape), `transcoded` (`[{path, encoding}]`), `total_articles`,
+//! `furniture` (articles in the index with site furniture removed after the ingest),
+//! `reindexed` (articles re-indexed at the end because the furniture learned changed), `elapsed`
 //! (seconds), `stages` (seconds per stage summed over threads: `read`, `normalize`, `dates`,
 //! `metadata`, `entities`, `dedup`, `passages`, `index`).
 //!
