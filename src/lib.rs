@@ -42,6 +42,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod furnish;
 pub mod hashing;
 pub mod index;
 pub mod lookup;

@@ -105,6 +105,9 @@ pub struct Article {
     pub passages: Vec<PassageSpan>,
     /// The text encoding the source was decoded from.
     pub encoding: &'static str,
+    /// Site furniture in `text` (sorted, disjoint byte ranges; see `normalize::furniture`): kept
+    /// in the stored text, left out of passages, counts and entities.
+    pub furniture: Vec<std::ops::Range<usize>>,
     /// MinHash signature of `text` for near-duplicate detection; `None` when the text is too
     /// short to judge.
     pub minhash: Option<crate::dedup::Signature>,

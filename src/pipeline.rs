@@ -13,7 +13,7 @@ use crate::extract::{date, entities, outlet, title};
 use crate::index::ledger::{Ledger, LedgerEntry};
 use crate::index::{self, ArticleWriter};
 use crate::model::{Article, ArticleId, Sourced};
-use crate::normalize;
+use crate::normalize::{self, furniture::Learned};
 use crate::passages;
 use crate::read::skips::{SkipCount, SkipLog};
 use crate::read::{self, path_label, RawArticle, ReadOptions, Skip};
@@ -125,6 +125,12 @@ pub struct IngestReport {
     pub transcoded: Vec<Transcoded>,
     /// Distinct articles in the index after the ingest.
     pub total_articles: usize,
+    /// Articles in the index with site furniture removed after the ingest (see
+    /// `morgue furniture`).
+    pub furniture: usize,
+    /// Articles re-indexed at the end of the ingest because the furniture learned changed (older
+    /// articles, and this run's built before it was learned).
+    pub reindexed: usize,
     /// Wall-clock time.
     #[serde(serialize_with = "secs")]
     pub elapsed: Duration,
@@ -256,14 +262,22 @@ pub fn build_article_with(
     outlet_option: Option<&str>,
     aliases: &AliasTable,
 ) -> std::result::Result<Article, Skip> {
-    build_timed(raw, outlet_option, aliases, &StageClock::default())
+    build_timed(
+        raw,
+        outlet_option,
+        aliases,
+        &Learned::default(),
+        &StageClock::default(),
+    )
 }
 
-/// [`build_article_with`], adding each stage's time to `clock`.
+/// [`build_article_with`] with the site furniture learned so far, adding each stage's time to
+/// `clock`.
 fn build_timed(
-    raw: RawArticle,
+    mut raw: RawArticle,
     outlet_option: Option<&str>,
     aliases: &AliasTable,
+    furniture: &Learned,
     clock: &StageClock,
 ) -> std::result::Result<Article, Skip> {
     let normalized = clock.time(Stage::Normalize, || normalize::normalize(&raw.text));
@@ -277,13 +291,70 @@ fn build_timed(
             reason: "no article text (only boilerplate)".into(),
         });
     }
+    let outlet = match outlet_option {
+        Some(name) => Some(Sourced::new(name.trim().to_string(), "option")),
+        None => raw
+            .outlet
+            .take()
+            .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
+    };
+    raw.text = String::new();
+    Ok(finish(raw, text, outlet, aliases, furniture, clock))
+}
+
+/// Builds an article again from its stored record (stored text and metadata, which win over
+/// what the text says), marking the furniture `furniture` knows: re-indexing after learning.
+pub(crate) fn rebuild(
+    record: &crate::index::ArticleRecord,
+    aliases: &AliasTable,
+    furniture: &Learned,
+) -> Article {
+    let found = |f: &crate::index::Found<String>| Sourced::new(f.value.clone(), f.source.clone());
+    let raw = RawArticle {
+        path: record.paths.first().cloned().unwrap_or_default(),
+        url: record.url.clone(),
+        title: (!matches!(record.title.source.as_str(), "first_line" | "none"))
+            .then(|| found(&record.title)),
+        date: record
+            .date
+            .as_ref()
+            .map(|d| Sourced::new(d.value, d.source.clone())),
+        encoding: encoding_rs::Encoding::for_label(record.encoding.as_bytes())
+            .map_or("UTF-8", |e| e.name()),
+        ..RawArticle::default()
+    };
+    let outlet = record.outlet.as_ref().map(found);
+    finish(
+        raw,
+        record.text.clone(),
+        outlet,
+        aliases,
+        furniture,
+        &StageClock::default(),
+    )
+}
+
+/// The stages after cleaning: furniture, dateline, title, passages, id, entities, signature.
+/// `raw.text` is not used (`text` is the cleaned text).
+fn finish(
+    raw: RawArticle,
+    text: String,
+    outlet: Option<Sourced<String>>,
+    aliases: &AliasTable,
+    furniture: &Learned,
+    clock: &StageClock,
+) -> Article {
+    let outlet_name = outlet.as_ref().map_or("", |o| o.value.as_str());
+    let marked = clock.time(Stage::Normalize, || {
+        normalize::furniture::mark(&text, outlet_name, furniture)
+    });
     // Metadata recorded by the format wins over what is guessed from the text.
     let dateline = clock.time(Stage::Dates, || date::find_dateline(&text));
     let hidden_dateline = dateline
         .as_ref()
         .filter(|d| d.line_is_only_date)
         .map(|d| d.line.clone());
-    let mut exclude = Vec::new();
+    let mut exclude = normalize::furniture::join(&text, marked.clone());
     exclude.extend(hidden_dateline.clone());
     let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
         Some(t) => t,
@@ -303,7 +374,7 @@ fn build_timed(
         let spans = passages::split(&text, &exclude);
         if spans.is_empty() {
             // A text that is only a title: index the title line as its one passage.
-            return passages::split(&text, &[]);
+            return passages::split(&text, &normalize::furniture::join(&text, marked.clone()));
         }
         spans
     });
@@ -311,17 +382,16 @@ fn build_timed(
         .date
         .or_else(|| dateline.map(|d| Sourced::new(d.date, "dateline")))
         .or(raw.fallback_date);
-    let outlet = match outlet_option {
-        Some(name) => Some(Sourced::new(name.trim().to_string(), "option")),
-        None => raw
-            .outlet
-            .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
-    };
     let id = clock.time(Stage::Metadata, || ArticleId::of_text(&text));
     let entities = clock.time(Stage::Entities, || {
-        entities::extract_entities(&text, aliases, MAX_ENTITIES)
+        if marked.is_empty() {
+            entities::extract_entities(&text, aliases, MAX_ENTITIES)
+        } else {
+            let clean = normalize::furniture::without(&text, 0..text.len(), &marked);
+            entities::extract_entities(&clean, aliases, MAX_ENTITIES)
+        }
     });
-    Ok(Article {
+    Article {
         id,
         path: raw.path,
         url: raw.url,
@@ -332,8 +402,9 @@ fn build_timed(
         passages: spans,
         encoding: raw.encoding,
         minhash: clock.time(Stage::Dedup, || crate::dedup::Signature::of(&text)),
+        furniture: marked,
         text,
-    })
+    }
 }
 
 /// Ingests `paths` (files and folders) into the index in `dir`, creating it when needed.
@@ -353,6 +424,9 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
             .map_err(|e| Error::io(&table_file, e))?;
     }
     let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
+    let mut furniture_table = index::furniture::Table::open(dir)?;
+    let furniture = crate::furnish::learned(dir, &furniture_table)?;
+    let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let mut ledger = Ledger::open(dir)?;
     let (inputs, problems) = read::collect_inputs(paths, forced);
@@ -390,6 +464,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
         let rx = rx;
         let ledger_ref = &known;
         let table_ref = &table;
+        let furniture_ref = &furniture.now;
         let read_opts = &read_opts;
         let inputs = &inputs;
         let labels = &labels;
@@ -404,7 +479,8 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                         label: &labels[number],
                         src,
                     };
-                    read_source(&source, ledger_ref, read_opts, opts, table_ref, clock, tx);
+                    let with = (table_ref, furniture_ref);
+                    read_source(&source, ledger_ref, read_opts, opts, with, clock, tx);
                 });
         });
         let mut commits = writer.stats().commits;
@@ -426,7 +502,16 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                                     });
                                 }
                                 match clock.time(Stage::Index, || writer.add(&article))? {
-                                    index::Added::New => {
+                                    index::Added::New { copy } => {
+                                        let outlet = article
+                                            .outlet
+                                            .as_ref()
+                                            .map_or("", |o| o.value.as_str());
+                                        if !copy {
+                                            let keys = normalize::furniture::keys(&article.text);
+                                            furniture_table.observe(outlet, &keys);
+                                        }
+                                        touched.insert(outlet.trim().to_lowercase());
                                         report.articles_indexed += 1;
                                         report.passages += article.passages.len() as u64;
                                         report.undated += article.date.is_none() as usize;
@@ -467,6 +552,19 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     report.copies = writer.stats().copies;
     // Finding copy clusters happens inside the writer's `add`, timed as indexing above.
     clock.shift(Stage::Index, Stage::Dedup, writer.stats().cluster_nanos);
+    let relearned = clock.time(Stage::Index, || {
+        crate::furnish::relearn(
+            dir,
+            &mi,
+            &mut writer,
+            &mut furniture_table,
+            &furniture,
+            &touched,
+            &table,
+        )
+    })?;
+    report.furniture = relearned.with_furniture;
+    report.reindexed = relearned.reindexed;
     clock.time(Stage::Index, || writer.finish())?;
     ledger.append(to_record)?;
     bar.finish_and_clear();
@@ -548,7 +646,7 @@ fn read_source(
     ledger: &Ledger,
     read_opts: &ReadOptions,
     opts: &IngestOptions,
-    aliases: &AliasTable,
+    (aliases, furniture): (&AliasTable, &Learned),
     clock: &StageClock,
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
@@ -627,7 +725,7 @@ fn read_source(
                 r.and_then(|mut raw| {
                     let transcoded = raw.transcoded;
                     let warnings = std::mem::take(&mut raw.warnings);
-                    build_timed(raw, opts.outlet.as_deref(), aliases, clock)
+                    build_timed(raw, opts.outlet.as_deref(), aliases, furniture, clock)
                         .map(|a| (a, transcoded, warnings))
                 })
             })

@@ -1627,3 +1627,137 @@ mod corpora {
         assert_eq!(again["unchanged"], 1);
     }
 }
+
+mod furniture {
+    use super::*;
+
+    /// An index of `furniture/batch.jsonl`: three outlets' furniture (a standalone line, a block
+    /// at the top, an inline "… MORE" fragment) and a quote repeated across outlets.
+    fn batch() -> (Workdir, Value) {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/furniture"), "in");
+        let r = w.ingest(&["in/batch.jsonl"]);
+        (w, r)
+    }
+
+    fn total(w: &Workdir, query: &str) -> u64 {
+        w.search(&[query])["total"].as_u64().unwrap()
+    }
+
+    #[test]
+    fn furniture_of_three_styles_is_not_searchable() {
+        let (w, r) = batch();
+        assert_eq!(r["articles_indexed"], 21);
+        assert_eq!(r["furniture"], 18);
+        assert_eq!(r["reindexed"], 18);
+        assert_eq!(total(&w, "\"reprint permission\""), 0);
+        assert_eq!(total(&w, "\"replay more videos\""), 0);
+        assert_eq!(total(&w, "\"share this article\""), 0);
+        assert_eq!(total(&w, "\"council delays vote\""), 0);
+        assert_eq!(total(&w, "Quincy"), 0);
+        // The words around an inline fragment stay searchable, and the passage shows them
+        // without it. The name the card hangs on precedes every card, so it is learned with it.
+        let v = w.search(&["\"Mayor said on Monday\""]);
+        assert_eq!(v["total"], 1);
+        let p = v["hits"][0]["passages"][0]["text"].as_str().unwrap();
+        assert!(
+            p.starts_with("Mayor said on Monday that the quiet ferry"),
+            "{p}"
+        );
+        // The video titles of the block at the top are furniture too.
+        assert_eq!(total(&w, "\"orchard pruning tips\""), 0);
+    }
+
+    #[test]
+    fn a_quote_repeated_across_outlets_stays_searchable() {
+        let (w, _) = batch();
+        assert_eq!(total(&w, "\"rebuild every pier\""), 8);
+    }
+
+    #[test]
+    fn furniture_lists_what_was_learned_per_outlet() {
+        let (w, _) = batch();
+        let (code, out, err) = w.run(&["furniture"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out,
+            "Harbor Gazette: furniture removed from 6 of 6 articles (6 stories; learned at 5 stories)\n       6  line      Copyright 2019 Harbor Gazette. Click here for reprint permission.\n\nLakeside Ledger: furniture removed from 6 of 6 articles (6 stories; learned at 5 stories)\n       6  fragment  Jane Doe Jane Quincy DoeCouncil delays vote on ferry budget Storm repairs to cost millions, engineers say Lakeside schools open late after flood MORE\n\nValley Courier: furniture removed from 6 of 6 articles (6 stories; learned at 5 stories)\n       6  template  JUST WATCHED … 01:40\n       6  line      LISTEN TO ARTICLE 2:40 SHARE THIS ARTICLE Share Tweet Post Email\n"
+        );
+        let (_, out, _) = w.run(&["furniture", "--outlet", "harbor gazette", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["outlets"].as_array().unwrap().len(), 1);
+        assert_eq!(v["outlets"][0]["outlet"], "Harbor Gazette");
+        assert_eq!(v["outlets"][0]["with_furniture"], 6);
+        assert_eq!(
+            v["outlets"][0]["items"][0]["text"],
+            "Copyright 2019 Harbor Gazette. Click here for reprint permission."
+        );
+        assert_eq!(v["outlets"][0]["items"][0]["kind"], "line");
+    }
+
+    #[test]
+    fn show_marks_furniture_and_raw_keeps_it() {
+        let (w, _) = batch();
+        let v = w.search(&["\"said on Tuesday that the northern orchard\""]);
+        assert_eq!(v["total"], 1);
+        let id = v["hits"][0]["article_id"].as_str().unwrap().to_string();
+        let (code, out, _) = w.run(&["show", &id]);
+        assert_eq!(code, 0);
+        assert!(out.contains("  ¶0 [furniture: Jane Doe Jane Quincy DoeCouncil delays vote on ferry budget Storm repairs to cost millions, engineers say Lakeside schools open late after flood MORE] said on Tuesday that the northern orchard"), "{out}");
+        let (_, raw, _) = w.run(&["show", "--raw", &id]);
+        assert!(
+            raw.starts_with("Jane Doe Jane Quincy DoeCouncil delays vote"),
+            "{raw}"
+        );
+        let (_, json, _) = w.run(&["show", "--json", &id]);
+        let j: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            j["furniture"],
+            serde_json::json!([{"start": 0, "end": 149}])
+        );
+    }
+
+    #[test]
+    fn furniture_frequent_only_after_a_second_ingest_stops_matching() {
+        let (w, _) = batch();
+        let first = w.ingest(&["in/later1.jsonl"]);
+        assert_eq!(first["articles_indexed"], 3);
+        assert_eq!(total(&w, "\"listen live every morning\""), 3);
+        let second = w.ingest(&["in/later2.jsonl"]);
+        assert_eq!(second["articles_indexed"], 3);
+        // The three older articles, and the three new ones built before it was learned.
+        assert_eq!(second["reindexed"], 6);
+        assert_eq!(second["furniture"], 24);
+        assert_eq!(total(&w, "\"listen live every morning\""), 0);
+        assert_eq!(total(&w, "\"rebuild every pier\""), 8);
+    }
+
+    #[test]
+    fn the_override_file_forces_text_in_and_out() {
+        let (w, _) = batch();
+        let table = w.path("index/furniture.tsv");
+        let header = std::fs::read_to_string(&table).unwrap();
+        assert!(header.starts_with("# morgue furniture overrides"));
+        std::fs::write(
+            &table,
+            format!(
+                "{header}-\tHarbor Gazette\tCopyright 2019 Harbor Gazette. Click here for reprint permission.\n+\t*\tthe governor said\n"
+            ),
+        )
+        .unwrap();
+        let r = w.ingest(&["in/later1.jsonl"]);
+        assert_eq!(r["reindexed"], 9);
+        assert_eq!(total(&w, "\"reprint permission\""), 6);
+        assert_eq!(total(&w, "\"governor said\""), 0);
+        assert_eq!(total(&w, "\"rebuild every pier\""), 8);
+    }
+
+    #[test]
+    fn a_malformed_override_is_an_error_with_the_line() {
+        let (w, _) = batch();
+        std::fs::write(w.path("index/furniture.tsv"), "+ no tabs here\n").unwrap();
+        let (code, _, err) = w.run(&["ingest", "in/later1.jsonl"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("furniture.tsv:1"), "{err}");
+    }
+}

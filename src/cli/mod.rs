@@ -9,6 +9,7 @@ mod entities;
 mod entity;
 mod eval;
 mod export;
+mod furniture;
 mod ingest;
 mod ner;
 mod outlets;
@@ -85,6 +86,8 @@ pub enum Command {
     Entities(entities::Args),
     /// Everything the index knows about one entity.
     Entity(entity::Args),
+    /// List the site furniture learned from the archive, per outlet, with counts.
+    Furniture(furniture::Args),
     /// Measure extraction quality against gold data (`eval dates GOLD.json PAGES_DIR`).
     Eval(eval::Args),
 }
@@ -105,6 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Entities(args) => entities::run(args, &ctx),
         Command::Entity(args) => entity::run(args, &ctx),
         Command::Eval(args) => eval::run(args, &ctx),
+        Command::Furniture(args) => furniture::run(args, &ctx),
     }
 }
 

@@ -17,6 +17,7 @@
 
 mod analyzers;
 mod clusters;
+pub mod furniture;
 mod keys;
 pub mod ledger;
 mod records;
@@ -30,7 +31,8 @@ pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
     article_paths, cluster_members, decode_entities, doc_addresses, encode_entities, load_article,
-    passage_record, resolve_article, stored_str, stored_u64, ArticleRecord, Found, PassageRecord,
+    passage_record, resolve_article, stored_str, stored_u64, ArticleRecord, CharSpan, Found,
+    PassageRecord,
 };
 pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};

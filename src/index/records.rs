@@ -60,12 +60,35 @@ pub struct ArticleRecord {
     /// Passages in order (filled by [`load_article`] when asked for).
     #[serde(skip)]
     pub passages: Vec<PassageRecord>,
+    /// Site furniture in `text`: sorted byte ranges (see `normalize::furniture`).
+    #[serde(skip)]
+    pub furniture: Vec<std::ops::Range<usize>>,
+    /// Site furniture as character offsets in the text, for JSON.
+    #[serde(rename = "furniture")]
+    pub furniture_spans: Vec<CharSpan>,
+}
+
+/// A span of an article's text in character offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CharSpan {
+    /// Character offset where the span starts.
+    pub start: u64,
+    /// Character offset where it ends (exclusive).
+    pub end: u64,
 }
 
 impl ArticleRecord {
     /// The text of a passage span, or "" when the span does not fit the text.
     pub fn slice(&self, bytes: &std::ops::Range<usize>) -> &str {
         self.text.get(bytes.clone()).unwrap_or("")
+    }
+
+    /// The text of a passage span without its site furniture.
+    pub fn clean_slice(&self, bytes: &std::ops::Range<usize>) -> String {
+        if self.furniture.is_empty() || self.text.get(bytes.clone()).is_none() {
+            return self.slice(bytes).to_string();
+        }
+        crate::normalize::furniture::without(&self.text, bytes.clone(), &self.furniture)
     }
 }
 
@@ -209,7 +232,20 @@ pub fn load_article(
         words: stored_u64(&doc, f.words),
         text: stored_str(&doc, f.text).unwrap_or_default(),
         passages: Vec::new(),
+        furniture: Vec::new(),
+        furniture_spans: Vec::new(),
     };
+    if let Some(s) = stored_str(&doc, f.furniture) {
+        record.furniture = crate::normalize::furniture::decode_ranges(&s, &record.text);
+        record.furniture_spans = record
+            .furniture
+            .iter()
+            .map(|r| CharSpan {
+                start: char_offset(&record.text, r.start) as u64,
+                end: char_offset(&record.text, r.end) as u64,
+            })
+            .collect();
+    }
     if passages {
         for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
             let p = passage_record(searcher, a, &record.text)?;

@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 6;
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -80,6 +80,9 @@ pub struct Fields {
     /// The compact (b-bit) MinHash signature, 128 bytes (stored; article documents with a
     /// signature).
     pub minhash: Field,
+    /// Site furniture in `text`: `start-end` byte ranges, comma-separated (stored, article
+    /// documents; see `normalize::furniture`). Left out of passages, counts and entities.
+    pub furniture: Field,
 }
 
 fn text() -> TextOptions {
@@ -148,6 +151,7 @@ pub fn build() -> Schema {
     sb.add_u64_field("cluster", INDEXED | FAST | STORED);
     sb.add_u64_field("band", INDEXED);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
+    sb.add_text_field("furniture", STORED);
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()
 }
@@ -190,6 +194,7 @@ impl Fields {
             cluster: f("cluster")?,
             band: f("band")?,
             minhash: f("minhash")?,
+            furniture: f("furniture")?,
         })
     }
 }

@@ -6,6 +6,7 @@ use super::MorgueIndex;
 use crate::error::{Error, Result};
 use crate::extract::aliases::canonical_key;
 use crate::model::Article;
+use crate::normalize::furniture::{encode_ranges, without};
 use std::collections::HashSet;
 use std::path::Path;
 use tantivy::collector::Count;
@@ -19,8 +20,12 @@ const MEMORY_BUDGET: usize = 256 << 20;
 /// What [`ArticleWriter::add`] did with an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Added {
-    /// A new article: its passages, metadata and path were indexed.
-    New,
+    /// A new article: its passages, metadata and path were indexed; `copy` when it is a
+    /// near-duplicate copy of a story already indexed.
+    New {
+        /// The article joined the copy cluster of an earlier one.
+        copy: bool,
+    },
     /// The same text was already indexed from another path; this path was recorded.
     NewPath,
     /// The same text from the same path was already indexed: nothing was added.
@@ -118,9 +123,8 @@ impl ArticleWriter {
         let started = std::time::Instant::now();
         let assigned = self.clusters.assign(key, a.minhash.as_ref())?;
         self.stats.cluster_nanos += started.elapsed().as_nanos() as u64;
-        if assigned.copy_of.is_some() {
-            self.stats.copies += 1;
-        }
+        let copy = assigned.copy_of.is_some();
+        self.stats.copies += u64::from(copy);
         for doc in self.passage_docs(a) {
             self.writer.add_document(doc)?;
             self.stats.passages += 1;
@@ -131,7 +135,33 @@ impl ArticleWriter {
         self.known.insert(key);
         self.known_paths.insert((key, a.path.clone()));
         self.bump()?;
-        Ok(Added::New)
+        Ok(Added::New { copy })
+    }
+
+    /// Replaces the passages and article document of an indexed article (same id, path
+    /// documents kept) by those of `a`, in copy cluster `cluster`: re-indexing one article when
+    /// what is known of its furniture changed.
+    pub fn replace(&mut self, a: &Article, cluster: u64) -> Result<()> {
+        let f = &self.fields;
+        for kind in [KIND_PASSAGE, KIND_ARTICLE] {
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, term(f.kind, kind)),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(f.article_key, a.id.0),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]);
+            self.writer.delete_query(Box::new(q))?;
+        }
+        for doc in self.passage_docs(a) {
+            self.writer.add_document(doc)?;
+            self.stats.passages += 1;
+        }
+        self.writer.add_document(self.article_doc(a, cluster))?;
+        self.bump()
     }
 
     fn bump(&mut self) -> Result<()> {
@@ -195,7 +225,12 @@ impl ArticleWriter {
                 doc.add_u64(f.passage_no, p.number as u64);
                 doc.add_u64(f.byte_start, p.start as u64);
                 doc.add_u64(f.byte_end, p.end as u64);
-                doc.add_text(f.body, &a.text[p.start..p.end]);
+                let body = if a.furniture.is_empty() {
+                    a.text[p.start..p.end].to_string()
+                } else {
+                    without(&a.text, p.start..p.end, &a.furniture)
+                };
+                doc.add_text(f.body, &body);
                 doc
             })
             .collect()
@@ -244,7 +279,15 @@ impl ArticleWriter {
         doc.add_text(f.encoding, a.encoding);
         doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
         doc.add_u64(f.passages, a.passages.len() as u64);
-        doc.add_u64(f.words, a.text.split_whitespace().count() as u64);
+        if !a.furniture.is_empty() {
+            doc.add_text(f.furniture, encode_ranges(&a.furniture));
+        }
+        let words = a.text.split_whitespace().count()
+            - a.furniture
+                .iter()
+                .map(|r| a.text[r.clone()].split_whitespace().count())
+                .sum::<usize>();
+        doc.add_u64(f.words, words as u64);
         doc.add_u64(f.chars, a.text.chars().count() as u64);
         doc
     }

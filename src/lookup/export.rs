@@ -106,11 +106,7 @@ pub fn export(
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
         for (score, addr) in &r.best.0 {
             let p = passage_record(searcher, *addr, &article.text)?;
-            passages.push((
-                Some(p.number),
-                Some(article.slice(&p.bytes).to_string()),
-                *score,
-            ));
+            passages.push((Some(p.number), Some(article.clean_slice(&p.bytes)), *score));
         }
         if passages.is_empty() {
             passages.push((None, None, 0.0));

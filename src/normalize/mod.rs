@@ -7,11 +7,16 @@
 //!    are share bars, comment forms, blog navigation or ad labels, reporting
 //!    each removed line and the rule that removed it.
 //!
+//! 3. [`furniture`] (`furniture.rs`): the keys of a text's lines, and the site furniture an
+//!    index learned from them (lines, templates, inline fragments an outlet repeats), marked
+//!    as byte ranges without changing the text.
+//!
 //! This module owns text clean-up only. It must not read files, extract
 //! titles, dates or other metadata, or know about the index: it takes text
 //! and returns text.
 
 mod boilerplate;
+pub mod furniture;
 mod text;
 
 pub use boilerplate::{strip_boilerplate, Removed, Stripped};

@@ -31,7 +31,10 @@
 //! `skipped` (`[{path, reason}]`, `path` being `file:LINE` or `file#RECORD` for one record: the
 //! first 10 of each source, 1000 at most, in natural order), `skipped_total` (all of them),
 //! `skip_counts` (`[{source, reason, count}]`: skips per source and reason, the reason without
-//! its details), `warnings` (same shape as `skipped`), `warnings_total`, `transcoded` (`[{path, encoding}]`), `total_articles`, `elapsed`
+//! its details), `warnings` (same shape as `skipped`), `warnings_total`, `transcoded`
+//! (`[{path, encoding}]`), `total_articles`, `furniture` (articles in the index with site
+//! furniture removed after the ingest), `reindexed` (articles re-indexed at the end because the
+//! furniture learned changed), `elapsed`
 //! (seconds), `stages` (seconds per stage summed over threads: `read`, `normalize`, `dates`,
 //! `metadata`, `entities`, `dedup`, `passages`, `index`).
 //!

@@ -13,9 +13,15 @@
 //!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as
 //!   `[{"name", "type", "count", "variants"}]`, `words`),
 //!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
+//!   `furniture` lists the site furniture in the text (`[{"start", "end"}]`, character offsets):
+//!   kept in `text`, left out of the passages' `text`.
 //! - `copies --json`: see [`cluster_json`].
+//! - `furniture --json`: the [`Listing`] fields: `{"outlets": [{"outlet", "articles",
+//!   "with_furniture", "stories", "threshold", "items": [{"kind" ("line", "template" or "fragment"),
+//!   "text", "articles"}]}]}`, outlets with the most articles with furniture first.
 
 use super::Style;
+use crate::index::furniture::Listing;
 use crate::index::ArticleRecord;
 use crate::lookup::outlets::OutletRow;
 use crate::lookup::stats::Stats;
@@ -362,7 +368,8 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
     out.push('\n');
     let mut pos = 0;
     for p in &a.passages {
-        let before = a.text.get(pos..p.bytes.start).unwrap_or("").trim();
+        let before = marked(a, pos..p.bytes.start.max(pos));
+        let before = before.trim();
         if !before.is_empty() {
             let _ = writeln!(out, "     {}\n", before.replace('\n', "\n     "));
         }
@@ -370,14 +377,37 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
             out,
             "{:>4} {}\n",
             format!("¶{}", p.number),
-            a.slice(&p.bytes).replace('\n', "\n     ")
+            marked(a, p.bytes.clone()).replace('\n', "\n     ")
         );
         pos = p.bytes.end.max(pos);
     }
-    let rest = a.text.get(pos..).unwrap_or("").trim();
+    let rest = marked(a, pos..a.text.len().max(pos));
+    let rest = rest.trim();
     if !rest.is_empty() {
         let _ = writeln!(out, "     {}", rest.replace('\n', "\n     "));
     }
+    out
+}
+
+/// The text of `span` with its site furniture shown as `[furniture: …]`.
+fn marked(a: &ArticleRecord, span: std::ops::Range<usize>) -> String {
+    let mut out = String::new();
+    let mut pos = span.start;
+    for r in &a.furniture {
+        if r.end <= pos || r.start >= span.end {
+            continue;
+        }
+        out.push_str(a.text.get(pos..r.start.max(pos)).unwrap_or(""));
+        let _ = write!(
+            out,
+            "[furniture: {}]",
+            a.text
+                .get(r.start.max(pos)..r.end.min(span.end))
+                .unwrap_or("")
+        );
+        pos = r.end.min(span.end);
+    }
+    out.push_str(a.text.get(pos..span.end).unwrap_or(""));
     out
 }
 
@@ -468,4 +498,37 @@ pub fn cluster_text(c: &Cluster, style: &Style) -> String {
 /// "outlet", "date", "url", "paths", "words", "similarity"}]}`, original first.
 pub fn cluster_json(c: &Cluster) -> String {
     json(c)
+}
+
+/// `furniture` as text: per outlet, the furniture removed with the number of articles.
+pub fn furniture_text(l: &Listing) -> String {
+    let mut out = String::new();
+    if l.outlets.is_empty() {
+        out.push_str("no site furniture learned\n");
+    }
+    for (i, o) in l.outlets.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let name = if o.outlet.is_empty() {
+            "(unknown outlet)"
+        } else {
+            &o.outlet
+        };
+        let _ = writeln!(
+            out,
+            "{name}: furniture removed from {} of {} articles ({} stories; learned at {} stories)",
+            o.with_furniture, o.articles, o.stories, o.threshold
+        );
+        for item in &o.items {
+            let text = item.text.replace('\n', " ⏎ ");
+            let _ = writeln!(out, "  {:>6}  {:<8}  {text}", item.articles, item.kind);
+        }
+    }
+    out
+}
+
+/// `furniture --json`.
+pub fn furniture_json(l: &Listing) -> String {
+    json(l)
 }

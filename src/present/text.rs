@@ -346,6 +346,13 @@ pub fn ingest(r: &IngestReport) -> String {
             r.copies
         );
     }
+    if r.furniture > 0 || r.reindexed > 0 {
+        let _ = writeln!(
+            out,
+            "furniture         {:>8}  (articles with site furniture removed; {} re-indexed; see `morgue furniture`)",
+            r.furniture, r.reindexed
+        );
+    }
     let _ = writeln!(out, "skipped           {:>8}", r.skipped_total);
     for s in &r.skipped {
         let _ = writeln!(out, "  {}: {}", s.path, s.reason);

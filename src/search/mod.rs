@@ -348,7 +348,7 @@ fn assemble(
     let mut passages = Vec::new();
     for (score, addr) in &scored {
         let p = passage_record(searcher, *addr, &article.text)?;
-        let text = article.slice(&p.bytes).to_string();
+        let text = article.clean_slice(&p.bytes);
         passages.push(PassageHit {
             number: p.number,
             highlights: highlighter.passage(&text),

@@ -1,0 +1,444 @@
+//! The furniture table of an index folder: how many different stories of each outlet hold each
+//! line, template and shingle key (see `normalize::furniture`), what was learned from those
+//! counts, the override file, and the listing `morgue furniture` prints.
+//!
+//! Files in the index folder:
+//!
+//! - `furniture.bin`: the counts, binary (see [`Table::save`]). A story counts once: the writer
+//!   observes only articles that are not near-duplicate copies of a story already indexed.
+//!   Memory and disk are bounded: when more than [`MAX_ENTRIES`] (outlet, key) counts are held,
+//!   the rarest are dropped (first those seen once, then twice…) until a quarter is free, so a
+//!   key that recurs at least once in every few thousand articles is never lost.
+//! - `furniture.tsv`: overrides a researcher edits (written with its documentation when
+//!   missing): `+` forces a text to be furniture, `-` forbids it (see [`OVERRIDES_HEADER`]).
+//! - `furniture.json`: what the last ingest found removed, per outlet, with counts.
+//!
+//! What counts as furniture ([`Table::learn`]): a key held by at least
+//! max([`MIN_STORIES`], [`SHARE`] × the outlet's stories) different stories of an outlet, unless
+//! it is spread thinly over other outlets too (the stories of outlets where it is not frequent
+//! exceed [`SPREAD`] × its count in this one: a quote many outlets repeat stays searchable);
+//! and archive-wide, a short line without quotes held by [`ARCHIVE_STORIES`] stories of
+//! [`ARCHIVE_OUTLETS`] outlets or more. Must not decide how furniture is removed (that is
+//! `normalize::furniture::mark` and the writer).
+
+use crate::error::{Error, Result};
+use crate::hashing::PreHashedMap;
+use crate::normalize::furniture::{Kind, Learned};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+/// File of the counts in the index folder.
+pub const COUNTS_FILE: &str = "furniture.bin";
+/// File of the overrides in the index folder.
+pub const OVERRIDES_FILE: &str = "furniture.tsv";
+/// File of the listing in the index folder.
+pub const LISTING_FILE: &str = "furniture.json";
+
+/// Fewest different stories of one outlet that make a key furniture.
+pub const MIN_STORIES: u32 = 5;
+/// Share of an outlet's stories that a key must reach (when above [`MIN_STORIES`]).
+pub const SHARE: f64 = 0.01;
+/// A key frequent in an outlet is not furniture when outlets where it is not frequent hold it in
+/// more than this share of its stories in that outlet (a quote repeated by many outlets).
+pub const SPREAD: f64 = 0.25;
+/// Outlets a short line must appear in to be furniture archive-wide.
+pub const ARCHIVE_OUTLETS: usize = 5;
+/// Stories a short line must appear in to be furniture archive-wide.
+pub const ARCHIVE_STORIES: u32 = 30;
+/// Most (outlet, key) counts held.
+pub const MAX_ENTRIES: usize = 4_000_000;
+/// Items listed per outlet in the listing.
+pub const LISTED_ITEMS: usize = 100;
+
+const MAGIC: &[u8; 8] = b"MRGFURN1";
+
+/// The override file as first written: its documentation.
+pub const OVERRIDES_HEADER: &str = "\
+# morgue furniture overrides: lines, fragments or templates to force in or out of the site
+# furniture learned from this index (see `morgue furniture`). One rule a line, TAB-separated:
+#
+#   ACTION<TAB>OUTLET<TAB>TEXT
+#
+# ACTION  + (TEXT is furniture wherever it appears) or - (TEXT is never learned as furniture)
+# OUTLET  an outlet name as `morgue outlets` prints it (any case), or * for every outlet
+# TEXT    a line or fragment, compared word by word, ignoring case, digits' values and the
+#         punctuation at the edges of words
+#
+# The next ingest applies changes and re-indexes only the articles they concern.
+";
+
+/// Per-outlet counts of the stories holding each key.
+#[derive(Debug, Default)]
+pub struct Table {
+    outlets: Vec<String>,
+    ids: HashMap<String, u32>,
+    stories: Vec<u32>,
+    counts: PreHashedMap<(u64, u32), u32>,
+    /// The override file as last applied to the index's articles.
+    overrides: String,
+}
+
+fn bad(path: &Path, what: &str) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
+    )
+}
+
+impl Table {
+    /// Loads the table of the index in `dir` (empty when there is none).
+    pub fn open(dir: &Path) -> Result<Table> {
+        let path = dir.join(COUNTS_FILE);
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Table::default()),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let mut r = BufReader::new(file);
+        let mut buf8 = [0u8; 8];
+        let mut buf4 = [0u8; 4];
+        let io = |e| Error::io(&path, e);
+        r.read_exact(&mut buf8).map_err(io)?;
+        if &buf8 != MAGIC {
+            return Err(bad(
+                &path,
+                "not a morgue furniture table (delete it and re-ingest)",
+            ));
+        }
+        let mut t = Table::default();
+        r.read_exact(&mut buf4).map_err(io)?;
+        let n = u32::from_le_bytes(buf4);
+        for _ in 0..n {
+            r.read_exact(&mut buf4).map_err(io)?;
+            let len = u32::from_le_bytes(buf4) as usize;
+            if len > 1 << 16 {
+                return Err(bad(&path, "corrupt outlet name"));
+            }
+            let mut name = vec![0u8; len];
+            r.read_exact(&mut name).map_err(io)?;
+            r.read_exact(&mut buf4).map_err(io)?;
+            let name = String::from_utf8(name).map_err(|_| bad(&path, "corrupt outlet name"))?;
+            t.ids.insert(name.clone(), t.outlets.len() as u32);
+            t.outlets.push(name);
+            t.stories.push(u32::from_le_bytes(buf4));
+        }
+        r.read_exact(&mut buf8).map_err(io)?;
+        let entries = u64::from_le_bytes(buf8) as usize;
+        t.counts.reserve(entries.min(MAX_ENTRIES));
+        let mut entry = [0u8; 16];
+        for _ in 0..entries {
+            r.read_exact(&mut entry).map_err(io)?;
+            let key = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
+            let outlet = u32::from_le_bytes(entry[8..12].try_into().unwrap_or_default());
+            let count = u32::from_le_bytes(entry[12..].try_into().unwrap_or_default());
+            if outlet as usize >= t.outlets.len() {
+                return Err(bad(&path, "corrupt entry"));
+            }
+            t.counts.insert((key, outlet), count);
+        }
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).map_err(io)?;
+        t.overrides = String::from_utf8_lossy(&rest).into_owned();
+        Ok(t)
+    }
+
+    /// Writes the table into `dir` (through a temporary file, so a crash leaves the old one).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(COUNTS_FILE);
+        let tmp = dir.join(format!("{COUNTS_FILE}.tmp"));
+        let io = |e| Error::io(&tmp, e);
+        let mut w = BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        w.write_all(MAGIC).map_err(io)?;
+        w.write_all(&(self.outlets.len() as u32).to_le_bytes())
+            .map_err(io)?;
+        for (name, stories) in self.outlets.iter().zip(&self.stories) {
+            w.write_all(&(name.len() as u32).to_le_bytes())
+                .map_err(io)?;
+            w.write_all(name.as_bytes()).map_err(io)?;
+            w.write_all(&stories.to_le_bytes()).map_err(io)?;
+        }
+        w.write_all(&(self.counts.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        for (&(key, outlet), &count) in &self.counts {
+            w.write_all(&key.to_le_bytes()).map_err(io)?;
+            w.write_all(&outlet.to_le_bytes()).map_err(io)?;
+            w.write_all(&count.to_le_bytes()).map_err(io)?;
+        }
+        w.write_all(self.overrides.as_bytes()).map_err(io)?;
+        w.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Counts one story of `outlet` (`""` when unknown) holding `keys` (distinct).
+    pub fn observe(&mut self, outlet: &str, keys: &[u64]) {
+        let name = outlet.trim().to_lowercase();
+        let id = match self.ids.get(&name) {
+            Some(&id) => id,
+            None => {
+                let id = self.outlets.len() as u32;
+                self.ids.insert(name.clone(), id);
+                self.outlets.push(name);
+                self.stories.push(0);
+                id
+            }
+        };
+        self.stories[id as usize] += 1;
+        for &k in keys {
+            *self.counts.entry((k, id)).or_insert(0) += 1;
+        }
+        if self.counts.len() > MAX_ENTRIES {
+            self.prune();
+        }
+    }
+
+    /// Drops the rarest counts until a quarter of [`MAX_ENTRIES`] is free.
+    fn prune(&mut self) {
+        let mut floor = 1;
+        while self.counts.len() > MAX_ENTRIES / 4 * 3 {
+            self.counts.retain(|_, c| *c > floor);
+            floor += 1;
+        }
+    }
+
+    /// The override file as last applied to the index's articles ("" when never).
+    pub fn applied_overrides(&self) -> &str {
+        &self.overrides
+    }
+
+    /// Records the override file applied to the index's articles.
+    pub fn set_applied_overrides(&mut self, text: String) {
+        self.overrides = text;
+    }
+
+    /// Stories counted for `outlet`.
+    pub fn stories(&self, outlet: &str) -> u32 {
+        self.ids
+            .get(&outlet.trim().to_lowercase())
+            .map_or(0, |&id| self.stories[id as usize])
+    }
+
+    /// Stories of an outlet that make a key furniture there.
+    pub fn threshold(&self, outlet: &str) -> u32 {
+        threshold(self.stories(outlet))
+    }
+
+    /// What the counts say is furniture (see the module documentation), before overrides.
+    pub fn learn(&self) -> Learned {
+        let mut entries: Vec<(u64, u32, u32)> =
+            self.counts.iter().map(|(&(k, o), &c)| (k, o, c)).collect();
+        entries.sort_unstable();
+        let mut learned = Learned::default();
+        for group in entries.chunk_by(|a, b| a.0 == b.0) {
+            let key = group[0].0;
+            let total: u64 = group.iter().map(|e| u64::from(e.2)).sum();
+            let frequent: Vec<&(u64, u32, u32)> = group
+                .iter()
+                .filter(|e| e.2 >= threshold(self.stories[e.1 as usize]))
+                .collect();
+            let thin = total - frequent.iter().map(|e| u64::from(e.2)).sum::<u64>();
+            for e in &frequent {
+                if thin as f64 <= SPREAD * f64::from(e.2) {
+                    learned.insert(Some(&self.outlets[e.1 as usize]), key);
+                }
+            }
+            if Kind::of(key) == Kind::ShortLine
+                && group.len() >= ARCHIVE_OUTLETS
+                && total >= u64::from(ARCHIVE_STORIES)
+            {
+                learned.insert(None, key);
+            }
+        }
+        learned
+    }
+}
+
+fn threshold(stories: u32) -> u32 {
+    MIN_STORIES.max((SHARE * f64::from(stories)).ceil() as u32)
+}
+
+/// Reads the override file of `dir` (writing the documented empty one when missing).
+pub fn read_overrides(dir: &Path) -> Result<String> {
+    let path = dir.join(OVERRIDES_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::write(&path, OVERRIDES_HEADER).map_err(|e| Error::io(&path, e))?;
+            Ok(OVERRIDES_HEADER.to_string())
+        }
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Applies the override file's `text` (see [`OVERRIDES_HEADER`]) to `learned`; a malformed
+/// line is an error naming `dir`'s file and the line.
+pub fn apply_overrides(dir: &Path, text: &str, learned: &mut Learned) -> Result<()> {
+    let path = dir.join(OVERRIDES_FILE);
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut parts = line.splitn(3, '\t');
+        let (action, outlet, body) = (parts.next(), parts.next(), parts.next());
+        let (Some(action), Some(outlet), Some(body)) = (action, outlet, body) else {
+            return Err(Error::BadOption {
+                option: format!("{}:{}", path.display(), n + 1),
+                message: "expected ACTION<TAB>OUTLET<TAB>TEXT".into(),
+            });
+        };
+        let outlet = match outlet.trim() {
+            "*" => None,
+            o => Some(o),
+        };
+        match action.trim() {
+            "+" => learned.force_text(outlet, body),
+            "-" => learned.unlearn_text(outlet, body),
+            other => {
+                return Err(Error::BadOption {
+                    option: format!("{}:{}", path.display(), n + 1),
+                    message: format!("action `{other}` is neither + nor -"),
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What `morgue furniture` lists: per outlet, the furniture found removed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Listing {
+    /// Outlets with furniture, most articles with furniture first.
+    pub outlets: Vec<OutletFurniture>,
+}
+
+/// The furniture of one outlet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutletFurniture {
+    /// Outlet name as stored ("" for articles without an outlet).
+    pub outlet: String,
+    /// Articles of the outlet in the index.
+    pub articles: usize,
+    /// Of those, articles with furniture removed.
+    pub with_furniture: usize,
+    /// Different stories counted for the outlet (copies counted once).
+    pub stories: u32,
+    /// Stories a key needed to be learned as furniture of this outlet.
+    pub threshold: u32,
+    /// Distinct furniture texts, most frequent first (at most [`LISTED_ITEMS`]).
+    pub items: Vec<FurnitureItem>,
+}
+
+/// One furniture text as it was removed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FurnitureItem {
+    /// `line` (a whole line), `template` (whole lines sharing first two words and last word,
+    /// shown as `FIRST SECOND … LAST`) or `fragment` (part of a line).
+    pub kind: String,
+    /// The text removed (for a template, its label).
+    pub text: String,
+    /// Articles it was removed from.
+    pub articles: usize,
+}
+
+impl Listing {
+    /// Reads the listing of the index in `dir` (empty when there is none).
+    pub fn open(dir: &Path) -> Result<Listing> {
+        let path = dir.join(LISTING_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                bad(
+                    &path,
+                    &format!("unreadable furniture listing: {e}; re-ingest"),
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Listing::default()),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Writes the listing into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(LISTING_FILE);
+        let json = serde_json::to_vec_pretty(self).unwrap_or_default();
+        std::fs::write(&path, json).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Replaces the outlets of `fresh` (by name, any case) and keeps the others; sorts.
+    pub fn merge(&mut self, fresh: Vec<OutletFurniture>) {
+        let names: Vec<String> = fresh.iter().map(|o| o.outlet.to_lowercase()).collect();
+        self.outlets
+            .retain(|o| !names.contains(&o.outlet.to_lowercase()));
+        self.outlets.extend(fresh);
+        self.outlets.retain(|o| o.with_furniture > 0);
+        self.outlets.sort_by(|a, b| {
+            b.with_furniture
+                .cmp(&a.with_furniture)
+                .then_with(|| a.outlet.cmp(&b.outlet))
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::furniture::{keys, mark};
+
+    #[test]
+    fn learns_per_outlet_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = Table::default();
+        for i in 0..6 {
+            let text =
+                format!("Story number {i} says something.\n\nClick here for reprint permission.");
+            t.observe("Times", &keys(&text));
+        }
+        let l = t.learn();
+        assert_eq!(
+            mark("Click here for reprint permission.", "times", &l),
+            vec![0..34]
+        );
+        assert!(mark("Click here for reprint permission.", "Other", &l).is_empty());
+        t.set_applied_overrides("-\t*\tx\n".into());
+        t.save(dir.path()).unwrap();
+        let again = Table::open(dir.path()).unwrap();
+        assert_eq!(again.learn(), l);
+        assert_eq!(again.applied_overrides(), "-\t*\tx\n");
+        assert_eq!(again.stories("TIMES"), 6);
+    }
+
+    #[test]
+    fn a_quote_spread_over_many_outlets_is_not_learned() {
+        let mut t = Table::default();
+        let quote = "\"We will not back down from this fight, not now and not ever,\" she said.";
+        for i in 0..6 {
+            t.observe("A", &keys(&format!("A story {i}.\n\n{quote}")));
+        }
+        for o in 0..4 {
+            t.observe(&format!("B{o}"), &keys(&format!("B story {o}.\n\n{quote}")));
+        }
+        assert!(mark(quote, "A", &t.learn()).is_empty());
+    }
+
+    #[test]
+    fn overrides_force_in_and_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Learned::default();
+        let text = read_overrides(dir.path()).unwrap();
+        apply_overrides(dir.path(), &text, &mut l).unwrap();
+        assert!(l.is_empty());
+        let written = std::fs::read_to_string(dir.path().join(OVERRIDES_FILE)).unwrap();
+        assert_eq!(written, OVERRIDES_HEADER);
+        let text = format!("{OVERRIDES_HEADER}+\t*\tPhoto: AP\n");
+        apply_overrides(dir.path(), &text, &mut l).unwrap();
+        assert_eq!(mark("x\nPhoto: AP", "any", &l), vec![2..11]);
+        let e = apply_overrides(dir.path(), "? * x\n", &mut l)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("furniture.tsv:1"), "{e}");
+    }
+}
