@@ -340,10 +340,17 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let mut ledger = Ledger::open(dir)?;
+    // A source the ledger lists but whose articles the index lacks is read again.
+    let stale = index::health::stale_sources(&ledger, &mi.searcher()?, &mi.fields)?;
+    stale.iter().for_each(|path| ledger.forget(path));
     let (inputs, problems) = read::collect_inputs(paths, forced);
     let mut report = IngestReport {
         files: inputs.len(),
         skipped: problems,
+        warnings: stale
+            .into_iter()
+            .map(|p| Skip::new(p, "the ledger lists it as read, but the index holds none of its articles: it is read again whenever given"))
+            .collect(),
         ..IngestReport::default()
     };
     let total_bytes: u64 = inputs

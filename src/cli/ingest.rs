@@ -1,6 +1,6 @@
 //! `morgue ingest PATH...`: read articles into the index.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, warn, Ctx};
 use super::exit;
 use morgue::pipeline::{self, IngestOptions};
 use morgue::present;
@@ -82,19 +82,19 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
     for s in &report.skipped {
-        eprintln!("morgue: skipped {}: {}", s.path, s.reason);
+        warn(&format!("skipped {}: {}", s.path, s.reason));
     }
     for w in &report.warnings {
-        eprintln!("morgue: warning {}: {}", w.path, w.reason);
+        warn(&format!("warning {}: {}", w.path, w.reason));
     }
     let json = present::json::ingest(&report);
     if let Some(path) = &args.report {
         std::fs::write(path, &json).map_err(|e| morgue::Error::io(path, e))?;
     }
     if args.json {
-        print(&json)?;
+        print_json(&json)?;
     } else {
-        print(&present::text::ingest(&report))?;
+        print_text(&present::text::ingest(&report), ctx)?;
     }
     Ok(ExitCode::from(if report.skipped.is_empty() {
         exit::OK
