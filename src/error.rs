@@ -23,6 +23,23 @@ pub enum Error {
         /// What does not match.
         reason: String,
     },
+    /// The index files are damaged: a checksum fails, a file is missing or cut short, or the
+    /// folder holds segments without the `meta.json` that lists them.
+    #[error("the index at {path} is damaged: {reason}; rebuild it: move {path} away and run `morgue ingest SOURCES --index {path}` (`morgue check` lists what is damaged)")]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What is damaged.
+        reason: String,
+    },
+    /// The index folder cannot be written (to ingest): it or its files are read-only.
+    #[error("the index at {path} cannot be written ({reason}); is it read-only? Searching it needs no write access")]
+    ReadOnly {
+        /// The index folder.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
     /// Another process is writing to the index.
     #[error("the index at {path} is being written by another morgue process; try again when it has finished")]
     Locked {

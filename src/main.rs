@@ -6,6 +6,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    cli::quiet_panics();
     let parsed = match cli::Cli::try_parse() {
         Ok(p) => p,
         Err(e) => {
@@ -38,5 +39,8 @@ fn report(err: &anyhow::Error) {
             message.push_str(&cause);
         }
     }
-    eprintln!("morgue: {message}");
+    eprintln!(
+        "morgue: {}",
+        morgue::present::safe::terminal(&message, false)
+    );
 }

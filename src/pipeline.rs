@@ -429,12 +429,19 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let mut ledger = Ledger::open(dir)?;
+    // A source the ledger lists but whose articles the index lacks is read again.
+    let stale = index::health::stale_sources(&ledger, &mi.searcher()?, &mi.fields)?;
+    stale.iter().for_each(|path| ledger.forget(path));
     let (inputs, problems) = read::collect_inputs(paths, forced);
     let labels: Vec<String> = inputs.iter().map(|s| path_label(&s.path)).collect();
     let mut skipped = SkipLog::default();
     let mut warned = SkipLog::default();
     for p in problems {
         skipped.add(&p.path.clone(), p);
+    }
+    for path in stale {
+        let why = "the ledger lists it as read, but the index holds none of its articles: it is read again whenever given";
+        warned.add(&path.clone(), Skip::new(path, why));
     }
     let mut report = IngestReport {
         files: inputs.len(),

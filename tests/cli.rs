@@ -49,7 +49,9 @@ impl Workdir {
 
     fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("morgue").unwrap();
-        c.current_dir(self.dir.path()).env("NO_COLOR", "1");
+        c.current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_BACKTRACE");
         c
     }
 
@@ -1759,5 +1761,438 @@ mod furniture {
         let (code, _, err) = w.run(&["ingest", "in/later1.jsonl"]);
         assert_eq!(code, 2);
         assert!(err.contains("furniture.tsv:1"), "{err}");
+    }
+}
+
+mod untrusted_output {
+    //! Archive text is untrusted: its control characters never reach the terminal raw, and
+    //! CSV cells never run as spreadsheet formulas.
+    use super::*;
+
+    fn indexed() -> Workdir {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/hostile"), "in");
+        w.ingest(&["in"]);
+        w
+    }
+
+    fn ok(w: &Workdir, args: &[&str]) -> String {
+        let (code, out, err) = w.run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07'),
+            "{args:?}: {out:?}"
+        );
+        out
+    }
+
+    #[test]
+    fn text_output_shows_control_characters_as_pictures() {
+        let w = indexed();
+        let out = ok(&w, &["search", "harbor"]);
+        assert!(
+            out.contains("  2. Harbor vote␛[2J cleared the screen\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("2016-03-01 │ Evil␛]52;c;ZXZpbA==␇ Gazette │ 1742d89504341521"),
+            "{out}"
+        );
+        assert!(out.contains("  3. Lighthouse ␛[2J keepers\n"), "{out}");
+        let out = ok(&w, &["outlets"]);
+        assert!(
+            out.contains(
+                "\nCoast ␛[31mTimes                     1  —           —                 1\n"
+            ),
+            "{out}"
+        );
+        let out = ok(&w, &["show", "in/escapes.jsonl:1"]);
+        assert!(
+            out.starts_with("Harbor vote␛[2J cleared the screen\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("  outlet    Evil␛]52;c;ZXZpbA==␇ Gazette  (from metadata)\n"),
+            "{out}"
+        );
+        let out = ok(&w, &["show", "--raw", "in/escapes.jsonl:1"]);
+        assert!(
+            out.contains("the lighthouse pier.␛[2J␛]52;c;ZXZpbA==␇ Engineers"),
+            "{out}"
+        );
+        let out = ok(&w, &["timeline", "harbor", "--split-by", "outlet"]);
+        assert!(out.contains("Evil␛]52;c;ZXZpbA==␇ Gazette"), "{out}");
+    }
+
+    #[test]
+    fn our_own_colours_still_work() {
+        let w = indexed();
+        let out = w
+            .cmd()
+            .args(["--color", "always", "search", "vote"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.contains(
+                "  1. \x1b[1mHarbor \x1b[1;31mvote\x1b[0m\x1b[1m␛[2J cleared the screen\x1b[0m\n"
+            ),
+            "{out:?}"
+        );
+        assert!(!out.contains("\x1b[2J"), "{out:?}");
+    }
+
+    #[test]
+    fn json_keeps_them_escaped() {
+        let w = indexed();
+        let (code, out, _) = w.run(&["search", "--json", "vote"]);
+        assert_eq!(code, 0);
+        assert!(!out.contains('\x1b'), "{out}");
+        assert!(
+            out.contains(r#""Harbor vote\u001b[2J cleared the screen""#),
+            "{out}"
+        );
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["hits"][0]["title"],
+            "Harbor vote\u{1b}[2J cleared the screen"
+        );
+    }
+
+    #[test]
+    fn file_names_in_messages_and_reports_are_escaped() {
+        let w = Workdir::new();
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        std::fs::write(w.path("in/e\x1b[2J.txt"), "").unwrap();
+        let (code, out, err) = w.run(&["ingest", "in"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("morgue: skipped in/e␛[2J.txt: "), "{err:?}");
+        assert!(out.contains("  in/e␛[2J.txt: "), "{out:?}");
+        assert!(!out.contains('\x1b') && !err.contains('\x1b'));
+    }
+
+    #[test]
+    fn csv_export_neutralizes_formulas_unless_raw_cells() {
+        let w = indexed();
+        let out = ok(&w, &["export", "ferry"]);
+        let rows = csv_rows(&out);
+        assert_eq!(
+            rows[1][2],
+            "'=HYPERLINK(\"http://evil.example\",\"Harbor report\")"
+        );
+        assert_eq!(rows[1][3], "'@Formula Daily");
+        assert!(
+            rows[1][8].starts_with("'=cmd|' /C calc'!A0 The harbor ferry"),
+            "{out}"
+        );
+        assert!(rows[1][9].parse::<f64>().is_ok(), "{out}");
+        let (_, out, _) = w.run(&["export", "ferry", "--raw-cells"]);
+        let rows = csv_rows(&out);
+        assert_eq!(
+            rows[1][2],
+            "=HYPERLINK(\"http://evil.example\",\"Harbor report\")"
+        );
+        assert_eq!(rows[1][3], "@Formula Daily");
+        let (_, out, _) = w.run(&["timeline", "ferry", "--split-by", "outlet", "--csv"]);
+        assert!(out.contains(",'@Formula Daily,1"), "{out}");
+    }
+}
+
+mod damaged_index {
+    //! A damaged index gives one clear error (exit 2) and is never silently replaced.
+    use super::*;
+
+    fn seeds_index() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds", "--index", "ix"]);
+        w
+    }
+
+    /// The largest file of the index with this extension.
+    fn largest(w: &Workdir, ext: &str) -> PathBuf {
+        std::fs::read_dir(w.path("ix"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+            .unwrap()
+    }
+
+    #[track_caller]
+    fn damaged(w: &Workdir, args: &[&str], file: &str, what: &str) {
+        let (code, _, err) = w.run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        let want = format!(
+            "morgue: the index at ix is damaged: {file}{what}; rebuild it: move ix away and run `morgue ingest SOURCES --index ix` (`morgue check` lists what is damaged)\n"
+        );
+        assert_eq!(err, want, "{args:?}");
+    }
+
+    #[test]
+    fn flipped_bytes_are_reported_not_a_panic() {
+        let w = seeds_index();
+        // Flip bytes in the middle of the compressed article texts.
+        let store = largest(&w, "store");
+        let mut bytes = std::fs::read(&store).unwrap();
+        let at = bytes.len() / 2;
+        for b in &mut bytes[at..at + 64] {
+            *b ^= 0xa5;
+        }
+        std::fs::write(&store, bytes).unwrap();
+        let name = store.file_name().unwrap().to_str().unwrap().to_string();
+        let what = ": its content does not match its checksum (bytes changed on disk)";
+        // Reading every article's text must meet the damage.
+        damaged(&w, &["export", "ISIS", "--index", "ix"], &name, what);
+        // The others meet it or not, depending on what they read: never a panic or other words.
+        for args in [
+            &["search", "ISIS", "--index", "ix"][..],
+            &["stats", "--index", "ix"],
+            &["outlets", "--index", "ix"],
+            &["timeline", "ISIS", "--index", "ix"],
+            &["entities", "--index", "ix"],
+            &["show", "seeds/000_e72452d668057a8e.txt", "--index", "ix"],
+            &["copies", "seeds/000_e72452d668057a8e.txt", "--index", "ix"],
+        ] {
+            if w.run(args).0 > 1 {
+                damaged(&w, args, &name, what);
+            }
+        }
+        let (code, out, _) = w.run(&["check", "--index", "ix"]);
+        assert_eq!(code, 2);
+        assert!(out.starts_with("index ix: PROBLEMS FOUND\n"), "{out}");
+        assert!(
+            out.contains(&format!("  checksum  {name}{what}\n")),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["check", "--index", "ix", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["healthy"], false);
+        assert_eq!(v["problems"][0]["kind"], "checksum");
+        assert_eq!(v["problems"][0]["file"], name.as_str());
+    }
+
+    #[test]
+    fn a_truncated_segment_is_damaged_not_an_old_version() {
+        let w = seeds_index();
+        let term = largest(&w, "term");
+        let f = std::fs::OpenOptions::new().write(true).open(&term).unwrap();
+        f.set_len(100).unwrap();
+        let name = term.file_name().unwrap().to_str().unwrap();
+        damaged(
+            &w,
+            &["search", "ISIS", "--index", "ix"],
+            name,
+            " is cut short or overwritten (its footer is invalid)",
+        );
+    }
+
+    #[test]
+    fn a_healthy_index_checks_clean() {
+        let w = seeds_index();
+        let (code, out, err) = w.run(&["check", "--index", "ix"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("index ix: healthy\n"), "{out}");
+        assert!(out.contains(" 5 articles, 5 ledger sources\n"), "{out}");
+    }
+
+    #[test]
+    fn no_new_index_over_the_remains_of_one() {
+        let w = seeds_index();
+        std::fs::remove_file(w.path("ix/meta.json")).unwrap();
+        let (code, _, err) = w.run(&["ingest", "seeds", "--index", "ix"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with(
+                "morgue: the index at ix is damaged: meta.json is missing, yet the folder holds "
+            ),
+            "{err}"
+        );
+        assert!(!w.path("ix/meta.json").exists());
+        let (code, _, err) = w.run(&["search", "ISIS", "--index", "ix"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("is damaged: meta.json is missing"), "{err}");
+    }
+
+    #[test]
+    fn a_ledger_that_disagrees_with_the_index_is_read_again() {
+        let w = seeds_index();
+        w.fixtures(&["curly.txt"], "other");
+        w.ingest(&["other", "--index", "other_ix"]);
+        // The ledger says the seeds were read, but this index holds none of their articles.
+        std::fs::copy(w.path("ix/ledger.jsonl"), w.path("other_ix/ledger.jsonl")).unwrap();
+        let (code, _, _) = w.run(&["check", "--index", "other_ix"]);
+        assert_eq!(code, 2);
+        let r = w.ingest(&["seeds", "--index", "other_ix"]);
+        assert_eq!(r["unchanged"], 0, "{r}");
+        assert_eq!(r["articles_indexed"], 5, "{r}");
+        assert_eq!(r["warnings"].as_array().unwrap().len(), 5, "{r}");
+        let (code, _, err) = w.run(&["check", "--index", "other_ix"]);
+        assert_eq!(code, 0, "{err}");
+    }
+
+    #[test]
+    fn reading_needs_no_lock_file_and_a_write_failure_says_so() {
+        let w = seeds_index();
+        // Lock files that cannot be created, even by root: what a read-only folder gives.
+        for lock in [".tantivy-meta.lock", ".tantivy-writer.lock"] {
+            let _ = std::fs::remove_file(w.path("ix").join(lock));
+            std::fs::create_dir(w.path("ix").join(lock)).unwrap();
+        }
+        let (code, out, err) = w.run(&["search", "Der Spiegel", "--index", "ix"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("2 articles match"), "{out}");
+        let (code, _, err) = w.run(&["ingest", "seeds", "--index", "ix"]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            err,
+            "morgue: the index at ix cannot be written (cannot create its lock file: Is a directory (os error 21)); is it read-only? Searching it needs no write access\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn index_files_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let w = Workdir::with_seeds();
+        let bin = assert_cmd::cargo::cargo_bin("morgue");
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 027 && exec '{}' ingest seeds --index ix",
+                bin.display()
+            ))
+            .current_dir(w.path(""))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for name in ["meta.json", ".managed.json", "ledger.jsonl"] {
+            let mode = std::fs::metadata(w.path("ix").join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o640, "{name}");
+        }
+    }
+}
+
+mod query_limits {
+    //! Queries stay within bounded time and memory: each limit gives a positioned error.
+    use super::*;
+
+    fn seeds() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        w
+    }
+
+    #[track_caller]
+    fn refused(w: &Workdir, query: &str, message: &str) {
+        let (code, out, err) = w.run(&["search", query]);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert_eq!(err, format!("morgue: invalid query: {message}\n"));
+    }
+
+    #[test]
+    fn long_phrases_big_slop_and_many_terms_are_refused() {
+        let w = seeds();
+        let phrase = format!("\"{}\"~10000", vec!["ISIS"; 1000].join(" "));
+        refused(
+            &w,
+            &phrase,
+            "query too complex: the number of words in a phrase is limited to 32; search for a shorter phrase at column 1",
+        );
+        refused(
+            &w,
+            "ISIS \"Der Spiegel\"~101",
+            "query too complex: the phrase proximity (~N) is limited to 100; use a smaller number at column 19",
+        );
+        let many = vec!["I*"; 10_000].join(" ");
+        refused(
+            &w,
+            &many,
+            "query too complex: the query length in bytes is limited to 10000; shorten the query at column 10001",
+        );
+        let terms = vec!["ISIS"; 201].join(" ");
+        refused(
+            &w,
+            &terms,
+            "query too complex: the number of terms is limited to 200; split it into several searches at column 1001",
+        );
+        // A word the analyzer splits into more words than a phrase may hold.
+        let word = vec!["a"; 33].join("-");
+        refused(
+            &w,
+            &format!("x {word}"),
+            "query too complex: the number of words in a phrase is limited to 32; search for a shorter phrase at column 3",
+        );
+    }
+
+    #[test]
+    fn prefixes_that_expand_too_far_are_refused() {
+        let w = Workdir::new();
+        // 25,000 distinct words zq00000 … zq24999 in one article.
+        let words: Vec<String> = (0..25_000).map(|i| format!("zq{i:05}")).collect();
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        std::fs::write(
+            w.path("in/words.txt"),
+            format!("Word list\n\n{}\n", words.join(" ")),
+        )
+        .unwrap();
+        w.ingest(&["in"]);
+        refused(
+            &w,
+            "zq0*",
+            "query too complex: the number of index words 'zq0*' stands for is limited to 5000; make the prefix longer at column 1",
+        );
+        let (code, _, err) = w.run(&["search", "zq00*"]);
+        assert_eq!(code, 0, "{err}");
+        // 1,000 words each: the 21st prefix goes over 20,000 in all.
+        let prefixes: Vec<String> = (0..21).map(|i| format!("zq{i:02}*")).collect();
+        let q = prefixes.join(" OR ");
+        let at = q.find("zq20*").unwrap() + 1;
+        refused(
+            &w,
+            &q,
+            &format!("query too complex: the number of index words the query's prefixes stand for is limited to 20000; use fewer or longer prefixes at column {at}"),
+        );
+        let (code, _, err) = w.run(&["search", &prefixes[..20].join(" OR ")]);
+        assert_eq!(code, 0, "{err}");
+    }
+
+    #[test]
+    fn the_parsed_form_of_a_deep_query_parses_again() {
+        let w = seeds();
+        // w0 OR (w1 (w2 OR (… (ISIS Spiegel)))): `parens` levels of parentheses, each a group.
+        let query = |parens: usize| {
+            let mut q = String::new();
+            for k in 0..parens {
+                q.push_str(&format!(
+                    "w{k}{}(",
+                    if k.is_multiple_of(2) { " OR " } else { " " }
+                ));
+            }
+            q + "ISIS Spiegel" + &")".repeat(parens)
+        };
+        for parens in [63, 64] {
+            let (code, out, err) = w.run(&["search", "--json", &query(parens)]);
+            if parens == 64 && code == 2 {
+                assert!(
+                    err.contains(
+                        "query too complex: the nesting of AND/OR groups is limited to 64"
+                    ),
+                    "{err}"
+                );
+                continue;
+            }
+            assert!(code <= 1, "{parens}: {err}");
+            let v: Value = serde_json::from_str(&out).unwrap();
+            let parsed = v["parsed"].as_str().unwrap();
+            let (code, again, err) = w.run(&["search", "--json", parsed]);
+            assert!(code <= 1, "{parens}: the parsed form is refused: {err}");
+            let again: Value = serde_json::from_str(&again).unwrap();
+            assert_eq!(again["parsed"], parsed);
+            assert_eq!(again["total"], v["total"]);
+        }
     }
 }

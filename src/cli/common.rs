@@ -176,7 +176,28 @@ pub fn query_error(
     std::process::ExitCode::from(super::exit::ERROR)
 }
 
-/// Writes to stdout; a closed pipe (`morgue search … | head`) is not an error.
+/// Writes text output to stdout with archive control characters made visible (morgue's own
+/// colours kept when they are on); see `morgue::present::safe`.
+pub fn print_text(s: &str, ctx: &Ctx) -> anyhow::Result<()> {
+    print(&morgue::present::safe::terminal(s, ctx.color))
+}
+
+/// Writes serialized JSON to stdout, with the control characters serde leaves raw escaped.
+pub fn print_json(s: &str) -> anyhow::Result<()> {
+    print(&morgue::present::safe::json(s))
+}
+
+/// A one-line message on stderr after `morgue: `, control characters made visible (it may quote
+/// file names and archive text).
+pub fn warn(message: &str) {
+    eprintln!(
+        "morgue: {}",
+        morgue::present::safe::terminal(message, false)
+    );
+}
+
+/// Writes to stdout as it is (CSV data); a closed pipe (`morgue search … | head`) is not an
+/// error. Text and JSON go through [`print_text`] and [`print_json`].
 pub fn print(s: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {

@@ -1,6 +1,6 @@
 //! `morgue copies ID|PATH`: the near-duplicate copies of an article's story.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -39,9 +39,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::ERROR));
     };
     if args.json {
-        print(&present::cluster_json(&cluster))?;
+        print_json(&present::cluster_json(&cluster))?;
     } else {
-        print(&present::cluster_text(&cluster, &ctx.style()))?;
+        print_text(&present::cluster_text(&cluster, &ctx.style()), ctx)?;
     }
     Ok(ExitCode::from(if cluster.copies.len() > 1 {
         exit::OK

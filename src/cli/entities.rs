@@ -1,6 +1,6 @@
 //! `morgue entities [QUERY]`: the most mentioned entities of the index or of a query's results.
 
-use super::common::{parse_query, print, Ctx, FilterArgs};
+use super::common::{parse_query, print_json, print_text, Ctx, FilterArgs};
 use super::exit;
 use morgue::extract::ner::EntityType;
 use morgue::present;
@@ -58,9 +58,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     let r = entities(&mi, &req)?;
     if args.json {
-        print(&present::json::entities(&r))?;
+        print_json(&present::json::entities(&r))?;
     } else {
-        print(&present::text::entities(&r))?;
+        print_text(&present::text::entities(&r), ctx)?;
     }
     Ok(ExitCode::from(if r.entities.is_empty() {
         exit::PARTIAL

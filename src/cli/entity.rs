@@ -1,6 +1,6 @@
 //! `morgue entity NAME`: what the index knows about one entity.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, Ctx};
 use super::exit;
 use morgue::present;
 use morgue::search::entities::entity;
@@ -40,9 +40,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let filters = Filters::default().with_aliases(ctx.alias_table()?);
     let report = entity(&mi, &args.name, &filters, args.related)?;
     match &report {
-        Some(r) if args.json => print(&present::json::entity(r))?,
-        Some(r) => print(&present::text::entity(r))?,
-        None if args.json => print("null\n")?,
+        Some(r) if args.json => print_json(&present::json::entity(r))?,
+        Some(r) => print_text(&present::text::entity(r), ctx)?,
+        None if args.json => print_json("null\n")?,
         None => eprintln!("morgue: no article mentions {:?}", args.name),
     }
     Ok(ExitCode::from(if report.is_some() {

@@ -1,6 +1,6 @@
 //! `morgue eval dates GOLD.json PAGES_DIR`: score date extraction against gold data.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, Ctx};
 use super::exit;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,14 +37,14 @@ pub struct DatesArgs {
 }
 
 /// Runs the command.
-pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.what {
         What::Dates(a) => {
             let r = morgue::eval::dates(&a.gold, &a.pages)?;
             if a.json {
-                print(&morgue::present::json::date_eval(&r))?;
+                print_json(&morgue::present::json::date_eval(&r))?;
             } else {
-                print(&morgue::present::text::date_eval(&r))?;
+                print_text(&morgue::present::text::date_eval(&r), ctx)?;
             }
             Ok(ExitCode::from(exit::OK))
         }

@@ -3,6 +3,7 @@
 use super::common::{parse_query, Ctx, FilterArgs};
 use super::exit;
 use morgue::lookup::export::{export, fingerprint, ExportRow, Provenance, Unit};
+use morgue::present::safe;
 use morgue::search::SortOrder;
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,6 +32,10 @@ pub struct Args {
     /// Write to this file instead of stdout (and the provenance to FILE.meta.json).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write CSV cells exactly as stored. By default a cell that a spreadsheet would run as a
+    /// formula (starting with =, +, -, @, tab or CR, and not a number) gets a leading '.
+    #[arg(long)]
+    pub raw_cells: bool,
 }
 
 const HEADER: [&str; 10] = [
@@ -48,29 +53,35 @@ const HEADER: [&str; 10] = [
 
 /// Where rows go.
 enum Sink {
-    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    /// CSV; `true` writes cells raw (`--raw-cells`), else formulas are neutralized.
+    Csv(Box<csv::Writer<Box<dyn Write>>>, bool),
     Jsonl(std::io::BufWriter<Box<dyn Write>>),
 }
 
 impl Sink {
     fn write(&mut self, row: &ExportRow) -> std::io::Result<()> {
         match self {
-            Sink::Csv(w) => w
-                .write_record([
-                    row.rank.to_string(),
-                    row.article_id.clone(),
-                    row.title.clone(),
-                    row.outlet.clone().unwrap_or_default(),
-                    row.date.clone().unwrap_or_default(),
-                    row.url.clone().unwrap_or_default(),
-                    row.path.clone().unwrap_or_default(),
-                    row.passage.map(|p| p.to_string()).unwrap_or_default(),
-                    row.text.clone().unwrap_or_default(),
-                    format!("{:.4}", row.score),
-                ])
+            Sink::Csv(w, raw) => w
+                .write_record(
+                    [
+                        row.rank.to_string(),
+                        row.article_id.clone(),
+                        row.title.clone(),
+                        row.outlet.clone().unwrap_or_default(),
+                        row.date.clone().unwrap_or_default(),
+                        row.url.clone().unwrap_or_default(),
+                        row.path.clone().unwrap_or_default(),
+                        row.passage.map(|p| p.to_string()).unwrap_or_default(),
+                        row.text.clone().unwrap_or_default(),
+                        format!("{:.4}", row.score),
+                    ]
+                    .iter()
+                    .map(|cell| safe::csv_cell(cell, *raw).into_owned()),
+                )
                 .map_err(std::io::Error::other),
             Sink::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, row)?;
+                let line = serde_json::to_string(row)?;
+                w.write_all(safe::json(&line).as_bytes())?;
                 w.write_all(b"\n")
             }
         }
@@ -78,7 +89,7 @@ impl Sink {
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::Csv(w) => w.flush(),
+            Sink::Csv(w, _) => w.flush(),
             Sink::Jsonl(w) => w.flush(),
         }
     }
@@ -111,7 +122,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mut sink = if args.format == "csv" {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(HEADER).map_err(|e| io(e.into()))?;
-        Sink::Csv(Box::new(w))
+        Sink::Csv(Box::new(w), args.raw_cells)
     } else {
         Sink::Jsonl(std::io::BufWriter::new(out))
     };
@@ -161,7 +172,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 PathBuf::from(side).display()
             );
         }
-        None => eprintln!("{}", serde_json::to_string(&provenance)?),
+        None => eprintln!("{}", safe::json(&serde_json::to_string(&provenance)?)),
     }
     Ok(ExitCode::from(if rows > 0 {
         exit::OK

@@ -1,6 +1,6 @@
 //! `morgue ingest PATH...`: read articles into the index.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, warn, Ctx};
 use super::exit;
 use morgue::pipeline::{self, IngestOptions};
 use morgue::present;
@@ -89,7 +89,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
     for s in &report.skipped {
-        eprintln!("morgue: skipped {}: {}", s.path, s.reason);
+        warn(&format!("skipped {}: {}", s.path, s.reason));
     }
     let unlisted = report.skipped_total - report.skipped.len() as u64;
     if unlisted > 0 {
@@ -99,7 +99,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     }
     for w in &report.warnings {
-        eprintln!("morgue: warning {}: {}", w.path, w.reason);
+        warn(&format!("warning {}: {}", w.path, w.reason));
     }
     let unlisted = report.warnings_total - report.warnings.len() as u64;
     if unlisted > 0 {
@@ -110,9 +110,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         std::fs::write(path, &json).map_err(|e| morgue::Error::io(path, e))?;
     }
     if args.json {
-        print(&json)?;
+        print_json(&json)?;
     } else {
-        print(&present::text::ingest(&report))?;
+        print_text(&present::text::ingest(&report), ctx)?;
     }
     Ok(ExitCode::from(if report.skipped_total == 0 {
         exit::OK

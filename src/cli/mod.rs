@@ -3,6 +3,7 @@
 //! Only this layer knows about flags, stdout/stderr and exit codes; everything it does is a call
 //! into the `morgue` library followed by a call into `morgue::present`.
 
+mod check;
 mod common;
 mod copies;
 mod entities;
@@ -90,25 +91,108 @@ pub enum Command {
     Furniture(furniture::Args),
     /// Measure extraction quality against gold data (`eval dates GOLD.json PAGES_DIR`).
     Eval(eval::Args),
+    /// Verify the index: checksums, readability, agreement with its ledger.
+    Check(check::Args),
 }
 
 /// Runs the parsed command line.
+///
+/// This is the command boundary: an error or panic that comes from damaged index files
+/// becomes one message naming the index and how to rebuild it ([`morgue::Error::Damaged`]),
+/// instead of tantivy's wording or a panic (exit 101).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Ctx::new(&cli);
-    match cli.command {
-        Command::Ingest(args) => ingest::run(args, &ctx),
-        Command::Search(args) => search::run(args, &ctx),
-        Command::Outlets(args) => outlets::run(args, &ctx),
-        Command::Timeline(args) => timeline::run(args, &ctx),
-        Command::Show(args) => show::run(args, &ctx),
-        Command::Copies(args) => copies::run(args, &ctx),
-        Command::Stats(args) => stats::run(args, &ctx),
-        Command::Export(args) => export::run(args, &ctx),
-        Command::Ner(args) => ner::run(args, &ctx),
-        Command::Entities(args) => entities::run(args, &ctx),
-        Command::Entity(args) => entity::run(args, &ctx),
-        Command::Eval(args) => eval::run(args, &ctx),
-        Command::Furniture(args) => furniture::run(args, &ctx),
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli.command, &ctx)));
+    match outcome {
+        Ok(Ok(code)) => Ok(code),
+        Ok(Err(e)) => Err(explain_index_error(e, &ctx)),
+        Err(panic) => Err(explain_panic(&*panic, &ctx)),
+    }
+}
+
+/// An index error: when the index's checks find damage (any tantivy error may come from it),
+/// [`morgue::Error::Damaged`] naming the damaged file; else the error as the library words it.
+fn explain_index_error(e: anyhow::Error, ctx: &Ctx) -> anyhow::Error {
+    match e.downcast::<morgue::Error>() {
+        Ok(morgue::Error::Index(te)) => match found_damage(ctx) {
+            Some(reason) => morgue::Error::Damaged {
+                path: ctx.index.clone(),
+                reason,
+            }
+            .into(),
+            None => morgue::index::classify_error(&ctx.index, te).into(),
+        },
+        Ok(other) => other.into(),
+        Err(e) => e,
+    }
+}
+
+/// A panic: when the index's checks find damage, that is what the user is told; otherwise it
+/// is a bug, reported as one (with where it happened, from the quiet panic hook).
+fn explain_panic(payload: &(dyn std::any::Any + Send), ctx: &Ctx) -> anyhow::Error {
+    if let Some(reason) = found_damage(ctx) {
+        return morgue::Error::Damaged {
+            path: ctx.index.clone(),
+            reason,
+        }
+        .into();
+    }
+    let message = morgue::index::health::panic_message(payload);
+    let place = panic_place().unwrap_or_default();
+    anyhow::anyhow!("internal error (a bug in morgue; please report it): {message}{place}")
+}
+
+/// The first damage `morgue check` finds in the index, if any.
+fn found_damage(ctx: &Ctx) -> Option<String> {
+    let health = morgue::index::health::check(&ctx.index).ok()?;
+    let p = health.problems.iter().find(|p| p.kind != "ledger")?;
+    Some(match &p.file {
+        Some(f) => format!("{f}: {}", p.detail),
+        None => p.detail.clone(),
+    })
+}
+
+static PANIC_PLACE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Replaces the panic hook with one that prints nothing and keeps where the first panic
+/// happened, for [`run`] to report; `RUST_BACKTRACE` set keeps Rust's usual report too.
+pub fn quiet_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Some(at) = info.location() {
+            let mut place = PANIC_PLACE.lock().unwrap_or_else(|p| p.into_inner());
+            place.get_or_insert_with(|| format!(" (at {at})"));
+        }
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            default(info);
+        }
+    }));
+}
+
+fn panic_place() -> Option<String> {
+    PANIC_PLACE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+}
+
+fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Ingest(args) => ingest::run(args, ctx),
+        Command::Search(args) => search::run(args, ctx),
+        Command::Outlets(args) => outlets::run(args, ctx),
+        Command::Timeline(args) => timeline::run(args, ctx),
+        Command::Show(args) => show::run(args, ctx),
+        Command::Copies(args) => copies::run(args, ctx),
+        Command::Stats(args) => stats::run(args, ctx),
+        Command::Export(args) => export::run(args, ctx),
+        Command::Ner(args) => ner::run(args, ctx),
+        Command::Entities(args) => entities::run(args, ctx),
+        Command::Entity(args) => entity::run(args, ctx),
+        Command::Eval(args) => eval::run(args, ctx),
+        Command::Check(args) => check::run(args, ctx),
+        Command::Furniture(args) => furniture::run(args, ctx),
     }
 }
 

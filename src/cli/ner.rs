@@ -1,6 +1,6 @@
 //! `morgue ner train|eval|tag`: train, score and try the named-entity recognizer.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, Ctx};
 use super::exit;
 use morgue::extract::ner::{conll, lexicon, model, train, Recognizer};
 use morgue::present;
@@ -110,7 +110,7 @@ fn recognizer(model: &Option<PathBuf>) -> anyhow::Result<std::borrow::Cow<'stati
 }
 
 /// Runs the command.
-pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.command {
         NerCommand::Train(a) => {
             let data = conll::read_file(&a.train)?;
@@ -175,9 +175,9 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let data = conll::read_file(&a.file)?;
             let e = train::evaluate(rec.model(), &data);
             if a.json {
-                print(&present::json::ner_eval(&e))?;
+                print_json(&present::json::ner_eval(&e))?;
             } else {
-                print(&present::text::ner_eval(&e))?;
+                print_text(&present::text::ner_eval(&e), ctx)?;
             }
             Ok(ExitCode::from(exit::OK))
         }
@@ -189,9 +189,9 @@ pub fn run(args: Args, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .map_err(|e| morgue::Error::io("<stdin>", e))?;
             let mentions = rec.recognize(&text);
             if a.json {
-                print(&present::json::mentions(&mentions))?;
+                print_json(&present::json::mentions(&mentions))?;
             } else {
-                print(&present::text::mentions(&mentions))?;
+                print_text(&present::text::mentions(&mentions), ctx)?;
             }
             Ok(ExitCode::from(if mentions.is_empty() {
                 exit::PARTIAL

@@ -1,6 +1,6 @@
 //! `morgue outlets [QUERY]`: outlets with their article counts and date spans.
 
-use super::common::{parse_query, print, Ctx, FilterArgs};
+use super::common::{parse_query, print_json, print_text, Ctx, FilterArgs};
 use super::exit;
 use morgue::lookup::outlets::outlets;
 use morgue::present::lookup as present;
@@ -36,14 +36,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let rows = outlets(&selection);
     let total = selection.articles.len();
     if args.json {
-        print(&present::outlets_json(
+        print_json(&present::outlets_json(
             args.query.as_deref(),
             &rows,
             total,
             selection.undated,
         ))?;
     } else {
-        print(&present::outlets_text(&rows, total, selection.undated))?;
+        print_text(&present::outlets_text(&rows, total, selection.undated), ctx)?;
     }
     Ok(ExitCode::from(if total > 0 {
         exit::OK

@@ -1,6 +1,6 @@
 //! `morgue search QUERY`: ranked, highlighted passages.
 
-use super::common::{parse_query, print, query_error, Ctx, FilterArgs};
+use super::common::{parse_query, print_json, print_text, query_error, Ctx, FilterArgs};
 use super::exit;
 use morgue::present::{self, Style};
 use morgue::search::{SearchRequest, SortOrder};
@@ -80,14 +80,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         r => r?,
     };
     if args.json {
-        print(&present::json::search(&results))?;
+        print_json(&present::json::search(&results))?;
     } else {
         let style = Style {
             color: ctx.color,
             full: args.full,
             ..Style::default()
         };
-        print(&present::text::search(&results, &style))?;
+        print_text(&present::text::search(&results, &style), ctx)?;
     }
     Ok(ExitCode::from(if results.total > 0 {
         exit::OK

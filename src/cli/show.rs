@@ -1,6 +1,6 @@
 //! `morgue show ID|PATH`: one article with its provenance and numbered passages.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, warn, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -43,22 +43,22 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         for path in &article.paths {
             match morgue::read::reread(path) {
                 Ok(raw) => {
-                    print(&raw.text)?;
+                    print_text(&raw.text, ctx)?;
                     return Ok(ExitCode::from(exit::OK));
                 }
                 Err(e) => problems.push(e),
             }
         }
-        eprintln!(
-            "morgue: cannot read the source of {id} again: {}",
+        warn(&format!(
+            "cannot read the source of {id} again: {}",
             problems.join("; ")
-        );
+        ));
         return Ok(ExitCode::from(exit::ERROR));
     }
     if args.json {
-        print(&present::article_json(&article))?;
+        print_json(&present::article_json(&article))?;
     } else {
-        print(&present::article_text(&article, &ctx.style()))?;
+        print_text(&present::article_text(&article, &ctx.style()), ctx)?;
     }
     Ok(ExitCode::from(exit::OK))
 }

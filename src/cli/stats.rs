@@ -1,6 +1,6 @@
 //! `morgue stats`: figures about the whole index.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -18,10 +18,10 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mi = ctx.open_index()?;
     let s = morgue::lookup::stats::stats(&mi, &ctx.index, ctx.alias_table()?)?;
-    print(&if args.json {
-        present::stats_json(&s)
+    if args.json {
+        print_json(&present::stats_json(&s))?;
     } else {
-        present::stats_text(&s)
-    })?;
+        print_text(&present::stats_text(&s), ctx)?;
+    }
     Ok(ExitCode::from(exit::OK))
 }

@@ -1,6 +1,6 @@
 //! `morgue timeline QUERY`: matching articles per period.
 
-use super::common::{parse_query, print, Ctx, FilterArgs};
+use super::common::{parse_query, print, print_json, print_text, Ctx, FilterArgs};
 use super::exit;
 use morgue::lookup::timeline::{timeline, Period};
 use morgue::present::lookup as present;
@@ -85,14 +85,13 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         args.split_by.is_some(),
         baseline.as_ref(),
     );
-    let out = if args.json {
-        present::timeline_json(&args.query, &t)
+    if args.json {
+        print_json(&present::timeline_json(&args.query, &t))?;
     } else if args.csv {
-        present::timeline_csv(&t)
+        print(&present::timeline_csv(&t))?;
     } else {
-        present::timeline_text(&t, &ctx.style())
-    };
-    print(&out)?;
+        print_text(&present::timeline_text(&t, &ctx.style()), ctx)?;
+    }
     Ok(ExitCode::from(if t.total + t.undated > 0 {
         exit::OK
     } else {

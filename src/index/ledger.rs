@@ -66,6 +66,17 @@ impl Ledger {
         self.entries.get(path)
     }
 
+    /// Every source recorded (the last entry of each), in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = &LedgerEntry> {
+        self.entries.values()
+    }
+
+    /// Forgets `path` for this run, so that it is read again (its new entry, appended after
+    /// the read, then wins).
+    pub fn forget(&mut self, path: &str) {
+        self.entries.remove(path);
+    }
+
     /// Appends entries (after the commit that covers them) and syncs the file.
     pub fn append(&mut self, new: Vec<LedgerEntry>) -> Result<()> {
         if new.is_empty() {

@@ -17,7 +17,9 @@
 
 mod analyzers;
 mod clusters;
+mod directory;
 pub mod furniture;
+pub mod health;
 mod keys;
 pub mod ledger;
 mod records;
@@ -28,6 +30,7 @@ pub use analyzers::{
     analyze, keyword_key, news_en as news_en_analyzer, AnalyzedToken, KEYWORD, NEWS_EN,
 };
 pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
+pub use directory::{classify as classify_error, damage};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
     article_paths, cluster_members, decode_entities, doc_addresses, encode_entities, load_article,
@@ -38,10 +41,10 @@ pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};
 
 use crate::error::{Error, Result};
-use std::path::Path;
+use directory::Folder;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tantivy::directory::Directory;
-use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 /// An opened index with its field handles.
@@ -53,6 +56,8 @@ pub struct MorgueIndex {
     pub fields: Fields,
     /// One reader shared by every search on this handle (see [`MorgueIndex::searcher`]).
     reader: Arc<Mutex<Option<CachedReader>>>,
+    /// The index folder.
+    dir: PathBuf,
 }
 
 /// A reader and the `meta.json` it was loaded from.
@@ -68,6 +73,16 @@ impl MorgueIndex {
     /// decompressed document blocks; it is reloaded only when `meta.json` changed (a commit or
     /// merge happened since), so a search right after an ingest on the same handle sees it.
     pub fn searcher(&self) -> Result<Searcher> {
+        self.cached_searcher()
+            .map_err(|e| directory::classify(&self.dir, e))
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn cached_searcher(&self) -> tantivy::Result<Searcher> {
         let meta = self
             .index
             .directory()
@@ -97,27 +112,47 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens the index in `dir` for reading; [`Error::NoIndex`] when there is none.
+/// Opens the index in `dir` (reading needs no write access); [`Error::NoIndex`] when there is
+/// none, [`Error::Damaged`] when its files are damaged or its `meta.json` is gone.
 pub fn open(dir: &Path) -> Result<MorgueIndex> {
     if !exists(dir) {
+        refuse_leftovers(dir)?;
         return Err(Error::NoIndex {
             path: dir.to_path_buf(),
         });
     }
-    let index = Index::open_in_dir(dir)?;
+    let index = Index::open(Folder::open(dir)?).map_err(|e| directory::classify(dir, e))?;
     finish_open(dir, index)
 }
 
-/// Opens the index in `dir`, creating the folder and an empty index when needed.
+/// A folder without `meta.json` that still holds segment files or a ledger is a damaged index:
+/// creating a new one over it would hide what it held and make the ledger lie.
+fn refuse_leftovers(dir: &Path) -> Result<()> {
+    let found = directory::leftovers(dir);
+    match found.first() {
+        None => Ok(()),
+        Some(first) => Err(Error::Damaged {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "meta.json is missing, yet the folder holds {} index {} ({}{})",
+                found.len(),
+                if found.len() == 1 { "file" } else { "files" },
+                first.file_name().unwrap_or_default().to_string_lossy(),
+                if found.len() > 1 { ", …" } else { "" }
+            ),
+        }),
+    }
+}
+
+/// Opens the index in `dir`, creating the folder and an empty index when needed; refuses to
+/// create one in a folder that holds what is left of another ([`Error::Damaged`]).
 pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
     if exists(dir) {
         return open(dir);
     }
+    refuse_leftovers(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Io {
-        path: dir.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let mmap = Folder::open(dir)?;
     let settings = tantivy::IndexSettings {
         // Passage text dominates the index; zstd stores prose about a third smaller than lz4
         // and still decompresses a 64 KiB block in well under a millisecond. Level 9 stores
@@ -130,7 +165,8 @@ pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
         docstore_blocksize: 128 << 10,
         ..tantivy::IndexSettings::default()
     };
-    let index = Index::create(mmap, schema::build(), settings)?;
+    let index =
+        Index::create(mmap, schema::build(), settings).map_err(|e| directory::classify(dir, e))?;
     finish_open(dir, index)
 }
 
@@ -145,5 +181,6 @@ fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
         index,
         fields,
         reader: Arc::default(),
+        dir: dir.to_path_buf(),
     })
 }

@@ -3,7 +3,7 @@
 use super::clusters::ClusterFinder;
 use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use super::MorgueIndex;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::extract::aliases::canonical_key;
 use crate::model::Article;
 use crate::normalize::furniture::{encode_ranges, without};
@@ -56,6 +56,8 @@ pub struct ArticleWriter {
     pending: usize,
     batch: usize,
     stats: WriterStats,
+    /// The index folder and the mode new files get there (see [`super::directory::FileMode`]).
+    mode: super::directory::FileMode,
 }
 
 impl ArticleWriter {
@@ -68,12 +70,7 @@ impl ArticleWriter {
         let writer = mi
             .index
             .writer_with_num_threads(threads, MEMORY_BUDGET.max(threads * (16 << 20)))
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => Error::Locked {
-                    path: dir.to_path_buf(),
-                },
-                e => Error::Index(e),
-            })?;
+            .map_err(|e| super::directory::classify(dir, e))?;
         let reader = mi
             .index
             .reader_builder()
@@ -95,6 +92,7 @@ impl ArticleWriter {
             pending: 0,
             batch: batch.max(1),
             stats: WriterStats::default(),
+            mode: super::directory::FileMode::of_new_files(dir)?,
         })
     }
 
@@ -178,6 +176,7 @@ impl ArticleWriter {
             self.writer.commit()?;
             self.stats.commits += 1;
             self.pending = 0;
+            self.mode.apply()?;
         }
         Ok(())
     }
@@ -186,6 +185,7 @@ impl ArticleWriter {
     pub fn finish(mut self) -> Result<WriterStats> {
         self.commit()?;
         self.writer.wait_merging_threads()?;
+        self.mode.apply()?;
         Ok(self.stats)
     }
 

@@ -19,6 +19,9 @@
 //! - `furniture --json`: the [`Listing`] fields: `{"outlets": [{"outlet", "articles",
 //!   "with_furniture", "stories", "threshold", "items": [{"kind" ("line", "template" or "fragment"),
 //!   "text", "articles"}]}]}`, outlets with the most articles with furniture first.
+//! - `check --json`: `{"index", "healthy", "segments", "files_checked", "documents_read",
+//!   "articles", "ledger_sources", "problems": [{"kind", "file" (or null), "detail"}]}`; `kind`
+//!   is `files`, `open`, `checksum`, `read` or `ledger`.
 
 use super::Style;
 use crate::index::furniture::Listing;
@@ -241,7 +244,10 @@ pub fn timeline_csv(t: &Timeline) -> String {
                         .unwrap_or_default(),
                 );
             }
-            let _ = w.write_record(&rec);
+            let _ = w.write_record(
+                rec.iter()
+                    .map(|c| super::safe::csv_cell(c, false).into_owned()),
+            );
         }
     }
     csv_string(w)
@@ -296,6 +302,49 @@ pub fn stats_text(s: &Stats) -> String {
         let _ = writeln!(out, "{k:<11} {v}");
     }
     out
+}
+
+/// `check` as text: what was verified, then each problem.
+pub fn health_text(h: &crate::index::health::Health) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "index {}: {}",
+        h.index,
+        if h.healthy {
+            "healthy"
+        } else {
+            "PROBLEMS FOUND"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  {} segments, {} files checksummed, {} stored documents read, {} articles, {} ledger sources",
+        h.segments, h.files_checked, h.documents_read, h.articles, h.ledger_sources
+    );
+    for p in &h.problems {
+        match &p.file {
+            Some(f) => {
+                let _ = writeln!(out, "  {:<8}  {f}: {}", p.kind, p.detail);
+            }
+            None => {
+                let _ = writeln!(out, "  {:<8}  {}", p.kind, p.detail);
+            }
+        }
+    }
+    if !h.healthy {
+        let _ = writeln!(
+            out,
+            "rebuild it: move {} away and run `morgue ingest SOURCES --index {}`",
+            h.index, h.index
+        );
+    }
+    out
+}
+
+/// `check --json`: the [`Health`](crate::index::health::Health) fields.
+pub fn health_json(h: &crate::index::health::Health) -> String {
+    json(h)
 }
 
 /// `stats --json`.

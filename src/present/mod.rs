@@ -3,10 +3,13 @@
 //! Owns every byte morgue prints on stdout for a result. Takes the plain structs that the
 //! library returns; never runs a search or opens the index. Highlights arrive as byte ranges;
 //! the text presenter shows them as ANSI colours (only when asked to: the CLI decides from the
-//! terminal and `NO_COLOR`), the JSON presenter as character ranges.
+//! terminal and `NO_COLOR`), the JSON presenter as character ranges. Archive text is untrusted:
+//! whatever is printed passes through [`safe`] (control characters made visible, spreadsheet
+//! formulas neutralized) on its way out.
 
 pub mod json;
 pub mod lookup;
+pub mod safe;
 pub mod text;
 
 /// How to show highlighted spans in text output.

@@ -6,10 +6,10 @@ use crate::search::{Hit, PassageHit, SearchResults};
 use std::fmt::Write as _;
 use std::ops::Range;
 
-const BOLD: &str = "\x1b[1m";
-const MATCH: &str = "\x1b[1;31m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+pub(crate) const BOLD: &str = "\x1b[1m";
+pub(crate) const MATCH: &str = "\x1b[1;31m";
+pub(crate) const DIM: &str = "\x1b[2m";
+pub(crate) const RESET: &str = "\x1b[0m";
 /// Words shown before the first match when a passage is windowed.
 const LEAD_WORDS: usize = 20;
 /// Words shown in a windowed passage.

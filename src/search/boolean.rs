@@ -7,8 +7,8 @@
 //! kept as complements ([`KeySet::AllBut`]) so no pass over every article is needed unless the
 //! whole query is a complement.
 
-use super::build::{articles_only, passages_only, Builder};
-use super::query::{Expr, Field as QField, QueryError};
+use super::build::{articles_only, passages_only, Builder, EvalError};
+use super::query::{Expr, Field as QField};
 use crate::index::{Fields, KeyCollector, Keys};
 use tantivy::Searcher;
 
@@ -99,36 +99,6 @@ pub fn evaluate(
             acc
         }
     })
-}
-
-/// What can fail while evaluating.
-#[derive(Debug)]
-pub enum EvalError {
-    /// An atom could not be turned into a query.
-    Query(QueryError),
-    /// The index failed.
-    Index(tantivy::TantivyError),
-}
-
-impl From<QueryError> for EvalError {
-    fn from(e: QueryError) -> Self {
-        EvalError::Query(e)
-    }
-}
-
-impl From<tantivy::TantivyError> for EvalError {
-    fn from(e: tantivy::TantivyError) -> Self {
-        EvalError::Index(e)
-    }
-}
-
-impl From<EvalError> for crate::Error {
-    fn from(e: EvalError) -> Self {
-        match e {
-            EvalError::Query(q) => crate::Error::Query(q),
-            EvalError::Index(i) => crate::Error::Index(i),
-        }
-    }
 }
 
 #[cfg(test)]

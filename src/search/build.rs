@@ -6,16 +6,20 @@
 //! without changing BM25. The boolean structure is evaluated over article sets elsewhere
 //! (`boolean.rs`); here each atom becomes one passage query.
 
-use super::query::{Atom, AtomKind, Expr, Field as QField, QueryError, QueryErrorKind};
+use super::query::{
+    Atom, AtomKind, Expr, Field as QField, QueryError, QueryErrorKind, MAX_PHRASE_WORDS,
+    MAX_PREFIX_EXPANSIONS, MAX_TOTAL_EXPANSIONS,
+};
 use super::Filters;
 use crate::extract::aliases::AliasTable;
 use crate::index::{analyze, keyword_key, Fields, KIND_ARTICLE, KIND_PASSAGE, NEWS_EN};
+use std::collections::HashSet;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, Term};
+use tantivy::{Searcher, Term};
 
 /// Restricts a query to passage documents.
 pub fn passages_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
@@ -89,23 +93,30 @@ fn term(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Builds tantivy queries for query atoms.
+/// Builds tantivy queries for query atoms, within the query [limits](super::query#limits)
+/// that depend on the index (words per analyzed phrase, prefix expansions).
 pub struct Builder<'a> {
     fields: &'a Fields,
+    searcher: &'a Searcher,
     analyzer: TextAnalyzer,
     aliases: AliasTable,
+    /// Index words the prefixes built so far expand to.
+    expanded: usize,
 }
 
 impl<'a> Builder<'a> {
-    /// A builder using the index's registered analyzer.
-    pub fn new(index: &Index, fields: &'a Fields) -> Builder<'a> {
+    /// A builder over `searcher`'s index, using its registered analyzer.
+    pub fn new(searcher: &'a Searcher, fields: &'a Fields) -> Builder<'a> {
         Builder {
             fields,
-            analyzer: index
+            searcher,
+            analyzer: searcher
+                .index()
                 .tokenizers()
                 .get(NEWS_EN)
                 .unwrap_or_else(crate::index::news_en_analyzer),
             aliases: AliasTable::builtin().clone(),
+            expanded: 0,
         }
     }
 
@@ -117,7 +128,7 @@ impl<'a> Builder<'a> {
 
     /// One query matching passages that contain any positive atom of `expr` (what ranks and
     /// what gets highlighted); `None` when no positive atom has searchable words.
-    pub fn positive(&mut self, expr: &Expr) -> Result<Option<Box<dyn Query>>, QueryError> {
+    pub fn positive(&mut self, expr: &Expr) -> Result<Option<Box<dyn Query>>, EvalError> {
         let mut clauses = Vec::new();
         for atom in expr.positive_atoms() {
             if let Some(q) = self.atom(atom)? {
@@ -132,7 +143,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The passage query for one atom; `None` when it has no searchable words.
-    pub fn atom(&mut self, a: &Atom) -> Result<Option<Box<dyn Query>>, QueryError> {
+    pub fn atom(&mut self, a: &Atom) -> Result<Option<Box<dyn Query>>, EvalError> {
         let f = self.fields;
         let text_fields: &[Field] = match a.field {
             QField::Any => &[f.body, f.title],
@@ -148,8 +159,8 @@ impl<'a> Builder<'a> {
                     AtomKind::Word(w) => w.as_str(),
                     AtomKind::Phrase { words, .. } => words.as_str(),
                     AtomKind::Prefix(p) => {
-                        let pattern = format!("{}.*", regex_escape(&keyword_key(p)));
-                        return Ok(Some(self.regex(field, &pattern, a)?));
+                        let key = keyword_key(p);
+                        return Ok(Some(self.prefix(field, &key, a)?));
                     }
                 };
                 let key = keyword_key(value);
@@ -163,18 +174,18 @@ impl<'a> Builder<'a> {
             }
         };
         let per_field: Vec<Box<dyn Query>> = match &a.kind {
-            AtomKind::Word(w) => self.words(text_fields, w, 0),
-            AtomKind::Phrase { words, slop } => self.words(text_fields, words, *slop),
+            AtomKind::Word(w) => self.words(text_fields, w, 0, a)?,
+            AtomKind::Phrase { words, slop } => self.words(text_fields, words, *slop, a)?,
             AtomKind::Prefix(p) => {
                 let tokens = analyze(&mut self.analyzer, p);
                 let Some(first) = tokens.first() else {
                     return Ok(None);
                 };
                 // Compare against stems: "politic*" must find "polit" (politics).
-                let pattern = format!("{}.*", regex_escape(&first.text));
+                let stem = first.text.clone();
                 let mut out = Vec::new();
                 for &field in text_fields {
-                    out.push(self.regex(field, &pattern, a)?);
+                    out.push(self.prefix(field, &stem, a)?);
                 }
                 out
             }
@@ -188,12 +199,28 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn words(&mut self, fields: &[Field], text: &str, slop: u32) -> Vec<Box<dyn Query>> {
+    fn words(
+        &mut self,
+        fields: &[Field],
+        text: &str,
+        slop: u32,
+        a: &Atom,
+    ) -> Result<Vec<Box<dyn Query>>, EvalError> {
         let tokens = analyze(&mut self.analyzer, text);
         if tokens.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
-        fields
+        // A word such as `a-b-c-…` analyzes to a phrase: the same limit as a typed phrase.
+        if tokens.len() > MAX_PHRASE_WORDS {
+            return Err(QueryError::too_complex(
+                a.span.start,
+                "the number of words in a phrase",
+                MAX_PHRASE_WORDS,
+                "search for a shorter phrase",
+            )
+            .into());
+        }
+        Ok(fields
             .iter()
             .map(|&field| -> Box<dyn Query> {
                 if tokens.len() == 1 {
@@ -211,7 +238,64 @@ impl<'a> Builder<'a> {
                     Box::new(pq)
                 }
             })
-            .collect()
+            .collect())
+    }
+
+    /// The words of `field` that start with `prefix`, as one query; refused when they are more
+    /// than [`MAX_PREFIX_EXPANSIONS`], or when the query's prefixes together expand to more than
+    /// [`MAX_TOTAL_EXPANSIONS`].
+    fn prefix(
+        &mut self,
+        field: Field,
+        prefix: &str,
+        a: &Atom,
+    ) -> Result<Box<dyn Query>, EvalError> {
+        let n = self.expansions(field, prefix, MAX_PREFIX_EXPANSIONS)?;
+        if n > MAX_PREFIX_EXPANSIONS {
+            return Err(QueryError::too_complex(
+                a.span.start,
+                &format!("the number of index words '{a}' stands for"),
+                MAX_PREFIX_EXPANSIONS,
+                "make the prefix longer",
+            )
+            .into());
+        }
+        self.expanded += n;
+        if self.expanded > MAX_TOTAL_EXPANSIONS {
+            return Err(QueryError::too_complex(
+                a.span.start,
+                "the number of index words the query's prefixes stand for",
+                MAX_TOTAL_EXPANSIONS,
+                "use fewer or longer prefixes",
+            )
+            .into());
+        }
+        let pattern = format!("{}.*", regex_escape(prefix));
+        Ok(self.regex(field, &pattern, a)?)
+    }
+
+    /// Distinct words of `field` that start with `prefix`, counted up to `cap + 1`.
+    fn expansions(&self, field: Field, prefix: &str, cap: usize) -> Result<usize, EvalError> {
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut terms = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                let key = terms.key();
+                if !key.starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                if seen.insert(key.to_vec()) && seen.len() > cap {
+                    return Ok(seen.len());
+                }
+            }
+        }
+        Ok(seen.len())
     }
 
     fn regex(&self, field: Field, pattern: &str, a: &Atom) -> Result<Box<dyn Query>, QueryError> {
@@ -227,4 +311,34 @@ impl<'a> Builder<'a> {
 
 fn regex_escape(s: &str) -> String {
     regex::escape(s)
+}
+
+/// What can fail while evaluating.
+#[derive(Debug)]
+pub enum EvalError {
+    /// An atom could not be turned into a query.
+    Query(QueryError),
+    /// The index failed.
+    Index(tantivy::TantivyError),
+}
+
+impl From<QueryError> for EvalError {
+    fn from(e: QueryError) -> Self {
+        EvalError::Query(e)
+    }
+}
+
+impl From<tantivy::TantivyError> for EvalError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        EvalError::Index(e)
+    }
+}
+
+impl From<EvalError> for crate::Error {
+    fn from(e: EvalError) -> Self {
+        match e {
+            EvalError::Query(q) => crate::Error::Query(q),
+            EvalError::Index(i) => crate::Error::Index(i),
+        }
+    }
 }

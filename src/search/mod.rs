@@ -155,7 +155,7 @@ pub fn select(
     let keep = match expr {
         None => None,
         Some(expr) => {
-            let mut builder = build::Builder::new(&mi.index, f).with_aliases(filters.alias_table());
+            let mut builder = build::Builder::new(searcher, f).with_aliases(filters.alias_table());
             let matched =
                 boolean::evaluate(expr, &mut builder, searcher, f)?.ok_or_else(|| QueryError {
                     kind: query::QueryErrorKind::Empty,
@@ -267,7 +267,7 @@ pub fn rank(
 ) -> Result<Vec<Ranked>> {
     let f = &mi.fields;
     let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
-    let mut builder = build::Builder::new(&mi.index, f);
+    let mut builder = build::Builder::new(searcher, f);
     let mut best = match builder.positive(expr)? {
         Some(q) if !keep.is_empty() => searcher.search(
             build::passages_only(f, q).as_ref(),

@@ -78,7 +78,26 @@
 //!   field of its own: `title:(a outlet:b)` is `(title:a AND outlet:b)`.
 //! * Phrase text is whitespace-normalised; `~N` is the slop (a `u32`).
 //! * `*` is allowed only once, at the end of a word of at least one char.
-//! * Parentheses nest at most [`MAX_DEPTH`] levels.
+//!
+//! # Limits
+//!
+//! A query must not exhaust the machine (a server may answer queries from anyone), so each
+//! dimension of its cost is capped; going over a cap is a [`QueryErrorKind::TooComplex`] error
+//! that names the limit and its value, positioned at the part that went over:
+//!
+//! | Limit                                   | Value                      |
+//! |-----------------------------------------|----------------------------|
+//! | query length                            | [`MAX_QUERY_BYTES`] bytes  |
+//! | terms (words, phrases, prefixes)        | [`MAX_TERMS`]              |
+//! | words in one phrase                     | [`MAX_PHRASE_WORDS`]       |
+//! | phrase proximity `~N`                   | [`MAX_SLOP`]               |
+//! | nesting of parentheses and AND/OR groups | [`MAX_DEPTH`] levels       |
+//! | words one `prefix*` expands to          | [`MAX_PREFIX_EXPANSIONS`]  |
+//! | words all prefixes of a query expand to | [`MAX_TOTAL_EXPANSIONS`]   |
+//!
+//! The first five are checked here; the expansions depend on the index and are checked when
+//! the query is run. Nesting counts the groups of the parsed tree (`a b` is one level,
+//! `a (b OR c)` two), so the canonical form of every accepted query parses again.
 //!
 //! # Normalisation
 //!
@@ -104,9 +123,21 @@ use std::ops::Range;
 /// [`QueryErrorKind::UnknownField`] messages.
 pub const KNOWN_FIELDS: [&str; 6] = ["title", "text", "body", "outlet", "entity", "entities"];
 
-/// Maximum nesting depth of parentheses; deeper queries are rejected with
-/// [`QueryErrorKind::UnbalancedParen`].
+/// Most levels of nesting: of parentheses in the query, and of AND/OR groups in the parsed
+/// tree. Deeper queries are rejected with [`QueryErrorKind::TooComplex`].
 pub const MAX_DEPTH: usize = 64;
+/// Longest query, in bytes (UTF-8).
+pub const MAX_QUERY_BYTES: usize = 10_000;
+/// Most terms (words, phrases and prefixes, excluded ones included) in one query.
+pub const MAX_TERMS: usize = 200;
+/// Most words in one phrase (as typed, and as the analyzer splits them).
+pub const MAX_PHRASE_WORDS: usize = 32;
+/// Largest phrase proximity (`"a b"~N`).
+pub const MAX_SLOP: u32 = 100;
+/// Most distinct index words a single `prefix*` may expand to (per field).
+pub const MAX_PREFIX_EXPANSIONS: usize = 5_000;
+/// Most index words all the prefixes of one query may expand to together.
+pub const MAX_TOTAL_EXPANSIONS: usize = 20_000;
 
 /// Which field an atom searches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,7 +232,7 @@ pub enum QueryErrorKind {
     Empty,
     /// A `"` has no closing `"`.
     UnterminatedPhrase,
-    /// A `(` without `)`, a `)` without `(`, or nesting deeper than [`MAX_DEPTH`].
+    /// A `(` without `)` or a `)` without `(`.
     UnbalancedParen,
     /// An operator (`AND`, `OR`, `NOT`, `-`, `+`) misses its operand.
     DanglingOperator,
@@ -216,6 +247,8 @@ pub enum QueryErrorKind {
     BadSlop,
     /// A `*` that is not a single trailing wildcard on a word.
     BadWildcard,
+    /// The query goes over one of the [limits](self#limits); the message names it.
+    TooComplex,
 }
 
 /// A query syntax error, with the position of the problem.
@@ -237,6 +270,16 @@ impl QueryError {
             offset,
             message: message.into(),
         }
+    }
+
+    /// A [`QueryErrorKind::TooComplex`] error: `what` (e.g. "the number of terms") went over
+    /// `limit`; `hint` says what to do instead.
+    pub fn too_complex(offset: usize, what: &str, limit: impl fmt::Display, hint: &str) -> Self {
+        QueryError::new(
+            QueryErrorKind::TooComplex,
+            offset,
+            format!("query too complex: {what} is limited to {limit}; {hint}"),
+        )
     }
 
     /// The 1-based character column of [`offset`](Self::offset) in `query`
@@ -288,11 +331,24 @@ pub fn parse(input: &str) -> Result<Expr, QueryError> {
             "empty query: type a word or phrase to search for",
         ));
     }
+    if input.len() > MAX_QUERY_BYTES {
+        let mut at = MAX_QUERY_BYTES;
+        while !input.is_char_boundary(at) {
+            at -= 1;
+        }
+        return Err(QueryError::too_complex(
+            at,
+            "the query length in bytes",
+            MAX_QUERY_BYTES,
+            "shorten the query",
+        ));
+    }
     let mut parser = Parser {
         src: input,
         toks: lex(input),
         pos: 0,
         depth: 0,
+        terms: 0,
     };
     let (expr, start) = parser.parse_and()?;
     let next = parser.peek()?;
@@ -308,6 +364,14 @@ pub fn parse(input: &str) -> Result<Expr, QueryError> {
             QueryErrorKind::OnlyExcluded,
             start,
             "the query only excludes terms; add a term to search for",
+        ));
+    }
+    if let Some(offset) = expr.too_deep(MAX_DEPTH) {
+        return Err(QueryError::too_complex(
+            offset,
+            "the nesting of AND/OR groups",
+            MAX_DEPTH,
+            "flatten the query",
         ));
     }
     Ok(expr)
@@ -340,6 +404,23 @@ impl Expr {
             Expr::Atom(_) => false,
             Expr::Not(_) => true,
             Expr::And(children) | Expr::Or(children) => children.iter().all(Expr::is_only_excluded),
+        }
+    }
+
+    /// Where the tree nests AND/OR groups more than `limit` levels deep (`a b` is one level,
+    /// `a (b OR c)` two): the start of the first atom below the limit, or `None`.
+    fn too_deep(&self, limit: usize) -> Option<usize> {
+        match self {
+            Expr::Atom(_) => None,
+            Expr::Not(inner) => inner.too_deep(limit),
+            Expr::And(children) | Expr::Or(children) => match limit.checked_sub(1) {
+                None => self
+                    .positive_atoms()
+                    .first()
+                    .map(|a| a.span.start)
+                    .or(Some(0)),
+                Some(rest) => children.iter().find_map(|c| c.too_deep(rest)),
+            },
         }
     }
 
@@ -511,10 +592,16 @@ fn lex_phrase(src: &str, start: usize) -> Result<Token, QueryError> {
             "unterminated phrase: missing closing \"",
         ));
     };
-    let words = src[body..body + len]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = src[body..body + len].split_whitespace().collect::<Vec<_>>();
+    if words.len() > MAX_PHRASE_WORDS {
+        return Err(QueryError::too_complex(
+            start,
+            "the number of words in a phrase",
+            MAX_PHRASE_WORDS,
+            "search for a shorter phrase",
+        ));
+    }
+    let words = words.join(" ");
     if words.is_empty() {
         return Err(QueryError::new(
             QueryErrorKind::Empty,
@@ -539,6 +626,14 @@ fn lex_phrase(src: &str, start: usize) -> Result<Token, QueryError> {
                     "phrase proximity after '~' must be a whole number, e.g. \"safe corridors\"~2",
                 )),
             };
+        if slop > MAX_SLOP {
+            return Err(QueryError::too_complex(
+                tilde,
+                "the phrase proximity (~N)",
+                MAX_SLOP,
+                "use a smaller number",
+            ));
+        }
         end = digits_start + n;
     }
     Ok(Token {
@@ -639,6 +734,8 @@ struct Parser<'a> {
     toks: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Terms (atoms) parsed so far.
+    terms: usize,
 }
 
 fn is_operand_start(tok: &Tok) -> bool {
@@ -756,6 +853,15 @@ impl Parser<'_> {
         let token = self.peek()?.clone();
         match token.tok {
             Tok::Atom(kind) => {
+                self.terms += 1;
+                if self.terms > MAX_TERMS {
+                    return Err(QueryError::too_complex(
+                        token.start,
+                        "the number of terms",
+                        MAX_TERMS,
+                        "split it into several searches",
+                    ));
+                }
                 self.bump();
                 let atom = Atom {
                     field: Field::Any,
@@ -793,10 +899,11 @@ impl Parser<'_> {
     fn parse_group(&mut self, open: usize) -> Result<(Expr, usize), QueryError> {
         let unclosed = "unclosed '(': missing ')'";
         if self.depth >= MAX_DEPTH {
-            return Err(self.error(
-                QueryErrorKind::UnbalancedParen,
+            return Err(QueryError::too_complex(
                 open,
-                format!("parentheses are nested too deeply (at most {MAX_DEPTH} levels)"),
+                "the nesting of parentheses",
+                MAX_DEPTH,
+                "flatten the query",
             ));
         }
         self.bump();
@@ -1180,9 +1287,77 @@ mod tests {
             "(".repeat(MAX_DEPTH + 1),
             ")".repeat(MAX_DEPTH + 1)
         );
-        err(&deep, U, MAX_DEPTH);
+        let e = err(&deep, QueryErrorKind::TooComplex, MAX_DEPTH);
+        assert_eq!(
+            e.message,
+            "query too complex: the nesting of parentheses is limited to 64; flatten the query"
+        );
         let fine = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         same(&fine, w("a"));
+    }
+
+    /// `w0 OR (w1 (w2 OR (w3 …)))`: `levels` nested groups, alternately OR and AND.
+    fn alternating(levels: usize) -> String {
+        let op = |k: usize| if k.is_multiple_of(2) { " OR " } else { " " };
+        let mut q = String::new();
+        for k in 0..levels - 1 {
+            q.push_str(&format!("w{k}{}(", op(k)));
+        }
+        let k = levels - 1;
+        q.push_str(&format!("w{k}{}w{}", op(k), k + 1));
+        q.push_str(&")".repeat(levels - 1));
+        q
+    }
+
+    #[test]
+    fn the_canonical_form_of_the_deepest_query_parses_again() {
+        let deepest = ok(&alternating(MAX_DEPTH));
+        assert_round_trip("deepest", &deepest);
+        // One more level of groups is refused, in the query as in its canonical form.
+        let q = alternating(MAX_DEPTH + 1);
+        let e = err(&q, QueryErrorKind::TooComplex, q.find("w64").unwrap());
+        assert_eq!(
+            e.message,
+            "query too complex: the nesting of AND/OR groups is limited to 64; flatten the query"
+        );
+    }
+
+    #[test]
+    fn limits_name_the_limit_and_where_it_was_hit() {
+        use QueryErrorKind::TooComplex as T;
+        let long = "a ".repeat(MAX_QUERY_BYTES);
+        let e = err(&long, T, MAX_QUERY_BYTES);
+        assert_eq!(
+            e.message,
+            "query too complex: the query length in bytes is limited to 10000; shorten the query"
+        );
+        // Cut inside a multi-byte character: the offset stays on a boundary.
+        err(&"é".repeat(MAX_QUERY_BYTES), T, MAX_QUERY_BYTES);
+        let terms: Vec<String> = (0..=MAX_TERMS).map(|i| format!("t{i}")).collect();
+        let q = terms.join(" ");
+        let e = err(&q, T, q.find(&format!("t{MAX_TERMS}")).unwrap());
+        assert_eq!(
+            e.message,
+            "query too complex: the number of terms is limited to 200; split it into several searches"
+        );
+        let q = terms[..MAX_TERMS].join(" OR ");
+        assert!(parse(&q).is_ok());
+        let phrase = format!("x \"{}\"", vec!["ISIS"; MAX_PHRASE_WORDS + 1].join(" "));
+        let e = err(&phrase, T, 2);
+        assert_eq!(
+            e.message,
+            "query too complex: the number of words in a phrase is limited to 32; search for a shorter phrase"
+        );
+        same(
+            &format!("\"{}\"", vec!["a"; MAX_PHRASE_WORDS].join(" ")),
+            ph(Field::Any, &vec!["a"; MAX_PHRASE_WORDS].join(" "), 0),
+        );
+        let e = err("\"a b\"~101", T, 5);
+        assert_eq!(
+            e.message,
+            "query too complex: the phrase proximity (~N) is limited to 100; use a smaller number"
+        );
+        same("\"a b\"~100", ph(Field::Any, "a b", 100));
     }
 
     #[test]
