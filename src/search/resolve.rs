@@ -76,6 +76,19 @@ pub struct Resolved {
     pub ambiguous: bool,
 }
 
+/// A short name of the archive's table (see [`Resolver::short_names`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortName {
+    /// The short name's key.
+    pub form: String,
+    /// Its type.
+    pub kind: String,
+    /// The identities articles resolved it to, with their numbers of articles, most first.
+    pub holders: Vec<(String, u64)>,
+    /// The identity it resolves to across the archive, if one holds enough of it.
+    pub resolved: Option<String>,
+}
+
 /// What a name asked for means.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameLookup {
@@ -202,6 +215,34 @@ impl Resolver {
             v.sort();
         }
         r
+    }
+
+    /// The archive's short-name table, for inspection: per (short name, type), the identities
+    /// it was resolved to in articles with their numbers of articles (most first), and the
+    /// identity it resolves to across the archive, if any.
+    pub fn short_names(&self) -> Vec<ShortName> {
+        let mut out: Vec<ShortName> = self
+            .holders
+            .iter()
+            .map(|((form, kind), names)| {
+                let mut by: HashMap<String, u64> = HashMap::new();
+                for (name, n) in names {
+                    if let Some(id) = self.base(name) {
+                        *by.entry(id).or_default() += n;
+                    }
+                }
+                let mut holders: Vec<(String, u64)> = by.into_iter().collect();
+                holders.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                ShortName {
+                    resolved: self.resolved.get(&(form.clone(), kind.clone())).cloned(),
+                    form: form.clone(),
+                    kind: kind.clone(),
+                    holders,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.form, &a.kind).cmp(&(&b.form, &b.kind)));
+        out
     }
 
     /// The alias table in force.
