@@ -80,6 +80,8 @@ pub struct ArticleEntity {
     pub count: u32,
     /// The forms the article used, most frequent first.
     pub variants: Vec<String>,
+    /// Mentions of each form of `variants`, in the same order.
+    pub variant_counts: Vec<u32>,
 }
 
 /// An article after reading, normalizing and extraction: what gets indexed.

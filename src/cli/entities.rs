@@ -3,8 +3,8 @@
 use super::common::{parse_query, print_json, print_text, Ctx, FilterArgs};
 use super::exit;
 use morgue::extract::ner::EntityType;
+use morgue::lookup::entities::{entities, EntitiesRequest};
 use morgue::present;
-use morgue::search::entities::{entities, EntitiesRequest};
 use std::process::ExitCode;
 
 /// List the most mentioned entities (by number of articles), in the whole index or in the

@@ -1,6 +1,6 @@
 //! `morgue furniture`: the site furniture learned from the index, per outlet.
 
-use super::common::{print, Ctx};
+use super::common::{print_json, print_text, Ctx};
 use super::exit;
 use morgue::index::furniture::Listing;
 use morgue::present::lookup as present;
@@ -35,11 +35,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     for o in &mut listing.outlets {
         o.items.truncate(args.limit);
     }
-    print(&if args.json {
-        present::furniture_json(&listing)
+    if args.json {
+        print_json(&present::furniture_json(&listing))?;
     } else {
-        present::furniture_text(&listing)
-    })?;
+        print_text(&present::furniture_text(&listing), ctx)?;
+    }
     Ok(ExitCode::from(exit::OK))
 }
 

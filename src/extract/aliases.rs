@@ -6,6 +6,12 @@
 //! under the canonical name) and at search time ([`AliasTable::expand`]: a name matches every
 //! variant of its line), so editing the table changes searches without re-indexing.
 //!
+//! Two directives correct the recognizer and the resolution, at query time like the merges:
+//! `!drop<TAB>name<TAB>name…` declares names that are not entities (they are left out of every
+//! count, lookup and filter), and `!separate<TAB>name<TAB>other…` declares the first name a
+//! different entity from each of the others (a short form is then never resolved to the other
+//! name, in an article or across the archive, and a merge of the table between them is undone).
+//!
 //! Which table applies ([`AliasTable::for_index`]): the file given with `--aliases`, else
 //! `aliases.tsv` in the index folder (written there from the default when the index is
 //! created), else the built-in default.
@@ -38,7 +44,7 @@ pub fn canonical_key(name: &str) -> String {
         }
         match c {
             '.' | '\'' | '’' | '‘' | '`' | '"' | ',' => {}
-            '-' | '‐' | '–' | '—' | '_' | '/' => out.push(' '),
+            '-' | '‐' | '–' | '—' | '_' | '/' | '|' | '=' | '~' => out.push(' '),
             c if c.is_whitespace() => out.push(' '),
             c => out.extend(c.to_lowercase()),
         }
@@ -76,6 +82,10 @@ pub struct AliasError {
 pub struct AliasTable {
     groups: Vec<AliasGroup>,
     by_key: HashMap<String, usize>,
+    /// Keys of names declared not to be entities (`!drop`).
+    dropped: std::collections::HashSet<String>,
+    /// Pairs of keys declared to be different entities (`!separate`), both orders.
+    separated: std::collections::HashSet<(String, String)>,
     /// Finds multi-word names of the table in text (built on first use).
     matcher: std::sync::Arc<std::sync::OnceLock<Matcher>>,
 }
@@ -83,6 +93,8 @@ pub struct AliasTable {
 impl PartialEq for AliasTable {
     fn eq(&self, other: &Self) -> bool {
         self.groups == other.groups
+            && self.dropped == other.dropped
+            && self.separated == other.separated
     }
 }
 
@@ -108,6 +120,7 @@ impl AliasTable {
     /// Parses a table (see the module doc for the format).
     pub fn parse(text: &str) -> Result<AliasTable, AliasError> {
         let mut t = AliasTable::default();
+        let mut directed: Vec<(String, String)> = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -124,6 +137,36 @@ impl AliasTable {
             }
             let mut cols = line.split('\t').map(str::trim);
             let canonical = cols.next().unwrap_or_default().to_string();
+            if let Some(directive) = canonical.strip_prefix('!') {
+                let names: Vec<String> =
+                    cols.map(canonical_key).filter(|k| !k.is_empty()).collect();
+                match directive {
+                    "drop" if !names.is_empty() => t.dropped.extend(names),
+                    "separate" if names.len() >= 2 => {
+                        for other in &names[1..] {
+                            directed.push((names[0].clone(), other.clone()));
+                            t.separated.insert((names[0].clone(), other.clone()));
+                            t.separated.insert((other.clone(), names[0].clone()));
+                        }
+                    }
+                    "drop" | "separate" => {
+                        return Err(err(format!(
+                            "!{directive} needs {} name(s) after it, separated by TABs",
+                            if directive == "drop" {
+                                "one or more"
+                            } else {
+                                "two or more"
+                            }
+                        )))
+                    }
+                    _ => {
+                        return Err(err(format!(
+                            "unknown directive '!{directive}' (!drop or !separate)"
+                        )))
+                    }
+                }
+                continue;
+            }
             if canonical_key(&canonical).is_empty() {
                 return Err(err("the canonical name is empty".into()));
             }
@@ -149,7 +192,43 @@ impl AliasTable {
                 variants,
             });
         }
+        // A separation wins over a merge of the table: the first name of the directive leaves
+        // the line it shares with the other (the other does, when the first is the line's
+        // canonical name).
+        for (a, b) in std::mem::take(&mut directed) {
+            let (Some(&ga), Some(&gb)) = (t.by_key.get(&a), t.by_key.get(&b)) else {
+                continue;
+            };
+            if ga != gb {
+                continue;
+            }
+            let leaving = if canonical_key(&t.groups[ga].canonical) == a {
+                b
+            } else {
+                a
+            };
+            t.by_key.remove(&leaving);
+            t.groups[ga]
+                .variants
+                .retain(|v| canonical_key(v) != leaving);
+        }
         Ok(t)
+    }
+
+    /// True when the table declares the name of this key not to be an entity (`!drop`).
+    pub fn is_dropped(&self, key: &str) -> bool {
+        self.dropped.contains(key)
+    }
+
+    /// True when the table declares the names of these two keys different entities
+    /// (`!separate`).
+    pub fn are_separated(&self, a: &str, b: &str) -> bool {
+        !self.separated.is_empty() && self.separated.contains(&(a.to_string(), b.to_string()))
+    }
+
+    /// True when the table puts the names of these two keys on one line.
+    pub fn same_group(&self, a: &str, b: &str) -> bool {
+        matches!((self.by_key.get(a), self.by_key.get(b)), (Some(x), Some(y)) if x == y)
     }
 
     /// The built-in default table.
@@ -318,5 +397,24 @@ mod tests {
         assert!(e.message.contains("planet"));
         let t = AliasTable::parse("Foo\t-\tBar\n\n").unwrap();
         assert_eq!(t.lookup("bar").map(|g| g.kind), Some(None));
+        let e = AliasTable::parse("!separate\tPaul\n").unwrap_err();
+        assert!(e.message.contains("two or more"), "{e}");
+        let e = AliasTable::parse("!merge\tA\tB\n").unwrap_err();
+        assert!(e.message.contains("unknown directive"), "{e}");
+    }
+
+    #[test]
+    fn directives_drop_and_separate_names() {
+        let t = AliasTable::parse(
+            "United States\tlocation\tUS\tU.S.\tUSA\n!drop\tI'm\tLLC\n!separate\tUS\tUnited States\tUSA\n",
+        )
+        .unwrap();
+        assert!(t.is_dropped("im") && t.is_dropped("llc") && !t.is_dropped("us"));
+        assert!(t.are_separated("us", "united states") && t.are_separated("united states", "us"));
+        assert!(t.are_separated("usa", "us") && !t.are_separated("usa", "united states"));
+        assert!(t.lookup("US").is_none(), "the separation undoes the merge");
+        assert!(t.lookup("U.S.").is_none(), "the same key as US");
+        assert!(t.lookup("USA").is_some());
+        assert_eq!(t.expand("United States"), ["united states", "usa"]);
     }
 }

@@ -3,10 +3,14 @@
 //! 1. The trained recognizer ([`super::ner`]) finds the mentions.
 //! 2. Mentions are grouped by [`canonical_key`]; a group's type is its mentions' majority type
 //!    (so one stray tag does not split "Raqqa" into a place and an organization).
-//! 3. Within the article, a short name resolves to a longer one of the same type that ends with
-//!    it (or, for persons, starts with it), or whose initials it is: "Baghdadi" → "Abu Bakr
-//!    al-Baghdadi", "Maliki" → "Nouri Al-Maliki", "SDF" → "Syrian Democratic Forces". When
-//!    several longer names fit, the most mentioned wins.
+//! 3. Within the article, a short name resolves to a longer one of the same type: a person's
+//!    one-word surname or given name to the full name ("Pelosi" → "Nancy Pelosi", "Maliki" →
+//!    "Nouri Al-Maliki"; a longer person name is never folded into another, so "Donald Trump"
+//!    stays apart from "Donald Trump Jr."), other names to one that ends with them or whose
+//!    initials they are ("SDF" → "Syrian Democratic Forces"). When several longer names fit
+//!    (an article naming Bill and Hillary Clinton), each mention goes to the one written in full
+//!    most recently before it; a mention before all of them stays a name of its own. Across
+//!    the archive, such a leftover short name is resolved at query time (`search::resolve`).
 //! 4. The alias table maps known variants to one canonical entity (and its type).
 //!    Multi-word names of the table found in the text replace the recognizer's mentions they
 //!    overlap ("Islamic" + "State" → "Islamic State").
@@ -20,16 +24,20 @@ use super::ner::{EntityType, Mention, Recognizer};
 use crate::model::ArticleEntity;
 use std::collections::{HashMap, HashSet};
 
+/// One mention of a group: the form written, where, in the body or a headline, its type.
+#[derive(Debug, Clone)]
+struct Occurrence {
+    form: String,
+    pos: usize,
+    body: bool,
+    kind: EntityType,
+}
+
 /// A group of mentions that share a key.
 #[derive(Debug, Clone)]
 struct Group {
     key: String,
-    count: u32,
-    body: u32,
-    votes: [u32; 4],
-    forms: Vec<(String, u32)>,
-    /// Type of the first mention (breaks ties of the vote).
-    first: EntityType,
+    mentions: Vec<Occurrence>,
     /// Set by the alias table.
     canonical: Option<String>,
     fixed_kind: Option<EntityType>,
@@ -40,27 +48,38 @@ impl Group {
         if let Some(k) = self.fixed_kind {
             return k;
         }
-        let mut best = self.first.index();
+        let mut votes = [0u32; 4];
+        for m in &self.mentions {
+            votes[m.kind.index()] += 1;
+        }
+        // Ties go to the type of the first mention.
+        let mut best = self.mentions.first().map_or(0, |m| m.kind.index());
         for i in 0..4 {
-            if self.votes[i] > self.votes[best] {
+            if votes[i] > votes[best] {
                 best = i;
             }
         }
         EntityType::ALL[best]
     }
 
-    fn absorb(&mut self, other: Group) {
-        self.count += other.count;
-        self.body += other.body;
-        for (v, o) in self.votes.iter_mut().zip(other.votes) {
-            *v += o;
-        }
-        for (f, n) in other.forms {
-            match self.forms.iter_mut().find(|(g, _)| *g == f) {
-                Some((_, m)) => *m += n,
-                None => self.forms.push((f, n)),
+    /// The forms written, with their numbers of mentions, in order of first use.
+    fn forms(&self) -> Vec<(String, u32)> {
+        let mut forms: Vec<(String, u32)> = Vec::new();
+        for m in &self.mentions {
+            match forms.iter_mut().find(|(f, _)| *f == m.form) {
+                Some((_, n)) => *n += 1,
+                None => forms.push((m.form.clone(), 1)),
             }
         }
+        forms
+    }
+
+    /// Where the article wrote this group's own name in full.
+    fn full_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.mentions
+            .iter()
+            .filter(|m| canonical_key(&m.form) == self.key)
+            .map(|m| m.pos)
     }
 
     /// The name to show: the most frequent form whose key is the group's own (a name the
@@ -71,8 +90,8 @@ impl Group {
         }
         let full = |f: &str| canonical_key(f) == self.key;
         let caps = |f: &str| !f.chars().any(char::is_lowercase);
-        self.forms
-            .iter()
+        self.forms()
+            .into_iter()
             .max_by_key(|(f, n)| {
                 (
                     full(f),
@@ -81,7 +100,7 @@ impl Group {
                     std::cmp::Reverse(f.len()),
                 )
             })
-            .map(|(f, _)| f.clone())
+            .map(|(f, _)| f)
             .unwrap_or_default()
     }
 }
@@ -94,17 +113,45 @@ fn initials(key: &str) -> String {
         .collect()
 }
 
-/// Does the short key (split into words `s`) name the long one (words `l`, same type)?
+/// Generational suffixes: "Donald Trump Jr." is not "Donald Trump", but his surname is Trump.
+const SUFFIXES: [&str; 5] = ["jr", "sr", "ii", "iii", "iv"];
+
+/// The surname of a person's full name (its last word before a generational suffix); `None`
+/// for a one-word name.
+fn surname<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let mut end = words.len();
+    while end > 1 && SUFFIXES.contains(&words[end - 1]) {
+        end -= 1;
+    }
+    (end >= 2).then(|| words[end - 1])
+}
+
+/// Can the short key (split into words `s`) name the long one (words `l`, same type)?
+///
+/// A person's one-word form is a surname or a given name ("Pelosi", "Hillary"); a person's
+/// longer form is a name of its own, never a part of another ("Donald Trump" is not "Donald
+/// Trump Jr."). Other names resolve to a longer name ending with them ("Baghdadi" → "Abu Bakr
+/// al-Baghdadi") or whose initials they are ("SDF").
 fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> bool {
     if s.len() >= l.len() {
         return false;
     }
-    if l.ends_with(s) || (kind == EntityType::Person && l.starts_with(s)) {
+    if kind == EntityType::Person {
+        return s.len() == 1 && (surname(l) == Some(s[0]) || l[0] == s[0]);
+    }
+    if l.ends_with(s) {
         return true;
     }
-    // "al" inside the long name is folded for the suffix test: "baghdadi" ~ "abu bakr al baghdadi".
     let acronym = short_form_caps && s.len() == 1 && s[0].len() >= 2;
-    acronym && kind != EntityType::Person && initials(&l.join(" ")) == s[0]
+    acronym && initials(&l.join(" ")) == s[0]
+}
+
+/// Can in-article resolution have made `short` (a key) a form of `long` (a key) of type `kind`?
+/// A form of an entity that this does not explain was merged by the alias table.
+pub fn resolvable(short: &str, long: &str, kind: EntityType) -> bool {
+    let s: Vec<&str> = short.split(' ').collect();
+    let l: Vec<&str> = long.split(' ').collect();
+    names(&s, true, &l, kind) || (s.len() == 1 && surname(&l) == Some(s[0]))
 }
 
 /// The article's entities, most mentioned first (ties by name), at most `max`.
@@ -172,7 +219,7 @@ fn common_word(mention: &str, lowercase: &HashSet<&str>) -> bool {
 
 /// Groups, resolves and counts recognized mentions (see the module doc).
 pub fn from_mentions(mentions: &[Mention], aliases: &AliasTable, max: usize) -> Vec<ArticleEntity> {
-    // 1–2. Group by key.
+    // 1–2. Group by key; names the table drops go.
     let mut by_key: HashMap<String, Group> = HashMap::new();
     for m in mentions {
         let surface = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -180,63 +227,37 @@ pub fn from_mentions(mentions: &[Mention], aliases: &AliasTable, max: usize) -> 
             continue;
         }
         let key = canonical_key(&surface);
-        if key.is_empty() {
+        if key.is_empty() || aliases.is_dropped(&key) {
             continue;
         }
-        let g = by_key.entry(key.clone()).or_insert_with(|| Group {
-            key,
-            count: 0,
-            body: 0,
-            votes: [0; 4],
-            forms: Vec::new(),
-            first: m.kind,
-            canonical: None,
-            fixed_kind: None,
-        });
-        g.count += 1;
-        g.body += u32::from(!m.headline);
-        g.votes[m.kind.index()] += 1;
-        match g.forms.iter_mut().find(|(f, _)| *f == surface) {
-            Some((_, n)) => *n += 1,
-            None => g.forms.push((surface, 1)),
-        }
+        by_key
+            .entry(key.clone())
+            .or_insert_with(|| Group {
+                key,
+                mentions: Vec::new(),
+                canonical: None,
+                fixed_kind: None,
+            })
+            .mentions
+            .push(Occurrence {
+                form: surface,
+                pos: m.span.start,
+                body: !m.headline,
+                kind: m.kind,
+            });
     }
     let mut groups: Vec<Group> = by_key.into_values().collect();
     groups.sort_by(|a, b| {
         let words = |g: &Group| g.key.split(' ').count();
         words(a).cmp(&words(b)).then_with(|| a.key.cmp(&b.key))
     });
-    // 3. Short names → longer names of the same type (shortest first, so chains carry over).
-    let mut alive = vec![true; groups.len()];
-    let keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
-    let words: Vec<Vec<&str>> = keys.iter().map(|k| k.split(' ').collect()).collect();
-    for i in 0..groups.len() {
-        if aliases.lookup_key(&groups[i].key).is_some() {
-            continue;
-        }
-        let kind = groups[i].kind();
-        let caps = groups[i]
-            .forms
-            .iter()
-            .all(|(f, _)| !f.chars().any(char::is_lowercase));
-        // Groups are sorted by word count: only later ones can be longer.
-        let target = (i + 1..groups.len())
-            .filter(|&j| alive[j] && words[j].len() > words[i].len())
-            .filter(|&j| groups[j].kind() == kind)
-            .filter(|&j| names(&words[i], caps, &words[j], kind))
-            .max_by_key(|&j| (groups[j].count, std::cmp::Reverse(j)));
-        if let Some(j) = target {
-            let g = groups[i].clone();
-            groups[j].absorb(g);
-            alive[i] = false;
-        }
-    }
+    resolve_short_names(&mut groups, aliases);
     // 4. The alias table: merge variants under their canonical name.
     let mut merged: Vec<Group> = Vec::new();
     let mut by_canonical: HashMap<String, usize> = HashMap::new();
-    for (g, _) in groups.into_iter().zip(alive).filter(|(_, a)| *a) {
+    for g in groups.into_iter().filter(|g| !g.mentions.is_empty()) {
         let group = std::iter::once(g.key.clone())
-            .chain(g.forms.iter().map(|(f, _)| canonical_key(f)))
+            .chain(g.forms().iter().map(|(f, _)| canonical_key(f)))
             .find_map(|k| aliases.lookup_key(&k));
         let Some(a) = group else {
             merged.push(g);
@@ -244,7 +265,7 @@ pub fn from_mentions(mentions: &[Mention], aliases: &AliasTable, max: usize) -> 
         };
         let ck = canonical_key(&a.canonical);
         match by_canonical.get(&ck) {
-            Some(&i) => merged[i].absorb(g),
+            Some(&i) => merged[i].mentions.extend(g.mentions),
             None => {
                 let mut g = g;
                 g.key = ck.clone();
@@ -258,21 +279,94 @@ pub fn from_mentions(mentions: &[Mention], aliases: &AliasTable, max: usize) -> 
     // 5. Headline-only names go.
     let mut out: Vec<ArticleEntity> = merged
         .into_iter()
-        .filter(|g| g.body > 0)
+        .filter(|g| g.mentions.iter().any(|m| m.body))
         .map(|g| {
-            let mut forms = g.forms.clone();
+            let mut forms = g.forms();
             forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let (variants, variant_counts) = forms.into_iter().unzip();
             ArticleEntity {
                 name: g.display(),
                 kind: g.kind().name().to_string(),
-                count: g.count,
-                variants: forms.into_iter().map(|(f, _)| f).collect(),
+                count: g.mentions.len() as u32,
+                variants,
+                variant_counts,
             }
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     out.truncate(max);
     out
+}
+
+/// 3. Short names → longer names of the same type (`groups` sorted by number of words).
+///
+/// When the article has one longer name the short one can stand for, every mention resolves to
+/// it. When it has several ("Bill Clinton" and "Hillary Clinton" for "Clinton"), each mention
+/// resolves to the one written in full most recently before it, and a mention before any of
+/// them stays a name of its own: never a fixed or most frequent choice. Names the table
+/// separates are never resolved to each other.
+fn resolve_short_names(groups: &mut [Group], aliases: &AliasTable) {
+    let keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
+    let words: Vec<Vec<&str>> = keys.iter().map(|k| k.split(' ').collect()).collect();
+    for i in 0..groups.len() {
+        if groups[i].mentions.is_empty() || aliases.lookup_key(&keys[i]).is_some() {
+            continue;
+        }
+        let kind = groups[i].kind();
+        let caps = groups[i]
+            .mentions
+            .iter()
+            .all(|m| !m.form.chars().any(char::is_lowercase));
+        // Groups are sorted by word count: only later ones can be longer.
+        // A surname the recognizer reads as a person makes the full name it ends a person's,
+        // whatever type the recognizer gave the full name ("Nancy Pelosi" read as an
+        // organization at the start of a sentence).
+        let person_surname = |j: usize| {
+            kind == EntityType::Person
+                && groups[j].fixed_kind.is_none()
+                && words[i].len() == 1
+                && surname(&words[j]) == Some(words[i][0])
+        };
+        let targets: Vec<usize> = (i + 1..groups.len())
+            .filter(|&j| words[j].len() > words[i].len() && !groups[j].mentions.is_empty())
+            .filter(|&j| groups[j].kind() == kind || person_surname(j))
+            .filter(|&j| names(&words[i], caps, &words[j], kind))
+            .filter(|&j| !aliases.are_separated(&keys[i], &keys[j]))
+            .collect();
+        match targets.as_slice() {
+            [] => {}
+            [j] => {
+                let moved = std::mem::take(&mut groups[i].mentions);
+                groups[*j].mentions.extend(moved);
+                if kind == EntityType::Person {
+                    groups[*j].fixed_kind = Some(EntityType::Person);
+                }
+            }
+            _ => {
+                let full: Vec<(usize, usize)> = targets
+                    .iter()
+                    .flat_map(|&j| groups[j].full_positions().map(move |p| (p, j)))
+                    .collect();
+                let mentions = std::mem::take(&mut groups[i].mentions);
+                for m in mentions {
+                    let nearest = full
+                        .iter()
+                        .filter(|(p, _)| *p < m.pos)
+                        .max_by_key(|(p, _)| *p)
+                        .map(|&(_, j)| j);
+                    match nearest {
+                        Some(j) => {
+                            groups[j].mentions.push(m);
+                            if kind == EntityType::Person {
+                                groups[j].fixed_kind = Some(EntityType::Person);
+                            }
+                        }
+                        None => groups[i].mentions.push(m),
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -321,6 +415,98 @@ mod tests {
         assert_eq!(b.kind, "person");
         assert!(b.variants.contains(&"Baghdadi".to_string()));
         assert_eq!(e[0].count, 3, "most mentioned first");
+    }
+
+    fn at(text: &str, kind: EntityType, pos: usize) -> Mention {
+        Mention {
+            span: pos..pos + text.len(),
+            ..m(text, kind)
+        }
+    }
+
+    #[test]
+    fn a_short_name_goes_to_the_nearest_full_name_before_it() {
+        use EntityType::Person;
+        let ms = [
+            at("Clinton", Person, 0), // before any full name: stays a name of its own
+            at("Bill Clinton", Person, 10),
+            at("Hillary Clinton", Person, 30),
+            at("Clinton", Person, 50),
+            at("Hillary", Person, 60),
+            at("Bill Clinton", Person, 70),
+            at("Clinton", Person, 90),
+            at("Clinton", Person, 95),
+        ];
+        let e = from_mentions(&ms, &AliasTable::default(), 64);
+        let got: Vec<(&str, u32, &[String], &[u32])> = e
+            .iter()
+            .map(|x| {
+                (
+                    x.name.as_str(),
+                    x.count,
+                    x.variants.as_slice(),
+                    x.variant_counts.as_slice(),
+                )
+            })
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Bill Clinton",
+                    4,
+                    &s(&["Bill Clinton", "Clinton"])[..],
+                    &[2, 2][..]
+                ),
+                (
+                    "Hillary Clinton",
+                    3,
+                    &s(&["Clinton", "Hillary", "Hillary Clinton"])[..],
+                    &[1, 1, 1][..]
+                ),
+                ("Clinton", 1, &s(&["Clinton"])[..], &[1][..]),
+            ]
+        );
+    }
+
+    #[test]
+    fn full_names_are_never_folded_into_longer_ones() {
+        use EntityType::Person;
+        let ms = [
+            at("Donald Trump Jr.", Person, 0),
+            at("Donald Trump", Person, 20),
+            at("Trump", Person, 40),
+            at("Mitt Romney", Person, 50),
+            at("Barack Obama Mitt Romney", Person, 70),
+        ];
+        let e = from_mentions(&ms, &AliasTable::default(), 64);
+        let mut names: Vec<(&str, u32)> = e.iter().map(|x| (x.name.as_str(), x.count)).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ("Barack Obama Mitt Romney", 1),
+                ("Donald Trump", 2),
+                ("Donald Trump Jr.", 1),
+                ("Mitt Romney", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn corrections_drop_names_and_keep_separated_ones_apart() {
+        use EntityType::Person;
+        let table = AliasTable::parse("!drop\tI'm\n!separate\tPelosi\tNancy Pelosi\n").unwrap();
+        let ms = [
+            at("Nancy Pelosi", Person, 0),
+            at("Pelosi", Person, 20),
+            at("I'm", Person, 30),
+        ];
+        let e = from_mentions(&ms, &table, 64);
+        let mut names: Vec<(&str, u32)> = e.iter().map(|x| (x.name.as_str(), x.count)).collect();
+        names.sort();
+        assert_eq!(names, [("Nancy Pelosi", 1), ("Pelosi", 1)]);
     }
 
     #[test]

@@ -125,18 +125,20 @@ pub fn doc_addresses(
     Ok(v)
 }
 
-/// An article's entities as stored: a JSON array of `[name, type, count, [variants…]]`
+/// An article's entities as stored: a JSON array of `[name, type, count, [[form, mentions]…]]`
 /// (the field names of [`ArticleEntity`] repeated for every entity were a fifth of the store).
 pub fn encode_entities(entities: &[ArticleEntity]) -> String {
-    let rows: Vec<(&str, &str, u32, &[String])> = entities
+    type Row<'a> = (&'a str, &'a str, u32, Vec<(&'a str, u32)>);
+    let rows: Vec<Row> = entities
         .iter()
         .map(|e| {
-            (
-                e.name.as_str(),
-                e.kind.as_str(),
-                e.count,
-                e.variants.as_slice(),
-            )
+            let forms = e
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.as_str(), e.variant_counts.get(i).copied().unwrap_or(0)))
+                .collect();
+            (e.name.as_str(), e.kind.as_str(), e.count, forms)
         })
         .collect();
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
@@ -144,18 +146,76 @@ pub fn encode_entities(entities: &[ArticleEntity]) -> String {
 
 /// Reads what [`encode_entities`] wrote; empty when it is malformed.
 pub fn decode_entities(json: &str) -> Vec<ArticleEntity> {
-    serde_json::from_str::<Vec<(String, String, u32, Vec<String>)>>(json)
+    type Row = (String, String, u32, Vec<(String, u32)>);
+    serde_json::from_str::<Vec<Row>>(json)
         .map(|rows| {
             rows.into_iter()
-                .map(|(name, kind, count, variants)| ArticleEntity {
-                    name,
-                    kind,
-                    count,
-                    variants,
+                .map(|(name, kind, count, forms)| {
+                    let (variants, variant_counts) = forms.into_iter().unzip();
+                    ArticleEntity {
+                        name,
+                        kind,
+                        count,
+                        variants,
+                        variant_counts,
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The terms of the `entity` field for an article's entities (see [`super::Fields::entity`]):
+/// every name and form key (for wildcard searches), a name term per entity
+/// ([`entity_name_term`]) and a form term per form it used other than its name
+/// ([`entity_form_term`]). Keys are [`canonical_key`](crate::extract::aliases::canonical_key)s.
+pub fn entity_terms(entities: &[ArticleEntity]) -> Vec<String> {
+    use crate::extract::aliases::canonical_key;
+    let mut out: Vec<String> = Vec::new();
+    let push = |t: String, out: &mut Vec<String>| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    for e in entities {
+        let name = canonical_key(&e.name);
+        if name.is_empty() {
+            continue;
+        }
+        push(name.clone(), &mut out);
+        push(entity_name_term(&name, &e.kind), &mut out);
+        for v in &e.variants {
+            let form = canonical_key(v);
+            if !form.is_empty() && form != name {
+                push(form.clone(), &mut out);
+                push(entity_form_term(&form, &e.kind, &name), &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Marks a name term of the `entity` field.
+pub const NAME_TERM: char = '=';
+/// Marks a form term of the `entity` field.
+pub const FORM_TERM: char = '~';
+
+/// The term saying an article has an entity named `name` (a key) of type `kind`: `=name|kind`.
+pub fn entity_name_term(name: &str, kind: &str) -> String {
+    format!("{NAME_TERM}{name}|{kind}")
+}
+
+/// The term saying an article's entity `name` of type `kind` was also written `form` (a short
+/// form resolved to it in the article, or an alias): `~form|kind|name`.
+pub fn entity_form_term(form: &str, kind: &str, name: &str) -> String {
+    format!("{FORM_TERM}{form}|{kind}|{name}")
+}
+
+/// Splits a form term into (form, kind, name).
+pub fn parse_entity_form_term(term: &str) -> Option<(&str, &str, &str)> {
+    let rest = term.strip_prefix(FORM_TERM)?;
+    let mut parts = rest.splitn(3, '|');
+    Some((parts.next()?, parts.next()?, parts.next()?))
 }
 
 /// The first stored string of a field.

@@ -44,8 +44,11 @@ pub struct Fields {
     pub text: Field,
     /// Outlet name (case-insensitive exact match, stored, fast; article documents).
     pub outlet: Field,
-    /// Canonical keys (see `extract::aliases::canonical_key`) of every entity name and variant
-    /// the article used, multi-valued (exact match, fast; article documents).
+    /// Entities of the article, multi-valued (exact match, fast; article documents): the
+    /// canonical keys (see `extract::aliases::canonical_key`) of every entity name and form the
+    /// article used; per entity a name term `=name|type`; per form other than the name a form
+    /// term `~form|type|name` (see `records::entity_terms`). Name and form terms let
+    /// `search::resolve` decide at query time which articles mention an entity.
     pub entity: Field,
     /// Publication date, midnight UTC (indexed, stored, fast; article documents); absent when
     /// undated.
@@ -62,7 +65,7 @@ pub struct Fields {
     pub url: Field,
     /// Encoding the source was decoded from (stored, article documents).
     pub encoding: Field,
-    /// Entities as JSON `[[name, type, count, [variants…]], …]`, most mentioned first
+    /// Entities as JSON `[[name, type, count, [[form, mentions]…]], …]`, most mentioned first
     /// (stored, article documents).
     pub entity_counts: Field,
     /// Number of passages (stored, article documents).

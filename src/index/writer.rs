@@ -4,7 +4,6 @@ use super::clusters::ClusterFinder;
 use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use super::MorgueIndex;
 use crate::error::Result;
-use crate::extract::aliases::canonical_key;
 use crate::model::Article;
 use crate::normalize::furniture::{encode_ranges, without};
 use std::collections::HashSet;
@@ -259,18 +258,10 @@ impl ArticleWriter {
             doc.add_text(f.outlet, &o.value);
             doc.add_text(f.outlet_source, &o.source);
         }
-        // Every name the article used, keyed canonically: searches expand a name through the
-        // current alias table, so the table can change without re-indexing.
-        let mut keys: Vec<String> = Vec::new();
-        for e in &a.entities {
-            for n in std::iter::once(&e.name).chain(&e.variants) {
-                let k = canonical_key(n);
-                if !k.is_empty() && !keys.contains(&k) {
-                    keys.push(k);
-                }
-            }
-        }
-        for k in &keys {
+        // Every name the article used, keyed canonically, with name and form terms: searches
+        // resolve a name through the current alias table and the archive at query time, so
+        // neither needs a re-index.
+        for k in super::entity_terms(&a.entities) {
             doc.add_text(f.entity, k);
         }
         if let Some(u) = &a.url {

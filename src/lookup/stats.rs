@@ -1,9 +1,9 @@
 //! Index-wide figures: articles, passages, outlets, date span, entities, size, sources.
 
+use super::entities::EntitiesRequest;
 use crate::error::{Error, Result};
 use crate::extract::aliases::AliasTable;
 use crate::index::{keyword_key, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
-use crate::search::entities::EntitiesRequest;
 use crate::search::{select, to_date, Filters};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -73,7 +73,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
         }
     }
     // One entity as `morgue entities` counts it: variants and alias-table names are one.
-    let entities = crate::search::entities::entities(
+    let entities = super::entities::entities(
         mi,
         &EntitiesRequest {
             all_copies: true,

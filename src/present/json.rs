@@ -236,16 +236,22 @@ pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }
 
-/// `morgue entities --json`: `query` (string or null), `articles` (articles looked at),
-/// `distinct` (entities found), `entities`: `[{name, type, articles, mentions}]`, best first.
-pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
-    format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default())
+/// `morgue entities --json`: `query` (string or null), `articles` (stories looked at), `copies`
+/// (near-duplicate copies counted with their story), `distinct` (entities found), `entities`:
+/// `[{name, type, articles, mentions, ambiguous}]`, best first; `articles` counts stories (as
+/// `search --entity NAME` counts its `total`), `ambiguous` marks a short name several entities
+/// share.
+pub fn entities(r: &crate::lookup::entities::EntitiesResult) -> String {
+    to_string(r)
 }
 
-/// `morgue entity NAME --json`: `query`, `name`, `type`, `variants` (`[[name, articles]]`),
-/// `articles`, `mentions`, `outlets` (`[[outlet, articles]]`), `first_date`, `last_date`
-/// (`YYYY-MM-DD` or null), `co_mentioned` (`[{name, type, articles, mentions}]`) and
-/// `article_list` (`[{id, title, outlet, date, mentions}]`, newest first).
-pub fn entity(r: &crate::search::entities::EntityReport) -> String {
-    format!("{}\n", serde_json::to_string_pretty(r).unwrap_or_default())
+/// `morgue entity NAME --json`: `query`, `name`, `type` (`ambiguous` when the name is),
+/// `ambiguous` (bool), `candidates` (`[{name, type, articles, mentions, ambiguous}]`: the
+/// entities the name means, one unless ambiguous), `variants` (`[{name, articles}]`, at most
+/// `--variants`), `variants_total`, `articles` (stories), `copies`, `mentions`, `outlets`
+/// (`[{outlet, articles}]`), `first_date`, `last_date` (`YYYY-MM-DD` or null), `co_mentioned`
+/// (`[{name, type, articles, score}]`, by log-likelihood ratio `score`) and `article_list`
+/// (`[{article_id, title, outlet, date, mentions}]`, newest first, at most `--limit`).
+pub fn entity(r: &crate::lookup::entities::EntityReport) -> String {
+    to_string(r)
 }

@@ -465,11 +465,11 @@ pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
 }
 
 /// `morgue entities`: a ranked table.
-pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
+pub fn entities(r: &crate::lookup::entities::EntitiesResult) -> String {
     let mut out = String::new();
     let scope = match &r.query {
-        Some(q) => format!("the {} articles matching {}", r.articles, quoted(q)),
-        None => format!("all {} articles", r.articles),
+        Some(q) => format!("the {} stories matching {}", r.articles, quoted(q)),
+        None => format!("all {} stories", r.articles),
     };
     let _ = writeln!(
         out,
@@ -480,7 +480,7 @@ pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
     if r.copies > 0 {
         let _ = writeln!(
             out,
-            "({} near-duplicate copies counted once, with their originals; --all-copies counts each)",
+            "({} near-duplicate copies counted once, with their stories; --all-copies counts each)",
             r.copies
         );
     }
@@ -493,21 +493,31 @@ pub fn entities(r: &crate::search::entities::EntitiesResult) -> String {
     for (i, e) in r.entities.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{:>3}. {:<width$}  {:<8}  {:>5} articles  {:>6} mentions",
+            "{:>3}. {:<width$}  {:<8}  {:>5} articles  {:>6} mentions{}",
             i + 1,
             e.name,
             e.kind,
             e.articles,
-            e.mentions
+            e.mentions,
+            if e.ambiguous {
+                "  (ambiguous short name)"
+            } else {
+                ""
+            }
+        );
+    }
+    if r.entities.iter().any(|e| e.ambiguous) {
+        let _ = writeln!(
+            out,
+            "(an ambiguous short name is one several entities share, left unresolved; `morgue entity NAME` lists them)"
         );
     }
     out
 }
 
 /// `morgue entity NAME`: the researcher's sheet.
-pub fn entity(r: &crate::search::entities::EntityReport) -> String {
+pub fn entity(r: &crate::lookup::entities::EntityReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", r.name, r.kind);
     let list = |v: Vec<String>| {
         if v.is_empty() {
             "-".to_string()
@@ -515,50 +525,108 @@ pub fn entity(r: &crate::search::entities::EntityReport) -> String {
             v.join(", ")
         }
     };
-    let _ = writeln!(
-        out,
-        "variants:   {}",
-        list(
-            r.variants
-                .iter()
-                .map(|(n, c)| format!("{n} ({c})"))
-                .collect()
-        )
-    );
-    let _ = writeln!(out, "articles:   {} ({} mentions)", r.articles, r.mentions);
+    let d = |x: Option<chrono::NaiveDate>| x.map_or("-".to_string(), |d| d.to_string());
+    if r.ambiguous {
+        let _ = writeln!(
+            out,
+            "{} is ambiguous: {} entities share the name; ask for one by its full name.",
+            quoted(&r.query),
+            r.candidates.len()
+        );
+        let width = r
+            .candidates
+            .iter()
+            .map(|e| e.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for c in &r.candidates {
+            let _ = writeln!(
+                out,
+                "  {:<width$}  {:<8}  {:>5} articles{}",
+                c.name,
+                c.kind,
+                c.articles,
+                if c.ambiguous {
+                    "  (the short name alone, unresolved)"
+                } else {
+                    ""
+                }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "articles:   {} mention one of them ({} mentions)",
+            r.articles, r.mentions
+        );
+    } else {
+        let _ = writeln!(out, "{} ({})", r.name, r.kind);
+        let more = r.variants_total.saturating_sub(r.variants.len());
+        let _ = writeln!(
+            out,
+            "variants:   {}{}",
+            list(
+                r.variants
+                    .iter()
+                    .map(|v| format!("{} ({})", v.name, v.articles))
+                    .collect()
+            ),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(out, "articles:   {} ({} mentions)", r.articles, r.mentions);
+    }
+    if r.copies > 0 {
+        let _ = writeln!(
+            out,
+            "            ({} near-duplicate copies counted once; --all-copies counts each)",
+            r.copies
+        );
+    }
     let _ = writeln!(
         out,
         "outlets:    {}",
         list(
             r.outlets
                 .iter()
-                .map(|(n, c)| format!("{n} ({c})"))
+                .take(10)
+                .map(|o| format!("{} ({})", o.outlet, o.articles))
                 .collect()
         )
     );
-    let d = |x: Option<chrono::NaiveDate>| x.map_or("-".to_string(), |d| d.to_string());
     let _ = writeln!(out, "first:      {}", d(r.first_date));
     let _ = writeln!(out, "last:       {}", d(r.last_date));
-    let _ = writeln!(
-        out,
-        "with:       {}",
-        list(
-            r.co_mentioned
-                .iter()
-                .map(|e| format!("{} ({})", e.name, e.articles))
-                .collect()
-        )
-    );
+    if !r.ambiguous {
+        let _ = writeln!(
+            out,
+            "with:       {}",
+            list(
+                r.co_mentioned
+                    .iter()
+                    .map(|e| format!("{} ({})", e.name, e.articles))
+                    .collect()
+            )
+        );
+    }
     out.push('\n');
     for a in &r.article_list {
         let _ = writeln!(
             out,
-            "{}  {}  {:<10}  {}  [{} mentions]",
-            a.id,
+            "{}  {:<10}  {:<10}  {}  [{} mentions]",
+            a.article_id,
             d(a.date),
             a.outlet.as_deref().unwrap_or("-"),
             a.title,
             a.mentions
+        );
+    }
+    if r.article_list.len() < r.articles {
+        let _ = writeln!(
+            out,
+            "… {} more (--limit N lists more)",
+            r.articles - r.article_list.len()
         );
     }
     out

@@ -10,8 +10,8 @@ use super::query::{
     Atom, AtomKind, Expr, Field as QField, QueryError, QueryErrorKind, MAX_PHRASE_WORDS,
     MAX_PREFIX_EXPANSIONS, MAX_TOTAL_EXPANSIONS,
 };
+use super::resolve::Resolver;
 use super::Filters;
-use crate::extract::aliases::AliasTable;
 use crate::index::{analyze, keyword_key, Fields, KIND_ARTICLE, KIND_PASSAGE, NEWS_EN};
 use std::collections::HashSet;
 use tantivy::query::{
@@ -37,8 +37,13 @@ pub fn articles_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
     ]))
 }
 
-/// Article documents that pass the outlet and entity filters.
-pub fn articles_filtered(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
+/// Article documents that pass the outlet filter and the `entities` queries (each already
+/// resolved, see [`super::resolve`]).
+pub fn articles_filtered(
+    fields: &Fields,
+    filters: &Filters,
+    entities: Vec<Box<dyn Query>>,
+) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, filter(term(fields.kind, KIND_ARTICLE)))];
     if !filters.outlets.is_empty() {
@@ -49,32 +54,22 @@ pub fn articles_filtered(fields: &Fields, filters: &Filters) -> Box<dyn Query> {
             .collect();
         clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
     }
-    for e in &filters.entities {
-        clauses.push((
-            Occur::Must,
-            filter(entity_query(fields, filters.alias_table(), e)),
-        ));
+    for q in entities {
+        clauses.push((Occur::Must, filter(q)));
     }
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Article documents that mention `name` under any of its variants in the alias table.
-pub fn entity_query(fields: &Fields, aliases: &AliasTable, name: &str) -> Box<dyn Query> {
-    let mut keys: Vec<String> = aliases
-        .expand(name)
-        .iter()
-        .map(|k| keyword_key(k))
-        .collect();
-    keys.retain(|k| !k.is_empty());
-    keys.dedup();
-    if keys.len() == 1 {
-        return term(fields.entity, &keys[0]);
-    }
-    Box::new(BooleanQuery::new(
-        keys.iter()
-            .map(|k| (Occur::Should, term(fields.entity, k)))
-            .collect(),
-    ))
+/// Article documents that mention the entity `name` (every identity it means, when ambiguous).
+pub fn entity_query(
+    searcher: &Searcher,
+    fields: &Fields,
+    resolver: &Resolver,
+    name: &str,
+) -> crate::Result<Box<dyn Query>> {
+    let found = resolver.lookup(searcher, fields, name)?;
+    let ids: Vec<String> = found.identities.into_iter().map(|(id, _)| id).collect();
+    Ok(resolver.query(fields, &ids))
 }
 
 /// All article documents.
@@ -99,9 +94,10 @@ pub struct Builder<'a> {
     fields: &'a Fields,
     searcher: &'a Searcher,
     analyzer: TextAnalyzer,
-    aliases: AliasTable,
     /// Index words the prefixes built so far expand to.
     expanded: usize,
+    /// Resolves `entity:` atoms; without it they match nothing (passage ranking).
+    entities: Option<(&'a Searcher, &'a Resolver)>,
 }
 
 impl<'a> Builder<'a> {
@@ -115,14 +111,14 @@ impl<'a> Builder<'a> {
                 .tokenizers()
                 .get(NEWS_EN)
                 .unwrap_or_else(crate::index::news_en_analyzer),
-            aliases: AliasTable::builtin().clone(),
             expanded: 0,
+            entities: None,
         }
     }
 
-    /// Uses this alias table for `entity:` atoms.
-    pub fn with_aliases(mut self, aliases: &AliasTable) -> Builder<'a> {
-        self.aliases = aliases.clone();
+    /// Resolves `entity:` atoms with this resolver.
+    pub fn with_resolver(mut self, searcher: &'a Searcher, resolver: &'a Resolver) -> Builder<'a> {
+        self.entities = Some((searcher, resolver));
         self
     }
 
@@ -168,7 +164,18 @@ impl<'a> Builder<'a> {
                     return Ok(None);
                 }
                 if a.field == QField::Entity {
-                    return Ok(Some(entity_query(f, &self.aliases, value)));
+                    let Some((searcher, resolver)) = self.entities else {
+                        return Ok(None);
+                    };
+                    return entity_query(searcher, f, resolver, value)
+                        .map(Some)
+                        .map_err(|e| {
+                            EvalError::Query(QueryError {
+                                kind: QueryErrorKind::Empty,
+                                offset: a.span.start,
+                                message: format!("cannot look the entity up: {e}"),
+                            })
+                        });
                 }
                 return Ok(Some(term(field, &key)));
             }

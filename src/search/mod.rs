@@ -12,10 +12,10 @@ mod boolean;
 mod build;
 mod collect;
 pub mod copies;
-pub mod entities;
 mod filters;
 mod highlight;
 pub mod query;
+pub mod resolve;
 
 pub use filters::{parse_bound, Bound, Filters};
 pub use highlight::Highlighter;
@@ -151,11 +151,35 @@ pub fn select(
     expr: Option<&Expr>,
     filters: &Filters,
 ) -> Result<Selection> {
+    let needed =
+        !filters.entities.is_empty() || expr.is_some_and(|e| e.has_field(query::Field::Entity));
+    let resolver = match needed {
+        true => Some(resolve::Resolver::new(
+            searcher,
+            &mi.fields,
+            filters.alias_table(),
+        )?),
+        false => None,
+    };
+    select_resolved(mi, searcher, expr, filters, resolver.as_ref())
+}
+
+/// [`select`] with a resolver already built (needed when the query or filters name entities).
+pub fn select_resolved(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    expr: Option<&Expr>,
+    filters: &Filters,
+    resolver: Option<&resolve::Resolver>,
+) -> Result<Selection> {
     let f = &mi.fields;
     let keep = match expr {
         None => None,
         Some(expr) => {
-            let mut builder = build::Builder::new(searcher, f).with_aliases(filters.alias_table());
+            let mut builder = build::Builder::new(searcher, f);
+            if let Some(r) = resolver {
+                builder = builder.with_resolver(searcher, r);
+            }
             let matched =
                 boolean::evaluate(expr, &mut builder, searcher, f)?.ok_or_else(|| QueryError {
                     kind: query::QueryErrorKind::Empty,
@@ -171,8 +195,16 @@ pub fn select(
             }))
         }
     };
+    let mut entities = Vec::with_capacity(filters.entities.len());
+    for name in &filters.entities {
+        let r = resolver.ok_or_else(|| crate::Error::BadOption {
+            option: "--entity".into(),
+            message: "entity filters need a resolver".into(),
+        })?;
+        entities.push(build::entity_query(searcher, f, r, name)?);
+    }
     let facts = searcher.search(
-        build::articles_filtered(f, filters).as_ref(),
+        build::articles_filtered(f, filters, entities).as_ref(),
         &FactsCollector { keep },
     )?;
     let mut selection = Selection::default();

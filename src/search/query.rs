@@ -395,6 +395,15 @@ impl Expr {
         out
     }
 
+    /// True when some atom (under a NOT or not) searches `field`.
+    pub fn has_field(&self, field: Field) -> bool {
+        match self {
+            Expr::Atom(a) => a.field == field,
+            Expr::Not(inner) => inner.has_field(field),
+            Expr::And(children) | Expr::Or(children) => children.iter().any(|c| c.has_field(field)),
+        }
+    }
+
     /// True when no positive clause exists anywhere at the top level (only
     /// exclusions), e.g. `NOT a` or `(NOT a AND NOT b)`; [`parse`] already
     /// rejects such queries. An `And`/`Or` is only-excluded when all of its

@@ -1,0 +1,543 @@
+//! Which entity a name is, and which articles mention it: the one definition that `--entity`,
+//! `entity:`, `morgue entities` and `morgue entity` share.
+//!
+//! At ingest each article keeps its entities as the recognizer and the in-article resolution
+//! left them (`extract::entities`): a short name that the article itself resolves ("Pelosi"
+//! after "Nancy Pelosi") is a form of the full name; a short name it cannot resolve (no full
+//! name, or one written before several) stays an entity of its own. The index has a name term
+//! per entity and a form term per (form, name) pair (`index::entity_terms`).
+//!
+//! At query time a [`Resolver`] reads the form terms of the whole index and decides, for each
+//! short name, whether the archive resolves it: a short name left alone in an article becomes
+//! the full name that holds at least [`DOMINANT_SHARE`] of the articles in which that short name
+//! was resolved (and at least [`MIN_SUPPORT`] of them), of the same type; otherwise it stays an
+//! entity of its own, marked ambiguous. Since this is computed from the index when asked, it
+//! follows the archive as it grows. Then an entity's *identity* is, in order: nothing when the
+//! alias table drops its name (`!drop`), the table's canonical name when the table lists it, the
+//! archive's full name for a resolved short name, else its own name. Forms that the table
+//! separates from the name (`!separate`) or drops are split off or removed first.
+//!
+//! An article mentions an identity when one of its entities has that identity. A name asked for
+//! means the identity that holds at least [`DOMINANT_SHARE`] of the articles using that name
+//! (as a name or a form); otherwise the name is ambiguous and means all of them, and the
+//! lookups say so and list them. Must not print.
+
+use crate::error::Result;
+use crate::extract::aliases::{canonical_key, AliasTable};
+use crate::extract::ner::EntityType;
+use crate::index::{
+    entity_form_term, entity_name_term, keyword_key, parse_entity_form_term, Fields, FORM_TERM,
+};
+use crate::model::ArticleEntity;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+/// Share of a short name's resolved uses that one full name must hold for the short name to
+/// resolve to it across the archive (and for a name asked for to mean one entity). 0.9: a
+/// researcher reading "Pelosi" alone expects Nancy Pelosi when nine articles in ten that spell
+/// the name out mean her; below that, one reading in ten or more would be a different person,
+/// too many to fold silently. On AllSides it separates the surnames shared by two well-known
+/// people (Clinton, Bush, Paul) from those that are not (see `docs/entities.md`).
+pub const DOMINANT_SHARE: f64 = 0.9;
+
+/// Fewest articles in which the dominant full name must have been written out for a short name
+/// to resolve to it: one or two articles are no measure of a share.
+pub const MIN_SUPPORT: u64 = 3;
+
+/// The key under which an entity name meets the index's terms: its canonical key, folded as
+/// the keyword analyzer folds it.
+pub fn entity_key(name: &str) -> String {
+    let key = canonical_key(name);
+    if key.is_ascii() {
+        key
+    } else {
+        keyword_key(&key)
+    }
+}
+
+/// A stored entity of an article after the corrections and the archive's resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The identity (a key) it counts under.
+    pub identity: String,
+    /// The name the article gave it.
+    pub name: String,
+    /// `person`, `org`, `location` or `misc`.
+    pub kind: String,
+    /// Mentions in the article.
+    pub count: u32,
+    /// Forms the article used, with their mentions.
+    pub forms: Vec<(String, u32)>,
+    /// True when it is a short name that the archive cannot resolve (several full names share
+    /// it).
+    pub ambiguous: bool,
+}
+
+/// A short name of the archive's table (see [`Resolver::short_names`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortName {
+    /// The short name's key.
+    pub form: String,
+    /// Its type.
+    pub kind: String,
+    /// The identities articles resolved it to, with their numbers of articles, most first.
+    pub holders: Vec<(String, u64)>,
+    /// The identity it resolves to across the archive, if one holds enough of it.
+    pub resolved: Option<String>,
+}
+
+/// What a name asked for means.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameLookup {
+    /// The name's key.
+    pub key: String,
+    /// The identities it means, with the numbers of articles that use the name for each, most
+    /// first: one unless ambiguous, none when no article uses it.
+    pub identities: Vec<(String, u64)>,
+    /// True when several entities share the name and none holds [`DOMINANT_SHARE`] of its uses.
+    pub ambiguous: bool,
+    /// True when the alias table drops the name.
+    pub dropped: bool,
+}
+
+/// The archive's short-name table and the alias table, applied to entities and names.
+#[derive(Debug)]
+pub struct Resolver {
+    aliases: AliasTable,
+    /// (form, kind) → the names it was resolved to in articles, with numbers of articles.
+    holders: HashMap<(String, String), Vec<(String, u64)>>,
+    /// (form, kind) → articles in which the form is split from a name (see [`Resolver::splits`]).
+    split_uses: HashMap<(String, String), u64>,
+    /// The (form, kind, name) pairs of the index that are split.
+    split_pairs: Vec<(String, String, String)>,
+    /// (short name, kind) → the identity it resolves to across the archive.
+    resolved: HashMap<(String, String), String>,
+    /// Identity → the (short name, kind) pairs resolved to it.
+    resolved_to: HashMap<String, Vec<(String, String)>>,
+    /// (short name, kind) pairs several full names share.
+    ambiguous: HashMap<(String, String), Vec<String>>,
+    keys: RefCell<HashMap<String, String>>,
+}
+
+impl Resolver {
+    /// Reads the form terms of the index and builds the archive's short-name table.
+    pub fn new(searcher: &Searcher, fields: &Fields, aliases: &AliasTable) -> Result<Resolver> {
+        let mut pairs: HashMap<(String, String, String), u64> = HashMap::new();
+        let lower = FORM_TERM.to_string();
+        let upper = char::from_u32(FORM_TERM as u32 + 1)
+            .unwrap_or(FORM_TERM)
+            .to_string();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(fields.entity)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(lower.as_bytes())
+                .lt(upper.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if let Some((form, kind, name)) = parse_entity_form_term(term) {
+                    *pairs
+                        .entry((form.to_string(), kind.to_string(), name.to_string()))
+                        .or_default() += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(Resolver::from_pairs(pairs, aliases))
+    }
+
+    /// Builds the table from (form, kind, name) pairs and their numbers of articles.
+    pub fn from_pairs(
+        pairs: HashMap<(String, String, String), u64>,
+        aliases: &AliasTable,
+    ) -> Resolver {
+        let mut r = Resolver {
+            aliases: aliases.clone(),
+            holders: HashMap::new(),
+            split_uses: HashMap::new(),
+            split_pairs: Vec::new(),
+            resolved: HashMap::new(),
+            resolved_to: HashMap::new(),
+            ambiguous: HashMap::new(),
+            keys: RefCell::new(HashMap::new()),
+        };
+        let mut sorted: Vec<_> = pairs.into_iter().collect();
+        sorted.sort();
+        for ((form, kind, name), n) in sorted {
+            if aliases.is_dropped(&form) || aliases.is_dropped(&name) {
+                continue;
+            }
+            if r.splits(&form, &kind, &name) {
+                *r.split_uses
+                    .entry((form.clone(), kind.clone()))
+                    .or_default() += n;
+                r.split_pairs.push((form, kind, name));
+                continue;
+            }
+            r.holders.entry((form, kind)).or_default().push((name, n));
+        }
+        let mut resolved = Vec::new();
+        for ((form, kind), names) in &r.holders {
+            let mut by_identity: HashMap<String, u64> = HashMap::new();
+            for (name, n) in names {
+                if let Some(id) = r.base(name) {
+                    *by_identity.entry(id).or_default() += n;
+                }
+            }
+            let total: u64 = by_identity.values().sum();
+            let mut ranked: Vec<(String, u64)> = by_identity.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let Some((top, n)) = ranked.first() else {
+                continue;
+            };
+            if dominant(*n, total) {
+                resolved.push(((form.clone(), kind.clone()), top.clone()));
+            } else if ranked.len() > 1 {
+                let ids = ranked.into_iter().map(|(id, _)| id).collect();
+                r.ambiguous.insert((form.clone(), kind.clone()), ids);
+            }
+        }
+        for ((form, kind), id) in resolved {
+            r.resolved_to
+                .entry(id.clone())
+                .or_default()
+                .push((form.clone(), kind.clone()));
+            r.resolved.insert((form, kind), id);
+        }
+        for v in r.resolved_to.values_mut() {
+            v.sort();
+        }
+        r
+    }
+
+    /// The archive's short-name table, for inspection: per (short name, type), the identities
+    /// it was resolved to in articles with their numbers of articles (most first), and the
+    /// identity it resolves to across the archive, if any.
+    pub fn short_names(&self) -> Vec<ShortName> {
+        let mut out: Vec<ShortName> = self
+            .holders
+            .iter()
+            .map(|((form, kind), names)| {
+                let mut by: HashMap<String, u64> = HashMap::new();
+                for (name, n) in names {
+                    if let Some(id) = self.base(name) {
+                        *by.entry(id).or_default() += n;
+                    }
+                }
+                let mut holders: Vec<(String, u64)> = by.into_iter().collect();
+                holders.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                ShortName {
+                    resolved: self.resolved.get(&(form.clone(), kind.clone())).cloned(),
+                    form: form.clone(),
+                    kind: kind.clone(),
+                    holders,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.form, &a.kind).cmp(&(&b.form, &b.kind)));
+        out
+    }
+
+    /// The alias table in force.
+    pub fn aliases(&self) -> &AliasTable {
+        &self.aliases
+    }
+
+    /// Is the form `form` of an entity `name` of type `kind` (keys) a different entity under
+    /// the table in force? When the table separates them, or when the form was merged into the
+    /// name by the alias table at ingest (in-article resolution cannot explain it) and the
+    /// table in force no longer puts them on one line.
+    pub fn splits(&self, form: &str, kind: &str, name: &str) -> bool {
+        if self.aliases.are_separated(form, name) {
+            return true;
+        }
+        let explained = EntityType::parse(kind)
+            .is_some_and(|k| crate::extract::entities::resolvable(form, name, k));
+        !explained && !self.aliases.same_group(form, name)
+    }
+
+    /// The key of a name (cached: names recur across thousands of articles).
+    pub fn key(&self, name: &str) -> String {
+        if let Some(k) = self.keys.borrow().get(name) {
+            return k.clone();
+        }
+        let k = entity_key(name);
+        self.keys.borrow_mut().insert(name.to_string(), k.clone());
+        k
+    }
+
+    /// The identity of a name key without the archive's step: `None` when dropped, the alias
+    /// table's canonical key, else the key.
+    fn base(&self, key: &str) -> Option<String> {
+        if self.aliases.is_dropped(key) {
+            return None;
+        }
+        Some(match self.aliases.lookup_key(key) {
+            Some(g) => self.key(&g.canonical),
+            None => key.to_string(),
+        })
+    }
+
+    /// The identity of an entity named by `key` with type `kind` (see the module doc).
+    pub fn identity(&self, key: &str, kind: &str) -> Option<String> {
+        let base = self.base(key)?;
+        if base != key {
+            return Some(base);
+        }
+        Some(
+            self.resolved
+                .get(&(key.to_string(), kind.to_string()))
+                .cloned()
+                .unwrap_or(base),
+        )
+    }
+
+    /// True when `key` (of type `kind`) is a short name several full names share.
+    pub fn is_ambiguous(&self, key: &str, kind: &str) -> bool {
+        self.aliases.lookup_key(key).is_none()
+            && self
+                .ambiguous
+                .contains_key(&(key.to_string(), kind.to_string()))
+    }
+
+    /// An article's stored entities after the corrections and the archive's resolution.
+    pub fn article_entities(&self, entities: &[ArticleEntity]) -> Vec<Resolved> {
+        let mut out: Vec<Resolved> = Vec::with_capacity(entities.len());
+        for e in entities {
+            let key = self.key(&e.name);
+            if self.aliases.is_dropped(&key) {
+                continue;
+            }
+            let mut kept: Vec<(String, u32)> = Vec::new();
+            let mut split: Vec<(String, Vec<(String, u32)>)> = Vec::new();
+            for (i, v) in e.variants.iter().enumerate() {
+                let n = e.variant_counts.get(i).copied().unwrap_or(0);
+                let fk = self.key(v);
+                if fk == key {
+                    kept.push((v.clone(), n));
+                } else if self.aliases.is_dropped(&fk) {
+                    continue;
+                } else if self.splits(&fk, &e.kind, &key) {
+                    match split.iter_mut().find(|(k, _)| *k == fk) {
+                        Some((_, forms)) => forms.push((v.clone(), n)),
+                        None => split.push((fk, vec![(v.clone(), n)])),
+                    }
+                } else {
+                    kept.push((v.clone(), n));
+                }
+            }
+            let removed: u32 =
+                e.variant_counts.iter().sum::<u32>() - kept.iter().map(|(_, n)| n).sum::<u32>();
+            for (fk, forms) in split {
+                let Some(identity) = self.identity(&fk, &e.kind) else {
+                    continue;
+                };
+                out.push(Resolved {
+                    ambiguous: self.is_ambiguous(&fk, &e.kind) && identity == fk,
+                    identity,
+                    name: forms[0].0.clone(),
+                    kind: e.kind.clone(),
+                    count: forms.iter().map(|(_, n)| n).sum(),
+                    forms,
+                });
+            }
+            if kept.is_empty() && !e.variants.is_empty() {
+                continue;
+            }
+            let Some(identity) = self.identity(&key, &e.kind) else {
+                continue;
+            };
+            out.push(Resolved {
+                ambiguous: self.is_ambiguous(&key, &e.kind) && identity == key,
+                identity,
+                name: e.name.clone(),
+                kind: e.kind.clone(),
+                count: e.count.saturating_sub(removed),
+                forms: kept,
+            });
+        }
+        out
+    }
+
+    /// What the name asked for means (see the module doc).
+    pub fn lookup(&self, searcher: &Searcher, fields: &Fields, name: &str) -> Result<NameLookup> {
+        let key = self.key(name);
+        let mut out = NameLookup {
+            key: key.clone(),
+            ..NameLookup::default()
+        };
+        if self.aliases.is_dropped(&key) {
+            out.dropped = true;
+            return Ok(out);
+        }
+        if self.aliases.lookup_key(&key).is_some() {
+            if let Some(id) = self.base(&key) {
+                out.identities.push((id, 0));
+            }
+            return Ok(out);
+        }
+        let mut uses: HashMap<String, u64> = HashMap::new();
+        for kind in EntityType::ALL.map(EntityType::name) {
+            let term = Term::from_field_text(fields.entity, &entity_name_term(&key, kind));
+            let own = searcher.doc_freq(&term)?
+                + self
+                    .split_uses
+                    .get(&(key.clone(), kind.to_string()))
+                    .copied()
+                    .unwrap_or(0);
+            if own > 0 {
+                if let Some(id) = self.identity(&key, kind) {
+                    *uses.entry(id).or_default() += own;
+                }
+            }
+            for (holder, n) in self
+                .holders
+                .get(&(key.clone(), kind.to_string()))
+                .into_iter()
+                .flatten()
+            {
+                if let Some(id) = self.identity(holder, kind) {
+                    *uses.entry(id).or_default() += n;
+                }
+            }
+        }
+        let total: u64 = uses.values().sum();
+        let mut ranked: Vec<(String, u64)> = uses.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if let Some(top) = ranked.first().filter(|t| dominant(t.1, total)) {
+            out.identities = vec![top.clone()];
+        } else {
+            out.ambiguous = ranked.len() > 1;
+            out.identities = ranked;
+        }
+        Ok(out)
+    }
+
+    /// Article documents with an entity of one of these identities.
+    pub fn query(&self, fields: &Fields, identities: &[String]) -> Box<dyn Query> {
+        let mut terms: Vec<String> = Vec::new();
+        let kinds = EntityType::ALL.map(EntityType::name);
+        for id in identities {
+            let mut names: Vec<(String, Option<String>)> = vec![(id.clone(), None)];
+            if let Some(g) = self.aliases.lookup_key(id) {
+                for n in std::iter::once(&g.canonical).chain(&g.variants) {
+                    names.push((self.key(n), None));
+                }
+            }
+            for (short, kind) in self.resolved_to.get(id).into_iter().flatten() {
+                names.push((short.clone(), Some(kind.clone())));
+            }
+            for (name, only) in &names {
+                for kind in kinds {
+                    if only.as_deref().is_some_and(|k| k != kind) {
+                        continue;
+                    }
+                    if self.identity(name, kind).as_ref() == Some(id) {
+                        terms.push(entity_name_term(name, kind));
+                    }
+                }
+            }
+            for (form, kind, name) in &self.split_pairs {
+                if self.identity(form, kind).as_ref() == Some(id) {
+                    terms.push(entity_form_term(form, kind, name));
+                }
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        if terms.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        Box::new(BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(fields.entity, &keyword_key(t)),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Does `n` of `total` uses make a dominant reading?
+fn dominant(n: u64, total: u64) -> bool {
+    n >= MIN_SUPPORT && total > 0 && n as f64 >= DOMINANT_SHARE * total as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[(&str, &str, &str, u64)], aliases: &AliasTable) -> Resolver {
+        let pairs = rows
+            .iter()
+            .map(|&(f, k, n, c)| ((f.to_string(), k.to_string(), n.to_string()), c))
+            .collect();
+        Resolver::from_pairs(pairs, aliases)
+    }
+
+    fn id(r: &Resolver, key: &str, kind: &str) -> Option<String> {
+        r.identity(key, kind)
+    }
+
+    #[test]
+    fn short_names_resolve_only_to_a_dominant_full_name_of_their_type() {
+        let r = table(
+            &[
+                ("pelosi", "person", "nancy pelosi", 97),
+                ("pelosi", "person", "paul pelosi", 3),
+                ("clinton", "person", "hillary clinton", 60),
+                ("clinton", "person", "bill clinton", 40),
+                ("jordan", "person", "jim jordan", 10),
+                ("obama", "person", "barack obama", 2),
+            ],
+            &AliasTable::default(),
+        );
+        assert_eq!(id(&r, "pelosi", "person").as_deref(), Some("nancy pelosi"));
+        assert_eq!(id(&r, "clinton", "person").as_deref(), Some("clinton"));
+        assert!(r.is_ambiguous("clinton", "person"));
+        assert!(!r.is_ambiguous("pelosi", "person"));
+        assert_eq!(id(&r, "jordan", "location").as_deref(), Some("jordan"));
+        assert_eq!(id(&r, "jordan", "person").as_deref(), Some("jim jordan"));
+        assert_eq!(
+            id(&r, "obama", "person").as_deref(),
+            Some("obama"),
+            "two articles are no measure of a share"
+        );
+    }
+
+    #[test]
+    fn corrections_apply_to_the_table_and_to_stored_entities() {
+        let aliases = AliasTable::parse("!drop\tI'm\n!separate\tPelosi\tNancy Pelosi\n").unwrap();
+        let r = table(&[("pelosi", "person", "nancy pelosi", 50)], &aliases);
+        assert_eq!(id(&r, "pelosi", "person").as_deref(), Some("pelosi"));
+        assert_eq!(id(&r, "im", "person"), None);
+        let stored = ArticleEntity {
+            name: "Nancy Pelosi".into(),
+            kind: "person".into(),
+            count: 5,
+            variants: vec!["Pelosi".into(), "Nancy Pelosi".into(), "I'm".into()],
+            variant_counts: vec![3, 1, 1],
+        };
+        let got: Vec<(String, u32)> = r
+            .article_entities(&[stored])
+            .into_iter()
+            .map(|x| (x.identity, x.count))
+            .collect();
+        assert_eq!(
+            got,
+            [("pelosi".to_string(), 3), ("nancy pelosi".to_string(), 1)]
+        );
+    }
+}
