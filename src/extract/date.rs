@@ -361,9 +361,11 @@ fn is_reference(line: &str, dates: &[(Range<usize>, NaiveDate)]) -> bool {
                 return true;
             }
         }
-        // "May 27, 1994. The headline:": a sentence starts after the date.
+        // "May 27, 1994. The headline:": a sentence starts after the date (unless a cue such as
+        // "Updated at 9:30 p.m. on" led into the date: then the article's text follows).
         let after = line[span.end..].trim_start();
-        if let Some(rest) = after.strip_prefix('.') {
+        let cue_led = CUE_LEAD_RE.is_match(&line[..span.start]);
+        if let Some(rest) = after.strip_prefix('.').filter(|_| !cue_led) {
             let rest = rest.trim_start();
             if rest.starts_with(char::is_alphabetic) && !CUE_ONLY_RE.is_match(rest) {
                 return true;
@@ -1028,6 +1030,10 @@ mod tests {
         ] {
             assert_rejected(line);
         }
+        // A cue-led dateline that runs into the first sentence (AllSides, The Atlantic).
+        let text = "Title\n\nUpdated at 9:30 p.m. ET on December 20, 2019. I knew nothing about \
+                    Cole before meeting him.\n\nBody.";
+        assert_eq!(find_dateline(text).map(|f| f.date), Some(ymd(2019, 12, 20)));
         // Bylines closed by a full stop and day-first numerals with a dot still are datelines.
         assert_form("By Jane Doe. November 18, 2017", nov18());
         assert_form("18. November 2017", nov18());
