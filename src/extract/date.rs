@@ -320,7 +320,7 @@ static CITATION_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// True when the line cites, quotes or lists something rather than dating the article: a list
-/// item, a line that opens with a quotation mark or holds a quoted title, citation words before a
+/// item, a line that opens with a quotation mark, a quoted title or citation words before a
 /// date, a date in parentheses with a source's name ("(Reuters, May 27, 1994)"), a source's name
 /// closed by a full stop before the date ("The Washington Post. May 27, 1994."), or a new sentence
 /// right after the date ("May 27, 1994. The headline:").
@@ -332,7 +332,7 @@ fn is_reference(line: &str, dates: &[(Range<usize>, NaiveDate)]) -> bool {
     }
     let trimmed = line.trim_start();
     if trimmed.starts_with(['"', '“', '”', '„', '«', '‘', '\''])
-        || QUOTED_RE.is_match(line)
+        || QUOTED_RE.is_match(&line[..last])
         || CITATION_CUE_RE.is_match(&line[..last])
     {
         return true;
@@ -1034,6 +1034,10 @@ mod tests {
         let text = "Title\n\nUpdated at 9:30 p.m. ET on December 20, 2019. I knew nothing about \
                     Cole before meeting him.\n\nBody.";
         assert_eq!(find_dateline(text).map(|f| f.date), Some(ymd(2019, 12, 20)));
+        // Quotations in the sentence after such a dateline are the article's text.
+        let text = "Title\n\nUpdated at 2:30 p.m. ET on February 10, 2020. I clicked “Like” on \
+                    pages with names like “In Trump We Trust.” I complied.\n\nBody.";
+        assert_eq!(find_dateline(text).map(|f| f.date), Some(ymd(2020, 2, 10)));
         // Bylines closed by a full stop and day-first numerals with a dot still are datelines.
         assert_form("By Jane Doe. November 18, 2017", nov18());
         assert_form("18. November 2017", nov18());
