@@ -36,8 +36,9 @@ use dom_query::Document;
 use metadata::{first_attr, json_ld, jsonld_publisher, metadata_date, script_date};
 use shown::{date_element, main_start, near_heading_date, page_text_date, spaced_text, HEAD_BYTES};
 
-/// Choices in how a page's date is found, fixed by cross-validation on the dev pages (see
-/// `eval::dates_cv`); [`DateRules::default`] is what ingest uses.
+/// Choices in how a page's date is found that `morgue eval dates --folds K` cross-validates
+/// (`eval::dates`); [`DateRules::default`] (both on) is what ingest uses. On the htmldate dev
+/// pages the variants are within a page or two of each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRules {
     /// Take a UTC timestamp's day in the zone of the page's language when its domain names no
