@@ -4,10 +4,11 @@
 //! (the HTML reader, then the same date precedence as ingest via [`pipeline::build_article`]),
 //! so what is measured is exactly what ingest does. Returns plain structs; never prints.
 
+use crate::dates;
 use crate::error::{Error, Result};
 use crate::pipeline;
-use crate::read::html::parse_page;
-use crate::read::{dates, Skip};
+use crate::read::html::{parse_page_with, DateRules};
+use crate::read::Skip;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -42,12 +43,208 @@ pub struct DateEval {
     pub misses: Vec<DateMiss>,
     /// Pages that could not be read (file missing, undecodable).
     pub unreadable: Vec<Skip>,
+    /// Accuracy per page language (`<html lang>`, else the script: `und-Cyrl`…), most pages first.
+    pub languages: Vec<LanguageScore>,
+    /// The cross-validated figure, with `--folds K`.
+    pub cross_validation: Option<CrossValidation>,
+}
+
+/// The accuracy on the pages of one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageScore {
+    /// The language tag (`de`, `en`, `und-Arab`…; `unknown` when neither markup nor script tell).
+    pub language: String,
+    /// Pages.
+    pub total: usize,
+    /// Pages with the gold date.
+    pub correct: usize,
+    /// `correct / total`.
+    pub accuracy: f64,
+}
+
+/// K-fold cross-validation of the choices in [`DateRules`]: pages are split into K folds by a
+/// hash of their URL; for each fold, the rules that score best on the other folds are scored on
+/// it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossValidation {
+    /// K.
+    pub folds: usize,
+    /// Held-out accuracy of each fold.
+    pub held_out: Vec<f64>,
+    /// The rules chosen on each fold's training folds (`zone_by_language`, `url_breaks_one_day_ties`).
+    pub chosen: Vec<String>,
+    /// Mean held-out accuracy.
+    pub mean: f64,
+    /// Standard deviation of the held-out accuracies (over folds, n − 1).
+    pub sd: f64,
+}
+
+/// One gold page.
+struct Case {
+    url: String,
+    file: String,
+    expected: Option<chrono::NaiveDate>,
+}
+
+/// What the reader gave one page under one set of rules.
+struct Outcome {
+    found: Option<crate::model::Sourced<chrono::NaiveDate>>,
+    language: Option<String>,
 }
 
 /// Evaluates publication-date extraction on a gold file in htmldate's format: an object mapping
 /// each page's URL to `{"file": NAME, "date": "YYYY-MM-DD" | null | "NaN"}`. Page files are
 /// looked for in `pages` and its immediate subfolders (htmldate ships `eval/` and `cache/`).
-pub fn dates(gold: &Path, pages: &Path) -> Result<DateEval> {
+/// With `folds`, also cross-validates the reader's [`DateRules`] (every combination is run).
+pub fn dates(gold: &Path, pages: &Path, folds: Option<usize>) -> Result<DateEval> {
+    let cases = read_gold(gold)?;
+    let dirs = page_dirs(pages);
+    let variants: Vec<DateRules> = match folds {
+        Some(_) => DateRules::all(),
+        None => vec![DateRules::default()],
+    };
+    // outcomes[page][variant]
+    let outcomes: Vec<std::result::Result<Vec<Outcome>, Skip>> = cases
+        .par_iter()
+        .map(|case| {
+            let path = dirs
+                .iter()
+                .map(|d| d.join(&case.file))
+                .find(|p| p.is_file())
+                .ok_or_else(|| Skip::new(case.file.clone(), "page file not found"))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| Skip::new(case.file.clone(), e.to_string()))?;
+            variants
+                .iter()
+                .map(|rules| {
+                    let page = parse_page_with(&bytes, Some(&case.url), None, rules)
+                        .map_err(|r| Skip::new(case.file.clone(), r))?;
+                    let language = page.language.clone();
+                    Ok(Outcome {
+                        found: page_date(page, &case.file),
+                        language,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let default = variants
+        .iter()
+        .position(|v| *v == DateRules::default())
+        .unwrap_or(0);
+    let right = |case: &Case, o: &Outcome| o.found.as_ref().map(|d| d.value) == case.expected;
+
+    let total = cases.len();
+    let mut misses = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut by_language: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (case, outcome) in cases.iter().zip(&outcomes) {
+        let o = match outcome {
+            Ok(o) => &o[default],
+            Err(s) => {
+                unreadable.push(s.clone());
+                continue;
+            }
+        };
+        let ok = right(case, o);
+        let entry = by_language
+            .entry(o.language.clone().unwrap_or_else(|| "unknown".into()))
+            .or_default();
+        entry.0 += 1;
+        entry.1 += ok as usize;
+        if !ok {
+            misses.push(DateMiss {
+                url: case.url.clone(),
+                file: case.file.clone(),
+                expected: case.expected.map(|d| d.to_string()),
+                found: o.found.as_ref().map(|d| d.value.to_string()),
+                source: o.found.as_ref().map(|d| d.source.clone()),
+            });
+        }
+    }
+    let mut languages: Vec<LanguageScore> = by_language
+        .into_iter()
+        .map(|(language, (total, correct))| LanguageScore {
+            language,
+            total,
+            correct,
+            accuracy: ratio(correct, total),
+        })
+        .collect();
+    languages.sort_by(|a, b| b.total.cmp(&a.total).then(a.language.cmp(&b.language)));
+
+    let cross_validation = folds.map(|k| {
+        let k = k.max(2);
+        let fold_of = |url: &str| {
+            let h = blake3::hash(url.as_bytes());
+            let b = h.as_bytes();
+            u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as usize % k
+        };
+        let folds: Vec<usize> = cases.iter().map(|c| fold_of(&c.url)).collect();
+        // Unreadable pages count as misses under every rule.
+        let score = |v: usize, keep: &dyn Fn(usize) -> bool| -> (usize, usize) {
+            let mut n = 0;
+            let mut ok = 0;
+            for (i, (case, outcome)) in cases.iter().zip(&outcomes).enumerate() {
+                if !keep(folds[i]) {
+                    continue;
+                }
+                n += 1;
+                ok += outcome.as_ref().is_ok_and(|o| right(case, &o[v])) as usize;
+            }
+            (ok, n)
+        };
+        let mut held_out = Vec::with_capacity(k);
+        let mut chosen = Vec::with_capacity(k);
+        for fold in 0..k {
+            // Ties go to the earlier variant: fewer rules first.
+            let best = (0..variants.len())
+                .max_by_key(|&v| (score(v, &|f| f != fold).0, std::cmp::Reverse(v)))
+                .unwrap_or(default);
+            let (ok, n) = score(best, &|f| f == fold);
+            held_out.push(ratio(ok, n));
+            chosen.push(format!(
+                "zone_by_language={} url_breaks_one_day_ties={}",
+                variants[best].zone_by_language, variants[best].url_breaks_one_day_ties
+            ));
+        }
+        let mean = held_out.iter().sum::<f64>() / k as f64;
+        let var = held_out.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
+        CrossValidation {
+            folds: k,
+            held_out,
+            chosen,
+            mean,
+            sd: var.sqrt(),
+        }
+    });
+
+    let correct = total - misses.len() - unreadable.len();
+    Ok(DateEval {
+        total,
+        correct,
+        accuracy: ratio(correct, total),
+        invented: misses
+            .iter()
+            .filter(|m| m.expected.is_none() && m.found.is_some())
+            .count(),
+        misses,
+        unreadable,
+        languages,
+        cross_validation,
+    })
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Reads a gold file in htmldate's format.
+fn read_gold(gold: &Path) -> Result<Vec<Case>> {
     let text = std::fs::read_to_string(gold).map_err(|e| Error::io(gold, e))?;
     let bad = |message: String| Error::BadOption {
         option: "GOLD".into(),
@@ -58,67 +255,20 @@ pub fn dates(gold: &Path, pages: &Path) -> Result<DateEval> {
     let map = value
         .as_object()
         .ok_or_else(|| bad("expected an object mapping URLs to {\"file\", \"date\"}".into()))?;
-    let mut cases = Vec::new();
-    for (url, entry) in map {
-        let file = entry
-            .get("file")
-            .and_then(|f| f.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let expected = match entry.get("date") {
-            Some(v) => dates::parse_value(v).ok().flatten(),
-            None => None,
-        };
-        cases.push((url.clone(), file, expected));
-    }
-    let dirs = page_dirs(pages);
-    let results: Vec<std::result::Result<Option<DateMiss>, Skip>> = cases
-        .par_iter()
-        .map(|(url, file, expected)| {
-            let path = dirs
-                .iter()
-                .map(|d| d.join(file))
-                .find(|p| p.is_file())
-                .ok_or_else(|| Skip::new(file.clone(), "page file not found"))?;
-            let bytes = std::fs::read(&path).map_err(|e| Skip::new(file.clone(), e.to_string()))?;
-            let page = parse_page(&bytes, Some(url)).map_err(|r| Skip::new(file.clone(), r))?;
-            let found = page_date(page, file);
-            let ok = found.as_ref().map(|d| d.value) == *expected;
-            Ok((!ok).then(|| DateMiss {
-                url: url.clone(),
-                file: file.clone(),
-                expected: expected.map(|d| d.to_string()),
-                found: found.as_ref().map(|d| d.value.to_string()),
-                source: found.map(|d| d.source),
-            }))
+    Ok(map
+        .iter()
+        .map(|(url, entry)| Case {
+            url: url.clone(),
+            file: entry
+                .get("file")
+                .and_then(|f| f.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            expected: entry
+                .get("date")
+                .and_then(|v| dates::parse_value(v).ok().flatten()),
         })
-        .collect();
-    let total = results.len();
-    let mut misses = Vec::new();
-    let mut unreadable = Vec::new();
-    for r in results {
-        match r {
-            Ok(Some(m)) => misses.push(m),
-            Ok(None) => {}
-            Err(s) => unreadable.push(s),
-        }
-    }
-    let correct = total - misses.len() - unreadable.len();
-    Ok(DateEval {
-        total,
-        correct,
-        accuracy: if total == 0 {
-            0.0
-        } else {
-            correct as f64 / total as f64
-        },
-        invented: misses
-            .iter()
-            .filter(|m| m.expected.is_none() && m.found.is_some())
-            .count(),
-        misses,
-        unreadable,
-    })
+        .collect())
 }
 
 /// The date ingest would give this page: markup, then a dateline in the main text, then the URL.

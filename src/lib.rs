@@ -6,6 +6,8 @@
 //!
 //! The modules follow the data's journey:
 //!
+//! - [`dates`]: the one date module (year range, recorded values, text dates in many
+//!   languages and scripts, query bounds, time zones), used by every stage below
 //! - [`read`]: files → decoded raw texts (format readers, encoding detection)
 //! - [`normalize`]: Unicode, whitespace, quotes, boilerplate removal
 //! - [`extract`]: title, publication date, outlet, named entities (with provenance)
@@ -38,6 +40,7 @@
 //! # Ok::<(), morgue::Error>(())
 //! ```
 
+pub mod dates;
 pub mod dedup;
 pub mod error;
 pub mod eval;

@@ -1831,6 +1831,65 @@ mod html {
     }
 }
 
+mod dates {
+    use super::*;
+
+    /// `file date date_source` for every exported row, sorted by file.
+    fn dated_rows(w: &Workdir, query: &str) -> String {
+        let (code, out, err) = w.run(&["export", query]);
+        assert_eq!(code, 0, "{err}");
+        let mut rows = csv_rows(&out);
+        let header = rows.remove(0);
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let (path, date, source) = (col("path"), col("date"), col("date_source"));
+        let mut lines: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                let file = Path::new(&r[path]).file_name().unwrap().to_string_lossy();
+                format!("{file} {} {}", r[date], r[source])
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        lines.sort();
+        lines.join("\n")
+    }
+
+    #[test]
+    fn only_the_articles_own_dates_are_taken_with_their_provenance() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/dates"), "dates");
+        let r = w.ingest(&["dates"]);
+        assert_eq!(r["articles_indexed"], 15, "{r}");
+        let expected = "\
+arabic.html 2017-11-18 html:date-element
+byline.txt 2017-11-18 dateline
+cited_parenthesis.txt
+cited_post.txt
+disagreeing.txt
+first_published.txt
+footer.txt 2017-11-18 dateline
+list.txt
+published_updated.txt 2017-11-18 dateline
+quoted.txt
+recorded.jsonl:1 2017-11-19 metadata
+utc.html 2019-10-19 meta:article:published_time
+weekday.txt 2017-11-18 dateline
+wire.txt 2017-11-18 dateline";
+        assert_eq!(dated_rows(&w, "harbor OR Hafen OR الميناء"), expected);
+        // JSON Lines carry the same column.
+        let (_, out, _) = w.run(&["export", "Hafen", "--format", "jsonl"]);
+        let row: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(row["date_source"], "meta:article:published_time");
+        // Chinese/Japanese year-month-day written on the page.
+        let (code, out, err) = w.run(&["show", "dates/japanese.html", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["date"]["value"], "2017-11-18", "{v}");
+        assert_eq!(v["date"]["source"], "html:date-element", "{v}");
+    }
+}
+
 mod eval {
     use super::*;
 

@@ -31,16 +31,21 @@ pub struct DatesArgs {
     /// Folder holding the pages (looked for in it and its immediate subfolders).
     #[arg(value_name = "PAGES_DIR")]
     pub pages: PathBuf,
-    /// Print {"total", "correct", "accuracy", "misses": [...]} as JSON.
+    /// Print {"total", "correct", "accuracy", "misses": [...], "languages": [...],
+    /// "cross_validation"} as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also cross-validate the reader's date rules over K folds of the pages (by URL hash): the
+    /// rules are chosen on K-1 folds and scored on the held-out one (mean ± sd over folds).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=50))]
+    pub folds: Option<u32>,
 }
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.what {
         What::Dates(a) => {
-            let r = morgue::eval::dates(&a.gold, &a.pages)?;
+            let r = morgue::eval::dates(&a.gold, &a.pages, a.folds.map(|k| k as usize))?;
             if a.json {
                 print_json(&morgue::present::json::date_eval(&r))?;
             } else {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 /// Export every matching article (or passage) as CSV or JSON Lines, with no cap.
 ///
-/// Columns: rank, article_id, title, outlet, date, url, path, passage, text, score; one row per
+/// Columns: rank, article_id, title, outlet, date, date_source, url, path, passage, text, score; one row per
 /// copy (path) of an article. With --output FILE, a sidecar FILE.meta.json records the query,
 /// filters, morgue version, index fingerprint and row count, so the result set can be
 /// reproduced; when writing to stdout, that record goes to stderr as one JSON line.
@@ -38,12 +38,13 @@ pub struct Args {
     pub raw_cells: bool,
 }
 
-const HEADER: [&str; 10] = [
+const HEADER: [&str; 11] = [
     "rank",
     "article_id",
     "title",
     "outlet",
     "date",
+    "date_source",
     "url",
     "path",
     "passage",
@@ -69,6 +70,7 @@ impl Sink {
                         row.title.clone(),
                         row.outlet.clone().unwrap_or_default(),
                         row.date.clone().unwrap_or_default(),
+                        row.date_source.clone().unwrap_or_default(),
                         row.url.clone().unwrap_or_default(),
                         row.path.clone().unwrap_or_default(),
                         row.passage.map(|p| p.to_string()).unwrap_or_default(),

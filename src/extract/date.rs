@@ -6,7 +6,15 @@
 //!   article whose content is a date, possibly with cue words ("Posted on", "Published:", a
 //!   weekday, a byline, `|` separators) or a wire-style lead ("November 18, 2017 — The ministry
 //!   said…");
-//! * parsing one **complete** date expression (day, month and year) into a [`NaiveDate`].
+//! * parsing one **complete** date expression (day, month and year) into a [`NaiveDate`]
+//!   (month names, the year range: `crate::dates`).
+//!
+//! A date is the article's own or none. A line that cites another source ("The Washington Post.
+//! May 27, 1994.", "(Reuters, May 27, 1994)", "Retrieved May 27, 1994", "first published in The
+//! Nation on …"), quotes ("“…,” May 27, 1994"), or is an item of a list ("- May 27, 1994: …",
+//! "[3] …") is never a dateline ([`is_reference`]). Where the edge lines hold several candidate
+//! publication dates that disagree, the article is undated: one wrong old date ruins "who said it
+//! first", a missing one only leaves a gap.
 //!
 //! It must not guess. All-numeric dates whose field order is not fixed by the notation
 //! (`03/04/2017`, `3-4-2017`, `04.03.2017`, `11/18/17`) are rejected even when one field is
@@ -17,6 +25,7 @@
 //! ("November 2017", "2017", "Nov 18") are rejected, and so are dates mentioned in prose: a
 //! dateline is short, and only the first and last four non-empty lines are ever looked at.
 
+use crate::dates::{month_number, year_in_range};
 use chrono::NaiveDate;
 use regex::{Captures, Regex};
 use std::ops::Range;
@@ -38,12 +47,6 @@ pub struct FoundDate {
 
 /// How many non-empty lines at the top and at the bottom of an article may hold the dateline.
 pub const EDGE_LINES: usize = 4;
-
-/// Earliest year accepted in a date.
-pub const MIN_YEAR: i32 = 1900;
-
-/// Latest year accepted in a date.
-pub const MAX_YEAR: i32 = 2100;
 
 /// Only this many leading bytes of a line are searched for dates; a longer line can still be a
 /// wire-style or cue-led dateline, but never a short metadata line.
@@ -140,9 +143,10 @@ struct LineDate {
 
 /// Finds the dateline of an article; None when the article is undated. Never invents a date.
 ///
-/// Looks at the first [`EDGE_LINES`] and the last [`EDGE_LINES`] non-empty lines only. A top
-/// dateline wins over a bottom one, a publication date ("Posted", "Published", or no cue) wins
-/// over an "Updated" one wherever it is, and among equals the earlier line wins.
+/// Looks at the first [`EDGE_LINES`] and the last [`EDGE_LINES`] non-empty lines only. A
+/// publication date ("Posted", "Published", or no cue) wins over an "Updated" one wherever it is;
+/// the first line of the winning kind is returned, and only when every line of that kind gives
+/// the same day: candidates that disagree leave the article undated.
 pub fn find_dateline(text: &str) -> Option<FoundDate> {
     let mut top: Vec<Range<usize>> = Vec::with_capacity(EDGE_LINES);
     let mut offset = 0;
@@ -160,64 +164,55 @@ pub fn find_dateline(text: &str) -> Option<FoundDate> {
         }
     }
 
-    let mut fallback: Option<FoundDate> = None;
-    for range in &top {
-        if let Some(found) = consider(text, range, &mut fallback) {
-            return Some(found);
-        }
-    }
-    if reached_end {
-        return fallback;
-    }
-
     // The bottom lines, those after the top block only, in document order.
-    let top_end = top.last().map_or(0, |r| r.end);
     let mut bottom: Vec<Range<usize>> = Vec::with_capacity(EDGE_LINES);
-    let mut end = text.len();
-    while bottom.len() < EDGE_LINES {
-        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
-        if start <= top_end {
-            break;
+    if !reached_end {
+        let top_end = top.last().map_or(0, |r| r.end);
+        let mut end = text.len();
+        while bottom.len() < EDGE_LINES {
+            let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+            if start <= top_end {
+                break;
+            }
+            if !text[start..end].trim().is_empty() {
+                bottom.push(start..end);
+            }
+            end = start - 1;
         }
-        if !text[start..end].trim().is_empty() {
-            bottom.push(start..end);
-        }
-        end = start - 1;
+        bottom.reverse();
     }
-    bottom.reverse();
-    for range in &bottom {
-        if let Some(found) = consider(text, range, &mut fallback) {
-            return Some(found);
-        }
-    }
-    fallback
-}
 
-/// Analyses one candidate line: returns it when it is a publication dateline, keeps the first
-/// "Updated" dateline in `fallback`.
-fn consider(
-    text: &str,
-    range: &Range<usize>,
-    fallback: &mut Option<FoundDate>,
-) -> Option<FoundDate> {
-    let mut line = range.clone();
-    if text[line.clone()].ends_with('\r') {
-        line.end -= 1;
-    }
-    let found = analyze_line(&text[line.clone()])?;
-    let found_date = FoundDate {
-        date: found.date,
-        line,
-        line_is_only_date: found.only_date,
-    };
-    if found.updated {
-        if fallback.is_none() {
-            *fallback = Some(found_date);
+    let mut published: Vec<FoundDate> = Vec::new();
+    let mut updated: Vec<FoundDate> = Vec::new();
+    for range in top.iter().chain(&bottom) {
+        let mut line = range.clone();
+        if text[line.clone()].ends_with('\r') {
+            line.end -= 1;
         }
-        None
-    } else {
-        Some(found_date)
+        let Some(found) = analyze_line(&text[line.clone()]) else {
+            continue;
+        };
+        let found_date = FoundDate {
+            date: found.date,
+            line,
+            line_is_only_date: found.only_date,
+        };
+        if found.updated {
+            updated.push(found_date);
+        } else {
+            published.push(found_date);
+        }
     }
+    let candidates = if published.is_empty() {
+        updated
+    } else {
+        published
+    };
+    let first = candidates.first()?;
+    candidates
+        .iter()
+        .all(|c| c.date == first.date)
+        .then(|| first.clone())
 }
 
 /// Parses one complete date expression (the whole string, trimmed; surrounding cue words like
@@ -244,7 +239,7 @@ fn analyze_line(line: &str) -> Option<LineDate> {
         (line, false)
     };
     let dates = find_dates(text);
-    if dates.is_empty() {
+    if dates.is_empty() || is_reference(text, &dates) {
         return None;
     }
     let n = dates.len();
@@ -272,8 +267,13 @@ fn analyze_line(line: &str) -> Option<LineDate> {
         updated: updated[i],
     };
 
+    // A metadata line with two publication dates that disagree ("May 2, 2016 – May 9, 2016")
+    // does not say which is the article's.
+    let agree = (0..n)
+        .filter(|&i| !updated[i])
+        .all(|i| dates[i].1 == dates[preferred].1 || updated[preferred]);
     if cue_only.iter().all(|&c| c) {
-        return Some(pick(preferred, true));
+        return agree.then(|| pick(preferred, true));
     }
 
     // Wire style: the line starts with the date (after cue words or a wire location) and a
@@ -292,10 +292,88 @@ fn analyze_line(line: &str) -> Option<LineDate> {
         return Some(pick(0, false));
     }
 
-    if !truncated && is_short_metadata(&segments, &cue_only) {
+    if agree && !truncated && is_short_metadata(&segments, &cue_only) {
         return Some(pick(preferred, false));
     }
     None
+}
+
+/// A line that starts like an item of a list: a bullet (`-`, `*`, `•`), a number (`3.`, `3)`,
+/// `[3]`, `(3)`) or a letter (`a)`).
+static LIST_MARKER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-*•▪◦‣]|[0-9]{1,3}[.)]|\[[0-9]{1,3}\]|\([0-9]{1,3}\)|[a-z]\))\s+")
+        .expect("LIST_MARKER_RE is a valid pattern")
+});
+
+/// A quoted span of at least two words ("“Hillary's Trades,” The Washington Post").
+static QUOTED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“„«‘][^"“”„«»‘’]*\s[^"“”„«»‘’]*["”»’]"#).expect("QUOTED_RE is a valid pattern")
+});
+
+/// Words before a date that cite another source or a document ("Retrieved", "Source:",
+/// "first published in", "according to", "Vol. 3", "pp. 12").
+static CITATION_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:retrieved|accessed|archived|sources?\s*:|cited|citing|quoted|quoting|reprinted|republished|(?:first|originally|previously)\s+(?:published|appeared|ran|printed|posted|aired)\s+(?:in|at|on\s+\p{Lu}|by\s+the)|appeared\s+(?:first\s+)?in|according\s+to|wrote|reported|vol\.|pp?\.\s*[0-9]|no\.\s*[0-9]|doi|isbn|issn|et\s+al)\b",
+    )
+    .expect("CITATION_CUE_RE is a valid pattern")
+});
+
+/// True when the line cites, quotes or lists something rather than dating the article: a list
+/// item, a line that opens with a quotation mark, a quoted title or citation words before a
+/// date, a date in parentheses with a source's name ("(Reuters, May 27, 1994)"), a source's name
+/// closed by a full stop before the date ("The Washington Post. May 27, 1994."), or a new sentence
+/// right after the date ("May 27, 1994. The headline:").
+fn is_reference(line: &str, dates: &[(Range<usize>, NaiveDate)]) -> bool {
+    let first = dates[0].0.start;
+    let last = dates[dates.len() - 1].0.start;
+    if LIST_MARKER_RE.find(line).is_some_and(|m| m.end() <= first) {
+        return true;
+    }
+    let trimmed = line.trim_start();
+    if trimmed.starts_with(['"', '“', '”', '„', '«', '‘', '\''])
+        || QUOTED_RE.is_match(&line[..last])
+        || CITATION_CUE_RE.is_match(&line[..last])
+    {
+        return true;
+    }
+    let mut previous_end = 0;
+    for (span, _) in dates {
+        let before = &line[previous_end..span.start];
+        // "(Washington Post, May 27, 1994)": an unclosed bracket with words before the date.
+        if let Some(open) = before.rfind(['(', '[']) {
+            let inside = &before[open + 1..];
+            if inside.chars().any(char::is_alphabetic) && !inside.contains([')', ']']) {
+                return true;
+            }
+        }
+        // "The Washington Post. May 27, 1994": a name closed by a full stop.
+        let before = before.trim_end();
+        if let Some(head) = before.strip_suffix('.') {
+            let word = head
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default();
+            if word.chars().count() >= 2
+                && word.chars().all(char::is_alphabetic)
+                && !CUE_ONLY_RE.is_match(before)
+            {
+                return true;
+            }
+        }
+        // "May 27, 1994. The headline:": a sentence starts after the date (unless a cue such as
+        // "Updated at 9:30 p.m. on" led into the date: then the article's text follows).
+        let after = line[span.end..].trim_start();
+        let cue_led = CUE_LEAD_RE.is_match(&line[..span.start]);
+        if let Some(rest) = after.strip_prefix('.').filter(|_| !cue_led) {
+            let rest = rest.trim_start();
+            if rest.starts_with(char::is_alphabetic) && !CUE_ONLY_RE.is_match(rest) {
+                return true;
+            }
+        }
+        previous_end = span.end;
+    }
+    false
 }
 
 /// A short line that holds a date and a little metadata ("Politics | November 18, 2017",
@@ -410,31 +488,10 @@ fn date_from_captures(caps: &Captures<'_>) -> Option<NaiveDate> {
         )
     };
     let year = i32::try_from(year).ok()?;
-    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+    if !year_in_range(year) {
         return None;
     }
     NaiveDate::from_ymd_opt(year, month, day)
-}
-
-/// 1–12 for an English month name or abbreviation (any case).
-fn month_number(name: &str) -> Option<u32> {
-    let prefix = name.get(..3)?.to_ascii_lowercase();
-    let month = match prefix.as_str() {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
-        _ => return None,
-    };
-    Some(month)
 }
 
 /// True when the text before a date says it is an update rather than the publication.
@@ -681,10 +738,14 @@ mod tests {
 
     #[test]
     fn year_bounds() {
+        let last = crate::dates::max_year();
         assert_eq!(parse_date("1 January 1900"), Some(ymd(1900, 1, 1)));
-        assert_eq!(parse_date("31 December 2100"), Some(ymd(2100, 12, 31)));
+        assert_eq!(
+            parse_date(&format!("31 December {last}")),
+            Some(ymd(last, 12, 31))
+        );
         assert_rejected("31 December 1899");
-        assert_rejected("1 January 2101");
+        assert_rejected(&format!("1 January {}", last + 1));
         assert_rejected("0999-01-01");
     }
 
@@ -926,18 +987,60 @@ mod tests {
     }
 
     #[test]
-    fn top_preferred_over_bottom() {
+    fn disagreeing_top_and_bottom_leave_the_article_undated() {
         let text = "Title\n\nNovember 18, 2017\n\nP1.\n\nP2.\n\nP3.\n\nP4.\n\nP5.\n\n\
                     Posted on November 20, 2017";
-        assert_eq!(find_dateline(text).map(|f| f.date), Some(nov18()));
+        assert_eq!(find_dateline(text), None);
+        let text = "Title\n\nNovember 18, 2017\n\nP1.\n\nP2.\n\nP3.\n\nP4.\n\nP5.\n\n\
+                    Posted on November 18, 2017";
+        let found = find_dateline(text).expect("agreeing datelines");
+        assert_eq!(found.line, 7..24);
     }
 
     #[test]
-    fn first_top_candidate_wins() {
+    fn disagreeing_top_candidates_leave_the_article_undated() {
         let text = "November 18, 2017\n\nTitle\n\nNovember 20, 2017\n\nBody.";
-        let found = find_dateline(text).expect("dateline");
-        assert_eq!(found.date, nov18());
+        assert_eq!(find_dateline(text), None);
+        let text = "November 18, 2017\n\nTitle\n\nNovember 18, 2017\n\nBody.";
+        let found = find_dateline(text).expect("agreeing datelines");
         assert_eq!(found.line, 0..17);
+        assert_rejected("May 2, 2016 – May 9, 2016");
+    }
+
+    #[test]
+    fn citations_quotations_and_list_items_are_not_datelines() {
+        for line in [
+            "The Washington Post. May 27, 1994. The headline:",
+            "The Washington Post. May 27, 1994.",
+            "(The Washington Post, May 27, 1994)",
+            "[Reuters, 27 May 1994]",
+            "Retrieved May 27, 1994",
+            "Source: The Washington Post, May 27, 1994",
+            "This article was first published in The Nation on May 27, 1994",
+            "Originally appeared in Salon, May 27, 1994",
+            "According to the Post, May 27, 1994",
+            "“Hillary’s Trades,” The Washington Post, May 27, 1994",
+            "\"It was a scandal,\" she said, May 27, 1994",
+            "- May 27, 1994 | Whitewater",
+            "* May 27, 1994",
+            "3. May 27, 1994",
+            "[3] May 27, 1994",
+            "The Nation, Vol. 12, May 27, 1994",
+            "May 27, 1994. The story begins as follows:",
+        ] {
+            assert_rejected(line);
+        }
+        // A cue-led dateline that runs into the first sentence (AllSides, The Atlantic).
+        let text = "Title\n\nUpdated at 9:30 p.m. ET on December 20, 2019. I knew nothing about \
+                    Cole before meeting him.\n\nBody.";
+        assert_eq!(find_dateline(text).map(|f| f.date), Some(ymd(2019, 12, 20)));
+        // Quotations in the sentence after such a dateline are the article's text.
+        let text = "Title\n\nUpdated at 2:30 p.m. ET on February 10, 2020. I clicked “Like” on \
+                    pages with names like “In Trump We Trust.” I complied.\n\nBody.";
+        assert_eq!(find_dateline(text).map(|f| f.date), Some(ymd(2020, 2, 10)));
+        // Bylines closed by a full stop and day-first numerals with a dot still are datelines.
+        assert_form("By Jane Doe. November 18, 2017", nov18());
+        assert_form("18. November 2017", nov18());
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct ExportRow {
     pub outlet: Option<String>,
     /// Publication date `YYYY-MM-DD`, when known.
     pub date: Option<String>,
+    /// Where the date was found (its provenance: `metadata`, `dateline`, `json-ld`, `meta:…`,
+    /// `url`…), when dated.
+    pub date_source: Option<String>,
     /// URL, when known.
     pub url: Option<String>,
     /// The path this row's copy was found at.
@@ -124,6 +127,7 @@ pub fn export(
                     title: article.title.value.clone(),
                     outlet: article.outlet.as_ref().map(|o| o.value.clone()),
                     date: r.date_secs.and_then(to_date).map(|d| d.to_string()),
+                    date_source: article.date.as_ref().map(|d| d.source.clone()),
                     url: article.url.clone(),
                     path: path.clone(),
                     passage: *number,

@@ -183,7 +183,10 @@ pub fn search(r: &SearchResults) -> String {
 }
 
 /// The `eval dates --json` document: `total`, `correct`, `accuracy`, `invented` (dates given
-/// where the gold has none), `misses` (`[{url, file, expected, found, source}]`), `unreadable`.
+/// where the gold has none), `misses` (`[{url, file, expected, found, source}]`), `unreadable`,
+/// `languages` (`[{language, total, correct, accuracy}]`, most pages first) and
+/// `cross_validation` (`null`, or with `--folds K`: `{folds, held_out: [accuracy per fold],
+/// chosen: [rules per fold], mean, sd}`).
 pub fn date_eval(r: &crate::eval::DateEval) -> String {
     to_string(r)
 }

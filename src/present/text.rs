@@ -299,6 +299,23 @@ pub fn date_eval(r: &crate::eval::DateEval) -> String {
     for s in &r.unreadable {
         let _ = writeln!(out, "unreadable  {}: {}", s.path, s.reason);
     }
+    for l in &r.languages {
+        let _ = writeln!(
+            out,
+            "language {:<9} {:.3}  ({} of {})",
+            l.language, l.accuracy, l.correct, l.total
+        );
+    }
+    if let Some(cv) = &r.cross_validation {
+        for (i, (acc, rules)) in cv.held_out.iter().zip(&cv.chosen).enumerate() {
+            let _ = writeln!(out, "fold {}  held-out {acc:.3}  rules {rules}", i + 1);
+        }
+        let _ = writeln!(
+            out,
+            "cross-validated accuracy {:.3} ± {:.3}  ({} folds, rules chosen on the others)",
+            cv.mean, cv.sd, cv.folds
+        );
+    }
     let _ = writeln!(
         out,
         "accuracy {:.3}  ({} of {} pages; {} misses, {} dates where the gold has none)",

@@ -2,7 +2,7 @@
 //!
 //! Owns finding input files (walking folders), choosing a [`Reader`] by extension or by sniffing
 //! the content (or as forced with `--format`), undoing gzip compression, decoding bytes to text
-//! (`encoding`), parsing the values that formats record (`dates`, `record`), and the formats
+//! (`encoding`), mapping the fields that formats record (`record`; dates via `crate::dates`), and the formats
 //! themselves: one file per format implementing [`Reader`] (`text`, `json`, `csv`, `html`,
 //! `warc`). Must not normalize or interpret the article text: that is later stages' work.
 //!
@@ -10,7 +10,7 @@
 //! never held in memory whole; one bad record is one [`Skip`], never the end of the source.
 
 pub mod csv;
-pub mod dates;
+
 mod encoding;
 pub mod html;
 pub mod json;

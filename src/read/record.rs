@@ -5,7 +5,8 @@
 //! `authors`/`author`; names compared case-insensitively) and the explicit one (`--field
 //! text=content_original`), shared by the JSON and CSV readers.
 
-use super::{dates, RawArticle, Skip};
+use super::{RawArticle, Skip};
+use crate::dates;
 use crate::model::Sourced;
 use serde_json::{Map, Value};
 

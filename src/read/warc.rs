@@ -189,7 +189,7 @@ fn to_article(record: &Record, at: String, cap: u64) -> Result<RawArticle, Skip>
         .map(|u| u.trim_matches(['<', '>']).to_string());
     let crawled = record
         .header("warc-date")
-        .and_then(super::dates::parse_loose);
+        .and_then(crate::dates::parse_loose);
     let http = parse_http(&record.payload).map_err(|reason| Skip::new(at.clone(), reason))?;
     if !(200..300).contains(&http.status) {
         return Err(Skip::new(at, format!("HTTP status {}", http.status)));

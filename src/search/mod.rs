@@ -17,7 +17,8 @@ mod highlight;
 pub mod query;
 pub mod resolve;
 
-pub use filters::{parse_bound, Bound, Filters};
+pub use crate::dates::{parse_bound, Bound};
+pub use filters::Filters;
 pub use highlight::Highlighter;
 pub use query::{parse, Expr, QueryError};
 

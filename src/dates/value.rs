@@ -1,34 +1,14 @@
 //! Date values recorded by formats: `2016-09-20`, `2016-09-20T10:00:00Z`, RFC 2822, `M/D/YY`,
-//! Unix seconds or milliseconds, `{"$date": ms}`; and the plausibility check every recorded date
-//! passes through.
+//! Unix seconds or milliseconds, `{"$date": ms}`, each passed through [`plausible`].
 //!
 //! Unlike datelines in prose (`extract::date`), a date in a record's `date` field is known to be a
 //! date, so the US `M/D/YY` order that dataset dumps use is accepted here. A date outside
-//! [`MIN_YEAR`]..=this year + 1 (`0001-01-01`, `2050-…` in a 2016 archive) is an error: the caller
+//! [`super::MIN_YEAR`]..=this year + 1 (`0001-01-01`, `2050-…` in a 2016 archive) is an error: the caller
 //! reports it and treats the article as undated.
 
-use chrono::{DateTime, Datelike, NaiveDate};
+use super::{max_year, plausible};
+use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
-
-/// Earliest plausible publication year.
-pub const MIN_YEAR: i32 = 1900;
-
-/// Latest plausible publication year: next year (time zones, embargoed pieces).
-pub fn max_year() -> i32 {
-    chrono::Utc::now().year() + 1
-}
-
-/// Checks that a date is plausible as a publication date.
-pub fn plausible(d: NaiveDate) -> Result<NaiveDate, String> {
-    if d == NaiveDate::default() {
-        return Err("impossible date 1970-01-01 (Unix time zero: an empty timestamp)".into());
-    }
-    if d.year() < MIN_YEAR || d.year() > max_year() {
-        Err(format!("impossible date {d} (year {:04})", d.year()))
-    } else {
-        Ok(d)
-    }
-}
 
 /// Parses a date field's value. `Ok(None)` for empty values (null, "", "NaN"); `Err` with the
 /// reason for a value that is not a date or not a plausible one.
@@ -153,153 +133,6 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// Month names (and abbreviations) in the languages of the archives we see: English, German,
-/// French, Spanish, Italian, Portuguese, Dutch. Lowercase, without a trailing dot.
-const MONTHS: &[(&str, u32)] = &[
-    ("january", 1),
-    ("jan", 1),
-    ("januar", 1),
-    ("janvier", 1),
-    ("enero", 1),
-    ("gennaio", 1),
-    ("janeiro", 1),
-    ("januari", 1),
-    ("jänner", 1),
-    ("february", 2),
-    ("feb", 2),
-    ("februar", 2),
-    ("février", 2),
-    ("fevrier", 2),
-    ("febrero", 2),
-    ("febbraio", 2),
-    ("fevereiro", 2),
-    ("februari", 2),
-    ("march", 3),
-    ("mar", 3),
-    ("märz", 3),
-    ("mars", 3),
-    ("marzo", 3),
-    ("março", 3),
-    ("maart", 3),
-    ("mär", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("avril", 4),
-    ("abril", 4),
-    ("aprile", 4),
-    ("may", 5),
-    ("mai", 5),
-    ("mayo", 5),
-    ("maggio", 5),
-    ("maio", 5),
-    ("mei", 5),
-    ("june", 6),
-    ("jun", 6),
-    ("juni", 6),
-    ("juin", 6),
-    ("junio", 6),
-    ("giugno", 6),
-    ("junho", 6),
-    ("july", 7),
-    ("jul", 7),
-    ("juli", 7),
-    ("juillet", 7),
-    ("julio", 7),
-    ("luglio", 7),
-    ("julho", 7),
-    ("august", 8),
-    ("aug", 8),
-    ("août", 8),
-    ("agosto", 8),
-    ("augustus", 8),
-    ("september", 9),
-    ("sep", 9),
-    ("sept", 9),
-    ("septembre", 9),
-    ("septiembre", 9),
-    ("settembre", 9),
-    ("setembro", 9),
-    ("october", 10),
-    ("oct", 10),
-    ("oktober", 10),
-    ("okt", 10),
-    ("octobre", 10),
-    ("octubre", 10),
-    ("ottobre", 10),
-    ("outubro", 10),
-    ("november", 11),
-    ("nov", 11),
-    ("novembre", 11),
-    ("noviembre", 11),
-    ("december", 12),
-    ("dec", 12),
-    ("dezember", 12),
-    ("dez", 12),
-];
-
-fn month_named(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    MONTHS
-        .iter()
-        .find(|(n, _)| *n == w)
-        .map(|(_, m)| *m)
-        .or(match w.as_str() {
-            "décembre" | "decembre" | "diciembre" | "dicembre" | "dezembro" => Some(12),
-            _ => None,
-        })
-}
-
-static TEXT_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r"(?xi)
-        (?P<iso>\b(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})\b)
-      | (?P<dmy>\b(?P<dd>\d{1,2})\.\s?(?P<dm>\d{1,2})\.\s?(?P<dy>(?:19|20)?\d{2})\b)
-      | (?P<dnamed>\b(?P<nd>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?P<nm>\p{L}{3,10})\.?,?\s*(?:de\s+)?(?P<ny>(?:19|20)\d{2})\b)
-      | (?P<named>\b(?P<mm>\p{L}{3,10})\.?\s+(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d{2})\b)",
-    )
-    .expect("valid date regex")
-});
-
-/// Finds the first complete date written out in a short piece of page text ("18 November 2017",
-/// "November 18, 2017", "18. Juli 2014", "18.07.2014", "2017-11-18"), in the languages of
-/// [`MONTHS`]. Day-month-year is assumed for dotted numerals (the European notation); slashed
-/// all-numeric dates are never taken here (their order is unknown). Not checked for plausibility.
-pub fn find_text_date(s: &str) -> Option<NaiveDate> {
-    find_text_dates(s).next().map(|(_, d)| d)
-}
-
-/// Every complete date written out in `s` (see [`find_text_date`]), with its byte offset.
-pub fn find_text_dates(s: &str) -> impl Iterator<Item = (usize, NaiveDate)> + '_ {
-    TEXT_DATE.captures_iter(s).filter_map(|c| {
-        let get = |n: &str| c.name(n).map(|m| m.as_str());
-        let num = |n: &str| get(n).and_then(|v| v.parse::<u32>().ok());
-        let d = if c.name("iso").is_some() {
-            let y = get("iy").and_then(|v| v.parse().ok());
-            y.and_then(|y| NaiveDate::from_ymd_opt(y, num("im")?, num("id")?))
-        } else if c.name("dmy").is_some() {
-            let y = get("dy")
-                .and_then(|v| v.parse::<i32>().ok())
-                .map(|y| match y {
-                    0..=99 if y <= max_year() % 100 => 2000 + y,
-                    0..=99 => 1900 + y,
-                    y => y,
-                });
-            y.and_then(|y| NaiveDate::from_ymd_opt(y, num("dm")?, num("dd")?))
-        } else if c.name("dnamed").is_some() {
-            let y = get("ny").and_then(|v| v.parse().ok());
-            let m = get("nm").and_then(month_named);
-            y.zip(m)
-                .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, num("nd")?))
-        } else {
-            let y = get("my").and_then(|v| v.parse().ok());
-            let m = get("mm").and_then(month_named);
-            y.zip(m)
-                .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, num("md")?))
-        };
-        d.map(|d| (c.get(0).map_or(0, |m| m.start()), d))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,25 +168,6 @@ mod tests {
         assert_eq!(parse_value(&json!(null)), Ok(None));
         assert_eq!(parse_value(&json!("")), Ok(None));
         assert_eq!(parse_value(&json!("NaN")), Ok(None));
-    }
-
-    #[test]
-    fn dates_written_out_in_page_text() {
-        let cases = [
-            ("Posted on 18 November 2017 by admin", day(2017, 11, 18)),
-            ("Nov. 18, 2017", day(2017, 11, 18)),
-            ("Samstag, 19. Juli 2014", day(2014, 7, 19)),
-            ("19.07.2014 um 10:00", day(2014, 7, 19)),
-            ("Party, 30.10.23", day(2023, 10, 30)),
-            ("le 3 décembre 2016", day(2016, 12, 3)),
-            ("12 de marzo de 2019", day(2019, 3, 12)),
-            ("updated 2016/12/23", day(2016, 12, 23)),
-        ];
-        for (s, want) in cases {
-            assert_eq!(find_text_date(s), want, "{s}");
-        }
-        assert_eq!(find_text_date("03/04/2017"), None);
-        assert_eq!(find_text_date("in November 2017"), None);
     }
 
     #[test]

@@ -1,0 +1,474 @@
+//! The HTML reader: one article per saved web page.
+//!
+//! Owns decoding a page ([`charset`]), main-content extraction (`dom_smoothie`, a readability.js
+//! port: navigation, share bars, related links, comments and footers dropped), the page's language
+//! ([`lang`]), and the page's metadata ([`metadata`], [`shown`], [`url`]), each with its
+//! provenance:
+//!
+//! * title: the page's title as readability cleans it (`html:title`);
+//! * outlet: `og:site_name` (`meta:og:site_name`), JSON-LD publisher (`json-ld`), else the URL's
+//!   domain (`url`);
+//! * publication date, in order of trust: JSON-LD `datePublished` (`json-ld`), meta tags such as
+//!   `article:published_time` (`meta:NAME`), `itemprop="datePublished"` (`itemprop`),
+//!   `<time datetime>` (`time`), a date in an element whose class or id says it is the
+//!   publication date (`html:date-element`); then, in the pipeline, a dateline in the text; and
+//!   last the URL path (`/2017/11/18/`, `fallback_date`, provenance `url`).
+//!
+//! Modification dates (`article:modified_time`, `dateModified`) are never taken. A timestamp's
+//! day is taken in the outlet's own zone (`dates::zone`): the page's own offset, else its
+//! country-code domain's zone, else (when [`DateRules::zone_by_language`]) its language's.
+
+pub mod charset;
+pub mod lang;
+pub mod metadata;
+pub mod shown;
+pub mod url;
+
+pub use charset::{decode_page, decode_page_hinted};
+pub use url::{archived_url, url_date, url_domain};
+
+use super::{slurp, Input, Items, RawArticle, ReadOptions, Reader, Skip};
+use crate::dates::find_text_dates;
+use crate::dates::zone::{page_offset, zone_for, PageZone};
+use crate::model::Sourced;
+use chrono::NaiveDate;
+use dom_query::Document;
+use metadata::{first_attr, json_ld, jsonld_publisher, metadata_date, script_date};
+use shown::{date_element, main_start, near_heading_date, page_text_date, spaced_text, HEAD_BYTES};
+
+/// Choices in how a page's date is found that `morgue eval dates --folds K` cross-validates
+/// (`eval::dates`); [`DateRules::default`] (both on) is what ingest uses. On the htmldate dev
+/// pages the variants are within a page or two of each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRules {
+    /// Take a UTC timestamp's day in the zone of the page's language when its domain names no
+    /// country (`.com` pages in Japanese are on Tokyo time).
+    pub zone_by_language: bool,
+    /// A date one day off the URL's date is a time-zone shift: take the URL's day.
+    pub url_breaks_one_day_ties: bool,
+}
+
+impl Default for DateRules {
+    fn default() -> Self {
+        DateRules {
+            zone_by_language: true,
+            url_breaks_one_day_ties: true,
+        }
+    }
+}
+
+impl DateRules {
+    /// Every combination of the choices, for cross-validation.
+    pub fn all() -> Vec<DateRules> {
+        let mut out = Vec::new();
+        for zone_by_language in [false, true] {
+            for url_breaks_one_day_ties in [false, true] {
+                out.push(DateRules {
+                    zone_by_language,
+                    url_breaks_one_day_ties,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Fewest words the main content must have: below that, what readability found is a menu or a
+/// caption, not an article.
+const MIN_MAIN_WORDS: usize = 12;
+
+/// Reads saved web pages (`.html`, `.htm`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct HtmlReader;
+
+impl Reader for HtmlReader {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["html", "htm", "xhtml", "shtml"]
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        let start: Vec<u8> = head
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
+            .take(64)
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+        start.starts_with(b"<!doctype html")
+            || start.starts_with(b"<html")
+            || start.starts_with(b"<head")
+            || (start.starts_with(b"<!--")
+                && head.windows(5).any(|w| w.eq_ignore_ascii_case(b"<html")))
+    }
+
+    fn read(&self, path: &str, input: Input, opts: &ReadOptions) -> Items {
+        let item = slurp(path, input, opts).and_then(|bytes| {
+            let page = parse_page(&bytes, None).map_err(|reason| Skip::new(path, reason))?;
+            page.into_article(path)
+        });
+        Box::new(std::iter::once(item))
+    }
+}
+
+/// What was found in a page.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The main content as text (paragraphs separated by blank lines); None when no main content
+    /// could be told apart.
+    pub text: Option<String>,
+    /// The page's title.
+    pub title: Option<Sourced<String>>,
+    /// The outlet named by the page (not the URL's domain: see `url_outlet`).
+    pub outlet: Option<Sourced<String>>,
+    /// The publication date from the page's markup.
+    pub date: Option<Sourced<NaiveDate>>,
+    /// The date in the URL path, if any.
+    pub url_date: Option<Sourced<NaiveDate>>,
+    /// The URL's domain as an outlet of last resort.
+    pub url_outlet: Option<Sourced<String>>,
+    /// The page's URL (given, or its canonical link).
+    pub url: Option<String>,
+    /// The encoding the page was decoded from.
+    pub encoding: &'static str,
+    /// True when the bytes were not UTF-8.
+    pub transcoded: bool,
+    /// Dates found but rejected (impossible years).
+    pub warnings: Vec<String>,
+    /// The page's language (`de`, `en`…) from its markup, else its script (`und-Arab`…).
+    pub language: Option<String>,
+}
+
+impl Page {
+    /// The article this page gives, or a skip when it has no main content.
+    pub fn into_article(self, path: &str) -> Result<RawArticle, Skip> {
+        let text = match self.text {
+            Some(t) if !t.trim().is_empty() => t,
+            _ => return Err(Skip::new(path, "no main content found in the page")),
+        };
+        Ok(RawArticle {
+            path: path.to_string(),
+            text,
+            encoding: self.encoding,
+            transcoded: self.transcoded,
+            url: self.url,
+            title: self.title,
+            date: self.date,
+            fallback_date: self.url_date,
+            outlet: self.outlet.or(self.url_outlet),
+            crawled: None,
+            warnings: self.warnings,
+        })
+    }
+}
+
+/// Parses a page: decodes it, extracts its metadata and main content. `url` is where the page
+/// was found (a crawler's knowledge), used for the outlet domain and the URL date.
+///
+/// # Errors
+/// Only when the bytes cannot be decoded (empty, binary).
+pub fn parse_page(bytes: &[u8], url: Option<&str>) -> Result<Page, String> {
+    parse_page_hinted(bytes, url, None)
+}
+
+/// [`parse_page`] with a charset declared outside the page (an HTTP header).
+///
+/// # Errors
+/// Only when the bytes cannot be decoded (empty, binary).
+pub fn parse_page_hinted(
+    bytes: &[u8],
+    url: Option<&str>,
+    charset: Option<&str>,
+) -> Result<Page, String> {
+    parse_page_with(bytes, url, charset, &DateRules::default())
+}
+
+/// [`parse_page_hinted`] with other [`DateRules`] (evaluation).
+///
+/// # Errors
+/// Only when the bytes cannot be decoded (empty, binary).
+pub fn parse_page_with(
+    bytes: &[u8],
+    url: Option<&str>,
+    charset: Option<&str>,
+    rules: &DateRules,
+) -> Result<Page, String> {
+    super::limits::check_html(bytes)?;
+    let (html, encoding, transcoded) = decode_page_hinted(bytes, charset)?;
+    let doc = Document::from(html.as_str());
+    let mut page = Page {
+        encoding,
+        transcoded,
+        ..Page::default()
+    };
+    let canonical = first_attr(
+        &doc,
+        &["link[rel=canonical]", "meta[property='og:url']"],
+        &["href", "content"],
+    )
+    .filter(|u| u.starts_with("http"));
+    page.url = url.map(str::to_string).or(canonical);
+    let jsonld = json_ld(&doc);
+    let original = page.url.as_deref().map(|u| archived_url(u).unwrap_or(u));
+    let host = original.and_then(url_domain);
+    let markup_language = lang::declared(&doc);
+    let zone = PageZone {
+        offset: page_offset(&html),
+        zone: zone_for(
+            host.as_deref(),
+            markup_language.as_deref(),
+            rules.zone_by_language,
+        ),
+    };
+    let machine = metadata_date(&doc, &jsonld, &zone, &mut page.warnings)
+        .or_else(|| script_date(&html, &zone));
+    page.outlet = first_attr(&doc, &["meta[property='og:site_name']"], &["content"])
+        .map(|s| Sourced::new(s, "meta:og:site_name"))
+        .or_else(|| jsonld_publisher(&jsonld).map(|s| Sourced::new(s, "json-ld")));
+    if let Some(u) = &page.url {
+        // A web-archive copy: the original URL names the outlet and may hold the date; the
+        // capture time is a crawl date.
+        let original = archived_url(u).unwrap_or(u);
+        page.url_date = url_date(original).map(|d| Sourced::new(d, "url"));
+        page.url_outlet = url_domain(original).map(|d| Sourced::new(d, "url"));
+    }
+    // Scripts, styles, and the Wayback Machine's toolbar (its dates are capture dates).
+    doc.select("script, style, noscript, template, #wm-ipp-base, #wm-ipp, #donato")
+        .remove();
+    let element = date_element(&doc);
+    let near = near_heading_date(&doc, &mut page.warnings);
+    let body_text = spaced_text(&doc);
+    page.language = markup_language.or_else(|| lang::by_script(&body_text));
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..dom_smoothie::Config::default()
+    };
+    let abs_url = page.url.as_deref().filter(|u| u.starts_with("http"));
+    if let Ok(mut r) = dom_smoothie::Readability::with_document(doc, abs_url, Some(cfg)) {
+        if let Ok(article) = r.parse() {
+            let text = article.text_content.to_string();
+            if word_count(&text) >= MIN_MAIN_WORDS {
+                page.text = Some(text);
+            }
+            let title = article.title.trim().to_string();
+            if !title.is_empty() {
+                page.title = Some(Sourced::new(title, "html:title"));
+            }
+            if page.outlet.is_none() {
+                page.outlet = article
+                    .site_name
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Sourced::new(s, "metadata"));
+            }
+        }
+    }
+    // A shown date may overrule metadata only when it sits in the article's head (above the main
+    // content or at its start): further down it may belong to another item.
+    let head_end = main_start(&body_text, page.text.as_deref()).map(|s| s + HEAD_BYTES);
+    let in_head = |text: &str| {
+        body_text
+            .find(text)
+            .zip(head_end)
+            .is_some_and(|(at, end)| at <= end)
+    };
+    let shown = match element {
+        Some((d, text)) => Some((in_head(&text), d)),
+        None => near.map(|d| (true, d)).or_else(|| {
+            page_text_date(&body_text, page.text.as_deref()).map(|d| (d.source != "html:cue", d))
+        }),
+    };
+    let url_date = page
+        .url_date
+        .as_ref()
+        .filter(|_| rules.url_breaks_one_day_ties);
+    page.date = choose_date(machine, shown, &body_text, url_date);
+    Ok(page)
+}
+
+/// Words in `text`: whitespace-separated tokens, where each Chinese, Japanese or Korean character
+/// counts as a word (those scripts do not put spaces between words).
+fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|token| {
+            let cjk = token
+                .chars()
+                .filter(|c| {
+                    matches!(*c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
+                })
+                .count();
+            cjk.max(1)
+        })
+        .sum()
+}
+
+/// Reconciles the machine-readable date with the one the page shows readers.
+///
+/// The machine-readable one wins, unless the page's text never shows it while it shows another
+/// (stale CMS values, republished pieces: the date readers see is the one they cite). A date one
+/// day off the URL's date is a time-zone shift (markup often says UTC): the URL carries the
+/// newsroom's own day.
+fn choose_date(
+    machine: Option<Sourced<NaiveDate>>,
+    shown: Option<(bool, Sourced<NaiveDate>)>,
+    body_text: &str,
+    url: Option<&Sourced<NaiveDate>>,
+) -> Option<Sourced<NaiveDate>> {
+    let date = match (machine, shown) {
+        (Some(m), Some((true, s))) if (s.value - m.value).num_days() > 1 => {
+            let visible = find_text_dates(body_text).any(|(_, d)| d == m.value);
+            if visible {
+                Some(m)
+            } else {
+                Some(Sourced::new(
+                    s.value,
+                    format!("{} (over {})", s.source, m.source),
+                ))
+            }
+        }
+        (m, s) => m.or(s.map(|(_, s)| s)),
+    };
+    match (date, url) {
+        (Some(d), Some(u)) if (d.value - u.value).num_days().abs() == 1 => {
+            Some(Sourced::new(u.value, format!("url (over {})", d.source)))
+        }
+        (d, _) => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    const BODY: &str = "<article><h1>Storm closes the harbor</h1><p>The harbor was closed on Tuesday after the storm broke two moorings, the port authority said in a statement released in the morning.</p><p>Fishermen said they had never seen waves so high in the bay, and the ferry company cancelled every crossing until further notice.</p></article>";
+
+    fn page(head: &str, url: Option<&str>) -> Page {
+        let html = format!("<html><head><title>Storm closes the harbor</title>{head}</head><body><nav><a href='/'>Home</a></nav>{BODY}<footer>© Bay News</footer></body></html>");
+        parse_page(html.as_bytes(), url).unwrap()
+    }
+
+    #[test]
+    fn dates_in_order_of_trust() {
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2017-11-18T08:00:00Z","dateModified":"2017-11-20","publisher":{"name":"Bay News"}}</script>"#;
+        let meta = r#"<meta property="article:published_time" content="2017-11-17T08:00:00+01:00"><meta property="article:modified_time" content="2017-11-21">"#;
+        let p = page(&format!("{ld}{meta}"), None);
+        assert_eq!(p.date, Some(Sourced::new(day(2017, 11, 18), "json-ld")));
+        assert_eq!(
+            p.outlet,
+            Some(Sourced::new("Bay News".to_string(), "json-ld"))
+        );
+        let p = page(meta, None);
+        assert_eq!(
+            p.date,
+            Some(Sourced::new(
+                day(2017, 11, 17),
+                "meta:article:published_time"
+            ))
+        );
+        let p = page("", Some("https://www.baynews.example/2016/03/05/storm"));
+        assert_eq!(p.date, None);
+        assert_eq!(p.url_date, Some(Sourced::new(day(2016, 3, 5), "url")));
+        assert_eq!(
+            p.url_outlet.map(|o| o.value).as_deref(),
+            Some("baynews.example")
+        );
+        let p = page(r#"<meta name="date" content="0001-01-01">"#, None);
+        assert_eq!(p.date, None);
+        assert!(p.warnings[0].contains("impossible"));
+    }
+
+    #[test]
+    fn text_nodes_do_not_run_together() {
+        let doc = Document::from("<body><ul><li><span>Datum:</span>26. Januar 2022</li><li><span>Jahr:</span>2022</li></ul></body>");
+        let text = spaced_text(&doc);
+        assert_eq!(text, "Datum: 26. Januar 2022 Jahr: 2022");
+        assert_eq!(
+            page_text_date(&text, None).map(|d| d.value),
+            Some(day(2022, 1, 26))
+        );
+    }
+
+    #[test]
+    fn main_content_without_navigation_and_footer() {
+        let p = page(r#"<meta property="og:site_name" content="Bay News">"#, None);
+        let text = p.text.unwrap();
+        assert!(
+            text.contains("port authority") && text.contains("ferry company"),
+            "{text}"
+        );
+        assert!(!text.contains("Home") && !text.contains("©"), "{text}");
+        assert_eq!(
+            p.outlet.map(|o| o.source).as_deref(),
+            Some("meta:og:site_name")
+        );
+    }
+
+    #[test]
+    fn declared_latin1_that_is_utf8_and_undeclared_latin1() {
+        let utf8 = "<html><head><meta charset=iso-8859-1></head><body><p>café</p></body></html>";
+        assert!(decode_page(utf8.as_bytes()).unwrap().0.contains("café"));
+        let mut latin1 = b"<html><head><meta charset=utf-8></head><body><p>caf".to_vec();
+        latin1.extend_from_slice(
+            b"\xe9 au lait, cr\xe8me br\xfbl\xe9e et na\xefvet\xe9</p></body></html>",
+        );
+        let (text, enc, transcoded) = decode_page(&latin1).unwrap();
+        assert!(text.contains("café") && transcoded, "{enc}: {text}");
+        let declared = b"<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1252'></head><body>caf\xe9</body></html>";
+        assert_eq!(decode_page(declared).unwrap().1, "windows-1252");
+    }
+
+    #[test]
+    fn utc_timestamps_take_the_outlet_day() {
+        let utc = r#"<meta property="article:published_time" content="2019-10-18T22:04:00Z">"#;
+        let day_of = |head: &str, url: &str| page(head, Some(url)).date.map(|d| d.value);
+        // A German domain: Berlin's day.
+        assert_eq!(day_of(utc, "https://www.kas.de/x"), Some(day(2019, 10, 19)));
+        // No country, no language: UTC's day.
+        assert_eq!(day_of(utc, "https://ktla.com/x"), Some(day(2019, 10, 18)));
+        // The page's own offset, from another of its timestamps, wins over the domain's zone.
+        let own = format!(
+            r#"{utc}<meta property="article:modified_time" content="2019-10-19T08:00:00-04:00">"#
+        );
+        assert_eq!(
+            day_of(&own, "https://www.kas.de/x"),
+            Some(day(2019, 10, 18))
+        );
+    }
+
+    #[test]
+    fn chinese_and_japanese_characters_count_as_words() {
+        assert_eq!(word_count("港湾当局は 火曜日 two words"), 10);
+    }
+
+    #[test]
+    fn url_dates_and_domains() {
+        assert_eq!(
+            url_date("https://x.example/2017/11/18/title"),
+            Some(day(2017, 11, 18))
+        );
+        assert_eq!(
+            url_date("https://x.example/news/2017-11-18-title.html"),
+            Some(day(2017, 11, 18))
+        );
+        assert_eq!(
+            url_date("https://x.example/20171118/title"),
+            Some(day(2017, 11, 18))
+        );
+        assert_eq!(
+            url_date("https://x.example/2017/9/8/title"),
+            Some(day(2017, 9, 8))
+        );
+        assert_eq!(url_date("https://x.example/2017/11/title"), None);
+        assert_eq!(url_date("https://x.example/a?d=2017/11/18/"), None);
+        assert_eq!(
+            url_domain("https://WWW.Example.com:8080/a"),
+            Some("example.com".into())
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Dates the page shows its readers: in an element marked as the date, next to the headline,
+//! after a publication cue, or at the head of the text; and the page text they are looked for in.
+
+use crate::dates::{find_text_date, find_text_dates, plausible};
+use crate::model::Sourced;
+use chrono::NaiveDate;
+use dom_query::Document;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A date shown in an element whose class or id says it holds the publication date.
+pub(super) fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String)> {
+    for node in doc
+        .select("[class*='date'], [class*='Date'], [id*='date'], [class*='publish'], [class*='posted'], [class*='time'], [class*='byline'], [class*='meta']")
+        .nodes()
+    {
+        let marker = format!(
+            "{} {}",
+            node.attr("class").unwrap_or_default(),
+            node.attr("id").unwrap_or_default()
+        )
+        .to_ascii_lowercase();
+        if marker.contains("update") || marker.contains("modif") || marker.contains("comment") {
+            continue;
+        }
+        let text = spaced_text_of(node);
+        if text.len() > 200 {
+            continue;
+        }
+        if let Some(d) = find_text_date(&text) {
+            if plausible(d).is_ok() {
+                return Some((Sourced::new(d, "html:date-element"), text));
+            }
+        }
+    }
+    None
+}
+
+/// Words in a class or id that mark a part of the page that is not the article itself.
+const ASIDE_MARKERS: &[&str] = &[
+    "comment",
+    "sidebar",
+    "related",
+    "widget",
+    "teaser",
+    "recommend",
+    "reply",
+];
+
+/// True when the node sits in navigation, an aside, a footer, or a comments or related block.
+pub(super) fn in_aside(node: &dom_query::NodeRef) -> bool {
+    node.ancestors_it(None).any(|a| {
+        if a.node_name()
+            .is_some_and(|t| matches!(&*t, "aside" | "nav"))
+        {
+            return true;
+        }
+        let marker = format!(
+            "{} {}",
+            a.attr("class").unwrap_or_default(),
+            a.attr("id").unwrap_or_default()
+        )
+        .to_ascii_lowercase();
+        marker
+            .split(|c: char| c.is_whitespace() || c == '_')
+            .any(|token| {
+                token.contains("comment") || ASIDE_MARKERS.iter().any(|m| token.starts_with(m))
+            })
+    })
+}
+
+/// Bytes of page text before and after the headline searched for a date.
+const NEAR_BEFORE: usize = 250;
+const NEAR_AFTER: usize = 400;
+
+/// A date written next to the page's headline (the first `<h1>`): bylines and "posted on" lines
+/// sit just above or below it.
+pub(super) fn near_heading_date(
+    doc: &Document,
+    warnings: &mut Vec<String>,
+) -> Option<Sourced<NaiveDate>> {
+    let heading = doc
+        .select("h1")
+        .nodes()
+        .iter()
+        .map(|n| spaced_text_of(n))
+        .find(|t| t.len() >= 4)?;
+    let body = spaced_text(doc);
+    let at = body.find(heading.as_str())?;
+    let start = floor_boundary(&body, at.saturating_sub(NEAR_BEFORE));
+    let end = floor_boundary(&body, (at + heading.len() + NEAR_AFTER).min(body.len()));
+    let window = &body[start..end];
+    let d = find_text_date(window)?;
+    match plausible(d) {
+        Ok(d) => Some(Sourced::new(d, "html:near-heading")),
+        Err(e) => {
+            warnings.push(format!("{e} next to the headline: ignored"));
+            None
+        }
+    }
+}
+
+/// The page's body text with a space between text nodes (`<span>Datum:</span>26. Januar
+/// 2022</li><li>2022` must not run together), whitespace collapsed.
+pub(super) fn spaced_text(doc: &Document) -> String {
+    doc.select("body")
+        .nodes()
+        .iter()
+        .map(spaced_text_of)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A node's text with a space between its text nodes, whitespace collapsed.
+pub(super) fn spaced_text_of(node: &dom_query::NodeRef) -> String {
+    let mut out = String::new();
+    for t in node.descendants_it().filter(|n| n.is_text()) {
+        let t = t.text();
+        if !t.trim().is_empty() {
+            out.push_str(&t);
+            out.push(' ');
+        }
+    }
+    collapse(&out)
+}
+
+pub(super) fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bytes of main content that still count as the article's head (byline, dateline).
+pub(super) const HEAD_BYTES: usize = 300;
+
+/// Where the main content starts in the (collapsed) page text: its first paragraph's opening
+/// words.
+pub(super) fn main_start(body: &str, main: Option<&str>) -> Option<usize> {
+    main?
+        .lines()
+        .map(collapse)
+        .filter(|l| l.len() >= 20)
+        .take(3)
+        .find_map(|l| {
+            let probe: String = l.chars().take(40).collect();
+            body.find(&probe)
+        })
+}
+
+/// Last resorts, from the page's text: a date after a publication cue anywhere ("Veröffentlicht
+/// am 01.11.2023", "Published: …"; provenance `html:cue`), else the first date in the page text
+/// before the main content starts (headers and bylines), else in the first 300 bytes of the main
+/// content (`html:page-text`). Dates further down are about something else.
+pub(super) fn page_text_date(body: &str, main: Option<&str>) -> Option<Sourced<NaiveDate>> {
+    let usable = |d: &NaiveDate| plausible(*d).is_ok();
+    for c in CUE.find_iter(body) {
+        let after = &body[c.end()..floor_boundary(body, (c.end() + 40).min(body.len()))];
+        if let Some((0..=3, d)) = find_text_dates(after).next() {
+            if usable(&d) {
+                return Some(Sourced::new(d, "html:cue"));
+            }
+        }
+    }
+    let main_text = collapse(main.unwrap_or(""));
+    let start = main_start(body, main);
+    let main = main_text;
+    let pre = &body[..start.unwrap_or(0)];
+    let head = &main[..floor_boundary(&main, HEAD_BYTES.min(main.len()))];
+    find_text_dates(pre)
+        .map(|(_, d)| d)
+        .find(usable)
+        .or_else(|| find_text_dates(head).map(|(_, d)| d).find(usable))
+        .map(|d| Sourced::new(d, "html:page-text"))
+}
+
+/// Words that announce a publication date (never an update).
+static CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\p{L}])(?:veröffentlicht|erschienen|publiziert|published|posted|publié|pubblicato|publicado|datum|date)(?:\s+(?:am|on|le|il|el|em))?\s*:?\s*")
+        .expect("valid cue regex")
+});
+
+pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
