@@ -8,6 +8,7 @@
 //!
 //! - [`read`]: files → decoded raw texts (format readers, encoding detection)
 //! - [`normalize`]: Unicode, whitespace, quotes, boilerplate removal
+//! - [`sentences`]: the one sentence splitter (used by the recognizer and by passages)
 //! - [`extract`]: title, publication date, outlet, named entities (with provenance)
 //! - [`passages`]: paragraphs → passages of roughly 40–200 words
 //! - [`dedup`]: near-duplicate signatures (MinHash, LSH band keys)
@@ -52,5 +53,6 @@ pub mod pipeline;
 pub mod present;
 pub mod read;
 pub mod search;
+pub mod sentences;
 
 pub use error::{Error, Result};
