@@ -42,4 +42,4 @@ mapfile -t BBC < <(find "$CORPORA/bbc" -name '*.txt' ! -path '*/sport/199.txt' |
 cargo build --release --quiet
 target/release/morgue ner lexicon --out "$TMP/lexicon.bin" "$TMP/unlabeled.txt" "${BBC[@]}"
 target/release/morgue ner train --train "$CORPORA/conll2003/eng.train" \
-    --lexicon "$TMP/lexicon.bin" --epochs 12 --out "$OUT"
+    --lexicon "$TMP/lexicon.bin" --gazetteer data/gazetteer/iso-codes.tsv --epochs 12 --out "$OUT"

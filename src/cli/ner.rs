@@ -78,7 +78,7 @@ pub struct TrainingOptions {
     pub no_gazetteer: bool,
     /// Jackknife folds for the gazetteer features while training.
     #[arg(long = "gazetteer-folds", default_value_t = 10)]
-    pub folds: usize,
+    pub gazetteer_folds: usize,
     /// Drop averaged weights smaller than this.
     #[arg(long, default_value_t = 0.0)]
     pub prune: f32,
@@ -159,7 +159,7 @@ impl TrainingOptions {
             lists,
             epochs: self.epochs,
             seed: self.seed,
-            folds: self.folds,
+            folds: self.gazetteer_folds,
             use_gazetteer: !self.no_gazetteer,
             prune: self.prune,
         })

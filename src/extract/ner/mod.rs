@@ -321,8 +321,9 @@ const PARTICLES: &[&str] = &[
     "de", "del", "della", "der", "di", "da", "du", "van", "von", "la", "le", "dos", "das",
 ];
 
-/// Joins two entities of one type separated by one token that is a capitalized word or a name
-/// particle ("Samir | Abd | Muhammad al-Khlifawi", "Deir | ez | Zor"), and a person's name with
+/// Joins two entities separated by one lowercase name particle ("Deir | ez | Zor", whatever
+/// the two types), or of one type separated by one capitalized word ("Samir | Abd | Muhammad
+/// al-Khlifawi"), and a person's name with
 /// an `al-` surname right after it whatever its tag ("Nouri | Al-Maliki"): the greedy tagger
 /// sometimes breaks long foreign names there.
 fn join_split_names(
@@ -345,16 +346,23 @@ fn join_split_names(
                 continue;
             }
             let gap = pr.end..r.start;
-            let joins = *pk == k
-                && gap.len() <= 1
-                && gap.clone().all(|i| {
-                    words.get(i).is_some_and(|w| {
-                        let lw = w.to_ascii_lowercase();
-                        PARTICLES.contains(&lw.as_str())
-                            || (w.chars().next().is_some_and(char::is_uppercase)
-                                && w.chars().all(char::is_alphabetic))
-                    })
-                });
+            // A lowercase particle between two names joins them whatever their types (the
+            // first name's type is kept): "Deir | ez | Zor", "Osama | bin | Laden".
+            let particle = gap.len() == 1
+                && words
+                    .get(gap.start)
+                    .is_some_and(|w| w.starts_with(char::is_lowercase) && PARTICLES.contains(&w));
+            let joins = particle
+                || (*pk == k
+                    && gap.len() <= 1
+                    && gap.clone().all(|i| {
+                        words.get(i).is_some_and(|w| {
+                            let lw = w.to_ascii_lowercase();
+                            PARTICLES.contains(&lw.as_str())
+                                || (w.chars().next().is_some_and(char::is_uppercase)
+                                    && w.chars().all(char::is_alphabetic))
+                        })
+                    }));
             if joins {
                 pr.end = r.end;
                 continue;
@@ -441,6 +449,10 @@ mod tests {
         let words = [
             "Samir", "Abd", "Muhammad", "said", "Deir", "ez", "Zor", "and", "Bob",
         ];
+        assert_eq!(
+            join_split_names(&words, vec![(loc, 4..5), (per, 6..7)]),
+            vec![(loc, 4..7)]
+        );
         let spans = vec![
             (per, 0..1),
             (per, 2..3),
