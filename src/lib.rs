@@ -10,6 +10,7 @@
 //!   languages and scripts, query bounds, time zones), used by every stage below
 //! - [`read`]: files → decoded raw texts (format readers, encoding detection)
 //! - [`normalize`]: Unicode, whitespace, quotes, boilerplate removal
+//! - [`sentences`]: the one sentence splitter (used by the recognizer and by passages)
 //! - [`extract`]: title, publication date, outlet, named entities (with provenance)
 //! - [`passages`]: paragraphs → passages of roughly 40–200 words
 //! - [`dedup`]: near-duplicate signatures (MinHash, LSH band keys)
@@ -56,5 +57,6 @@ pub mod pipeline;
 pub mod present;
 pub mod read;
 pub mod search;
+pub mod sentences;
 
 pub use error::{Error, Result};

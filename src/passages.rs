@@ -2,7 +2,8 @@
 //!
 //! Owns paragraph detection, sentence splitting and the merge/split policy: paragraphs become
 //! passages; short ones (under [`MIN_WORDS`]) are merged with their neighbours and long ones
-//! (over [`MAX_WORDS`]) are split on sentence boundaries. Passages are byte spans of the text, in
+//! (over [`MAX_WORDS`]) are split on sentence boundaries (found by [`crate::sentences`], the
+//! splitter the recognizer uses too). Passages are byte spans of the text, in
 //! order, never overlapping, and never cut a word. Must not change the text itself.
 
 use crate::model::PassageSpan;
@@ -12,15 +13,6 @@ use std::ops::Range;
 pub const MIN_WORDS: usize = 40;
 /// A passage longer than this (in words) is split on sentence boundaries.
 pub const MAX_WORDS: usize = 200;
-
-/// Abbreviations after which a period does not end a sentence (lowercase, without the period).
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "col", "gen", "lt", "sgt", "capt", "cmdr",
-    "adm", "maj", "gov", "sen", "rep", "rev", "hon", "pres", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "etc", "inc", "ltd", "co",
-    "corp", "dept", "est", "fig", "approx", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "ft",
-    "mt", "ave", "blvd",
-];
 
 /// Splits `text` into passages, leaving out the byte ranges in `exclude` (e.g. the title and
 /// dateline lines).
@@ -127,7 +119,7 @@ fn ends_sentence(line: &str) -> bool {
 /// single sentence longer than that is cut between words.
 fn split_long(text: &str, p: Range<usize>) -> Vec<(Range<usize>, usize)> {
     let mut sentences: Vec<(Range<usize>, usize)> = Vec::new();
-    for s in sentences_in(&text[p.clone()]) {
+    for s in crate::sentences::split(&text[p.clone()]) {
         let r = p.start + s.start..p.start + s.end;
         let n = word_count(&text[r.clone()]);
         if n > MAX_WORDS {
@@ -181,61 +173,6 @@ fn cut_words(text: &str, r: Range<usize>, max: usize) -> Vec<(Range<usize>, usiz
     out
 }
 
-/// Sentence byte ranges in `s` (trimmed). A sentence ends at `.`, `!` or `?` (plus closing quotes
-/// or brackets) followed by whitespace and an uppercase letter, digit or opening quote, unless the
-/// period follows a known abbreviation or a single-letter initial.
-pub fn sentences_in(s: &str) -> Vec<Range<usize>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if matches!(c, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
-                j += 1;
-            }
-            let end = j;
-            if j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                let next_starts = s[j..].chars().next().is_some_and(|ch| {
-                    ch.is_uppercase() || ch.is_ascii_digit() || ch == '"' || ch == '\'' || ch == '('
-                });
-                if next_starts && !(c == b'.' && is_abbreviation(&s[start..i])) {
-                    out.push(start..end);
-                    start = j;
-                    i = j;
-                    continue;
-                }
-            }
-        }
-        i += 1;
-    }
-    if start < s.len() {
-        let tail = s[start..].trim_end();
-        if !tail.is_empty() {
-            out.push(start..start + tail.len());
-        }
-    }
-    out
-}
-
-/// True when the text before a period ends with an abbreviation or an initial.
-fn is_abbreviation(before: &str) -> bool {
-    let word = before
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .next()
-        .unwrap_or("");
-    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
-        return true;
-    }
-    let lower = word.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,21 +182,6 @@ mod tests {
             .iter()
             .map(|p| text[p.start..p.end].to_string())
             .collect()
-    }
-
-    #[test]
-    fn sentences_respect_abbreviations_and_initials() {
-        let s = "Mr. Smith went to Washington. He met Gen. J. Allen at 10 a.m. today! Then \"he left.\" The U.S. said no.";
-        let got: Vec<&str> = sentences_in(s).into_iter().map(|r| &s[r]).collect();
-        assert_eq!(
-            got,
-            vec![
-                "Mr. Smith went to Washington.",
-                "He met Gen. J. Allen at 10 a.m. today!",
-                "Then \"he left.\"",
-                "The U.S. said no."
-            ]
-        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub enum NerCommand {
     Eval(EvalArgs),
     /// Read text on stdin and print the entities found, one per line (or JSON).
     Tag(TagArgs),
+    /// Cross-validate training options on a CoNLL file, by document: per-type precision,
+    /// recall and F1 of each fold, and their mean ± standard deviation.
+    Cv(CvArgs),
     /// Learn a lexicon (capitalization habits and word clusters) from unlabeled plain text,
     /// for `ner train --lexicon`.
     Lexicon(LexiconArgs),
@@ -57,6 +60,13 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub options: TrainingOptions,
+}
+
+/// Options shared by `ner train` and `ner cv`.
+#[derive(Debug, clap::Args)]
+pub struct TrainingOptions {
     /// Passes over the training data.
     #[arg(long, default_value_t = 12)]
     pub epochs: usize,
@@ -67,14 +77,34 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_gazetteer: bool,
     /// Jackknife folds for the gazetteer features while training.
-    #[arg(long, default_value_t = 10)]
-    pub folds: usize,
+    #[arg(long = "gazetteer-folds", default_value_t = 10)]
+    pub gazetteer_folds: usize,
     /// Drop averaged weights smaller than this.
     #[arg(long, default_value_t = 0.0)]
     pub prune: f32,
     /// Lexicon from `morgue ner lexicon` (stored in the model).
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
+    /// Name lists (`TYPE<TAB>name` per line, e.g. data/gazetteer/iso-codes.tsv) added to the
+    /// gazetteer built from the training data.
+    #[arg(long = "gazetteer", value_name = "FILE")]
+    pub lists: Vec<PathBuf>,
+}
+
+/// `morgue ner cv`.
+#[derive(Debug, clap::Args)]
+pub struct CvArgs {
+    /// Training data (CoNLL format); documents are split by `-DOCSTART-` lines.
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+    /// Number of folds (document `d` is held out in fold `d mod N`).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    #[command(flatten)]
+    pub options: TrainingOptions,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `morgue ner eval`.
@@ -102,6 +132,40 @@ pub struct TagArgs {
     pub json: bool,
 }
 
+impl TrainingOptions {
+    fn to_options(&self) -> anyhow::Result<train::TrainOptions> {
+        let lexicon = match &self.lexicon {
+            Some(p) => {
+                let bytes = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
+                model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
+                    option: "--lexicon".into(),
+                    message: format!("{}: {e}", p.display()),
+                })?
+            }
+            None => Default::default(),
+        };
+        let mut lists = Vec::new();
+        for p in &self.lists {
+            let text = std::fs::read_to_string(p).map_err(|e| morgue::Error::io(p, e))?;
+            lists.extend(
+                train::read_list(&text).map_err(|e| morgue::Error::BadOption {
+                    option: "--gazetteer".into(),
+                    message: format!("{}: {e}", p.display()),
+                })?,
+            );
+        }
+        Ok(train::TrainOptions {
+            lexicon,
+            lists,
+            epochs: self.epochs,
+            seed: self.seed,
+            folds: self.gazetteer_folds,
+            use_gazetteer: !self.no_gazetteer,
+            prune: self.prune,
+        })
+    }
+}
+
 fn recognizer(model: &Option<PathBuf>) -> anyhow::Result<std::borrow::Cow<'static, Recognizer>> {
     Ok(match model {
         Some(p) => std::borrow::Cow::Owned(Recognizer::load(p)?),
@@ -115,24 +179,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         NerCommand::Train(a) => {
             let data = conll::read_file(&a.train)?;
             let dev = a.dev.as_deref().map(conll::read_file).transpose()?;
-            let lexicon = match &a.lexicon {
-                Some(p) => {
-                    let bytes = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
-                    model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
-                        option: "--lexicon".into(),
-                        message: format!("{}: {e}", p.display()),
-                    })?
-                }
-                None => Default::default(),
-            };
-            let opts = train::TrainOptions {
-                lexicon,
-                epochs: a.epochs,
-                seed: a.seed,
-                folds: a.folds,
-                use_gazetteer: !a.no_gazetteer,
-                prune: a.prune,
-            };
+            let opts = a.options.to_options()?;
             let started = std::time::Instant::now();
             let model = train::train(&data, dev.as_deref(), &opts, |r| {
                 eprintln!("{}", present::text::ner_epoch(r, started.elapsed()));
@@ -147,6 +194,25 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 model.lexicon.len(),
                 bytes.len()
             );
+            Ok(ExitCode::from(exit::OK))
+        }
+        NerCommand::Cv(a) => {
+            let data = conll::read_file(&a.train)?;
+            let opts = a.options.to_options()?;
+            let started = std::time::Instant::now();
+            let cv = train::cross_validate(&data, a.folds, &opts, |f, e| {
+                eprintln!(
+                    "fold {}: F1 {:.4} ({:.1}s)",
+                    f + 1,
+                    e.overall.f1,
+                    started.elapsed().as_secs_f64()
+                );
+            });
+            if a.json {
+                print(&present::json::ner_cv(&cv))?;
+            } else {
+                print(&present::text::ner_cv(&cv))?;
+            }
             Ok(ExitCode::from(exit::OK))
         }
         NerCommand::Lexicon(a) => {

@@ -222,6 +222,43 @@ pub fn ner_eval(e: &crate::extract::ner::conll::Evaluation) -> String {
     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }
 
+/// `morgue ner cv --json`: `{"folds": [evaluation…], "mean": {"overall": {precision, recall,
+/// f1}, "per_type": {"PER": …}}, "sd": {same shape}}`, each evaluation as in `ner eval --json`.
+pub fn ner_cv(cv: &crate::extract::ner::train::CrossValidation) -> String {
+    use crate::extract::ner::conll::{Evaluation, Score};
+    let stat = |which: usize, pick: &dyn Fn(&Evaluation) -> Score| {
+        let pr = |f: &dyn Fn(&Score) -> f64| {
+            let (m, s) = cv.mean_sd(|e| f(&pick(e)));
+            if which == 0 {
+                m
+            } else {
+                s
+            }
+        };
+        serde_json::json!({
+            "precision": pr(&|s| s.precision),
+            "recall": pr(&|s| s.recall),
+            "f1": pr(&|s| s.f1),
+        })
+    };
+    let summary = |which: usize| {
+        let per_type: serde_json::Map<String, serde_json::Value> =
+            crate::extract::ner::EntityType::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (k.conll().to_string(), stat(which, &|e| e.per_type[i].1)))
+                .collect();
+        serde_json::json!({"overall": stat(which, &|e| e.overall), "per_type": per_type})
+    };
+    let folds: Vec<serde_json::Value> = cv
+        .folds
+        .iter()
+        .map(|e| serde_json::from_str(&ner_eval(e)).unwrap_or_default())
+        .collect();
+    let v = serde_json::json!({"folds": folds, "mean": summary(0), "sd": summary(1)});
+    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+}
+
 /// `morgue ner tag --json`: an array of `{text, type, start, end, headline}` (byte offsets).
 pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
     let v: Vec<serde_json::Value> = m

@@ -464,6 +464,38 @@ pub fn ner_eval(e: &crate::extract::ner::conll::Evaluation) -> String {
     out
 }
 
+/// A cross-validation: per-type precision, recall and F1 as mean ± standard deviation over the
+/// folds, then each fold's F1.
+pub fn ner_cv(cv: &crate::extract::ner::train::CrossValidation) -> String {
+    use crate::extract::ner::conll::{Evaluation, Score};
+    let mut out = format!("{}-fold cross-validation by document\n", cv.folds.len());
+    let row = |name: &str, pick: &dyn Fn(&Evaluation) -> Score| {
+        let p = cv.mean_sd(|e| pick(e).precision);
+        let r = cv.mean_sd(|e| pick(e).recall);
+        let f = cv.mean_sd(|e| pick(e).f1);
+        format!(
+            "{name:>8}: precision {:6.2} ± {:4.2}  recall {:6.2} ± {:4.2}  F1 {:6.2} ± {:4.2}\n",
+            100.0 * p.0,
+            100.0 * p.1,
+            100.0 * r.0,
+            100.0 * r.1,
+            100.0 * f.0,
+            100.0 * f.1
+        )
+    };
+    out.push_str(&row("overall", &|e| e.overall));
+    for (i, k) in crate::extract::ner::EntityType::ALL.iter().enumerate() {
+        out.push_str(&row(k.conll(), &|e| e.per_type[i].1));
+    }
+    let folds: Vec<String> = cv
+        .folds
+        .iter()
+        .map(|e| format!("{:.2}", 100.0 * e.overall.f1))
+        .collect();
+    let _ = writeln!(out, "fold F1: {}", folds.join(" "));
+    out
+}
+
 /// Entity mentions, one per line: type, text, byte range.
 pub fn mentions(m: &[crate::extract::ner::Mention]) -> String {
     let mut out = String::new();

@@ -9,9 +9,11 @@
 //! shape (repeats collapsed); prefixes and suffixes of 1–4 characters; capitalization class and
 //! its combination with the position in the sentence; lowercase words and shapes at ±1, ±2;
 //! word bigrams; the shape trigram; gazetteer matches (type and begin/inside); headline (mostly
-//! all-caps) sentence × lowercase word; previous tag, previous two tags, previous tag × word and
-//! × shape.
+//! all-caps) sentence × lowercase word; from the lexicon, the word's capitalization habit and its
+//! word-cluster path prefixes of 4, 6, 10 and 20 bits, and the previous and next words' prefixes
+//! of 4 and 10 bits; previous tag, previous two tags, previous tag × word and × shape.
 
+use super::clusters::prefix;
 use super::gazetteer::Gazetteer;
 use super::lexicon::Lexicon;
 
@@ -72,8 +74,13 @@ const T_PREV_SHAPE: u32 = 43;
 const T_GAZ_AT: u32 = 44; // 44..=45 gazetteer marks of neighbours
 const T_CAP_NEXT: u32 = 46;
 const T_CAPS_SEEN: u32 = 47;
-const T_CLUSTER: u32 = 48; // 48..=51 prefixes of 6, 12, 18, 24 bits
-const T_CLUSTER_AT: u32 = 52; // 52..=53 12-bit prefix at -1, +1
+const T_CLUSTER: u32 = 48; // 48..=51 path prefixes (CLUSTER_PREFIXES)
+const T_CLUSTER_AT: u32 = 52; // 52..=55 path prefixes (NEIGHBOUR_PREFIXES) at -1, +1
+
+/// Cluster path prefixes (bits) used as features of a word.
+const CLUSTER_PREFIXES: [u32; 4] = [4, 6, 10, 20];
+/// Cluster path prefixes used as features of the previous and next words.
+const NEIGHBOUR_PREFIXES: [u32; 2] = [4, 10];
 
 /// Number of tag-dependent features per token (see [`dynamic`]).
 pub const N_DYNAMIC: usize = 4;
@@ -362,17 +369,20 @@ impl SentenceFeatures {
                 1_000_000 + t.caps_seen * 16 + l.caps_seen,
             ));
             if t.cluster != 0 {
-                let c = t.cluster - 1;
-                for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-                    f.push(feature(T_CLUSTER + k as u32, (c >> shift) + 1));
+                let c = (t.cluster - 1) as u32;
+                for (k, bits) in CLUSTER_PREFIXES.into_iter().enumerate() {
+                    f.push(feature(T_CLUSTER + k as u32, u64::from(prefix(c, bits))));
                 }
             }
             for (k, o) in [l, r].into_iter().enumerate() {
                 if o.cluster != 0 {
-                    f.push(feature(
-                        T_CLUSTER_AT + k as u32,
-                        ((o.cluster - 1) >> 12) + 1,
-                    ));
+                    let c = (o.cluster - 1) as u32;
+                    for (j, bits) in NEIGHBOUR_PREFIXES.into_iter().enumerate() {
+                        f.push(feature(
+                            T_CLUSTER_AT + 2 * k as u32 + j as u32,
+                            u64::from(prefix(c, bits)),
+                        ));
+                    }
                 }
             }
         }

@@ -4,17 +4,19 @@
 //!
 //! Both generalize beyond the CoNLL training words: "Raqqa" is always capitalized in news text,
 //! "Later" almost never except at the start of a sentence; words that occur in similar contexts
-//! ("Mosul", "Aleppo", "Baghdad") share cluster bits. Clusters are SimHash signatures of a word's
-//! left and right context counts (weighted by 1/√frequency of the context word, centred), with
-//! [`BITS`] random hyperplanes; features use prefixes of the signature as coarser clusters.
+//! ("Mosul", "Aleppo", "Baghdad") share a cluster path prefix. Clusters are the paths of a binary
+//! tree over the vocabulary grown by exchange on bigram counts ([`clusters`]); features use
+//! prefixes of the path as coarser clusters.
 //!
 //! Built by `morgue ner lexicon` from plain text; stored inside the model file.
 
-use super::features::{hash_str, lower_form, mix};
+use super::clusters::{self, Bigrams, ClusterOptions};
+use super::features::{hash_str, lower_form};
 use super::tokenize;
 use std::collections::HashMap;
 
-/// Signature bits.
+/// Bits of an entry's cluster path (see [`clusters::build`]; the path itself is at most 21
+/// bits long with its leading 1).
 pub const BITS: u32 = 24;
 
 /// What the lexicon knows about a word.
@@ -22,7 +24,7 @@ pub const BITS: u32 = 24;
 pub struct Entry {
     /// Share of non-initial occurrences written capitalized, in tenths (0–10).
     pub caps: u8,
-    /// Cluster signature ([`BITS`] bits).
+    /// Cluster path (see [`clusters::build`]).
     pub cluster: u32,
 }
 
@@ -49,8 +51,8 @@ pub struct Lexicon {
 pub struct LexiconOptions {
     /// Words kept (most frequent first).
     pub vocabulary: usize,
-    /// Context words (most frequent first).
-    pub contexts: usize,
+    /// Settings of the cluster tree.
+    pub clusters: ClusterOptions,
     /// Minimum occurrences for a word to be kept.
     pub min_count: u32,
 }
@@ -59,7 +61,7 @@ impl Default for LexiconOptions {
     fn default() -> Self {
         LexiconOptions {
             vocabulary: 80_000,
-            contexts: 2_000,
+            clusters: ClusterOptions::default(),
             min_count: 5,
         }
     }
@@ -117,7 +119,6 @@ impl Lexicon {
         // Pass 1: counts.
         let mut counts: HashMap<u64, Counts> = HashMap::new();
         let mut buf = String::new();
-        let mut sent: Vec<u64> = Vec::new();
         for text in texts.clone() {
             for s in tokenize::sentences(text) {
                 for (i, r) in s.tokens.iter().enumerate() {
@@ -146,71 +147,39 @@ impl Lexicon {
             .enumerate()
             .map(|(i, (k, _))| (*k, i))
             .collect();
-        let ctx_weight: HashMap<u64, f32> = by_freq
-            .iter()
-            .take(opts.contexts)
-            .map(|(k, n)| (*k, 1.0 / (*n as f32).sqrt()))
-            .collect();
-        // Pass 2: projected, weighted context vectors.
-        let dims = BITS as usize;
-        let mut proj = vec![0f32; vocab.len() * dims];
-        let plane = |ctx: u64, side: u64, d: usize| -> f32 {
-            if mix(ctx ^ side ^ (d as u64).wrapping_mul(0x9E37_79B9)) & 1 == 0 {
-                1.0
-            } else {
-                -1.0
-            }
-        };
+        // Pass 2: bigrams of vocabulary words, then the cluster tree.
+        let mut bigrams = Bigrams::new(vocab.len());
+        let mut ids: Vec<u32> = Vec::new();
         for text in texts {
             for s in tokenize::sentences(text) {
-                sent.clear();
+                ids.clear();
                 for r in &s.tokens {
                     lower_form(&text[r.clone()], &mut buf);
-                    sent.push(key(&buf));
+                    let id = vocab
+                        .get(&key(&buf))
+                        .map_or(bigrams.unknown(), |&i| i as u32);
+                    ids.push(id);
                 }
-                for (i, w) in sent.iter().enumerate() {
-                    let Some(&vi) = vocab.get(w) else { continue };
-                    let row = &mut proj[vi * dims..(vi + 1) * dims];
-                    for (side, j) in [(1u64, i.checked_sub(1)), (2u64, Some(i + 1))] {
-                        let Some(c) = j.and_then(|j| sent.get(j)) else {
-                            continue;
-                        };
-                        let Some(&wt) = ctx_weight.get(c) else {
-                            continue;
-                        };
-                        for (d, x) in row.iter_mut().enumerate() {
-                            *x += wt * plane(*c, side << 40, d);
-                        }
-                    }
-                }
+                bigrams.add_sentence(&ids);
             }
         }
-        // Normalize rows, centre, take signs.
-        let mut mean = vec![0f32; dims];
-        for row in proj.chunks_mut(dims) {
-            let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
-            for (x, m) in row.iter_mut().zip(&mut mean) {
-                *x /= norm;
-                *m += *x;
-            }
-        }
-        let n = (proj.len() / dims).max(1) as f32;
+        let paths = clusters::build(bigrams, &opts.clusters);
         let mut words =
             super::model::HashedMap::with_capacity_and_hasher(vocab.len(), Default::default());
         for (k, &vi) in &vocab {
-            let row = &proj[vi * dims..(vi + 1) * dims];
-            let mut sig = 0u32;
-            for (d, x) in row.iter().enumerate() {
-                if *x - mean[d] / n > 0.0 {
-                    sig |= 1 << d;
-                }
-            }
             let c = counts.get(k).copied().unwrap_or_default();
             // 11: never seen inside a sentence.
             let caps = (c.inner_caps * 10 + c.inner / 2)
                 .checked_div(c.inner)
                 .map_or(11, |x| x as u8);
-            words.insert(*k, Entry { caps, cluster: sig }.pack());
+            words.insert(
+                *k,
+                Entry {
+                    caps,
+                    cluster: paths[vi],
+                }
+                .pack(),
+            );
         }
         Lexicon { words }
     }
@@ -235,7 +204,6 @@ mod tests {
         }
         let opts = LexiconOptions {
             min_count: 1,
-            contexts: 50,
             ..LexiconOptions::default()
         };
         let lex = Lexicon::build([text.as_str()].into_iter(), &opts);
@@ -250,8 +218,15 @@ mod tests {
             0,
             "capitalized only at the start of sentences"
         );
-        assert_eq!(get("Mosul").cluster, get("Aleppo").cluster);
-        assert_ne!(get("Mosul").cluster, get("bread").cluster);
+        // Bits the two paths share from the root.
+        let shared = |a: &str, b: &str| {
+            let (a, b) = (get(a).cluster, get(b).cluster);
+            (1..=20)
+                .take_while(|&n| clusters::prefix(a, n) == clusters::prefix(b, n))
+                .count()
+        };
+        assert!(shared("Mosul", "Aleppo") > shared("Mosul", "bread"));
+        assert!(shared("Mosul", "Raqqa") > shared("Raqqa", "quickly"));
         let back = Lexicon::from_entries(lex.entries());
         assert_eq!(back, lex);
     }

@@ -15,6 +15,7 @@
 //!
 //! Train again with `morgue ner train --train eng.train --dev eng.testa --out data/ner.model`.
 
+pub mod clusters;
 pub mod conll;
 pub mod decode;
 pub mod features;
@@ -190,30 +191,127 @@ impl Recognizer {
     }
 
     /// Entity mentions in raw text, in text order.
+    ///
+    /// Beyond the tagger's spans (see the module doc for the rules): a token glued across an
+    /// element boundary ("ClintonGiuliani") is split before tagging; a span never contains a
+    /// social-media handle, hashtag or URL, nor, on a headline line, a word that running text
+    /// writes in lowercase ("Calls", "More"); a lone pronoun, title or company-form suffix
+    /// ("I", "Mr.", "LLC") is not a mention.
     pub fn recognize(&self, text: &str) -> Vec<Mention> {
         let mut out = Vec::new();
         let mut words: Vec<&str> = Vec::new();
+        let mut tokens: Vec<Range<usize>> = Vec::new();
+        let mut cuts: Vec<bool> = Vec::new();
+        let lex = &self.model.lexicon;
+        let mut lower = String::new();
         for sentence in tokenize::sentences(text) {
+            tokens.clear();
+            for t in sentence.tokens {
+                split_glued(text, t, lex, &mut tokens);
+            }
             words.clear();
-            words.extend(sentence.tokens.iter().map(|t| &text[t.clone()]));
+            words.extend(tokens.iter().map(|t| &text[t.clone()]));
+            cuts.clear();
+            cuts.extend(words.iter().map(|w| {
+                never_inside(w) || (sentence.headline && usually_lowercase(w, lex, &mut lower))
+            }));
             let tags = self.tag_tokens(&words);
             for (kind, range) in join_split_names(&words, decode::spans(&tags)) {
-                let (Some(first), Some(last)) = (
-                    sentence.tokens.get(range.start),
-                    sentence.tokens.get(range.end - 1),
-                ) else {
-                    continue;
-                };
-                let span = first.start..last.end;
-                out.push(Mention {
-                    text: text[span.clone()].to_string(),
-                    kind,
-                    span,
-                    headline: sentence.headline,
-                });
+                for piece in cut_span(range, &cuts) {
+                    if piece.len() == 1 && never_alone(words[piece.start]) {
+                        continue;
+                    }
+                    let span = tokens[piece.start].start..tokens[piece.end - 1].end;
+                    out.push(Mention {
+                        text: text[span.clone()].to_string(),
+                        kind,
+                        span,
+                        headline: sentence.headline,
+                    });
+                }
             }
         }
         out
+    }
+}
+
+/// The pieces of a token range left when the tokens marked in `cuts` are taken out.
+fn cut_span(range: Range<usize>, cuts: &[bool]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    for i in range.clone() {
+        if cuts[i] {
+            if start < i {
+                out.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    if start < range.end {
+        out.push(start..range.end);
+    }
+    out
+}
+
+/// A handle, hashtag or URL: never part of a name.
+fn never_inside(w: &str) -> bool {
+    (w.len() > 1 && w.starts_with(['@', '#'])) || w.contains("://") || w.starts_with("www.")
+}
+
+/// Words that are never a mention by themselves: pronouns, titles, company-form suffixes.
+const NEVER_ALONE: &[&str] = &[
+    "i", "me", "we", "you", "he", "she", "it", "they", "mr", "mrs", "ms", "dr", "sir", "llc",
+    "inc", "ltd", "corp", "co", "plc", "llp", "lp",
+];
+
+fn never_alone(w: &str) -> bool {
+    let w = w.trim_end_matches('.');
+    NEVER_ALONE.iter().any(|n| n.eq_ignore_ascii_case(w))
+}
+
+/// True when unlabeled running text writes this word capitalized at most a fifth of the time
+/// inside sentences ("Calls", "Replay", "Videos"): on a headline line, where every word is
+/// capitalized, such a word is not part of a name.
+fn usually_lowercase(w: &str, lex: &lexicon::Lexicon, lower: &mut String) -> bool {
+    if !w.starts_with(char::is_uppercase) {
+        return false;
+    }
+    features::lower_form(w, lower);
+    lex.get(lexicon::key(lower)).is_some_and(|e| e.caps <= 2)
+}
+
+/// Pushes `t` as one token, or as two when it is two capitalized words glued together across an
+/// element boundary ("ClintonGiuliani"): one inner capital after a lowercase letter, a first
+/// half of at least four letters, and both halves words that running text writes capitalized
+/// at least half the time ("WikiLeaks", "BlackRock", "ObamaCare" and "McConnell" stay whole).
+/// (The glued form itself may be frequent: page furniture repeats it.)
+fn split_glued(text: &str, t: Range<usize>, lex: &lexicon::Lexicon, out: &mut Vec<Range<usize>>) {
+    let w = &text[t.clone()];
+    let cut = (|| {
+        if lex.is_empty() || !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() < 6 {
+            return None;
+        }
+        let bytes = w.as_bytes();
+        if !bytes.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let inner: Vec<usize> = (1..bytes.len())
+            .filter(|&i| bytes[i].is_ascii_uppercase())
+            .collect();
+        let &[i] = inner.as_slice() else { return None };
+        if i < 4 || bytes.len() - i < 3 || !bytes[i - 1].is_ascii_lowercase() {
+            return None;
+        }
+        let known = |s: &str| lex.get(lexicon::key(&s.to_ascii_lowercase()));
+        let capitalized = |s: &str| known(s).is_some_and(|e| (5..=10).contains(&e.caps));
+        (capitalized(&w[..i]) && capitalized(&w[i..])).then_some(i)
+    })();
+    match cut {
+        Some(i) => {
+            out.push(t.start..t.start + i);
+            out.push(t.start + i..t.end);
+        }
+        None => out.push(t),
     }
 }
 
@@ -223,8 +321,9 @@ const PARTICLES: &[&str] = &[
     "de", "del", "della", "der", "di", "da", "du", "van", "von", "la", "le", "dos", "das",
 ];
 
-/// Joins two entities of one type separated by one token that is a capitalized word or a name
-/// particle ("Samir | Abd | Muhammad al-Khlifawi", "Deir | ez | Zor"), and a person's name with
+/// Joins two entities separated by one lowercase name particle ("Deir | ez | Zor", whatever
+/// the two types), or of one type separated by one capitalized word ("Samir | Abd | Muhammad
+/// al-Khlifawi"), and a person's name with
 /// an `al-` surname right after it whatever its tag ("Nouri | Al-Maliki"): the greedy tagger
 /// sometimes breaks long foreign names there.
 fn join_split_names(
@@ -247,16 +346,23 @@ fn join_split_names(
                 continue;
             }
             let gap = pr.end..r.start;
-            let joins = *pk == k
-                && gap.len() <= 1
-                && gap.clone().all(|i| {
-                    words.get(i).is_some_and(|w| {
-                        let lw = w.to_ascii_lowercase();
-                        PARTICLES.contains(&lw.as_str())
-                            || (w.chars().next().is_some_and(char::is_uppercase)
-                                && w.chars().all(char::is_alphabetic))
-                    })
-                });
+            // A lowercase particle between two names joins them whatever their types (the
+            // first name's type is kept): "Deir | ez | Zor", "Osama | bin | Laden".
+            let particle = gap.len() == 1
+                && words
+                    .get(gap.start)
+                    .is_some_and(|w| w.starts_with(char::is_lowercase) && PARTICLES.contains(&w));
+            let joins = particle
+                || (*pk == k
+                    && gap.len() <= 1
+                    && gap.clone().all(|i| {
+                        words.get(i).is_some_and(|w| {
+                            let lw = w.to_ascii_lowercase();
+                            PARTICLES.contains(&lw.as_str())
+                                || (w.chars().next().is_some_and(char::is_uppercase)
+                                    && w.chars().all(char::is_alphabetic))
+                        })
+                    }));
             if joins {
                 pr.end = r.end;
                 continue;
@@ -343,6 +449,10 @@ mod tests {
         let words = [
             "Samir", "Abd", "Muhammad", "said", "Deir", "ez", "Zor", "and", "Bob",
         ];
+        assert_eq!(
+            join_split_names(&words, vec![(loc, 4..5), (per, 6..7)]),
+            vec![(loc, 4..7)]
+        );
         let spans = vec![
             (per, 0..1),
             (per, 2..3),
@@ -354,6 +464,39 @@ mod tests {
             join_split_names(&words, spans),
             vec![(per, 0..3), (per, 4..7), (per, 8..9)]
         );
+    }
+
+    #[test]
+    fn web_text_does_not_make_names() {
+        let f = found("I'm told @realDonaldTrump (Saudi/U.S. talks) went on, LLC said.");
+        assert!(
+            f.iter()
+                .all(|(n, _)| !n.contains(['\'', '@', '/', '(', ')']) && n != "LLC" && n != "I"),
+            "{f:?}"
+        );
+        assert_eq!(
+            cut_span(0..5, &[false, true, false, false, true]),
+            vec![0..1, 2..4]
+        );
+        assert!(never_alone("Inc.") && never_alone("I") && !never_alone("Intel"));
+        assert!(never_inside("@AP") && never_inside("#MeToo") && !never_inside("#"));
+    }
+
+    #[test]
+    fn glued_names_are_split_and_headline_words_cut() {
+        let rec = Recognizer::embedded().unwrap();
+        let lex = &rec.model().lexicon;
+        let text = "ClintonGiuliani McConnell WikiLeaks ObamaCare";
+        let mut out = Vec::new();
+        for t in [0..15, 16..25, 26..35, 36..45] {
+            split_glued(text, t, lex, &mut out);
+        }
+        assert_eq!(out, vec![0..7, 7..15, 16..25, 26..35, 36..45]);
+        let mut buf = String::new();
+        assert!(usually_lowercase("Calls", lex, &mut buf));
+        assert!(!usually_lowercase("Clinton", lex, &mut buf));
+        let f = found("Donald Trump Calls Hillary Clinton A Liar\nThe rest.");
+        assert!(f.iter().all(|(n, _)| !n.contains("Calls")), "{f:?}");
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //!
 //! - Words are split on whitespace; leading and trailing punctuation become tokens of their own.
 //! - Possessives are split off: `Baghdadi's` → `Baghdadi` `'s`, `Kurds'` → `Kurds` `'`.
-//! - Inner hyphens stay (`al-Baghdadi`, `U.S.-backed`); dashes (`--`, `—`, `–`) split.
+//! - Contractions are split: `I'm` → `I` `'m`, `don't` → `do` `n't`.
+//! - Inner hyphens stay (`al-Baghdadi`, `U.S.-backed`); dashes (`--`, `—`, `–`), brackets and
+//!   slashes next to letters split (`Saudi/U.S.`, `Taliban)`); a URL is one token.
 //! - A final period stays on initialisms (`U.S.`), single initials (`W.`) and common
-//!   abbreviations (`Mr.`, `Gen.`, `Inc.`), and ends the sentence otherwise.
+//!   abbreviations (`Mr.`, `Gen.`, `Inc.`) and is a token otherwise.
+//! - Sentences are found by the crate's one splitter, [`crate::sentences`].
 //! - Sentences never cross a line; a line that looks like a headline (mostly ALL CAPS, or short
 //!   and in Title Case without a final period) is flagged, since names found there are less
 //!   reliable.
@@ -19,12 +22,6 @@ pub struct Sentence {
     /// True when the sentence's line looks like a headline.
     pub headline: bool,
 }
-
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "gov",
-    "sen", "rep", "rev", "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pres", "cmdr",
-];
 
 fn is_open_punct(c: char) -> bool {
     matches!(
@@ -54,51 +51,50 @@ fn is_close_punct(c: char) -> bool {
     )
 }
 
-/// Does a word ending in `.` keep its period?
+/// Does a word ending in `.` keep its period? (Initialisms, initials, abbreviations.)
 fn keeps_period(word: &str) -> bool {
-    let stem = &word[..word.len() - 1];
-    if stem.is_empty() {
-        return false;
-    }
-    // Initialisms: U.S. / U.N. / e.g. ; single initials: W.
-    let letters_and_dots = stem.chars().all(|c| c.is_alphabetic() || c == '.');
-    if letters_and_dots && stem.contains('.') && stem.split('.').all(|p| p.chars().count() <= 2) {
-        return true;
-    }
-    if stem.chars().count() == 1 && stem.chars().all(char::is_uppercase) {
-        return true;
-    }
-    let lower = stem.to_ascii_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
+    crate::sentences::is_abbreviation(word)
 }
 
-/// Splits one whitespace-delimited chunk (at byte `base`) into tokens.
+/// Splits one whitespace-delimited chunk (at byte `base`) into tokens. A URL stays one token;
+/// otherwise dashes (`--`, `—`, `–`) and brackets are tokens wherever they are, and so is a
+/// slash next to a letter (`Saudi/U.S.` → `Saudi` `/` `U.S.`).
 fn split_chunk(chunk: &str, base: usize, out: &mut Vec<Range<usize>>) {
-    // Dashes split the chunk into parts.
-    let mut start = 0;
-    let bytes = chunk.as_bytes();
-    let mut i = 0;
-    while i < chunk.len() {
-        let rest = &chunk[i..];
-        let dash = if rest.starts_with("--") {
-            2
-        } else if rest.starts_with('—') || rest.starts_with('–') {
-            rest.chars().next().map_or(1, char::len_utf8)
-        } else {
-            0
-        };
-        if dash > 0 {
-            split_part(&chunk[start..i], base + start, out);
-            out.push(base + i..base + i + dash);
-            i += dash;
-            start = i;
-        } else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
-        }
+    if chunk.contains("://") || chunk.starts_with("www.") {
+        out.push(base..base + chunk.len());
+        return;
     }
-    let _ = bytes;
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    let mut chars = chunk.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let len = if c == '-' && next == Some('-') {
+            2
+        } else if matches!(c, '—' | '–' | '(' | ')' | '[' | ']')
+            || (c == '/'
+                && (prev.is_some_and(char::is_alphabetic) || next.is_some_and(char::is_alphabetic)))
+        {
+            c.len_utf8()
+        } else {
+            prev = Some(c);
+            continue;
+        };
+        split_part(&chunk[start..i], base + start, out);
+        out.push(base + i..base + i + len);
+        if len == 2 {
+            chars.next();
+        }
+        start = i + len;
+        prev = None;
+    }
     split_part(&chunk[start..], base + start, out);
 }
+
+/// Contraction endings split off as tokens, as in the CoNLL data (`I` `'m`, `do` `n't`).
+const CONTRACTIONS: &[&str] = &[
+    "n't", "'m", "'re", "'ve", "'ll", "'d", "n’t", "’m", "’re", "’ve", "’ll", "’d",
+];
 
 fn split_part(part: &str, base: usize, out: &mut Vec<Range<usize>>) {
     if part.is_empty() {
@@ -135,7 +131,14 @@ fn split_part(part: &str, base: usize, out: &mut Vec<Range<usize>>) {
     out.extend(lead);
     let word = &part[s..e];
     let lw = word.to_ascii_lowercase();
-    if word.len() > 2 && (lw.ends_with("'s") || lw.ends_with("’s")) {
+    let contraction = CONTRACTIONS
+        .iter()
+        .find(|c| lw.len() > c.len() && lw.ends_with(*c))
+        .map(|c| c.len());
+    if let Some(n) = contraction {
+        out.push(base + s..base + e - n);
+        out.push(base + e - n..base + e);
+    } else if word.len() > 2 && (lw.ends_with("'s") || lw.ends_with("’s")) {
         let cut = e - if lw.ends_with("'s") { 2 } else { 4 };
         if cut > s {
             out.push(base + s..base + cut);
@@ -196,29 +199,17 @@ pub fn is_headline(line: &str) -> bool {
         })
 }
 
-/// The sentences of a text.
+/// The sentences of a text: each line is split by [`crate::sentences::split`], then tokenized.
 pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut base = 0;
     for line in text.split('\n') {
         let headline = is_headline(line);
-        let mut cur = Vec::new();
-        for t in line_tokens(line, base) {
-            let tok = &text[t.clone()];
-            let ends = matches!(tok, "." | "!" | "?");
-            cur.push(t);
-            if ends {
-                out.push(Sentence {
-                    tokens: std::mem::take(&mut cur),
-                    headline,
-                });
+        for r in crate::sentences::split(line) {
+            let tokens = line_tokens(&line[r.clone()], base + r.start);
+            if !tokens.is_empty() {
+                out.push(Sentence { tokens, headline });
             }
-        }
-        if !cur.is_empty() {
-            out.push(Sentence {
-                tokens: cur,
-                headline,
-            });
         }
         base += line.len() + 1;
     }
@@ -269,6 +260,34 @@ mod tests {
             toks("George W. Bush—again"),
             [vec!["George", "W.", "Bush", "—", "again"]]
         );
+    }
+
+    #[test]
+    fn web_text_punctuation_splits() {
+        assert_eq!(
+            toks("I'm sure we don't (al Qaeda/Taliban) see https://t.co/x?a=b."),
+            [vec![
+                "I",
+                "'m",
+                "sure",
+                "we",
+                "do",
+                "n't",
+                "(",
+                "al",
+                "Qaeda",
+                "/",
+                "Taliban",
+                ")",
+                "see",
+                "https://t.co/x?a=b."
+            ]]
+        );
+        assert_eq!(
+            toks("Saudi/U.S. ties, 1/2"),
+            [vec!["Saudi", "/", "U.S.", "ties", ",", "1/2"]]
+        );
+        assert_eq!(toks("Trump’s"), [vec!["Trump", "’s"]]);
     }
 
     #[test]

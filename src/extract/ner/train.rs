@@ -33,6 +33,9 @@ pub struct TrainOptions {
     pub prune: f32,
     /// Lexicon learned from unlabeled text (empty: no lexicon features).
     pub lexicon: Lexicon,
+    /// Names from public lists (tokens, type index), added to every gazetteer: the full one
+    /// and each jackknife fold's, so that training sees them as the recognizer will.
+    pub lists: Vec<(Vec<String>, usize)>,
 }
 
 impl Default for TrainOptions {
@@ -44,6 +47,7 @@ impl Default for TrainOptions {
             use_gazetteer: true,
             prune: 0.0,
             lexicon: Lexicon::default(),
+            lists: Vec::new(),
         }
     }
 }
@@ -129,6 +133,34 @@ pub fn build_gazetteer(sentences: &[Sentence], keep: impl Fn(&Sentence) -> bool)
     g
 }
 
+/// Reads a name list: one `TYPE<TAB>name` per line (`PER`, `ORG`, `LOC`, `MISC`; `#` starts a
+/// comment line), each name tokenized as the recognizer tokenizes text.
+pub fn read_list(text: &str) -> Result<Vec<(Vec<String>, usize)>, super::conll::ParseError> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let parsed = line
+            .split_once('\t')
+            .and_then(|(t, name)| Some((super::EntityType::parse(t)?, name.trim())));
+        let Some((kind, name)) = parsed else {
+            return Err(super::conll::ParseError {
+                line: n + 1,
+                message: format!("expected 'TYPE<TAB>name', found '{line}'"),
+            });
+        };
+        let words: Vec<String> = super::tokenize::sentences(name)
+            .iter()
+            .flat_map(|s| s.tokens.iter().map(|r| name[r.clone()].to_string()))
+            .collect();
+        if !words.is_empty() {
+            out.push((words, kind.index()));
+        }
+    }
+    Ok(out)
+}
+
 /// Evaluates a model on gold sentences, tagging them as ingest does
 /// ([`super::decode::tag_sentence`]).
 pub fn evaluate(model: &Model, sentences: &[Sentence]) -> Evaluation {
@@ -147,8 +179,15 @@ pub fn train(
     opts: &TrainOptions,
     mut progress: impl FnMut(&EpochReport),
 ) -> Model {
+    let with_lists = |mut g: Gazetteer| {
+        for (words, kind) in &opts.lists {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            g.add(&words, *kind);
+        }
+        g
+    };
     let full = if opts.use_gazetteer {
-        build_gazetteer(train, |_| true)
+        with_lists(build_gazetteer(train, |_| true))
     } else {
         Gazetteer::new()
     };
@@ -158,7 +197,7 @@ pub fn train(
             if folds <= 1 {
                 full.clone()
             } else {
-                build_gazetteer(train, |s| s.doc % folds != f)
+                with_lists(build_gazetteer(train, |s| s.doc % folds != f))
             }
         })
         .collect();
@@ -224,22 +263,81 @@ pub fn train(
     t.averaged(full, opts.lexicon.clone(), opts.prune)
 }
 
+/// A cross-validation: one evaluation per fold.
+#[derive(Debug, Clone, Default)]
+pub struct CrossValidation {
+    /// The evaluation of each fold's held-out documents, in fold order.
+    pub folds: Vec<Evaluation>,
+}
+
+/// Mean and sample standard deviation.
+pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    if xs.is_empty() {
+        return (0.0, 0.0);
+    }
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() > 1 {
+        xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
+
+impl CrossValidation {
+    /// Mean and standard deviation over the folds of one figure of their evaluations.
+    pub fn mean_sd(&self, figure: impl Fn(&Evaluation) -> f64) -> (f64, f64) {
+        mean_sd(&self.folds.iter().map(figure).collect::<Vec<_>>())
+    }
+}
+
+/// K-fold cross-validation by document: fold `f` holds out the documents whose index is `f`
+/// modulo `folds`, trains on the others with `opts` (gazetteer from the training documents only)
+/// and scores the held-out ones. `progress` gets each fold's number and evaluation.
+pub fn cross_validate(
+    data: &[Sentence],
+    folds: usize,
+    opts: &TrainOptions,
+    mut progress: impl FnMut(usize, &Evaluation),
+) -> CrossValidation {
+    let folds = folds.max(2);
+    let mut cv = CrossValidation::default();
+    for f in 0..folds {
+        let (held, rest): (Vec<Sentence>, Vec<Sentence>) =
+            data.iter().cloned().partition(|s| s.doc % folds == f);
+        let model = train(&rest, None, opts, |_| {});
+        let e = evaluate(&model, &held);
+        progress(f, &e);
+        cv.folds.push(e);
+    }
+    cv
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::conll::parse;
     use super::*;
 
-    #[test]
-    fn learns_a_toy_corpus() {
+    /// Three documents (with `-DOCSTART-` lines when `docs`) of three sentences each.
+    fn toy_corpus(docs: bool) -> Vec<Sentence> {
         let mut text = String::new();
         for (name, place) in [("Smith", "Paris"), ("Jones", "Rome"), ("Brown", "Oslo")] {
+            if docs {
+                text.push_str("-DOCSTART- O\n\n");
+            }
             for _ in 0..3 {
                 text.push_str(&format!(
                     "Mr O\n{name} I-PER\nflew O\nto O\n{place} I-LOC\n. O\n\n"
                 ));
             }
         }
-        let data = parse(&text).unwrap();
+        parse(&text).unwrap()
+    }
+
+    #[test]
+    fn learns_a_toy_corpus() {
+        let data = toy_corpus(false);
         let opts = TrainOptions {
             epochs: 5,
             folds: 0,
@@ -250,5 +348,25 @@ mod tests {
         assert_eq!(e.overall.f1, 1.0);
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(evaluate(&back, &data).overall.f1, 1.0);
+    }
+
+    #[test]
+    fn cross_validation_holds_out_whole_documents() {
+        let data = toy_corpus(true);
+        let opts = TrainOptions {
+            epochs: 3,
+            folds: 0,
+            ..TrainOptions::default()
+        };
+        let mut seen = Vec::new();
+        let cv = cross_validate(&data, 3, &opts, |f, e| seen.push((f, e.sentences)));
+        assert_eq!(
+            seen,
+            [(0, 3), (1, 3), (2, 3)],
+            "each fold holds out one document"
+        );
+        let (mean, sd) = cv.mean_sd(|e| e.overall.gold as f64);
+        assert_eq!((mean, sd), (6.0, 0.0));
+        assert_eq!(mean_sd(&[1.0, 3.0]), (2.0, 2f64.sqrt()));
     }
 }
