@@ -209,9 +209,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 );
             });
             if a.json {
-                print(&present::json::ner_cv(&cv))?;
+                print_json(&present::json::ner_cv(&cv))?;
             } else {
-                print(&present::text::ner_cv(&cv))?;
+                print_text(&present::text::ner_cv(&cv), ctx)?;
             }
             Ok(ExitCode::from(exit::OK))
         }
