@@ -6,13 +6,13 @@
 #   scripts/hostile_cases.sh BINARY WORKDIR [CASE...]
 #
 # Cases: xlines warcbomb nulhtml jsonline csvquote jsonarray divs (default: all). Generated
-# inputs are kept in WORKDIR/inputs and reused. Each run is limited to 8 GiB of address space
+# inputs are kept in $INPUTS (default WORKDIR/inputs) and reused. Each run is limited to 8 GiB of address space
 # and 300 s (the old binary aborts or is killed on some cases).
 set -u
 bin=$(realpath "$1"); work=$2; shift 2
 cases=${*:-xlines warcbomb nulhtml jsonline csvquote jsonarray divs}
-mkdir -p "$work/inputs"
-inputs=$(realpath "$work/inputs")
+mkdir -p "${INPUTS:=$work/inputs}"
+inputs=$(realpath "$INPUTS")
 good='The harbour of quokkaville reopened
 
 12 March 2019
