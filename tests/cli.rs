@@ -2646,8 +2646,8 @@ mod query_limits {
         );
         refused(
             &w,
-            "ISIS \"Der Spiegel\"~101",
-            "query too complex: the phrase proximity (~N) is limited to 100; use a smaller number at column 19",
+            "ISIS \"Der Spiegel\"~51",
+            "query too complex: the phrase proximity (~N) is limited to 50; use a smaller number at column 19",
         );
         let many = vec!["I*"; 10_000].join(" ");
         refused(

@@ -133,7 +133,7 @@ pub const MAX_TERMS: usize = 200;
 /// Most words in one phrase (as typed, and as the analyzer splits them).
 pub const MAX_PHRASE_WORDS: usize = 32;
 /// Largest phrase proximity (`"a b"~N`).
-pub const MAX_SLOP: u32 = 100;
+pub const MAX_SLOP: u32 = 50;
 /// Most distinct index words a single `prefix*` may expand to (per field).
 pub const MAX_PREFIX_EXPANSIONS: usize = 5_000;
 /// Most index words all the prefixes of one query may expand to together.
@@ -1361,12 +1361,12 @@ mod tests {
             &format!("\"{}\"", vec!["a"; MAX_PHRASE_WORDS].join(" ")),
             ph(Field::Any, &vec!["a"; MAX_PHRASE_WORDS].join(" "), 0),
         );
-        let e = err("\"a b\"~101", T, 5);
+        let e = err("\"a b\"~51", T, 5);
         assert_eq!(
             e.message,
-            "query too complex: the phrase proximity (~N) is limited to 100; use a smaller number"
+            "query too complex: the phrase proximity (~N) is limited to 50; use a smaller number"
         );
-        same("\"a b\"~100", ph(Field::Any, "a b", 100));
+        same("\"a b\"~50", ph(Field::Any, "a b", 50));
     }
 
     #[test]
@@ -1657,6 +1657,90 @@ mod tests {
                 }
             }
             check_invariants(&input);
+        }
+    }
+
+    /// Property tests: generated queries (from the grammar) and arbitrary strings.
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn word() -> impl Strategy<Value = String> {
+            "[a-zé][a-z0-9é'.-]{0,6}"
+        }
+
+        fn atom() -> impl Strategy<Value = String> {
+            let field = prop_oneof![
+                Just(String::new()),
+                Just("title:".to_string()),
+                Just("outlet:".to_string()),
+                Just("Entity:".to_string()),
+                Just("body:".to_string()),
+            ];
+            let term = prop_oneof![
+                4 => word(),
+                1 => word().prop_map(|w| format!("{w}*")),
+                2 => (prop::collection::vec(word(), 1..5), prop::option::of(0u32..150))
+                    .prop_map(|(ws, slop)| match slop {
+                        Some(n) => format!("\"{}\"~{n}", ws.join(" ")),
+                        None => format!("\"{}\"", ws.join("  ")),
+                    }),
+            ];
+            (field, term).prop_map(|(f, t)| format!("{f}{t}"))
+        }
+
+        fn query() -> impl Strategy<Value = String> {
+            atom().prop_recursive(6, 48, 4, |inner| {
+                prop_oneof![
+                    (
+                        inner.clone(),
+                        prop::sample::select(vec![" ", " AND ", " OR ", " && ", " || "]),
+                        inner.clone()
+                    )
+                        .prop_map(|(a, op, b)| format!("{a}{op}{b}")),
+                    (
+                        prop::sample::select(vec!["-", "+", "NOT ", "NOT -"]),
+                        inner.clone()
+                    )
+                        .prop_map(|(op, e)| format!("{op}({e})")),
+                    inner.clone().prop_map(|e| format!("({e})")),
+                    (
+                        prop::sample::select(vec!["title:", "text:", "entity:"]),
+                        inner
+                    )
+                        .prop_map(|(f, e)| format!("x {f}({e})")),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// parse(print(parse(q))) == parse(q) for every query the grammar generates.
+            #[test]
+            fn printing_a_parsed_query_parses_to_the_same_tree(q in query()) {
+                if let Ok(e) = parse(&q) {
+                    let printed = e.to_string();
+                    let again = parse(&printed);
+                    prop_assert!(again.is_ok(), "{q:?} -> {printed:?}: {:?}", again);
+                    let again = again.unwrap();
+                    prop_assert!(e.eq_ignoring_spans(&again), "{q:?} -> {printed:?} -> {again}");
+                    prop_assert_eq!(again.to_string(), printed);
+                }
+                check_invariants(&q);
+            }
+
+            /// Arbitrary text never panics, and errors point inside the query.
+            #[test]
+            fn arbitrary_strings_never_panic(q in any::<String>()) {
+                check_invariants(&q);
+            }
+
+            /// Query-like noise: the parser's special characters, mixed.
+            #[test]
+            fn query_like_noise_never_panics(q in "[a-c \"()*:~+\\-&|ANDORTtile0-9é]{0,80}") {
+                check_invariants(&q);
+            }
         }
     }
 }
