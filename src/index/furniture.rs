@@ -16,7 +16,8 @@
 //! What counts as furniture ([`Table::learn`]): a key held by at least
 //! max([`MIN_STORIES`], [`SHARE`] × the outlet's stories) different stories of an outlet, unless
 //! it is spread thinly over other outlets too (the stories of outlets where it is not frequent
-//! exceed [`SPREAD`] × its count in this one: a quote many outlets repeat stays searchable);
+//! exceed [`SPREAD`] × its count in this one: a quote many outlets repeat stays searchable;
+//! articles of no known outlet are not one outlet, so nothing is learned for them alone);
 //! and archive-wide, a short line without quotes held by [`ARCHIVE_STORIES`] stories of
 //! [`ARCHIVE_OUTLETS`] outlets or more. Must not decide how furniture is removed (that is
 //! `normalize::furniture::mark` and the writer).
@@ -242,7 +243,10 @@ impl Table {
                 .collect();
             let thin = total - frequent.iter().map(|e| u64::from(e.2)).sum::<u64>();
             for e in &frequent {
-                if thin as f64 <= SPREAD * f64::from(e.2) {
+                // Articles of no known outlet come from any number of sites: they are no
+                // outlet whose furniture could be learned, only evidence for the archive-wide rule.
+                let unknown = self.outlets[e.1 as usize].is_empty();
+                if !unknown && thin as f64 <= SPREAD * f64::from(e.2) {
                     learned.insert(Some(&self.outlets[e.1 as usize]), key);
                 }
             }
@@ -409,6 +413,19 @@ mod tests {
         assert_eq!(again.learn(), l);
         assert_eq!(again.applied_overrides(), "-\t*\tx\n");
         assert_eq!(again.stories("TIMES"), 6);
+    }
+
+    #[test]
+    fn articles_of_no_known_outlet_are_not_one_outlet() {
+        let mut t = Table::default();
+        let line = "The harbor was closed on Tuesday after the storm broke two moorings.";
+        for i in 0..8 {
+            t.observe(
+                "",
+                &keys(&format!("Story {i} of a site nobody named.\n\n{line}")),
+            );
+        }
+        assert!(mark(line, "", &t.learn()).is_empty());
     }
 
     #[test]
