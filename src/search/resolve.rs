@@ -221,7 +221,9 @@ impl Resolver {
                 .unwrap_or_default();
             if dominant(*n, total) {
                 resolved.push(((form.clone(), kind.clone()), top));
-            } else if ranked.len() > 1 {
+            } else if ranked.len() > 1 && kind == "person" {
+                // Marked for persons only: a place or organization's short name ("Washington",
+                // "Congress") is a name of its own more often than a piece of a longer one.
                 let ids = ranked.into_iter().map(|(person, _)| person).collect();
                 r.ambiguous.insert((form.clone(), kind.clone()), ids);
             }
