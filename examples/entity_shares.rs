@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let holders: Vec<String> = s
             .holders
             .iter()
-            .take(4)
+            .take(12)
             .map(|(n, c)| format!("{n} {c}"))
             .collect();
         println!(

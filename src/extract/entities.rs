@@ -146,6 +146,88 @@ fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> boo
     acronym && initials(&l.join(" ")) == s[0]
 }
 
+/// Words that stand before a person's name without being a given name: titles, honorifics,
+/// prefixes the recognizer leaves in a span ("House Speaker Nancy Pelosi", "Mr Trump",
+/// "anti-Trump").
+const NOT_GIVEN_NAMES: [&str; 47] = [
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "sgt",
+    "rev",
+    "sir",
+    "president",
+    "speaker",
+    "judge",
+    "justice",
+    "senator",
+    "representative",
+    "governor",
+    "secretary",
+    "chairman",
+    "chairwoman",
+    "leader",
+    "general",
+    "mayor",
+    "chief",
+    "director",
+    "minister",
+    "ambassador",
+    "agent",
+    "professor",
+    "prof",
+    "pope",
+    "king",
+    "queen",
+    "prince",
+    "anti",
+    "team",
+    "pro",
+    "former",
+    "first",
+    "lady",
+    "vice",
+    "deputy",
+    "associate",
+];
+
+/// The person a full name (a key) designates, as given name and surname (with a generational
+/// suffix): "house speaker nancy pelosi" and "nancy pelosi" are `nancy pelosi`, "donald j
+/// trump" is `donald trump`, "donald trump jr" stays `donald trump jr`. `None` when the name
+/// gives no given name ("mr trump", "anti trump", "j trump").
+pub fn person_core(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut end = words.len();
+    while end > 1 && SUFFIXES.contains(&words[end - 1]) {
+        end -= 1;
+    }
+    if end < 2 {
+        return None;
+    }
+    let surname = words[end - 1];
+    let given = words[..end - 1]
+        .iter()
+        .rev()
+        .find(|w| w.chars().count() > 1)?;
+    if NOT_GIVEN_NAMES.contains(given) {
+        return None;
+    }
+    let mut core = format!("{given} {surname}");
+    for w in &words[end..] {
+        core.push(' ');
+        core.push_str(w);
+    }
+    Some(core)
+}
+
 /// Can in-article resolution have made `short` (a key) a form of `long` (a key) of type `kind`?
 /// A form of an entity that this does not explain was merged by the alias table.
 pub fn resolvable(short: &str, long: &str, kind: EntityType) -> bool {
@@ -507,6 +589,26 @@ mod tests {
         let mut names: Vec<(&str, u32)> = e.iter().map(|x| (x.name.as_str(), x.count)).collect();
         names.sort();
         assert_eq!(names, [("Nancy Pelosi", 1), ("Pelosi", 1)]);
+    }
+
+    #[test]
+    fn a_full_name_designates_a_person_by_given_name_and_surname() {
+        assert_eq!(
+            person_core("house speaker nancy pelosi").as_deref(),
+            Some("nancy pelosi")
+        );
+        assert_eq!(
+            person_core("donald j trump").as_deref(),
+            Some("donald trump")
+        );
+        assert_eq!(
+            person_core("donald trump jr").as_deref(),
+            Some("donald trump jr")
+        );
+        assert_eq!(person_core("mrs pelosi"), None);
+        assert_eq!(person_core("anti trump"), None);
+        assert_eq!(person_core("j trump"), None);
+        assert_eq!(person_core("pelosi"), None);
     }
 
     #[test]

@@ -11,7 +11,10 @@
 //! short name, whether the archive resolves it: a short name left alone in an article becomes
 //! the full name that holds at least [`DOMINANT_SHARE`] of the articles in which that short name
 //! was resolved (and at least [`MIN_SUPPORT`] of them), of the same type; otherwise it stays an
-//! entity of its own, marked ambiguous. Since this is computed from the index when asked, it
+//! entity of its own, marked ambiguous. For persons the shares are those of people: full names
+//! designating one person (`extract::entities::person_core`: given name and surname, titles
+//! such as "House Speaker" left out) count together, and names without a given name ("Mrs
+//! Pelosi", "anti-Trump") are left out of the shares. Since this is computed from the index when asked, it
 //! follows the archive as it grows. Then an entity's *identity* is, in order: nothing when the
 //! alias table drops its name (`!drop`), the table's canonical name when the table lists it, the
 //! archive's full name for a resolved short name, else its own name. Forms that the table
@@ -24,6 +27,7 @@
 
 use crate::error::Result;
 use crate::extract::aliases::{canonical_key, AliasTable};
+use crate::extract::entities::person_core;
 use crate::extract::ner::EntityType;
 use crate::index::{
     entity_form_term, entity_name_term, keyword_key, parse_entity_form_term, Fields, FORM_TERM,
@@ -185,22 +189,42 @@ impl Resolver {
         }
         let mut resolved = Vec::new();
         for ((form, kind), names) in &r.holders {
-            let mut by_identity: HashMap<String, u64> = HashMap::new();
+            // Shares are those of *people*: for persons, full names that designate one person
+            // count together ("Nancy Pelosi", "House Speaker Nancy Pelosi"), and names that
+            // give no given name ("Mrs Pelosi", "anti-Trump") say nothing about which person.
+            type People = HashMap<String, (u64, HashMap<String, u64>)>;
+            let mut by_person: People = HashMap::new();
             for (name, n) in names {
-                if let Some(id) = r.base(name) {
-                    *by_identity.entry(id).or_default() += n;
-                }
+                let Some(id) = r.base(name) else { continue };
+                let person = match kind.as_str() {
+                    "person" => match person_core(&id) {
+                        Some(core) => core,
+                        None => continue,
+                    },
+                    _ => id.clone(),
+                };
+                let e = by_person.entry(person).or_default();
+                e.0 += n;
+                *e.1.entry(id).or_default() += n;
             }
-            let total: u64 = by_identity.values().sum();
-            let mut ranked: Vec<(String, u64)> = by_identity.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            let Some((top, n)) = ranked.first() else {
+            let total: u64 = by_person.values().map(|e| e.0).sum();
+            let mut ranked: Vec<_> = by_person.into_iter().collect();
+            ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
+            let Some((_, (n, ids))) = ranked.first() else {
                 continue;
             };
+            // The person's most used full name stands for it.
+            let top = ids
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default();
             if dominant(*n, total) {
-                resolved.push(((form.clone(), kind.clone()), top.clone()));
-            } else if ranked.len() > 1 {
-                let ids = ranked.into_iter().map(|(id, _)| id).collect();
+                resolved.push(((form.clone(), kind.clone()), top));
+            } else if ranked.len() > 1 && kind == "person" {
+                // Marked for persons only: a place or organization's short name ("Washington",
+                // "Congress") is a name of its own more often than a piece of a longer one.
+                let ids = ranked.into_iter().map(|(person, _)| person).collect();
                 r.ambiguous.insert((form.clone(), kind.clone()), ids);
             }
         }
@@ -392,6 +416,20 @@ impl Resolver {
                     .get(&(key.clone(), kind.to_string()))
                     .copied()
                     .unwrap_or(0);
+            if let Some(id) = self.resolved.get(&(key.clone(), kind.to_string())) {
+                // The archive resolves the short name: every use of it of this type means the
+                // person it resolves to.
+                let all: u64 = own
+                    + self
+                        .holders
+                        .get(&(key.clone(), kind.to_string()))
+                        .into_iter()
+                        .flatten()
+                        .map(|h| h.1)
+                        .sum::<u64>();
+                *uses.entry(id.clone()).or_default() += all;
+                continue;
+            }
             if own > 0 {
                 if let Some(id) = self.identity(&key, kind) {
                     *uses.entry(id).or_default() += own;
@@ -495,7 +533,9 @@ mod tests {
     fn short_names_resolve_only_to_a_dominant_full_name_of_their_type() {
         let r = table(
             &[
-                ("pelosi", "person", "nancy pelosi", 97),
+                ("pelosi", "person", "nancy pelosi", 60),
+                ("pelosi", "person", "house speaker nancy pelosi", 37),
+                ("pelosi", "person", "mrs pelosi", 30),
                 ("pelosi", "person", "paul pelosi", 3),
                 ("clinton", "person", "hillary clinton", 60),
                 ("clinton", "person", "bill clinton", 40),
