@@ -1167,6 +1167,9 @@ mod ner {
 mod ner_precision {
     use super::*;
 
+    /// A gold line: accepted types, the name, shorter spans also accepted.
+    type GoldName = (Vec<String>, String, Vec<String>);
+
     /// Is byte `i` of `t` the start (or, with `end`, the end) of a word? Glued capitalized
     /// words ("TrumpKamala") have a boundary between them; a handle's "@" does not start one.
     fn boundary(t: &str, i: usize, end: bool) -> bool {
@@ -1183,11 +1186,8 @@ mod ner_precision {
     }
 
     /// Gold spans of one file: byte range → accepted types.
-    fn gold_spans(
-        text: &str,
-        names: &[(Vec<String>, String, Vec<String>)],
-    ) -> Vec<(usize, usize, Vec<String>)> {
-        let mut names: Vec<&(Vec<String>, String, Vec<String>)> = names.iter().collect();
+    fn gold_spans(text: &str, names: &[GoldName]) -> Vec<(usize, usize, Vec<String>)> {
+        let mut names: Vec<&GoldName> = names.iter().collect();
         names.sort_by_key(|n| std::cmp::Reverse(n.1.len()));
         let mut taken = vec![false; text.len()];
         let mut out = Vec::new();
@@ -1216,10 +1216,7 @@ mod ner_precision {
     fn precision_on_hand_labelled_allsides_articles_does_not_regress() {
         let dir = repo().join("tests/fixtures/ner_precision");
         let gold = std::fs::read_to_string(dir.join("gold.tsv")).unwrap();
-        let mut by_file: std::collections::BTreeMap<
-            String,
-            Vec<(Vec<String>, String, Vec<String>)>,
-        > = Default::default();
+        let mut by_file: std::collections::BTreeMap<String, Vec<GoldName>> = Default::default();
         for line in gold
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
