@@ -564,6 +564,219 @@ mod search {
     }
 }
 
+mod batch {
+    use super::*;
+
+    fn seeds() -> Workdir {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        w.copy_dir(&repo().join("tests/fixtures/batch"), "batch");
+        w
+    }
+
+    /// The JSON lines of a `--batch --json` run, with its exit code.
+    fn lines(w: &Workdir, args: &[&str]) -> (i32, Vec<Value>) {
+        let mut all = vec!["search", "--json", "--batch"];
+        all.extend_from_slice(args);
+        let (code, out, err) = w.run(&all);
+        let v = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}\n{err}")))
+            .collect();
+        (code, v)
+    }
+
+    #[test]
+    fn text_file_gives_one_block_per_query_and_a_bad_line_its_error() {
+        let w = seeds();
+        let (code, out, err) = w.run(&["search", "--batch", "batch/queries.txt", "-n", "1"]);
+        assert_eq!(code, 1, "one query could not run: {err}");
+        assert_eq!(
+            err.trim_end(),
+            "morgue: 1 of 4 queries could not run (line 4)"
+        );
+        let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("── ")).collect();
+        assert_eq!(
+            headers,
+            vec![
+                "── line 2: \"ISIS\"",
+                "── line 4: [\"Der Spiegel]",
+                "── line 5: \"Mosul -Raqqa\"",
+                "── line 7: \"zanzibarization\"",
+            ]
+        );
+        let blocks: Vec<&str> = out.split("\n\n── ").collect();
+        assert_eq!(blocks.len(), 4, "{out}");
+        assert!(blocks[0].contains("5 articles match \"ISIS\"\nshowing the top 1\n"));
+        assert_eq!(
+            blocks[1],
+            "line 4: [\"Der Spiegel]\nerror: invalid query: unterminated phrase: missing closing \" at column 1"
+        );
+        assert!(blocks[2].contains("1 article match \"Mosul -Raqqa\""));
+        assert!(blocks[2].contains("seeds/001_"));
+        assert_eq!(
+            blocks[3],
+            "line 7: \"zanzibarization\"\n0 articles match \"zanzibarization\"\n"
+        );
+    }
+
+    #[test]
+    fn json_lines_have_the_search_shape_plus_line_filters_and_took_ms() {
+        let w = seeds();
+        let (code, v) = lines(&w, &["batch/queries.txt", "--limit", "10"]);
+        assert_eq!(code, 1);
+        assert_eq!(v.len(), 4);
+        let single = w.search(&["Mosul -Raqqa", "--limit", "10"]);
+        let ran = &v[2];
+        assert_eq!(ran["line"], 5);
+        for key in ["query", "parsed", "total", "copies", "undated", "hits"] {
+            assert_eq!(ran[key], single[key], "{key}");
+        }
+        assert!(ran["took_ms"].as_f64().unwrap() > 0.0);
+        assert_eq!(
+            ran["filters"],
+            serde_json::json!({"from": null, "to": null, "include_undated": false,
+                "outlets": [], "entities": []})
+        );
+        assert_eq!(seed_set(&v[0]), vec!["000", "001", "002", "003", "004"]);
+        assert_eq!(
+            v[1],
+            serde_json::json!({"line": 4, "query": "\"Der Spiegel", "filters": ran["filters"],
+                "error": {"kind": "query", "column": 1, "message":
+                "invalid query: unterminated phrase: missing closing \" at column 1"}})
+        );
+        assert_eq!(
+            (v[3]["line"].clone(), v[3]["total"].clone()),
+            (7.into(), 0.into())
+        );
+    }
+
+    #[test]
+    fn csv_cells_replace_dates_and_outlets_and_add_entities() {
+        let w = seeds();
+        let (code, v) = lines(&w, &["batch/queries.csv"]);
+        assert_eq!(code, 1);
+        let got: Vec<(u64, Value)> = v
+            .iter()
+            .map(|x| (x["line"].as_u64().unwrap(), x.clone()))
+            .collect();
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![2, 3, 4, 5, 6, 7, 8]
+        );
+        assert_eq!(seed_set(&v[0]), vec!["003"]);
+        assert_eq!(v[0]["undated"], 3);
+        assert_eq!(v[0]["filters"]["from"], "2017-01-01");
+        assert_eq!(seed_set(&v[1]), vec!["001"]);
+        assert_eq!(seed_set(&v[2]), vec!["001", "004"]);
+        assert_eq!(
+            v[2]["filters"]["outlets"],
+            serde_json::json!(["The TV's Leaking", "RINF Alternative News"])
+        );
+        assert_eq!(seed_set(&v[3]), vec!["004"]);
+        // A meta cell is refused, never ignored.
+        assert_eq!(v[4]["error"]["kind"], "meta");
+        assert!(v[4]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"year=2016\""));
+        assert!(v[4].get("hits").is_none());
+        assert_eq!(v[5]["error"]["kind"], "filters");
+        assert_eq!(v[5]["filters"], Value::Null);
+        assert!(v[5]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid from cell: no such month"));
+        assert_eq!(v[6]["error"]["kind"], "query");
+        assert_eq!(v[6]["error"]["column"], 17);
+
+        // The command's options apply to every query; cells replace --from and --outlet and
+        // add to --entity.
+        let (_, v) = lines(
+            &w,
+            &[
+                "batch/queries.csv",
+                "--from",
+                "2016",
+                "--outlet",
+                "The TV's Leaking",
+                "--entity",
+                "Haji Bakr",
+            ],
+        );
+        // from 2017 (cell) replaces 2016; Haji Bakr is in 000 and 003, only 003 is dated 2017,
+        // and 003 has no outlet: the outlet option applies.
+        assert_eq!(v[0]["total"], 0);
+        assert_eq!(v[0]["filters"]["from"], "2017-01-01");
+        assert_eq!(
+            v[0]["filters"]["outlets"],
+            serde_json::json!(["The TV's Leaking"])
+        );
+        // Deir ez Zor (cell) and Haji Bakr (option) are both required: no article has both.
+        assert_eq!(v[3]["total"], 0);
+        assert_eq!(
+            v[3]["filters"]["entities"],
+            serde_json::json!(["Haji Bakr", "Deir ez Zor"])
+        );
+        let (_, v) = lines(&w, &["batch/queries.csv", "--from", "2016"]);
+        // RINF's 001 is undated: left out by the command's --from, counted.
+        assert_eq!(
+            (v[1]["total"].clone(), v[1]["undated"].clone()),
+            (0.into(), 1.into())
+        );
+        assert_eq!(seed_set(&v[3]), vec!["004"]);
+        let (_, v) = lines(&w, &["batch/queries.csv", "--outlet", "The TV's Leaking"]);
+        // The outlet cell replaces --outlet (RINF's 001 only, not 004 of The TV's Leaking too).
+        assert_eq!(seed_set(&v[1]), vec!["001"]);
+        assert_eq!(seed_set(&v[3]), vec!["004"]);
+    }
+
+    #[test]
+    fn an_unknown_csv_column_is_named_and_nothing_runs() {
+        let w = seeds();
+        let (code, out, err) = w.run(&["search", "--batch", "batch/unknown_column.csv"]);
+        assert_eq!(code, 2);
+        assert!(out.is_empty(), "{out}");
+        assert_eq!(
+            err.trim_end(),
+            "morgue: batch/unknown_column.csv: unknown column \"source\" in the CSV header \
+             (columns: query, from, to, outlet, entity, meta)"
+        );
+        let (code, _, err) = w.run(&["search", "ISIS", "--batch", "batch/queries.txt"]);
+        assert_eq!(code, 2, "a query and --batch conflict: {err}");
+    }
+
+    #[test]
+    fn every_json_output_has_took_ms() {
+        let w = seeds();
+        let hit = w.search(&["Raqqa", "--limit", "1"]);
+        let id = hit["hits"][0]["article_id"].as_str().unwrap().to_string();
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["search", "ISIS"],
+            vec!["outlets"],
+            vec!["timeline", "ISIS"],
+            vec!["entities"],
+            vec!["entity", "Haji Bakr"],
+            vec!["stats"],
+            vec!["show", &id],
+            vec!["copies", &id],
+            vec!["check"],
+            vec!["furniture"],
+        ];
+        for c in commands {
+            let mut args = c.clone();
+            args.push("--json");
+            let (code, out, err) = w.run(&args);
+            assert!(code == 0 || code == 1, "{c:?}: {err}");
+            let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{c:?}: {e}"));
+            let took = v["took_ms"].as_f64();
+            assert!(took.is_some_and(|t| t >= 0.0), "{c:?}: {out}");
+        }
+        let v = w.ingest(&["seeds"]);
+        assert!(v["took_ms"].as_f64().is_some(), "{v}");
+    }
+}
+
 mod lookups {
     use super::*;
 

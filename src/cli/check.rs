@@ -1,6 +1,6 @@
 //! `morgue check`: verify that the index is intact and agrees with its ledger.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_text, print_timed, timed, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -17,9 +17,10 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let health = morgue::index::health::check(&ctx.index)?;
+    let (health, took) = timed(|| morgue::index::health::check(&ctx.index));
+    let health = health?;
     if args.json {
-        print_json(&present::health_json(&health))?;
+        print_timed(&present::health_json(&health), took)?;
     } else {
         print_text(&present::health_text(&health), ctx)?;
     }

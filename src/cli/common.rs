@@ -187,6 +187,18 @@ pub fn print_json(s: &str) -> anyhow::Result<()> {
     print(&morgue::present::safe::json(s))
 }
 
+/// [`print_json`] of a command's JSON object with its `took_ms` (see `morgue::present::json`).
+pub fn print_timed(s: &str, took: std::time::Duration) -> anyhow::Result<()> {
+    print_json(&morgue::present::json::timed(s, took))
+}
+
+/// Runs `f` (a library call) and says how long it took, for `took_ms`.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let out = f();
+    (out, started.elapsed())
+}
+
 /// A one-line message on stderr after `morgue: `, control characters made visible (it may quote
 /// file names and archive text).
 pub fn warn(message: &str) {

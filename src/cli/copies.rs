@@ -1,6 +1,6 @@
 //! `morgue copies ID|PATH`: the near-duplicate copies of an article's story.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_text, print_timed, timed, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -26,10 +26,13 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mi = ctx.open_index()?;
     let searcher = mi.searcher()?;
-    let found = match morgue::index::resolve_article(&searcher, &mi.fields, &args.article)? {
-        Some(id) => morgue::search::copies::cluster_of(&mi, &searcher, &id)?,
-        None => None,
-    };
+    let (found, took) = timed(|| -> morgue::Result<_> {
+        match morgue::index::resolve_article(&searcher, &mi.fields, &args.article)? {
+            Some(id) => morgue::search::copies::cluster_of(&mi, &searcher, &id),
+            None => Ok(None),
+        }
+    });
+    let found = found?;
     let Some(cluster) = found else {
         eprintln!(
             "morgue: no article {:?} in {}: give an id from `morgue search` or an ingested path",
@@ -39,7 +42,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::ERROR));
     };
     if args.json {
-        print_json(&present::cluster_json(&cluster))?;
+        print_timed(&present::cluster_json(&cluster), took)?;
     } else {
         print_text(&present::cluster_text(&cluster, &ctx.style()), ctx)?;
     }

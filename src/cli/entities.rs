@@ -1,6 +1,6 @@
 //! `morgue entities [QUERY]`: the most mentioned entities of the index or of a query's results.
 
-use super::common::{parse_query, print_json, print_text, Ctx, FilterArgs};
+use super::common::{parse_query, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
 use morgue::extract::ner::EntityType;
 use morgue::lookup::entities::{entities, EntitiesRequest};
@@ -56,9 +56,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         top: args.top,
         all_copies: args.all_copies,
     };
-    let r = entities(&mi, &req)?;
+    let (r, took) = timed(|| entities(&mi, &req));
+    let r = r?;
     if args.json {
-        print_json(&present::json::entities(&r))?;
+        print_timed(&present::json::entities(&r), took)?;
     } else {
         print_text(&present::text::entities(&r), ctx)?;
     }

@@ -1,6 +1,6 @@
 //! `morgue entity NAME`: what the index knows about one entity.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_json, print_text, print_timed, timed, Ctx};
 use super::exit;
 use morgue::lookup::entities::{entity, EntityAnswer, EntityRequest};
 use morgue::present;
@@ -60,9 +60,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         variants: args.variants,
         limit: args.limit,
     };
-    let answer = entity(&mi, &req)?;
+    let (answer, took) = timed(|| entity(&mi, &req));
+    let answer = answer?;
     match &answer {
-        EntityAnswer::Found(r) if args.json => print_json(&present::json::entity(r))?,
+        EntityAnswer::Found(r) if args.json => print_timed(&present::json::entity(r), took)?,
         EntityAnswer::Found(r) => print_text(&present::text::entity(r), ctx)?,
         _ if args.json => print_json("null\n")?,
         EntityAnswer::Dropped => eprintln!(

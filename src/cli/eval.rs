@@ -1,6 +1,6 @@
 //! `morgue eval dates GOLD.json PAGES_DIR`: score date extraction against gold data.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_text, print_timed, timed, Ctx};
 use super::exit;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,9 +45,11 @@ pub struct DatesArgs {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match args.what {
         What::Dates(a) => {
-            let r = morgue::eval::dates(&a.gold, &a.pages, a.folds.map(|k| k as usize))?;
+            let (r, took) =
+                timed(|| morgue::eval::dates(&a.gold, &a.pages, a.folds.map(|k| k as usize)));
+            let r = r?;
             if a.json {
-                print_json(&morgue::present::json::date_eval(&r))?;
+                print_timed(&morgue::present::json::date_eval(&r), took)?;
             } else {
                 print_text(&morgue::present::text::date_eval(&r), ctx)?;
             }

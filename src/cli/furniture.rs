@@ -1,6 +1,6 @@
 //! `morgue furniture`: the site furniture learned from the index, per outlet.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_text, print_timed, timed, Ctx};
 use super::exit;
 use morgue::index::furniture::Listing;
 use morgue::present::lookup as present;
@@ -27,7 +27,8 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     ctx.open_index()?;
-    let mut listing = Listing::open(&ctx.index)?;
+    let (listing, took) = timed(|| Listing::open(&ctx.index));
+    let mut listing = listing?;
     if let Some(name) = &args.outlet {
         let name = name.trim().to_lowercase();
         listing.outlets.retain(|o| o.outlet.to_lowercase() == name);
@@ -36,7 +37,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         o.items.truncate(args.limit);
     }
     if args.json {
-        print_json(&present::furniture_json(&listing))?;
+        print_timed(&present::furniture_json(&listing), took)?;
     } else {
         print_text(&present::furniture_text(&listing), ctx)?;
     }

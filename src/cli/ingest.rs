@@ -1,6 +1,6 @@
 //! `morgue ingest PATH...`: read articles into the index.
 
-use super::common::{print_json, print_text, warn, Ctx};
+use super::common::{print_text, print_timed, warn, Ctx};
 use super::exit;
 use morgue::pipeline::{self, IngestOptions};
 use morgue::present;
@@ -110,7 +110,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         std::fs::write(path, &json).map_err(|e| morgue::Error::io(path, e))?;
     }
     if args.json {
-        print_json(&json)?;
+        print_timed(&json, report.elapsed)?;
     } else {
         print_text(&present::text::ingest(&report), ctx)?;
     }

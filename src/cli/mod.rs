@@ -3,6 +3,7 @@
 //! Only this layer knows about flags, stdout/stderr and exit codes; everything it does is a call
 //! into the `morgue` library followed by a call into `morgue::present`.
 
+mod batch;
 mod check;
 mod common;
 mod copies;

@@ -1,6 +1,6 @@
 //! `morgue ner train|eval|tag`: train, score and try the named-entity recognizer.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_json, print_text, print_timed, timed, Ctx};
 use super::exit;
 use morgue::extract::ner::{conll, lexicon, model, train, Recognizer};
 use morgue::present;
@@ -209,7 +209,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 );
             });
             if a.json {
-                print_json(&present::json::ner_cv(&cv))?;
+                print_timed(&present::json::ner_cv(&cv), started.elapsed())?;
             } else {
                 print_text(&present::text::ner_cv(&cv), ctx)?;
             }
@@ -239,9 +239,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         NerCommand::Eval(a) => {
             let rec = recognizer(&a.model)?;
             let data = conll::read_file(&a.file)?;
-            let e = train::evaluate(rec.model(), &data);
+            let (e, took) = timed(|| train::evaluate(rec.model(), &data));
             if a.json {
-                print_json(&present::json::ner_eval(&e))?;
+                print_timed(&present::json::ner_eval(&e), took)?;
             } else {
                 print_text(&present::text::ner_eval(&e), ctx)?;
             }

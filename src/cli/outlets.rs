@@ -1,6 +1,6 @@
 //! `morgue outlets [QUERY]`: outlets with their article counts and date spans.
 
-use super::common::{parse_query, print_json, print_text, Ctx, FilterArgs};
+use super::common::{parse_query, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
 use morgue::lookup::outlets::outlets;
 use morgue::present::lookup as present;
@@ -32,16 +32,18 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     };
     let mi = ctx.open_index()?;
     let searcher = mi.searcher()?;
-    let selection = morgue::search::select(&mi, &searcher, expr.as_ref(), &filters)?;
-    let rows = outlets(&selection);
+    let (answer, took) = timed(|| -> morgue::Result<_> {
+        let selection = morgue::search::select(&mi, &searcher, expr.as_ref(), &filters)?;
+        let rows = outlets(&selection);
+        Ok((selection, rows))
+    });
+    let (selection, rows) = answer?;
     let total = selection.articles.len();
     if args.json {
-        print_json(&present::outlets_json(
-            args.query.as_deref(),
-            &rows,
-            total,
-            selection.undated,
-        ))?;
+        print_timed(
+            &present::outlets_json(args.query.as_deref(), &rows, total, selection.undated),
+            took,
+        )?;
     } else {
         print_text(&present::outlets_text(&rows, total, selection.undated), ctx)?;
     }

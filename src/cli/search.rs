@@ -1,6 +1,6 @@
 //! `morgue search QUERY`: ranked, highlighted passages.
 
-use super::common::{parse_query, print_json, print_text, query_error, Ctx, FilterArgs};
+use super::common::{parse_query, print_text, print_timed, query_error, timed, Ctx, FilterArgs};
 use super::exit;
 use morgue::present::{self, Style};
 use morgue::search::{SearchRequest, SortOrder};
@@ -13,12 +13,26 @@ use std::process::ExitCode;
 /// OR binds tighter than AND: `ISIS weapons OR arms` is `ISIS AND (weapons OR arms)`.
 /// Matching ignores case and accents and uses English stems (election = elections).
 ///
-/// Exit code: 0 when something matched, 1 when nothing did, 2 on error.
+/// Exit code: 0 when something matched, 1 when nothing did, 2 on error. With --batch: 0 when
+/// every query ran, 1 when some could not (each has an error block), 2 when none could.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The query (it may start with `-`, e.g. `-Raqqa Mosul`).
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
-    pub query: String,
+    #[arg(
+        value_name = "QUERY",
+        allow_hyphen_values = true,
+        required_unless_present = "batch"
+    )]
+    pub query: Option<String>,
+
+    /// Run every query of FILE against the index, printing one block (with --json, one JSON
+    /// line) per query as it ends. FILE: one query per line (blank lines and lines starting with
+    /// `#` skipped; `-` reads stdin), or a `.csv` file whose header names columns among query,
+    /// from, to, outlet, entity, meta. A record's from/to/outlet cells replace the options, its
+    /// entity cell adds to --entity (`;` separates several names); the other options apply to
+    /// every query. A query that cannot run gets an error block; the others still run.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub batch: Option<std::path::PathBuf>,
 
     /// Filters.
     #[command(flatten)]
@@ -61,26 +75,33 @@ fn parse_sort(s: &str) -> Result<SortOrder, String> {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let query = match (&args.query, &args.batch) {
+        (_, Some(file)) => return super::batch::run(&args, file, ctx),
+        (Some(q), None) => q.clone(),
+        // clap requires one of them.
+        (None, None) => anyhow::bail!("give a QUERY or --batch FILE"),
+    };
     let filters = ctx.filters(&args.filters)?;
     // Parse before any costly work, so a bad query fails fast.
-    if let Err(code) = parse_query(Some(&args.query), ctx) {
+    if let Err(code) = parse_query(Some(&query), ctx) {
         return Ok(code);
     }
     let mi = ctx.open_index()?;
     let req = SearchRequest {
-        query: args.query,
+        query,
         filters,
         limit: args.limit,
         passages: args.passages as usize,
         sort: args.sort,
         all_copies: args.all_copies,
     };
-    let results = match morgue::search::search(&mi, &req) {
+    let (results, took) = timed(|| morgue::search::search(&mi, &req));
+    let results = match results {
         Err(morgue::Error::Query(e)) => return Ok(query_error(&e, &req.query, ctx)),
         r => r?,
     };
     if args.json {
-        print_json(&present::json::search(&results))?;
+        print_timed(&present::json::search(&results), took)?;
     } else {
         let style = Style {
             color: ctx.color,
@@ -94,4 +115,22 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         exit::PARTIAL
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn batch_replaces_the_query() {
+        let cli = Cli::try_parse_from(["morgue", "search", "--batch", "q.csv", "-n", "3"]).unwrap();
+        let Command::Search(a) = cli.command else {
+            panic!("not search");
+        };
+        assert_eq!(a.batch.as_deref(), Some(std::path::Path::new("q.csv")));
+        assert_eq!((a.query, a.limit), (None, 3));
+        assert!(Cli::try_parse_from(["morgue", "search"]).is_err());
+        assert!(Cli::try_parse_from(["morgue", "search", "x", "--batch", "q.txt"]).is_err());
+    }
 }

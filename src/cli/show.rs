@@ -1,6 +1,6 @@
 //! `morgue show ID|PATH`: one article with its provenance and numbered passages.
 
-use super::common::{print_json, print_text, warn, Ctx};
+use super::common::{print_text, print_timed, warn, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -26,6 +26,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mi = ctx.open_index()?;
     let searcher = mi.searcher()?;
+    let started = std::time::Instant::now();
     let Some(id) = morgue::index::resolve_article(&searcher, &mi.fields, &args.article)? else {
         eprintln!(
             "morgue: no article {:?} in {}: give an id from `morgue search` or an ingested path",
@@ -34,7 +35,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(exit::ERROR));
     };
-    let Some(article) = morgue::index::load_article(&searcher, &mi.fields, &id, true)? else {
+    let article = morgue::index::load_article(&searcher, &mi.fields, &id, true)?;
+    // Resolving the article and loading it: the library's part.
+    let took = started.elapsed();
+    let Some(article) = article else {
         eprintln!("morgue: article {id} has no stored record");
         return Ok(ExitCode::from(exit::ERROR));
     };
@@ -56,7 +60,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::ERROR));
     }
     if args.json {
-        print_json(&present::article_json(&article))?;
+        print_timed(&present::article_json(&article), took)?;
     } else {
         print_text(&present::article_text(&article, &ctx.style()), ctx)?;
     }

@@ -1,6 +1,6 @@
 //! `morgue stats`: figures about the whole index.
 
-use super::common::{print_json, print_text, Ctx};
+use super::common::{print_text, print_timed, timed, Ctx};
 use super::exit;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -17,9 +17,11 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mi = ctx.open_index()?;
-    let s = morgue::lookup::stats::stats(&mi, &ctx.index, ctx.alias_table()?)?;
+    let aliases = ctx.alias_table()?;
+    let (s, took) = timed(|| morgue::lookup::stats::stats(&mi, &ctx.index, aliases));
+    let s = s?;
     if args.json {
-        print_json(&present::stats_json(&s))?;
+        print_timed(&present::stats_json(&s), took)?;
     } else {
         print_text(&present::stats_text(&s), ctx)?;
     }

@@ -1,6 +1,6 @@
 //! `morgue timeline QUERY`: matching articles per period.
 
-use super::common::{parse_query, print, print_json, print_text, Ctx, FilterArgs};
+use super::common::{parse_query, print, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
 use morgue::lookup::timeline::{timeline, Period};
 use morgue::present::lookup as present;
@@ -73,20 +73,23 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Ok(s)
     };
-    let matches = select(expr.as_ref())?;
-    let baseline = if args.normalize {
-        Some(select(None)?)
-    } else {
-        None
-    };
-    let t = timeline(
-        &matches,
-        args.by,
-        args.split_by.is_some(),
-        baseline.as_ref(),
-    );
+    let (t, took) = timed(|| -> anyhow::Result<_> {
+        let matches = select(expr.as_ref())?;
+        let baseline = if args.normalize {
+            Some(select(None)?)
+        } else {
+            None
+        };
+        Ok(timeline(
+            &matches,
+            args.by,
+            args.split_by.is_some(),
+            baseline.as_ref(),
+        ))
+    });
+    let t = t?;
     if args.json {
-        print_json(&present::timeline_json(&args.query, &t))?;
+        print_timed(&present::timeline_json(&args.query, &t), took)?;
     } else if args.csv {
         print(&present::timeline_csv(&t))?;
     } else {

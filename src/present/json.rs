@@ -38,13 +38,39 @@
 //! (seconds), `stages` (seconds per stage summed over threads: `read`, `normalize`, `dates`,
 //! `metadata`, `entities`, `dedup`, `passages`, `index`).
 //!
+//! # `took_ms`
+//!
+//! Every `--json` object (search, each `search --batch` line, the lookups, `show`, `copies`,
+//! `stats`, `check`, `furniture`, `ingest`, `eval`, `ner eval`/`ner cv`) has `took_ms`: the
+//! time spent in the library call that produced the answer, in milliseconds as a number with
+//! three decimals (microsecond resolution: warm queries take well under a millisecond), as
+//! Elasticsearch reports `took`. It leaves out parsing the command line, opening the index and
+//! printing. Outputs that are not one object have none: `ner tag --json` (an array), `entity
+//! --json` when nothing is found (`null`), and `export`'s rows (their provenance has the row
+//! count). In pretty-printed objects it is the first key.
+//!
+//! # `morgue search --batch FILE --json`
+//!
+//! One JSON object per line and per query, in the file's order, printed as each query ends:
+//! `line` (the file's 1-based line number where the query, or the CSV record, starts),
+//! `took_ms`, `filters` (the filters the query ran with, the command's options merged with the
+//! record's cells: `{from, to}` as `YYYY-MM-DD` or null, `include_undated`, `outlets`,
+//! `entities`), then the `search --json` fields (`query`, `parsed`, `total`, `copies`,
+//! `undated`, `hits`). A query that cannot run gives `{"line", "query" (null when the record
+//! could not be read), "filters" (null when they are what failed), "error": {"kind", "message",
+//! "column"}}` instead: `kind` is `query` (a syntax error or a query limit; `column` is the
+//! 1-based character column), `filters` (a bad `from`/`to`/`outlet`/`entity` cell), `meta`
+//! (metadata filters do not exist yet) or `record` (a line that is not UTF-8 or too long, a
+//! malformed CSV record); `column` is null except for `query`.
+//!
 //! Fields are only ever added, never renamed or removed, within a major version.
 
 use crate::model::char_offset;
 use crate::pipeline::IngestReport;
-use crate::search::{Hit, SearchResults};
+use crate::search::{Filters, Hit, SearchResults};
 use serde::Serialize;
 use std::ops::Range;
+use std::time::Duration;
 
 /// The `search --json` document.
 #[derive(Debug, Serialize)]
@@ -169,17 +195,132 @@ fn hit(h: &Hit) -> HitJson<'_> {
     }
 }
 
-/// Renders search results as one JSON object (pretty-printed, newline-terminated).
-pub fn search(r: &SearchResults) -> String {
-    let doc = SearchJson {
+fn search_doc(r: &SearchResults) -> SearchJson<'_> {
+    SearchJson {
         query: &r.query,
         parsed: &r.parsed,
         total: r.total,
         copies: r.copies,
         undated: r.undated,
         hits: r.hits.iter().map(hit).collect(),
+    }
+}
+
+/// Renders search results as one JSON object (pretty-printed, newline-terminated).
+pub fn search(r: &SearchResults) -> String {
+    to_string(&search_doc(r))
+}
+
+/// A duration as `took_ms`: milliseconds, rounded to the microsecond.
+pub fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// `doc` (one JSON object, as the renderers here write it) with `took_ms` as its first key;
+/// anything that is not an object (`null`, an array) is returned unchanged.
+pub fn timed(doc: &str, took: Duration) -> String {
+    let body = doc.trim_start();
+    let Some(rest) = body.strip_prefix('{') else {
+        return doc.to_string();
     };
-    to_string(&doc)
+    let value = serde_json::to_string(&millis(took)).unwrap_or_else(|_| "null".into());
+    let key = match rest.starts_with('\n') {
+        true => "\n  \"took_ms\": ",
+        false => "\"took_ms\":",
+    };
+    let sep = if rest.trim_start().starts_with('}') {
+        ""
+    } else {
+        ","
+    };
+    format!("{{{key}{value}{sep}{rest}")
+}
+
+/// The filters a batch query ran with, as `batch_hit` shows them.
+#[derive(Debug, Serialize)]
+pub struct FiltersJson<'a> {
+    /// First day, `YYYY-MM-DD`, or null.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`, or null.
+    pub to: Option<String>,
+    /// Undated articles kept despite date bounds.
+    pub include_undated: bool,
+    /// Outlets (any of them).
+    pub outlets: &'a [String],
+    /// Entities (all of them).
+    pub entities: &'a [String],
+}
+
+impl<'a> FiltersJson<'a> {
+    /// The JSON form of `f`.
+    pub fn new(f: &'a Filters) -> FiltersJson<'a> {
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        FiltersJson {
+            from: day(f.from),
+            to: day(f.to),
+            include_undated: f.include_undated,
+            outlets: &f.outlets,
+            entities: &f.entities,
+        }
+    }
+}
+
+/// One `search --batch --json` line for a query that ran (see the module docs), with its
+/// newline.
+pub fn batch_hit(line: u64, filters: &Filters, r: &SearchResults, took: Duration) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        line: u64,
+        took_ms: f64,
+        filters: FiltersJson<'a>,
+        #[serde(flatten)]
+        search: SearchJson<'a>,
+    }
+    one_line(&Doc {
+        line,
+        took_ms: millis(took),
+        filters: FiltersJson::new(filters),
+        search: search_doc(r),
+    })
+}
+
+/// Why a batch query did not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchError {
+    /// `query`, `filters`, `meta` or `record`.
+    pub kind: &'static str,
+    /// One line, for people.
+    pub message: String,
+    /// For `query`: the 1-based character column of the problem.
+    pub column: Option<usize>,
+}
+
+/// One `search --batch --json` line for a query that could not run, with its newline.
+pub fn batch_error(
+    line: u64,
+    query: Option<&str>,
+    filters: Option<&Filters>,
+    error: &BatchError,
+) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        line: u64,
+        query: Option<&'a str>,
+        filters: Option<FiltersJson<'a>>,
+        error: &'a BatchError,
+    }
+    one_line(&Doc {
+        line,
+        query,
+        filters: filters.map(FiltersJson::new),
+        error,
+    })
+}
+
+fn one_line<T: Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
 }
 
 /// The `eval dates --json` document: `total`, `correct`, `accuracy`, `invented` (dates given
@@ -294,4 +435,22 @@ pub fn entities(r: &crate::lookup::entities::EntitiesResult) -> String {
 /// (`[{article_id, title, outlet, date, mentions}]`, newest first, at most `--limit`).
 pub fn entity(r: &crate::lookup::entities::EntityReport) -> String {
     to_string(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timed_puts_took_ms_first_in_objects_only() {
+        let took = Duration::from_nanos(1_234_567);
+        let pretty = to_string(&serde_json::json!({"total": 3}));
+        let v = timed(&pretty, took);
+        assert_eq!(v, "{\n  \"took_ms\": 1.235,\n  \"total\": 3\n}\n");
+        assert_eq!(timed("{}", took), "{\"took_ms\":1.235}");
+        assert_eq!(timed("{\"a\":1}", took), "{\"took_ms\":1.235,\"a\":1}");
+        assert_eq!(timed("null\n", took), "null\n");
+        assert_eq!(timed("[1]", took), "[1]");
+        assert_eq!(millis(Duration::from_micros(412)), 0.412);
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::Style;
 use crate::pipeline::IngestReport;
-use crate::search::{Hit, PassageHit, SearchResults};
+use crate::search::{Filters, Hit, PassageHit, SearchResults};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -49,6 +49,43 @@ pub fn search(r: &SearchResults, style: &Style) -> String {
         render_hit(&mut out, hit, style);
     }
     out
+}
+
+/// The line that opens a `search --batch` block: where the query starts in the file, the query
+/// (when it could be read) and the filters it runs with (when they are valid).
+pub fn batch_header(line: u64, query: Option<&str>, filters: Option<&Filters>) -> String {
+    let mut out = format!("── line {line}");
+    if let Some(q) = query {
+        let _ = write!(out, ": {}", quoted(q));
+    }
+    if let Some(f) = filters {
+        let mut parts = Vec::new();
+        if let Some(d) = f.from {
+            parts.push(format!("from {d}"));
+        }
+        if let Some(d) = f.to {
+            parts.push(format!("to {d}"));
+        }
+        if f.has_dates() && f.include_undated {
+            parts.push("undated kept".to_string());
+        }
+        if !f.outlets.is_empty() {
+            parts.push(format!("outlet {}", f.outlets.join(" or ")));
+        }
+        if !f.entities.is_empty() {
+            parts.push(format!("entity {}", f.entities.join(" and ")));
+        }
+        for p in parts {
+            let _ = write!(out, " · {p}");
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// The body of a `search --batch` block for a query that could not run.
+pub fn batch_error(message: &str) -> String {
+    format!("error: {message}\n")
 }
 
 fn quoted(q: &str) -> String {
