@@ -429,6 +429,28 @@ mod search {
     }
 
     #[test]
+    fn a_prefix_hit_shows_what_the_prefix_matched() {
+        let w = Workdir::new();
+        w.fixtures(&["polite.txt"], "in");
+        w.ingest(&["in"]);
+        // `politic*` matches by stem (`polit`), so it finds "polite": the hit must show it marked.
+        let v = w.search(&["politic*"]);
+        assert_eq!(v["total"], 1);
+        let p = &v["hits"][0]["passages"][0];
+        let text: Vec<char> = p["text"].as_str().unwrap().chars().collect();
+        let marked: Vec<String> = p["highlights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let (a, b) = (r[0].as_u64().unwrap(), r[1].as_u64().unwrap());
+                text[a as usize..b as usize].iter().collect()
+            })
+            .collect();
+        assert_eq!(marked, vec!["polite"]);
+    }
+
+    #[test]
     fn nbsp_does_not_break_phrases() {
         let w = Workdir::new();
         w.fixtures(&["nbsp.txt"], "in");

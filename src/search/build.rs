@@ -184,12 +184,9 @@ impl<'a> Builder<'a> {
             AtomKind::Word(w) => self.words(text_fields, w, 0, a)?,
             AtomKind::Phrase { words, slop } => self.words(text_fields, words, *slop, a)?,
             AtomKind::Prefix(p) => {
-                let tokens = analyze(&mut self.analyzer, p);
-                let Some(first) = tokens.first() else {
+                let Some(stem) = prefix_stem(&mut self.analyzer, p) else {
                     return Ok(None);
                 };
-                // Compare against stems: "politic*" must find "polit" (politics).
-                let stem = first.text.clone();
                 let mut out = Vec::new();
                 for &field in text_fields {
                     out.push(self.prefix(field, &stem, a)?);
@@ -314,6 +311,15 @@ impl<'a> Builder<'a> {
                 message: format!("cannot use this wildcard: {e}"),
             })
     }
+}
+
+/// What a text `prefix*` stands for: the indexed words (stems) that start with the analyzed form
+/// of its first word (`politic*` → `polit`, so it finds "politics", "political" and "polite").
+/// The matcher expands it over the index's terms and the highlighter marks a word iff its
+/// analyzed form starts with it, so a hit found through a prefix always shows what matched, and
+/// nothing else. `None` when the prefix has no searchable word.
+pub fn prefix_stem(analyzer: &mut TextAnalyzer, prefix: &str) -> Option<String> {
+    analyze(analyzer, prefix).into_iter().next().map(|t| t.text)
 }
 
 fn regex_escape(s: &str) -> String {

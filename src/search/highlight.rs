@@ -3,10 +3,12 @@
 //! tantivy's `SnippetGenerator` marks every query term wherever it occurs, so for `"Der Spiegel"`
 //! it would mark a lone "Spiegel". Here the passage is run through the same analyzer as the index
 //! and only what matched is marked: single words wherever their stem occurs, phrases only where
-//! their tokens follow each other (within the phrase's slop), prefixes on the word's beginning.
+//! their tokens follow each other (within the phrase's slop), prefixes by the matcher's rule
+//! (`build::prefix_stem`): a word whose analyzed form (its stem) starts with the prefix's.
 //! Negated parts of the query are never marked. Returns byte ranges; presenters decide how to
 //! show them (ANSI colours, JSON character ranges).
 
+use super::build::prefix_stem;
 use super::query::{AtomKind, Expr, Field as QField};
 use crate::index::{analyze, AnalyzedToken};
 use std::ops::Range;
@@ -17,7 +19,8 @@ use tantivy::tokenizer::TextAnalyzer;
 enum Pattern {
     /// Consecutive tokens (one token = a single word), allowing `slop` extra positions.
     Sequence(Vec<String>, u32),
-    /// Tokens whose lowercased surface form starts with this.
+    /// Tokens whose analyzed form (the indexed stem) starts with this stem, as the matcher
+    /// expands a prefix.
     Prefix(String),
 }
 
@@ -37,7 +40,7 @@ impl Highlighter {
             let pattern = match &atom.kind {
                 AtomKind::Word(w) => seq(&mut analyzer, w, 0),
                 AtomKind::Phrase { words, slop } => seq(&mut analyzer, words, *slop),
-                AtomKind::Prefix(p) => Some(Pattern::Prefix(fold(p))),
+                AtomKind::Prefix(p) => prefix_stem(&mut analyzer, p).map(Pattern::Prefix),
             };
             let Some(pattern) = pattern else { continue };
             match atom.field {
@@ -78,10 +81,6 @@ fn seq(analyzer: &mut TextAnalyzer, text: &str, slop: u32) -> Option<Pattern> {
     (!tokens.is_empty()).then_some(Pattern::Sequence(tokens, slop))
 }
 
-fn fold(s: &str) -> String {
-    crate::index::keyword_key(s)
-}
-
 fn mark(text: &str, tokens: &[AnalyzedToken], patterns: &[Pattern]) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for p in patterns {
@@ -98,7 +97,7 @@ fn mark(text: &str, tokens: &[AnalyzedToken], patterns: &[Pattern]) -> Vec<Range
             }
             Pattern::Prefix(prefix) => {
                 for t in tokens {
-                    if fold(&text[t.span.clone()]).starts_with(prefix.as_str()) {
+                    if t.text.starts_with(prefix.as_str()) {
                         ranges.push(t.span.clone());
                     }
                 }
@@ -196,6 +195,25 @@ mod tests {
         assert_eq!(
             marked("Bagh*", "al-Baghdadi and Baghdad"),
             vec!["Baghdadi", "Baghdad"]
+        );
+    }
+
+    #[test]
+    fn prefixes_mark_what_the_matcher_matches_by_stem() {
+        // `politic*` stands for the stem `polit`: "polite" matches, so it is marked.
+        assert_eq!(
+            marked(
+                "politic*",
+                "A polite politician talks politics, not policy."
+            ),
+            vec!["polite", "politician", "politics"]
+        );
+        // A word that starts with the typed prefix but whose stem does not start with the
+        // prefix's stem is not matched, so not marked: `happy*` is `happi`, "happyness" is
+        // indexed as `happy`.
+        assert_eq!(
+            marked("happy*", "happy happiness happyness"),
+            vec!["happy", "happiness"]
         );
     }
 
