@@ -63,13 +63,13 @@ impl Highlighter {
     /// Byte ranges to mark in a passage text, sorted and merged.
     pub fn passage(&mut self, text: &str) -> Vec<Range<usize>> {
         let tokens = analyze(&mut self.analyzer, text);
-        mark(text, &tokens, &self.body)
+        mark(&tokens, &self.body)
     }
 
     /// Byte ranges to mark in a title, sorted and merged.
     pub fn title(&mut self, text: &str) -> Vec<Range<usize>> {
         let tokens = analyze(&mut self.analyzer, text);
-        mark(text, &tokens, &self.title)
+        mark(&tokens, &self.title)
     }
 }
 
@@ -81,7 +81,7 @@ fn seq(analyzer: &mut TextAnalyzer, text: &str, slop: u32) -> Option<Pattern> {
     (!tokens.is_empty()).then_some(Pattern::Sequence(tokens, slop))
 }
 
-fn mark(text: &str, tokens: &[AnalyzedToken], patterns: &[Pattern]) -> Vec<Range<usize>> {
+fn mark(tokens: &[AnalyzedToken], patterns: &[Pattern]) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for p in patterns {
         match p {
