@@ -5,17 +5,24 @@
 #   scripts/bench.sh [CORPUS] [--scale]
 #
 # CORPUS: a JSON-lines dump with title/text/outlet/date fields, gzipped or not (default
-# ../shared/corpora/allsides/articles.jsonl.gz). --scale also runs everything on 2x and 4x the
-# corpus (copies with changed ids and " (copy N)" appended to title and text, so that morgue's
-# content-hash ids differ): slow. Environment: RUNS (morgue search end-to-end runs per query,
-# default 11), REPS (timed in-process runs per query, default 20), OUT (also write the table
-# there). Measures:
+# ../shared/corpora/allsides/articles.jsonl.gz). --scale also runs everything on 4x the corpus
+# (and 16x when SCALE16=1), written by scripts/scale_corpus.py: each extra copy's articles
+# interleave the paragraphs of two different articles, so they are distinct articles, not
+# near-duplicates; slow. Environment: RUNS (morgue search end-to-end runs per query, default
+# 11), REPS (timed in-process runs per query, default 20), WARM (untimed runs first, default 3),
+# LOOKUP_RUNS (runs per lookup, default 5), SCALE16, OUT (also write the table there). Measures:
 #   - morgue ingest: wall time, MB/s of text, articles/s, peak RSS (/usr/bin/time), index size,
 #     seconds per stage (the ingest report's `stages`);
 #   - tantivy-py and FTS5 indexing the same text (scripts/bench_baselines.py, in a venv under
 #     target/bench-venv): time, MB/s, size;
-#   - warm in-process query latency over benches/queries.tsv (examples/query_latency.rs) and the
-#     same queries on the baselines and, for words and phrases, ripgrep over the raw text;
+#   - warm in-process query latency over benches/queries.tsv: the query set written WARM + REPS
+#     times into one CSV (query, from, to, outlet, entity columns) run by the shipped binary,
+#     `morgue search --batch FILE --json` (top 10, one passage each, as `morgue search`), each
+#     query's `took_ms` (the library call, not the printing); the first WARM rounds are left
+#     out. The same queries on the baselines and, for words and phrases, ripgrep over the raw
+#     text;
+#   - the lookups end to end (process start to exit, median of LOOKUP_RUNS) with their peak RSS
+#     (/usr/bin/time): stats, outlets, timeline, entities, entity, copies;
 #   - `morgue search` end to end (process start to exit), median of RUNS runs, for the first
 #     query of each kind.
 set -euo pipefail
@@ -25,7 +32,7 @@ scale=false
 for a in "$@"; do
   case "$a" in
     --scale) scale=true ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     -*) echo "bench.sh: unknown option $a" >&2; exit 2 ;;
     *) corpus=$a ;;
   esac
@@ -37,9 +44,10 @@ queries=benches/queries.tsv
 log() { echo "bench.sh: $*" >&2; }
 
 log "building (release)"
-cargo build --release --quiet --bin morgue --example query_latency
+cargo build --release --quiet --bin morgue
 bin=target/release/morgue
-qbin=target/release/examples/query_latency
+warm=${WARM:-3}
+lookup_runs=${LOOKUP_RUNS:-5}
 
 venv=target/bench-venv
 if ! "$venv/bin/python" -c 'import tantivy' 2>/dev/null; then
@@ -73,6 +81,40 @@ median_ms() {
   done | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
 }
 
+# The query set as a batch CSV, WARM + REPS rounds of it (bench_report.py reads the rounds back
+# by record order).
+batch_csv() {
+  python3 - "$queries" "$((warm + reps))" <<'PY'
+import csv, sys
+path, rounds = sys.argv[1], int(sys.argv[2])
+rows = []
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        cells = line.rstrip("\n").split("\t")
+        if not line.strip() or line.startswith("#") or cells[0] == "kind":
+            continue
+        rows.append((cells + [""] * 6)[1:6])
+w = csv.writer(sys.stdout, lineterminator="\n")
+w.writerow(["query", "from", "to", "outlet", "entity"])
+for _ in range(rounds):
+    w.writerows(rows)
+PY
+}
+
+# lookup DIR NAME ARGS...: LOOKUP_RUNS runs of `morgue ARGS`, one "NAME<TAB>ms<TAB>peak KB" line
+# per run in DIR/lookups.tsv.
+lookup() {
+  local dir=$1 name=$2
+  shift 2
+  for _ in $(seq "$lookup_runs"); do
+    s=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$dir/lookup.rss" "$bin" "$@" >/dev/null 2>&1 </dev/null || true
+    e=$(date +%s%N)
+    printf '%s\t%s\t%s\n' "$name" "$(( (e - s) / 1000 ))" "$(tail -1 "$dir/lookup.rss")" \
+      >>"$dir/lookups.tsv"
+  done
+}
+
 # level DIR CORPUS: every measurement on one corpus, results in DIR.
 level() {
   local dir=$1 src=$2 ix=$1/index
@@ -81,8 +123,27 @@ level() {
   /usr/bin/time -f "%M %e %U %S" -o "$dir/time.txt" \
     "$bin" ingest "$src" --index "$ix" --json >"$dir/ingest.json" 2>"$dir/ingest.err" || true
   du -sb "$ix" | cut -f1 >"$dir/index_bytes"
-  log "$(basename "$dir"): morgue queries (warm, in process)"
-  "$qbin" --index "$ix" --queries "$queries" --reps "$reps" >"$dir/queries.json"
+  log "$(basename "$dir"): morgue queries (warm, in process: search --batch, took_ms)"
+  batch_csv >"$dir/batch.csv"
+  "$bin" search --batch "$dir/batch.csv" --index "$ix" --json --limit 10 --passages 1 \
+    >"$dir/batch.jsonl" || { log "some batch queries failed: see $dir/batch.jsonl"; exit 1; }
+  python3 scripts/bench_report.py --batch-summary "$dir/batch.jsonl" --queries "$queries" \
+    --warm "$warm" >"$dir/queries.json"
+  rm -f "$dir/batch.jsonl"
+  log "$(basename "$dir"): lookups end to end ($lookup_runs runs each)"
+  : >"$dir/lookups.tsv"
+  local copy_id
+  copy_id=$("$bin" search Trump --index "$ix" --json --limit 100 | python3 -c '
+import json, sys
+hits = json.load(sys.stdin)["hits"]
+print(next((h["article_id"] for h in hits if h["copies"]), hits[0]["article_id"] if hits else ""))')
+  lookup "$dir" stats stats --index "$ix"
+  lookup "$dir" outlets outlets --index "$ix"
+  lookup "$dir" "timeline Trump" timeline Trump --index "$ix"
+  lookup "$dir" "entities --top 20" entities --top 20 --index "$ix"
+  lookup "$dir" "entity Barack Obama" entity "Barack Obama" --index "$ix"
+  if [ -n "$copy_id" ]; then lookup "$dir" "copies ID" copies "$copy_id" --index "$ix"; fi
+  rm -f "$dir/lookup.rss"
   log "$(basename "$dir"): morgue search end to end ($runs runs per query)"
   : >"$dir/e2e.tsv"
   local seen=" "
@@ -107,25 +168,11 @@ level() {
 level "$work/1x" "$corpus"
 dirs=("$work/1x")
 if $scale; then
-  for n in 2 4; do
-    log "writing the ${n}x corpus"
-    python3 - "$corpus" "$work/corpus${n}x.jsonl.gz" "$n" <<'PY'
-import gzip, json, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-opener = gzip.open if open(src, "rb").read(2) == b"\x1f\x8b" else open
-with gzip.open(dst, "wt", encoding="utf-8", compresslevel=1) as out:
-    for copy in range(1, n + 1):
-        with opener(src, "rt", encoding="utf-8") as f:
-            for line in f:
-                if copy > 1:
-                    r = json.loads(line)
-                    r["id"] = f"{r.get('id')}-copy{copy}"
-                    for k in ("title", "text"):
-                        if isinstance(r.get(k), str):
-                            r[k] += f" (copy {copy})"
-                    line = json.dumps(r) + "\n"
-                out.write(line)
-PY
+  sizes=(4)
+  [ "${SCALE16:-0}" = 1 ] && sizes+=(16)
+  for n in "${sizes[@]}"; do
+    log "writing the ${n}x corpus (scripts/scale_corpus.py)"
+    python3 scripts/scale_corpus.py "$corpus" "$work/corpus${n}x.jsonl.gz" --times "$n"
     level "$work/${n}x" "$work/corpus${n}x.jsonl.gz"
     rm -f "$work/corpus${n}x.jsonl.gz"
     dirs+=("$work/${n}x")

@@ -2,12 +2,19 @@
 """Renders the results of scripts/bench.sh as one Markdown table set.
 
   bench_report.py --corpus PATH --queries FILE DIR...
+  bench_report.py --batch-summary BATCH.jsonl --queries FILE --warm N
 
 Each DIR holds one corpus size's results (1x first): time.txt (`/usr/bin/time -f "%M %e %U %S"`
-of the ingest), ingest.json (morgue's ingest report), index_bytes, queries.json
-(examples/query_latency), e2e.tsv (kind, query, median ms of `morgue search`), baselines.json
-(scripts/bench_baselines.py). Ratios are morgue ÷ baseline: for times above 1 means morgue is
-slower; for MB/s above 1 means morgue is faster.
+of the ingest), ingest.json (morgue's ingest report), index_bytes, queries.json (the
+--batch-summary of `morgue search --batch --json` over the query set), e2e.tsv (kind, query,
+median ms of `morgue search`), lookups.tsv (name, µs, peak RSS KB per lookup run),
+baselines.json (scripts/bench_baselines.py). Ratios are morgue ÷ baseline: for times above 1
+means morgue is slower; for MB/s above 1 means morgue is faster. With several DIRs, one table
+gives every figure per size and its growth from the first size.
+
+--batch-summary turns the JSON lines of `morgue search --batch` over WARM + REPS rounds of the
+query set (one record per query per round, in the query set's order) into queries.json: per
+query its kind, query, filters, total and the `took_ms` of every round after the first WARM.
 """
 
 import argparse
@@ -33,6 +40,39 @@ def ratio(a, b):
     return f"{a / b:.2f}×" if a and b else "n/a"
 
 
+def load_queries(path):
+    """The query set (benches/queries.tsv): kind, query and morgue's filters per query."""
+    names = ["kind", "query", "from", "to", "outlet", "entity"]
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cells = line.rstrip("\n").split("\t")
+            if not line.strip() or line.startswith("#") or cells[0] == "kind":
+                continue
+            cells = (cells + [""] * len(names))[: len(names)]
+            out.append({k: (v.strip() or None) for k, v in zip(names, cells)})
+    return out
+
+
+def batch_summary(path, queries, warm):
+    """queries.json from `morgue search --batch --json` lines (see the module docs)."""
+    out = [dict(q, total=None, ms=[]) for q in queries]
+    n = len(queries)
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            r = json.loads(line)
+            q = out[i % n]
+            if "error" in r or r.get("query") != q["query"]:
+                raise SystemExit(f"bench_report.py: batch record {i + 1} is not {q['query']!r}: "
+                                 f"{line[:300]}")
+            if i // n >= warm:
+                q["ms"].append(r["took_ms"])
+                q["total"] = r["total"]
+    rounds = len(out[0]["ms"]) if out else 0
+    return {"reps": rounds, "warm": warm, "source": "morgue search --batch --json, took_ms",
+            "queries": out}
+
+
 def load(d):
     r = {}
     with open(os.path.join(d, "time.txt")) as f:
@@ -46,6 +86,16 @@ def load(d):
         r["queries"] = json.load(f)["queries"]
     with open(os.path.join(d, "baselines.json")) as f:
         r["bl"] = json.load(f)
+    r["lookups"] = {}
+    lk = os.path.join(d, "lookups.tsv")
+    if os.path.exists(lk):
+        with open(lk) as f:
+            for line in f:
+                name, us, kb = line.rstrip("\n").split("\t")
+                runs = r["lookups"].setdefault(name, {"ms": [], "rss_kb": []})
+                runs["ms"].append(int(us) / 1000)
+                if kb.strip().isdigit():
+                    runs["rss_kb"].append(int(kb))
     r["e2e"] = []
     with open(os.path.join(d, "e2e.tsv")) as f:
         for line in f:
@@ -61,6 +111,63 @@ def samples(qs, keep):
 
 def three(xs):
     return f"{pct(xs, 50):.2f} / {pct(xs, 95):.2f} / {pct(xs, 99):.2f}" if xs else "n/a"
+
+
+def size_figures(r):
+    """The figures of one size that the growth table compares."""
+    tb = r["bl"]["read"]["text_bytes"]
+    qs = r["queries"]
+    ms = samples(qs, set(range(len(qs))))
+    f = {
+        "articles indexed": (r["ingest"]["articles_indexed"], "{:,.0f}"),
+        "text, MB": (tb / MB, "{:.0f}"),
+        "morgue ingest, s": (r["wall"], "{:.1f}"),
+        "morgue ingest, MB/s": (tb / MB / r["wall"], "{:.2f}"),
+        "morgue ingest peak RSS, MB": (r["rss_kb"] / 1024, "{:.0f}"),
+        "index, MB": (r["index_bytes"] / MB, "{:.0f}"),
+        "index ÷ text": (r["index_bytes"] / tb, "{:.2f}"),
+        "morgue query p50, ms": (pct(ms, 50), "{:.2f}"),
+        "morgue query p95, ms": (pct(ms, 95), "{:.2f}"),
+        "morgue query p99, ms": (pct(ms, 99), "{:.2f}"),
+    }
+    t = r["bl"].get("tantivy")
+    if t:
+        f["tantivy-py ingest, MB/s"] = (tb / MB / t["seconds"], "{:.2f}")
+        f["morgue ÷ tantivy-py ingest MB/s"] = (t["seconds"] / r["wall"], "{:.2f}×")
+        tm = [x for q in t["queries"] if q for x in q["ms"]]
+        f["tantivy-py query p50, ms"] = (pct(tm, 50), "{:.2f}")
+        f["tantivy-py query p99, ms"] = (pct(tm, 99), "{:.2f}")
+    for i, q in enumerate(qs):
+        if q["kind"] == "single":
+            f[f"`{q['query']}` (morgue), ms"] = (statistics.median(q["ms"]), "{:.2f}")
+            if t and i < len(t["queries"]) and t["queries"][i]:
+                f[f"`{q['query']}` (tantivy-py), ms"] = (
+                    statistics.median(t["queries"][i]["ms"]), "{:.2f}")
+            break
+    if r["e2e"]:
+        f["`morgue search` end to end, median ms"] = (
+            statistics.median([ms for _, _, ms in r["e2e"]]), "{:.1f}")
+    for name, lk in r["lookups"].items():
+        f[f"`{name}`, ms"] = (statistics.median(lk["ms"]), "{:.0f}")
+        f[f"`{name}` peak RSS, MB"] = (max(lk["rss_kb"] or [0]) / 1024, "{:.0f}")
+    return f
+
+
+def growth_table(w, dirs, runs):
+    """One table: each figure per size, then its growth from the first size to each other."""
+    names = [os.path.basename(d).replace("x", "×") for d in dirs]
+    figs = [size_figures(r) for r in runs]
+    w("### Scaling: every figure per size, and its growth from " + names[0])
+    w("")
+    w("| figure | " + " | ".join(names) + " | "
+      + " | ".join(f"growth {names[0]} → {n}" for n in names[1:]) + " |")
+    w("|---|" + "---|" * (2 * len(names) - 1))
+    for key, (_, fmt) in figs[0].items():
+        vals = [f.get(key, (None, fmt))[0] for f in figs]
+        cells = [fmt.format(v) if v is not None else "n/a" for v in vals]
+        base = vals[0]
+        growth = [f"{v / base:.2f}×" if v is not None and base else "n/a" for v in vals[1:]]
+        w(f"| {key} | " + " | ".join(cells) + " | " + " | ".join(growth) + " |")
 
 
 def render(args, dirs):
@@ -189,42 +296,35 @@ def render(args, dirs):
     ratio_ix = one["index_bytes"] / text_bytes
     w(f"| index ≤ raw text | {one['index_bytes'] / MB:.1f} MB vs {text_bytes / MB:.1f} MB "
       f"({ratio_ix:.2f}×) | {'yes' if ratio_ix <= 1 else 'no'} |")
+    if one["lookups"]:
+        w("")
+        w(f"### Lookups end to end (process start to exit; median of runs), peak RSS")
+        w("")
+        w("| lookup | ms | peak RSS MB | target ≤ 150 ms, ≤ 150 MB |")
+        w("|---|---|---|---|")
+        for name, lk in one["lookups"].items():
+            ms, mb = statistics.median(lk["ms"]), max(lk["rss_kb"] or [0]) / 1024
+            w(f"| `{name}` | {ms:.0f} | {mb:.0f} | "
+              f"{'yes' if ms <= 150 and mb <= 150 else 'no'} |")
     if len(runs) > 1:
         w("")
-        w("### Scaling (growth relative to 1× in parentheses)")
-        w("")
-        w("| size | articles | text MB | morgue ingest s | MB/s | peak RSS MB | index MB "
-          "| morgue p50 / p95 / p99 ms | tantivy-py ingest s | tantivy-py p50 ms "
-          "| FTS5 ingest s | FTS5 p50 ms |")
-        w("|" + "---|" * 12)
-        base = {}
-        for d, r in zip(dirs, runs):
-            tb = r["bl"]["read"]["text_bytes"]
-            ms = samples(r["queries"], set(range(len(r["queries"]))))
-            vals = {"s": r["wall"], "ix": r["index_bytes"], "p50": pct(ms, 50)}
-            for name in ("tantivy", "fts5"):
-                e = r["bl"].get(name)
-                if e:
-                    em = [x for q in e["queries"] if q for x in q["ms"]]
-                    vals[name + "s"], vals[name + "p50"] = e["seconds"], pct(em, 50)
-            base = base or vals
-            g = lambda k, fmt: (f"{fmt(vals[k])} ({vals[k] / base[k]:.2f}×)"
-                                if k in vals and base.get(k) else "n/a")
-            w(f"| {os.path.basename(d)} | {r['ingest']['articles_indexed']:,} | {tb / MB:.0f} "
-              f"| {g('s', lambda v: f'{v:.1f}')} | {tb / MB / r['wall']:.2f} "
-              f"| {r['rss_kb'] / 1024:.0f} | {g('ix', lambda v: f'{v / MB:.0f}')} "
-              f"| {three(ms)} ({vals['p50'] / base['p50']:.2f}×) "
-              f"| {g('tantivys', lambda v: f'{v:.1f}')} | {g('tantivyp50', lambda v: f'{v:.3f}')} "
-              f"| {g('fts5s', lambda v: f'{v:.1f}')} | {g('fts5p50', lambda v: f'{v:.3f}')} |")
+        growth_table(w, dirs, runs)
     return "\n".join(out)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--corpus", required=True)
+    p.add_argument("--corpus")
     p.add_argument("--queries", required=True)
-    p.add_argument("dirs", nargs="+")
+    p.add_argument("--batch-summary", metavar="BATCH_JSONL")
+    p.add_argument("--warm", type=int, default=0)
+    p.add_argument("dirs", nargs="*")
     a = p.parse_args()
+    if a.batch_summary:
+        print(json.dumps(batch_summary(a.batch_summary, load_queries(a.queries), a.warm)))
+        return
+    if not a.corpus or not a.dirs:
+        p.error("give --corpus and the result folders (or --batch-summary)")
     print(render(a, a.dirs))
 
 
