@@ -19,7 +19,7 @@
 //! A query that cannot run (a syntax error, a query limit, a bad filter cell, a `meta` cell, a
 //! line that is not UTF-8, a malformed CSV record) gets an error block and the others still run.
 
-use super::common::{print_json, print_text, timed, Ctx};
+use super::common::{print_json, print_text, stdout_closed, timed, Ctx};
 use super::exit;
 use super::search::Args;
 use anyhow::Context as _;
@@ -381,7 +381,11 @@ pub fn run(args: &Args, file: &Path, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ..Style::default()
     };
     let (mut ran, mut failed_lines) = (0u64, Vec::new());
-    while let Some(item) = source.next_item()? {
+    // A closed pipe (`… | head`) ends the batch quietly: nobody reads the other answers.
+    while !stdout_closed() {
+        let Some(item) = source.next_item()? else {
+            break;
+        };
         let outcome = match item.row {
             Ok(row) => run_one(&mi, args, row, &aliases)?,
             Err(message) => Outcome::Failed {

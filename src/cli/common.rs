@@ -208,12 +208,24 @@ pub fn warn(message: &str) {
     );
 }
 
+/// Set once a write to stdout found the pipe closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether stdout's reader has gone (`morgue search --batch … | head`): a command that prints as
+/// it goes can stop.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Writes to stdout as it is (CSV data); a closed pipe (`morgue search … | head`) is not an
-/// error. Text and JSON go through [`print_text`] and [`print_json`].
+/// error (see [`stdout_closed`]). Text and JSON go through [`print_text`] and [`print_json`].
 pub fn print(s: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        }
         r => Ok(r?),
     }
 }
