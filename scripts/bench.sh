@@ -10,7 +10,9 @@
 # interleave the paragraphs of two different articles, so they are distinct articles, not
 # near-duplicates; slow. Environment: RUNS (morgue search end-to-end runs per query, default
 # 11), REPS (timed in-process runs per query, default 20), WARM (untimed runs first, default 3),
-# LOOKUP_RUNS (runs per lookup, default 5), SCALE16, OUT (also write the table there). Measures:
+# LOOKUP_RUNS (runs per lookup, default 5), SCALE16, OUT (also write the table there), KEEP
+# (copy the raw results there, one folder per size, for `scripts/bench_report.py --corpus CORPUS
+# --queries benches/queries.tsv KEEP/1x KEEP/4x` to render again). Measures:
 #   - morgue ingest: wall time, MB/s of text, articles/s, peak RSS (/usr/bin/time), index size,
 #     seconds per stage (the ingest report's `stages`);
 #   - tantivy-py and FTS5 indexing the same text (scripts/bench_baselines.py, in a venv under
@@ -32,7 +34,7 @@ scale=false
 for a in "$@"; do
   case "$a" in
     --scale) scale=true ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     -*) echo "bench.sh: unknown option $a" >&2; exit 2 ;;
     *) corpus=$a ;;
   esac
@@ -178,6 +180,7 @@ if $scale; then
     dirs+=("$work/${n}x")
   done
 fi
+if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp -r "${dirs[@]}" "$KEEP"/; fi
 table=$(python3 scripts/bench_report.py --corpus "$corpus" --queries "$queries" "${dirs[@]}")
 echo "$table"
 if [ -n "${OUT:-}" ]; then echo "$table" >"$OUT"; fi
