@@ -678,7 +678,7 @@ mod batch {
             .collect();
         assert_eq!(
             got.iter().map(|g| g.0).collect::<Vec<_>>(),
-            vec![2, 3, 4, 5, 6, 7, 8]
+            vec![2, 3, 4, 5, 6, 7, 8, 9, 10]
         );
         assert_eq!(seed_set(&v[0]), vec!["003"]);
         assert_eq!(v[0]["undated"], 3);
@@ -705,6 +705,14 @@ mod batch {
             .starts_with("invalid from cell: no such month"));
         assert_eq!(v[6]["error"]["kind"], "query");
         assert_eq!(v[6]["error"]["column"], 17);
+        // A malformed record is its own error; the next one runs.
+        assert_eq!(
+            v[7],
+            serde_json::json!({"line": 9, "query": null, "filters": null, "error": {
+                "kind": "record", "message": "the record has 7 fields, the header 6",
+                "column": null}})
+        );
+        assert_eq!(seed_set(&v[8]), vec!["003", "004"]);
 
         // The command's options apply to every query; cells replace --from and --outlet and
         // add to --entity.
@@ -745,6 +753,23 @@ mod batch {
         // The outlet cell replaces --outlet (RINF's 001 only, not 004 of The TV's Leaking too).
         assert_eq!(seed_set(&v[1]), vec!["001"]);
         assert_eq!(seed_set(&v[3]), vec!["004"]);
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_its_own_error() {
+        let w = seeds();
+        let (code, v) = lines(&w, &["batch/latin1.txt"]);
+        assert_eq!(code, 1);
+        assert_eq!(v.len(), 3);
+        assert_eq!(
+            v[1],
+            serde_json::json!({"line": 2, "query": null, "filters": null, "error": {
+                "kind": "record", "message": "the line is not UTF-8 text", "column": null}})
+        );
+        assert_eq!(
+            (v[0]["query"].clone(), v[2]["query"].clone()),
+            ("Mosul".into(), "Raqqa".into())
+        );
     }
 
     #[test]

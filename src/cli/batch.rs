@@ -383,7 +383,8 @@ pub fn run(args: &Args, file: &Path, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let (mut ran, mut failed_lines) = (0u64, Vec::new());
     // A closed pipe (`… | head`) ends the batch quietly: nobody reads the other answers.
     while !stdout_closed() {
-        let Some(item) = source.next_item()? else {
+        let next = source.next_item();
+        let Some(item) = next.with_context(|| file.display().to_string())? else {
             break;
         };
         let outcome = match item.row {
