@@ -195,8 +195,12 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<usize>, String> {
         };
         let name = name.trim().to_lowercase();
         let Some(k) = COLUMNS.iter().position(|c| *c == name) else {
+            let hint = match name.contains([';', '\t']) {
+                true => "; cells must be separated by commas",
+                false => "",
+            };
             return Err(format!(
-                "unknown column {name:?} in the CSV header (columns: {})",
+                "unknown column {name:?} in the CSV header (columns: {}){hint}",
                 COLUMNS.join(", ")
             ));
         };
@@ -472,6 +476,8 @@ mod tests {
         );
         let e = columns(&record(&["query", "source"])).unwrap_err();
         assert!(e.contains("unknown column \"source\""), "{e}");
+        let e = columns(&record(&["query;from"])).unwrap_err();
+        assert!(e.ends_with("; cells must be separated by commas"), "{e}");
         let e = columns(&record(&["from", "to"])).unwrap_err();
         assert!(e.contains("no \"query\" column"), "{e}");
         let e = columns(&record(&["query", "to", "To"])).unwrap_err();
