@@ -218,8 +218,19 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, 
     s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
-/// One record, built: the article with whether it was transcoded and its warnings, or the skip.
-type Built = std::result::Result<(Article, bool, Vec<String>), Skip>;
+/// One record, built, or the skip.
+type Built = std::result::Result<BuiltArticle, Skip>;
+
+/// An article built by a worker, with what the writer needs besides.
+struct BuiltArticle {
+    article: Article,
+    /// The source was decoded from a legacy encoding.
+    transcoded: bool,
+    warnings: Vec<String>,
+    /// The furniture keys of its text (see `normalize::furniture::keys`), counted by the writer
+    /// when the article is a new story.
+    keys: Vec<u64>,
+}
 
 /// What the workers send to the writer.
 enum Msg {
@@ -426,6 +437,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut furniture_table = index::furniture::Table::open(dir)?;
     let furniture = crate::furnish::learned(dir, &furniture_table)?;
+    let learning = crate::furnish::Learning::new(&furniture);
     let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let mut ledger = Ledger::open(dir)?;
@@ -471,7 +483,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
         let rx = rx;
         let ledger_ref = &known;
         let table_ref = &table;
-        let furniture_ref = &furniture.now;
+        let furniture_ref = &learning;
         let read_opts = &read_opts;
         let inputs = &inputs;
         let labels = &labels;
@@ -497,7 +509,12 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                     let source = &labels[number];
                     for item in items {
                         match item {
-                            Ok((article, transcoded, warnings)) => {
+                            Ok(BuiltArticle {
+                                article,
+                                transcoded,
+                                warnings,
+                                keys,
+                            }) => {
                                 report.articles_read += 1;
                                 for w in warnings {
                                     warned.add(source, Skip::new(article.path.clone(), w));
@@ -515,8 +532,8 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                                             .as_ref()
                                             .map_or("", |o| o.value.as_str());
                                         if !copy {
-                                            let keys = normalize::furniture::keys(&article.text);
                                             furniture_table.observe(outlet, &keys);
+                                            learning.observed(dir, &furniture_table)?;
                                         }
                                         touched.insert(outlet.trim().to_lowercase());
                                         report.articles_indexed += 1;
@@ -653,7 +670,7 @@ fn read_source(
     ledger: &Ledger,
     read_opts: &ReadOptions,
     opts: &IngestOptions,
-    (aliases, furniture): (&AliasTable, &Learned),
+    (aliases, furniture): (&AliasTable, &crate::furnish::Learning),
     clock: &StageClock,
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
@@ -726,14 +743,25 @@ fn read_source(
         if gone.load(Ordering::Relaxed) {
             return;
         }
+        // The furniture learned so far (the writer learns it again as the counts grow).
+        let learned = furniture.current();
         let built: Vec<Built> = raws
             .into_iter()
             .map(|r| {
                 r.and_then(|mut raw| {
                     let transcoded = raw.transcoded;
                     let warnings = std::mem::take(&mut raw.warnings);
-                    build_timed(raw, opts.outlet.as_deref(), aliases, furniture, clock)
-                        .map(|a| (a, transcoded, warnings))
+                    let article =
+                        build_timed(raw, opts.outlet.as_deref(), aliases, &learned, clock)?;
+                    let keys = clock.time(Stage::Normalize, || {
+                        normalize::furniture::keys(&article.text)
+                    });
+                    Ok(BuiltArticle {
+                        article,
+                        transcoded,
+                        warnings,
+                        keys,
+                    })
                 })
             })
             .collect();
