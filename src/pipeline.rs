@@ -279,17 +279,20 @@ pub fn build_article_with(
         aliases,
         &Learned::default(),
         &StageClock::default(),
+        None,
     )
 }
 
 /// [`build_article_with`] with the site furniture learned so far, adding each stage's time to
-/// `clock`.
+/// `clock`, and putting the text's furniture keys (`normalize::furniture::keys`) in `keys`
+/// when given.
 fn build_timed(
     mut raw: RawArticle,
     outlet_option: Option<&str>,
     aliases: &AliasTable,
     furniture: &Learned,
     clock: &StageClock,
+    keys: Option<&mut Vec<u64>>,
 ) -> std::result::Result<Article, Skip> {
     let normalized = clock.time(Stage::Normalize, || normalize::normalize(&raw.text));
     let signed = clock.time(Stage::Metadata, || outlet::find_outlet(&normalized));
@@ -310,7 +313,7 @@ fn build_timed(
             .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
     };
     raw.text = String::new();
-    Ok(finish(raw, text, outlet, aliases, furniture, clock))
+    Ok(finish(raw, text, outlet, aliases, furniture, clock, keys))
 }
 
 /// Builds an article again from its stored record (stored text and metadata, which win over
@@ -342,11 +345,13 @@ pub(crate) fn rebuild(
         aliases,
         furniture,
         &StageClock::default(),
+        None,
     )
 }
 
 /// The stages after cleaning: furniture, dateline, title, passages, id, entities, signature.
-/// `raw.text` is not used (`text` is the cleaned text).
+/// `raw.text` is not used (`text` is the cleaned text). The furniture keys go to `keys` when
+/// given.
 fn finish(
     raw: RawArticle,
     text: String,
@@ -354,10 +359,17 @@ fn finish(
     aliases: &AliasTable,
     furniture: &Learned,
     clock: &StageClock,
+    keys: Option<&mut Vec<u64>>,
 ) -> Article {
     let outlet_name = outlet.as_ref().map_or("", |o| o.value.as_str());
-    let marked = clock.time(Stage::Normalize, || {
-        normalize::furniture::mark(&text, outlet_name, furniture)
+    let marked = clock.time(Stage::Normalize, || match keys {
+        Some(keys) => {
+            let (marked, found) =
+                normalize::furniture::mark_and_keys(&text, outlet_name, furniture);
+            *keys = found;
+            marked
+        }
+        None => normalize::furniture::mark(&text, outlet_name, furniture),
     });
     // Metadata recorded by the format wins over what is guessed from the text.
     let dateline = clock.time(Stage::Dates, || date::find_dateline(&text));
@@ -751,11 +763,10 @@ fn read_source(
                 r.and_then(|mut raw| {
                     let transcoded = raw.transcoded;
                     let warnings = std::mem::take(&mut raw.warnings);
+                    let mut keys = Vec::new();
+                    let outlet = opts.outlet.as_deref();
                     let article =
-                        build_timed(raw, opts.outlet.as_deref(), aliases, &learned, clock)?;
-                    let keys = clock.time(Stage::Normalize, || {
-                        normalize::furniture::keys(&article.text)
-                    });
+                        build_timed(raw, outlet, aliases, &learned, clock, Some(&mut keys))?;
                     Ok(BuiltArticle {
                         article,
                         transcoded,
