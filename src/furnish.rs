@@ -67,10 +67,14 @@ pub fn learned(dir: &Path, table: &Table) -> Result<Known> {
 /// ingest's articles are simply re-indexed at the end.
 pub const FIRST_LEARNING: u64 = 256;
 /// Furniture is learned again when the stories counted in the session have grown by this factor
-/// since the last time: learning costs a pass over the counts, so the passes form a geometric
-/// series (about five times one pass in all), and an article is built with furniture learned
-/// from at least 4/5 of the stories counted before it.
+/// since the last time: learning costs a pass over the counts, so the early passes (on small
+/// counts) form a geometric series, and an article is built with furniture learned from at
+/// least 4/5 of the stories counted before it…
 pub const LEARNING_GROWTH: f64 = 1.25;
+
+/// …but at least every this many stories: a key that reaches its threshold just after a
+/// learning waits for the next one, and its stories built meanwhile are re-indexed at the end.
+pub const LEARNING_STEP: u64 = 2_048;
 
 /// The furniture new articles are built with during an ingest, learned again from the counts as
 /// they grow (see [`Learning::observed`]), so that in a big ingest most articles are built with
@@ -113,7 +117,8 @@ impl Learning {
         if stories < self.next.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let next = ((stories as f64) * LEARNING_GROWTH).ceil() as u64;
+        let step = ((stories as f64) * (LEARNING_GROWTH - 1.0)).ceil() as u64;
+        let next = stories + step.clamp(1, LEARNING_STEP);
         self.next.store(next, Ordering::Relaxed);
         let mut now = table.learn();
         apply_overrides(dir, &self.overrides, &mut now)?;

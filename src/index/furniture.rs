@@ -286,12 +286,13 @@ impl Table {
         for group in entries.chunk_by(|a, b| a.0 == b.0) {
             let key = group[0].0;
             let total: u64 = group.iter().map(|e| u64::from(e.2)).sum();
-            let frequent: Vec<&(u64, u32, u32)> = group
-                .iter()
-                .filter(|e| e.2 >= threshold(self.stories[e.1 as usize]))
-                .collect();
-            let thin = total - frequent.iter().map(|e| u64::from(e.2)).sum::<u64>();
-            for e in &frequent {
+            let frequent = || {
+                group
+                    .iter()
+                    .filter(|e| e.2 >= threshold(self.stories[e.1 as usize]))
+            };
+            let thin = total - frequent().map(|e| u64::from(e.2)).sum::<u64>();
+            for e in frequent() {
                 // Articles of no known outlet come from any number of sites: they are no
                 // outlet whose furniture could be learned, only evidence for the archive-wide rule.
                 let unknown = self.outlets[e.1 as usize].is_empty();
