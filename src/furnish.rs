@@ -23,6 +23,8 @@ use crate::normalize::furniture::{decode_ranges, mark_pieces, template_label, Le
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -60,6 +62,75 @@ pub fn learned(dir: &Path, table: &Table) -> Result<Known> {
     })
 }
 
+/// Stories a session counts before it first learns furniture from them: below this, the
+/// counts of one outlet seldom reach [`crate::index::furniture::MIN_STORIES`], and a small
+/// ingest's articles are simply re-indexed at the end.
+pub const FIRST_LEARNING: u64 = 256;
+/// Furniture is learned again when the stories counted in the session have grown by this factor
+/// since the last time: learning costs a pass over the counts, so the early passes (on small
+/// counts) form a geometric series, and an article is built with furniture learned from at
+/// least 4/5 of the stories counted before it…
+pub const LEARNING_GROWTH: f64 = 1.25;
+
+/// …but at least every this many stories: a key that reaches its threshold just after a
+/// learning waits for the next one, and its stories built meanwhile are re-indexed at the end.
+pub const LEARNING_STEP: u64 = 2_048;
+
+/// The furniture new articles are built with during an ingest, learned again from the counts as
+/// they grow (see [`Learning::observed`]), so that in a big ingest most articles are built with
+/// the furniture they end up with and [`relearn`] re-indexes few of them. Only the end of the
+/// ingest decides: an article built with furniture that differs from what is learned at the end
+/// is re-indexed, so the index is the same whenever the learning happened.
+#[derive(Debug)]
+pub struct Learning {
+    current: std::sync::RwLock<Arc<Learned>>,
+    overrides: String,
+    /// Stories counted in the session, and the count at which to learn next (the writer thread
+    /// updates them; the workers only read `current`).
+    stories: AtomicU64,
+    next: AtomicU64,
+}
+
+impl Learning {
+    /// Starts with what [`learned`] found.
+    pub fn new(known: &Known) -> Learning {
+        Learning {
+            current: std::sync::RwLock::new(Arc::new(known.now.clone())),
+            overrides: known.overrides.clone(),
+            stories: AtomicU64::new(0),
+            next: AtomicU64::new(FIRST_LEARNING),
+        }
+    }
+
+    /// The furniture to build articles with now.
+    pub fn current(&self) -> Arc<Learned> {
+        match self.current.read() {
+            Ok(l) => l.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Records that one more story was counted in `table`; learns the furniture again when the
+    /// stories counted in the session reached the next step.
+    pub fn observed(&self, dir: &Path, table: &Table) -> Result<()> {
+        let stories = self.stories.fetch_add(1, Ordering::Relaxed) + 1;
+        if stories < self.next.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let step = ((stories as f64) * (LEARNING_GROWTH - 1.0)).ceil() as u64;
+        let next = stories + step.clamp(1, LEARNING_STEP);
+        self.next.store(next, Ordering::Relaxed);
+        let mut now = table.learn();
+        apply_overrides(dir, &self.overrides, &mut now)?;
+        let now = Arc::new(now);
+        match self.current.write() {
+            Ok(mut l) => *l = now,
+            Err(poisoned) => *poisoned.into_inner() = now,
+        }
+        Ok(())
+    }
+}
+
 /// What [`learned`] finds.
 #[derive(Debug, Clone)]
 pub struct Known {
@@ -69,6 +140,69 @@ pub struct Known {
     pub applied: Learned,
     /// The override file's text now.
     pub overrides: String,
+}
+
+/// Article documents read and marked together (in parallel) by the scan.
+const SCAN_CHUNK: usize = 512;
+
+/// One article as the scan found it.
+struct Scanned {
+    /// Outlet as stored, and lower case.
+    outlet: String,
+    lower: String,
+    /// Its furniture now, distinct texts: (kind, text as shown, folded text).
+    items: Vec<(&'static str, String, String)>,
+    /// Its id and cluster when its stored furniture differs (it is to be re-indexed).
+    rebuild: Option<(String, u64)>,
+}
+
+/// Marks the furniture `now` knows in a stored article, unless its outlet (lower case) is not
+/// among the outlets to `scan` (`None`: all).
+fn scan_article(
+    doc: &TantivyDocument,
+    f: &crate::index::Fields,
+    scan: Option<&HashSet<String>>,
+    now: &Learned,
+) -> Result<Option<Scanned>> {
+    let outlet = stored_str(doc, f.outlet).unwrap_or_default();
+    let lower = outlet.trim().to_lowercase();
+    if scan.is_some_and(|s| !s.contains(&lower)) {
+        return Ok(None);
+    }
+    let text = stored_str(doc, f.text).unwrap_or_default();
+    let stored = stored_str(doc, f.furniture)
+        .map(|s| decode_ranges(&s, &text))
+        .unwrap_or_default();
+    let pieces = mark_pieces(&text, &outlet, now);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut items = Vec::new();
+    for (r, piece) in &pieces {
+        let (kind, shown) = match piece {
+            Piece::Line => ("line", text[r.clone()].to_string()),
+            Piece::Template => ("template", template_label(&text[r.clone()])),
+            Piece::Fragment => ("fragment", text[r.clone()].to_string()),
+        };
+        let folded: String = shown
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_numeric() { '0' } else { c })
+            .collect();
+        if seen.insert(folded.clone()) {
+            items.push((kind, shown, folded));
+        }
+    }
+    let changed = !pieces.iter().map(|p| &p.0).eq(stored.iter());
+    let rebuild = if changed {
+        stored_str(doc, f.article_id).map(|id| (id, stored_u64(doc, f.cluster)))
+    } else {
+        None
+    };
+    Ok(Some(Scanned {
+        outlet,
+        lower,
+        items,
+        rebuild,
+    }))
 }
 
 /// Per-outlet tally of the scan.
@@ -111,56 +245,33 @@ pub fn relearn(
     addrs.sort();
     let mut tallies: HashMap<String, Tally> = HashMap::new();
     let mut queue: Vec<(String, u64)> = Vec::new();
-    for addr in addrs {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let outlet = stored_str(&doc, f.outlet).unwrap_or_default();
-        let lower = outlet.trim().to_lowercase();
-        if scan.as_ref().is_some_and(|s| !s.contains(&lower)) {
-            continue;
-        }
-        let text = stored_str(&doc, f.text).unwrap_or_default();
-        let stored = stored_str(&doc, f.furniture)
-            .map(|s| decode_ranges(&s, &text))
-            .unwrap_or_default();
-        let pieces = mark_pieces(&text, &outlet, &now);
-        let ranges: Vec<_> = pieces.iter().map(|p| p.0.clone()).collect();
-        let tally = tallies.entry(lower).or_insert_with(|| Tally {
-            name: outlet.clone(),
-            ..Tally::default()
-        });
-        tally.articles += 1;
-        tally.with_furniture += usize::from(!ranges.is_empty());
-        let mut seen: HashSet<String> = HashSet::new();
-        for (r, piece) in &pieces {
-            let (kind, shown) = match piece {
-                Piece::Line => ("line", text[r.clone()].to_string()),
-                Piece::Template => ("template", template_label(&text[r.clone()])),
-                Piece::Fragment => ("fragment", text[r.clone()].to_string()),
-            };
-            let folded: String = shown
-                .to_lowercase()
-                .chars()
-                .map(|c| if c.is_numeric() { '0' } else { c })
-                .collect();
-            if !seen.insert(folded.clone()) {
-                continue;
-            }
-            if tally.items.len() < TALLIED || tally.items.contains_key(&folded) {
-                let item = tally
-                    .items
-                    .entry(folded)
-                    .or_insert((kind, shown.clone(), 0));
-                item.2 += 1;
-                // The same text whatever order the articles are scanned in.
-                if shown < item.1 {
-                    item.1 = shown;
+    // Articles are read and marked in parallel, a chunk at a time, and tallied in order.
+    for chunk in addrs.chunks(SCAN_CHUNK) {
+        let scanned = chunk
+            .par_iter()
+            .map(|&addr| scan_article(&searcher.doc(addr)?, f, scan.as_ref(), &now))
+            .collect::<Result<Vec<_>>>()?;
+        for a in scanned.into_iter().flatten() {
+            let tally = tallies.entry(a.lower).or_insert_with(|| Tally {
+                name: a.outlet,
+                ..Tally::default()
+            });
+            tally.articles += 1;
+            tally.with_furniture += usize::from(!a.items.is_empty());
+            for (kind, shown, folded) in a.items {
+                if tally.items.len() < TALLIED || tally.items.contains_key(&folded) {
+                    let item = tally
+                        .items
+                        .entry(folded)
+                        .or_insert((kind, shown.clone(), 0));
+                    item.2 += 1;
+                    // The same text whatever order the articles are scanned in.
+                    if shown < item.1 {
+                        item.1 = shown;
+                    }
                 }
             }
-        }
-        if ranges != stored {
-            if let Some(id) = stored_str(&doc, f.article_id) {
-                queue.push((id, stored_u64(&doc, f.cluster)));
-            }
+            queue.extend(a.rebuild);
         }
     }
     let mut done = Relearned::default();

@@ -218,8 +218,19 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, 
     s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
-/// One record, built: the article with whether it was transcoded and its warnings, or the skip.
-type Built = std::result::Result<(Article, bool, Vec<String>), Skip>;
+/// One record, built, or the skip.
+type Built = std::result::Result<BuiltArticle, Skip>;
+
+/// An article built by a worker, with what the writer needs besides.
+struct BuiltArticle {
+    article: Article,
+    /// The source was decoded from a legacy encoding.
+    transcoded: bool,
+    warnings: Vec<String>,
+    /// The furniture keys of its text (see `normalize::furniture::keys`), counted by the writer
+    /// when the article is a new story.
+    keys: Vec<u64>,
+}
 
 /// What the workers send to the writer.
 enum Msg {
@@ -268,17 +279,20 @@ pub fn build_article_with(
         aliases,
         &Learned::default(),
         &StageClock::default(),
+        None,
     )
 }
 
 /// [`build_article_with`] with the site furniture learned so far, adding each stage's time to
-/// `clock`.
+/// `clock`, and putting the text's furniture keys (`normalize::furniture::keys`) in `keys`
+/// when given.
 fn build_timed(
     mut raw: RawArticle,
     outlet_option: Option<&str>,
     aliases: &AliasTable,
     furniture: &Learned,
     clock: &StageClock,
+    keys: Option<&mut Vec<u64>>,
 ) -> std::result::Result<Article, Skip> {
     let normalized = clock.time(Stage::Normalize, || normalize::normalize(&raw.text));
     let signed = clock.time(Stage::Metadata, || outlet::find_outlet(&normalized));
@@ -299,7 +313,7 @@ fn build_timed(
             .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
     };
     raw.text = String::new();
-    Ok(finish(raw, text, outlet, aliases, furniture, clock))
+    Ok(finish(raw, text, outlet, aliases, furniture, clock, keys))
 }
 
 /// Builds an article again from its stored record (stored text and metadata, which win over
@@ -331,11 +345,13 @@ pub(crate) fn rebuild(
         aliases,
         furniture,
         &StageClock::default(),
+        None,
     )
 }
 
 /// The stages after cleaning: furniture, dateline, title, passages, id, entities, signature.
-/// `raw.text` is not used (`text` is the cleaned text).
+/// `raw.text` is not used (`text` is the cleaned text). The furniture keys go to `keys` when
+/// given.
 fn finish(
     raw: RawArticle,
     text: String,
@@ -343,10 +359,17 @@ fn finish(
     aliases: &AliasTable,
     furniture: &Learned,
     clock: &StageClock,
+    keys: Option<&mut Vec<u64>>,
 ) -> Article {
     let outlet_name = outlet.as_ref().map_or("", |o| o.value.as_str());
-    let marked = clock.time(Stage::Normalize, || {
-        normalize::furniture::mark(&text, outlet_name, furniture)
+    let marked = clock.time(Stage::Normalize, || match keys {
+        Some(keys) => {
+            let (marked, found) =
+                normalize::furniture::mark_and_keys(&text, outlet_name, furniture);
+            *keys = found;
+            marked
+        }
+        None => normalize::furniture::mark(&text, outlet_name, furniture),
     });
     // Metadata recorded by the format wins over what is guessed from the text.
     let dateline = clock.time(Stage::Dates, || date::find_dateline(&text));
@@ -426,6 +449,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut furniture_table = index::furniture::Table::open(dir)?;
     let furniture = crate::furnish::learned(dir, &furniture_table)?;
+    let learning = crate::furnish::Learning::new(&furniture);
     let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
     let mut ledger = Ledger::open(dir)?;
@@ -471,7 +495,7 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
         let rx = rx;
         let ledger_ref = &known;
         let table_ref = &table;
-        let furniture_ref = &furniture.now;
+        let furniture_ref = &learning;
         let read_opts = &read_opts;
         let inputs = &inputs;
         let labels = &labels;
@@ -497,7 +521,12 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                     let source = &labels[number];
                     for item in items {
                         match item {
-                            Ok((article, transcoded, warnings)) => {
+                            Ok(BuiltArticle {
+                                article,
+                                transcoded,
+                                warnings,
+                                keys,
+                            }) => {
                                 report.articles_read += 1;
                                 for w in warnings {
                                     warned.add(source, Skip::new(article.path.clone(), w));
@@ -515,8 +544,8 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
                                             .as_ref()
                                             .map_or("", |o| o.value.as_str());
                                         if !copy {
-                                            let keys = normalize::furniture::keys(&article.text);
                                             furniture_table.observe(outlet, &keys);
+                                            learning.observed(dir, &furniture_table)?;
                                         }
                                         touched.insert(outlet.trim().to_lowercase());
                                         report.articles_indexed += 1;
@@ -653,7 +682,7 @@ fn read_source(
     ledger: &Ledger,
     read_opts: &ReadOptions,
     opts: &IngestOptions,
-    (aliases, furniture): (&AliasTable, &Learned),
+    (aliases, furniture): (&AliasTable, &crate::furnish::Learning),
     clock: &StageClock,
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
@@ -726,14 +755,24 @@ fn read_source(
         if gone.load(Ordering::Relaxed) {
             return;
         }
+        // The furniture learned so far (the writer learns it again as the counts grow).
+        let learned = furniture.current();
         let built: Vec<Built> = raws
             .into_iter()
             .map(|r| {
                 r.and_then(|mut raw| {
                     let transcoded = raw.transcoded;
                     let warnings = std::mem::take(&mut raw.warnings);
-                    build_timed(raw, opts.outlet.as_deref(), aliases, furniture, clock)
-                        .map(|a| (a, transcoded, warnings))
+                    let mut keys = Vec::new();
+                    let outlet = opts.outlet.as_deref();
+                    let article =
+                        build_timed(raw, outlet, aliases, &learned, clock, Some(&mut keys))?;
+                    Ok(BuiltArticle {
+                        article,
+                        transcoded,
+                        warnings,
+                        keys,
+                    })
                 })
             })
             .collect();

@@ -38,10 +38,13 @@ pub fn canonical_key(name: &str) -> String {
         .iter()
         .any(|p| trimmed.starts_with(p));
     let mut out = String::with_capacity(trimmed.len());
-    for c in trimmed.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
+    // ASCII is its own decomposition, without combining marks: most names skip the tables.
+    let chars: Box<dyn Iterator<Item = char>> = if trimmed.is_ascii() {
+        Box::new(trimmed.chars())
+    } else {
+        Box::new(trimmed.nfd().filter(|&c| !is_combining_mark(c)))
+    };
+    for c in chars {
         match c {
             '.' | '\'' | '’' | '‘' | '`' | '"' | ',' => {}
             '-' | '‐' | '–' | '—' | '_' | '/' | '|' | '=' | '~' => out.push(' '),

@@ -23,6 +23,7 @@
 //! `normalize::furniture::mark` and the writer).
 
 use crate::error::{Error, Result};
+use crate::extract::ner::model::{put, take_varint};
 use crate::hashing::PreHashedMap;
 use crate::normalize::furniture::{Kind, Learned};
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,10 @@ pub const MAX_ENTRIES: usize = 4_000_000;
 /// Items listed per outlet in the listing.
 pub const LISTED_ITEMS: usize = 100;
 
-const MAGIC: &[u8; 8] = b"MRGFURN1";
+/// The table's first bytes: entries as fixed 16-byte records (read, no longer written)…
+const MAGIC_FIXED: &[u8; 8] = b"MRGFURN1";
+/// …or sorted and delta-encoded as varints (see [`Table::save`]).
+const MAGIC: &[u8; 8] = b"MRGFURN2";
 
 /// The override file as first written: its documentation.
 pub const OVERRIDES_HEADER: &str = "\
@@ -102,7 +106,8 @@ impl Table {
         let mut buf4 = [0u8; 4];
         let io = |e| Error::io(&path, e);
         r.read_exact(&mut buf8).map_err(io)?;
-        if &buf8 != MAGIC {
+        let packed = &buf8 == MAGIC;
+        if !packed && &buf8 != MAGIC_FIXED {
             return Err(bad(
                 &path,
                 "not a morgue furniture table (delete it and re-ingest)",
@@ -128,16 +133,46 @@ impl Table {
         r.read_exact(&mut buf8).map_err(io)?;
         let entries = u64::from_le_bytes(buf8) as usize;
         t.counts.reserve(entries.min(MAX_ENTRIES));
-        let mut entry = [0u8; 16];
-        for _ in 0..entries {
-            r.read_exact(&mut entry).map_err(io)?;
-            let key = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
-            let outlet = u32::from_le_bytes(entry[8..12].try_into().unwrap_or_default());
-            let count = u32::from_le_bytes(entry[12..].try_into().unwrap_or_default());
+        let mut insert = |key: u64, outlet: u64, count: u64| {
+            let (Ok(outlet), Ok(count)) = (u32::try_from(outlet), u32::try_from(count)) else {
+                return false;
+            };
             if outlet as usize >= t.outlets.len() {
-                return Err(bad(&path, "corrupt entry"));
+                return false;
             }
             t.counts.insert((key, outlet), count);
+            true
+        };
+        if packed {
+            r.read_exact(&mut buf8).map_err(io)?;
+            let len = u64::from_le_bytes(buf8) as usize;
+            if entries > MAX_ENTRIES || len > entries * 20 {
+                return Err(bad(&path, "corrupt entries"));
+            }
+            let mut bytes = vec![0u8; len];
+            r.read_exact(&mut bytes).map_err(io)?;
+            let (mut pos, mut key) = (0usize, 0u64);
+            for _ in 0..entries {
+                let mut next = || take_varint(&bytes, &mut pos);
+                let (Some(delta), Some(outlet), Some(count)) = (next(), next(), next()) else {
+                    return Err(bad(&path, "corrupt entry"));
+                };
+                key = key.wrapping_add(delta);
+                if !insert(key, outlet, count) {
+                    return Err(bad(&path, "corrupt entry"));
+                }
+            }
+        } else {
+            let mut entry = [0u8; 16];
+            for _ in 0..entries {
+                r.read_exact(&mut entry).map_err(io)?;
+                let key = u64::from_le_bytes(entry[..8].try_into().unwrap_or_default());
+                let outlet = u32::from_le_bytes(entry[8..12].try_into().unwrap_or_default());
+                let count = u32::from_le_bytes(entry[12..].try_into().unwrap_or_default());
+                if !insert(key, u64::from(outlet), u64::from(count)) {
+                    return Err(bad(&path, "corrupt entry"));
+                }
+            }
         }
         let mut rest = Vec::new();
         r.read_to_end(&mut rest).map_err(io)?;
@@ -145,7 +180,12 @@ impl Table {
         Ok(t)
     }
 
-    /// Writes the table into `dir` (through a temporary file, so a crash leaves the old one).
+    /// Writes the table into `dir` (through a temporary file, so a crash leaves the old one):
+    /// [`MAGIC`], the outlets (count u32; per outlet its name's length u32, the name, its
+    /// stories u32), the entries (count u64, byte length u64, then per (key, outlet) in order
+    /// the key's difference from the previous key, the outlet and the count as LEB128 varints:
+    /// about half the size of fixed records), and the override file last applied. Integers are
+    /// little-endian.
     pub fn save(&self, dir: &Path) -> Result<()> {
         let path = dir.join(COUNTS_FILE);
         let tmp = dir.join(format!("{COUNTS_FILE}.tmp"));
@@ -160,13 +200,22 @@ impl Table {
             w.write_all(name.as_bytes()).map_err(io)?;
             w.write_all(&stories.to_le_bytes()).map_err(io)?;
         }
+        let mut entries: Vec<(u64, u32, u32)> =
+            self.counts.iter().map(|(&(k, o), &c)| (k, o, c)).collect();
+        entries.sort_unstable();
+        let mut bytes = Vec::with_capacity(entries.len() * 9);
+        let mut last = 0u64;
+        for (key, outlet, count) in entries {
+            put(&mut bytes, key.wrapping_sub(last));
+            put(&mut bytes, u64::from(outlet));
+            put(&mut bytes, u64::from(count));
+            last = key;
+        }
         w.write_all(&(self.counts.len() as u64).to_le_bytes())
             .map_err(io)?;
-        for (&(key, outlet), &count) in &self.counts {
-            w.write_all(&key.to_le_bytes()).map_err(io)?;
-            w.write_all(&outlet.to_le_bytes()).map_err(io)?;
-            w.write_all(&count.to_le_bytes()).map_err(io)?;
-        }
+        w.write_all(&(bytes.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        w.write_all(&bytes).map_err(io)?;
         w.write_all(self.overrides.as_bytes()).map_err(io)?;
         w.into_inner()
             .map_err(|e| io(e.into_error()))?
@@ -237,12 +286,13 @@ impl Table {
         for group in entries.chunk_by(|a, b| a.0 == b.0) {
             let key = group[0].0;
             let total: u64 = group.iter().map(|e| u64::from(e.2)).sum();
-            let frequent: Vec<&(u64, u32, u32)> = group
-                .iter()
-                .filter(|e| e.2 >= threshold(self.stories[e.1 as usize]))
-                .collect();
-            let thin = total - frequent.iter().map(|e| u64::from(e.2)).sum::<u64>();
-            for e in &frequent {
+            let frequent = || {
+                group
+                    .iter()
+                    .filter(|e| e.2 >= threshold(self.stories[e.1 as usize]))
+            };
+            let thin = total - frequent().map(|e| u64::from(e.2)).sum::<u64>();
+            for e in frequent() {
                 // Articles of no known outlet come from any number of sites: they are no
                 // outlet whose furniture could be learned, only evidence for the archive-wide rule.
                 let unknown = self.outlets[e.1 as usize].is_empty();
@@ -413,6 +463,48 @@ mod tests {
         assert_eq!(again.learn(), l);
         assert_eq!(again.applied_overrides(), "-\t*\tx\n");
         assert_eq!(again.stories("TIMES"), 6);
+    }
+
+    #[test]
+    fn the_table_is_stored_packed_and_the_fixed_format_is_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = Table::default();
+        for i in 0..20u8 {
+            // Letters, not digits: digits fold to 0 in keys.
+            let words: Vec<String> = (0..30u8)
+                .map(|j| format!("w{}{}", char::from(b'a' + i), char::from(b'a' + j % 26)))
+                .collect();
+            let text = format!("{}\n\nSign up for our newsletter.", words.join(" "));
+            t.observe(if i % 2 == 0 { "A" } else { "B" }, &keys(&text));
+        }
+        t.save(dir.path()).unwrap();
+        let size = std::fs::metadata(dir.path().join(COUNTS_FILE))
+            .unwrap()
+            .len();
+        let fixed = 16 * t.counts.len() as u64;
+        assert!(
+            size < fixed * 3 / 4,
+            "{size} bytes for {} entries",
+            t.counts.len()
+        );
+        let again = Table::open(dir.path()).unwrap();
+        assert_eq!(again.counts, t.counts);
+        // The fixed 16-byte records of the first format.
+        let mut old = MAGIC_FIXED.to_vec();
+        old.extend(1u32.to_le_bytes());
+        old.extend(1u32.to_le_bytes());
+        old.extend(b"a");
+        old.extend(7u32.to_le_bytes());
+        old.extend(1u64.to_le_bytes());
+        old.extend(42u64.to_le_bytes());
+        old.extend(0u32.to_le_bytes());
+        old.extend(6u32.to_le_bytes());
+        old.extend(b"-\t*\tx\n");
+        std::fs::write(dir.path().join(COUNTS_FILE), old).unwrap();
+        let old = Table::open(dir.path()).unwrap();
+        assert_eq!(old.stories("A"), 7);
+        assert_eq!(old.counts.get(&(42, 0)), Some(&6));
+        assert_eq!(old.applied_overrides(), "-\t*\tx\n");
     }
 
     #[test]

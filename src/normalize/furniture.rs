@@ -143,20 +143,7 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// once per story.
 pub fn keys(text: &str) -> Vec<u64> {
     let mut out = Vec::new();
-    for (start, line) in lines(text) {
-        let w = words(line, start);
-        if w.is_empty() {
-            continue;
-        }
-        let k = line_keys(line, &w);
-        out.push(k.line);
-        out.extend(k.template);
-        if w.len() > SHINGLE {
-            out.extend(w.windows(SHINGLE).map(shingle_key));
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
+    scan(text, "", &Learned::default(), Some(&mut out));
     out
 }
 
@@ -303,7 +290,26 @@ pub fn mark(text: &str, outlet: &str, learned: &Learned) -> Vec<Range<usize>> {
 
 /// [`mark`], saying how each range was recognized.
 pub fn mark_pieces(text: &str, outlet: &str, learned: &Learned) -> Vec<(Range<usize>, Piece)> {
-    if learned.is_empty() {
+    scan(text, outlet, learned, None)
+}
+
+/// [`mark`] and [`keys`] at once, reading the text's words once.
+pub fn mark_and_keys(text: &str, outlet: &str, learned: &Learned) -> (Vec<Range<usize>>, Vec<u64>) {
+    let mut keys = Vec::new();
+    let marked = scan(text, outlet, learned, Some(&mut keys));
+    (marked.into_iter().map(|(r, _)| r).collect(), keys)
+}
+
+/// The furniture pieces of `text` (see [`mark_pieces`]), adding the text's distinct keys to
+/// `keys` (sorted) when asked.
+fn scan(
+    text: &str,
+    outlet: &str,
+    learned: &Learned,
+    mut keys: Option<&mut Vec<u64>>,
+) -> Vec<(Range<usize>, Piece)> {
+    let marking = !learned.is_empty();
+    if !marking && keys.is_none() {
         return Vec::new();
     }
     let mine = learned.outlets.get(&outlet_key(outlet));
@@ -322,6 +328,19 @@ pub fn mark_pieces(text: &str, outlet: &str, learned: &Learned) -> Vec<(Range<us
             continue;
         }
         let k = line_keys(line, &w);
+        let shingles: Vec<u64> = if w.len() > SHINGLE {
+            w.windows(SHINGLE).map(shingle_key).collect()
+        } else {
+            Vec::new()
+        };
+        if let Some(out) = keys.as_deref_mut() {
+            out.push(k.line);
+            out.extend(k.template);
+            out.extend(&shingles);
+        }
+        if !marking {
+            continue;
+        }
         if has(&k.line) {
             out.push((whole, Piece::Line));
             continue;
@@ -331,11 +350,9 @@ pub fn mark_pieces(text: &str, outlet: &str, learned: &Learned) -> Vec<(Range<us
             continue;
         }
         let mut covered = vec![false; w.len()];
-        if w.len() > SHINGLE {
-            for (i, win) in w.windows(SHINGLE).enumerate() {
-                if has(&shingle_key(win)) {
-                    covered[i..i + SHINGLE].iter_mut().for_each(|c| *c = true);
-                }
+        for (i, key) in shingles.iter().enumerate() {
+            if has(key) {
+                covered[i..i + SHINGLE].iter_mut().for_each(|c| *c = true);
             }
         }
         for f in &forced {
@@ -362,6 +379,10 @@ pub fn mark_pieces(text: &str, outlet: &str, learned: &Learned) -> Vec<(Range<us
             }
             out.push((w[first].range.start..w[i - 1].range.end, Piece::Fragment));
         }
+    }
+    if let Some(keys) = keys {
+        keys.sort_unstable();
+        keys.dedup();
     }
     out
 }
@@ -493,6 +514,19 @@ mod tests {
         assert_eq!(clean, "Title\n\n\n\n\n\nPresident Trump said on Monday.");
         // Another outlet has no furniture.
         assert!(mark(text, "Y", &l).is_empty());
+    }
+
+    #[test]
+    fn marks_and_keys_at_once_are_marks_and_keys() {
+        let l = learned_from("X", &["Click here for reprint permission."]);
+        let text = "A first line of the story, long enough for shingles of eight words.\n\nClick here for reprint permission.\nShort.";
+        for (outlet, learned) in [("x", &l), ("y", &l), ("x", &Learned::default())] {
+            assert_eq!(
+                mark_and_keys(text, outlet, learned),
+                (mark(text, outlet, learned), keys(text))
+            );
+        }
+        assert_eq!(mark_and_keys(text, "x", &l).0.len(), 1);
     }
 
     #[test]

@@ -240,7 +240,8 @@ pub fn lexicon_from_bytes(bytes: &[u8]) -> Result<Lexicon, FormatError> {
     Ok(lex)
 }
 
-fn put(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` as a LEB128 varint (also the furniture table's encoding, `index::furniture`).
+pub fn put(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let b = (v & 0x7f) as u8;
         v >>= 7;
@@ -250,6 +251,21 @@ fn put(out: &mut Vec<u8>, mut v: u64) {
         }
         out.push(b | 0x80);
     }
+}
+
+/// Reads a LEB128 varint (see [`put`]) at `*pos` in `bytes`, advancing `pos`; `None` when
+/// truncated or longer than 64 bits.
+pub fn take_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 fn zigzag(x: i16) -> u64 {
@@ -278,15 +294,7 @@ impl Reader<'_> {
         s.try_into().ok()
     }
     fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
+        take_varint(self.bytes, &mut self.pos)
     }
 }
 
