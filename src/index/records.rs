@@ -195,6 +195,65 @@ pub fn entity_terms(entities: &[ArticleEntity]) -> Vec<String> {
     out
 }
 
+/// Separates the parts of an `entity_fact` value (never in a name: it is removed on writing).
+pub const FACT_SEP: char = '\u{1f}';
+
+/// One value of the `entity_fact` column, parsed (see [`entity_facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityFact<'a> {
+    /// `person`, `org`, `location` or `misc`.
+    pub kind: &'a str,
+    /// Mentions: of the entity, or of the form.
+    pub count: u32,
+    /// The entity's name as the article gave it.
+    pub name: &'a str,
+    /// For a form: its position among the entity's forms and the form as written.
+    pub form: Option<(u32, &'a str)>,
+}
+
+/// The `entity_fact` column's values of an article: per entity `kind␟count␟name`, per form
+/// `kind␟count␟name␟position␟form` (␟ is [`FACT_SEP`]). Values are shared by many articles, so
+/// the column's dictionary stays small, and a lookup decodes each distinct value once per
+/// segment.
+pub fn entity_facts(entities: &[ArticleEntity]) -> Vec<String> {
+    let clean = |s: &str| s.replace(FACT_SEP, " ");
+    let mut out = Vec::new();
+    for e in entities {
+        let (kind, name) = (clean(&e.kind), clean(&e.name));
+        out.push(format!("{kind}{FACT_SEP}{}{FACT_SEP}{name}", e.count));
+        for (i, v) in e.variants.iter().enumerate() {
+            let n = e.variant_counts.get(i).copied().unwrap_or(0);
+            out.push(format!(
+                "{kind}{FACT_SEP}{n}{FACT_SEP}{name}{FACT_SEP}{i}{FACT_SEP}{}",
+                clean(v)
+            ));
+        }
+    }
+    out
+}
+
+/// Parses a value written by [`entity_facts`]; `None` when malformed.
+pub fn parse_entity_fact(value: &str) -> Option<EntityFact<'_>> {
+    let mut parts = value.split(FACT_SEP);
+    let kind = parts.next()?;
+    let count = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let form = match (parts.next(), parts.next()) {
+        (None, _) => None,
+        (Some(i), Some(form)) => Some((i.parse().ok()?, form)),
+        (Some(_), None) => return None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(EntityFact {
+        kind,
+        count,
+        name,
+        form,
+    })
+}
+
 /// Marks a name term of the `entity` field.
 pub const NAME_TERM: char = '=';
 /// Marks a form term of the `entity` field.

@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 7;
+pub const SCHEMA_VERSION: u64 = 8;
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -15,6 +15,20 @@ pub const KIND_PASSAGE: &str = "passage";
 pub const KIND_ARTICLE: &str = "article";
 /// `kind` of a path document.
 pub const KIND_PATH: &str = "path";
+
+/// Names of the fields that columnar readers (collectors, lookups) open by name.
+pub mod names {
+    /// See [`super::Fields::article_key`].
+    pub const ARTICLE_KEY: &str = "article_key";
+    /// See [`super::Fields::date`].
+    pub const DATE: &str = "date";
+    /// See [`super::Fields::cluster`].
+    pub const CLUSTER: &str = "cluster";
+    /// See [`super::Fields::outlet`].
+    pub const OUTLET: &str = "outlet";
+    /// See [`super::Fields::entity_fact`].
+    pub const ENTITY_FACT: &str = "entity_fact";
+}
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -68,6 +82,10 @@ pub struct Fields {
     /// Entities as JSON `[[name, type, count, [[form, mentions]…]], …]`, most mentioned first
     /// (stored, article documents).
     pub entity_counts: Field,
+    /// The same entities as columns (fast only, multi-valued; article documents): one value per
+    /// entity and one per form, with their mentions (see `records::entity_facts`). Lookups count
+    /// entities from this column without loading any stored document.
+    pub entity_fact: Field,
     /// Number of passages (stored, article documents).
     pub passages: Field,
     /// Number of words (stored, article documents).
@@ -121,7 +139,7 @@ pub fn build() -> Schema {
     // hit never decompresses a doc-store block for a passage.
     // Character offsets are counted from the byte offsets when a passage is shown.
     sb.add_u64_field(
-        "article_key",
+        names::ARTICLE_KEY,
         // No fieldnorms: the key is never scored.
         NumericOptions::default().set_indexed().set_fast(),
     );
@@ -132,10 +150,10 @@ pub fn build() -> Schema {
     sb.add_u64_field("byte_start", FAST);
     sb.add_u64_field("byte_end", FAST);
     sb.add_text_field("text", STORED);
-    sb.add_text_field("outlet", keyword(true));
+    sb.add_text_field(names::OUTLET, keyword(true));
     sb.add_text_field("entity", keyword(false));
     sb.add_date_field(
-        "date",
+        names::DATE,
         DateOptions::from(INDEXED)
             .set_stored()
             .set_fast()
@@ -148,10 +166,11 @@ pub fn build() -> Schema {
     sb.add_text_field("url", STORED);
     sb.add_text_field("encoding", STORED);
     sb.add_text_field("entity_counts", STORED);
+    sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
     sb.add_u64_field("passages", STORED);
     sb.add_u64_field("words", STORED);
     sb.add_u64_field("chars", STORED);
-    sb.add_u64_field("cluster", INDEXED | FAST | STORED);
+    sb.add_u64_field(names::CLUSTER, INDEXED | FAST | STORED);
     sb.add_u64_field("band", INDEXED);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
@@ -173,7 +192,7 @@ impl Fields {
         Ok(Fields {
             kind: f("kind")?,
             article_id: f("article_id")?,
-            article_key: f("article_key")?,
+            article_key: f(names::ARTICLE_KEY)?,
             passage_no: f("passage_no")?,
             title: f("title")?,
             title_text: f("title_text")?,
@@ -181,9 +200,9 @@ impl Fields {
             byte_start: f("byte_start")?,
             byte_end: f("byte_end")?,
             text: f("text")?,
-            outlet: f("outlet")?,
+            outlet: f(names::OUTLET)?,
             entity: f("entity")?,
-            date: f("date")?,
+            date: f(names::DATE)?,
             title_source: f("title_source")?,
             date_source: f("date_source")?,
             outlet_source: f("outlet_source")?,
@@ -191,10 +210,11 @@ impl Fields {
             url: f("url")?,
             encoding: f("encoding")?,
             entity_counts: f("entity_counts")?,
+            entity_fact: f(names::ENTITY_FACT)?,
             passages: f("passages")?,
             words: f("words")?,
             chars: f("chars")?,
-            cluster: f("cluster")?,
+            cluster: f(names::CLUSTER)?,
             band: f("band")?,
             minhash: f("minhash")?,
             furniture: f("furniture")?,

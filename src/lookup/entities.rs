@@ -9,20 +9,22 @@
 //! mentions are those of the copy that stands for it, its original among the copies that
 //! mention the entity (the one `search` shows).
 
+use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
 use crate::error::Result;
 use crate::extract::ner::EntityType;
+use crate::hashing::{PreHashedMap, PreHashedSet};
 use crate::index::stored_str as text;
-use crate::index::{decode_entities, MorgueIndex, KIND_ARTICLE};
+use crate::index::{MorgueIndex, KIND_ARTICLE};
 use crate::search::copies::original_first;
-use crate::search::resolve::{Resolved, Resolver};
-use crate::search::{query, select_resolved, to_date, ArticleFacts, Filters, Selection};
+use crate::search::resolve::Resolver;
+use crate::search::{query, select_resolved, to_date, Filters, Selection};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 /// What `morgue entities` asks.
 #[derive(Debug, Clone, Default)]
@@ -188,129 +190,151 @@ pub enum EntityAnswer {
 /// Fewest stories two entities must share for one to be listed with the other.
 pub const MIN_CO_MENTIONS: usize = 3;
 
-/// A selected article with its entities resolved.
-struct ArticleInfo {
+/// A selected article as the lookups walk it.
+#[derive(Debug, Clone, Copy)]
+struct Row<'s> {
     key: u64,
-    facts: ArticleFacts,
-    id: String,
-    title: String,
-    entities: Vec<Resolved>,
+    story: u64,
+    date_secs: Option<i64>,
+    addr: DocAddress,
+    outlet: Option<&'s str>,
 }
 
-impl ArticleInfo {
-    fn story(&self, all_copies: bool) -> u64 {
-        if all_copies {
-            self.key
-        } else {
-            self.facts.cluster
-        }
-    }
-
+impl Row<'_> {
     fn rank(&self) -> (Option<i64>, u64) {
-        (self.facts.date_secs, self.key)
-    }
-
-    /// The article's entities grouped by identity: (identity, mentions, its entities).
-    fn by_identity(&self) -> Vec<(&str, u32, Vec<&Resolved>)> {
-        let mut out: Vec<(&str, u32, Vec<&Resolved>)> = Vec::new();
-        for r in &self.entities {
-            match out.iter_mut().find(|(id, _, _)| *id == r.identity) {
-                Some((_, n, v)) => {
-                    *n += r.count;
-                    v.push(r);
-                }
-                None => out.push((r.identity.as_str(), r.count, vec![r])),
-            }
-        }
-        out
+        (self.date_secs, self.key)
     }
 }
 
-fn read_articles(
-    mi: &MorgueIndex,
-    searcher: &Searcher,
-    selection: &Selection,
-    resolver: &Resolver,
-) -> Result<Vec<ArticleInfo>> {
-    let f = &mi.fields;
-    // Only the selected articles' documents are loaded, in index order (deterministic output).
-    let mut selected: Vec<(&u64, &ArticleFacts)> = selection.articles.iter().collect();
-    selected.sort_by_key(|(_, facts)| facts.addr);
-    let mut out = Vec::with_capacity(selected.len());
-    for (key, facts) in selected {
-        let doc: TantivyDocument = searcher.doc(facts.addr)?;
-        let stored = text(&doc, f.entity_counts)
-            .map(|j| decode_entities(&j))
-            .unwrap_or_default();
-        out.push(ArticleInfo {
+/// The selected articles grouped by story, each story's original first (the copy that stands
+/// for it), stories in key order: a compact array, whatever the size of the archive.
+fn rows(selection: &Selection, all_copies: bool) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row> = selection
+        .articles
+        .iter()
+        .map(|(key, facts)| Row {
             key: *key,
-            facts: facts.clone(),
-            id: text(&doc, f.article_id).unwrap_or_default(),
-            title: text(&doc, f.title_text).unwrap_or_default(),
-            entities: resolver.article_entities(&stored),
-        });
-    }
-    Ok(out)
+            story: if all_copies { *key } else { facts.cluster },
+            date_secs: facts.date_secs,
+            addr: facts.addr,
+            outlet: facts.outlet.as_deref(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.story
+            .cmp(&b.story)
+            .then_with(|| original_first(a.rank(), b.rank()))
+    });
+    rows
 }
 
-/// Tallies one identity over articles: names and types seen, and per story the article that
-/// stands for it (its original among those mentioning the identity) with its mentions.
+/// Calls `visit` with each story's articles (original first) and their resolved entities,
+/// reading the entity column of one story at a time.
+fn walk_stories<'s>(
+    cols: &mut EntityColumns,
+    rows: &[Row<'s>],
+    mut visit: impl FnMut(&[(Row<'s>, ArticleEntities)]),
+) -> Result<()> {
+    let mut story: Vec<(Row<'s>, ArticleEntities)> = Vec::new();
+    let mut spare: Vec<ArticleEntities> = Vec::new();
+    for chunk in rows.chunk_by(|a, b| a.story == b.story) {
+        for (_, v) in story.drain(..) {
+            spare.push(v);
+        }
+        for row in chunk {
+            let mut found = spare.pop().unwrap_or_default();
+            cols.article(row.addr, &mut found)?;
+            story.push((*row, found));
+        }
+        visit(&story);
+    }
+    Ok(())
+}
+
+/// Tallies identities over stories: names and types seen (over every article), and per story
+/// the mentions of the copy that stands for it (the first in story order that mentions it).
+#[derive(Default)]
+struct Tallies {
+    map: PreHashedMap<u32, Tally>,
+    seen: PreHashedSet<u32>,
+}
+
 #[derive(Default)]
 struct Tally {
-    names: HashMap<String, u64>,
-    kinds: HashMap<String, u64>,
-    stories: HashMap<u64, ((Option<i64>, u64), u32)>,
+    stories: usize,
+    mentions: u64,
+    names: Vec<(u32, u64)>,
+    kinds: Vec<(u32, u64)>,
     ambiguous: bool,
 }
 
-impl Tally {
-    fn add(&mut self, story: u64, rank: (Option<i64>, u64), mentions: u32, rs: &[&Resolved]) {
-        for r in rs {
-            bump(&mut self.names, &r.name, u64::from(r.count));
-            bump(&mut self.kinds, &r.kind, u64::from(r.count));
-            self.ambiguous |= r.ambiguous;
-        }
-        let e = self.stories.entry(story).or_insert((rank, mentions));
-        if original_first(rank, e.0).is_lt() {
-            *e = (rank, mentions);
+impl Tallies {
+    /// Adds one story's articles, counting only the identities in `only` when set.
+    fn story(&mut self, articles: &[(Row, ArticleEntities)], only: Option<&PreHashedSet<u32>>) {
+        self.seen.clear();
+        for (_, found) in articles {
+            let lites = &found.lites;
+            for (id, n, idx) in found.by_identity() {
+                if only.is_some_and(|o| !o.contains(&id)) {
+                    continue;
+                }
+                let t = self.map.entry(id).or_default();
+                for i in idx {
+                    let r = &lites[i];
+                    bump(&mut t.names, r.name, u64::from(r.count));
+                    bump(&mut t.kinds, r.kind, u64::from(r.count));
+                    t.ambiguous |= r.ambiguous;
+                }
+                if self.seen.insert(id) {
+                    t.stories += 1;
+                    t.mentions += u64::from(n);
+                }
+            }
         }
     }
+}
 
-    fn best(m: &HashMap<String, u64>, prefer: impl Fn(&str) -> bool) -> String {
+impl Tally {
+    /// The most counted of `m` (ties: the smallest string), preferring those `prefer` accepts.
+    fn best(m: &[(u32, u64)], strings: &Interner, prefer: impl Fn(&str) -> bool) -> String {
         m.iter()
+            .map(|&(id, n)| (strings.get(id), n))
             .max_by(|a, b| {
                 (prefer(a.0), a.1)
                     .cmp(&(prefer(b.0), b.1))
                     .then_with(|| b.0.cmp(a.0))
             })
-            .map(|(k, _)| k.clone())
+            .map(|(k, _)| k.to_string())
             .unwrap_or_default()
+    }
+
+    fn kind(&self, strings: &Interner) -> String {
+        Tally::best(&self.kinds, strings, |_| false)
     }
 
     /// The listing row of identity `id`: the alias table's name, else the most mentioned name
     /// written in full (whose key is the identity).
-    fn count(&self, id: &str, resolver: &Resolver) -> EntityCount {
+    fn count(&self, id: u32, strings: &Interner, resolver: &Resolver) -> EntityCount {
+        let id = strings.get(id);
         let name = match resolver.aliases().lookup_key(id) {
             Some(g) => g.canonical.clone(),
-            None => Tally::best(&self.names, |n| resolver.key(n) == id),
+            None => Tally::best(&self.names, strings, |n| resolver.key(n) == id),
         };
         EntityCount {
             name,
-            kind: Tally::best(&self.kinds, |_| false),
-            articles: self.stories.len(),
-            mentions: self.stories.values().map(|(_, n)| u64::from(*n)).sum(),
+            kind: self.kind(strings),
+            articles: self.stories,
+            mentions: self.mentions,
             ambiguous: self.ambiguous,
         }
     }
 }
 
-/// Adds `n` to `m[k]`, allocating the key only the first time.
-fn bump(m: &mut HashMap<String, u64>, k: &str, n: u64) {
-    match m.get_mut(k) {
-        Some(v) => *v += n,
-        None => {
-            m.insert(k.to_string(), n);
-        }
+/// Adds `n` to the count of `k`.
+fn bump(m: &mut Vec<(u32, u64)>, k: u32, n: u64) {
+    match m.iter_mut().find(|(x, _)| *x == k) {
+        Some((_, v)) => *v += n,
+        None => m.push((k, n)),
     }
 }
 
@@ -321,29 +345,31 @@ fn by_articles(a: &EntityCount, b: &EntityCount) -> std::cmp::Ordering {
         .then_with(|| a.name.cmp(&b.name))
 }
 
-/// Tallies every identity of `articles` (or only `only`).
-fn tally(
-    articles: &[ArticleInfo],
-    all_copies: bool,
-    only: Option<&HashSet<String>>,
-) -> HashMap<String, Tally> {
-    let mut tallies: HashMap<String, Tally> = HashMap::new();
-    for a in articles {
-        for (id, n, rs) in a.by_identity() {
-            if only.is_some_and(|o| !o.contains(id)) {
-                continue;
-            }
-            match tallies.get_mut(id) {
-                Some(t) => t.add(a.story(all_copies), a.rank(), n, &rs),
-                None => {
-                    let mut t = Tally::default();
-                    t.add(a.story(all_copies), a.rank(), n, &rs);
-                    tallies.insert(id.to_string(), t);
-                }
-            }
-        }
+/// The `top` rows of `tallies` by stories, then mentions, then name (of those `keep` accepts),
+/// and how many `keep` accepts. Names are worked out only for the rows that may be listed.
+fn top_rows(
+    tallies: &PreHashedMap<u32, Tally>,
+    strings: &Interner,
+    resolver: &Resolver,
+    top: usize,
+    keep: impl Fn(&Tally) -> bool,
+) -> (Vec<EntityCount>, usize) {
+    let mut kept: Vec<(&u32, &Tally)> = tallies.iter().filter(|(_, t)| keep(t)).collect();
+    let distinct = kept.len();
+    kept.sort_unstable_by_key(|(_, t)| std::cmp::Reverse((t.stories, t.mentions)));
+    if let Some(last) = kept.get(top.saturating_sub(1)).filter(|_| top > 0) {
+        let bar = (last.1.stories, last.1.mentions);
+        kept.retain(|(_, t)| (t.stories, t.mentions) >= bar);
+    } else if top == 0 {
+        kept.clear();
     }
-    tallies
+    let mut rows: Vec<EntityCount> = kept
+        .into_iter()
+        .map(|(id, t)| t.count(*id, strings, resolver))
+        .collect();
+    rows.sort_by(by_articles);
+    rows.truncate(top);
+    (rows, distinct)
 }
 
 /// The most mentioned entities of the index, or of a query's results.
@@ -352,23 +378,31 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     let resolver = Resolver::new(&searcher, &mi.fields, req.filters.alias_table())?;
     let expr = req.query.as_deref().map(query::parse).transpose()?;
     let selection = select_resolved(mi, &searcher, expr.as_ref(), &req.filters, Some(&resolver))?;
-    let articles = read_articles(mi, &searcher, &selection, &resolver)?;
-    let stories: HashSet<u64> = articles.iter().map(|a| a.story(req.all_copies)).collect();
-    let mut list: Vec<EntityCount> = tally(&articles, req.all_copies, None)
-        .iter()
-        .map(|(id, t)| t.count(id, &resolver))
-        .filter(|c| req.kind.is_none_or(|k| c.kind == k.name()))
-        .collect();
-    list.sort_by(by_articles);
-    let distinct = list.len();
-    list.truncate(req.top);
+    let rows = rows(&selection, req.all_copies);
+    let mut cols = EntityColumns::open(&searcher, &resolver)?;
+    let mut tallies = Tallies::default();
+    let mut stories = 0;
+    walk_stories(&mut cols, &rows, |story| {
+        stories += 1;
+        tallies.story(story, None);
+    })?;
+    let kind = req.kind.map(|k| cols.strings.find(k.name()));
+    let (entities, distinct) = top_rows(&tallies.map, &cols.strings, &resolver, req.top, |t| {
+        kind.is_none_or(|k| k.is_some_and(|k| t.kind(&cols.strings) == cols.strings.get(k)))
+    });
     Ok(EntitiesResult {
         query: req.query.clone(),
-        articles: stories.len(),
-        copies: articles.len() - stories.len(),
+        articles: stories,
+        copies: rows.len() - stories,
         distinct,
-        entities: list,
+        entities,
     })
+}
+
+/// The copy that stands for a story in `morgue entity`.
+struct Shown<'s> {
+    row: Row<'s>,
+    mentions: u32,
 }
 
 /// Everything the index knows about the entity `req.name` (see the module doc).
@@ -380,93 +414,117 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     if found.dropped {
         return Ok(EntityAnswer::Dropped);
     }
-    let ids: HashSet<String> = found.identities.iter().map(|(id, _)| id.clone()).collect();
     let mut filters = req.filters.clone();
     filters.entities.push(req.name.clone());
     let selection = select_resolved(mi, &searcher, None, &filters, Some(&resolver))?;
-    let articles = read_articles(mi, &searcher, &selection, &resolver)?;
-    fn mine<'a>(a: &'a ArticleInfo, ids: &HashSet<String>) -> (u32, Vec<&'a Resolved>) {
-        let rs: Vec<&Resolved> = a
-            .entities
-            .iter()
-            .filter(|r| ids.contains(&r.identity))
-            .collect();
-        (rs.iter().map(|r| r.count).sum(), rs)
-    }
-    // The article standing for each story: its original among those that mention the entity.
-    let mut stories: HashMap<u64, &ArticleInfo> = HashMap::new();
+    let rows = rows(&selection, req.all_copies);
+    let mut cols = EntityColumns::open(&searcher, &resolver)?;
+    let ids: PreHashedSet<u32> = found
+        .identities
+        .iter()
+        .map(|(id, _)| cols.strings.id(id))
+        .collect();
+    let mut shown: Vec<Shown> = Vec::new();
+    let mut variants: PreHashedMap<u32, usize> = PreHashedMap::default();
+    let mut outlets: HashMap<&str, usize> = HashMap::new();
+    let mut together: PreHashedMap<u32, u64> = PreHashedMap::default();
+    let (mut mine_tally, mut others) = (Tallies::default(), Tallies::default());
     let mut mentioning = 0;
-    for a in &articles {
-        if mine(a, &ids).1.is_empty() {
-            continue;
+    walk_stories(&mut cols, &rows, |story| {
+        let mut rep: Option<Shown> = None;
+        for (row, found) in story {
+            let mine: Vec<&Lite> = found
+                .lites
+                .iter()
+                .filter(|r| ids.contains(&r.identity))
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            mentioning += 1;
+            for (id, _, _) in found.by_identity() {
+                *together.entry(id).or_default() += 1;
+            }
+            if rep.is_none() {
+                let forms: HashSet<u32> = mine
+                    .iter()
+                    .flat_map(|r| found.forms_of(r).iter().map(|(f, _)| *f))
+                    .collect();
+                for form in forms {
+                    *variants.entry(form).or_default() += 1;
+                }
+                if let Some(o) = row.outlet {
+                    *outlets.entry(o).or_default() += 1;
+                }
+                rep = Some(Shown {
+                    row: *row,
+                    mentions: mine.iter().map(|r| r.count).sum(),
+                });
+            }
         }
-        mentioning += 1;
-        let e = stories.entry(a.story(req.all_copies)).or_insert(a);
-        if original_first(a.rank(), e.rank()).is_lt() {
-            *e = a;
-        }
-    }
-    if stories.is_empty() {
+        shown.extend(rep);
+        mine_tally.story(story, Some(&ids));
+        others.story(story, None);
+    })?;
+    if shown.is_empty() {
         return Ok(EntityAnswer::Missing);
     }
-    let mut candidates: Vec<EntityCount> = tally(&articles, req.all_copies, Some(&ids))
+    let strings = &cols.strings;
+    let mut candidates: Vec<EntityCount> = mine_tally
+        .map
         .iter()
-        .map(|(id, t)| t.count(id, &resolver))
+        .map(|(id, t)| t.count(*id, strings, &resolver))
         .collect();
     candidates.sort_by(by_articles);
-    let mut shown: Vec<&ArticleInfo> = stories.values().copied().collect();
-    shown.sort_by(|a, b| match (a.facts.date_secs, b.facts.date_secs) {
-        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
+    // Newest first, undated last, then by id.
+    shown.sort_by(|a, b| match (a.row.date_secs, b.row.date_secs) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.row.key.cmp(&b.row.key)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.id.cmp(&b.id),
+        (None, None) => a.row.key.cmp(&b.row.key),
     });
-    let mut variants: HashMap<String, usize> = HashMap::new();
-    let mut outlets: HashMap<String, usize> = HashMap::new();
-    let mut mentions = 0u64;
-    for a in &shown {
-        let (n, rs) = mine(a, &ids);
-        mentions += u64::from(n);
-        let forms: HashSet<&str> = rs
-            .iter()
-            .flat_map(|r| r.forms.iter().map(|(f, _)| f.as_str()))
-            .collect();
-        for form in forms {
-            *variants.entry(form.to_string()).or_default() += 1;
-        }
-        if let Some(o) = &a.facts.outlet {
-            *outlets.entry(o.clone()).or_default() += 1;
-        }
-    }
-    let mut variants = most_first(variants, |name, articles| VariantCount { name, articles });
+    let variants = most_first(
+        variants
+            .into_iter()
+            .map(|(k, n)| (strings.get(k).to_string(), n)),
+        |name, articles| VariantCount { name, articles },
+    );
     let variants_total = variants.len();
+    let mut variants = variants;
     variants.truncate(req.variants);
-    let outlets = most_first(outlets, |outlet, articles| OutletCount { outlet, articles });
+    let outlets = most_first(
+        outlets.into_iter().map(|(k, n)| (k.to_string(), n)),
+        |outlet, articles| OutletCount { outlet, articles },
+    );
     let dates = shown
         .iter()
-        .filter_map(|a| a.facts.date_secs.and_then(to_date));
+        .filter_map(|s| s.row.date_secs.and_then(to_date));
     let (first_date, last_date) = (dates.clone().min(), dates.max());
+    others
+        .map
+        .retain(|id, t| !ids.contains(id) && t.stories >= MIN_CO_MENTIONS);
     let co_mentioned = co_mentions(
         &searcher,
         mi,
         &resolver,
-        &articles,
-        &ids,
+        strings,
+        &others.map,
+        &together,
         mentioning,
-        req.all_copies,
         req.related,
     )?;
-    let article_list = shown
-        .iter()
-        .take(req.limit)
-        .map(|a| EntityArticle {
-            article_id: a.id.clone(),
-            title: a.title.clone(),
-            outlet: a.facts.outlet.clone(),
-            date: a.facts.date_secs.and_then(to_date),
-            mentions: mine(a, &ids).0,
-        })
-        .collect();
+    let mut article_list = Vec::new();
+    for s in shown.iter().take(req.limit) {
+        // Only the listed articles' documents are loaded.
+        let doc: TantivyDocument = searcher.doc(s.row.addr)?;
+        article_list.push(EntityArticle {
+            article_id: format!("{:016x}", s.row.key),
+            title: text(&doc, f.title_text).unwrap_or_default(),
+            outlet: s.row.outlet.map(str::to_string),
+            date: s.row.date_secs.and_then(to_date),
+            mentions: s.mentions,
+        });
+    }
     let ambiguous = candidates.len() > 1;
     let (name, kind) = match (ambiguous, candidates.first()) {
         (false, Some(c)) => (c.name.clone(), c.kind.clone()),
@@ -480,9 +538,9 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         candidates,
         variants,
         variants_total,
-        articles: stories.len(),
-        copies: mentioning - stories.len(),
-        mentions,
+        articles: shown.len(),
+        copies: mentioning - shown.len(),
+        mentions: shown.iter().map(|s| u64::from(s.mentions)).sum(),
         outlets,
         first_date,
         last_date,
@@ -492,40 +550,32 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
 }
 
 /// Counts as rows, most first (ties by name).
-fn most_first<T>(counts: HashMap<String, usize>, row: impl Fn(String, usize) -> T) -> Vec<T> {
-    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+fn most_first<T>(
+    counts: impl Iterator<Item = (String, usize)>,
+    row: impl Fn(String, usize) -> T,
+) -> Vec<T> {
+    let mut v: Vec<(String, usize)> = counts.collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v.into_iter().map(|(k, n)| row(k, n)).collect()
 }
 
-/// The entities most associated with the identities `ids` in `articles` (the articles that
-/// mention them): Dunning's log-likelihood ratio over article counts in the whole index, for
-/// those sharing at least [`MIN_CO_MENTIONS`] stories and mentioned more often with the entity
-/// than without. Raw co-occurrence would rank whatever is everywhere ("Democrats") first.
+/// The entities most associated with the entity (`others`: the identities of the stories that
+/// mention it, with at least [`MIN_CO_MENTIONS`] of them; `together`: articles mentioning both;
+/// `mentioning`: articles mentioning the entity): Dunning's log-likelihood ratio over article
+/// counts in the whole index, for those mentioned more often with the entity than without. Raw
+/// co-occurrence would rank whatever is everywhere ("Democrats") first.
 #[allow(clippy::too_many_arguments)]
 fn co_mentions(
     searcher: &Searcher,
     mi: &MorgueIndex,
     resolver: &Resolver,
-    articles: &[ArticleInfo],
-    ids: &HashSet<String>,
+    strings: &Interner,
+    others: &PreHashedMap<u32, Tally>,
+    together: &PreHashedMap<u32, u64>,
     mentioning: usize,
-    all_copies: bool,
     top: usize,
 ) -> Result<Vec<CoMention>> {
     let f = &mi.fields;
-    let mut others = tally(articles, all_copies, None);
-    let mut together: HashMap<String, u64> = HashMap::new();
-    for a in articles {
-        let by = a.by_identity();
-        if !by.iter().any(|(id, _, _)| ids.contains(*id)) {
-            continue;
-        }
-        for (id, _, _) in by {
-            *together.entry(id.to_string()).or_default() += 1;
-        }
-    }
-    others.retain(|id, t| !ids.contains(id) && t.stories.len() >= MIN_CO_MENTIONS);
     let total = searcher.search(
         &TermQuery::new(
             Term::from_field_text(f.kind, KIND_ARTICLE),
@@ -535,14 +585,14 @@ fn co_mentions(
     )? as f64;
     let a = mentioning as f64;
     let mut out = Vec::new();
-    for (id, t) in &others {
+    for (id, t) in others {
         let c = together.get(id).copied().unwrap_or(0) as f64;
-        let q = resolver.query(f, std::slice::from_ref(id));
+        let q = resolver.query(f, &[strings.get(*id).to_string()]);
         let b = (searcher.search(q.as_ref(), &Count)? as f64).max(c);
         if c * total <= a * b {
             continue; // not more frequent with the entity than without
         }
-        let row = t.count(id, resolver);
+        let row = t.count(*id, strings, resolver);
         out.push(CoMention {
             name: row.name,
             kind: row.kind,

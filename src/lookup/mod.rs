@@ -7,6 +7,7 @@
 //! the facts the selection carries; never prints.
 
 pub mod entities;
+pub mod entity_columns;
 pub mod export;
 pub mod outlets;
 pub mod stats;

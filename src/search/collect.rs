@@ -1,6 +1,6 @@
 //! Collectors: best passages per article, and article dates.
 
-use crate::index::{KeyMap, Keys};
+use crate::index::{names, KeyMap, Keys};
 
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -60,7 +60,7 @@ impl Collector for PassageCollector {
             segment,
             per_article: self.per_article,
             keep: Arc::clone(&self.keep),
-            keys: reader.fast_fields().u64("article_key")?,
+            keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
             found: KeyMap::default(),
         })
     }
@@ -148,7 +148,7 @@ impl Collector for FactsCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FactsSegment> {
-        let outlets = reader.fast_fields().str("outlet")?;
+        let outlets = reader.fast_fields().str(names::OUTLET)?;
         let mut outlet_names = Vec::new();
         if let Some(col) = &outlets {
             let mut terms = col.dictionary().stream()?;
@@ -159,9 +159,9 @@ impl Collector for FactsCollector {
         Ok(FactsSegment {
             segment,
             keep: self.keep.clone(),
-            keys: reader.fast_fields().u64("article_key")?,
-            dates: reader.fast_fields().date("date")?,
-            clusters: reader.fast_fields().u64("cluster")?,
+            keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
+            dates: reader.fast_fields().date(names::DATE)?,
+            clusters: reader.fast_fields().u64(names::CLUSTER)?,
             outlets,
             outlet_names,
             found: KeyMap::default(),

@@ -1,0 +1,554 @@
+//! An article's entities read from the `entity_fact` column and resolved, without loading its
+//! stored document: what the entity lookups count.
+//!
+//! Each distinct value of the column (an entity or one of its forms, with mentions; see
+//! `index::entity_facts`) is decoded once per segment, and each decision of the
+//! [`Resolver`](crate::search::resolve::Resolver) (a name's key, its identity, whether a form is
+//! split off or dropped) is taken once per distinct name: per article only integer work remains.
+//! Strings are interned ([`Interner`]); the results ([`Lite`]) hold their ids. The outcome is the
+//! same as [`Resolver::article_entities`](crate::search::resolve::Resolver::article_entities) on
+//! the stored entities (a test compares the two).
+
+use crate::error::Result;
+use crate::hashing::PreHashedMap;
+use crate::index::{names, parse_entity_fact};
+use crate::search::resolve::Resolver;
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, Searcher};
+
+/// Strings as dense ids.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: PreHashedMap<Box<str>, u32>,
+    strs: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// The id of `s`, added when new.
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strs.len() as u32;
+        self.strs.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The string of `id`.
+    pub fn get(&self, id: u32) -> &str {
+        &self.strs[id as usize]
+    }
+
+    /// The id of `s` if it was seen.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// A resolved entity of an article (ids of an [`Interner`]); see
+/// [`Resolved`](crate::search::resolve::Resolved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lite {
+    /// The identity (a key) it counts under.
+    pub identity: u32,
+    /// The name the article gave it.
+    pub name: u32,
+    /// Its type.
+    pub kind: u32,
+    /// Mentions in the article.
+    pub count: u32,
+    /// Its forms with their mentions: a range of [`ArticleEntities::forms`].
+    pub forms: std::ops::Range<u32>,
+    /// A short name that the archive cannot resolve.
+    pub ambiguous: bool,
+}
+
+/// The resolved entities of one article; reused from article to article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleEntities {
+    /// The entities.
+    pub lites: Vec<Lite>,
+    /// The forms of every entity (form, mentions), each entity's a range.
+    pub forms: Vec<(u32, u32)>,
+}
+
+impl ArticleEntities {
+    /// The forms of `lite`.
+    pub fn forms_of(&self, lite: &Lite) -> &[(u32, u32)] {
+        &self.forms[lite.forms.start as usize..lite.forms.end as usize]
+    }
+
+    /// The entities grouped by identity: (identity, mentions, their indexes in `lites`), in
+    /// first-seen order.
+    pub fn by_identity(&self) -> Vec<(u32, u32, Vec<usize>)> {
+        let mut out: Vec<(u32, u32, Vec<usize>)> = Vec::new();
+        for (i, r) in self.lites.iter().enumerate() {
+            match out.iter_mut().find(|(id, _, _)| *id == r.identity) {
+                Some((_, n, v)) => {
+                    *n += r.count;
+                    v.push(i);
+                }
+                None => out.push((r.identity, r.count, vec![i])),
+            }
+        }
+        out
+    }
+}
+
+/// What the resolver says of an entity (its identity and ambiguity; `None`: it has none).
+type Identity = Option<(u32, bool)>;
+
+/// A column value, decoded and resolved.
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    /// Malformed (never written by this version).
+    Bad,
+    /// An entity: `dropped` when the alias table drops its name.
+    Entity {
+        kind: u32,
+        count: u32,
+        name: u32,
+        dropped: bool,
+        identity: Identity,
+    },
+    /// One of an entity's forms.
+    Form {
+        kind: u32,
+        count: u32,
+        name: u32,
+        position: u32,
+        form: u32,
+        fate: Fate,
+    },
+}
+
+/// What becomes of a form of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Kept,
+    Dropped,
+    /// Split off as its own entity, under the form's key, with that key's identity.
+    Split(u32, Identity),
+}
+
+/// A segment's column, its dictionary read in one pass (one sequential read: looking values up
+/// one by one costs a block decode each), and its values, resolved when first met.
+struct Segment {
+    column: Option<StrColumn>,
+    /// The dictionary's values end to end, and where each ends.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    values: Vec<Option<Value>>,
+}
+
+/// Reads and resolves articles' entities from the column (see the module doc).
+pub struct EntityColumns<'r> {
+    resolver: &'r Resolver,
+    /// Interned names, forms, kinds and identities.
+    pub strings: Interner,
+    segments: Vec<Segment>,
+    keys: PreHashedMap<u32, u32>,
+    identities: PreHashedMap<(u32, u32), Identity>,
+    dropped: PreHashedMap<u32, bool>,
+    fates: PreHashedMap<(u32, u32, u32), Fate>,
+    ords: Vec<u64>,
+    entities: Vec<(u32, u32, u32, bool, Identity)>,
+    found: Vec<FormRef>,
+}
+
+/// A form met in an article.
+#[derive(Debug, Clone, Copy)]
+struct FormRef {
+    name: u32,
+    kind: u32,
+    position: u32,
+    form: u32,
+    fate: Fate,
+    count: u32,
+}
+
+impl<'r> EntityColumns<'r> {
+    /// Opens the column of every segment.
+    pub fn open(searcher: &Searcher, resolver: &'r Resolver) -> Result<EntityColumns<'r>> {
+        let mut segments = Vec::new();
+        for reader in searcher.segment_readers() {
+            let column = reader.fast_fields().str(names::ENTITY_FACT)?;
+            let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+            if let Some(c) = &column {
+                let mut terms = c
+                    .dictionary()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while terms.advance() {
+                    bytes.extend_from_slice(terms.key());
+                    ends.push(bytes.len());
+                }
+            }
+            segments.push(Segment {
+                column,
+                values: vec![None; ends.len()],
+                bytes,
+                ends,
+            });
+        }
+        Ok(EntityColumns {
+            resolver,
+            strings: Interner::default(),
+            segments,
+            keys: PreHashedMap::default(),
+            identities: PreHashedMap::default(),
+            dropped: PreHashedMap::default(),
+            fates: PreHashedMap::default(),
+            ords: Vec::new(),
+            entities: Vec::new(),
+            found: Vec::new(),
+        })
+    }
+
+    /// The interned key of the interned name `name`.
+    fn key(&mut self, name: u32) -> u32 {
+        if let Some(&k) = self.keys.get(&name) {
+            return k;
+        }
+        let key = self.resolver.key(self.strings.get(name));
+        let k = self.strings.id(&key);
+        self.keys.insert(name, k);
+        k
+    }
+
+    /// Identity and ambiguity of a key of type `kind` (`None`: dropped).
+    fn identity(&mut self, key: u32, kind: u32) -> Identity {
+        if let Some(&i) = self.identities.get(&(key, kind)) {
+            return i;
+        }
+        let (k, t) = (self.strings.get(key), self.strings.get(kind));
+        let found = self
+            .resolver
+            .identity(k, t)
+            .map(|id| (self.resolver.is_ambiguous(k, t) && id == k, id));
+        let found = found.map(|(ambiguous, id)| (self.strings.id(&id), ambiguous));
+        self.identities.insert((key, kind), found);
+        found
+    }
+
+    fn dropped(&mut self, key: u32) -> bool {
+        if let Some(&d) = self.dropped.get(&key) {
+            return d;
+        }
+        let d = self.resolver.aliases().is_dropped(self.strings.get(key));
+        self.dropped.insert(key, d);
+        d
+    }
+
+    /// Decodes and resolves the value `ord` of segment `seg`.
+    fn value(&mut self, seg: usize, ord: u64) -> Result<Value> {
+        let ord = ord as usize;
+        if let Some(Some(v)) = self.segments[seg].values.get(ord) {
+            return Ok(*v);
+        }
+        let segment = &self.segments[seg];
+        let start = match ord {
+            0 => 0,
+            _ => segment.ends.get(ord - 1).copied().unwrap_or(0),
+        };
+        let end = segment.ends.get(ord).copied().unwrap_or(start);
+        let fact = std::str::from_utf8(&segment.bytes[start..end])
+            .ok()
+            .and_then(parse_entity_fact);
+        let strings = &mut self.strings;
+        let fact = fact.map(|f| {
+            let form = f.form.map(|(p, x)| (p, strings.id(x)));
+            (strings.id(f.kind), f.count, strings.id(f.name), form)
+        });
+        let value = match fact {
+            None => Value::Bad,
+            Some((kind, count, name, None)) => {
+                let key = self.key(name);
+                let dropped = self.dropped(key);
+                Value::Entity {
+                    kind,
+                    count,
+                    name,
+                    dropped,
+                    identity: if dropped {
+                        None
+                    } else {
+                        self.identity(key, kind)
+                    },
+                }
+            }
+            Some((kind, count, name, Some((position, form)))) => {
+                let key = self.key(name);
+                let fk = self.key(form);
+                Value::Form {
+                    kind,
+                    count,
+                    name,
+                    position,
+                    form,
+                    fate: self.fate(fk, kind, key),
+                }
+            }
+        };
+        if let Some(slot) = self.segments[seg].values.get_mut(ord) {
+            *slot = Some(value);
+        }
+        Ok(value)
+    }
+
+    /// What becomes of a form whose key is `fk` of an entity whose key is `key`.
+    fn fate(&mut self, fk: u32, kind: u32, key: u32) -> Fate {
+        if let Some(&f) = self.fates.get(&(fk, kind, key)) {
+            return f;
+        }
+        let fate = if fk == key {
+            Fate::Kept
+        } else if self.dropped(fk) {
+            Fate::Dropped
+        } else if self.resolver.splits(
+            self.strings.get(fk),
+            self.strings.get(kind),
+            self.strings.get(key),
+        ) {
+            Fate::Split(fk, self.identity(fk, kind))
+        } else {
+            Fate::Kept
+        };
+        self.fates.insert((fk, kind, key), fate);
+        fate
+    }
+
+    /// The resolved entities of the article at `addr`, into `out` (cleared first): the same
+    /// as [`Resolver::article_entities`] on its stored entities.
+    pub fn article(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()> {
+        out.lites.clear();
+        out.forms.clear();
+        let seg = addr.segment_ord as usize;
+        let mut ords = std::mem::take(&mut self.ords);
+        ords.clear();
+        if let Some(c) = &self.segments[seg].column {
+            ords.extend(c.term_ords(addr.doc_id));
+        }
+        let mut entities = std::mem::take(&mut self.entities);
+        let mut forms = std::mem::take(&mut self.found);
+        entities.clear();
+        forms.clear();
+        for &ord in &ords {
+            match self.value(seg, ord)? {
+                Value::Bad => {}
+                Value::Entity {
+                    kind,
+                    count,
+                    name,
+                    dropped,
+                    identity,
+                } => entities.push((name, kind, count, dropped, identity)),
+                Value::Form {
+                    kind,
+                    count,
+                    name,
+                    position,
+                    form,
+                    fate,
+                } => forms.push(FormRef {
+                    name,
+                    kind,
+                    position,
+                    form,
+                    fate,
+                    count,
+                }),
+            }
+        }
+        forms.sort_unstable_by_key(|f| (f.name, f.kind, f.position));
+        for &(name, kind, count, dropped, identity) in &entities {
+            if dropped {
+                continue;
+            }
+            let start = forms.partition_point(|f| (f.name, f.kind) < (name, kind));
+            let mine = forms[start..]
+                .iter()
+                .take_while(|f| (f.name, f.kind) == (name, kind));
+            let (mut all, mut kept_n, mut any) = (0u32, 0u32, false);
+            let kept_from = out.forms.len() as u32;
+            for f in mine.clone() {
+                any = true;
+                all += f.count;
+                if f.fate == Fate::Kept {
+                    kept_n += f.count;
+                    out.forms.push((f.form, f.count));
+                }
+            }
+            let kept_to = out.forms.len() as u32;
+            // Split forms, grouped by the form's key in order of first appearance.
+            let mut done: Vec<u32> = Vec::new();
+            for f in mine.clone() {
+                let Fate::Split(fk, split_identity) = f.fate else {
+                    continue;
+                };
+                if done.contains(&fk) {
+                    continue;
+                }
+                done.push(fk);
+                let from = out.forms.len() as u32;
+                for g in mine.clone() {
+                    if matches!(g.fate, Fate::Split(k, _) if k == fk) {
+                        out.forms.push((g.form, g.count));
+                    }
+                }
+                let range = from..out.forms.len() as u32;
+                let Some((identity, ambiguous)) = split_identity else {
+                    continue;
+                };
+                let taken = &out.forms[range.start as usize..range.end as usize];
+                out.lites.push(Lite {
+                    identity,
+                    name: taken[0].0,
+                    kind,
+                    count: taken.iter().map(|(_, n)| n).sum(),
+                    forms: range,
+                    ambiguous,
+                });
+            }
+            if kept_from == kept_to && any {
+                continue;
+            }
+            let Some((identity, ambiguous)) = identity else {
+                continue;
+            };
+            out.lites.push(Lite {
+                identity,
+                name,
+                kind,
+                count: count.saturating_sub(all - kept_n),
+                forms: kept_from..kept_to,
+                ambiguous,
+            });
+        }
+        self.ords = ords;
+        self.entities = entities;
+        self.found = forms;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::aliases::AliasTable;
+    use crate::index::entity_facts;
+    use crate::model::ArticleEntity;
+    use tantivy::schema::{Schema, TextOptions};
+    use tantivy::{Index, TantivyDocument};
+
+    fn ent(name: &str, kind: &str, count: u32, forms: &[(&str, u32)]) -> ArticleEntity {
+        ArticleEntity {
+            name: name.into(),
+            kind: kind.into(),
+            count,
+            variants: forms.iter().map(|f| f.0.to_string()).collect(),
+            variant_counts: forms.iter().map(|f| f.1).collect(),
+        }
+    }
+
+    type Flat = (String, String, String, u32, Vec<(String, u32)>, bool);
+
+    #[test]
+    fn column_entities_resolve_as_the_stored_entities_do() {
+        let articles = vec![
+            vec![
+                ent(
+                    "Nancy Pelosi",
+                    "person",
+                    5,
+                    &[("Pelosi", 3), ("Nancy Pelosi", 1), ("I'm", 1)],
+                ),
+                ent("Getty Images", "org", 1, &[]),
+            ],
+            vec![
+                ent(
+                    "Barack Obama",
+                    "person",
+                    4,
+                    &[("Obama", 3), ("Barack Obama", 1)],
+                ),
+                ent("Hillary Clinton", "person", 2, &[("Clinton", 2)]),
+                ent("Clinton", "person", 3, &[]),
+                ent("I'm", "person", 2, &[("I'm", 2)]),
+            ],
+            vec![],
+        ];
+        let mut sb = Schema::builder();
+        let field = sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
+        let index = Index::create_in_ram(sb.build());
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for a in &articles {
+            let mut doc = TantivyDocument::default();
+            for v in entity_facts(a) {
+                doc.add_text(field, v);
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let aliases = AliasTable::parse("!drop\tI'm\n!separate\tPelosi\tNancy Pelosi\n").unwrap();
+        let pairs = [
+            ("pelosi", "nancy pelosi", 50),
+            ("clinton", "hillary clinton", 60),
+            ("clinton", "bill clinton", 40),
+        ]
+        .iter()
+        .map(|&(f, n, c)| ((f.to_string(), "person".to_string(), n.to_string()), c))
+        .collect();
+        let resolver = Resolver::from_pairs(pairs, &aliases);
+        let mut cols = EntityColumns::open(&searcher, &resolver).unwrap();
+        let mut found = ArticleEntities::default();
+        for (doc, stored) in articles.iter().enumerate() {
+            cols.article(DocAddress::new(0, doc as u32), &mut found)
+                .unwrap();
+            let s = &cols.strings;
+            let mut got: Vec<Flat> = found
+                .lites
+                .iter()
+                .map(|l| {
+                    let forms = found.forms_of(l).iter().map(|&(f, n)| (s.get(f).into(), n));
+                    let (id, name, kind) = (s.get(l.identity), s.get(l.name), s.get(l.kind));
+                    (
+                        id.into(),
+                        name.into(),
+                        kind.into(),
+                        l.count,
+                        forms.collect(),
+                        l.ambiguous,
+                    )
+                })
+                .collect();
+            let mut want: Vec<Flat> = resolver
+                .article_entities(stored)
+                .into_iter()
+                .map(|r| (r.identity, r.name, r.kind, r.count, r.forms, r.ambiguous))
+                .collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "article {doc}");
+        }
+        // The cases the table exercises.
+        cols.article(DocAddress::new(0, 0), &mut found).unwrap();
+        let counts: Vec<(&str, u32)> = found
+            .lites
+            .iter()
+            .map(|l| (cols.strings.get(l.identity), l.count))
+            .collect();
+        assert!(counts.contains(&("pelosi", 3)) && counts.contains(&("nancy pelosi", 1)));
+        cols.article(DocAddress::new(0, 1), &mut found).unwrap();
+        assert!(found
+            .lites
+            .iter()
+            .all(|l| cols.strings.get(l.identity) != "im"));
+        assert!(found
+            .lites
+            .iter()
+            .any(|l| cols.strings.get(l.identity) == "clinton" && l.ambiguous));
+    }
+}
