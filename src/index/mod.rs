@@ -34,9 +34,10 @@ pub use directory::{classify as classify_error, damage};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
     article_paths, cluster_members, decode_entities, doc_addresses, encode_entities, entity_facts,
-    entity_form_term, entity_name_term, entity_terms, load_article, parse_entity_fact,
-    parse_entity_form_term, passage_record, resolve_article, stored_str, stored_u64, ArticleRecord,
-    CharSpan, EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
+    entity_form_term, entity_name_term, entity_terms, fact_hash, load_article, pack_fact_count,
+    parse_entity_fact, parse_entity_form_term, passage_record, resolve_article, stored_str,
+    stored_u64, unpack_fact_count, ArticleRecord, CharSpan, EntityFact, Found, PassageRecord,
+    FORM_TERM, NAME_TERM,
 };
 pub use schema::{names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};
@@ -59,7 +60,13 @@ pub struct MorgueIndex {
     reader: Arc<Mutex<Option<CachedReader>>>,
     /// The index folder.
     dir: PathBuf,
+    /// One value that later stages derive from a commit and keep for the next query on this
+    /// handle (see [`MorgueIndex::query_cache`]).
+    query_cache: Arc<Mutex<QueryCache>>,
 }
+
+/// What [`MorgueIndex::query_cache`] holds: anything a later stage derives from a commit.
+pub type QueryCache = Option<Box<dyn std::any::Any + Send + Sync>>;
 
 /// A reader and the `meta.json` it was loaded from.
 struct CachedReader {
@@ -81,6 +88,13 @@ impl MorgueIndex {
     /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// A slot shared by the clones of this handle where a later stage keeps what it derived
+    /// from a commit (the search stage keeps its entity resolver there, tagged with the
+    /// searcher generation it was built from).
+    pub fn query_cache(&self) -> &Mutex<QueryCache> {
+        &self.query_cache
     }
 
     fn cached_searcher(&self) -> tantivy::Result<Searcher> {
@@ -183,5 +197,6 @@ fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
         fields,
         reader: Arc::default(),
         dir: dir.to_path_buf(),
+        query_cache: Arc::default(),
     })
 }

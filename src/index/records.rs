@@ -203,55 +203,71 @@ pub const FACT_SEP: char = '\u{1f}';
 pub struct EntityFact<'a> {
     /// `person`, `org`, `location` or `misc`.
     pub kind: &'a str,
-    /// Mentions: of the entity, or of the form.
-    pub count: u32,
     /// The entity's name as the article gave it.
     pub name: &'a str,
-    /// For a form: its position among the entity's forms and the form as written.
-    pub form: Option<(u32, &'a str)>,
+    /// For a form: the form as written.
+    pub form: Option<&'a str>,
 }
 
-/// The `entity_fact` column's values of an article: per entity `kind␟count␟name`, per form
-/// `kind␟count␟name␟position␟form` (␟ is [`FACT_SEP`]). Values are shared by many articles, so
-/// the column's dictionary stays small, and a lookup decodes each distinct value once per
-/// segment.
-pub fn entity_facts(entities: &[ArticleEntity]) -> Vec<String> {
+/// Largest position of a form recorded in the `entity_fact_n` column (later forms share it).
+const MAX_POSITION: u32 = 0xff;
+/// Largest number of mentions recorded in the `entity_fact_n` column.
+const MAX_COUNT: u32 = 0x00ff_ffff;
+
+/// The `entity_fact` and `entity_fact_n` columns' values of an article. Per entity the value
+/// `kind␟name`, per form `kind␟name␟form` (␟ is [`FACT_SEP`]): values without counts are shared
+/// by every article naming the entity, so the column's dictionary grows with the archive's
+/// vocabulary of names, not with its articles. The mentions (and a form's position among the
+/// entity's forms) go to the parallel number column, each tagged with its value's hash (see
+/// [`pack_fact_count`]), since a multi-valued string column keeps no order.
+pub fn entity_facts(entities: &[ArticleEntity]) -> Vec<(String, u64)> {
     let clean = |s: &str| s.replace(FACT_SEP, " ");
     let mut out = Vec::new();
     for e in entities {
         let (kind, name) = (clean(&e.kind), clean(&e.name));
-        out.push(format!("{kind}{FACT_SEP}{}{FACT_SEP}{name}", e.count));
+        let value = format!("{kind}{FACT_SEP}{name}");
+        out.push((value.clone(), pack_fact_count(&value, 0, e.count)));
         for (i, v) in e.variants.iter().enumerate() {
             let n = e.variant_counts.get(i).copied().unwrap_or(0);
-            out.push(format!(
-                "{kind}{FACT_SEP}{n}{FACT_SEP}{name}{FACT_SEP}{i}{FACT_SEP}{}",
-                clean(v)
-            ));
+            let form = format!("{value}{FACT_SEP}{}", clean(v));
+            let packed = pack_fact_count(&form, i as u32, n);
+            out.push((form, packed));
         }
     }
     out
 }
 
+/// The hash that ties an `entity_fact_n` number to its `entity_fact` value (32 bits of FNV-1a).
+pub fn fact_hash(value: &str) -> u32 {
+    (crate::extract::ner::features::hash_str(value) >> 32) as u32
+}
+
+/// An `entity_fact_n` number: the value's hash, the form's position (0 for an entity; at most
+/// 255) and the mentions (at most 16,777,215).
+pub fn pack_fact_count(value: &str, position: u32, count: u32) -> u64 {
+    (u64::from(fact_hash(value)) << 32)
+        | (u64::from(position.min(MAX_POSITION)) << 24)
+        | u64::from(count.min(MAX_COUNT))
+}
+
+/// Splits an `entity_fact_n` number into (hash, position, mentions).
+pub fn unpack_fact_count(n: u64) -> (u32, u32, u32) {
+    (
+        (n >> 32) as u32,
+        ((n >> 24) as u32) & MAX_POSITION,
+        (n as u32) & MAX_COUNT,
+    )
+}
+
 /// Parses a value written by [`entity_facts`]; `None` when malformed.
 pub fn parse_entity_fact(value: &str) -> Option<EntityFact<'_>> {
     let mut parts = value.split(FACT_SEP);
-    let kind = parts.next()?;
-    let count = parts.next()?.parse().ok()?;
-    let name = parts.next()?;
-    let form = match (parts.next(), parts.next()) {
-        (None, _) => None,
-        (Some(i), Some(form)) => Some((i.parse().ok()?, form)),
-        (Some(_), None) => return None,
-    };
+    let (kind, name) = (parts.next()?, parts.next()?);
+    let form = parts.next();
     if parts.next().is_some() {
         return None;
     }
-    Some(EntityFact {
-        kind,
-        count,
-        name,
-        form,
-    })
+    Some(EntityFact { kind, name, form })
 }
 
 /// Marks a name term of the `entity` field.

@@ -28,6 +28,8 @@ pub mod names {
     pub const OUTLET: &str = "outlet";
     /// See [`super::Fields::entity_fact`].
     pub const ENTITY_FACT: &str = "entity_fact";
+    /// See [`super::Fields::entity_fact_n`].
+    pub const ENTITY_FACT_N: &str = "entity_fact_n";
 }
 
 /// Handles to every field of the schema.
@@ -83,9 +85,12 @@ pub struct Fields {
     /// (stored, article documents).
     pub entity_counts: Field,
     /// The same entities as columns (fast only, multi-valued; article documents): one value per
-    /// entity and one per form, with their mentions (see `records::entity_facts`). Lookups count
-    /// entities from this column without loading any stored document.
+    /// entity and one per form (see `records::entity_facts`). Lookups count entities from this
+    /// column and `entity_fact_n` without loading any stored document.
     pub entity_fact: Field,
+    /// The mentions of each `entity_fact` value, tagged with the value's hash (fast only,
+    /// multi-valued; see `records::pack_fact_count`).
+    pub entity_fact_n: Field,
     /// Number of passages (stored, article documents).
     pub passages: Field,
     /// Number of words (stored, article documents).
@@ -167,6 +172,7 @@ pub fn build() -> Schema {
     sb.add_text_field("encoding", STORED);
     sb.add_text_field("entity_counts", STORED);
     sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
+    sb.add_u64_field(names::ENTITY_FACT_N, FAST);
     sb.add_u64_field("passages", STORED);
     sb.add_u64_field("words", STORED);
     sb.add_u64_field("chars", STORED);
@@ -211,6 +217,7 @@ impl Fields {
             encoding: f("encoding")?,
             entity_counts: f("entity_counts")?,
             entity_fact: f(names::ENTITY_FACT)?,
+            entity_fact_n: f(names::ENTITY_FACT_N)?,
             passages: f("passages")?,
             words: f("words")?,
             chars: f("chars")?,

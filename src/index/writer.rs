@@ -269,8 +269,9 @@ impl ArticleWriter {
         }
         doc.add_text(f.encoding, a.encoding);
         doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
-        for v in super::entity_facts(&a.entities) {
-            doc.add_text(f.entity_fact, v);
+        for (value, n) in super::entity_facts(&a.entities) {
+            doc.add_text(f.entity_fact, value);
+            doc.add_u64(f.entity_fact_n, n);
         }
         doc.add_u64(f.passages, a.passages.len() as u64);
         if !a.furniture.is_empty() {

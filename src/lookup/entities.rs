@@ -375,7 +375,7 @@ fn top_rows(
 /// The most mentioned entities of the index, or of a query's results.
 pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResult> {
     let searcher = mi.searcher()?;
-    let resolver = Resolver::new(&searcher, &mi.fields, req.filters.alias_table())?;
+    let resolver = Resolver::cached(mi, &searcher, req.filters.alias_table())?;
     let expr = req.query.as_deref().map(query::parse).transpose()?;
     let selection = select_resolved(mi, &searcher, expr.as_ref(), &req.filters, Some(&resolver))?;
     let rows = rows(&selection, req.all_copies);
@@ -409,7 +409,7 @@ struct Shown<'s> {
 pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     let searcher = mi.searcher()?;
     let f = &mi.fields;
-    let resolver = Resolver::new(&searcher, f, req.filters.alias_table())?;
+    let resolver = Resolver::cached(mi, &searcher, req.filters.alias_table())?;
     let found = resolver.lookup(&searcher, f, &req.name)?;
     if found.dropped {
         return Ok(EntityAnswer::Dropped);

@@ -10,39 +10,58 @@
 //! the stored entities (a test compares the two).
 
 use crate::error::Result;
+use crate::extract::ner::features::hash_str;
 use crate::hashing::PreHashedMap;
-use crate::index::{names, parse_entity_fact};
-use crate::search::resolve::Resolver;
-use tantivy::columnar::StrColumn;
+use crate::index::{fact_hash, names, parse_entity_fact, unpack_fact_count};
+use crate::search::resolve::{entity_key, Resolver};
+use std::collections::HashMap;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, Searcher};
 
-/// Strings as dense ids.
+/// Strings as dense ids, kept end to end in one buffer and found by their 64-bit hash.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: PreHashedMap<Box<str>, u32>,
-    strs: Vec<Box<str>>,
+    text: String,
+    ends: Vec<usize>,
+    by_hash: PreHashedMap<u64, u32>,
+    /// The rare string whose hash another string already has.
+    collided: HashMap<Box<str>, u32>,
 }
 
 impl Interner {
     /// The id of `s`, added when new.
     pub fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
+        if let Some(id) = self.find(s) {
             return id;
         }
-        let id = self.strs.len() as u32;
-        self.strs.push(s.into());
-        self.ids.insert(s.into(), id);
+        let id = self.ends.len() as u32;
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        match self.by_hash.entry(hash_str(s)) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(s.into(), id);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+            }
+        }
         id
     }
 
     /// The string of `id`.
     pub fn get(&self, id: u32) -> &str {
-        &self.strs[id as usize]
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     /// The id of `s` if it was seen.
     pub fn find(&self, s: &str) -> Option<u32> {
-        self.ids.get(s).copied()
+        match self.by_hash.get(&hash_str(s)) {
+            Some(&id) if self.get(id) == s => Some(id),
+            Some(_) => self.collided.get(s).copied(),
+            None => None,
+        }
     }
 }
 
@@ -99,28 +118,26 @@ impl ArticleEntities {
 /// What the resolver says of an entity (its identity and ambiguity; `None`: it has none).
 type Identity = Option<(u32, bool)>;
 
-/// A column value, decoded and resolved.
+/// A column value as read: interned type, name and form (`NO_FORM` for an entity).
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    kind: u32,
+    name: u32,
+    form: u32,
+}
+
+/// The `form` of a [`Raw`] entity value (and of a malformed value's, with `name` `NO_FORM`).
+const NO_FORM: u32 = u32::MAX;
+
+/// What the resolver says of a column value.
 #[derive(Debug, Clone, Copy)]
 enum Value {
     /// Malformed (never written by this version).
     Bad,
     /// An entity: `dropped` when the alias table drops its name.
-    Entity {
-        kind: u32,
-        count: u32,
-        name: u32,
-        dropped: bool,
-        identity: Identity,
-    },
+    Entity { dropped: bool, identity: Identity },
     /// One of an entity's forms.
-    Form {
-        kind: u32,
-        count: u32,
-        name: u32,
-        position: u32,
-        form: u32,
-        fate: Fate,
-    },
+    Form(Fate),
 }
 
 /// What becomes of a form of an entity.
@@ -136,9 +153,10 @@ enum Fate {
 /// one by one costs a block decode each), and its values, resolved when first met.
 struct Segment {
     column: Option<StrColumn>,
-    /// The dictionary's values end to end, and where each ends.
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+    counts: Option<Column<u64>>,
+    /// Per value (dictionary ordinal): its parts, its hash, and what the resolver says of it.
+    raws: Vec<Raw>,
+    hashes: Vec<u32>,
     values: Vec<Option<Value>>,
 }
 
@@ -152,7 +170,8 @@ pub struct EntityColumns<'r> {
     identities: PreHashedMap<(u32, u32), Identity>,
     dropped: PreHashedMap<u32, bool>,
     fates: PreHashedMap<(u32, u32, u32), Fate>,
-    ords: Vec<u64>,
+    values_buf: Vec<(u32, u64)>,
+    counts_buf: Vec<(u32, u32, u32)>,
     entities: Vec<(u32, u32, u32, bool, Identity)>,
     found: Vec<FormRef>,
 }
@@ -171,36 +190,56 @@ struct FormRef {
 impl<'r> EntityColumns<'r> {
     /// Opens the column of every segment.
     pub fn open(searcher: &Searcher, resolver: &'r Resolver) -> Result<EntityColumns<'r>> {
+        let mut strings = Interner::default();
         let mut segments = Vec::new();
         for reader in searcher.segment_readers() {
             let column = reader.fast_fields().str(names::ENTITY_FACT)?;
-            let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+            let counts = reader
+                .fast_fields()
+                .u64(names::ENTITY_FACT_N)
+                .ok()
+                .filter(|_| column.is_some());
+            let (mut raws, mut hashes) = (Vec::new(), Vec::new());
             if let Some(c) = &column {
                 let mut terms = c
                     .dictionary()
                     .stream()
                     .map_err(tantivy::TantivyError::from)?;
                 while terms.advance() {
-                    bytes.extend_from_slice(terms.key());
-                    ends.push(bytes.len());
+                    let value = std::str::from_utf8(terms.key()).ok();
+                    hashes.push(value.map_or(0, fact_hash));
+                    raws.push(match value.and_then(parse_entity_fact) {
+                        Some(f) => Raw {
+                            kind: strings.id(f.kind),
+                            name: strings.id(f.name),
+                            form: f.form.map_or(NO_FORM, |x| strings.id(x)),
+                        },
+                        None => Raw {
+                            kind: NO_FORM,
+                            name: NO_FORM,
+                            form: NO_FORM,
+                        },
+                    });
                 }
             }
             segments.push(Segment {
                 column,
-                values: vec![None; ends.len()],
-                bytes,
-                ends,
+                counts,
+                values: vec![None; raws.len()],
+                raws,
+                hashes,
             });
         }
         Ok(EntityColumns {
             resolver,
-            strings: Interner::default(),
+            strings,
             segments,
             keys: PreHashedMap::default(),
             identities: PreHashedMap::default(),
             dropped: PreHashedMap::default(),
             fates: PreHashedMap::default(),
-            ords: Vec::new(),
+            values_buf: Vec::new(),
+            counts_buf: Vec::new(),
             entities: Vec::new(),
             found: Vec::new(),
         })
@@ -211,7 +250,7 @@ impl<'r> EntityColumns<'r> {
         if let Some(&k) = self.keys.get(&name) {
             return k;
         }
-        let key = self.resolver.key(self.strings.get(name));
+        let key = entity_key(self.strings.get(name));
         let k = self.strings.id(&key);
         self.keys.insert(name, k);
         k
@@ -242,59 +281,43 @@ impl<'r> EntityColumns<'r> {
     }
 
     /// Decodes and resolves the value `ord` of segment `seg`.
-    fn value(&mut self, seg: usize, ord: u64) -> Result<Value> {
+    fn value(&mut self, seg: usize, ord: u64) -> (Raw, Value) {
         let ord = ord as usize;
-        if let Some(Some(v)) = self.segments[seg].values.get(ord) {
-            return Ok(*v);
-        }
-        let segment = &self.segments[seg];
-        let start = match ord {
-            0 => 0,
-            _ => segment.ends.get(ord - 1).copied().unwrap_or(0),
+        let Some(&raw) = self.segments[seg].raws.get(ord) else {
+            return (
+                Raw {
+                    kind: NO_FORM,
+                    name: NO_FORM,
+                    form: NO_FORM,
+                },
+                Value::Bad,
+            );
         };
-        let end = segment.ends.get(ord).copied().unwrap_or(start);
-        let fact = std::str::from_utf8(&segment.bytes[start..end])
-            .ok()
-            .and_then(parse_entity_fact);
-        let strings = &mut self.strings;
-        let fact = fact.map(|f| {
-            let form = f.form.map(|(p, x)| (p, strings.id(x)));
-            (strings.id(f.kind), f.count, strings.id(f.name), form)
-        });
-        let value = match fact {
-            None => Value::Bad,
-            Some((kind, count, name, None)) => {
-                let key = self.key(name);
-                let dropped = self.dropped(key);
-                Value::Entity {
-                    kind,
-                    count,
-                    name,
-                    dropped,
-                    identity: if dropped {
-                        None
-                    } else {
-                        self.identity(key, kind)
-                    },
-                }
+        if let Some(Some(v)) = self.segments[seg].values.get(ord) {
+            return (raw, *v);
+        }
+        let value = if raw.name == NO_FORM {
+            Value::Bad
+        } else if raw.form == NO_FORM {
+            let key = self.key(raw.name);
+            let dropped = self.dropped(key);
+            Value::Entity {
+                dropped,
+                identity: if dropped {
+                    None
+                } else {
+                    self.identity(key, raw.kind)
+                },
             }
-            Some((kind, count, name, Some((position, form)))) => {
-                let key = self.key(name);
-                let fk = self.key(form);
-                Value::Form {
-                    kind,
-                    count,
-                    name,
-                    position,
-                    form,
-                    fate: self.fate(fk, kind, key),
-                }
-            }
+        } else {
+            let key = self.key(raw.name);
+            let fk = self.key(raw.form);
+            Value::Form(self.fate(fk, raw.kind, key))
         };
         if let Some(slot) = self.segments[seg].values.get_mut(ord) {
             *slot = Some(value);
         }
-        Ok(value)
+        (raw, value)
     }
 
     /// What becomes of a form whose key is `fk` of an entity whose key is `key`.
@@ -325,37 +348,47 @@ impl<'r> EntityColumns<'r> {
         out.lites.clear();
         out.forms.clear();
         let seg = addr.segment_ord as usize;
-        let mut ords = std::mem::take(&mut self.ords);
-        ords.clear();
-        if let Some(c) = &self.segments[seg].column {
-            ords.extend(c.term_ords(addr.doc_id));
+        // The values and their numbers, paired by hash (the columns keep no common order).
+        let mut values = std::mem::take(&mut self.values_buf);
+        let mut counts = std::mem::take(&mut self.counts_buf);
+        values.clear();
+        counts.clear();
+        let segment = &self.segments[seg];
+        if let (Some(c), Some(n)) = (&segment.column, &segment.counts) {
+            values.extend(c.term_ords(addr.doc_id).map(|ord| {
+                let hash = segment.hashes.get(ord as usize).copied().unwrap_or(0);
+                (hash, ord)
+            }));
+            counts.extend(n.values_for_doc(addr.doc_id).map(unpack_fact_count));
         }
+        values.sort_unstable();
+        counts.sort_unstable();
         let mut entities = std::mem::take(&mut self.entities);
         let mut forms = std::mem::take(&mut self.found);
         entities.clear();
         forms.clear();
-        for &ord in &ords {
-            match self.value(seg, ord)? {
-                Value::Bad => {}
-                Value::Entity {
-                    kind,
-                    count,
-                    name,
-                    dropped,
-                    identity,
-                } => entities.push((name, kind, count, dropped, identity)),
-                Value::Form {
-                    kind,
-                    count,
-                    name,
+        let mut next = 0;
+        for &(hash, ord) in &values {
+            while counts.get(next).is_some_and(|c| c.0 < hash) {
+                next += 1;
+            }
+            let Some(&(h, position, count)) = counts.get(next) else {
+                break;
+            };
+            if h != hash {
+                continue;
+            }
+            next += 1;
+            match self.value(seg, ord) {
+                (_, Value::Bad) => {}
+                (raw, Value::Entity { dropped, identity }) => {
+                    entities.push((raw.name, raw.kind, count, dropped, identity))
+                }
+                (raw, Value::Form(fate)) => forms.push(FormRef {
+                    name: raw.name,
+                    kind: raw.kind,
                     position,
-                    form,
-                    fate,
-                } => forms.push(FormRef {
-                    name,
-                    kind,
-                    position,
-                    form,
+                    form: raw.form,
                     fate,
                     count,
                 }),
@@ -426,7 +459,8 @@ impl<'r> EntityColumns<'r> {
                 ambiguous,
             });
         }
-        self.ords = ords;
+        self.values_buf = values;
+        self.counts_buf = counts;
         self.entities = entities;
         self.found = forms;
         Ok(())
@@ -481,12 +515,14 @@ mod tests {
         ];
         let mut sb = Schema::builder();
         let field = sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
+        let counts = sb.add_u64_field(names::ENTITY_FACT_N, tantivy::schema::FAST);
         let index = Index::create_in_ram(sb.build());
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
         for a in &articles {
             let mut doc = TantivyDocument::default();
-            for v in entity_facts(a) {
+            for (v, n) in entity_facts(a) {
                 doc.add_text(field, v);
+                doc.add_u64(counts, n);
             }
             writer.add_document(doc).unwrap();
         }

@@ -155,14 +155,14 @@ pub fn select(
     let needed =
         !filters.entities.is_empty() || expr.is_some_and(|e| e.has_field(query::Field::Entity));
     let resolver = match needed {
-        true => Some(resolve::Resolver::new(
+        true => Some(resolve::Resolver::cached(
+            mi,
             searcher,
-            &mi.fields,
             filters.alias_table(),
         )?),
         false => None,
     };
-    select_resolved(mi, searcher, expr, filters, resolver.as_ref())
+    select_resolved(mi, searcher, expr, filters, resolver.as_deref())
 }
 
 /// [`select`] with a resolver already built (needed when the query or filters name entities).

@@ -30,11 +30,12 @@ use crate::extract::aliases::{canonical_key, AliasTable};
 use crate::extract::entities::person_core;
 use crate::extract::ner::EntityType;
 use crate::index::{
-    entity_form_term, entity_name_term, keyword_key, parse_entity_form_term, Fields, FORM_TERM,
+    entity_form_term, entity_name_term, keyword_key, parse_entity_form_term, Fields, MorgueIndex,
+    FORM_TERM,
 };
 use crate::model::ArticleEntity;
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
@@ -123,7 +124,7 @@ pub struct Resolver {
     resolved_to: HashMap<String, Vec<(String, String)>>,
     /// (short name, kind) pairs several full names share.
     ambiguous: HashMap<(String, String), Vec<String>>,
-    keys: RefCell<HashMap<String, String>>,
+    keys: Mutex<HashMap<String, String>>,
 }
 
 impl Resolver {
@@ -157,6 +158,34 @@ impl Resolver {
         Ok(Resolver::from_pairs(pairs, aliases))
     }
 
+    /// The resolver of `searcher`'s commit under `aliases`, built once per commit and alias
+    /// table and kept on the index handle: building it reads every form term of the index, which
+    /// would otherwise be most of the time of a query with an entity filter.
+    pub fn cached(
+        mi: &MorgueIndex,
+        searcher: &Searcher,
+        aliases: &AliasTable,
+    ) -> Result<Arc<Resolver>> {
+        type Entry = (u64, AliasTable, Arc<Resolver>);
+        let generation = searcher.generation().generation_id();
+        let slot = mi.query_cache();
+        let found = {
+            let cache = slot.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .as_ref()
+                .and_then(|c| c.downcast_ref::<Entry>())
+                .filter(|(g, a, _)| *g == generation && a == aliases)
+                .map(|(_, _, r)| Arc::clone(r))
+        };
+        if let Some(r) = found {
+            return Ok(r);
+        }
+        let r = Arc::new(Resolver::new(searcher, &mi.fields, aliases)?);
+        let entry: Entry = (generation, aliases.clone(), Arc::clone(&r));
+        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(entry));
+        Ok(r)
+    }
+
     /// Builds the table from (form, kind, name) pairs and their numbers of articles.
     pub fn from_pairs(
         pairs: HashMap<(String, String, String), u64>,
@@ -170,7 +199,7 @@ impl Resolver {
             resolved: HashMap::new(),
             resolved_to: HashMap::new(),
             ambiguous: HashMap::new(),
-            keys: RefCell::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
         };
         let mut sorted: Vec<_> = pairs.into_iter().collect();
         sorted.sort();
@@ -289,11 +318,12 @@ impl Resolver {
 
     /// The key of a name (cached: names recur across thousands of articles).
     pub fn key(&self, name: &str) -> String {
-        if let Some(k) = self.keys.borrow().get(name) {
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = keys.get(name) {
             return k.clone();
         }
         let k = entity_key(name);
-        self.keys.borrow_mut().insert(name.to_string(), k.clone());
+        keys.insert(name.to_string(), k.clone());
         k
     }
 
