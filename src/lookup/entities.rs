@@ -257,6 +257,7 @@ fn walk_stories<'s>(
 struct Tallies {
     map: PreHashedMap<u32, Tally>,
     seen: PreHashedSet<u32>,
+    ids: Vec<(u32, u32)>,
 }
 
 #[derive(Default)]
@@ -273,19 +274,21 @@ impl Tallies {
     fn story(&mut self, articles: &[(Row, ArticleEntities)], only: Option<&PreHashedSet<u32>>) {
         self.seen.clear();
         for (_, found) in articles {
-            let lites = &found.lites;
-            for (id, n, idx) in found.by_identity() {
-                if only.is_some_and(|o| !o.contains(&id)) {
+            for r in &found.lites {
+                if only.is_some_and(|o| !o.contains(&r.identity)) {
                     continue;
                 }
-                let t = self.map.entry(id).or_default();
-                for i in idx {
-                    let r = &lites[i];
-                    bump(&mut t.names, r.name, u64::from(r.count));
-                    bump(&mut t.kinds, r.kind, u64::from(r.count));
-                    t.ambiguous |= r.ambiguous;
+                let t = self.map.entry(r.identity).or_default();
+                bump(&mut t.names, r.name, u64::from(r.count));
+                bump(&mut t.kinds, r.kind, u64::from(r.count));
+                t.ambiguous |= r.ambiguous;
+            }
+            found.identities(&mut self.ids);
+            for &(id, n) in &self.ids {
+                if only.is_some_and(|o| !o.contains(&id)) || !self.seen.insert(id) {
+                    continue;
                 }
-                if self.seen.insert(id) {
+                if let Some(t) = self.map.get_mut(&id) {
                     t.stories += 1;
                     t.mentions += u64::from(n);
                 }
@@ -430,6 +433,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     let mut together: PreHashedMap<u32, u64> = PreHashedMap::default();
     let (mut mine_tally, mut others) = (Tallies::default(), Tallies::default());
     let mut mentioning = 0;
+    let mut ids_seen = Vec::new();
     walk_stories(&mut cols, &rows, |story| {
         let mut rep: Option<Shown> = None;
         for (row, found) in story {
@@ -442,7 +446,8 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
                 continue;
             }
             mentioning += 1;
-            for (id, _, _) in found.by_identity() {
+            found.identities(&mut ids_seen);
+            for &(id, _) in &ids_seen {
                 *together.entry(id).or_default() += 1;
             }
             if rep.is_none() {

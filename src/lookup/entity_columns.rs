@@ -98,20 +98,16 @@ impl ArticleEntities {
         &self.forms[lite.forms.start as usize..lite.forms.end as usize]
     }
 
-    /// The entities grouped by identity: (identity, mentions, their indexes in `lites`), in
-    /// first-seen order.
-    pub fn by_identity(&self) -> Vec<(u32, u32, Vec<usize>)> {
-        let mut out: Vec<(u32, u32, Vec<usize>)> = Vec::new();
-        for (i, r) in self.lites.iter().enumerate() {
-            match out.iter_mut().find(|(id, _, _)| *id == r.identity) {
-                Some((_, n, v)) => {
-                    *n += r.count;
-                    v.push(i);
-                }
-                None => out.push((r.identity, r.count, vec![i])),
+    /// The identities of the entities with their mentions, each once, into `out` (cleared
+    /// first), in first-seen order.
+    pub fn identities(&self, out: &mut Vec<(u32, u32)>) {
+        out.clear();
+        for r in &self.lites {
+            match out.iter_mut().find(|(id, _)| *id == r.identity) {
+                Some((_, n)) => *n += r.count,
+                None => out.push((r.identity, r.count)),
             }
         }
-        out
     }
 }
 
