@@ -667,6 +667,40 @@ mod batch {
         );
     }
 
+    /// The entity resolver is built once per index and alias table and shared by the rows of a
+    /// batch: every entity row answers as its own `search --entity` run does, with and without
+    /// an alias table that drops the name.
+    #[test]
+    fn entity_rows_answer_as_single_runs_with_the_alias_table_in_force() {
+        let w = seeds();
+        std::fs::write(
+            w.path("entities.csv"),
+            "query,entity\nISIS,Deir ez Zor\nISIS,Raqqa\nISIS,Deir ez Zor\n",
+        )
+        .unwrap();
+        std::fs::write(w.path("drop.tsv"), "!drop\tDeir ez Zor\n").unwrap();
+        for aliases in [None, Some("drop.tsv")] {
+            let mut args = vec!["entities.csv"];
+            args.extend(aliases.iter().flat_map(|a| ["--aliases", *a]));
+            let (code, v) = lines(&w, &args);
+            assert_eq!(code, 0, "{v:?}");
+            for (row, name) in v.iter().zip(["Deir ez Zor", "Raqqa", "Deir ez Zor"]) {
+                let mut single = vec!["search", "ISIS", "--json", "--entity", name];
+                single.extend(aliases.iter().flat_map(|a| ["--aliases", *a]));
+                let (_, out, _) = w.run(&single);
+                let one: Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(seed_set(row), seed_set(&one), "{name} {aliases:?}");
+                assert_eq!(row["total"], one["total"], "{name} {aliases:?}");
+            }
+            let deir = seed_set(&v[0]);
+            assert_eq!(
+                aliases.is_none(),
+                deir == vec!["004"],
+                "{aliases:?}: {deir:?}"
+            );
+        }
+    }
+
     #[test]
     fn csv_cells_replace_dates_and_outlets_and_add_entities() {
         let w = seeds();

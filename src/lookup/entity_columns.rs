@@ -583,4 +583,27 @@ mod tests {
             .iter()
             .any(|l| cols.strings.get(l.identity) == "clinton" && l.ambiguous));
     }
+
+    #[test]
+    fn counts_are_tied_to_their_values_and_saturate() {
+        use crate::index::{fact_hash, pack_fact_count, parse_entity_fact, unpack_fact_count};
+        let big = ent("A\u{1f}B", "person", 20_000_000, &[("B", 7)]);
+        let facts = entity_facts(&[big]);
+        assert_eq!(
+            facts[0].0, "person\u{1f}A B",
+            "the separator never enters a name"
+        );
+        let (hash, position, count) = unpack_fact_count(facts[0].1);
+        assert_eq!(
+            (hash, position, count),
+            (fact_hash(&facts[0].0), 0, 0x00ff_ffff)
+        );
+        let (hash, position, count) = unpack_fact_count(facts[1].1);
+        assert_eq!((hash, position, count), (fact_hash(&facts[1].0), 0, 7));
+        assert_eq!(unpack_fact_count(pack_fact_count("x", 300, 1)).1, 255);
+        let f = parse_entity_fact(&facts[1].0).unwrap();
+        assert_eq!((f.kind, f.name, f.form), ("person", "A B", Some("B")));
+        assert_eq!(parse_entity_fact("person"), None);
+        assert_eq!(parse_entity_fact("a\u{1f}b\u{1f}c\u{1f}d"), None);
+    }
 }
