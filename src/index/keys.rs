@@ -35,7 +35,7 @@ impl Collector for KeyCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<KeySegment> {
         Ok(KeySegment {
-            keys: reader.fast_fields().u64("article_key")?,
+            keys: reader.fast_fields().u64(super::names::ARTICLE_KEY)?,
             found: Keys::default(),
         })
     }

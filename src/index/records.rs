@@ -1,6 +1,6 @@
 //! Reading articles back: the stored record of one article, as later commands need it.
 
-use super::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use super::schema::{names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use crate::error::Result;
 use crate::model::{char_offset, ArticleEntity};
 use chrono::NaiveDate;
@@ -310,9 +310,9 @@ pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
 pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Result<PassageRecord> {
     let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
     let get = |name: &str| -> Result<u64> { Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or(0)) };
-    let bytes = get("byte_start")? as usize..get("byte_end")? as usize;
+    let bytes = get(names::BYTE_START)? as usize..get(names::BYTE_END)? as usize;
     Ok(PassageRecord {
-        number: get("passage_no")? as u32,
+        number: get(names::PASSAGE_NO)? as u32,
         start: char_offset(text, bytes.start) as u64,
         end: char_offset(text, bytes.end) as u64,
         bytes,

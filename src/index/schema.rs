@@ -20,6 +20,12 @@ pub const KIND_PATH: &str = "path";
 pub mod names {
     /// See [`super::Fields::article_key`].
     pub const ARTICLE_KEY: &str = "article_key";
+    /// See [`super::Fields::passage_no`].
+    pub const PASSAGE_NO: &str = "passage_no";
+    /// See [`super::Fields::byte_start`].
+    pub const BYTE_START: &str = "byte_start";
+    /// See [`super::Fields::byte_end`].
+    pub const BYTE_END: &str = "byte_end";
     /// See [`super::Fields::date`].
     pub const DATE: &str = "date";
     /// See [`super::Fields::cluster`].
@@ -148,12 +154,12 @@ pub fn build() -> Schema {
         // No fieldnorms: the key is never scored.
         NumericOptions::default().set_indexed().set_fast(),
     );
-    sb.add_u64_field("passage_no", FAST);
+    sb.add_u64_field(names::PASSAGE_NO, FAST);
     sb.add_text_field("title", text());
     sb.add_text_field("title_text", STORED);
     sb.add_text_field("body", text());
-    sb.add_u64_field("byte_start", FAST);
-    sb.add_u64_field("byte_end", FAST);
+    sb.add_u64_field(names::BYTE_START, FAST);
+    sb.add_u64_field(names::BYTE_END, FAST);
     sb.add_text_field("text", STORED);
     sb.add_text_field(names::OUTLET, keyword(true));
     sb.add_text_field("entity", keyword(false));
@@ -199,12 +205,12 @@ impl Fields {
             kind: f("kind")?,
             article_id: f("article_id")?,
             article_key: f(names::ARTICLE_KEY)?,
-            passage_no: f("passage_no")?,
+            passage_no: f(names::PASSAGE_NO)?,
             title: f("title")?,
             title_text: f("title_text")?,
             body: f("body")?,
-            byte_start: f("byte_start")?,
-            byte_end: f("byte_end")?,
+            byte_start: f(names::BYTE_START)?,
+            byte_end: f(names::BYTE_END)?,
             text: f("text")?,
             outlet: f(names::OUTLET)?,
             entity: f("entity")?,

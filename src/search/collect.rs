@@ -7,7 +7,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// The best passages of one article, best first.
+/// The best passages of one article, best first (once [`BestPassages::finish`] ran; the
+/// collectors call it).
 #[derive(Debug, Clone, Default)]
 pub struct BestPassages(pub Vec<(Score, DocAddress)>);
 
@@ -17,16 +18,35 @@ impl BestPassages {
         self.0.first().map(|b| b.0).unwrap_or(0.0)
     }
 
+    /// Better first: higher score, then earlier address.
+    fn order(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+    }
+
+    /// Offers a passage. Passages are appended and the buffer cut back to the best
+    /// `per_article` when it holds twice that: `O(n log k)` for `n` offers, however large `k`
+    /// (export keeps every passage).
     fn offer(&mut self, score: Score, addr: DocAddress, per_article: usize) {
-        let pos = self
-            .0
-            .iter()
-            .position(|(s, a)| score > *s || (score == *s && addr < *a))
-            .unwrap_or(self.0.len());
-        if pos < per_article {
-            self.0.insert(pos, (score, addr));
+        self.0.push((score, addr));
+        if self.0.len() >= per_article.saturating_mul(2).max(16) {
+            self.cut(per_article);
+        }
+    }
+
+    fn cut(&mut self, per_article: usize) {
+        if per_article == 0 {
+            self.0.clear();
+        } else if self.0.len() > per_article {
+            self.0
+                .select_nth_unstable_by(per_article - 1, BestPassages::order);
             self.0.truncate(per_article);
         }
+    }
+
+    /// Keeps the best `per_article`, best first.
+    fn finish(&mut self, per_article: usize) {
+        self.cut(per_article);
+        self.0.sort_by(BestPassages::order);
     }
 }
 
@@ -79,6 +99,9 @@ impl Collector for PassageCollector {
                 }
             }
         }
+        for best in all.values_mut() {
+            best.finish(self.per_article);
+        }
         Ok(all)
     }
 }
@@ -100,7 +123,10 @@ impl SegmentCollector for PassageSegment {
             .offer(score, addr, self.per_article);
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(mut self) -> Self::Fruit {
+        for best in self.found.values_mut() {
+            best.cut(self.per_article);
+        }
         self.found
     }
 }
@@ -207,5 +233,39 @@ impl SegmentCollector for FactsSegment {
 
     fn harvest(self) -> Self::Fruit {
         self.found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_passages_keep_the_best_in_order_whatever_the_number_offered() {
+        let addr = |d: u32| DocAddress::new(0, d);
+        for per_article in [1, 2, 3, 1000] {
+            let mut b = BestPassages::default();
+            // Scores 0..99 offered in a scrambled order; score 50 twice (two addresses).
+            for i in 0..100u32 {
+                let s = (i * 37 % 100) as f32;
+                b.offer(s, addr(i), per_article);
+            }
+            b.offer(50.0, addr(1000), per_article);
+            b.finish(per_article);
+            let want: Vec<(f32, DocAddress)> = {
+                let mut all: Vec<(f32, DocAddress)> = (0..100u32)
+                    .map(|i| ((i * 37 % 100) as f32, addr(i)))
+                    .chain([(50.0, addr(1000))])
+                    .collect();
+                all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                all.truncate(per_article);
+                all
+            };
+            assert_eq!(b.0, want, "per_article {per_article}");
+        }
+        let mut none = BestPassages::default();
+        none.offer(1.0, addr(0), 0);
+        none.finish(0);
+        assert!(none.0.is_empty());
     }
 }
