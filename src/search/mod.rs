@@ -233,15 +233,15 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let total = selection.articles.len();
     let mut folded_copies = std::mem::take(&mut selection.copies);
 
-    let mut ranked = rank(
+    let ranked = rank_top(
         mi,
         &searcher,
         &expr,
         selection.articles,
         req.passages,
         req.sort,
+        req.limit,
     )?;
-    ranked.truncate(req.limit);
 
     let analyzer = mi
         .index
@@ -298,6 +298,19 @@ pub fn rank(
     per_article: usize,
     sort: SortOrder,
 ) -> Result<Vec<Ranked>> {
+    rank_top(mi, searcher, expr, articles, per_article, sort, usize::MAX)
+}
+
+/// [`rank`], returning only the first `limit` articles: the rest are never sorted.
+pub fn rank_top(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    expr: &Expr,
+    articles: KeyMap<ArticleFacts>,
+    per_article: usize,
+    sort: SortOrder,
+    limit: usize,
+) -> Result<Vec<Ranked>> {
     let f = &mi.fields;
     let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
     let mut builder = build::Builder::new(searcher, f);
@@ -319,7 +332,14 @@ pub fn rank(
             best: best.remove(&key).unwrap_or_default(),
         })
         .collect();
-    sort_ranked(&mut ranked, sort);
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    if ranked.len() > limit {
+        ranked.select_nth_unstable_by(limit - 1, |a, b| ranked_order(a, b, sort));
+        ranked.truncate(limit);
+    }
+    ranked.sort_by(|a, b| ranked_order(a, b, sort));
     Ok(ranked)
 }
 
@@ -328,15 +348,14 @@ pub fn to_date(secs: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
 }
 
-fn sort_ranked(v: &mut [Ranked], sort: SortOrder) {
+/// The order of hits: a total order (ties end on the article key).
+fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp::Ordering {
     let by_score = |a: &Ranked, b: &Ranked| b.best.score().total_cmp(&a.best.score());
     match sort {
-        SortOrder::Relevance => v.sort_by(|a, b| {
-            by_score(a, b)
-                .then_with(|| a.date_secs.cmp(&b.date_secs))
-                .then_with(|| a.key.cmp(&b.key))
-        }),
-        SortOrder::Date | SortOrder::DateDesc => v.sort_by(|a, b| {
+        SortOrder::Relevance => by_score(a, b)
+            .then_with(|| a.date_secs.cmp(&b.date_secs))
+            .then_with(|| a.key.cmp(&b.key)),
+        SortOrder::Date | SortOrder::DateDesc => {
             let dates = match (a.date_secs, b.date_secs) {
                 (Some(x), Some(y)) if sort == SortOrder::Date => x.cmp(&y),
                 (Some(x), Some(y)) => y.cmp(&x),
@@ -347,7 +366,7 @@ fn sort_ranked(v: &mut [Ranked], sort: SortOrder) {
             dates
                 .then_with(|| by_score(a, b))
                 .then_with(|| a.key.cmp(&b.key))
-        }),
+        }
     }
 }
 
