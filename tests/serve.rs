@@ -1,0 +1,429 @@
+//! `morgue serve`: the JSON API against the real binary on an ephemeral port, and the page in a
+//! real headless Chromium (module `browser`).
+//!
+//! Most tests share one fixture index (the seeds, `people.jsonl`, `copies/feeds.jsonl` and
+//! `serve/xss.jsonl`) and one server over it, which they only read.
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the real binary in `dir`; returns (exit code, stdout, stderr).
+fn morgue(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("morgue")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Copies fixture files (paths under `tests/fixtures`, or `seeds/`) into `dir/in/`.
+fn copy_inputs(dir: &Path, names: &[&str]) {
+    let dest = dir.join("in");
+    std::fs::create_dir_all(&dest).unwrap();
+    for n in names {
+        let from = match n.strip_prefix("seeds/") {
+            Some(_) => repo().join(n),
+            None => repo().join("tests/fixtures").join(n),
+        };
+        let name = n.replace('/', "_");
+        std::fs::copy(&from, dest.join(name)).unwrap();
+    }
+}
+
+/// The fixture folder with its index (`idx/`), built once per test binary.
+fn fixture() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let mut inputs: Vec<String> = std::fs::read_dir(repo().join("seeds"))
+            .unwrap()
+            .map(|e| format!("seeds/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        inputs.sort();
+        inputs.extend(["people.jsonl", "copies/feeds.jsonl", "serve/xss.jsonl"].map(String::from));
+        let names: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        copy_inputs(&dir, &names);
+        let (code, _, err) = morgue(&dir, &["--index", "idx", "ingest", "in"]);
+        assert_eq!(code, 0, "ingest failed: {err}");
+        dir
+    })
+}
+
+/// A running `morgue serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    base: String,
+}
+
+impl Server {
+    /// Starts `morgue serve --port 0` in `dir` with `extra` arguments and waits for its URL.
+    fn start(dir: &Path, extra: &[&str]) -> Server {
+        let mut args = vec!["--index", "idx", "serve", "--port", "0"];
+        args.extend_from_slice(extra);
+        let mut child = Command::cargo_bin("morgue")
+            .unwrap()
+            .current_dir(dir)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let start = line.find("http://").expect("the URL is printed");
+        let url = line[start..].split_whitespace().next().unwrap();
+        Server {
+            child,
+            base: url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// GET `path` (HTTP/1.0, so the body ends with the connection): (status, headers, body).
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let host = self.base.trim_start_matches("http://");
+        let mut s = TcpStream::connect(host).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP response");
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, head.to_ascii_lowercase(), body.to_string())
+    }
+
+    /// GET a JSON document, checking the status.
+    fn json(&self, path: &str, status: u16) -> Value {
+        let (got, _, body) = self.get(path);
+        assert_eq!(got, status, "{path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: bad JSON {e}: {body}"))
+    }
+}
+
+impl Server {
+    /// Stops the server; returns what it wrote on stderr.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        err
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The server over the shared fixture index.
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| Server::start(fixture(), &[]))
+}
+
+/// `v` without its `took_ms` (the one field that differs between two runs).
+fn untimed(mut v: Value) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("took_ms");
+    }
+    v
+}
+
+/// The id of the first hit of `q`.
+fn first_id(q: &str) -> String {
+    let v = server().json(&format!("/api/search?q={q}"), 200);
+    v["hits"][0]["article_id"].as_str().unwrap().to_string()
+}
+
+mod api {
+    use super::*;
+
+    /// Each endpoint answers exactly what the CLI's `--json` prints for the same options.
+    #[test]
+    fn the_api_gives_the_clis_json() {
+        let id = first_id("Pelosi");
+        let cases: Vec<(Vec<&str>, String)> = vec![
+            (
+                vec!["search", "lighthouse", "-n", "3", "--passages", "2"],
+                "/api/search?q=lighthouse&limit=3&passages=2".into(),
+            ),
+            (
+                vec!["search", "Clinton OR Pelosi", "--outlet", "Denver Daily", "--outlet", "Arkansas Wire", "--from", "2016-05", "--sort", "-date", "--all-copies"],
+                "/api/search?q=Clinton+OR+Pelosi&outlet=Denver+Daily&outlet=Arkansas%20Wire&from=2016-05&sort=-date&all_copies=true".into(),
+            ),
+            (
+                vec!["search", "lighthouse", "--to", "2016", "--include-undated"],
+                "/api/search?q=lighthouse&to=2016&include_undated=1".into(),
+            ),
+            (vec!["outlets"], "/api/outlets".into()),
+            (vec!["outlets", "lighthouse", "--from", "2016"], "/api/outlets?q=lighthouse&from=2016".into()),
+            (
+                vec!["timeline", "lighthouse", "--by", "month", "--split-by", "outlet", "--normalize"],
+                "/api/timeline?q=lighthouse&by=month&split_by=outlet&normalize=1".into(),
+            ),
+            (vec!["entities", "--top", "5"], "/api/entities?top=5".into()),
+            (vec!["entities", "Clinton", "--type", "person"], "/api/entities?q=Clinton&type=person".into()),
+            (vec!["entity", "Nancy Pelosi", "--limit", "2"], "/api/entity?name=Nancy+Pelosi&limit=2".into()),
+            (vec!["show", &id], format!("/api/article/{id}")),
+            (vec!["copies", &id], format!("/api/copies/{id}")),
+            (vec!["stats"], "/api/stats".into()),
+        ];
+        for (args, path) in cases {
+            let mut all = vec!["--index", "idx"];
+            all.extend_from_slice(&args);
+            all.push("--json");
+            let (code, out, err) = morgue(fixture(), &all);
+            assert!(code == 0 || code == 1, "{args:?}: {err}");
+            let cli: Value = serde_json::from_str(&out).unwrap();
+            let api = server().json(&path, 200);
+            assert!(api.get("took_ms").is_some(), "{path} has took_ms");
+            assert_eq!(untimed(api), untimed(cli), "{path} against {args:?}");
+        }
+    }
+
+    /// The export streams the same rows as `morgue export`, and its sidecar is the CLI's.
+    #[test]
+    fn the_export_is_the_clis() {
+        let dir = fixture();
+        for (format, unit) in [("csv", "article"), ("jsonl", "passage")] {
+            let (code, cli, _) = morgue(
+                dir,
+                &[
+                    "--index",
+                    "idx",
+                    "export",
+                    "lighthouse OR Clinton",
+                    "--format",
+                    format,
+                    "--unit",
+                    unit,
+                    "--outlet",
+                    "Coast Courier",
+                    "--outlet",
+                    "Denver Daily",
+                ],
+            );
+            assert_eq!(code, 0);
+            let path = format!(
+                "/api/export?q=lighthouse+OR+Clinton&format={format}&unit={unit}&outlet=Coast+Courier&outlet=Denver+Daily"
+            );
+            let (status, head, api) = server().get(&path);
+            assert_eq!(status, 200);
+            assert!(head.contains("content-disposition: attachment"), "{head}");
+            assert_eq!(api, cli, "{format}");
+            assert!(cli.lines().count() >= 3, "{cli}");
+        }
+        let side = dir.join("out.csv");
+        let (code, _, _) = morgue(
+            dir,
+            &[
+                "--index",
+                "idx",
+                "export",
+                "lighthouse",
+                "--from",
+                "2016",
+                "-o",
+                side.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, 0);
+        let cli: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("out.csv.meta.json")).unwrap())
+                .unwrap();
+        let api = server().json("/api/export/meta?q=lighthouse&from=2016", 200);
+        assert_eq!(untimed(api), cli);
+        assert_eq!(cli["rows"], 3);
+    }
+
+    #[test]
+    fn paging_goes_through_every_match_with_the_ranks_of_the_whole_list() {
+        let all = server().json("/api/search?q=lighthouse&limit=100", 200);
+        let total = all["total"].as_u64().unwrap() as usize;
+        assert!(total >= 4, "{all}");
+        let mut ids = Vec::new();
+        for offset in (0..total).step_by(2) {
+            let page = server().json(
+                &format!("/api/search?q=lighthouse&limit=2&offset={offset}"),
+                200,
+            );
+            assert_eq!(page["total"].as_u64().unwrap() as usize, total);
+            for (i, h) in page["hits"].as_array().unwrap().iter().enumerate() {
+                assert_eq!(h["rank"].as_u64().unwrap() as usize, offset + i + 1);
+                ids.push(h["article_id"].clone());
+            }
+        }
+        let whole: Vec<Value> = all["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["article_id"].clone())
+            .collect();
+        assert_eq!(ids, whole);
+        let past = server().json(
+            &format!("/api/search?q=lighthouse&offset={}", total + 5),
+            200,
+        );
+        assert_eq!(past["hits"].as_array().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn bad_input_is_a_400_or_404_with_a_json_error_never_a_500() {
+        let cases = [
+            ("/api/search?q=%22safe+corridors", 400, Some(1)),
+            ("/api/search?q=Mosul+AND+(Raqqa", 400, Some(11)),
+            ("/api/search", 400, None),
+            ("/api/search?q=a&limit=0", 400, None),
+            ("/api/search?q=a&limit=101", 400, None),
+            ("/api/search?q=a&limit=ten", 400, None),
+            ("/api/search?q=a&offset=-1", 400, None),
+            ("/api/search?q=a&sort=newest", 400, None),
+            ("/api/search?q=a&from=2016-13", 400, None),
+            ("/api/search?q=a&from=2017&to=2016", 400, None),
+            ("/api/search?q=a&outlet=", 400, None),
+            ("/api/search?q=a&q=b", 400, None),
+            ("/api/search?q=a&colour=red", 400, None),
+            ("/api/search?q=a&all_copies=maybe", 400, None),
+            ("/api/timeline?q=a&by=decade", 400, None),
+            ("/api/timeline?q=a&split_by=entity", 400, None),
+            ("/api/entities?type=animal", 400, None),
+            ("/api/entity", 400, None),
+            ("/api/entity?name=Nobody+Atall", 404, None),
+            ("/api/export?q=(", 400, Some(1)),
+            ("/api/export?q=a&format=xlsx", 400, None),
+            ("/api/article/0000000000000000", 404, None),
+            ("/api/article/..%2F..%2Fetc%2Fpasswd", 404, None),
+            ("/api/article/seeds%2F000_e72452d668057a8e.txt", 404, None),
+            ("/api/copies/zz", 404, None),
+            ("/api/nothing", 404, None),
+            ("/assets/..%2F..%2FCargo.toml", 404, None),
+        ];
+        for (path, status, column) in cases {
+            let v = server().json(path, status);
+            let message = v["error"]["message"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{path}: {v}"));
+            assert!(!message.is_empty());
+            assert_eq!(
+                v["error"].get("column").and_then(Value::as_u64),
+                column.map(|c| c as u64),
+                "{path}: {v}"
+            );
+        }
+        let long = "a+".repeat(6000);
+        server().json(&format!("/api/search?q={long}"), 400);
+    }
+
+    #[test]
+    fn every_response_has_the_security_headers() {
+        for path in [
+            "/",
+            "/api/stats",
+            "/api/search?q=(",
+            "/assets/app.js",
+            "/article/0000000000000000",
+        ] {
+            let (_, head, _) = server().get(path);
+            assert!(
+                head.contains("content-security-policy: default-src 'none'; script-src 'self';"),
+                "{path}: {head}"
+            );
+            assert!(!head.contains("unsafe-inline"), "{head}");
+            assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+        }
+        let (_, head, _) = server().get("/assets/app.js");
+        assert!(head.contains("content-type: text/javascript"), "{head}");
+    }
+
+    /// Archive text comes back as JSON strings, escaped by the serializer, whatever it holds.
+    #[test]
+    fn hostile_titles_and_outlets_are_plain_json_strings() {
+        let v = server().json("/api/search?q=lighthouse&limit=10&sort=date", 200);
+        let titles: Vec<&str> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap())
+            .collect();
+        assert!(
+            titles.contains(&"<script>window.__xss='title'</script> Lighthouse keepers strike"),
+            "{titles:?}"
+        );
+        let (_, _, body) = server().get("/api/outlets?q=lighthouse");
+        assert!(
+            body.contains(r#""outlet": "<img src=x onerror=\"window.__xss='outlet'\">""#),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn a_request_over_the_time_limit_is_a_503() {
+        let server = Server::start(fixture(), &["--time-limit", "0"]);
+        let v = server.json("/api/search?q=lighthouse", 503);
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("longer than"),
+            "{v}"
+        );
+        // The page itself is not a library call.
+        assert_eq!(server.get("/").0, 200);
+    }
+
+    /// New commits of an ingest running in another process show up without a restart.
+    #[test]
+    fn an_ingest_in_another_process_is_picked_up() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_inputs(dir.path(), &["people.jsonl"]);
+        assert_eq!(morgue(dir.path(), &["--index", "idx", "ingest", "in"]).0, 0);
+        let server = Server::start(dir.path(), &[]);
+        assert_eq!(server.json("/api/search?q=lighthouse", 200)["total"], 0);
+        std::fs::remove_dir_all(dir.path().join("in")).unwrap();
+        copy_inputs(dir.path(), &["serve/xss.jsonl"]);
+        assert_eq!(morgue(dir.path(), &["--index", "idx", "ingest", "in"]).0, 0);
+        assert_eq!(server.json("/api/search?q=lighthouse", 200)["total"], 4);
+        let pelosi = server.json("/api/search?q=Pelosi", 200);
+        assert!(pelosi["total"].as_u64().unwrap() > 0, "{pelosi}");
+    }
+
+    #[test]
+    fn a_host_other_than_loopback_is_warned_about() {
+        let dir = fixture();
+        let server = Server::start(dir, &["--host", "0.0.0.0"]);
+        assert!(
+            server.base.starts_with("http://127.0.0.1:"),
+            "{}",
+            server.base
+        );
+        let err = server.stop();
+        assert!(err.contains("warning: listening on 0.0.0.0"), "{err}");
+        let (code, _, err) = morgue(dir, &["--index", "nowhere", "serve", "--port", "0"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("no index at nowhere"), "{err}");
+    }
+}
