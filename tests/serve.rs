@@ -260,6 +260,34 @@ mod api {
         assert_eq!(cli["rows"], 3);
     }
 
+    /// With `q`, the article's passages also get the query's highlights; nothing else changes.
+    #[test]
+    fn an_article_with_a_query_has_highlighted_passages() {
+        let id = server().json("/api/search?q=pier", 200)["hits"][0]["article_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let plain = server().json(&format!("/api/article/{id}"), 200);
+        let mut marked = server().json(&format!("/api/article/{id}?q=storm+OR+repairs"), 200);
+        let passage = &mut marked["passages"][0];
+        let text: Vec<char> = passage["text"].as_str().unwrap().chars().collect();
+        let words: Vec<String> = passage["highlights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize]
+                    .iter()
+                    .collect()
+            })
+            .collect();
+        assert_eq!(words, ["storm", "repairs"]);
+        passage.as_object_mut().unwrap().remove("highlights");
+        assert_eq!(untimed(marked), untimed(plain));
+        let e = server().json(&format!("/api/article/{id}?q=%22pier"), 400);
+        assert_eq!(e["error"]["column"], 1);
+    }
+
     #[test]
     fn paging_goes_through_every_match_with_the_ranks_of_the_whole_list() {
         let all = server().json("/api/search?q=lighthouse&limit=100", 200);
@@ -425,5 +453,399 @@ mod api {
         let (code, _, err) = morgue(dir, &["--index", "nowhere", "serve", "--port", "0"]);
         assert_eq!(code, 2);
         assert!(err.contains("no index at nowhere"), "{err}");
+    }
+}
+
+/// The page in a real headless Chromium driven through WebDriver (`chromedriver`). Skips with a
+/// message when no chromedriver or Chromium is installed, unless `MORGUE_REQUIRE_BROWSER=1`
+/// (CI sets it), where that is a failure. Screenshots of the main views are written to
+/// `target/serve-screenshots/`.
+mod browser {
+    use super::*;
+    use fantoccini::{Client, ClientBuilder, Locator};
+
+    /// The first of `names` found on PATH.
+    fn on_path(names: &[&str]) -> Option<PathBuf> {
+        let path = std::env::var_os("PATH")?;
+        names.iter().find_map(|n| {
+            std::env::split_paths(&path)
+                .map(|d| d.join(n))
+                .find(|p| p.is_file())
+        })
+    }
+
+    /// chromedriver and the browser, or the reason the test cannot run.
+    fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
+        let driver = on_path(&["chromedriver"]).ok_or("no chromedriver on PATH")?;
+        let chrome = on_path(&["chromium", "chromium-browser", "google-chrome"])
+            .ok_or("no chromium on PATH")?;
+        Ok((driver, chrome))
+    }
+
+    /// A running chromedriver, stopped when dropped.
+    struct Driver(Child, u16);
+
+    impl Driver {
+        fn start(path: &Path) -> Driver {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let child = Command::new(path)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            for _ in 0..200 {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Driver(child, port)
+        }
+    }
+
+    impl Drop for Driver {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// Waits until the JavaScript expression `cond` is true (10 s at most).
+    async fn until(c: &Client, cond: &str) {
+        let script = format!("return !!({cond});");
+        for _ in 0..200 {
+            if c.execute(&script, vec![]).await.ok() == Some(Value::Bool(true)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let url = c
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        panic!("timed out waiting for {cond} on {url}");
+    }
+
+    async fn js(c: &Client, expr: &str) -> Value {
+        c.execute(&format!("return {expr};"), vec![]).await.unwrap()
+    }
+
+    async fn count(c: &Client, css: &str) -> u64 {
+        let expr = format!("document.querySelectorAll({css:?}).length");
+        js(c, &expr).await.as_u64().unwrap()
+    }
+
+    /// Nothing of the XSS fixture ran, and it injected no element.
+    async fn nothing_ran(c: &Client, view: &str) {
+        assert_eq!(js(c, "typeof window.__xss").await, "undefined", "{view}");
+        assert_eq!(count(c, "img, iframe, object, embed").await, 0, "{view}");
+        assert_eq!(
+            count(c, "svg").await,
+            count(c, ".timeline svg").await,
+            "{view}"
+        );
+        assert_eq!(count(c, "script").await, 1, "{view}: only app.js");
+        assert_eq!(count(c, "[onerror], [onload]").await, 0, "{view}");
+        assert_eq!(count(c, "a[href^='javascript:' i]").await, 0, "{view}");
+    }
+
+    async fn screenshot(c: &Client, name: &str) {
+        let dir = repo().join("target/serve-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    #[test]
+    fn the_page_works_in_a_real_browser() {
+        let required = std::env::var("MORGUE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+        let (driver, chrome) = match browser_tools() {
+            Ok(t) => t,
+            Err(why) if required => panic!("MORGUE_REQUIRE_BROWSER=1 but {why}"),
+            Err(why) => {
+                eprintln!(
+                    "SKIPPED the_page_works_in_a_real_browser: {why} (install chromium and \
+                     chromium-driver; MORGUE_REQUIRE_BROWSER=1 makes this a failure)"
+                );
+                return;
+            }
+        };
+        let server = server();
+        let driver = Driver::start(&driver);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "goog:chromeOptions".into(),
+                serde_json::json!({
+                    "binary": chrome,
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                             "--disable-dev-shm-usage", "--window-size=1280,1000"],
+                }),
+            );
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            let c = ClientBuilder::new(connector)
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{}", driver.1))
+                .await
+                .expect("a WebDriver session");
+            let result = scenario(&c, server).await;
+            c.close().await.unwrap();
+            result
+        });
+    }
+
+    async fn scenario(c: &Client, server: &Server) {
+        let base = &server.base;
+        // Search: hits, highlights, the hostile fixture shown as text and never run.
+        c.goto(&format!("{base}/?q=lighthouse")).await.unwrap();
+        until(c, "document.querySelectorAll('.hit').length == 4").await;
+        until(c, "document.querySelector('.timeline rect.bar')").await;
+        until(c, "document.querySelector('#outlets li')").await;
+        let marks = js(
+            c,
+            "[...document.querySelectorAll('.hit mark')].map(m => m.textContent.toLowerCase())",
+        )
+        .await;
+        assert!(
+            marks.as_array().unwrap().iter().all(|m| m == "lighthouse"),
+            "{marks}"
+        );
+        assert!(marks.as_array().unwrap().len() >= 8, "{marks}");
+        let titles = js(
+            c,
+            "[...document.querySelectorAll('.hit h3')].map(h => h.textContent)",
+        )
+        .await;
+        assert!(
+            titles
+                .to_string()
+                .contains("<script>window.__xss='title'</script> Lighthouse keepers strike"),
+            "{titles}"
+        );
+        let page = js(c, "document.body.textContent").await;
+        assert!(page
+            .as_str()
+            .unwrap()
+            .contains("<img src=x onerror=window.__xss='text'>"));
+        nothing_ran(c, "search").await;
+        screenshot(c, "search").await;
+
+        // Outlet facet: only that outlet's stories.
+        c.find(Locator::XPath(
+            "//section[@id='outlets']//a[text()='Coast Courier']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        until(c, "location.search.includes('outlet=Coast+Courier')").await;
+        until(c, "document.querySelectorAll('.hit').length == 2").await;
+        until(c, "document.querySelector('.chip')").await;
+        let outlets = js(
+            c,
+            "[...document.querySelectorAll('.hit .meta')].map(m => m.textContent.split(' · ')[0])",
+        )
+        .await;
+        assert_eq!(
+            outlets,
+            serde_json::json!(["Coast Courier", "Coast Courier"])
+        );
+
+        // Excluding an outlet adds it to the query.
+        c.goto(&format!("{base}/?q=lighthouse")).await.unwrap();
+        until(c, "document.querySelector('#outlets a.x')").await;
+        c.find(Locator::Css(
+            "#outlets a.x[aria-label='Exclude Harbor Gazette']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        until(c, "new URLSearchParams(location.search).get('q') == 'lighthouse -outlet:\"Harbor Gazette\"'").await;
+        until(c, "document.querySelectorAll('.hit').length == 3").await;
+
+        // Timeline: a click on 2016 sets the dates to that year.
+        c.goto(&format!("{base}/?q=lighthouse&by=year"))
+            .await
+            .unwrap();
+        until(
+            c,
+            "document.querySelector(\".timeline rect.bar[data-period='2016']\")",
+        )
+        .await;
+        c.find(Locator::Css(".timeline rect.bar[data-period='2016']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        until(c, "location.search.includes('from=2016&to=2016')").await;
+        until(c, "document.querySelectorAll('.hit').length == 2").await;
+        let dates = js(
+            c,
+            "[...document.querySelectorAll('.hit time')].map(t => t.textContent).sort()",
+        )
+        .await;
+        assert_eq!(dates, serde_json::json!(["2016-03-01", "2016-04-12"]));
+        let summary = js(c, "document.querySelector('.summary').textContent").await;
+        assert!(
+            summary
+                .as_str()
+                .unwrap()
+                .contains("1 undated article left out"),
+            "{summary}"
+        );
+
+        // A query error is shown inline with its column.
+        let q = c.find(Locator::Id("q")).await.unwrap();
+        q.clear().await.unwrap();
+        q.send_keys("lighthouse AND (pier").await.unwrap();
+        c.find(Locator::Css("#search button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        until(c, "!document.getElementById('query-error').hidden").await;
+        let err = js(c, "document.getElementById('query-error').textContent").await;
+        assert!(err.as_str().unwrap().contains("column 16"), "{err}");
+
+        // Paging through every match, two per page.
+        c.goto(&format!("{base}/?q=lighthouse&limit=2"))
+            .await
+            .unwrap();
+        until(c, "document.querySelectorAll('.hit').length == 2").await;
+        let first = js(
+            c,
+            "[...document.querySelectorAll('.hit h3')].map(h => h.textContent)",
+        )
+        .await;
+        c.find(Locator::Css(".pager a[rel=next]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        until(c, "location.search.includes('page=2')").await;
+        until(c, "document.querySelectorAll('.hit').length == 2").await;
+        let second = js(
+            c,
+            "[...document.querySelectorAll('.hit h3')].map(h => h.textContent)",
+        )
+        .await;
+        assert_ne!(first, second);
+        assert_eq!(count(c, ".pager a[rel=next]").await, 0, "two pages of two");
+        let all = server.json("/api/search?q=lighthouse", 200);
+        let want: Vec<Value> = all["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].clone())
+            .collect();
+        let got: Vec<Value> = [first, second]
+            .iter()
+            .flat_map(|v| v.as_array().unwrap().clone())
+            .collect();
+        assert_eq!(got, want);
+
+        // Export: the link gives what `morgue export` gives.
+        c.goto(&format!("{base}/?q=lighthouse")).await.unwrap();
+        until(c, "document.getElementById('export-csv')").await;
+        let href = c
+            .find(Locator::Id("export-csv"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, _, csv) = server.get(&href);
+        assert_eq!(status, 200);
+        let (_, cli, _) = morgue(fixture(), &["--index", "idx", "export", "lighthouse"]);
+        assert_eq!(csv, cli);
+
+        // Article view: provenance, highlighted passages, no link for a javascript: URL.
+        until(c, "document.querySelectorAll('.hit').length == 4").await;
+        c.find(Locator::XPath(
+            "//li[@class='hit'][.//h3[contains(., 'keepers strike')]]//h3/a",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        until(c, "location.pathname.startsWith('/article/')").await;
+        until(c, "document.querySelector('ol.passages li')").await;
+        let h1 = js(c, "document.querySelector('h1').textContent").await;
+        assert_eq!(
+            h1,
+            "<script>window.__xss='title'</script> Lighthouse keepers strike"
+        );
+        let table = js(c, "document.querySelector('table.kv').textContent").await;
+        assert!(
+            table.as_str().unwrap().contains("2016-03-01from metadata"),
+            "{table}"
+        );
+        assert!(
+            table
+                .as_str()
+                .unwrap()
+                .contains("javascript:window.__xss='url'"),
+            "{table}"
+        );
+        assert!(count(c, "ol.passages mark").await >= 1);
+        nothing_ran(c, "article").await;
+        screenshot(c, "article").await;
+
+        // The other hostile article: an https URL is a link, the outlet is text.
+        let id = server.json("/api/search?q=pier", 200)["hits"][0]["article_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        c.goto(&format!("{base}/article/{id}?q=pier"))
+            .await
+            .unwrap();
+        until(c, "document.querySelector('ol.passages li')").await;
+        assert_eq!(
+            js(c, "document.querySelector('table.kv a').href").await,
+            "https://example.org/storm-pier"
+        );
+        nothing_ran(c, "article 2").await;
+
+        // Entity view.
+        c.goto(&format!("{base}/entity?name=Nancy%20Pelosi"))
+            .await
+            .unwrap();
+        until(c, "document.querySelector('h1') && document.querySelector('h1').textContent == 'Nancy Pelosi'").await;
+        assert!(count(c, "main ul li a[href^='/article/']").await >= 3);
+        screenshot(c, "entity").await;
+
+        // A phone-width screen.
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&format!("{base}/?q=Pelosi")).await.unwrap();
+        until(c, "document.querySelectorAll('.hit').length > 0").await;
+        let overflow = js(
+            c,
+            "document.documentElement.scrollWidth <= window.innerWidth",
+        )
+        .await;
+        assert_eq!(
+            overflow,
+            Value::Bool(true),
+            "no sideways scrolling at phone width"
+        );
+        screenshot(c, "search-phone").await;
     }
 }

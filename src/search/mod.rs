@@ -264,12 +264,7 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
     let skipped = offset.min(ranked.len());
     ranked.drain(..skipped);
 
-    let analyzer = mi
-        .index
-        .tokenizers()
-        .get(NEWS_EN)
-        .unwrap_or_else(crate::index::news_en_analyzer);
-    let mut highlighter = Highlighter::new(&expr, analyzer);
+    let mut highlighter = highlighter(mi, &expr);
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, r) in ranked.into_iter().enumerate() {
         let copies = match folded_copies.remove(&r.key) {
@@ -288,6 +283,16 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
         undated: selection.undated,
         hits,
     })
+}
+
+/// A highlighter for `expr` with the index's analyzer (what search hits are marked with).
+pub fn highlighter(mi: &MorgueIndex, expr: &Expr) -> Highlighter {
+    let analyzer = mi
+        .index
+        .tokenizers()
+        .get(NEWS_EN)
+        .unwrap_or_else(crate::index::news_en_analyzer);
+    Highlighter::new(expr, analyzer)
 }
 
 /// A selected article with its best passages, in rank order.

@@ -13,6 +13,7 @@ use crate::extract::ner::EntityType;
 use crate::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
 use crate::lookup::export::{fingerprint, Provenance, Unit};
 use crate::lookup::timeline::{Period, TimelineOptions};
+use crate::model::char_offset;
 use crate::present::export::{Format, RowWriter};
 use crate::present::{json, lookup};
 use crate::search::{Filters, SearchRequest, SortOrder};
@@ -282,36 +283,64 @@ async fn entity(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
     .await
 }
 
-/// An answer about one article (`/api/article/{id}`, `/api/copies/{id}`): `look` finds what
-/// to answer for a valid id (`None`: a 404).
+/// What `/api/article/{id}` and `/api/copies/{id}` look up for a valid id (`None`: a 404).
+type Look = fn(&App, &tantivy::Searcher, &str, &Params) -> Result<Option<String>, ApiError>;
+
+/// An answer about one article; `known` are the parameters `look` reads.
 async fn about_article(
     app: Arc<App>,
     id: String,
     raw: Option<String>,
-    look: fn(&App, &tantivy::Searcher, &str) -> crate::Result<Option<String>>,
+    known: &'static [&'static str],
+    look: Look,
 ) -> Response {
     app.answer(move |app| {
-        Params::parse(raw.as_deref(), &[], false)?;
+        let p = Params::parse(raw.as_deref(), known, false)?;
         let id = article_id(&id)?;
         let searcher = app.mi.searcher().map_err(lib(None))?;
-        look(app, &searcher, &id)
-            .map_err(lib(None))?
+        look(app, &searcher, &id, &p)?
             .ok_or_else(|| ApiError::not_found(format!("no article {id} in the index")))
     })
     .await
 }
 
+/// `morgue show --json`; with `q`, each passage also gets `highlights`: `[start, end)`
+/// character ranges of what the query matches in its `text`, as search hits have them.
 async fn article(State(app): Shared, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
-    about_article(app, id, raw, |app, searcher, id| {
-        let a = crate::index::load_article(searcher, &app.mi.fields, id, true)?;
-        Ok(a.map(|a| lookup::article_json(&a)))
+    about_article(app, id, raw, &["q"], |app, searcher, id, p| {
+        let q = p.text("q")?;
+        let expr = parse_query(q.as_deref())?;
+        let Some(a) =
+            crate::index::load_article(searcher, &app.mi.fields, id, true).map_err(lib(None))?
+        else {
+            return Ok(None);
+        };
+        let doc = lookup::article_json(&a);
+        let Some(expr) = expr else {
+            return Ok(Some(doc));
+        };
+        let mut v: serde_json::Value = serde_json::from_str(&doc)
+            .map_err(|e| ApiError::from_library(crate::Error::io("<json>", e.into()), None))?;
+        let mut highlighter = crate::search::highlighter(&app.mi, &expr);
+        for passage in v["passages"].as_array_mut().into_iter().flatten() {
+            let text = passage["text"].as_str().unwrap_or_default().to_string();
+            let ranges: Vec<[usize; 2]> = highlighter
+                .passage(&text)
+                .iter()
+                .map(|r| [char_offset(&text, r.start), char_offset(&text, r.end)])
+                .collect();
+            passage["highlights"] = serde_json::json!(ranges);
+        }
+        Ok(Some(
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
+        ))
     })
     .await
 }
 
 async fn copies(State(app): Shared, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
-    about_article(app, id, raw, |app, searcher, id| {
-        let c = crate::search::copies::cluster_of(&app.mi, searcher, id)?;
+    about_article(app, id, raw, &[], |app, searcher, id, _| {
+        let c = crate::search::copies::cluster_of(&app.mi, searcher, id).map_err(lib(None))?;
         Ok(c.map(|c| lookup::cluster_json(&c)))
     })
     .await
