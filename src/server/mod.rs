@@ -30,6 +30,7 @@ use crate::extract::aliases::AliasTable;
 use crate::index::MorgueIndex;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,6 +52,9 @@ pub struct App {
     dir: PathBuf,
     aliases: Arc<AliasTable>,
     time_limit: Duration,
+    /// Library calls allowed to run at once (twice the cores): past that, requests wait their
+    /// turn (within their time limit) instead of all slowing each other down.
+    running: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -64,6 +68,9 @@ impl App {
             dir: opts.index.clone(),
             aliases: Arc::new(AliasTable::for_index(&opts.index, opts.aliases.as_deref())?),
             time_limit: opts.time_limit,
+            running: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            )),
         })
     }
 }
@@ -77,7 +84,12 @@ pub fn serve(listener: std::net::TcpListener, app: App) -> crate::Result<()> {
         .build()
         .map_err(io)?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(io)?;
+        // Responses go out as soon as they are written (no Nagle delay on small writes).
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(io)?
+            .tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
         axum::serve(listener, routes::router(Arc::new(app)))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;

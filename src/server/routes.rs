@@ -99,18 +99,26 @@ async fn not_found(uri: axum::http::Uri) -> Response {
 
 impl App {
     /// Runs `f` (library calls) on the blocking pool under the time limit; its `Ok` is a JSON
-    /// document as the CLI prints it, given `took_ms` (the time `f` took) and made safe.
+    /// document as the CLI prints it, given `took_ms` (the time `f` took) and made safe. The
+    /// limit counts the wait for a turn (see `App::running`) and the call; a call still running
+    /// when it is reached is answered with a 503 and keeps its turn until it ends, so calls that
+    /// overrun never add up to more than the turns.
     async fn answer<F>(self: &Arc<Self>, f: F) -> Response
     where
         F: FnOnce(&App) -> Result<String, ApiError> + Send + 'static,
     {
         let app = self.clone();
         let limit = self.time_limit;
-        let task = tokio::task::spawn_blocking(move || {
-            let started = Instant::now();
-            f(&app).map(|doc| json::timed(&doc, started.elapsed()))
-        });
-        match tokio::time::timeout(limit, task).await {
+        let run = async move {
+            let turn = app.running.clone().acquire_owned().await;
+            tokio::task::spawn_blocking(move || {
+                let _turn = turn;
+                let started = Instant::now();
+                f(&app).map(|doc| json::timed(&doc, started.elapsed()))
+            })
+            .await
+        };
+        match tokio::time::timeout(limit, run).await {
             Err(_) => ApiError::timed_out(limit).into_response(),
             Ok(Err(join)) => ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
