@@ -2,7 +2,7 @@
 //! real headless Chromium (module `browser`).
 //!
 //! Most tests share one fixture index (the seeds, `people.jsonl`, `copies/feeds.jsonl` and
-//! `serve/xss.jsonl`) and one server over it, which they only read.
+//! `serve/xss.jsonl`), which they only read, each through its own server.
 
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
@@ -47,11 +47,14 @@ fn copy_inputs(dir: &Path, names: &[&str]) {
     }
 }
 
-/// The fixture folder with its index (`idx/`), built once per test binary.
+/// The fixture folder with its index (`idx/`), built once per test binary under cargo's
+/// temporary folder for integration tests (replaced at each run).
 fn fixture() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("serve-fixture");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
         let mut inputs: Vec<String> = std::fs::read_dir(repo().join("seeds"))
             .unwrap()
             .map(|e| format!("seeds/{}", e.unwrap().file_name().to_string_lossy()))
@@ -139,10 +142,9 @@ impl Drop for Server {
     }
 }
 
-/// The server over the shared fixture index.
-fn server() -> &'static Server {
-    static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(|| Server::start(fixture(), &[]))
+/// A server over the shared fixture index (one per test, so that each is stopped).
+fn server() -> Server {
+    Server::start(fixture(), &[])
 }
 
 /// `v` without its `took_ms` (the one field that differs between two runs).
@@ -154,8 +156,8 @@ fn untimed(mut v: Value) -> Value {
 }
 
 /// The id of the first hit of `q`.
-fn first_id(q: &str) -> String {
-    let v = server().json(&format!("/api/search?q={q}"), 200);
+fn first_id(s: &Server, q: &str) -> String {
+    let v = s.json(&format!("/api/search?q={q}"), 200);
     v["hits"][0]["article_id"].as_str().unwrap().to_string()
 }
 
@@ -165,7 +167,8 @@ mod api {
     /// Each endpoint answers exactly what the CLI's `--json` prints for the same options.
     #[test]
     fn the_api_gives_the_clis_json() {
-        let id = first_id("Pelosi");
+        let s = server();
+        let id = first_id(&s, "Pelosi");
         let cases: Vec<(Vec<&str>, String)> = vec![
             (
                 vec!["search", "lighthouse", "-n", "3", "--passages", "2"],
@@ -199,7 +202,7 @@ mod api {
             let (code, out, err) = morgue(fixture(), &all);
             assert!(code == 0 || code == 1, "{args:?}: {err}");
             let cli: Value = serde_json::from_str(&out).unwrap();
-            let api = server().json(&path, 200);
+            let api = s.json(&path, 200);
             assert!(api.get("took_ms").is_some(), "{path} has took_ms");
             assert_eq!(untimed(api), untimed(cli), "{path} against {args:?}");
         }
@@ -208,6 +211,7 @@ mod api {
     /// The export streams the same rows as `morgue export`, and its sidecar is the CLI's.
     #[test]
     fn the_export_is_the_clis() {
+        let s = server();
         let dir = fixture();
         for (format, unit) in [("csv", "article"), ("jsonl", "passage")] {
             let (code, cli, _) = morgue(
@@ -231,7 +235,7 @@ mod api {
             let path = format!(
                 "/api/export?q=lighthouse+OR+Clinton&format={format}&unit={unit}&outlet=Coast+Courier&outlet=Denver+Daily"
             );
-            let (status, head, api) = server().get(&path);
+            let (status, head, api) = s.get(&path);
             assert_eq!(status, 200);
             assert!(head.contains("content-disposition: attachment"), "{head}");
             assert_eq!(api, cli, "{format}");
@@ -255,7 +259,7 @@ mod api {
         let cli: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("out.csv.meta.json")).unwrap())
                 .unwrap();
-        let api = server().json("/api/export/meta?q=lighthouse&from=2016", 200);
+        let api = s.json("/api/export/meta?q=lighthouse&from=2016", 200);
         assert_eq!(untimed(api), cli);
         assert_eq!(cli["rows"], 3);
     }
@@ -263,12 +267,13 @@ mod api {
     /// With `q`, the article's passages also get the query's highlights; nothing else changes.
     #[test]
     fn an_article_with_a_query_has_highlighted_passages() {
-        let id = server().json("/api/search?q=pier", 200)["hits"][0]["article_id"]
+        let s = server();
+        let id = s.json("/api/search?q=pier", 200)["hits"][0]["article_id"]
             .as_str()
             .unwrap()
             .to_string();
-        let plain = server().json(&format!("/api/article/{id}"), 200);
-        let mut marked = server().json(&format!("/api/article/{id}?q=storm+OR+repairs"), 200);
+        let plain = s.json(&format!("/api/article/{id}"), 200);
+        let mut marked = s.json(&format!("/api/article/{id}?q=storm+OR+repairs"), 200);
         let passage = &mut marked["passages"][0];
         let text: Vec<char> = passage["text"].as_str().unwrap().chars().collect();
         let words: Vec<String> = passage["highlights"]
@@ -284,18 +289,19 @@ mod api {
         assert_eq!(words, ["storm", "repairs"]);
         passage.as_object_mut().unwrap().remove("highlights");
         assert_eq!(untimed(marked), untimed(plain));
-        let e = server().json(&format!("/api/article/{id}?q=%22pier"), 400);
+        let e = s.json(&format!("/api/article/{id}?q=%22pier"), 400);
         assert_eq!(e["error"]["column"], 1);
     }
 
     #[test]
     fn paging_goes_through_every_match_with_the_ranks_of_the_whole_list() {
-        let all = server().json("/api/search?q=lighthouse&limit=100", 200);
+        let s = server();
+        let all = s.json("/api/search?q=lighthouse&limit=100", 200);
         let total = all["total"].as_u64().unwrap() as usize;
         assert!(total >= 4, "{all}");
         let mut ids = Vec::new();
         for offset in (0..total).step_by(2) {
-            let page = server().json(
+            let page = s.json(
                 &format!("/api/search?q=lighthouse&limit=2&offset={offset}"),
                 200,
             );
@@ -312,7 +318,7 @@ mod api {
             .map(|h| h["article_id"].clone())
             .collect();
         assert_eq!(ids, whole);
-        let past = server().json(
+        let past = s.json(
             &format!("/api/search?q=lighthouse&offset={}", total + 5),
             200,
         );
@@ -321,6 +327,7 @@ mod api {
 
     #[test]
     fn bad_input_is_a_400_or_404_with_a_json_error_never_a_500() {
+        let s = server();
         let cases = [
             ("/api/search?q=%22safe+corridors", 400, Some(1)),
             ("/api/search?q=Mosul+AND+(Raqqa", 400, Some(11)),
@@ -351,7 +358,7 @@ mod api {
             ("/assets/..%2F..%2FCargo.toml", 404, None),
         ];
         for (path, status, column) in cases {
-            let v = server().json(path, status);
+            let v = s.json(path, status);
             let message = v["error"]["message"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{path}: {v}"));
@@ -363,11 +370,12 @@ mod api {
             );
         }
         let long = "a+".repeat(6000);
-        server().json(&format!("/api/search?q={long}"), 400);
+        s.json(&format!("/api/search?q={long}"), 400);
     }
 
     #[test]
     fn every_response_has_the_security_headers() {
+        let s = server();
         for path in [
             "/",
             "/api/stats",
@@ -375,7 +383,7 @@ mod api {
             "/assets/app.js",
             "/article/0000000000000000",
         ] {
-            let (_, head, _) = server().get(path);
+            let (_, head, _) = s.get(path);
             assert!(
                 head.contains("content-security-policy: default-src 'none'; script-src 'self';"),
                 "{path}: {head}"
@@ -383,14 +391,15 @@ mod api {
             assert!(!head.contains("unsafe-inline"), "{head}");
             assert!(head.contains("x-content-type-options: nosniff"), "{head}");
         }
-        let (_, head, _) = server().get("/assets/app.js");
+        let (_, head, _) = s.get("/assets/app.js");
         assert!(head.contains("content-type: text/javascript"), "{head}");
     }
 
     /// Archive text comes back as JSON strings, escaped by the serializer, whatever it holds.
     #[test]
     fn hostile_titles_and_outlets_are_plain_json_strings() {
-        let v = server().json("/api/search?q=lighthouse&limit=10&sort=date", 200);
+        let s = server();
+        let v = s.json("/api/search?q=lighthouse&limit=10&sort=date", 200);
         let titles: Vec<&str> = v["hits"]
             .as_array()
             .unwrap()
@@ -401,7 +410,7 @@ mod api {
             titles.contains(&"<script>window.__xss='title'</script> Lighthouse keepers strike"),
             "{titles:?}"
         );
-        let (_, _, body) = server().get("/api/outlets?q=lighthouse");
+        let (_, _, body) = s.get("/api/outlets?q=lighthouse");
         assert!(
             body.contains(r#""outlet": "<img src=x onerror=\"window.__xss='outlet'\">""#),
             "{body}"
@@ -462,6 +471,7 @@ mod api {
 /// `target/serve-screenshots/`.
 mod browser {
     use super::*;
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
     use fantoccini::{Client, ClientBuilder, Locator};
 
     /// The first of `names` found on PATH.
@@ -582,26 +592,31 @@ mod browser {
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(async {
-            let mut caps = serde_json::Map::new();
-            caps.insert(
-                "goog:chromeOptions".into(),
-                serde_json::json!({
-                    "binary": chrome,
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                             "--disable-dev-shm-usage", "--window-size=1280,1000"],
-                }),
-            );
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            let c = ClientBuilder::new(connector)
-                .capabilities(caps)
-                .connect(&format!("http://127.0.0.1:{}", driver.1))
-                .await
-                .expect("a WebDriver session");
-            let result = scenario(&c, server).await;
-            c.close().await.unwrap();
-            result
-        });
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chrome,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000"],
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c = rt
+            .block_on(
+                ClientBuilder::new(connector)
+                    .capabilities(caps)
+                    .connect(&format!("http://127.0.0.1:{}", driver.1)),
+            )
+            .expect("a WebDriver session");
+        // The browser is closed whether the scenario passes or fails.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rt.block_on(scenario(&c, &server))
+        }));
+        let _ = rt.block_on(c.close());
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
     }
 
     async fn scenario(c: &Client, server: &Server) {
@@ -707,6 +722,47 @@ mod browser {
                 .contains("1 undated article left out"),
             "{summary}"
         );
+
+        // Dragging from March to April 2016 sets both ends.
+        c.goto(&format!("{base}/?q=lighthouse&by=month"))
+            .await
+            .unwrap();
+        until(
+            c,
+            "document.querySelector(\".timeline rect.bar[data-period='2016-04']\")",
+        )
+        .await;
+        let bar = |p: &'static str| c.find(Locator::Css(p));
+        let (march, april) = (
+            bar(".timeline rect.bar[data-period='2016-03']")
+                .await
+                .unwrap(),
+            bar(".timeline rect.bar[data-period='2016-04']")
+                .await
+                .unwrap(),
+        );
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: march,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveToElement {
+                element: april,
+                duration: Some(Duration::from_millis(100)),
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        c.perform_actions(drag).await.unwrap();
+        until(c, "location.search.includes('from=2016-03&to=2016-04')").await;
+        until(c, "document.querySelectorAll('.hit').length == 2").await;
 
         // A query error is shown inline with its column.
         let q = c.find(Locator::Id("q")).await.unwrap();
