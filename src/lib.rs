@@ -20,6 +20,7 @@
 //! - [`search`]: query parsing, filters, ranking, highlighting
 //! - [`lookup`]: outlets, timelines, stats, export over a selection of articles
 //! - [`present`]: text and JSON rendering
+//! - [`server`]: `morgue serve`, the local web app and JSON API over the stages above
 //!
 //! ```no_run
 //! use morgue::{index, pipeline, search};
@@ -58,5 +59,6 @@ pub mod present;
 pub mod read;
 pub mod search;
 pub mod sentences;
+pub mod server;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 use super::common::{parse_query, Ctx, FilterArgs};
 use super::exit;
 use morgue::lookup::export::{export, fingerprint, ExportRow, Provenance, Unit};
+use morgue::present::export::{Format, RowWriter};
 use morgue::present::safe;
 use morgue::search::SortOrder;
 use std::io::Write;
@@ -38,65 +39,6 @@ pub struct Args {
     pub raw_cells: bool,
 }
 
-const HEADER: [&str; 11] = [
-    "rank",
-    "article_id",
-    "title",
-    "outlet",
-    "date",
-    "date_source",
-    "url",
-    "path",
-    "passage",
-    "text",
-    "score",
-];
-
-/// Where rows go.
-enum Sink {
-    /// CSV; `true` writes cells raw (`--raw-cells`), else formulas are neutralized.
-    Csv(Box<csv::Writer<Box<dyn Write>>>, bool),
-    Jsonl(std::io::BufWriter<Box<dyn Write>>),
-}
-
-impl Sink {
-    fn write(&mut self, row: &ExportRow) -> std::io::Result<()> {
-        match self {
-            Sink::Csv(w, raw) => w
-                .write_record(
-                    [
-                        row.rank.to_string(),
-                        row.article_id.clone(),
-                        row.title.clone(),
-                        row.outlet.clone().unwrap_or_default(),
-                        row.date.clone().unwrap_or_default(),
-                        row.date_source.clone().unwrap_or_default(),
-                        row.url.clone().unwrap_or_default(),
-                        row.path.clone().unwrap_or_default(),
-                        row.passage.map(|p| p.to_string()).unwrap_or_default(),
-                        row.text.clone().unwrap_or_default(),
-                        format!("{:.4}", row.score),
-                    ]
-                    .iter()
-                    .map(|cell| safe::csv_cell(cell, *raw).into_owned()),
-                )
-                .map_err(std::io::Error::other),
-            Sink::Jsonl(w) => {
-                let line = serde_json::to_string(row)?;
-                w.write_all(safe::json(&line).as_bytes())?;
-                w.write_all(b"\n")
-            }
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Sink::Csv(w, _) => w.flush(),
-            Sink::Jsonl(w) => w.flush(),
-        }
-    }
-}
-
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let filters = ctx.filters(&args.filters)?;
@@ -121,13 +63,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdout>"));
     let io = |e: std::io::Error| morgue::Error::io(target.clone(), e);
-    let mut sink = if args.format == "csv" {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(HEADER).map_err(|e| io(e.into()))?;
-        Sink::Csv(Box::new(w), args.raw_cells)
-    } else {
-        Sink::Jsonl(std::io::BufWriter::new(out))
-    };
+    let format = Format::parse(&args.format).unwrap_or(Format::Csv);
+    let mut sink = RowWriter::new(out, format, args.raw_cells).map_err(io)?;
     let result = export(
         &mi,
         &searcher,

@@ -16,6 +16,7 @@ mod ingest;
 mod ner;
 mod outlets;
 mod search;
+mod serve;
 mod show;
 mod stats;
 mod timeline;
@@ -94,6 +95,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Verify the index: checksums, readability, agreement with its ledger.
     Check(check::Args),
+    /// Serve the index as a local web page and JSON API (read-only).
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command line.
@@ -194,6 +197,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Furniture(args) => furniture::run(args, ctx),
+        Command::Serve(args) => serve::run(args, ctx),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::common::{parse_query, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
-use morgue::lookup::outlets::outlets;
+use morgue::lookup::outlets::{outlets_of, OutletsAnswer};
 use morgue::present::lookup as present;
 use std::process::ExitCode;
 
@@ -31,21 +31,19 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let mi = ctx.open_index()?;
-    let searcher = mi.searcher()?;
-    let (answer, took) = timed(|| -> morgue::Result<_> {
-        let selection = morgue::search::select(&mi, &searcher, expr.as_ref(), &filters)?;
-        let rows = outlets(&selection);
-        Ok((selection, rows))
-    });
-    let (selection, rows) = answer?;
-    let total = selection.articles.len();
+    let (answer, took) = timed(|| outlets_of(&mi, expr.as_ref(), &filters));
+    let OutletsAnswer {
+        rows,
+        total,
+        undated,
+    } = answer?;
     if args.json {
         print_timed(
-            &present::outlets_json(args.query.as_deref(), &rows, total, selection.undated),
+            &present::outlets_json(args.query.as_deref(), &rows, total, undated),
             took,
         )?;
     } else {
-        print_text(&present::outlets_text(&rows, total, selection.undated), ctx)?;
+        print_text(&present::outlets_text(&rows, total, undated), ctx)?;
     }
     Ok(ExitCode::from(if total > 0 {
         exit::OK

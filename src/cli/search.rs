@@ -65,12 +65,7 @@ pub struct Args {
 }
 
 fn parse_sort(s: &str) -> Result<SortOrder, String> {
-    match s {
-        "relevance" => Ok(SortOrder::Relevance),
-        "date" => Ok(SortOrder::Date),
-        "-date" => Ok(SortOrder::DateDesc),
-        other => Err(format!("expected relevance, date or -date, got {other:?}")),
-    }
+    SortOrder::parse(s).ok_or_else(|| format!("expected relevance, date or -date, got {s:?}"))
 }
 
 /// Runs the command.

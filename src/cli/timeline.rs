@@ -2,9 +2,8 @@
 
 use super::common::{parse_query, print, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
-use morgue::lookup::timeline::{timeline, Period};
+use morgue::lookup::timeline::{timeline_of, Period, TimelineOptions};
 use morgue::present::lookup as present;
-use morgue::search::Filters;
 use std::process::ExitCode;
 
 /// Count matching articles per year, month, week or day, drawn as a bar chart.
@@ -43,13 +42,7 @@ pub struct Args {
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {
-    match s {
-        "year" => Ok(Period::Year),
-        "month" => Ok(Period::Month),
-        "week" => Ok(Period::Week),
-        "day" => Ok(Period::Day),
-        o => Err(format!("expected year, month, week or day, got {o:?}")),
-    }
+    Period::parse(s).ok_or_else(|| format!("expected year, month, week or day, got {s:?}"))
 }
 
 /// Runs the command.
@@ -60,33 +53,13 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let mi = ctx.open_index()?;
-    let searcher = mi.searcher()?;
-    // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
-    let keep_undated = Filters {
-        include_undated: true,
-        ..filters.clone()
+    let opts = TimelineOptions {
+        by: args.by,
+        split_by_outlet: args.split_by.is_some(),
+        normalize: args.normalize,
+        all_copies: args.all_copies,
     };
-    let select = |expr| -> anyhow::Result<morgue::search::Selection> {
-        let mut s = morgue::search::select(&mi, &searcher, expr, &keep_undated)?;
-        if !args.all_copies {
-            s.fold_copies();
-        }
-        Ok(s)
-    };
-    let (t, took) = timed(|| -> anyhow::Result<_> {
-        let matches = select(expr.as_ref())?;
-        let baseline = if args.normalize {
-            Some(select(None)?)
-        } else {
-            None
-        };
-        Ok(timeline(
-            &matches,
-            args.by,
-            args.split_by.is_some(),
-            baseline.as_ref(),
-        ))
-    });
+    let (t, took) = timed(|| timeline_of(&mi, expr.as_ref(), &filters, opts));
     let t = t?;
     if args.json {
         print_timed(&present::timeline_json(&args.query, &t), took)?;

@@ -21,6 +21,32 @@ pub struct OutletRow {
     pub undated: usize,
 }
 
+/// The outlets of the articles matching a query and filters (`morgue outlets`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutletsAnswer {
+    /// One row per outlet (see [`outlets`]).
+    pub rows: Vec<OutletRow>,
+    /// Selected articles.
+    pub total: usize,
+    /// Matching articles left out because they are undated and a date bound is set.
+    pub undated: usize,
+}
+
+/// The outlets of the articles matching `expr` (every article when `None`) under `filters`.
+pub fn outlets_of(
+    mi: &crate::index::MorgueIndex,
+    expr: Option<&crate::search::Expr>,
+    filters: &crate::search::Filters,
+) -> crate::Result<OutletsAnswer> {
+    let searcher = mi.searcher()?;
+    let selection = crate::search::select(mi, &searcher, expr, filters)?;
+    Ok(OutletsAnswer {
+        rows: outlets(&selection),
+        total: selection.articles.len(),
+        undated: selection.undated,
+    })
+}
+
 /// Groups a selection by outlet (case- and accent-insensitively), most articles first, ties by
 /// name; the unknown outlet comes last.
 pub fn outlets(selection: &Selection) -> Vec<OutletRow> {

@@ -22,6 +22,17 @@ pub enum Period {
 }
 
 impl Period {
+    /// `year`, `month`, `week` or `day`.
+    pub fn parse(s: &str) -> Option<Period> {
+        match s {
+            "year" => Some(Period::Year),
+            "month" => Some(Period::Month),
+            "week" => Some(Period::Week),
+            "day" => Some(Period::Day),
+            _ => None,
+        }
+    }
+
     /// The first day of the period holding `d`.
     pub fn start(self, d: NaiveDate) -> NaiveDate {
         match self {
@@ -96,6 +107,55 @@ pub struct Timeline {
     pub total: usize,
     /// Matching articles that are undated, counted apart.
     pub undated: usize,
+}
+
+/// What a timeline is asked for besides its query and filters (`morgue timeline`'s options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineOptions {
+    /// Period length.
+    pub by: Period,
+    /// One column per outlet.
+    pub split_by_outlet: bool,
+    /// Each count as a share of all articles of the group in the period.
+    pub normalize: bool,
+    /// Count every near-duplicate copy (by default a story counts once, in the period and
+    /// outlet of its original).
+    pub all_copies: bool,
+}
+
+/// The timeline of the articles matching `expr` (every article when `None`) under `filters`:
+/// undated matches are counted apart whatever the date bounds; with `normalize`, the baseline
+/// is every article under the same filters.
+pub fn timeline_of(
+    mi: &crate::index::MorgueIndex,
+    expr: Option<&crate::search::Expr>,
+    filters: &crate::search::Filters,
+    opts: TimelineOptions,
+) -> crate::Result<Timeline> {
+    let searcher = mi.searcher()?;
+    // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
+    let keep_undated = crate::search::Filters {
+        include_undated: true,
+        ..filters.clone()
+    };
+    let select = |expr| -> crate::Result<Selection> {
+        let mut s = crate::search::select(mi, &searcher, expr, &keep_undated)?;
+        if !opts.all_copies {
+            s.fold_copies();
+        }
+        Ok(s)
+    };
+    let matches = select(expr)?;
+    let baseline = match opts.normalize {
+        true => Some(select(None)?),
+        false => None,
+    };
+    Ok(timeline(
+        &matches,
+        opts.by,
+        opts.split_by_outlet,
+        baseline.as_ref(),
+    ))
 }
 
 /// Builds a timeline of `matches`. With `split`, one column per outlet; with `baseline` (every

@@ -7,6 +7,7 @@
 //! whatever is printed passes through [`safe`] (control characters made visible, spreadsheet
 //! formulas neutralized) on its way out.
 
+pub mod export;
 pub mod json;
 pub mod lookup;
 pub mod safe;

@@ -51,6 +51,18 @@ pub enum SortOrder {
     DateDesc,
 }
 
+impl SortOrder {
+    /// `relevance`, `date` (oldest first) or `-date` (newest first).
+    pub fn parse(s: &str) -> Option<SortOrder> {
+        match s {
+            "relevance" => Some(SortOrder::Relevance),
+            "date" => Some(SortOrder::Date),
+            "-date" => Some(SortOrder::DateDesc),
+            _ => None,
+        }
+    }
+}
+
 /// A search to run.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -222,6 +234,13 @@ pub fn select_resolved(
 
 /// Runs a search.
 pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
+    search_page(mi, req, 0)
+}
+
+/// Runs a search and returns the page of hits that starts after the first `offset`: hits
+/// ranked `offset + 1` to `offset + limit` (the ranks stay those of the whole result list), the
+/// totals as [`search`] gives them. Only the page's hits are loaded and highlighted.
+pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Result<SearchResults> {
     let expr = query::parse(&req.query)?;
     let searcher = mi.searcher()?;
     let mut selection = select(mi, &searcher, Some(&expr), &req.filters)?;
@@ -233,29 +252,26 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
     let total = selection.articles.len();
     let mut folded_copies = std::mem::take(&mut selection.copies);
 
-    let ranked = rank_top(
+    let mut ranked = rank_top(
         mi,
         &searcher,
         &expr,
         selection.articles,
         req.passages,
         req.sort,
-        req.limit,
+        offset.saturating_add(req.limit),
     )?;
+    let skipped = offset.min(ranked.len());
+    ranked.drain(..skipped);
 
-    let analyzer = mi
-        .index
-        .tokenizers()
-        .get(NEWS_EN)
-        .unwrap_or_else(crate::index::news_en_analyzer);
-    let mut highlighter = Highlighter::new(&expr, analyzer);
+    let mut highlighter = highlighter(mi, &expr);
     let mut hits = Vec::with_capacity(ranked.len());
     for (i, r) in ranked.into_iter().enumerate() {
         let copies = match folded_copies.remove(&r.key) {
             Some(c) => copies::copy_refs(&searcher, mi, &c)?,
             None => Vec::new(),
         };
-        let mut hit = assemble(mi, &searcher, &mut highlighter, i + 1, r)?;
+        let mut hit = assemble(mi, &searcher, &mut highlighter, skipped + i + 1, r)?;
         hit.copies = copies;
         hits.push(hit);
     }
@@ -267,6 +283,16 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         undated: selection.undated,
         hits,
     })
+}
+
+/// A highlighter for `expr` with the index's analyzer (what search hits are marked with).
+pub fn highlighter(mi: &MorgueIndex, expr: &Expr) -> Highlighter {
+    let analyzer = mi
+        .index
+        .tokenizers()
+        .get(NEWS_EN)
+        .unwrap_or_else(crate::index::news_en_analyzer);
+    Highlighter::new(expr, analyzer)
 }
 
 /// A selected article with its best passages, in rank order.
