@@ -335,6 +335,7 @@ pub(crate) fn rebuild(
             .map(|d| Sourced::new(d.value, d.source.clone())),
         encoding: encoding_rs::Encoding::for_label(record.encoding.as_bytes())
             .map_or("UTF-8", |e| e.name()),
+        meta: record.meta.clone(),
         ..RawArticle::default()
     };
     let outlet = record.outlet.as_ref().map(found);
@@ -427,6 +428,7 @@ fn finish(
         minhash: clock.time(Stage::Dedup, || crate::dedup::Signature::of(&text)),
         furniture: marked,
         text,
+        meta: raw.meta,
     }
 }
 

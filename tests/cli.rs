@@ -3049,3 +3049,58 @@ mod query_limits {
         }
     }
 }
+
+/// Record metadata (issue 11): every record field kept, filters, facets, split timelines.
+mod metadata {
+    use super::*;
+
+    /// A work folder with `meta/records.jsonl` and `meta/page.html` ingested into `index/`.
+    fn ingested() -> Workdir {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/meta"), "meta");
+        w.ingest(&["meta"]);
+        w
+    }
+
+    #[test]
+    fn every_record_field_and_page_tag_is_shown_as_metadata() {
+        let w = ingested();
+        let (code, out, _) = w.run(&["show", "meta/records.jsonl:1"]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains(
+                "  author    Ann Lee; Bo Chan\n  meta      bias: left\n            id: r1\n            topic: guns\n"
+            ),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["show", "--json", "meta/page.html"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["meta"],
+            serde_json::json!({"author": ["Dana Fox", "Eli Grant"], "section": ["Local"],
+                "keywords": ["harbor", "dredging", "ships"]})
+        );
+        let v = w.search(&["rally"]);
+        assert_eq!(v["hits"][0]["authors"], serde_json::json!(["Ann Lee"]));
+        assert_eq!(
+            v["hits"][0]["meta"],
+            serde_json::json!({"author": ["Ann Lee"], "bias": ["right"], "id": ["r3"],
+                "topic": ["guns"]})
+        );
+        let (_, out, _) = w.run(&["search", "rally"]);
+        assert!(
+            out.contains("2018-01-03 │ Right Herald │ by Ann Lee │ "),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["export", "rally"]);
+        let rows = csv_rows(&out);
+        assert_eq!(rows[0][11..], ["authors", "meta"]);
+        assert_eq!(
+            rows[1][11..],
+            [
+                "Ann Lee",
+                r#"{"author":["Ann Lee"],"bias":["right"],"id":["r3"],"topic":["guns"]}"#
+            ]
+        );
+    }
+}

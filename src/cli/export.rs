@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 /// Export every matching article (or passage) as CSV or JSON Lines, with no cap.
 ///
-/// Columns: rank, article_id, title, outlet, date, date_source, url, path, passage, text, score; one row per
+/// Columns: rank, article_id, title, outlet, date, date_source, url, path, passage, text, score,
+/// authors (separated by "; "), meta (the record metadata as a JSON object of lists); one row per
 /// copy (path) of an article. With --output FILE, a sidecar FILE.meta.json records the query,
 /// filters, morgue version, index fingerprint and row count, so the result set can be
 /// reproduced; when writing to stdout, that record goes to stderr as one JSON line.
@@ -38,7 +39,7 @@ pub struct Args {
     pub raw_cells: bool,
 }
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 13] = [
     "rank",
     "article_id",
     "title",
@@ -50,6 +51,8 @@ const HEADER: [&str; 11] = [
     "passage",
     "text",
     "score",
+    "authors",
+    "meta",
 ];
 
 /// Where rows go.
@@ -76,6 +79,8 @@ impl Sink {
                         row.passage.map(|p| p.to_string()).unwrap_or_default(),
                         row.text.clone().unwrap_or_default(),
                         format!("{:.4}", row.score),
+                        row.authors.join("; "),
+                        meta_cell(&row.meta),
                     ]
                     .iter()
                     .map(|cell| safe::csv_cell(cell, *raw).into_owned()),
@@ -94,6 +99,18 @@ impl Sink {
             Sink::Csv(w, _) => w.flush(),
             Sink::Jsonl(w) => w.flush(),
         }
+    }
+}
+
+/// The metadata as one CSV cell: its JSON object (empty when there is none).
+fn meta_cell(meta: &morgue::model::Meta) -> String {
+    #[derive(serde::Serialize)]
+    struct M<'a>(
+        #[serde(serialize_with = "morgue::index::meta::serialize_meta")] &'a morgue::model::Meta,
+    );
+    match meta.is_empty() {
+        true => String::new(),
+        false => serde_json::to_string(&M(meta)).unwrap_or_default(),
     }
 }
 

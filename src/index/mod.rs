@@ -22,6 +22,7 @@ pub mod furniture;
 pub mod health;
 mod keys;
 pub mod ledger;
+pub mod meta;
 mod records;
 mod schema;
 mod writer;
@@ -38,7 +39,7 @@ pub use records::{
     passage_record, resolve_article, stored_str, stored_u64, ArticleRecord, CharSpan, Found,
     PassageRecord, FORM_TERM, NAME_TERM,
 };
-pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
+pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};
 
 use crate::error::{Error, Result};

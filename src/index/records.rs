@@ -54,6 +54,9 @@ pub struct ArticleRecord {
     pub entities: Vec<ArticleEntity>,
     /// Number of words.
     pub words: u64,
+    /// Record metadata (see `model::Meta`); in JSON an object of lists by key.
+    #[serde(serialize_with = "super::meta::serialize_meta")]
+    pub meta: crate::model::Meta,
     /// The normalized text (boilerplate removed).
     #[serde(skip)]
     pub text: String,
@@ -290,6 +293,12 @@ pub fn load_article(
             .map(|j| decode_entities(&j))
             .unwrap_or_default(),
         words: stored_u64(&doc, f.words),
+        meta: doc
+            .get_all(f.meta)
+            .filter_map(|v| v.as_str())
+            .filter_map(super::meta::split_meta_term)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         text: stored_str(&doc, f.text).unwrap_or_default(),
         passages: Vec::new(),
         furniture: Vec::new(),

@@ -7,7 +7,14 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 7;
+pub const SCHEMA_VERSION: u64 = 8;
+
+/// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
+pub const SCHEMA_CHANGE: &str =
+    "version 8 keeps every record field as metadata (`--meta`, `--author`, `morgue facet`)";
+
+/// Name of the metadata field (see [`Fields::meta`]).
+pub const META_FIELD: &str = "meta";
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -86,6 +93,10 @@ pub struct Fields {
     /// Site furniture in `text`: `start-end` byte ranges, comma-separated (stored, article
     /// documents; see `normalize::furniture`). Left out of passages, counts and entities.
     pub furniture: Field,
+    /// Record metadata, multi-valued `key=value` terms (see `model::Meta` and `index::meta`):
+    /// indexed whole, case- and accent-insensitively, so a filter is a term query; fast as
+    /// written, so a facet is a column scan; stored (article documents).
+    pub meta: Field,
 }
 
 fn text() -> TextOptions {
@@ -155,6 +166,7 @@ pub fn build() -> Schema {
     sb.add_u64_field("band", INDEXED);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
+    sb.add_text_field(META_FIELD, keyword(true));
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()
 }
@@ -169,7 +181,7 @@ impl Fields {
                 .map_err(|_| format!("field `{name}` is missing"))
         };
         f(&format!("schema_v{SCHEMA_VERSION}"))
-            .map_err(|_| format!("schema version {SCHEMA_VERSION} expected"))?;
+            .map_err(|_| format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}"))?;
         Ok(Fields {
             kind: f("kind")?,
             article_id: f("article_id")?,
@@ -198,6 +210,7 @@ impl Fields {
             band: f("band")?,
             minhash: f("minhash")?,
             furniture: f("furniture")?,
+            meta: f(META_FIELD)?,
         })
     }
 }

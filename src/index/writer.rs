@@ -268,6 +268,9 @@ impl ArticleWriter {
             doc.add_text(f.url, u);
         }
         doc.add_text(f.encoding, a.encoding);
+        for (k, v) in &a.meta {
+            doc.add_text(f.meta, super::meta::meta_term(k, v));
+        }
         doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
         doc.add_u64(f.passages, a.passages.len() as u64);
         if !a.furniture.is_empty() {

@@ -47,6 +47,11 @@ pub struct ExportRow {
     pub text: Option<String>,
     /// BM25 score of the passage (the article's best for article rows).
     pub score: f32,
+    /// Authors (the `author` metadata).
+    pub authors: Vec<String>,
+    /// Record metadata (see `model::Meta`), an object of lists by key in JSON.
+    #[serde(serialize_with = "crate::index::meta::serialize_meta")]
+    pub meta: crate::model::Meta,
 }
 
 /// What is needed to reproduce an export.
@@ -133,6 +138,8 @@ pub fn export(
                     passage: *number,
                     text: text.clone(),
                     score: *score,
+                    authors: crate::search::authors(&article.meta),
+                    meta: article.meta.clone(),
                 };
                 sink(&row)?;
                 rows += 1;

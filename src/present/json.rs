@@ -14,7 +14,8 @@
 //! | `hits` | array | the best articles, best first (see below) |
 //!
 //! Each hit: `rank` (1-based), `article_id` (16 hex digits), `title`, `outlet` (string or null),
-//! `date` (`YYYY-MM-DD` or null), `path` (first path the article was found at), `paths` (all of
+//! `authors` (list of names, the `author` metadata), `meta` (the record's metadata as an object
+//! of lists by key, e.g. `{"author": ["Ann Lee"], "bias": ["left"]}`, authors included), `date` (`YYYY-MM-DD` or null), `path` (first path the article was found at), `paths` (all of
 //! them), `url` (string or null), `score` (the best passage's BM25 score), and `passages`, best
 //! first, each with `number` (0-based passage number in the article), `text`, `score`, `start`
 //! and `end` (character offsets of the passage in the article's normalized text) and
@@ -102,6 +103,11 @@ pub struct HitJson<'a> {
     pub title_highlights: Vec<[usize; 2]>,
     /// Outlet or null.
     pub outlet: Option<&'a str>,
+    /// Authors.
+    pub authors: &'a [String],
+    /// Record metadata, an object of lists by key.
+    #[serde(serialize_with = "crate::index::meta::serialize_meta")]
+    pub meta: &'a crate::model::Meta,
     /// `YYYY-MM-DD` or null.
     pub date: Option<String>,
     /// First path.
@@ -164,6 +170,8 @@ fn hit(h: &Hit) -> HitJson<'_> {
         title: &h.title,
         title_highlights: char_ranges(&h.title, &h.title_highlights),
         outlet: h.outlet.as_deref(),
+        authors: &h.authors,
+        meta: &h.meta,
         date: h.date.map(|d| d.format("%Y-%m-%d").to_string()),
         path: h.paths.first().map(String::as_str),
         paths: &h.paths,

@@ -392,6 +392,18 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
             .map(|o| format!("{}  (from {})", o.value, o.source))
             .unwrap_or_else(|| "unknown".into()),
     );
+    let grouped = crate::index::meta::group(&a.meta);
+    if let Some((_, authors)) = grouped.iter().find(|(k, _)| *k == crate::model::AUTHOR) {
+        field(&mut out, "author", authors.join("; "));
+    }
+    let others = grouped.iter().filter(|(k, _)| *k != crate::model::AUTHOR);
+    for (i, (k, values)) in others.enumerate() {
+        field(
+            &mut out,
+            if i == 0 { "meta" } else { "" },
+            format!("{k}: {}", values.join("; ")),
+        );
+    }
     if let Some(u) = &a.url {
         field(&mut out, "url", u.clone());
     }

@@ -111,8 +111,12 @@ fn render_hit(out: &mut String, hit: &Hit, style: &Style) {
         .map(|d| d.to_string())
         .unwrap_or_else(|| "undated".into());
     let outlet = hit.outlet.as_deref().unwrap_or("unknown outlet");
+    let by = match hit.authors.is_empty() {
+        true => String::new(),
+        false => format!(" │ by {}", hit.authors.join("; ")),
+    };
     let meta = format!(
-        "{date:<10} │ {outlet} │ {} │ score {:.2}",
+        "{date:<10} │ {outlet}{by} │ {} │ score {:.2}",
         hit.article_id, hit.score
     );
     let _ = writeln!(out, "{indent}{}", dim(&meta, style));

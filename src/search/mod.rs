@@ -98,6 +98,10 @@ pub struct Hit {
     pub title_highlights: Vec<Range<usize>>,
     /// Outlet, when known.
     pub outlet: Option<String>,
+    /// Authors (the `author` metadata values), in record order.
+    pub authors: Vec<String>,
+    /// Record metadata (see `model::Meta`), authors included.
+    pub meta: crate::model::Meta,
     /// Publication date, when known.
     pub date: Option<NaiveDate>,
     /// Where the article was read from (every path it was found at, sorted).
@@ -323,6 +327,14 @@ pub fn rank(
     Ok(ranked)
 }
 
+/// The `author` values of an article's metadata.
+pub fn authors(meta: &crate::model::Meta) -> Vec<String> {
+    meta.iter()
+        .filter(|(k, _)| k == crate::model::AUTHOR)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 /// A stored date (Unix seconds at midnight UTC) as a calendar date.
 pub fn to_date(secs: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
@@ -396,6 +408,8 @@ fn assemble(
         title_highlights: highlighter.title(&article.title.value),
         title: article.title.value,
         outlet: article.outlet.map(|o| o.value),
+        authors: authors(&article.meta),
+        meta: article.meta,
         date: r.date_secs.and_then(to_date),
         paths: article.paths,
         url: article.url,
