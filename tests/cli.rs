@@ -652,7 +652,7 @@ mod batch {
         assert_eq!(
             ran["filters"],
             serde_json::json!({"from": null, "to": null, "include_undated": false,
-                "outlets": [], "entities": []})
+                "outlets": [], "entities": [], "meta": []})
         );
         assert_eq!(seed_set(&v[0]), vec!["000", "001", "002", "003", "004"]);
         assert_eq!(
@@ -690,13 +690,9 @@ mod batch {
             serde_json::json!(["The TV's Leaking", "RINF Alternative News"])
         );
         assert_eq!(seed_set(&v[3]), vec!["004"]);
-        // A meta cell is refused, never ignored.
-        assert_eq!(v[4]["error"]["kind"], "meta");
-        assert!(v[4]["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("\"year=2016\""));
-        assert!(v[4].get("hits").is_none());
+        // A meta cell is a metadata filter: the seeds have no `year` metadata.
+        assert_eq!(v[4]["filters"]["meta"], serde_json::json!(["year=2016"]));
+        assert_eq!(v[4]["total"], 0);
         assert_eq!(v[5]["error"]["kind"], "filters");
         assert_eq!(v[5]["filters"], Value::Null);
         assert!(v[5]["error"]["message"]
@@ -3055,7 +3051,7 @@ mod metadata {
     use super::*;
 
     /// A work folder with `meta/records.jsonl` and `meta/page.html` ingested into `index/`.
-    fn ingested() -> Workdir {
+    pub(super) fn ingested() -> Workdir {
         let w = Workdir::new();
         w.copy_dir(&repo().join("tests/fixtures/meta"), "meta");
         w.ingest(&["meta"]);
@@ -3101,6 +3097,83 @@ mod metadata {
                 "Ann Lee",
                 r#"{"author":["Ann Lee"],"bias":["right"],"id":["r3"],"topic":["guns"]}"#
             ]
+        );
+    }
+}
+
+mod metadata_filters {
+    use super::metadata::ingested;
+    use super::*;
+
+    /// The titles of the hits of a search, in rank order.
+    fn titles(v: &Value) -> Vec<String> {
+        let mut t: Vec<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    }
+
+    #[test]
+    fn values_of_one_key_or_together_and_keys_and_together() {
+        let w = ingested();
+        // bias=right matches `Right` too (case-insensitive, whole value).
+        let v = w.search(&["the OR a OR on", "--meta", "bias=RIGHT"]);
+        assert_eq!(
+            titles(&v),
+            [
+                "Gun owners rally at capitol",
+                "Polls tighten before primary"
+            ]
+        );
+        let v = w.search(&["gun", "--meta", "bias=left", "--meta", "bias=center"]);
+        assert_eq!(
+            titles(&v),
+            ["Gun bill stalls in committee", "Senate debates gun bill"]
+        );
+        let v = w.search(&["gun", "--meta", "bias=left", "--meta", "topic=elections"]);
+        assert_eq!(v["total"], 0);
+        let v = w.search(&["gun", "--author", "ann lee"]);
+        assert_eq!(
+            titles(&v),
+            ["Gun owners rally at capitol", "Senate debates gun bill"]
+        );
+        let (code, out, _) = w.run(&["outlets", "--meta", "keywords=polls", "--json"]);
+        assert_eq!(code, 0);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["outlets"][0]["outlet"], "Right Herald");
+        assert_eq!(v["total"], 1);
+        let (code, _, err) = w.run(&["search", "gun", "--meta", "bias"]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("--meta: `bias`: expected KEY=VALUE, e.g. bias=left"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn meta_fields_in_queries() {
+        let w = ingested();
+        let v = w.search(&["meta.bias:right -meta.topic:guns"]);
+        assert_eq!(titles(&v), ["Polls tighten before primary"]);
+        assert_eq!(v["parsed"], "(meta.bias:right AND NOT meta.topic:guns)");
+        let v = w.search(&["meta.author:(Ann* OR \"cy dee\")"]);
+        assert_eq!(
+            titles(&v),
+            [
+                "Gun bill stalls in committee",
+                "Gun owners rally at capitol",
+                "Senate debates gun bill"
+            ]
+        );
+        let (code, _, err) = w.run(&["search", "meta.bias: left"]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("'meta.bias:' must be directly followed"),
+            "{err}"
         );
     }
 }

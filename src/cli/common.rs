@@ -130,6 +130,14 @@ pub struct FilterArgs {
     /// and accents); repeat to require several.
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
+    /// Only articles whose record has this metadata value (`bias=left`; the whole value,
+    /// ignoring case); repeat: values of one key are alternatives, different keys all required.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// Only articles by this author (the `author` metadata, from a record's `authors`, `author`
+    /// or `byline` field or a page's author tags); repeat for any of several.
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
 }
 
 impl FilterArgs {
@@ -141,7 +149,8 @@ impl FilterArgs {
             self.include_undated,
             self.outlet.clone(),
             self.entity.clone(),
-        )
+        )?
+        .with_meta(&self.meta, &self.author)
     }
 }
 
@@ -242,6 +251,8 @@ mod tests {
             include_undated: false,
             outlet: vec![],
             entity: vec![],
+            meta: vec![],
+            author: vec![],
         };
         assert!(f.to_filters().unwrap_err().to_string().contains("--from"));
     }

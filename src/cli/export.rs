@@ -174,6 +174,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         include_undated: args.filters.include_undated,
         outlets: args.filters.outlet.clone(),
         entities: args.filters.entity.clone(),
+        meta: filters
+            .meta
+            .iter()
+            .map(|(k, v)| morgue::index::meta::meta_term(k, v))
+            .collect(),
         unit,
         morgue_version: env!("CARGO_PKG_VERSION").to_string(),
         index_fingerprint: fingerprint(&ctx.index)?,

@@ -71,6 +71,8 @@ pub struct Provenance {
     pub outlets: Vec<String>,
     /// `--entity` values.
     pub entities: Vec<String>,
+    /// `--meta` and `--author` conditions, as `KEY=VALUE`.
+    pub meta: Vec<String>,
     /// Rows stand for articles or passages.
     pub unit: Unit,
     /// Version of morgue that wrote the export.

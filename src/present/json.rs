@@ -56,12 +56,12 @@
 //! `line` (the file's 1-based line number where the query, or the CSV record, starts),
 //! `took_ms`, `filters` (the filters the query ran with, the command's options merged with the
 //! record's cells: `{from, to}` as `YYYY-MM-DD` or null, `include_undated`, `outlets`,
-//! `entities`), then the `search --json` fields (`query`, `parsed`, `total`, `copies`,
+//! `entities`, `meta` (`["KEY=VALUE", …]`)), then the `search --json` fields (`query`, `parsed`, `total`, `copies`,
 //! `undated`, `hits`). A query that cannot run gives `{"line", "query" (null when the record
 //! could not be read), "filters" (null when they are what failed), "error": {"kind", "message",
 //! "column"}}` instead: `kind` is `query` (a syntax error or a query limit; `column` is the
-//! 1-based character column), `filters` (a bad `from`/`to`/`outlet`/`entity` cell), `meta`
-//! (metadata filters do not exist yet) or `record` (a line that is not UTF-8 or too long, a
+//! 1-based character column), `filters` (a bad `from`/`to`/`outlet`/`entity`/`meta` cell) or
+//! `record` (a line that is not UTF-8 or too long, a
 //! malformed CSV record); `column` is null except for `query`.
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
@@ -257,6 +257,8 @@ pub struct FiltersJson<'a> {
     pub outlets: &'a [String],
     /// Entities (all of them).
     pub entities: &'a [String],
+    /// Metadata conditions as `KEY=VALUE` (values of one key: any; keys: all).
+    pub meta: Vec<String>,
 }
 
 impl<'a> FiltersJson<'a> {
@@ -269,6 +271,11 @@ impl<'a> FiltersJson<'a> {
             include_undated: f.include_undated,
             outlets: &f.outlets,
             entities: &f.entities,
+            meta: f
+                .meta
+                .iter()
+                .map(|(k, v)| crate::index::meta::meta_term(k, v))
+                .collect(),
         }
     }
 }

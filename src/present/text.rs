@@ -75,6 +75,9 @@ pub fn batch_header(line: u64, query: Option<&str>, filters: Option<&Filters>) -
         if !f.entities.is_empty() {
             parts.push(format!("entity {}", f.entities.join(" and ")));
         }
+        for (key, values) in f.meta_groups() {
+            parts.push(format!("{key} {}", values.join(" or ")));
+        }
         for p in parts {
             let _ = write!(out, " · {p}");
         }

@@ -225,9 +225,11 @@ pub struct MetaBuilder {
 }
 
 impl MetaBuilder {
-    /// Adds a value (trimmed; empty values and repeats of a pair are dropped).
+    /// Adds a value (trimmed, inner whitespace runs as one space; empty values and repeats of
+    /// a pair are dropped).
     pub fn push(&mut self, key: &str, value: String) {
-        let value = value.trim();
+        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = value.as_str();
         if value.is_empty() || self.meta.iter().any(|(k, v)| k == key && v == value) {
             return;
         }
