@@ -3177,3 +3177,111 @@ mod metadata_filters {
         );
     }
 }
+
+mod facets {
+    use super::metadata::ingested;
+    use super::*;
+
+    #[test]
+    fn facet_lists_values_with_counts_dates_and_the_articles_without_one() {
+        let w = ingested();
+        let (code, out, _) = w.run(&["facet", "bias"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 values, 6 articles\n\n\
+             bias       articles  first       last        undated\n\
+             Right             2  2018-01-03  2018-06-05        0\n\
+             left              2  2016-03-01  2017-02-04        0\n\
+             center            1  2016-05-02  2016-05-02        0\n\
+             (no bias)         1  2019-04-02  2019-04-02        0\n"
+        );
+        // Two authors: the article counts under each; --top keeps the biggest.
+        let (code, out, _) = w.run(&["facet", "author", "gun", "--top", "1"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 values, 3 articles\n\n\
+             author   articles  first       last        undated\n\
+             Ann Lee         2  2016-03-01  2018-01-03        0\n\
+             (2 more values; --top shows more)\n"
+        );
+        let (_, out, _) = w.run(&["facet", "outlet", "--meta", "topic=guns", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert!(out.starts_with("{\n  \"took_ms\": "), "{out}");
+        assert_eq!(v["key"], "outlet");
+        assert_eq!(
+            (v["total"].clone(), v["values"].clone()),
+            (3.into(), 3.into())
+        );
+        assert_eq!(
+            v["rows"][0],
+            serde_json::json!({"value": "Center Times", "articles": 1,
+                "first": "2016-05-02", "last": "2016-05-02", "undated": 0})
+        );
+        let (code, _, err) = w.run(&["facet", "Bais"]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            err,
+            "morgue: no article has a value of `bais` (closest: bias); keys in this index: \
+             author, bias, id, keywords, outlet, section, topic\n"
+        );
+    }
+
+    #[test]
+    fn timeline_splits_by_any_key_with_zero_groups_and_other() {
+        let w = ingested();
+        let (code, out, _) = w.run(&["timeline", "gun", "--split-by", "bias"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 dated articles by year\n\n\
+             period  left  right  center  (no bias)\n\
+             2016     1      0       1          0\n\
+             2017     0      0       0          0\n\
+             2018     0      1       0          0\n"
+        );
+        // `center` and `(no bias)` have no match at all: zeros, not dropped (ties by name).
+        let (_, out, _) = w.run(&["timeline", "polls", "--split-by", "bias", "--csv"]);
+        assert_eq!(
+            out,
+            "period,start,group,count\n\
+             2017,2017-01-01,Right,0\n\
+             2017,2017-01-01,left,1\n\
+             2017,2017-01-01,(no bias),0\n\
+             2017,2017-01-01,center,0\n\
+             2018,2018-01-01,Right,1\n\
+             2018,2018-01-01,left,0\n\
+             2018,2018-01-01,(no bias),0\n\
+             2018,2018-01-01,center,0\n"
+        );
+        let (_, out, _) = w.run(&[
+            "timeline",
+            "gun",
+            "--split-by",
+            "author",
+            "--top",
+            "2",
+            "--json",
+        ]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["groups"],
+            serde_json::json!(["Ann Lee", "Bo Chan", "other"])
+        );
+        let counts: Vec<Vec<u64>> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["count"].as_u64().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(counts, [[1, 1, 1], [0, 0, 0], [1, 0, 0]]);
+    }
+}

@@ -201,6 +201,78 @@ pub fn print_timed(s: &str, took: std::time::Duration) -> anyhow::Result<()> {
     print_json(&morgue::present::json::timed(s, took))
 }
 
+/// What a lookup over a selection starts from: validated filters, the parsed optional query,
+/// the opened index and a searcher.
+pub struct Lookup {
+    /// The filters, with the alias table.
+    pub filters: morgue::search::Filters,
+    /// The query, when one was given.
+    pub expr: Option<morgue::search::Expr>,
+    /// The index.
+    pub mi: morgue::index::MorgueIndex,
+    /// A searcher over it.
+    pub searcher: tantivy::Searcher,
+}
+
+impl Lookup {
+    /// Validates the filters and the query (a malformed query is its exit code), opens the
+    /// index.
+    pub fn open(
+        ctx: &Ctx,
+        filters: &FilterArgs,
+        query: Option<&str>,
+    ) -> anyhow::Result<Result<Lookup, std::process::ExitCode>> {
+        let filters = ctx.filters(filters)?;
+        let expr = match parse_query(query, ctx) {
+            Ok(e) => e,
+            Err(code) => return Ok(Err(code)),
+        };
+        let mi = ctx.open_index()?;
+        let searcher = mi.searcher()?;
+        Ok(Ok(Lookup {
+            filters,
+            expr,
+            mi,
+            searcher,
+        }))
+    }
+
+    /// Selects the articles, computes `answer` over them (timed, for `took_ms`) and prints it:
+    /// `json(answer, total, undated)` when `as_json`, else `text(…)`; exit code 0 when articles
+    /// were selected, else 1.
+    pub fn print<T>(
+        &self,
+        ctx: &Ctx,
+        as_json: bool,
+        answer: impl FnOnce(&morgue::search::Selection) -> T,
+        json: impl FnOnce(&T, usize, usize) -> String,
+        text: impl FnOnce(&T, usize, usize) -> String,
+    ) -> anyhow::Result<std::process::ExitCode> {
+        let (found, took) = timed(|| -> morgue::Result<_> {
+            let s = morgue::search::select(
+                &self.mi,
+                &self.searcher,
+                self.expr.as_ref(),
+                &self.filters,
+            )?;
+            let a = answer(&s);
+            Ok((s, a))
+        });
+        let (selection, found) = found?;
+        let total = selection.articles.len();
+        if as_json {
+            print_timed(&json(&found, total, selection.undated), took)?;
+        } else {
+            print_text(&text(&found, total, selection.undated), ctx)?;
+        }
+        Ok(std::process::ExitCode::from(if total > 0 {
+            super::exit::OK
+        } else {
+            super::exit::PARTIAL
+        }))
+    }
+}
+
 /// Runs `f` (a library call) and says how long it took, for `took_ms`.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
     let started = std::time::Instant::now();

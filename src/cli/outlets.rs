@@ -1,7 +1,6 @@
 //! `morgue outlets [QUERY]`: outlets with their article counts and date spans.
 
-use super::common::{parse_query, print_text, print_timed, timed, Ctx, FilterArgs};
-use super::exit;
+use super::common::{Ctx, FilterArgs, Lookup};
 use morgue::lookup::outlets::outlets;
 use morgue::present::lookup as present;
 use std::process::ExitCode;
@@ -25,31 +24,15 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let filters = ctx.filters(&args.filters)?;
-    let expr = match parse_query(args.query.as_deref(), ctx) {
-        Ok(e) => e,
+    let l = match Lookup::open(ctx, &args.filters, args.query.as_deref())? {
+        Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let mi = ctx.open_index()?;
-    let searcher = mi.searcher()?;
-    let (answer, took) = timed(|| -> morgue::Result<_> {
-        let selection = morgue::search::select(&mi, &searcher, expr.as_ref(), &filters)?;
-        let rows = outlets(&selection);
-        Ok((selection, rows))
-    });
-    let (selection, rows) = answer?;
-    let total = selection.articles.len();
-    if args.json {
-        print_timed(
-            &present::outlets_json(args.query.as_deref(), &rows, total, selection.undated),
-            took,
-        )?;
-    } else {
-        print_text(&present::outlets_text(&rows, total, selection.undated), ctx)?;
-    }
-    Ok(ExitCode::from(if total > 0 {
-        exit::OK
-    } else {
-        exit::PARTIAL
-    }))
+    l.print(
+        ctx,
+        args.json,
+        outlets,
+        |rows, total, undated| present::outlets_json(args.query.as_deref(), rows, total, undated),
+        |rows: &Vec<_>, total, undated| present::outlets_text(rows, total, undated),
+    )
 }

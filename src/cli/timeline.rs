@@ -2,17 +2,21 @@
 
 use super::common::{parse_query, print, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
-use morgue::lookup::timeline::{timeline, Period};
+use morgue::lookup::facet::OUTLET;
+use morgue::lookup::timeline::{timeline, Period, Split};
 use morgue::present::lookup as present;
 use morgue::search::Filters;
 use std::process::ExitCode;
 
 /// Count matching articles per year, month, week or day, drawn as a bar chart.
 ///
-/// `--split-by outlet` gives an outlet × period table. `--normalize` divides each count by all
-/// the articles of that outlet (or of the whole selection) in the period: the share of attention;
-/// a period in which the outlet published nothing is a gap, not a zero. Undated articles are
-/// counted apart.
+/// `--split-by outlet` gives an outlet × period table, `--split-by KEY` a table by the values of
+/// any metadata key (`author`, `bias`, `topic`…): the `--top` values with the most matches (an
+/// article with two values counts in both), the rest in one `other` column; a value that no
+/// match has but some article under the filters has is a column of zeros. `--normalize` divides
+/// each count by all the articles of that group (or of the whole selection) in the period: the
+/// share of attention; a period in which the group published nothing is a gap, not a zero.
+/// Undated articles are counted apart.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The query (same syntax as `search`).
@@ -21,9 +25,12 @@ pub struct Args {
     /// Period length.
     #[arg(long, value_name = "PERIOD", default_value = "year", value_parser = parse_period)]
     pub by: Period,
-    /// One column per outlet (the only split supported: `outlet`).
-    #[arg(long, value_name = "WHAT", value_parser = ["outlet"])]
+    /// One column per outlet (`outlet`) or per value of a metadata key (`author`, `bias`…).
+    #[arg(long, value_name = "KEY")]
     pub split_by: Option<String>,
+    /// With --split-by, most columns; the other values are counted together as `other`.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: u64,
     /// Show each count as a share of all articles of the outlet (or selection) in the period.
     #[arg(long)]
     pub normalize: bool,
@@ -73,9 +80,23 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Ok(s)
     };
+    let split = match &args.split_by {
+        None => None,
+        Some(key) => match super::facet::values_for(&searcher, key)? {
+            Ok((key, values)) => Some(Split {
+                values,
+                missing: match key.as_str() {
+                    OUTLET => "(unknown outlet)".into(),
+                    k => format!("(no {k})"),
+                },
+                top: usize::try_from(args.top).ok(),
+            }),
+            Err(code) => return Ok(code),
+        },
+    };
     let (t, took) = timed(|| -> anyhow::Result<_> {
         let matches = select(expr.as_ref())?;
-        let baseline = if args.normalize {
+        let baseline = if args.normalize || split.is_some() {
             Some(select(None)?)
         } else {
             None
@@ -83,8 +104,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Ok(timeline(
             &matches,
             args.by,
-            args.split_by.is_some(),
+            split.as_ref(),
             baseline.as_ref(),
+            args.normalize,
         ))
     });
     let t = t?;

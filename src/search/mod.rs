@@ -16,6 +16,7 @@ mod filters;
 mod highlight;
 pub mod query;
 pub mod resolve;
+pub mod suggest;
 
 pub use crate::dates::{parse_bound, Bound};
 pub use filters::Filters;
