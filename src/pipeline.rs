@@ -362,6 +362,10 @@ fn finish(
     clock: &StageClock,
     keys: Option<&mut Vec<u64>>,
 ) -> Article {
+    // One spelling per site: trimmed, addresses as their registrable domain.
+    let outlet = outlet
+        .map(|o| Sourced::new(outlet::normalize_outlet(&o.value), o.source))
+        .filter(|o| !o.value.is_empty());
     let outlet_name = outlet.as_ref().map_or("", |o| o.value.as_str());
     let marked = clock.time(Stage::Normalize, || match keys {
         Some(keys) => {

@@ -960,7 +960,7 @@ mod lookups {
         assert!(!text.contains("Leave a Reply"));
         let passages = v["passages"].as_array().unwrap();
         for (i, p) in passages.iter().enumerate() {
-            assert_eq!(p["number"], i as u64);
+            assert_eq!(p["number"], i as u64 + 1);
             let (a, b) = (
                 p["start"].as_u64().unwrap() as usize,
                 p["end"].as_u64().unwrap() as usize,
@@ -2494,7 +2494,7 @@ mod furniture {
         let id = v["hits"][0]["article_id"].as_str().unwrap().to_string();
         let (code, out, _) = w.run(&["show", &id]);
         assert_eq!(code, 0);
-        assert!(out.contains("  ¶0 [furniture: Jane Doe Jane Quincy DoeCouncil delays vote on ferry budget Storm repairs to cost millions, engineers say Lakeside schools open late after flood MORE] said on Tuesday that the northern orchard"), "{out}");
+        assert!(out.contains("  ¶1 [furniture: Jane Doe Jane Quincy DoeCouncil delays vote on ferry budget Storm repairs to cost millions, engineers say Lakeside schools open late after flood MORE] said on Tuesday that the northern orchard"), "{out}");
         let (_, raw, _) = w.run(&["show", "--raw", &id]);
         assert!(
             raw.starts_with("Jane Doe Jane Quincy DoeCouncil delays vote"),
@@ -3283,5 +3283,80 @@ mod facets {
             })
             .collect();
         assert_eq!(counts, [[1, 1, 1], [0, 0, 0], [1, 0, 0]]);
+    }
+}
+
+mod counts_made_plain {
+    //! Issue 11's smaller things: one paragraph numbering, unmatched filter values, outlet names.
+    use super::metadata::ingested;
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_numbered_from_one_everywhere() {
+        let w = ingested();
+        let (_, out, _) = w.run(&["search", "registry"]);
+        assert!(out.contains("     ¶1 Thousands of gun owners"), "{out}");
+        let v = w.search(&["registry"]);
+        assert_eq!(v["hits"][0]["passages"][0]["number"], 1);
+        let (_, out, _) = w.run(&["show", "meta/records.jsonl:3"]);
+        assert!(out.contains("  ¶1 Thousands of gun owners"), "{out}");
+        let (_, out, _) = w.run(&["show", "--json", "meta/records.jsonl:3"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["passages"][0]["number"], 1);
+        let (_, out, _) = w.run(&["export", "registry"]);
+        assert_eq!(csv_rows(&out)[1][8], "1");
+    }
+
+    #[test]
+    fn filter_values_that_match_nothing_are_named_with_the_closest() {
+        let w = ingested();
+        let (code, _, err) = w.run(&[
+            "outlets",
+            "--outlet",
+            "Cent",
+            "--meta",
+            "bias=lft",
+            "--author",
+            "Ann",
+            "--meta",
+            "colour=red",
+        ]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            err,
+            "morgue: --outlet \"Cent\" matches no article; closest: Center Times\n\
+             morgue: --meta \"bias=lft\" matches no article; closest: bias=left\n\
+             morgue: --meta \"colour=red\" matches no article; no close value in the index\n\
+             morgue: --meta \"author=Ann\" matches no article; closest: author=Ann Lee\n"
+        );
+        let (code, _, err) = w.run(&["search", "gun", "--entity", "Senat"]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            err,
+            "morgue: --entity \"Senat\" matches no article; closest: senate\n"
+        );
+        // A value that matches says nothing.
+        let (_, _, err) = w.run(&["search", "gun", "--outlet", "left post"]);
+        assert_eq!(err, "");
+    }
+
+    #[test]
+    fn outlet_addresses_become_one_registrable_domain() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/outlets"), "in");
+        w.ingest(&["in"]);
+        let (code, out, _) = w.run(&["outlets"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 outlets, 5 articles\n\n\
+             outlet             articles  first       last        undated\n\
+             Valley Courier            2  2016-01-07  2016-01-08        0\n\
+             bbc.co.uk                 2  2016-01-05  2016-01-06        0\n\
+             addictinginfo.org         1  2016-01-04  2016-01-04        0\n"
+        );
+        // Filters are normalized the same way.
+        let v = w.search(&["floods OR strike", "--outlet", "https://www.bbc.co.uk/news"]);
+        assert_eq!(v["total"], 2);
     }
 }

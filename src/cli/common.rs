@@ -76,6 +76,27 @@ impl Ctx {
         Ok(morgue::index::open(&self.index)?)
     }
 
+    /// Opens the index and says on stderr which `--outlet`, `--entity`, `--meta` or `--author`
+    /// value matches no article of it, with the closest values it has.
+    pub fn open_checked(
+        &self,
+        filters: &morgue::search::Filters,
+    ) -> anyhow::Result<morgue::index::MorgueIndex> {
+        let mi = self.open_index()?;
+        let searcher = mi.searcher()?;
+        for u in morgue::search::suggest::unmatched(&searcher, &mi.fields, filters)? {
+            let hint = match u.closest.is_empty() {
+                true => "no close value in the index".to_string(),
+                false => format!("closest: {}", u.closest.join(", ")),
+            };
+            warn(&format!(
+                "{} {:?} matches no article; {hint}",
+                u.option, u.value
+            ));
+        }
+        Ok(mi)
+    }
+
     /// Validates the shared filters and attaches the alias table (the index's, `--aliases`, or
     /// the built-in one) so that `--entity` and `entity:` match every variant.
     pub fn filters(&self, args: &FilterArgs) -> anyhow::Result<morgue::search::Filters> {
@@ -227,7 +248,7 @@ impl Lookup {
             Ok(e) => e,
             Err(code) => return Ok(Err(code)),
         };
-        let mi = ctx.open_index()?;
+        let mi = ctx.open_checked(&filters)?;
         let searcher = mi.searcher()?;
         Ok(Ok(Lookup {
             filters,

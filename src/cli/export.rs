@@ -127,7 +127,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         Unit::Article
     };
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let searcher = mi.searcher()?;
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::fs::File::create(p).map_err(|e| morgue::Error::io(p, e))?),

@@ -87,7 +87,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if let Err(code) = parse_query(Some(&query), ctx) {
         return Ok(code);
     }
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let req = SearchRequest {
         query,
         filters,

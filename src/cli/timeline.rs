@@ -66,7 +66,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let searcher = mi.searcher()?;
     // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
     let keep_undated = Filters {

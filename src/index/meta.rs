@@ -78,18 +78,7 @@ impl MetaColumn {
                 segments.push(None);
                 continue;
             };
-            let mut first = None;
-            let mut values = Vec::new();
-            let mut stream = column
-                .dictionary()
-                .prefix_range(prefix.as_bytes())
-                .into_stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                first.get_or_insert(stream.term_ord());
-                let term = String::from_utf8_lossy(stream.key());
-                values.push(term[prefix.len().min(term.len())..].to_string());
-            }
+            let (first, values) = prefixed(&column, &prefix)?;
             segments.push(first.map(|first| SegmentValues {
                 column,
                 first,
@@ -120,6 +109,39 @@ impl MetaColumn {
     pub fn is_empty(&self) -> bool {
         self.segments.iter().all(Option::is_none)
     }
+}
+
+/// The terms of one segment's string column that start with `prefix`, the prefix cut off, in
+/// order, with the ordinal of the first (they are contiguous).
+fn prefixed(column: &StrColumn, prefix: &str) -> Result<(Option<u64>, Vec<String>)> {
+    let mut first = None;
+    let mut values = Vec::new();
+    let mut stream = column
+        .dictionary()
+        .prefix_range(prefix.as_bytes())
+        .into_stream()
+        .map_err(tantivy::TantivyError::from)?;
+    while stream.advance() {
+        first.get_or_insert(stream.term_ord());
+        let term = String::from_utf8_lossy(stream.key());
+        values.push(term[prefix.len().min(term.len())..].to_string());
+    }
+    Ok((first, values))
+}
+
+/// The distinct values of a string fast column (`outlet`, `entity`, `meta`) that start with
+/// `prefix`, the prefix cut off, sorted, over every segment.
+pub fn column_values(searcher: &Searcher, column: &str, prefix: &str) -> Result<Vec<String>> {
+    let mut values: Vec<String> = Vec::new();
+    for reader in searcher.segment_readers() {
+        let Some(col) = reader.fast_fields().str(column)? else {
+            continue;
+        };
+        values.extend(prefixed(&col, prefix)?.1);
+    }
+    values.sort_unstable();
+    values.dedup();
+    Ok(values)
 }
 
 /// Every metadata key of the index with the number of distinct values it has (summed over

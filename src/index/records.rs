@@ -22,7 +22,8 @@ pub struct Found<T> {
 /// One passage's place in its article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PassageRecord {
-    /// 0-based passage number.
+    /// 1-based passage number, as people cite (the index stores it 0-based): the one
+    /// numbering `search`, `show`, `export` and every JSON output use.
     pub number: u32,
     /// Byte range in the article text.
     #[serde(skip)]
@@ -240,7 +241,7 @@ pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Resu
     let get = |name: &str| -> Result<u64> { Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or(0)) };
     let bytes = get("byte_start")? as usize..get("byte_end")? as usize;
     Ok(PassageRecord {
-        number: get("passage_no")? as u32,
+        number: get("passage_no")? as u32 + 1,
         start: char_offset(text, bytes.start) as u64,
         end: char_offset(text, bytes.end) as u64,
         bytes,

@@ -41,7 +41,7 @@ pub struct ExportRow {
     pub url: Option<String>,
     /// The path this row's copy was found at.
     pub path: Option<String>,
-    /// Passage number (0-based), when a passage is attached.
+    /// Passage number (1-based, as `search` and `show` print it), when a passage is attached.
     pub passage: Option<u32>,
     /// Passage text, when a passage is attached.
     pub text: Option<String>,

@@ -17,7 +17,8 @@
 //! `authors` (list of names, the `author` metadata), `meta` (the record's metadata as an object
 //! of lists by key, e.g. `{"author": ["Ann Lee"], "bias": ["left"]}`, authors included), `date` (`YYYY-MM-DD` or null), `path` (first path the article was found at), `paths` (all of
 //! them), `url` (string or null), `score` (the best passage's BM25 score), and `passages`, best
-//! first, each with `number` (0-based passage number in the article), `text`, `score`, `start`
+//! first, each with `number` (1-based passage number in the article, as `show` and `export`
+//! number them), `text`, `score`, `start`
 //! and `end` (character offsets of the passage in the article's normalized text) and
 //! `highlights`: `[start, end)` **character** (Unicode scalar) offsets into `text` of what
 //! matched. `title_highlights` gives the same for the title. `copies` lists the story's other
@@ -142,7 +143,7 @@ pub struct CopyJson<'a> {
 /// One passage of [`HitJson`].
 #[derive(Debug, Serialize)]
 pub struct PassageJson<'a> {
-    /// 0-based passage number.
+    /// 1-based passage number.
     pub number: u32,
     /// Passage text.
     pub text: &'a str,

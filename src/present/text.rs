@@ -169,7 +169,7 @@ fn render_passage(out: &mut String, p: &PassageHit, indent: &str, style: &Style)
     } else {
         window(&p.text, &p.highlights)
     };
-    let label = format!("¶{} ", p.number + 1);
+    let label = format!("¶{} ", p.number);
     let body = paint(&text, &highlights, style, None);
     let width = style.width.saturating_sub(indent.len()).max(40);
     let wrapped = wrap(&body, width.saturating_sub(label.chars().count()));

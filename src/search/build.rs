@@ -167,7 +167,10 @@ impl<'a> Builder<'a> {
                         return Ok(Some(self.prefix(field, &key, a)?));
                     }
                 };
-                let key = keyword_key(value);
+                let key = match a.field {
+                    QField::Outlet => keyword_key(&crate::extract::outlet::normalize_outlet(value)),
+                    _ => keyword_key(value),
+                };
                 if key.is_empty() {
                     return Ok(None);
                 }

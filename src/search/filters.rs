@@ -62,7 +62,10 @@ impl Filters {
             from,
             to,
             include_undated,
-            outlets,
+            outlets: outlets
+                .iter()
+                .map(|o| crate::extract::outlet::normalize_outlet(o))
+                .collect(),
             entities,
             aliases: None,
             meta: Vec::new(),

@@ -72,7 +72,7 @@ pub struct SearchRequest {
 /// A passage of a hit.
 #[derive(Debug, Clone)]
 pub struct PassageHit {
-    /// Passage number within its article (0-based).
+    /// Passage number within its article (1-based).
     pub number: u32,
     /// The passage text.
     pub text: String,

@@ -5,11 +5,111 @@
 //! typed come first, then values that contain it, then the rest by Jaro-Winkler similarity
 //! (`strsim`); a value too unlike what was typed is not suggested.
 
-use crate::index::keyword_key;
+use super::resolve::Resolver;
+use super::Filters;
+use crate::error::Result;
+use crate::index::meta::{column_values, meta_key_term, meta_keys};
+use crate::index::{keyword_key, Fields, META_FIELD, NAME_TERM};
+use tantivy::collector::Count;
+use tantivy::{Searcher, Term};
 
 /// Least Jaro-Winkler similarity for a value that neither starts with nor contains what was
 /// typed to be suggested.
 const MIN_SIMILARITY: f64 = 0.8;
+
+/// Most values suggested for one filter value that matches nothing.
+pub const SUGGESTIONS: usize = 5;
+
+/// A filter value that matches no article of the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    /// The option: `--outlet`, `--entity`, `--meta` (`--author` values are `--meta author=…`).
+    pub option: &'static str,
+    /// The value as given (`KEY=VALUE` for `--meta`).
+    pub value: String,
+    /// The closest values the index has, closest first (at most [`SUGGESTIONS`]).
+    pub closest: Vec<String>,
+}
+
+/// The outlet, entity and metadata filter values that match no article of the index, each with
+/// the closest values it has: outlets from the outlet column, entities from the entity names
+/// (as indexed: lowercased), metadata values of the same key (or the keys, when no article has
+/// the key).
+pub fn unmatched(
+    searcher: &Searcher,
+    fields: &Fields,
+    filters: &Filters,
+) -> Result<Vec<Unmatched>> {
+    let mut out = Vec::new();
+    let absent = |field, text: &str| -> Result<bool> {
+        Ok(searcher.doc_freq(&Term::from_field_text(field, text))? == 0)
+    };
+    if filters
+        .outlets
+        .iter()
+        .any(|o| absent(fields.outlet, &keyword_key(o)).unwrap_or(false))
+    {
+        let known = column_values(searcher, "outlet", "")?;
+        for o in &filters.outlets {
+            if absent(fields.outlet, &keyword_key(o))? {
+                out.push(Unmatched {
+                    option: "--outlet",
+                    value: o.clone(),
+                    closest: closest(o, &known, SUGGESTIONS),
+                });
+            }
+        }
+    }
+    if !filters.entities.is_empty() {
+        let resolver = Resolver::new(searcher, fields, filters.alias_table())?;
+        let mut known: Option<Vec<String>> = None;
+        for name in &filters.entities {
+            let q = super::build::entity_query(searcher, fields, &resolver, name)?;
+            if searcher.search(q.as_ref(), &Count)? > 0 {
+                continue;
+            }
+            if known.is_none() {
+                let names = column_values(searcher, "entity", &NAME_TERM.to_string())?;
+                let mut names: Vec<String> = names
+                    .into_iter()
+                    .map(|t| t.split('|').next().unwrap_or_default().to_string())
+                    .collect();
+                names.dedup();
+                known = Some(names);
+            }
+            out.push(Unmatched {
+                option: "--entity",
+                value: name.clone(),
+                closest: closest(name, known.as_deref().unwrap_or_default(), SUGGESTIONS),
+            });
+        }
+    }
+    for (key, value) in &filters.meta {
+        if !absent(fields.meta, &meta_key_term(key, value))? {
+            continue;
+        }
+        let values = column_values(searcher, META_FIELD, &format!("{key}="))?;
+        let closest = match values.is_empty() {
+            false => closest(value, &values, SUGGESTIONS)
+                .into_iter()
+                .map(|v| format!("{key}={v}"))
+                .collect(),
+            true => {
+                let keys: Vec<String> = meta_keys(searcher)?.into_iter().map(|k| k.0).collect();
+                closest(key, &keys, SUGGESTIONS)
+                    .into_iter()
+                    .map(|k| format!("{k}=…"))
+                    .collect()
+            }
+        };
+        out.push(Unmatched {
+            option: "--meta",
+            value: format!("{key}={value}"),
+            closest,
+        });
+    }
+    Ok(out)
+}
 
 /// At most `n` of `candidates` closest to `typed`, closest first (ties by the candidate).
 pub fn closest<S: AsRef<str>>(typed: &str, candidates: &[S], n: usize) -> Vec<String> {
