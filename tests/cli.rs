@@ -3360,3 +3360,71 @@ mod counts_made_plain {
         assert_eq!(v["total"], 2);
     }
 }
+
+mod appearances {
+    //! The same text in several records keeps each record's own metadata (issue 11).
+    use super::*;
+
+    #[test]
+    fn a_wire_story_run_by_two_outlets_keeps_both_runs() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/wire"), "wire");
+        let r = w.ingest(&["wire"]);
+        assert_eq!(
+            (r["articles_indexed"].clone(), r["new_paths"].clone()),
+            (1.into(), 1.into())
+        );
+        let (code, out, _) = w.run(&["show", "wire/runs.jsonl:2"]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains(
+                "  appears   2018-02-08  Reuters  wire/runs.jsonl:1\n\
+                 \x20           2018-02-09  Washington Times  wire/runs.jsonl:2\n"
+            ),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["show", "--json", "wire/runs.jsonl:1"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["appearances"][1],
+            serde_json::json!({"path": "wire/runs.jsonl:2", "outlet": "Washington Times",
+                "outlet_source": "metadata", "date": "2018-02-09", "date_source": "metadata",
+                "url": "https://www.washingtontimes.com/senate-border",
+                "title": "Senate OKs border funding", "meta": {"bias": ["right"]}})
+        );
+        // Export: one row per appearance, each with its own outlet, date, URL, title, metadata.
+        let (_, out, _) = w.run(&["export", "senate"]);
+        let rows = csv_rows(&out);
+        let cols = |r: &Vec<String>| -> Vec<String> {
+            [2, 3, 4, 6, 7, 11, 12]
+                .iter()
+                .map(|&i| r[i].clone())
+                .collect()
+        };
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            cols(&rows[1]),
+            [
+                "Senate passes border bill",
+                "Reuters",
+                "2018-02-08",
+                "https://www.reuters.com/senate-border",
+                "wire/runs.jsonl:1",
+                "Ann Lee",
+                r#"{"author":["Ann Lee"],"bias":["center"]}"#
+            ]
+        );
+        assert_eq!(
+            cols(&rows[2]),
+            [
+                "Senate OKs border funding",
+                "Washington Times",
+                "2018-02-09",
+                "https://www.washingtontimes.com/senate-border",
+                "wire/runs.jsonl:2",
+                "",
+                r#"{"bias":["right"]}"#
+            ]
+        );
+    }
+}

@@ -41,6 +41,18 @@ pub fn serialize_meta<S: Serializer>(meta: &Meta, s: S) -> std::result::Result<S
     map.end()
 }
 
+/// Reads metadata written by [`serialize_meta`] (keys come back sorted, values in order).
+pub fn deserialize_meta<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Meta, D::Error> {
+    let grouped: std::collections::BTreeMap<String, Vec<String>> =
+        serde::Deserialize::deserialize(d)?;
+    Ok(grouped
+        .into_iter()
+        .flat_map(|(k, values)| values.into_iter().map(move |v| (k.clone(), v)))
+        .collect())
+}
+
 /// Metadata grouped by key, keys in order of first appearance.
 pub fn group(meta: &Meta) -> Vec<(&str, Vec<&str>)> {
     let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();

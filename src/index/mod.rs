@@ -34,10 +34,10 @@ pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use directory::{classify as classify_error, damage};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
-    article_paths, cluster_members, decode_entities, doc_addresses, encode_entities,
-    entity_form_term, entity_name_term, entity_terms, load_article, parse_entity_form_term,
-    passage_record, resolve_article, stored_str, stored_u64, ArticleRecord, CharSpan, Found,
-    PassageRecord, FORM_TERM, NAME_TERM,
+    article_appearances, article_paths, cluster_members, decode_entities, doc_addresses,
+    encode_entities, entity_form_term, entity_name_term, entity_terms, load_article,
+    parse_entity_form_term, passage_record, resolve_article, stored_str, stored_u64, Appearance,
+    ArticleRecord, CharSpan, Found, PassageRecord, FORM_TERM, NAME_TERM,
 };
 pub use schema::{Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};

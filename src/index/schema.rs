@@ -11,7 +11,8 @@ pub const SCHEMA_VERSION: u64 = 8;
 
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
-    "version 8 keeps every record field as metadata (`--meta`, `--author`, `morgue facet`)";
+    "version 8 keeps every record field as metadata (`--meta`, `--author`, `morgue facet`) and \
+     every appearance of a text with its own outlet, date and URL";
 
 /// Name of the metadata field (see [`Fields::meta`]).
 pub const META_FIELD: &str = "meta";
@@ -97,6 +98,11 @@ pub struct Fields {
     /// indexed whole, case- and accent-insensitively, so a filter is a term query; fast as
     /// written, so a facet is a column scan; stored (article documents).
     pub meta: Field,
+    /// The appearance's own record (stored, path documents): JSON `{"outlet", "outlet_source",
+    /// "date", "date_source", "url", "title", "meta"}` (see `records::Appearance`), so the same
+    /// text found in several records (a wire story run by several outlets) keeps who ran it,
+    /// when and where, each time.
+    pub appearance: Field,
 }
 
 fn text() -> TextOptions {
@@ -167,6 +173,7 @@ pub fn build() -> Schema {
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
     sb.add_text_field(META_FIELD, keyword(true));
+    sb.add_text_field("appearance", STORED);
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()
 }
@@ -211,6 +218,7 @@ impl Fields {
             minhash: f("minhash")?,
             furniture: f("furniture")?,
             meta: f(META_FIELD)?,
+            appearance: f("appearance")?,
         })
     }
 }

@@ -290,6 +290,10 @@ impl ArticleWriter {
         let mut doc = TantivyDocument::default();
         self.common(&mut doc, a, KIND_PATH);
         doc.add_text(self.fields.path, &a.path);
+        let appearance = super::records::Appearance::of(a);
+        if let Ok(json) = serde_json::to_string(&appearance) {
+            doc.add_text(self.fields.appearance, json);
+        }
         doc
     }
 }

@@ -19,7 +19,9 @@
 //! - `show --json`: the [`ArticleRecord`] fields (`article_id`, `title`/`outlet`/`date` as
 //!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as
 //!   `[{"name", "type", "count", "variants"}]`, `words`, `meta` (the record metadata as an
-//!   object of lists by key, `{"author": ["Ann Lee"], "bias": ["left"]}`)),
+//!   object of lists by key, `{"author": ["Ann Lee"], "bias": ["left"]}`), `appearances` (every
+//!   record the text was read from: `[{"path", "outlet"?, "outlet_source"?, "date"?,
+//!   "date_source"?, "url"?, "title", "meta"}]`, by path)),
 //!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
 //!   `furniture` lists the site furniture in the text (`[{"start", "end"}]`, character offsets):
 //!   kept in `text`, left out of the passages' `text`.
@@ -482,6 +484,18 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
     }
     for (i, p) in a.paths.iter().enumerate() {
         field(&mut out, if i == 0 { "path" } else { "" }, p.clone());
+    }
+    if a.appearances.len() > 1 {
+        // The same text in several records: each with its own outlet and date.
+        for (i, ap) in a.appearances.iter().enumerate() {
+            let date = ap.date.map_or("undated".to_string(), |d| d.to_string());
+            let outlet = ap.outlet.as_deref().unwrap_or("unknown outlet");
+            field(
+                &mut out,
+                if i == 0 { "appears" } else { "" },
+                format!("{date:<10}  {outlet}  {}", ap.path),
+            );
+        }
     }
     field(&mut out, "encoding", a.encoding.clone());
     field(&mut out, "words", a.words.to_string());
