@@ -3426,5 +3426,50 @@ mod appearances {
                 r#"{"bias":["right"]}"#
             ]
         );
+        // outlets, facet and a split timeline count both runs, each under its own values.
+        let (code, out, _) = w.run(&["outlets"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "2 outlets, 2 articles\n\n\
+             outlet            articles  first       last        undated\n\
+             Reuters                  1  2018-02-08  2018-02-08        0\n\
+             Washington Times         1  2018-02-09  2018-02-09        0\n"
+        );
+        let (_, out, _) = w.run(&["facet", "bias", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let rows: Vec<(String, u64)> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let value = r["value"].as_str().unwrap().to_string();
+                (value, r["articles"].as_u64().unwrap())
+            })
+            .collect();
+        assert_eq!(rows, [("center".to_string(), 1), ("right".to_string(), 1)]);
+        assert_eq!(v["total"], 2);
+        let (_, out, _) = w.run(&[
+            "timeline",
+            "senate",
+            "--split-by",
+            "outlet",
+            "--by",
+            "day",
+            "--csv",
+        ]);
+        assert_eq!(
+            out,
+            "period,start,group,count\n\
+             2018-02-08,2018-02-08,Reuters,1\n\
+             2018-02-08,2018-02-08,Washington Times,0\n\
+             2018-02-09,2018-02-09,Reuters,0\n\
+             2018-02-09,2018-02-09,Washington Times,1\n"
+        );
+        // A date filter applies to each run: the Times' run is after the 8th.
+        let (_, out, _) = w.run(&["outlets", "--to", "2018-02-08", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["outlets"][0]["outlet"], "Reuters");
+        assert_eq!(v["outlets"].as_array().unwrap().len(), 1);
     }
 }

@@ -258,14 +258,16 @@ impl Lookup {
         }))
     }
 
-    /// Selects the articles, computes `answer` over them (timed, for `took_ms`) and prints it:
+    /// Selects the articles and the appearances of texts read from several records (see
+    /// `morgue::lookup::appearances`), computes `answer` over them (timed, for `took_ms`) and
+    /// prints it:
     /// `json(answer, total, undated)` when `as_json`, else `text(…)`; exit code 0 when articles
     /// were selected, else 1.
     pub fn print<T>(
         &self,
         ctx: &Ctx,
         as_json: bool,
-        answer: impl FnOnce(&morgue::search::Selection) -> T,
+        answer: impl FnOnce(&morgue::search::Selection, &morgue::lookup::appearances::Runs) -> T,
         json: impl FnOnce(&T, usize, usize) -> String,
         text: impl FnOnce(&T, usize, usize) -> String,
     ) -> anyhow::Result<std::process::ExitCode> {
@@ -276,11 +278,17 @@ impl Lookup {
                 self.expr.as_ref(),
                 &self.filters,
             )?;
-            let a = answer(&s);
-            Ok((s, a))
+            let runs = morgue::lookup::appearances::runs(
+                &self.searcher,
+                &self.mi.fields,
+                &s,
+                &self.filters,
+            )?;
+            let a = answer(&s, &runs);
+            let total = morgue::lookup::appearances::total(&s, &runs);
+            Ok((s, a, total))
         });
-        let (selection, found) = found?;
-        let total = selection.articles.len();
+        let (selection, found, total) = found?;
         if as_json {
             print_timed(&json(&found, total, selection.undated), took)?;
         } else {

@@ -46,7 +46,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     l.print(
         ctx,
         args.json,
-        |s| facet(s, &key, &values, top),
+        |s, runs| facet(s, runs, &key, &values, top),
         |f, total, undated| present::facet_json(args.query.as_deref(), f, total, undated),
         present::facet_text,
     )

@@ -2,6 +2,7 @@
 
 use super::common::{parse_query, print, print_text, print_timed, timed, Ctx, FilterArgs};
 use super::exit;
+use morgue::lookup::appearances::{runs, Runs};
 use morgue::lookup::facet::OUTLET;
 use morgue::lookup::timeline::{timeline, Period, Split};
 use morgue::present::lookup as present;
@@ -80,26 +81,39 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Ok(s)
     };
-    let split = match &args.split_by {
+    let split_by = match &args.split_by {
         None => None,
         Some(key) => match super::facet::values_for(&searcher, key)? {
-            Ok((key, values)) => Some(Split {
-                values,
-                missing: match key.as_str() {
-                    OUTLET => "(unknown outlet)".into(),
-                    k => format!("(no {k})"),
-                },
-                top: usize::try_from(args.top).ok(),
-            }),
+            Ok(found) => Some(found),
             Err(code) => return Ok(code),
         },
     };
     let (t, took) = timed(|| -> anyhow::Result<_> {
         let matches = select(expr.as_ref())?;
-        let baseline = if args.normalize || split.is_some() {
+        let baseline = if args.normalize || split_by.is_some() {
             Some(select(None)?)
         } else {
             None
+        };
+        let runs = |s: Option<&morgue::search::Selection>| -> morgue::Result<Runs> {
+            match s {
+                Some(s) => runs(&searcher, &mi.fields, s, &keep_undated),
+                None => Ok(Runs::default()),
+            }
+        };
+        let split = match split_by {
+            None => None,
+            Some((key, values)) => Some(Split {
+                runs: runs(Some(&matches))?,
+                baseline_runs: runs(baseline.as_ref())?,
+                values,
+                missing: match key.as_str() {
+                    OUTLET => "(unknown outlet)".into(),
+                    k => format!("(no {k})"),
+                },
+                key,
+                top: usize::try_from(args.top).ok(),
+            }),
         };
         Ok(timeline(
             &matches,

@@ -222,3 +222,21 @@ impl Fields {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_layout_is_refused_saying_what_changed() {
+        let mut sb = Schema::builder();
+        sb.add_u64_field("schema_v7", STORED);
+        let e = Fields::from_schema(&sb.build()).unwrap_err();
+        assert_eq!(
+            e,
+            format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}")
+        );
+        assert!(e.contains("every record field as metadata"), "{e}");
+        assert!(Fields::from_schema(&build()).is_ok());
+    }
+}

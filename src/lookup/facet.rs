@@ -6,10 +6,11 @@
 //! articles with none make one row with no value, last. The values come from fast columns
 //! (see [`values_of`]), never from stored documents.
 
+use super::appearances::{counted, Runs};
 use crate::error::Result;
 use crate::index::keyword_key;
 use crate::index::meta::MetaColumn;
-use crate::search::{to_date, ArticleFacts, Selection};
+use crate::search::{ArticleFacts, Selection};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -115,9 +116,16 @@ impl<T: Default> Groups<T> {
     }
 }
 
-/// Counts and date spans of the values of a property over `selection`, the `top` values with
-/// the most articles (all when `None`).
-pub fn facet(selection: &Selection, key: &str, values: &ValuesOf, top: Option<usize>) -> Facet {
+/// Counts and date spans of the values of a property over `selection` (every appearance of a
+/// text in `runs` counted, see [`super::appearances`]), the `top` values with the most articles
+/// (all when `None`).
+pub fn facet(
+    selection: &Selection,
+    runs: &Runs,
+    key: &str,
+    values: &ValuesOf,
+    top: Option<usize>,
+) -> Facet {
     let mut groups: Groups<Option<FacetRow>> = Groups::default();
     let mut none: Option<FacetRow> = None;
     let add = |row: &mut Option<FacetRow>, date: Option<NaiveDate>| {
@@ -137,9 +145,7 @@ pub fn facet(selection: &Selection, key: &str, values: &ValuesOf, top: Option<us
             }
         }
     };
-    for facts in selection.articles.values() {
-        let date = facts.date_secs.and_then(to_date);
-        let mut vs = values(facts);
+    for (date, mut vs) in counted(selection, runs, key, values) {
         vs.sort_by_cached_key(|v| keyword_key(v));
         vs.dedup_by_key(|v| keyword_key(v));
         if vs.is_empty() {
@@ -195,7 +201,7 @@ mod tests {
                 .flat_map(|o| o.split(';').map(String::from))
                 .collect()
         });
-        let f = facet(&s, "author", &split, None);
+        let f = facet(&s, &Runs::default(), "author", &split, None);
         assert_eq!(f.values, 3);
         let rows: Vec<(Option<&str>, usize, usize)> = f
             .rows
@@ -213,7 +219,7 @@ mod tests {
         );
         assert_eq!(f.rows[0].first, NaiveDate::from_ymd_opt(2014, 1, 2));
         assert_eq!(f.rows[0].last, NaiveDate::from_ymd_opt(2016, 5, 1));
-        let top = facet(&s, "author", &split, Some(1));
+        let top = facet(&s, &Runs::default(), "author", &split, Some(1));
         assert_eq!(top.values, 3);
         assert_eq!(top.rows.len(), 2);
         assert_eq!(top.rows[1].value, None);

@@ -4,9 +4,11 @@
 //! pick) into the shapes researchers ask for: outlets with their article counts and date spans
 //! ([`outlets`]), counts per period ([`timeline`]), index-wide figures ([`stats`]) and entities
 //! ([`entities`]: the most mentioned, and one entity's sheet), the values of any property with
-//! their counts ([`facet`]: outlet, author, any record metadata key). Works on
+//! their counts ([`facet`]: outlet, author, any record metadata key), and every appearance of a
+//! text read from several records ([`appearances`]). Works on
 //! the facts the selection carries; never prints.
 
+pub mod appearances;
 pub mod entities;
 pub mod export;
 pub mod facet;

@@ -1,5 +1,6 @@
 //! Outlets of a selection: articles, first and last dates, undated articles.
 
+use super::appearances::Runs;
 use super::facet::{facet, outlet_values, OUTLET};
 use crate::search::Selection;
 use chrono::NaiveDate;
@@ -21,9 +22,10 @@ pub struct OutletRow {
 }
 
 /// Groups a selection by outlet (case- and accent-insensitively), most articles first, ties by
-/// name; the unknown outlet comes last.
-pub fn outlets(selection: &Selection) -> Vec<OutletRow> {
-    let f = facet(selection, OUTLET, &outlet_values(), None);
+/// name; the unknown outlet comes last. Every appearance in `runs` counts under its own outlet
+/// (see [`super::appearances`]).
+pub fn outlets(selection: &Selection, runs: &Runs) -> Vec<OutletRow> {
+    let f = facet(selection, runs, OUTLET, &outlet_values(), None);
     f.rows
         .into_iter()
         .map(|r| OutletRow {
@@ -50,7 +52,7 @@ mod tests {
             (Some("Der Spiegel"), secs(2015, 3, 3)),
             (None, None),
         ]);
-        let rows = outlets(&s);
+        let rows = outlets(&s, &Runs::default());
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].outlet.as_deref(), Some("Reuters"));
         assert_eq!(rows[0].articles, 3);

@@ -1,9 +1,10 @@
 //! Counts of matching articles per period, optionally split by outlet and normalized by each
 //! outlet's output in the period (attention share).
 
+use super::appearances::{counted, Runs};
 use super::facet::Groups;
 use crate::index::keyword_key;
-use crate::search::{to_date, ArticleFacts, Selection};
+use crate::search::{to_date, Selection};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -102,6 +103,13 @@ pub struct Timeline {
 
 /// How a timeline splits articles into columns.
 pub struct Split<'a> {
+    /// The key: `outlet` or a metadata key.
+    pub key: String,
+    /// The matching texts read from several records, with their appearances that pass the
+    /// filters (see [`super::appearances`]): each appearance counts under its own value.
+    pub runs: Runs,
+    /// The same for the baseline.
+    pub baseline_runs: Runs,
     /// An article's values (see [`super::facet::values_of`]); several for a multi-valued key.
     pub values: super::facet::ValuesOf<'a>,
     /// The column of articles without a value (`(unknown outlet)`, `(no bias)`).
@@ -126,32 +134,47 @@ pub fn timeline(
     baseline: Option<&Selection>,
     normalize: bool,
 ) -> Timeline {
-    // An article's groups (folded keys) with their spellings.
-    let groups_of = |facts: &ArticleFacts| -> Vec<(String, String)> {
+    // What is counted: per text (or, split by a key, per appearance of a text that has
+    // several), its date and its groups (folded keys with their spellings).
+    type Item = (Option<NaiveDate>, Vec<(String, String)>);
+    let items = |sel: &Selection, runs: &Runs| -> Vec<Item> {
         let Some(split) = split else {
-            return vec![(String::new(), "all".into())];
+            return sel
+                .articles
+                .values()
+                .map(|f| {
+                    let all = vec![(String::new(), "all".to_string())];
+                    (f.date_secs.and_then(to_date), all)
+                })
+                .collect();
         };
-        let mut vs: Vec<(String, String)> = (split.values)(facts)
+        counted(sel, runs, &split.key, &split.values)
             .into_iter()
-            .map(|v| (keyword_key(&v), v))
-            .collect();
-        if vs.is_empty() {
-            vs.push((MISSING_KEY.into(), split.missing.clone()));
-        }
-        vs.sort();
-        vs.dedup_by(|a, b| a.0 == b.0);
-        vs
+            .map(|(date, values)| {
+                let mut vs: Vec<(String, String)> =
+                    values.into_iter().map(|v| (keyword_key(&v), v)).collect();
+                if vs.is_empty() {
+                    vs.push((MISSING_KEY.into(), split.missing.clone()));
+                }
+                vs.sort();
+                vs.dedup_by(|a, b| a.0 == b.0);
+                (date, vs)
+            })
+            .collect()
     };
+    let no_runs = Runs::default();
+    let matched_items = items(matches, split.map_or(&no_runs, |s| &s.runs));
+    let baseline_items = baseline.map(|b| items(b, split.map_or(&no_runs, |s| &s.baseline_runs)));
     // Matches and baseline articles per group, and spellings.
     let mut matched: Groups<(usize, usize)> = Groups::default();
     let mut column_by_key: HashMap<String, usize> = HashMap::new();
-    let mut count_groups = |sel: &Selection, slot: usize| {
-        for facts in sel.articles.values() {
-            if facts.date_secs.and_then(to_date).is_none() {
+    let mut count_groups = |items: &[Item], slot: usize| {
+        for (date, groups) in items {
+            if date.is_none() {
                 continue;
             }
-            for (key, name) in groups_of(facts) {
-                let entry = matched.entry_keyed(&key, &name);
+            for (key, name) in groups {
+                let entry = matched.entry_keyed(key, name);
                 if slot == 0 {
                     entry.0 += 1;
                 } else {
@@ -160,9 +183,9 @@ pub fn timeline(
             }
         }
     };
-    count_groups(matches, 0);
+    count_groups(&matched_items, 0);
     if split.is_some() {
-        if let Some(b) = baseline {
+        if let Some(b) = &baseline_items {
             count_groups(b, 1);
         }
     }
@@ -190,9 +213,9 @@ pub fn timeline(
         names.push("all".into());
     }
     let column_of = |key: &str| -> usize { column_by_key.get(key).copied().unwrap_or(0) };
-    // An article's columns, each once.
-    let columns = |facts: &ArticleFacts| -> Vec<usize> {
-        let mut cols: Vec<usize> = groups_of(facts).iter().map(|(k, _)| column_of(k)).collect();
+    // An item's columns, each once.
+    let columns = |groups: &[(String, String)]| -> Vec<usize> {
+        let mut cols: Vec<usize> = groups.iter().map(|(k, _)| column_of(k)).collect();
         cols.sort_unstable();
         cols.dedup();
         cols
@@ -200,23 +223,23 @@ pub fn timeline(
     let mut counts: HashMap<(usize, NaiveDate), usize> = HashMap::new();
     let mut undated = 0;
     let mut total = 0;
-    for facts in matches.articles.values() {
-        let Some(d) = facts.date_secs.and_then(to_date) else {
+    for (date, groups) in &matched_items {
+        let Some(d) = date else {
             undated += 1;
             continue;
         };
         total += 1;
-        for c in columns(facts) {
-            *counts.entry((c, by.start(d))).or_default() += 1;
+        for c in columns(groups) {
+            *counts.entry((c, by.start(*d))).or_default() += 1;
         }
     }
     let denominators: Option<HashMap<(usize, NaiveDate), usize>> =
-        baseline.filter(|_| normalize).map(|b| {
+        baseline_items.filter(|_| normalize).map(|b| {
             let mut m = HashMap::new();
-            for facts in b.articles.values() {
-                if let Some(d) = facts.date_secs.and_then(to_date) {
-                    for c in columns(facts) {
-                        *m.entry((c, by.start(d))).or_default() += 1;
+            for (date, groups) in &b {
+                if let Some(d) = date {
+                    for c in columns(groups) {
+                        *m.entry((c, by.start(*d))).or_default() += 1;
                     }
                 }
             }
@@ -337,6 +360,9 @@ mod tests {
             (Some("B"), Some(d(2016, 1, 1))),
         ]);
         let split = Split {
+            key: "outlet".into(),
+            runs: Runs::default(),
+            baseline_runs: Runs::default(),
             values: crate::lookup::facet::outlet_values(),
             missing: "(unknown outlet)".into(),
             top: None,
