@@ -3327,7 +3327,7 @@ mod counts_made_plain {
             "morgue: --outlet \"Cent\" matches no article; closest: Center Times\n\
              morgue: --meta \"bias=lft\" matches no article; closest: bias=left\n\
              morgue: --meta \"colour=red\" matches no article; no close value in the index\n\
-             morgue: --meta \"author=Ann\" matches no article; closest: author=Ann Lee\n"
+             morgue: --author \"Ann\" matches no article; closest: Ann Lee\n"
         );
         let (code, _, err) = w.run(&["search", "gun", "--entity", "Senat"]);
         assert_eq!(code, 1);

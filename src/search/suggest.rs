@@ -23,7 +23,7 @@ pub const SUGGESTIONS: usize = 5;
 /// A filter value that matches no article of the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unmatched {
-    /// The option: `--outlet`, `--entity`, `--meta` (`--author` values are `--meta author=…`).
+    /// The option: `--outlet`, `--entity`, `--meta`, `--author` (also for `--meta author=…`).
     pub option: &'static str,
     /// The value as given (`KEY=VALUE` for `--meta`).
     pub value: String,
@@ -89,6 +89,15 @@ pub fn unmatched(
             continue;
         }
         let values = column_values(searcher, META_FIELD, &format!("{key}="))?;
+        if key == crate::model::AUTHOR {
+            // Authors are asked for by name (`--author`).
+            out.push(Unmatched {
+                option: "--author",
+                value: value.clone(),
+                closest: closest(value, &values, SUGGESTIONS),
+            });
+            continue;
+        }
         let closest = match values.is_empty() {
             false => closest(value, &values, SUGGESTIONS)
                 .into_iter()
