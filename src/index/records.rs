@@ -47,7 +47,7 @@ pub struct ArticleRecord {
     pub date: Option<Found<NaiveDate>>,
     /// URL, when known.
     pub url: Option<String>,
-    /// Every path the article was found at, sorted.
+    /// Every path the article was found at, in natural order (`dump:9` before `dump:10`).
     pub paths: Vec<String>,
     /// Encoding the (first) source was decoded from.
     pub encoding: String,
@@ -382,8 +382,9 @@ impl Appearance {
     }
 }
 
-/// Every appearance of an article (see [`Appearance`]), by path; a path document written before
-/// appearances were kept gives its path only.
+/// Every appearance of an article (see [`Appearance`]), in the natural order of their paths
+/// (`dump:9` before `dump:10`); a path document written before appearances were kept gives its
+/// path only.
 pub fn article_appearances(
     searcher: &Searcher,
     fields: &Fields,
@@ -401,12 +402,12 @@ pub fn article_appearances(
         appearance.path = path;
         out.push(appearance);
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.sort_by(|a, b| crate::read::skips::natural_cmp(&a.path, &b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)
 }
 
-/// Every path an article was found at, sorted.
+/// Every path an article was found at, in natural order (`dump:9` before `dump:10`).
 pub fn article_paths(
     searcher: &Searcher,
     fields: &Fields,

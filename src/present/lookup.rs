@@ -21,7 +21,7 @@
 //!   `[{"name", "type", "count", "variants"}]`, `words`, `meta` (the record metadata as an
 //!   object of lists by key, `{"author": ["Ann Lee"], "bias": ["left"]}`), `appearances` (every
 //!   record the text was read from: `[{"path", "outlet"?, "outlet_source"?, "date"?,
-//!   "date_source"?, "url"?, "title", "meta"}]`, by path)),
+//!   "date_source"?, "url"?, "title", "meta"}]`, in the natural order of their paths)),
 //!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
 //!   `furniture` lists the site furniture in the text (`[{"start", "end"}]`, character offsets):
 //!   kept in `text`, left out of the passages' `text`.
