@@ -3426,6 +3426,21 @@ mod appearances {
                 r#"{"bias":["right"]}"#
             ]
         );
+        // search: one hit per text, the other run listed as its copy.
+        let (_, out, _) = w.run(&["search", "senate"]);
+        assert!(
+            out.contains("2018-02-08 │ Reuters │ by Ann Lee │ ")
+                && out.contains("\n     +1 copy (Washington Times)\n"),
+            "{out}"
+        );
+        let v = w.search(&["senate"]);
+        assert_eq!(v["total"], 1);
+        assert_eq!(
+            v["hits"][0]["copies"],
+            serde_json::json!([{"article_id": v["hits"][0]["article_id"],
+                "outlet": "Washington Times", "date": "2018-02-09",
+                "path": "wire/runs.jsonl:2", "paths": ["wire/runs.jsonl:2"]}])
+        );
         // outlets, facet and a split timeline count both runs, each under its own values.
         let (code, out, _) = w.run(&["outlets"]);
         assert_eq!(code, 0);

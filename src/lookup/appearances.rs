@@ -10,8 +10,7 @@
 //! had the text).
 
 use crate::error::Result;
-use crate::index::meta::meta_key_term;
-use crate::index::{article_appearances, keyword_key, Appearance, Fields, KeyMap, Keys, KIND_PATH};
+use crate::index::{article_appearances, Appearance, Fields, KeyMap, Keys, KIND_PATH};
 use crate::search::{Filters, Selection};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -43,7 +42,7 @@ pub fn runs(
             continue;
         }
         let all = article_appearances(searcher, fields, &format!("{key:016x}"))?;
-        let kept = all.into_iter().filter(|a| passes(a, filters)).collect();
+        let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
         runs.insert(key, kept);
     }
     Ok(runs)
@@ -86,28 +85,6 @@ pub fn counted(
 /// The appearances counted: one per selected text, its passing appearances for those in `runs`.
 pub fn total(selection: &Selection, runs: &Runs) -> usize {
     selection.articles.len() + runs.values().map(|r| r.len()).sum::<usize>() - runs.len()
-}
-
-/// Whether one appearance passes the date, outlet and metadata filters (the text-level ones, the
-/// query and the entities, hold for every appearance of the text).
-pub fn passes(a: &Appearance, filters: &Filters) -> bool {
-    if !filters.date_passes(a.date) {
-        return false;
-    }
-    let outlet = a.outlet.as_deref().map(keyword_key);
-    if !filters.outlets.is_empty()
-        && !filters
-            .outlets
-            .iter()
-            .any(|o| outlet.as_deref() == Some(keyword_key(o).as_str()))
-    {
-        return false;
-    }
-    let has: Vec<String> = a.meta.iter().map(|(k, v)| meta_key_term(k, v)).collect();
-    filters
-        .meta_groups()
-        .iter()
-        .all(|(key, values)| values.iter().any(|v| has.contains(&meta_key_term(key, v))))
 }
 
 /// Counts the path documents of the selected texts.

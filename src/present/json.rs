@@ -22,8 +22,9 @@
 //! and `end` (character offsets of the passage in the article's normalized text) and
 //! `highlights`: `[start, end)` **character** (Unicode scalar) offsets into `text` of what
 //! matched. `title_highlights` gives the same for the title. `copies` lists the story's other
-//! matching copies (near-duplicates; the hit itself is the original, the earliest dated copy),
-//! each `{article_id, outlet, date, path, paths}`; it is empty with `--all-copies`.
+//! matching copies (near-duplicates, none with `--all-copies`; the hit itself is the original,
+//! the earliest dated copy; and the other records the same text was read from that pass the
+//! filters, with the hit's `article_id`), each `{article_id, outlet, date, path, paths}`.
 //!
 //! # `morgue ingest --json`
 //!

@@ -90,6 +90,34 @@ pub fn copy_refs(
     Ok(out)
 }
 
+/// The other appearances of a hit's text (records it was read from besides the one the hit
+/// shows) that pass `filters`, as copies of the hit: same article id, each with its own outlet,
+/// date and path. The hit shows the appearance whose outlet, date and URL it has.
+pub fn appearance_refs(
+    hit: &super::Hit,
+    appearances: &[crate::index::Appearance],
+    filters: &super::Filters,
+) -> Vec<CopyRef> {
+    if appearances.len() < 2 {
+        return Vec::new();
+    }
+    let shown = appearances
+        .iter()
+        .position(|a| a.outlet == hit.outlet && a.date == hit.date && a.url == hit.url)
+        .unwrap_or(0);
+    appearances
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *i != shown && filters.passes(a))
+        .map(|(_, a)| CopyRef {
+            article_id: hit.article_id.clone(),
+            outlet: a.outlet.clone(),
+            date: a.date,
+            paths: vec![a.path.clone()],
+        })
+        .collect()
+}
+
 /// One article of a cluster listing.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterCopy {

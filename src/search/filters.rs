@@ -125,6 +125,29 @@ impl Filters {
             .unwrap_or_else(|| AliasTable::builtin())
     }
 
+    /// Whether one appearance of a text (see `index::Appearance`) passes the date, outlet and
+    /// metadata filters (the query and the entities hold for every appearance of a text).
+    pub fn passes(&self, a: &crate::index::Appearance) -> bool {
+        use crate::index::keyword_key;
+        use crate::index::meta::meta_key_term;
+        if !self.date_passes(a.date) {
+            return false;
+        }
+        let outlet = a.outlet.as_deref().map(keyword_key);
+        if !self.outlets.is_empty()
+            && !self
+                .outlets
+                .iter()
+                .any(|o| outlet.as_deref() == Some(keyword_key(o).as_str()))
+        {
+            return false;
+        }
+        let has: Vec<String> = a.meta.iter().map(|(k, v)| meta_key_term(k, v)).collect();
+        self.meta_groups()
+            .iter()
+            .all(|(key, values)| values.iter().any(|v| has.contains(&meta_key_term(key, v))))
+    }
+
     /// True when a date bound is set.
     pub fn has_dates(&self) -> bool {
         self.from.is_some() || self.to.is_some()

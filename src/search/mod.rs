@@ -29,7 +29,7 @@ use crate::index::{
     KIND_PASSAGE, NEWS_EN,
 };
 use boolean::KeySet;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::{FactsCollector, PassageCollector};
@@ -113,8 +113,8 @@ pub struct Hit {
     pub score: f32,
     /// The best passages, best first.
     pub passages: Vec<PassageHit>,
-    /// The story's other matching copies (near-duplicates), original first; empty with
-    /// `all_copies`.
+    /// The story's other matching copies, original first: near-duplicates (none with
+    /// `all_copies`), and the other records the same text was read from that pass the filters.
     pub copies: Vec<copies::CopyRef>,
 }
 
@@ -260,8 +260,14 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
             Some(c) => copies::copy_refs(&searcher, mi, &c)?,
             None => Vec::new(),
         };
-        let mut hit = assemble(mi, &searcher, &mut highlighter, i + 1, r)?;
+        let (mut hit, appearances) = assemble(mi, &searcher, &mut highlighter, i + 1, r)?;
         hit.copies = copies;
+        hit.copies
+            .extend(copies::appearance_refs(&hit, &appearances, &req.filters));
+        hit.copies.sort_by(|a, b| {
+            let day = |c: &copies::CopyRef| c.date.map(|d| d.num_days_from_ce());
+            copies::original_first((day(a).map(i64::from), 0), (day(b).map(i64::from), 0))
+        });
         hits.push(hit);
     }
     Ok(SearchResults {
@@ -370,7 +376,7 @@ fn assemble(
     highlighter: &mut Highlighter,
     rank: usize,
     r: Ranked,
-) -> Result<Hit> {
+) -> Result<(Hit, Vec<crate::index::Appearance>)> {
     let f = &mi.fields;
     let article_id = format!("{:016x}", r.key);
     let article = load_article(searcher, f, &article_id, false)?.ok_or_else(|| {
@@ -404,7 +410,8 @@ fn assemble(
             end: p.end,
         });
     }
-    Ok(Hit {
+    let appearances = article.appearances;
+    let hit = Hit {
         rank,
         title_highlights: highlighter.title(&article.title.value),
         title: article.title.value,
@@ -418,5 +425,6 @@ fn assemble(
         article_id,
         passages,
         copies: Vec::new(),
-    })
+    };
+    Ok((hit, appearances))
 }
