@@ -3441,6 +3441,22 @@ mod appearances {
                 "outlet": "Washington Times", "date": "2018-02-09",
                 "path": "wire/runs.jsonl:2", "paths": ["wire/runs.jsonl:2"]}])
         );
+        // copies: each run, the earliest dated the original.
+        let id = v["hits"][0]["article_id"].as_str().unwrap().to_string();
+        let (code, out, _) = w.run(&["copies", &id]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            format!(
+                "2 copies of the story of {id}; the original is the earliest dated copy\n\
+                 2018-02-08  Reuters           original  {id}      36 words\n\
+                 \x20   Senate passes border bill\n\
+                 \x20   https://www.reuters.com/senate-border\n\
+                 2018-02-09  Washington Times  J≈1.00    {id}      36 words\n\
+                 \x20   Senate OKs border funding\n\
+                 \x20   https://www.washingtontimes.com/senate-border\n"
+            )
+        );
         // outlets, facet and a split timeline count both runs, each under its own values.
         let (code, out, _) = w.run(&["outlets"]);
         assert_eq!(code, 0);

@@ -148,7 +148,9 @@ pub struct Cluster {
     pub article_id: String,
     /// The cluster id (16 hex digits).
     pub cluster: String,
-    /// Every article of the cluster, original first, then by date.
+    /// Every article of the cluster, original first, then by date; a text read from several
+    /// records is one entry per record (same `article_id`, its own title, outlet, date, URL,
+    /// path).
     pub copies: Vec<ClusterCopy>,
 }
 
@@ -182,6 +184,24 @@ pub fn cluster_of(
         let Some(record) = load_article(searcher, f, &id, false)? else {
             continue;
         };
+        if record.appearances.len() > 1 {
+            // The same text read from several records: each record is a copy of its own.
+            for a in &record.appearances {
+                let copy = ClusterCopy {
+                    article_id: id.clone(),
+                    original: false,
+                    title: a.title.clone(),
+                    outlet: a.outlet.clone(),
+                    date: a.date,
+                    url: a.url.clone(),
+                    paths: vec![a.path.clone()],
+                    words: record.words,
+                    similarity: None,
+                };
+                members.push((copy, compact.clone()));
+            }
+            continue;
+        }
         let copy = ClusterCopy {
             article_id: id,
             original: false,
