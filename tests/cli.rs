@@ -3498,9 +3498,41 @@ mod appearances {
              2018-02-09,2018-02-09,Washington Times,1\n"
         );
         // A date filter applies to each run: the Times' run is after the 8th.
+        let (_, out, _) = w.run(&["outlets", "--to", "2018-02-08"]);
+        assert!(out.starts_with("1 outlet, 1 article\n"), "{out}");
         let (_, out, _) = w.run(&["outlets", "--to", "2018-02-08", "--json"]);
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["outlets"][0]["outlet"], "Reuters");
         assert_eq!(v["outlets"].as_array().unwrap().len(), 1);
+    }
+}
+
+mod appearances_order {
+    //! The original of a text read from several records is its earliest dated record.
+    use super::*;
+
+    #[test]
+    fn the_earliest_dated_run_is_the_original_whatever_the_ingest_order() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/wire_late"), "wire");
+        w.ingest(&["wire"]);
+        let v = w.search(&["senate"]);
+        let hit = &v["hits"][0];
+        assert_eq!(
+            (
+                hit["outlet"].clone(),
+                hit["date"].clone(),
+                hit["path"].clone()
+            ),
+            (
+                "Reuters".into(),
+                "2018-02-08".into(),
+                "wire/runs.jsonl:2".into()
+            )
+        );
+        assert_eq!(hit["title"], "Senate passes border bill");
+        assert_eq!(hit["authors"], serde_json::json!(["Ann Lee"]));
+        assert_eq!(hit["copies"][0]["outlet"], "Washington Times");
+        assert_eq!(hit["copies"].as_array().unwrap().len(), 1);
     }
 }

@@ -90,13 +90,15 @@ pub fn copy_refs(
     Ok(out)
 }
 
-/// The other appearances of a hit's text (records it was read from besides the one the hit
-/// shows) that pass `filters`, as copies of the hit: same article id, each with its own outlet,
-/// date and path. The hit shows the appearance whose outlet, date and URL it has.
-pub fn appearance_refs(
-    hit: &super::Hit,
+/// Shows a hit as the earliest dated of its text's appearances that pass `filters` (see
+/// `index::Appearance`), and returns the others as its copies (same article id, each with its
+/// own outlet, date and path). The hit starts as the appearance its article document holds (the
+/// first ingested); `title` re-marks the title when the hit takes another appearance's.
+pub fn earliest_appearance(
+    hit: &mut super::Hit,
     appearances: &[crate::index::Appearance],
     filters: &super::Filters,
+    title: impl FnOnce(&str) -> Vec<std::ops::Range<usize>>,
 ) -> Vec<CopyRef> {
     if appearances.len() < 2 {
         return Vec::new();
@@ -105,15 +107,43 @@ pub fn appearance_refs(
         .iter()
         .position(|a| a.outlet == hit.outlet && a.date == hit.date && a.url == hit.url)
         .unwrap_or(0);
-    appearances
+    let day = |d: Option<NaiveDate>| {
+        d.and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp())
+    };
+    let mut kept: Vec<usize> = (0..appearances.len())
+        .filter(|&i| i == shown || filters.passes(&appearances[i]))
+        .collect();
+    kept.sort_by(|&a, &b| {
+        original_first(
+            (day(appearances[a].date), u64::from(a != shown)),
+            (day(appearances[b].date), u64::from(b != shown)),
+        )
+    });
+    let first = &appearances[kept[0]];
+    if kept[0] != shown {
+        hit.title = first.title.clone();
+        hit.title_highlights = title(&hit.title);
+        hit.outlet = first.outlet.clone();
+        hit.date = first.date;
+        hit.url = first.url.clone();
+        hit.authors = super::authors(&first.meta);
+        hit.meta = first.meta.clone();
+        if let Some(p) = hit.paths.iter().position(|p| *p == first.path) {
+            let path = hit.paths.remove(p);
+            hit.paths.insert(0, path);
+        }
+    }
+    kept[1..]
         .iter()
-        .enumerate()
-        .filter(|(i, a)| *i != shown && filters.passes(a))
-        .map(|(_, a)| CopyRef {
-            article_id: hit.article_id.clone(),
-            outlet: a.outlet.clone(),
-            date: a.date,
-            paths: vec![a.path.clone()],
+        .map(|&i| {
+            let a = &appearances[i];
+            CopyRef {
+                article_id: hit.article_id.clone(),
+                outlet: a.outlet.clone(),
+                date: a.date,
+                paths: vec![a.path.clone()],
+            }
         })
         .collect()
 }

@@ -262,8 +262,10 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         };
         let (mut hit, appearances) = assemble(mi, &searcher, &mut highlighter, i + 1, r)?;
         hit.copies = copies;
-        hit.copies
-            .extend(copies::appearance_refs(&hit, &appearances, &req.filters));
+        let others = copies::earliest_appearance(&mut hit, &appearances, &req.filters, |t| {
+            highlighter.title(t)
+        });
+        hit.copies.extend(others);
         hit.copies.sort_by(|a, b| {
             let day = |c: &copies::CopyRef| c.date.map(|d| d.num_days_from_ce());
             copies::original_first((day(a).map(i64::from), 0), (day(b).map(i64::from), 0))
