@@ -11,6 +11,7 @@
 //! | `total` | integer | number of matching stories (after filters): near-duplicate copies of one story count once, unless `--all-copies` |
 //! | `copies` | integer | matching articles folded into another hit as its copies (0 with `--all-copies`) |
 //! | `undated` | integer | matching articles left out because they are undated and a date filter was set (0 with `--include-undated`) |
+//! | `appearances` | integer | records of matching texts besides the one each hit shows (the same text read from several records, e.g. a wire story run by two outlets, passing the filters); listed with each hit's `copies` |
 //! | `hits` | array | the best articles, best first (see below) |
 //!
 //! Each hit: `rank` (1-based), `article_id` (16 hex digits), `title`, `outlet` (string or null),
@@ -88,6 +89,8 @@ pub struct SearchJson<'a> {
     pub copies: usize,
     /// Matching undated articles left out by a date filter.
     pub undated: usize,
+    /// Other records of matching texts, listed with the hits' copies.
+    pub appearances: usize,
     /// The hits.
     pub hits: Vec<HitJson<'a>>,
 }
@@ -212,6 +215,7 @@ fn search_doc(r: &SearchResults) -> SearchJson<'_> {
         total: r.total,
         copies: r.copies,
         undated: r.undated,
+        appearances: r.appearances,
         hits: r.hits.iter().map(hit).collect(),
     }
 }

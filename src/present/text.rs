@@ -29,6 +29,18 @@ pub fn search(r: &SearchResults, style: &Style) -> String {
             if r.copies == 1 { "its" } else { "their" }
         );
     }
+    if r.appearances > 0 {
+        let _ = match r.appearances {
+            1 => writeln!(
+                out,
+                "(1 other record of a matching text listed as its copy)"
+            ),
+            n => writeln!(
+                out,
+                "({n} other records of matching texts listed as their copies)"
+            ),
+        };
+    }
     if r.undated > 0 {
         let _ = writeln!(
             out,

@@ -8,6 +8,7 @@
 //! query's positive atoms; an article's score is its best passage's (MaxP). Returns plain structs ([`SearchResults`], [`Hit`]); the
 //! `present` stage renders them. Must not print.
 
+pub mod appearances;
 mod boolean;
 mod build;
 mod collect;
@@ -132,6 +133,9 @@ pub struct SearchResults {
     pub copies: usize,
     /// Matching articles left out because they are undated and a date filter was set.
     pub undated: usize,
+    /// Records of matching texts besides the one each hit shows (the same text read from
+    /// several records, passing the filters), listed with the hit's copies.
+    pub appearances: usize,
     /// The hits, at most `limit`.
     pub hits: Vec<Hit>,
 }
@@ -236,6 +240,12 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         selection.fold_copies()
     };
     let total = selection.articles.len();
+    // The other records of texts read from several (each listed as a copy of its hit).
+    let runs = appearances::runs(&searcher, &mi.fields, &selection, &req.filters)?;
+    let other_records = runs
+        .values()
+        .map(|r| r.len().saturating_sub(1))
+        .sum::<usize>();
     let mut folded_copies = std::mem::take(&mut selection.copies);
 
     let mut ranked = rank(
@@ -278,6 +288,7 @@ pub fn search(mi: &MorgueIndex, req: &SearchRequest) -> Result<SearchResults> {
         total,
         copies: folded,
         undated: selection.undated,
+        appearances: other_records,
         hits,
     })
 }
