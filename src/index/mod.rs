@@ -10,7 +10,8 @@
 //!   provenance, the outlet, entity and date fields that filters use, and the copy cluster
 //!   (`clusters.rs`).
 //! - `path`: one per place an article was found, so the same text found at two paths is stored
-//!   once and both paths are kept (adding a path never rewrites the article).
+//!   once and both paths are kept (adding a path never rewrites the article), each with its own
+//!   record's outlet, date, URL, title and metadata (`records::Appearance`).
 //!
 //! Analyzers are registered by [`open`] and [`open_or_create`] on every handle, because tantivy
 //! does not persist custom tokenizers. Must not parse user queries or format output.
