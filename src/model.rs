@@ -113,7 +113,18 @@ pub struct Article {
     /// MinHash signature of `text` for near-duplicate detection; `None` when the text is too
     /// short to judge.
     pub minhash: Option<crate::dedup::Signature>,
+    /// The record's other fields (see [`Meta`]): authors first, then by field name.
+    pub meta: Meta,
 }
+
+/// Metadata of a record beyond title, text, date, outlet and URL: `(key, value)` pairs, the key
+/// lowercased (`bias`, `topic`, [`AUTHOR`]…), the value trimmed and never empty; a key may have
+/// several values (a list field, several authors).
+pub type Meta = Vec<(String, String)>;
+
+/// The metadata key of an article's authors (from a record's `authors`, `author` or `byline`
+/// field, or a page's author tags).
+pub const AUTHOR: &str = "author";
 
 /// Converts a byte offset in `text` to a character (Unicode scalar) offset.
 pub fn char_offset(text: &str, byte: usize) -> usize {

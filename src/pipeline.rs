@@ -335,6 +335,7 @@ pub(crate) fn rebuild(
             .map(|d| Sourced::new(d.value, d.source.clone())),
         encoding: encoding_rs::Encoding::for_label(record.encoding.as_bytes())
             .map_or("UTF-8", |e| e.name()),
+        meta: record.meta.clone(),
         ..RawArticle::default()
     };
     let outlet = record.outlet.as_ref().map(found);
@@ -361,6 +362,10 @@ fn finish(
     clock: &StageClock,
     keys: Option<&mut Vec<u64>>,
 ) -> Article {
+    // One spelling per site: trimmed, addresses as their registrable domain.
+    let outlet = outlet
+        .map(|o| Sourced::new(outlet::normalize_outlet(&o.value), o.source))
+        .filter(|o| !o.value.is_empty());
     let outlet_name = outlet.as_ref().map_or("", |o| o.value.as_str());
     let marked = clock.time(Stage::Normalize, || match keys {
         Some(keys) => {
@@ -427,6 +432,7 @@ fn finish(
         minhash: clock.time(Stage::Dedup, || crate::dedup::Signature::of(&text)),
         furniture: marked,
         text,
+        meta: raw.meta,
     }
 }
 

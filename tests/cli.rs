@@ -652,7 +652,7 @@ mod batch {
         assert_eq!(
             ran["filters"],
             serde_json::json!({"from": null, "to": null, "include_undated": false,
-                "outlets": [], "entities": []})
+                "outlets": [], "entities": [], "meta": []})
         );
         assert_eq!(seed_set(&v[0]), vec!["000", "001", "002", "003", "004"]);
         assert_eq!(
@@ -724,13 +724,9 @@ mod batch {
             serde_json::json!(["The TV's Leaking", "RINF Alternative News"])
         );
         assert_eq!(seed_set(&v[3]), vec!["004"]);
-        // A meta cell is refused, never ignored.
-        assert_eq!(v[4]["error"]["kind"], "meta");
-        assert!(v[4]["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("\"year=2016\""));
-        assert!(v[4].get("hits").is_none());
+        // A meta cell is a metadata filter: the seeds have no `year` metadata.
+        assert_eq!(v[4]["filters"]["meta"], serde_json::json!(["year=2016"]));
+        assert_eq!(v[4]["total"], 0);
         assert_eq!(v[5]["error"]["kind"], "filters");
         assert_eq!(v[5]["filters"], Value::Null);
         assert!(v[5]["error"]["message"]
@@ -998,7 +994,7 @@ mod lookups {
         assert!(!text.contains("Leave a Reply"));
         let passages = v["passages"].as_array().unwrap();
         for (i, p) in passages.iter().enumerate() {
-            assert_eq!(p["number"], i as u64);
+            assert_eq!(p["number"], i as u64 + 1);
             let (a, b) = (
                 p["start"].as_u64().unwrap() as usize,
                 p["end"].as_u64().unwrap() as usize,
@@ -2532,7 +2528,7 @@ mod furniture {
         let id = v["hits"][0]["article_id"].as_str().unwrap().to_string();
         let (code, out, _) = w.run(&["show", &id]);
         assert_eq!(code, 0);
-        assert!(out.contains("  ¶0 [furniture: Jane Doe Jane Quincy DoeCouncil delays vote on ferry budget Storm repairs to cost millions, engineers say Lakeside schools open late after flood MORE] said on Tuesday that the northern orchard"), "{out}");
+        assert!(out.contains("  ¶1 [furniture: Jane Doe Jane Quincy DoeCouncil delays vote on ferry budget Storm repairs to cost millions, engineers say Lakeside schools open late after flood MORE] said on Tuesday that the northern orchard"), "{out}");
         let (_, raw, _) = w.run(&["show", "--raw", &id]);
         assert!(
             raw.starts_with("Jane Doe Jane Quincy DoeCouncil delays vote"),
@@ -3081,5 +3077,506 @@ mod query_limits {
             assert_eq!(again["parsed"], parsed);
             assert_eq!(again["total"], v["total"]);
         }
+    }
+}
+
+/// Record metadata (issue 11): every record field kept, filters, facets, split timelines.
+mod metadata {
+    use super::*;
+
+    /// A work folder with `meta/records.jsonl` and `meta/page.html` ingested into `index/`.
+    pub(super) fn ingested() -> Workdir {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/meta"), "meta");
+        w.ingest(&["meta"]);
+        w
+    }
+
+    #[test]
+    fn every_record_field_and_page_tag_is_shown_as_metadata() {
+        let w = ingested();
+        let (code, out, _) = w.run(&["show", "meta/records.jsonl:1"]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains(
+                "  author    Ann Lee; Bo Chan\n  meta      bias: left\n            id: r1\n            topic: guns\n"
+            ),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["show", "--json", "meta/page.html"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["meta"],
+            serde_json::json!({"author": ["Dana Fox", "Eli Grant"], "section": ["Local"],
+                "keywords": ["harbor", "dredging", "ships"]})
+        );
+        let v = w.search(&["rally"]);
+        assert_eq!(v["hits"][0]["authors"], serde_json::json!(["Ann Lee"]));
+        assert_eq!(
+            v["hits"][0]["meta"],
+            serde_json::json!({"author": ["Ann Lee"], "bias": ["right"], "id": ["r3"],
+                "topic": ["guns"]})
+        );
+        let (_, out, _) = w.run(&["search", "rally"]);
+        assert!(
+            out.contains("2018-01-03 │ Right Herald │ by Ann Lee │ "),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["export", "rally"]);
+        let rows = csv_rows(&out);
+        assert_eq!(rows[0][11..], ["authors", "meta"]);
+        assert_eq!(
+            rows[1][11..],
+            [
+                "Ann Lee",
+                r#"{"author":["Ann Lee"],"bias":["right"],"id":["r3"],"topic":["guns"]}"#
+            ]
+        );
+    }
+}
+
+mod metadata_filters {
+    use super::metadata::ingested;
+    use super::*;
+
+    /// The titles of the hits of a search, in rank order.
+    fn titles(v: &Value) -> Vec<String> {
+        let mut t: Vec<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    }
+
+    #[test]
+    fn values_of_one_key_or_together_and_keys_and_together() {
+        let w = ingested();
+        // bias=right matches `Right` too (case-insensitive, whole value).
+        let v = w.search(&["the OR a OR on", "--meta", "bias=RIGHT"]);
+        assert_eq!(
+            titles(&v),
+            [
+                "Gun owners rally at capitol",
+                "Polls tighten before primary"
+            ]
+        );
+        let v = w.search(&["gun", "--meta", "bias=left", "--meta", "bias=center"]);
+        assert_eq!(
+            titles(&v),
+            ["Gun bill stalls in committee", "Senate debates gun bill"]
+        );
+        let v = w.search(&["gun", "--meta", "bias=left", "--meta", "topic=elections"]);
+        assert_eq!(v["total"], 0);
+        let v = w.search(&["gun", "--author", "ann lee"]);
+        assert_eq!(
+            titles(&v),
+            ["Gun owners rally at capitol", "Senate debates gun bill"]
+        );
+        let (code, out, _) = w.run(&["outlets", "--meta", "keywords=polls", "--json"]);
+        assert_eq!(code, 0);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["outlets"][0]["outlet"], "Right Herald");
+        assert_eq!(v["total"], 1);
+        let (code, _, err) = w.run(&["search", "gun", "--meta", "bias"]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("--meta: `bias`: expected KEY=VALUE, e.g. bias=left"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn meta_fields_in_queries() {
+        let w = ingested();
+        let v = w.search(&["meta.bias:right -meta.topic:guns"]);
+        assert_eq!(titles(&v), ["Polls tighten before primary"]);
+        assert_eq!(v["parsed"], "(meta.bias:right AND NOT meta.topic:guns)");
+        let v = w.search(&["meta.author:(Ann* OR \"cy dee\")"]);
+        assert_eq!(
+            titles(&v),
+            [
+                "Gun bill stalls in committee",
+                "Gun owners rally at capitol",
+                "Senate debates gun bill"
+            ]
+        );
+        let (code, _, err) = w.run(&["search", "meta.bias: left"]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("'meta.bias:' must be directly followed"),
+            "{err}"
+        );
+    }
+}
+
+mod facets {
+    use super::metadata::ingested;
+    use super::*;
+
+    #[test]
+    fn facet_lists_values_with_counts_dates_and_the_articles_without_one() {
+        let w = ingested();
+        let (code, out, _) = w.run(&["facet", "bias"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 values, 6 articles\n\n\
+             bias       articles  first       last        undated\n\
+             Right             2  2018-01-03  2018-06-05        0\n\
+             left              2  2016-03-01  2017-02-04        0\n\
+             center            1  2016-05-02  2016-05-02        0\n\
+             (no bias)         1  2019-04-02  2019-04-02        0\n"
+        );
+        // Two authors: the article counts under each; --top keeps the biggest.
+        let (code, out, _) = w.run(&["facet", "author", "gun", "--top", "1"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 values, 3 articles\n\n\
+             author   articles  first       last        undated\n\
+             Ann Lee         2  2016-03-01  2018-01-03        0\n\
+             (2 more values; --top shows more)\n"
+        );
+        let (_, out, _) = w.run(&["facet", "outlet", "--meta", "topic=guns", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert!(out.starts_with("{\n  \"took_ms\": "), "{out}");
+        assert_eq!(v["key"], "outlet");
+        assert_eq!(
+            (v["total"].clone(), v["values"].clone()),
+            (3.into(), 3.into())
+        );
+        assert_eq!(
+            v["rows"][0],
+            serde_json::json!({"value": "Center Times", "articles": 1,
+                "first": "2016-05-02", "last": "2016-05-02", "undated": 0})
+        );
+        let (code, _, err) = w.run(&["facet", "Bais"]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            err,
+            "morgue: no article has a value of `bais` (closest: bias); keys in this index: \
+             author, bias, id, keywords, outlet, section, topic\n"
+        );
+    }
+
+    #[test]
+    fn timeline_splits_by_any_key_with_zero_groups_and_other() {
+        let w = ingested();
+        let (code, out, _) = w.run(&["timeline", "gun", "--split-by", "bias"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 dated articles by year\n\n\
+             period  left  right  center  (no bias)\n\
+             2016     1      0       1          0\n\
+             2017     0      0       0          0\n\
+             2018     0      1       0          0\n"
+        );
+        // `center` and `(no bias)` have no match at all: zeros, not dropped (ties by name).
+        let (_, out, _) = w.run(&["timeline", "polls", "--split-by", "bias", "--csv"]);
+        assert_eq!(
+            out,
+            "period,start,group,count\n\
+             2017,2017-01-01,Right,0\n\
+             2017,2017-01-01,left,1\n\
+             2017,2017-01-01,(no bias),0\n\
+             2017,2017-01-01,center,0\n\
+             2018,2018-01-01,Right,1\n\
+             2018,2018-01-01,left,0\n\
+             2018,2018-01-01,(no bias),0\n\
+             2018,2018-01-01,center,0\n"
+        );
+        let (_, out, _) = w.run(&[
+            "timeline",
+            "gun",
+            "--split-by",
+            "author",
+            "--top",
+            "2",
+            "--json",
+        ]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["groups"],
+            serde_json::json!(["Ann Lee", "Bo Chan", "other"])
+        );
+        let counts: Vec<Vec<u64>> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["count"].as_u64().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(counts, [[1, 1, 1], [0, 0, 0], [1, 0, 0]]);
+    }
+}
+
+mod counts_made_plain {
+    //! Issue 11's smaller things: one paragraph numbering, unmatched filter values, outlet names.
+    use super::metadata::ingested;
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_numbered_from_one_everywhere() {
+        let w = ingested();
+        let (_, out, _) = w.run(&["search", "registry"]);
+        assert!(out.contains("     ¶1 Thousands of gun owners"), "{out}");
+        let v = w.search(&["registry"]);
+        assert_eq!(v["hits"][0]["passages"][0]["number"], 1);
+        let (_, out, _) = w.run(&["show", "meta/records.jsonl:3"]);
+        assert!(out.contains("  ¶1 Thousands of gun owners"), "{out}");
+        let (_, out, _) = w.run(&["show", "--json", "meta/records.jsonl:3"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["passages"][0]["number"], 1);
+        let (_, out, _) = w.run(&["export", "registry"]);
+        assert_eq!(csv_rows(&out)[1][8], "1");
+    }
+
+    #[test]
+    fn filter_values_that_match_nothing_are_named_with_the_closest() {
+        let w = ingested();
+        let (code, _, err) = w.run(&[
+            "outlets",
+            "--outlet",
+            "Cent",
+            "--meta",
+            "bias=lft",
+            "--author",
+            "Ann",
+            "--meta",
+            "colour=red",
+        ]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            err,
+            "morgue: --outlet \"Cent\" matches no article; closest: Center Times\n\
+             morgue: --meta \"bias=lft\" matches no article; closest: bias=left\n\
+             morgue: --meta \"colour=red\" matches no article; no close value in the index\n\
+             morgue: --author \"Ann\" matches no article; closest: Ann Lee\n"
+        );
+        let (code, _, err) = w.run(&["search", "gun", "--entity", "Senat"]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            err,
+            "morgue: --entity \"Senat\" matches no article; closest: senate\n"
+        );
+        // A value that matches says nothing.
+        let (_, _, err) = w.run(&["search", "gun", "--outlet", "left post"]);
+        assert_eq!(err, "");
+    }
+
+    #[test]
+    fn outlet_addresses_become_one_registrable_domain() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/outlets"), "in");
+        w.ingest(&["in"]);
+        let (code, out, _) = w.run(&["outlets"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "3 outlets, 5 articles\n\n\
+             outlet             articles  first       last        undated\n\
+             Valley Courier            2  2016-01-07  2016-01-08        0\n\
+             bbc.co.uk                 2  2016-01-05  2016-01-06        0\n\
+             addictinginfo.org         1  2016-01-04  2016-01-04        0\n"
+        );
+        // Filters are normalized the same way.
+        let v = w.search(&["floods OR strike", "--outlet", "https://www.bbc.co.uk/news"]);
+        assert_eq!(v["total"], 2);
+    }
+}
+
+mod appearances {
+    //! The same text in several records keeps each record's own metadata (issue 11).
+    use super::*;
+
+    #[test]
+    fn a_wire_story_run_by_two_outlets_keeps_both_runs() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/wire"), "wire");
+        let r = w.ingest(&["wire"]);
+        assert_eq!(
+            (r["articles_indexed"].clone(), r["new_paths"].clone()),
+            (1.into(), 1.into())
+        );
+        let (code, out, _) = w.run(&["show", "wire/runs.jsonl:2"]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains(
+                "  appears   2018-02-08  Reuters  wire/runs.jsonl:1\n\
+                 \x20           2018-02-09  Washington Times  wire/runs.jsonl:2\n"
+            ),
+            "{out}"
+        );
+        let (_, out, _) = w.run(&["show", "--json", "wire/runs.jsonl:1"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["appearances"][1],
+            serde_json::json!({"path": "wire/runs.jsonl:2", "outlet": "Washington Times",
+                "outlet_source": "metadata", "date": "2018-02-09", "date_source": "metadata",
+                "url": "https://www.washingtontimes.com/senate-border",
+                "title": "Senate OKs border funding", "meta": {"bias": ["right"]}})
+        );
+        // Export: one row per appearance, each with its own outlet, date, URL, title, metadata.
+        let (_, out, _) = w.run(&["export", "senate"]);
+        let rows = csv_rows(&out);
+        let cols = |r: &Vec<String>| -> Vec<String> {
+            [2, 3, 4, 6, 7, 11, 12]
+                .iter()
+                .map(|&i| r[i].clone())
+                .collect()
+        };
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            cols(&rows[1]),
+            [
+                "Senate passes border bill",
+                "Reuters",
+                "2018-02-08",
+                "https://www.reuters.com/senate-border",
+                "wire/runs.jsonl:1",
+                "Ann Lee",
+                r#"{"author":["Ann Lee"],"bias":["center"]}"#
+            ]
+        );
+        assert_eq!(
+            cols(&rows[2]),
+            [
+                "Senate OKs border funding",
+                "Washington Times",
+                "2018-02-09",
+                "https://www.washingtontimes.com/senate-border",
+                "wire/runs.jsonl:2",
+                "",
+                r#"{"bias":["right"]}"#
+            ]
+        );
+        // search: one hit per text, the other run listed as its copy.
+        let (_, out, _) = w.run(&["search", "senate"]);
+        assert!(
+            out.starts_with(
+                "1 article match \"senate\"\n\
+                 (1 other record of a matching text listed as its copy)\n"
+            ) && out.contains("2018-02-08 │ Reuters │ by Ann Lee │ ")
+                && out.contains("\n     +1 copy (Washington Times)\n"),
+            "{out}"
+        );
+        let v = w.search(&["senate"]);
+        assert_eq!(
+            (
+                v["total"].clone(),
+                v["copies"].clone(),
+                v["appearances"].clone()
+            ),
+            (1.into(), 0.into(), 1.into())
+        );
+        assert_eq!(
+            v["hits"][0]["copies"],
+            serde_json::json!([{"article_id": v["hits"][0]["article_id"],
+                "outlet": "Washington Times", "date": "2018-02-09",
+                "path": "wire/runs.jsonl:2", "paths": ["wire/runs.jsonl:2"]}])
+        );
+        // copies: each run, the earliest dated the original.
+        let id = v["hits"][0]["article_id"].as_str().unwrap().to_string();
+        let (code, out, _) = w.run(&["copies", &id]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            format!(
+                "2 copies of the story of {id}; the original is the earliest dated copy\n\
+                 2018-02-08  Reuters           original  {id}      36 words\n\
+                 \x20   Senate passes border bill\n\
+                 \x20   https://www.reuters.com/senate-border\n\
+                 2018-02-09  Washington Times  J≈1.00    {id}      36 words\n\
+                 \x20   Senate OKs border funding\n\
+                 \x20   https://www.washingtontimes.com/senate-border\n"
+            )
+        );
+        // outlets, facet and a split timeline count both runs, each under its own values.
+        let (code, out, _) = w.run(&["outlets"]);
+        assert_eq!(code, 0);
+        assert_eq!(
+            out,
+            "2 outlets, 2 articles\n\n\
+             outlet            articles  first       last        undated\n\
+             Reuters                  1  2018-02-08  2018-02-08        0\n\
+             Washington Times         1  2018-02-09  2018-02-09        0\n"
+        );
+        let (_, out, _) = w.run(&["facet", "bias", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let rows: Vec<(String, u64)> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let value = r["value"].as_str().unwrap().to_string();
+                (value, r["articles"].as_u64().unwrap())
+            })
+            .collect();
+        assert_eq!(rows, [("center".to_string(), 1), ("right".to_string(), 1)]);
+        assert_eq!(v["total"], 2);
+        let (_, out, _) = w.run(&[
+            "timeline",
+            "senate",
+            "--split-by",
+            "outlet",
+            "--by",
+            "day",
+            "--csv",
+        ]);
+        assert_eq!(
+            out,
+            "period,start,group,count\n\
+             2018-02-08,2018-02-08,Reuters,1\n\
+             2018-02-08,2018-02-08,Washington Times,0\n\
+             2018-02-09,2018-02-09,Reuters,0\n\
+             2018-02-09,2018-02-09,Washington Times,1\n"
+        );
+        // A date filter applies to each run: the Times' run is after the 8th.
+        let (_, out, _) = w.run(&["outlets", "--to", "2018-02-08"]);
+        assert!(out.starts_with("1 outlet, 1 article\n"), "{out}");
+        let (_, out, _) = w.run(&["outlets", "--to", "2018-02-08", "--json"]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["outlets"][0]["outlet"], "Reuters");
+        assert_eq!(v["outlets"].as_array().unwrap().len(), 1);
+    }
+}
+
+mod appearances_order {
+    //! The original of a text read from several records is its earliest dated record.
+    use super::*;
+
+    #[test]
+    fn the_earliest_dated_run_is_the_original_whatever_the_ingest_order() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/wire_late"), "wire");
+        w.ingest(&["wire"]);
+        let v = w.search(&["senate"]);
+        let hit = &v["hits"][0];
+        assert_eq!(
+            (
+                hit["outlet"].clone(),
+                hit["date"].clone(),
+                hit["path"].clone()
+            ),
+            (
+                "Reuters".into(),
+                "2018-02-08".into(),
+                "wire/runs.jsonl:2".into()
+            )
+        );
+        assert_eq!(hit["title"], "Senate passes border bill");
+        assert_eq!(hit["authors"], serde_json::json!(["Ann Lee"]));
+        assert_eq!(hit["copies"][0]["outlet"], "Washington Times");
+        assert_eq!(hit["copies"].as_array().unwrap().len(), 1);
     }
 }

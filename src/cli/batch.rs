@@ -7,17 +7,17 @@
 //!   lines and lines whose first non-blank character is `#` are skipped (a query that starts
 //!   with `#` goes in the CSV form). Lines are at most [`MAX_QUERY_BYTES`] long.
 //! - a `.csv` file: a header naming columns among `query` (required), `from`, `to`, `outlet`,
-//!   `entity` and `meta`, in any order and case. `outlet` and `entity` cells may hold several
-//!   names separated by `;`.
+//!   `entity` and `meta`, in any order and case. `outlet`, `entity` and `meta` cells may hold
+//!   several values separated by `;` (a `meta` value is `KEY=VALUE`, as for `--meta`).
 //!
 //! A record's cells and the command's options combine: a `from`, `to` or `outlet` cell replaces
 //! the option for that query (an outlet cell names the outlets it may come from), an `entity`
-//! cell adds to `--entity` (every entity is required); `--include-undated`, `--limit`,
-//! `--passages`, `--sort` and `--all-copies` apply to every query. Metadata filters (`meta`) do
-//! not exist yet: a non-empty `meta` cell is that query's error, never ignored.
+//! cell adds to `--entity` (every entity is required), a `meta` cell adds to `--meta` and
+//! `--author`; `--include-undated`, `--limit`, `--passages`, `--sort` and `--all-copies` apply
+//! to every query.
 //!
-//! A query that cannot run (a syntax error, a query limit, a bad filter cell, a `meta` cell, a
-//! line that is not UTF-8, a malformed CSV record) gets an error block and the others still run.
+//! A query that cannot run (a syntax error, a query limit, a bad filter cell, a line that is not
+//! UTF-8, a malformed CSV record) gets an error block and the others still run.
 
 use super::common::{print_json, print_text, stdout_closed, timed, Ctx};
 use super::exit;
@@ -44,7 +44,7 @@ struct Row {
     to: Option<String>,
     outlets: Vec<String>,
     entities: Vec<String>,
-    meta: Option<String>,
+    meta: Vec<String>,
 }
 
 /// A query read from the file, or why its line or record could not be read; `line` is where it
@@ -237,7 +237,7 @@ fn row(columns: &[usize], record: &csv::StringRecord) -> Result<Row, String> {
             "to" => row.to = some,
             "outlet" => row.outlets = names(cell),
             "entity" => row.entities = names(cell),
-            _ => row.meta = some,
+            _ => row.meta = names(cell),
         }
     }
     if row.query.is_empty() {
@@ -264,6 +264,7 @@ fn merge(
         f.outlet.clone_from(&row.outlets);
     }
     f.entity.extend(row.entities.iter().cloned());
+    f.meta.extend(row.meta.iter().cloned());
     let mut filters = f.to_filters()?;
     filters.aliases = Some(Arc::clone(aliases));
     Ok(filters)
@@ -280,6 +281,7 @@ fn cell_error(e: morgue::Error, row: &Row) -> String {
         "--to" if row.to.is_some() => "to cell",
         "--outlet" if !row.outlets.is_empty() => "outlet cell",
         "--entity" if !row.entities.is_empty() => "entity cell",
+        "--meta" if !row.meta.is_empty() => "meta cell",
         "--from/--to" if row.from.is_some() || row.to.is_some() => "from/to cells",
         _ => option.as_str(),
     };
@@ -324,13 +326,6 @@ fn run_one(
             return Ok(failed(row.query, None, "filters", message, None));
         }
     };
-    if let Some(meta) = &row.meta {
-        let message = format!(
-            "metadata filters are not supported yet: the meta cell {meta:?} cannot be applied \
-             (empty it to run the query without it)"
-        );
-        return Ok(failed(row.query, Some(filters), "meta", message, None));
-    }
     let req = SearchRequest {
         query: row.query,
         filters,

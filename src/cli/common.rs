@@ -76,6 +76,27 @@ impl Ctx {
         Ok(morgue::index::open(&self.index)?)
     }
 
+    /// Opens the index and says on stderr which `--outlet`, `--entity`, `--meta` or `--author`
+    /// value matches no article of it, with the closest values it has.
+    pub fn open_checked(
+        &self,
+        filters: &morgue::search::Filters,
+    ) -> anyhow::Result<morgue::index::MorgueIndex> {
+        let mi = self.open_index()?;
+        let searcher = mi.searcher()?;
+        for u in morgue::search::suggest::unmatched(&searcher, &mi.fields, filters)? {
+            let hint = match u.closest.is_empty() {
+                true => "no close value in the index".to_string(),
+                false => format!("closest: {}", u.closest.join(", ")),
+            };
+            warn(&format!(
+                "{} {:?} matches no article; {hint}",
+                u.option, u.value
+            ));
+        }
+        Ok(mi)
+    }
+
     /// Validates the shared filters and attaches the alias table (the index's, `--aliases`, or
     /// the built-in one) so that `--entity` and `entity:` match every variant.
     pub fn filters(&self, args: &FilterArgs) -> anyhow::Result<morgue::search::Filters> {
@@ -130,6 +151,14 @@ pub struct FilterArgs {
     /// and accents); repeat to require several.
     #[arg(long, value_name = "NAME")]
     pub entity: Vec<String>,
+    /// Only articles whose record has this metadata value (`bias=left`; the whole value,
+    /// ignoring case); repeat: values of one key are alternatives, different keys all required.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// Only articles by this author (the `author` metadata, from a record's `authors`, `author`
+    /// or `byline` field or a page's author tags); repeat for any of several.
+    #[arg(long, value_name = "NAME")]
+    pub author: Vec<String>,
 }
 
 impl FilterArgs {
@@ -141,7 +170,8 @@ impl FilterArgs {
             self.include_undated,
             self.outlet.clone(),
             self.entity.clone(),
-        )
+        )?
+        .with_meta(&self.meta, &self.author)
     }
 }
 
@@ -190,6 +220,86 @@ pub fn print_json(s: &str) -> anyhow::Result<()> {
 /// [`print_json`] of a command's JSON object with its `took_ms` (see `morgue::present::json`).
 pub fn print_timed(s: &str, took: std::time::Duration) -> anyhow::Result<()> {
     print_json(&morgue::present::json::timed(s, took))
+}
+
+/// What a lookup over a selection starts from: validated filters, the parsed optional query,
+/// the opened index and a searcher.
+pub struct Lookup {
+    /// The filters, with the alias table.
+    pub filters: morgue::search::Filters,
+    /// The query, when one was given.
+    pub expr: Option<morgue::search::Expr>,
+    /// The index.
+    pub mi: morgue::index::MorgueIndex,
+    /// A searcher over it.
+    pub searcher: tantivy::Searcher,
+}
+
+impl Lookup {
+    /// Validates the filters and the query (a malformed query is its exit code), opens the
+    /// index.
+    pub fn open(
+        ctx: &Ctx,
+        filters: &FilterArgs,
+        query: Option<&str>,
+    ) -> anyhow::Result<Result<Lookup, std::process::ExitCode>> {
+        let filters = ctx.filters(filters)?;
+        let expr = match parse_query(query, ctx) {
+            Ok(e) => e,
+            Err(code) => return Ok(Err(code)),
+        };
+        let mi = ctx.open_checked(&filters)?;
+        let searcher = mi.searcher()?;
+        Ok(Ok(Lookup {
+            filters,
+            expr,
+            mi,
+            searcher,
+        }))
+    }
+
+    /// Selects the articles and the appearances of texts read from several records (see
+    /// `morgue::lookup::appearances`), computes `answer` over them (timed, for `took_ms`) and
+    /// prints it:
+    /// `json(answer, total, undated)` when `as_json`, else `text(…)`; exit code 0 when articles
+    /// were selected, else 1.
+    pub fn print<T>(
+        &self,
+        ctx: &Ctx,
+        as_json: bool,
+        answer: impl FnOnce(&morgue::search::Selection, &morgue::lookup::appearances::Runs) -> T,
+        json: impl FnOnce(&T, usize, usize) -> String,
+        text: impl FnOnce(&T, usize, usize) -> String,
+    ) -> anyhow::Result<std::process::ExitCode> {
+        let (found, took) = timed(|| -> morgue::Result<_> {
+            let s = morgue::search::select(
+                &self.mi,
+                &self.searcher,
+                self.expr.as_ref(),
+                &self.filters,
+            )?;
+            let runs = morgue::lookup::appearances::runs(
+                &self.searcher,
+                &self.mi.fields,
+                &s,
+                &self.filters,
+            )?;
+            let a = answer(&s, &runs);
+            let total = morgue::lookup::appearances::total(&s, &runs);
+            Ok((s, a, total))
+        });
+        let (selection, found, total) = found?;
+        if as_json {
+            print_timed(&json(&found, total, selection.undated), took)?;
+        } else {
+            print_text(&text(&found, total, selection.undated), ctx)?;
+        }
+        Ok(std::process::ExitCode::from(if total > 0 {
+            super::exit::OK
+        } else {
+            super::exit::PARTIAL
+        }))
+    }
 }
 
 /// Runs `f` (a library call) and says how long it took, for `took_ms`.
@@ -242,6 +352,8 @@ mod tests {
             include_undated: false,
             outlet: vec![],
             entity: vec![],
+            meta: vec![],
+            author: vec![],
         };
         assert!(f.to_filters().unwrap_err().to_string().contains("--from"));
     }

@@ -48,7 +48,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if let Err(code) = parse_query(args.query.as_deref(), ctx) {
         return Ok(code);
     }
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let req = EntitiesRequest {
         query: args.query,
         filters,

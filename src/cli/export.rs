@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 /// Export every matching article (or passage) as CSV or JSON Lines, with no cap.
 ///
-/// Columns: rank, article_id, title, outlet, date, date_source, url, path, passage, text, score; one row per
+/// Columns: rank, article_id, title, outlet, date, date_source, url, path, passage, text, score,
+/// authors (separated by "; "), meta (the record metadata as a JSON object of lists); one row per
 /// copy (path) of an article. With --output FILE, a sidecar FILE.meta.json records the query,
 /// filters, morgue version, index fingerprint and row count, so the result set can be
 /// reproduced; when writing to stdout, that record goes to stderr as one JSON line.
@@ -52,7 +53,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         Unit::Article
     };
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let searcher = mi.searcher()?;
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::fs::File::create(p).map_err(|e| morgue::Error::io(p, e))?),
@@ -94,6 +95,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         include_undated: args.filters.include_undated,
         outlets: args.filters.outlet.clone(),
         entities: args.filters.entity.clone(),
+        meta: filters
+            .meta
+            .iter()
+            .map(|(k, v)| morgue::index::meta::meta_term(k, v))
+            .collect(),
         unit,
         morgue_version: env!("CARGO_PKG_VERSION").to_string(),
         index_fingerprint: fingerprint(&ctx.index)?,

@@ -11,6 +11,7 @@ mod entities;
 mod entity;
 mod eval;
 mod export;
+mod facet;
 mod furniture;
 mod ingest;
 mod ner;
@@ -73,6 +74,8 @@ pub enum Command {
     Search(search::Args),
     /// List outlets with article counts and date spans (whole index or a query's results).
     Outlets(outlets::Args),
+    /// List the values of the outlet, the authors or any record metadata key, with counts.
+    Facet(facet::Args),
     /// Count matching articles per period, as a bar chart or a table.
     Timeline(timeline::Args),
     /// Show one article: metadata with provenance, entities, numbered passages.
@@ -186,6 +189,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => ingest::run(args, ctx),
         Command::Search(args) => search::run(args, ctx),
         Command::Outlets(args) => outlets::run(args, ctx),
+        Command::Facet(args) => facet::run(args, ctx),
         Command::Timeline(args) => timeline::run(args, ctx),
         Command::Show(args) => show::run(args, ctx),
         Command::Copies(args) => copies::run(args, ctx),

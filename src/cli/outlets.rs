@@ -30,7 +30,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let (answer, took) = timed(|| outlets_of(&mi, expr.as_ref(), &filters));
     let OutletsAnswer {
         rows,

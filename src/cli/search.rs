@@ -29,7 +29,8 @@ pub struct Args {
     /// line) per query as it ends. FILE: one query per line (blank lines and lines starting with
     /// `#` skipped; `-` reads stdin), or a `.csv` file whose header names columns among query,
     /// from, to, outlet, entity, meta. A record's from/to/outlet cells replace the options, its
-    /// entity cell adds to --entity (`;` separates several names); the other options apply to
+    /// entity and meta cells add to --entity and --meta (`;` separates several values); the
+    /// other options apply to
     /// every query. A query that cannot run gets an error block; the others still run.
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub batch: Option<std::path::PathBuf>,
@@ -81,7 +82,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if let Err(code) = parse_query(Some(&query), ctx) {
         return Ok(code);
     }
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
     let req = SearchRequest {
         query,
         filters,

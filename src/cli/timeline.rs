@@ -8,10 +8,13 @@ use std::process::ExitCode;
 
 /// Count matching articles per year, month, week or day, drawn as a bar chart.
 ///
-/// `--split-by outlet` gives an outlet × period table. `--normalize` divides each count by all
-/// the articles of that outlet (or of the whole selection) in the period: the share of attention;
-/// a period in which the outlet published nothing is a gap, not a zero. Undated articles are
-/// counted apart.
+/// `--split-by outlet` gives an outlet × period table, `--split-by KEY` a table by the values of
+/// any metadata key (`author`, `bias`, `topic`…): the `--top` values with the most matches (an
+/// article with two values counts in both), the rest in one `other` column; a value that no
+/// match has but some article under the filters has is a column of zeros. `--normalize` divides
+/// each count by all the articles of that group (or of the whole selection) in the period: the
+/// share of attention; a period in which the group published nothing is a gap, not a zero.
+/// Undated articles are counted apart.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The query (same syntax as `search`).
@@ -20,9 +23,12 @@ pub struct Args {
     /// Period length.
     #[arg(long, value_name = "PERIOD", default_value = "year", value_parser = parse_period)]
     pub by: Period,
-    /// One column per outlet (the only split supported: `outlet`).
-    #[arg(long, value_name = "WHAT", value_parser = ["outlet"])]
+    /// One column per outlet (`outlet`) or per value of a metadata key (`author`, `bias`…).
+    #[arg(long, value_name = "KEY")]
     pub split_by: Option<String>,
+    /// With --split-by, most columns; the other values are counted together as `other`.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: u64,
     /// Show each count as a share of all articles of the outlet (or selection) in the period.
     #[arg(long)]
     pub normalize: bool,
@@ -52,14 +58,22 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let mi = ctx.open_index()?;
+    let mi = ctx.open_checked(&filters)?;
+    let split_by = match &args.split_by {
+        None => None,
+        Some(key) => match super::facet::values_for(&mi.searcher()?, key)? {
+            Ok((key, _)) => Some(key),
+            Err(code) => return Ok(code),
+        },
+    };
     let opts = TimelineOptions {
         by: args.by,
-        split_by_outlet: args.split_by.is_some(),
+        split_by,
+        top: usize::try_from(args.top).ok(),
         normalize: args.normalize,
         all_copies: args.all_copies,
     };
-    let (t, took) = timed(|| timeline_of(&mi, expr.as_ref(), &filters, opts));
+    let (t, took) = timed(|| timeline_of(&mi, expr.as_ref(), &filters, &opts));
     let t = t?;
     if args.json {
         print_timed(&present::timeline_json(&args.query, &t), took)?;

@@ -20,6 +20,33 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// An outlet name as the index keeps it: trimmed (inner whitespace runs as one space), and a
+/// URL or host name (`http://www.addictinginfo.org`, `news.bbc.co.uk`) as its registrable
+/// domain under the Public Suffix List (`addictinginfo.org`, `bbc.co.uk`; the `psl` crate), so
+/// every spelling of a site's address is one outlet. A name that is not an address (it has
+/// spaces, or no known public suffix) is only trimmed.
+pub fn normalize_outlet(name: &str) -> String {
+    let trimmed = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let is_url = trimmed.contains("://");
+    let looks_like_host = !trimmed.contains(' ')
+        && trimmed.contains('.')
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '/' | ':'));
+    if !(is_url || looks_like_host) {
+        return trimmed;
+    }
+    let Some(host) = crate::read::html::url_domain(&trimmed) else {
+        return trimmed;
+    };
+    match psl::domain(host.as_bytes()) {
+        Some(d) if d.suffix().is_known() => {
+            String::from_utf8(d.as_bytes().to_vec()).unwrap_or(trimmed)
+        }
+        _ => trimmed,
+    }
+}
+
 use regex::Regex;
 
 /// An outlet named by a signature line in the article.
@@ -545,6 +572,23 @@ fn is_month(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_become_registrable_domains_and_names_are_trimmed() {
+        for (given, kept) in [
+            ("http://www.addictinginfo.org", "addictinginfo.org"),
+            ("https://news.bbc.co.uk/2/hi/world.stm", "bbc.co.uk"),
+            ("news.bbc.co.uk", "bbc.co.uk"),
+            ("WWW.Reuters.com ", "reuters.com"),
+            ("bbc.co.uk", "bbc.co.uk"),
+            ("  Fox   News ", "Fox News"),
+            ("U.S. News", "U.S. News"),
+            ("Yahoo! News", "Yahoo! News"),
+            ("example.notasuffix", "example.notasuffix"),
+        ] {
+            assert_eq!(normalize_outlet(given), kept, "{given}");
+        }
+    }
 
     fn found(text: &str) -> Option<(String, &'static str)> {
         find_outlet(text).map(|f| (f.name, f.signature))

@@ -10,7 +10,8 @@
 //!   provenance, the outlet, entity and date fields that filters use, and the copy cluster
 //!   (`clusters.rs`).
 //! - `path`: one per place an article was found, so the same text found at two paths is stored
-//!   once and both paths are kept (adding a path never rewrites the article).
+//!   once and both paths are kept (adding a path never rewrites the article), each with its own
+//!   record's outlet, date, URL, title and metadata (`records::Appearance`).
 //!
 //! Analyzers are registered by [`open`] and [`open_or_create`] on every handle, because tantivy
 //! does not persist custom tokenizers. Must not parse user queries or format output.
@@ -22,6 +23,7 @@ pub mod furniture;
 pub mod health;
 mod keys;
 pub mod ledger;
+pub mod meta;
 mod records;
 mod schema;
 mod writer;
@@ -33,13 +35,15 @@ pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use directory::{classify as classify_error, damage};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
-    article_paths, cluster_members, decode_entities, doc_addresses, encode_entities, entity_facts,
-    entity_form_term, entity_name_term, entity_terms, fact_hash, load_article, pack_fact_count,
-    parse_entity_fact, parse_entity_form_term, passage_record, resolve_article, stored_str,
-    stored_u64, unpack_fact_count, ArticleRecord, CharSpan, EntityFact, Found, PassageRecord,
-    FORM_TERM, NAME_TERM,
+    article_appearances, article_paths, cluster_members, decode_entities, doc_addresses,
+    encode_entities, entity_facts, entity_form_term, entity_name_term, entity_terms, fact_hash,
+    load_article, pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record,
+    resolve_article, stored_str, stored_u64, unpack_fact_count, Appearance, ArticleRecord,
+    CharSpan, EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
 };
-pub use schema::{names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, SCHEMA_VERSION};
+pub use schema::{
+    names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION,
+};
 pub use writer::{date_value, Added, ArticleWriter, WriterStats};
 
 use crate::error::{Error, Result};

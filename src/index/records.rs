@@ -22,7 +22,8 @@ pub struct Found<T> {
 /// One passage's place in its article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PassageRecord {
-    /// 0-based passage number.
+    /// 1-based passage number, as people cite (the index stores it 0-based): the one
+    /// numbering `search`, `show`, `export` and every JSON output use.
     pub number: u32,
     /// Byte range in the article text.
     #[serde(skip)]
@@ -46,7 +47,7 @@ pub struct ArticleRecord {
     pub date: Option<Found<NaiveDate>>,
     /// URL, when known.
     pub url: Option<String>,
-    /// Every path the article was found at, sorted.
+    /// Every path the article was found at, in natural order (`dump:9` before `dump:10`).
     pub paths: Vec<String>,
     /// Encoding the (first) source was decoded from.
     pub encoding: String,
@@ -54,6 +55,12 @@ pub struct ArticleRecord {
     pub entities: Vec<ArticleEntity>,
     /// Number of words.
     pub words: u64,
+    /// Every appearance of the text (one per path, with its own outlet, date, URL, title and
+    /// metadata; see [`Appearance`]), by path.
+    pub appearances: Vec<Appearance>,
+    /// Record metadata (see `model::Meta`); in JSON an object of lists by key.
+    #[serde(serialize_with = "super::meta::serialize_meta")]
+    pub meta: crate::model::Meta,
     /// The normalized text (boilerplate removed).
     #[serde(skip)]
     pub text: String,
@@ -312,7 +319,7 @@ pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Resu
     let get = |name: &str| -> Result<u64> { Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or(0)) };
     let bytes = get(names::BYTE_START)? as usize..get(names::BYTE_END)? as usize;
     Ok(PassageRecord {
-        number: get(names::PASSAGE_NO)? as u32,
+        number: get(names::PASSAGE_NO)? as u32 + 1,
         start: char_offset(text, bytes.start) as u64,
         end: char_offset(text, bytes.end) as u64,
         bytes,
@@ -349,7 +356,8 @@ pub fn load_article(
             value: d.date_naive(),
             source: stored_str(&doc, f.date_source).unwrap_or_default(),
         });
-    let paths = article_paths(searcher, f, article_id)?;
+    let appearances = article_appearances(searcher, f, article_id)?;
+    let paths = appearances.iter().map(|a| a.path.clone()).collect();
     let mut record = ArticleRecord {
         article_id: article_id.to_string(),
         title: Found {
@@ -365,6 +373,13 @@ pub fn load_article(
             .map(|j| decode_entities(&j))
             .unwrap_or_default(),
         words: stored_u64(&doc, f.words),
+        appearances,
+        meta: doc
+            .get_all(f.meta)
+            .filter_map(|v| v.as_str())
+            .filter_map(super::meta::split_meta_term)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         text: stored_str(&doc, f.text).unwrap_or_default(),
         passages: Vec::new(),
         furniture: Vec::new(),
@@ -391,20 +406,92 @@ pub fn load_article(
     Ok(Some(record))
 }
 
-/// Every path an article was found at, sorted.
+/// One appearance of an article's text: a record or page it was read from, with that record's
+/// own metadata (the same wire story run by two outlets has two appearances, each with its
+/// outlet, date and URL). Stored as JSON on the path document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Appearance {
+    /// Where it was read (`file`, `file:LINE`).
+    #[serde(default)]
+    pub path: String,
+    /// The outlet of this appearance, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Where the outlet was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet_source: Option<String>,
+    /// Publication date of this appearance, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// Where the date was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<String>,
+    /// URL of this appearance, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Title of this appearance.
+    #[serde(default)]
+    pub title: String,
+    /// Metadata of this appearance's record; in JSON an object of lists by key.
+    #[serde(
+        default,
+        serialize_with = "super::meta::serialize_meta",
+        deserialize_with = "super::meta::deserialize_meta"
+    )]
+    pub meta: crate::model::Meta,
+}
+
+impl Appearance {
+    /// The appearance an article was built from.
+    pub fn of(a: &crate::model::Article) -> Appearance {
+        Appearance {
+            path: a.path.clone(),
+            outlet: a.outlet.as_ref().map(|o| o.value.clone()),
+            outlet_source: a.outlet.as_ref().map(|o| o.source.clone()),
+            date: a.date.as_ref().map(|d| d.value),
+            date_source: a.date.as_ref().map(|d| d.source.clone()),
+            url: a.url.clone(),
+            title: a.title.value.clone(),
+            meta: a.meta.clone(),
+        }
+    }
+}
+
+/// Every appearance of an article (see [`Appearance`]), in the natural order of their paths
+/// (`dump:9` before `dump:10`); a path document written before appearances were kept gives its
+/// path only.
+pub fn article_appearances(
+    searcher: &Searcher,
+    fields: &Fields,
+    article_id: &str,
+) -> Result<Vec<Appearance>> {
+    let mut out: Vec<Appearance> = Vec::new();
+    for a in doc_addresses(searcher, fields, KIND_PATH, article_id)? {
+        let p: TantivyDocument = searcher.doc(a)?;
+        let Some(path) = stored_str(&p, fields.path) else {
+            continue;
+        };
+        let mut appearance: Appearance = stored_str(&p, fields.appearance)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        appearance.path = path;
+        out.push(appearance);
+    }
+    out.sort_by(|a, b| crate::read::skips::natural_cmp(&a.path, &b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+/// Every path an article was found at, in natural order (`dump:9` before `dump:10`).
 pub fn article_paths(
     searcher: &Searcher,
     fields: &Fields,
     article_id: &str,
 ) -> Result<Vec<String>> {
-    let mut paths = Vec::new();
-    for a in doc_addresses(searcher, fields, KIND_PATH, article_id)? {
-        let p: TantivyDocument = searcher.doc(a)?;
-        paths.extend(stored_str(&p, fields.path));
-    }
-    paths.sort();
-    paths.dedup();
-    Ok(paths)
+    Ok(article_appearances(searcher, fields, article_id)?
+        .into_iter()
+        .map(|a| a.path)
+        .collect())
 }
 
 /// Addresses of the article documents of one copy cluster, in index order.

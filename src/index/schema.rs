@@ -7,7 +7,16 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 8;
+pub const SCHEMA_VERSION: u64 = 9;
+
+/// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
+pub const SCHEMA_CHANGE: &str =
+    "version 9 keeps every record field as metadata (`--meta`, `--author`, `morgue facet`), \
+     every appearance of a text with its own outlet, date and URL, and the entities as columns \
+     for the entity lookups";
+
+/// Name of the metadata field (see [`Fields::meta`]).
+pub const META_FIELD: &str = "meta";
 
 /// `kind` of a passage document.
 pub const KIND_PASSAGE: &str = "passage";
@@ -115,6 +124,15 @@ pub struct Fields {
     /// Site furniture in `text`: `start-end` byte ranges, comma-separated (stored, article
     /// documents; see `normalize::furniture`). Left out of passages, counts and entities.
     pub furniture: Field,
+    /// Record metadata, multi-valued `key=value` terms (see `model::Meta` and `index::meta`):
+    /// indexed whole, case- and accent-insensitively, so a filter is a term query; fast as
+    /// written, so a facet is a column scan; stored (article documents).
+    pub meta: Field,
+    /// The appearance's own record (stored, path documents): JSON `{"outlet", "outlet_source",
+    /// "date", "date_source", "url", "title", "meta"}` (see `records::Appearance`), so the same
+    /// text found in several records (a wire story run by several outlets) keeps who ran it,
+    /// when and where, each time.
+    pub appearance: Field,
 }
 
 fn text() -> TextOptions {
@@ -186,6 +204,8 @@ pub fn build() -> Schema {
     sb.add_u64_field("band", INDEXED);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
+    sb.add_text_field(META_FIELD, keyword(true));
+    sb.add_text_field("appearance", STORED);
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()
 }
@@ -200,7 +220,7 @@ impl Fields {
                 .map_err(|_| format!("field `{name}` is missing"))
         };
         f(&format!("schema_v{SCHEMA_VERSION}"))
-            .map_err(|_| format!("schema version {SCHEMA_VERSION} expected"))?;
+            .map_err(|_| format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}"))?;
         Ok(Fields {
             kind: f("kind")?,
             article_id: f("article_id")?,
@@ -231,6 +251,26 @@ impl Fields {
             band: f("band")?,
             minhash: f("minhash")?,
             furniture: f("furniture")?,
+            meta: f(META_FIELD)?,
+            appearance: f("appearance")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_layout_is_refused_saying_what_changed() {
+        let mut sb = Schema::builder();
+        sb.add_u64_field("schema_v7", STORED);
+        let e = Fields::from_schema(&sb.build()).unwrap_err();
+        assert_eq!(
+            e,
+            format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}")
+        );
+        assert!(e.contains("every record field as metadata"), "{e}");
+        assert!(Fields::from_schema(&build()).is_ok());
     }
 }

@@ -268,6 +268,9 @@ impl ArticleWriter {
             doc.add_text(f.url, u);
         }
         doc.add_text(f.encoding, a.encoding);
+        for (k, v) in &a.meta {
+            doc.add_text(f.meta, super::meta::meta_term(k, v));
+        }
         doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
         for (value, n) in super::entity_facts(&a.entities) {
             doc.add_text(f.entity_fact, value);
@@ -291,6 +294,10 @@ impl ArticleWriter {
         let mut doc = TantivyDocument::default();
         self.common(&mut doc, a, KIND_PATH);
         doc.add_text(self.fields.path, &a.path);
+        let appearance = super::records::Appearance::of(a);
+        if let Ok(json) = serde_json::to_string(&appearance) {
+            doc.add_text(self.fields.appearance, json);
+        }
         doc
     }
 }

@@ -5,7 +5,7 @@
 //! query, the filters, morgue's version and a fingerprint of the index's committed state.
 
 use crate::error::{Error, Result};
-use crate::index::{load_article, passage_record, MorgueIndex};
+use crate::index::{load_article, passage_record, Appearance, MorgueIndex};
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
 use std::path::Path;
@@ -41,12 +41,17 @@ pub struct ExportRow {
     pub url: Option<String>,
     /// The path this row's copy was found at.
     pub path: Option<String>,
-    /// Passage number (0-based), when a passage is attached.
+    /// Passage number (1-based, as `search` and `show` print it), when a passage is attached.
     pub passage: Option<u32>,
     /// Passage text, when a passage is attached.
     pub text: Option<String>,
     /// BM25 score of the passage (the article's best for article rows).
     pub score: f32,
+    /// Authors (the `author` metadata).
+    pub authors: Vec<String>,
+    /// Record metadata (see `model::Meta`), an object of lists by key in JSON.
+    #[serde(serialize_with = "crate::index::meta::serialize_meta")]
+    pub meta: crate::model::Meta,
 }
 
 /// What is needed to reproduce an export.
@@ -66,6 +71,8 @@ pub struct Provenance {
     pub outlets: Vec<String>,
     /// `--entity` values.
     pub entities: Vec<String>,
+    /// `--meta` and `--author` conditions, as `KEY=VALUE`.
+    pub meta: Vec<String>,
     /// Rows stand for articles or passages.
     pub unit: Unit,
     /// Version of morgue that wrote the export.
@@ -84,7 +91,8 @@ pub fn fingerprint(dir: &Path) -> Result<String> {
 }
 
 /// Exports every article (or passage) selected by `expr` and `filters`, in `sort` order, calling
-/// `sink` for each row; one row per copy (path) of an article. Returns the number of rows.
+/// `sink` for each row; one row per appearance (path) of an article, with that appearance's own
+/// outlet, date, URL, title and metadata. Returns the number of rows.
 pub fn export(
     mi: &MorgueIndex,
     searcher: &Searcher,
@@ -114,25 +122,38 @@ pub fn export(
         if passages.is_empty() {
             passages.push((None, None, 0.0));
         }
-        let paths: Vec<Option<String>> = if article.paths.is_empty() {
-            vec![None]
+        // One row per appearance, each with its own record's outlet, date, URL, title and
+        // metadata (a wire story run by two outlets is two rows).
+        let appearances: Vec<Appearance> = if article.appearances.is_empty() {
+            vec![Appearance {
+                path: String::new(),
+                outlet: article.outlet.as_ref().map(|o| o.value.clone()),
+                outlet_source: None,
+                date: r.date_secs.and_then(to_date),
+                date_source: article.date.as_ref().map(|d| d.source.clone()),
+                url: article.url.clone(),
+                title: article.title.value.clone(),
+                meta: article.meta.clone(),
+            }]
         } else {
-            article.paths.iter().cloned().map(Some).collect()
+            article.appearances.clone()
         };
-        for path in &paths {
+        for ap in &appearances {
             for (number, text, score) in &passages {
                 let row = ExportRow {
                     rank: i + 1,
                     article_id: id.clone(),
-                    title: article.title.value.clone(),
-                    outlet: article.outlet.as_ref().map(|o| o.value.clone()),
-                    date: r.date_secs.and_then(to_date).map(|d| d.to_string()),
-                    date_source: article.date.as_ref().map(|d| d.source.clone()),
-                    url: article.url.clone(),
-                    path: path.clone(),
+                    title: ap.title.clone(),
+                    outlet: ap.outlet.clone(),
+                    date: ap.date.map(|d| d.to_string()),
+                    date_source: ap.date_source.clone(),
+                    url: ap.url.clone(),
+                    path: (!ap.path.is_empty()).then(|| ap.path.clone()),
                     passage: *number,
                     text: text.clone(),
                     score: *score,
+                    authors: crate::search::authors(&ap.meta),
+                    meta: ap.meta.clone(),
                 };
                 sink(&row)?;
                 rows += 1;

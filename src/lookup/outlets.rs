@@ -1,10 +1,10 @@
 //! Outlets of a selection: articles, first and last dates, undated articles.
 
-use crate::index::keyword_key;
-use crate::search::{to_date, Selection};
+use super::appearances::Runs;
+use super::facet::{facet, outlet_values, OUTLET};
+use crate::search::Selection;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// One outlet of a selection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +26,8 @@ pub struct OutletRow {
 pub struct OutletsAnswer {
     /// One row per outlet (see [`outlets`]).
     pub rows: Vec<OutletRow>,
-    /// Selected articles.
+    /// Selected articles, each appearance of a text read from several records counted (see
+    /// [`super::appearances::total`]).
     pub total: usize,
     /// Matching articles left out because they are undated and a date bound is set.
     pub undated: usize,
@@ -40,99 +41,46 @@ pub fn outlets_of(
 ) -> crate::Result<OutletsAnswer> {
     let searcher = mi.searcher()?;
     let selection = crate::search::select(mi, &searcher, expr, filters)?;
+    let runs = super::appearances::runs(&searcher, &mi.fields, &selection, filters)?;
     Ok(OutletsAnswer {
-        rows: outlets(&selection),
-        total: selection.articles.len(),
+        rows: outlets(&selection, &runs),
+        total: super::appearances::total(&selection, &runs),
         undated: selection.undated,
     })
 }
 
 /// Groups a selection by outlet (case- and accent-insensitively), most articles first, ties by
-/// name; the unknown outlet comes last.
-pub fn outlets(selection: &Selection) -> Vec<OutletRow> {
-    #[derive(Default)]
-    struct Acc {
-        spellings: HashMap<String, usize>,
-        row: Option<OutletRow>,
-    }
-    let mut groups: HashMap<Option<String>, Acc> = HashMap::new();
-    for facts in selection.articles.values() {
-        let key = facts.outlet.as_deref().map(keyword_key);
-        let acc = groups.entry(key).or_default();
-        if let Some(name) = &facts.outlet {
-            *acc.spellings.entry(name.clone()).or_default() += 1;
-        }
-        let row = acc.row.get_or_insert(OutletRow {
-            outlet: None,
-            articles: 0,
-            first: None,
-            last: None,
-            undated: 0,
-        });
-        row.articles += 1;
-        match facts.date_secs.and_then(to_date) {
-            None => row.undated += 1,
-            Some(d) => {
-                row.first = Some(row.first.map_or(d, |f| f.min(d)));
-                row.last = Some(row.last.map_or(d, |l| l.max(d)));
-            }
-        }
-    }
-    let mut rows: Vec<OutletRow> = groups
-        .into_values()
-        .filter_map(|acc| {
-            let mut row = acc.row?;
-            row.outlet = acc
-                .spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .map(|s| s.0);
-            Some(row)
+/// name; the unknown outlet comes last. Every appearance in `runs` counts under its own outlet
+/// (see [`super::appearances`]).
+pub fn outlets(selection: &Selection, runs: &Runs) -> Vec<OutletRow> {
+    let f = facet(selection, runs, OUTLET, &outlet_values(), None);
+    f.rows
+        .into_iter()
+        .map(|r| OutletRow {
+            outlet: r.value,
+            articles: r.articles,
+            first: r.first,
+            last: r.last,
+            undated: r.undated,
         })
-        .collect();
-    rows.sort_by(|a, b| {
-        a.outlet
-            .is_none()
-            .cmp(&b.outlet.is_none())
-            .then_with(|| b.articles.cmp(&a.articles))
-            .then_with(|| a.outlet.cmp(&b.outlet))
-    });
-    rows
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::ArticleFacts;
-
-    fn secs(y: i32, m: u32, d: u32) -> Option<i64> {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc().timestamp())
-    }
+    use crate::lookup::testing::{secs, selection};
 
     #[test]
     fn groups_case_insensitively_with_spans_and_undated() {
-        let mut s = Selection::default();
-        let facts = [
+        let s = selection(&[
             (Some("Reuters"), secs(2016, 5, 1)),
             (Some("REUTERS"), secs(2014, 1, 2)),
             (Some("Reuters"), None),
             (Some("Der Spiegel"), secs(2015, 3, 3)),
             (None, None),
-        ];
-        for (i, (o, d)) in facts.into_iter().enumerate() {
-            s.articles.insert(
-                i as u64,
-                ArticleFacts {
-                    addr: tantivy::DocAddress::new(0, i as u32),
-                    date_secs: d,
-                    outlet: o.map(String::from),
-                    cluster: i as u64,
-                },
-            );
-        }
-        let rows = outlets(&s);
+        ]);
+        let rows = outlets(&s, &Runs::default());
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].outlet.as_deref(), Some("Reuters"));
         assert_eq!(rows[0].articles, 3);

@@ -1,6 +1,8 @@
 //! Counts of matching articles per period, optionally split by outlet and normalized by each
 //! outlet's output in the period (attention share).
 
+use super::appearances::{counted, Runs};
+use super::facet::Groups;
 use crate::index::keyword_key;
 use crate::search::{to_date, Selection};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -99,7 +101,8 @@ pub struct Row {
 pub struct Timeline {
     /// Period length.
     pub by: Period,
-    /// Column names: `["all"]`, or the outlets when split by outlet (most matches first).
+    /// Column names: `["all"]`, or the values when split (most matches first), `other` last
+    /// when there were more than `--top`.
     pub groups: Vec<String>,
     /// Every period from the first to the last matching one, in order (empty ones included).
     pub rows: Vec<Row>,
@@ -110,27 +113,31 @@ pub struct Timeline {
 }
 
 /// What a timeline is asked for besides its query and filters (`morgue timeline`'s options).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineOptions {
     /// Period length.
     pub by: Period,
-    /// One column per outlet.
-    pub split_by_outlet: bool,
+    /// One column per value of this key: `outlet` or a metadata key (as stored: see
+    /// `read::record::meta_key`).
+    pub split_by: Option<String>,
+    /// Most columns when split; the other values are counted together in an `other` column.
+    /// `None`: every value.
+    pub top: Option<usize>,
     /// Each count as a share of all articles of the group in the period.
     pub normalize: bool,
     /// Count every near-duplicate copy (by default a story counts once, in the period and
-    /// outlet of its original).
+    /// group of its original).
     pub all_copies: bool,
 }
 
 /// The timeline of the articles matching `expr` (every article when `None`) under `filters`:
-/// undated matches are counted apart whatever the date bounds; with `normalize`, the baseline
-/// is every article under the same filters.
+/// undated matches are counted apart whatever the date bounds; the baseline (for `normalize`,
+/// and for the zero columns of a split) is every article under the same filters.
 pub fn timeline_of(
     mi: &crate::index::MorgueIndex,
     expr: Option<&crate::search::Expr>,
     filters: &crate::search::Filters,
-    opts: TimelineOptions,
+    opts: &TimelineOptions,
 ) -> crate::Result<Timeline> {
     let searcher = mi.searcher()?;
     // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
@@ -145,77 +152,196 @@ pub fn timeline_of(
         }
         Ok(s)
     };
+    let values = match &opts.split_by {
+        None => None,
+        Some(key) => match super::facet::values_of(&searcher, key)? {
+            Some(v) => Some((key.clone(), v)),
+            None => {
+                return Err(crate::Error::BadOption {
+                    option: "--split-by".into(),
+                    message: format!("no article has a value of `{key}`"),
+                })
+            }
+        },
+    };
     let matches = select(expr)?;
-    let baseline = match opts.normalize {
+    let baseline = match opts.normalize || values.is_some() {
         true => Some(select(None)?),
         false => None,
+    };
+    let runs = |s: Option<&Selection>| -> crate::Result<Runs> {
+        match s {
+            Some(s) => super::appearances::runs(&searcher, &mi.fields, s, &keep_undated),
+            None => Ok(Runs::default()),
+        }
+    };
+    let split = match values {
+        None => None,
+        Some((key, values)) => Some(Split {
+            runs: runs(Some(&matches))?,
+            baseline_runs: runs(baseline.as_ref())?,
+            values,
+            missing: match key.as_str() {
+                super::facet::OUTLET => "(unknown outlet)".into(),
+                k => format!("(no {k})"),
+            },
+            key,
+            top: opts.top,
+        }),
     };
     Ok(timeline(
         &matches,
         opts.by,
-        opts.split_by_outlet,
+        split.as_ref(),
         baseline.as_ref(),
+        opts.normalize,
     ))
 }
 
-/// Builds a timeline of `matches`. With `split`, one column per outlet; with `baseline` (every
-/// article under the same filters, without the query), each cell also gets its denominator and
-/// share, and a period where the group has no article at all is a gap.
+/// How a timeline splits articles into columns.
+pub struct Split<'a> {
+    /// The key: `outlet` or a metadata key.
+    pub key: String,
+    /// The matching texts read from several records, with their appearances that pass the
+    /// filters (see [`super::appearances`]): each appearance counts under its own value.
+    pub runs: Runs,
+    /// The same for the baseline.
+    pub baseline_runs: Runs,
+    /// An article's values (see [`super::facet::values_of`]); several for a multi-valued key.
+    pub values: super::facet::ValuesOf<'a>,
+    /// The column of articles without a value (`(unknown outlet)`, `(no bias)`).
+    pub missing: String,
+    /// Most columns; the other values are counted together in an `other` column (an article
+    /// once). `None`: every value.
+    pub top: Option<usize>,
+}
+
+/// Name of the column that holds the values past [`Split::top`].
+pub const OTHER: &str = "other";
+
+/// Builds a timeline of `matches`. With `split`, one column per value (most matches first, then
+/// most articles in `baseline`); with `baseline` (every article under the same filters, without
+/// the query), a value that some article has but no match has is a column of zeros, and with
+/// `normalize` each cell also gets its denominator and share, and a period where the group has
+/// no article at all is a gap.
 pub fn timeline(
     matches: &Selection,
     by: Period,
-    split: bool,
+    split: Option<&Split>,
     baseline: Option<&Selection>,
+    normalize: bool,
 ) -> Timeline {
-    let group_of = |outlet: &Option<String>| -> String {
-        if split {
-            outlet.as_deref().map(keyword_key).unwrap_or_default()
-        } else {
-            String::new()
+    // What is counted: per text (or, split by a key, per appearance of a text that has
+    // several), its date and its groups (folded keys with their spellings).
+    type Item = (Option<NaiveDate>, Vec<(String, String)>);
+    let items = |sel: &Selection, runs: &Runs| -> Vec<Item> {
+        let Some(split) = split else {
+            return sel
+                .articles
+                .values()
+                .map(|f| {
+                    let all = vec![(String::new(), "all".to_string())];
+                    (f.date_secs.and_then(to_date), all)
+                })
+                .collect();
+        };
+        counted(sel, runs, &split.key, &split.values)
+            .into_iter()
+            .map(|(date, values)| {
+                let mut vs: Vec<(String, String)> =
+                    values.into_iter().map(|v| (keyword_key(&v), v)).collect();
+                if vs.is_empty() {
+                    vs.push((MISSING_KEY.into(), split.missing.clone()));
+                }
+                vs.sort();
+                vs.dedup_by(|a, b| a.0 == b.0);
+                (date, vs)
+            })
+            .collect()
+    };
+    let no_runs = Runs::default();
+    let matched_items = items(matches, split.map_or(&no_runs, |s| &s.runs));
+    let baseline_items = baseline.map(|b| items(b, split.map_or(&no_runs, |s| &s.baseline_runs)));
+    // Matches and baseline articles per group, and spellings.
+    let mut matched: Groups<(usize, usize)> = Groups::default();
+    let mut column_by_key: HashMap<String, usize> = HashMap::new();
+    let mut count_groups = |items: &[Item], slot: usize| {
+        for (date, groups) in items {
+            if date.is_none() {
+                continue;
+            }
+            for (key, name) in groups {
+                let entry = matched.entry_keyed(key, name);
+                if slot == 0 {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
         }
     };
-    // Count matches per (group, period), and choose display names.
-    let mut counts: HashMap<(String, NaiveDate), usize> = HashMap::new();
-    let mut group_totals: HashMap<String, usize> = HashMap::new();
-    let mut names: HashMap<String, String> = HashMap::new();
+    count_groups(&matched_items, 0);
+    if split.is_some() {
+        if let Some(b) = &baseline_items {
+            count_groups(b, 1);
+        }
+    }
+    let mut named = matched.into_keyed();
+    named.sort_by(|a, b| {
+        (b.2 .0, b.2 .1)
+            .cmp(&(a.2 .0, a.2 .1))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    let top = split.and_then(|s| s.top).unwrap_or(usize::MAX);
+    let mut names: Vec<String> = Vec::new();
+    for (i, (key, name, _)) in named.iter().enumerate() {
+        let column = if i < top {
+            names.push(name.clone());
+            names.len() - 1
+        } else {
+            if i == top {
+                names.push(OTHER.into());
+            }
+            top
+        };
+        column_by_key.insert(key.clone(), column);
+    }
+    if names.is_empty() {
+        names.push("all".into());
+    }
+    let column_of = |key: &str| -> usize { column_by_key.get(key).copied().unwrap_or(0) };
+    // An item's columns, each once.
+    let columns = |groups: &[(String, String)]| -> Vec<usize> {
+        let mut cols: Vec<usize> = groups.iter().map(|(k, _)| column_of(k)).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    };
+    let mut counts: HashMap<(usize, NaiveDate), usize> = HashMap::new();
     let mut undated = 0;
     let mut total = 0;
-    for facts in matches.articles.values() {
-        let Some(d) = facts.date_secs.and_then(to_date) else {
+    for (date, groups) in &matched_items {
+        let Some(d) = date else {
             undated += 1;
             continue;
         };
         total += 1;
-        let g = group_of(&facts.outlet);
-        names
-            .entry(g.clone())
-            .or_insert_with(|| match (&facts.outlet, split) {
-                (Some(o), true) => o.clone(),
-                (None, true) => "(unknown outlet)".into(),
-                _ => "all".into(),
-            });
-        *counts.entry((g.clone(), by.start(d))).or_default() += 1;
-        *group_totals.entry(g).or_default() += 1;
-    }
-    let mut groups: Vec<String> = group_totals.keys().cloned().collect();
-    groups.sort_by(|a, b| {
-        group_totals[b]
-            .cmp(&group_totals[a])
-            .then_with(|| names[a].cmp(&names[b]))
-    });
-    if groups.is_empty() {
-        groups.push(String::new());
-        names.insert(String::new(), "all".into());
-    }
-    let denominators: Option<HashMap<(String, NaiveDate), usize>> = baseline.map(|b| {
-        let mut m = HashMap::new();
-        for facts in b.articles.values() {
-            if let Some(d) = facts.date_secs.and_then(to_date) {
-                *m.entry((group_of(&facts.outlet), by.start(d))).or_default() += 1;
-            }
+        for c in columns(groups) {
+            *counts.entry((c, by.start(*d))).or_default() += 1;
         }
-        m
-    });
+    }
+    let denominators: Option<HashMap<(usize, NaiveDate), usize>> =
+        baseline_items.filter(|_| normalize).map(|b| {
+            let mut m = HashMap::new();
+            for (date, groups) in &b {
+                if let Some(d) = date {
+                    for c in columns(groups) {
+                        *m.entry((c, by.start(*d))).or_default() += 1;
+                    }
+                }
+            }
+            m
+        });
     let starts: BTreeMap<NaiveDate, ()> = counts.keys().map(|(_, p)| (*p, ())).collect();
     let mut rows = Vec::new();
     if let (Some((&first, _)), Some((&last, _))) =
@@ -223,10 +349,9 @@ pub fn timeline(
     {
         let mut p = first;
         while p <= last {
-            let cells = groups
-                .iter()
+            let cells = (0..names.len())
                 .map(|g| {
-                    let count = counts.get(&(g.clone(), p)).copied().unwrap_or(0);
+                    let count = counts.get(&(g, p)).copied().unwrap_or(0);
                     match &denominators {
                         None => Cell {
                             count,
@@ -234,7 +359,7 @@ pub fn timeline(
                             share: None,
                         },
                         Some(den) => {
-                            let of = den.get(&(g.clone(), p)).copied().unwrap_or(0);
+                            let of = den.get(&(g, p)).copied().unwrap_or(0);
                             Cell {
                                 count,
                                 of: Some(of),
@@ -258,38 +383,33 @@ pub fn timeline(
     }
     Timeline {
         by,
-        groups: groups.iter().map(|g| names[g].clone()).collect(),
+        groups: names,
         rows,
         total,
         undated,
     }
 }
 
+/// The group key of articles without a value (no folded value is empty).
+const MISSING_KEY: &str = "";
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::ArticleFacts;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
     fn sel(items: &[(Option<&str>, Option<NaiveDate>)]) -> Selection {
-        let mut s = Selection::default();
-        for (i, (o, date)) in items.iter().enumerate() {
-            s.articles.insert(
-                i as u64,
-                ArticleFacts {
-                    addr: tantivy::DocAddress::new(0, i as u32),
-                    date_secs: date
-                        .and_then(|d| d.and_hms_opt(0, 0, 0))
-                        .map(|d| d.and_utc().timestamp()),
-                    outlet: o.map(String::from),
-                    cluster: i as u64,
-                },
-            );
-        }
-        s
+        let items: Vec<(Option<&str>, Option<i64>)> = items
+            .iter()
+            .map(|(o, d)| {
+                let secs = d.and_then(|d| d.and_hms_opt(0, 0, 0));
+                (*o, secs.map(|d| d.and_utc().timestamp()))
+            })
+            .collect();
+        crate::lookup::testing::selection(&items)
     }
 
     #[test]
@@ -309,8 +429,9 @@ mod tests {
                 (None, None),
             ]),
             Period::Year,
-            false,
             None,
+            None,
+            false,
         );
         let counts: Vec<(String, usize)> = t
             .rows
@@ -335,7 +456,15 @@ mod tests {
             (Some("A"), Some(d(2015, 6, 1))),
             (Some("B"), Some(d(2016, 1, 1))),
         ]);
-        let t = timeline(&matches, Period::Year, true, Some(&all));
+        let split = Split {
+            key: "outlet".into(),
+            runs: Runs::default(),
+            baseline_runs: Runs::default(),
+            values: crate::lookup::facet::outlet_values(),
+            missing: "(unknown outlet)".into(),
+            top: None,
+        };
+        let t = timeline(&matches, Period::Year, Some(&split), Some(&all), true);
         assert_eq!(t.groups, vec!["A", "B"]);
         let a2015 = &t.rows[0].cells[0];
         assert_eq!(

@@ -10,7 +10,7 @@ use crate::lookup::export::ExportRow;
 use std::io::Write;
 
 /// The CSV columns, in order.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 13] = [
     "rank",
     "article_id",
     "title",
@@ -22,6 +22,8 @@ pub const COLUMNS: [&str; 11] = [
     "passage",
     "text",
     "score",
+    "authors",
+    "meta",
 ];
 
 /// An export file format.
@@ -82,6 +84,8 @@ impl<W: Write> RowWriter<W> {
                         row.passage.map(|p| p.to_string()).unwrap_or_default(),
                         row.text.clone().unwrap_or_default(),
                         format!("{:.4}", row.score),
+                        row.authors.join("; "),
+                        meta_cell(&row.meta),
                     ]
                     .iter()
                     .map(|cell| safe::csv_cell(cell, *raw).into_owned()),
@@ -101,5 +105,17 @@ impl<W: Write> RowWriter<W> {
             RowWriter::Csv(w, _) => w.flush(),
             RowWriter::Jsonl(w) => w.flush(),
         }
+    }
+}
+
+/// The metadata as one CSV cell: its JSON object (empty when there is none).
+fn meta_cell(meta: &crate::model::Meta) -> String {
+    #[derive(serde::Serialize)]
+    struct M<'a>(
+        #[serde(serialize_with = "crate::index::meta::serialize_meta")] &'a crate::model::Meta,
+    );
+    match meta.is_empty() {
+        true => String::new(),
+        false => serde_json::to_string(&M(meta)).unwrap_or_default(),
     }
 }

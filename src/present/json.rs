@@ -11,17 +11,21 @@
 //! | `total` | integer | number of matching stories (after filters): near-duplicate copies of one story count once, unless `--all-copies` |
 //! | `copies` | integer | matching articles folded into another hit as its copies (0 with `--all-copies`) |
 //! | `undated` | integer | matching articles left out because they are undated and a date filter was set (0 with `--include-undated`) |
+//! | `appearances` | integer | records of matching texts besides the one each hit shows (the same text read from several records, e.g. a wire story run by two outlets, passing the filters); listed with each hit's `copies` |
 //! | `hits` | array | the best articles, best first (see below) |
 //!
 //! Each hit: `rank` (1-based), `article_id` (16 hex digits), `title`, `outlet` (string or null),
-//! `date` (`YYYY-MM-DD` or null), `path` (first path the article was found at), `paths` (all of
+//! `authors` (list of names, the `author` metadata), `meta` (the record's metadata as an object
+//! of lists by key, e.g. `{"author": ["Ann Lee"], "bias": ["left"]}`, authors included), `date` (`YYYY-MM-DD` or null), `path` (first path the article was found at), `paths` (all of
 //! them), `url` (string or null), `score` (the best passage's BM25 score), and `passages`, best
-//! first, each with `number` (0-based passage number in the article), `text`, `score`, `start`
+//! first, each with `number` (1-based passage number in the article, as `show` and `export`
+//! number them), `text`, `score`, `start`
 //! and `end` (character offsets of the passage in the article's normalized text) and
 //! `highlights`: `[start, end)` **character** (Unicode scalar) offsets into `text` of what
 //! matched. `title_highlights` gives the same for the title. `copies` lists the story's other
-//! matching copies (near-duplicates; the hit itself is the original, the earliest dated copy),
-//! each `{article_id, outlet, date, path, paths}`; it is empty with `--all-copies`.
+//! matching copies (near-duplicates, none with `--all-copies`; the hit itself is the original,
+//! the earliest dated copy; and the other records the same text was read from that pass the
+//! filters, with the hit's `article_id`), each `{article_id, outlet, date, path, paths}`.
 //!
 //! # `morgue ingest --json`
 //!
@@ -55,12 +59,12 @@
 //! `line` (the file's 1-based line number where the query, or the CSV record, starts),
 //! `took_ms`, `filters` (the filters the query ran with, the command's options merged with the
 //! record's cells: `{from, to}` as `YYYY-MM-DD` or null, `include_undated`, `outlets`,
-//! `entities`), then the `search --json` fields (`query`, `parsed`, `total`, `copies`,
+//! `entities`, `meta` (`["KEY=VALUE", …]`)), then the `search --json` fields (`query`, `parsed`, `total`, `copies`,
 //! `undated`, `hits`). A query that cannot run gives `{"line", "query" (null when the record
 //! could not be read), "filters" (null when they are what failed), "error": {"kind", "message",
 //! "column"}}` instead: `kind` is `query` (a syntax error or a query limit; `column` is the
-//! 1-based character column), `filters` (a bad `from`/`to`/`outlet`/`entity` cell), `meta`
-//! (metadata filters do not exist yet) or `record` (a line that is not UTF-8 or too long, a
+//! 1-based character column), `filters` (a bad `from`/`to`/`outlet`/`entity`/`meta` cell) or
+//! `record` (a line that is not UTF-8 or too long, a
 //! malformed CSV record); `column` is null except for `query`.
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
@@ -85,6 +89,8 @@ pub struct SearchJson<'a> {
     pub copies: usize,
     /// Matching undated articles left out by a date filter.
     pub undated: usize,
+    /// Other records of matching texts, listed with the hits' copies.
+    pub appearances: usize,
     /// The hits.
     pub hits: Vec<HitJson<'a>>,
 }
@@ -102,6 +108,11 @@ pub struct HitJson<'a> {
     pub title_highlights: Vec<[usize; 2]>,
     /// Outlet or null.
     pub outlet: Option<&'a str>,
+    /// Authors.
+    pub authors: &'a [String],
+    /// Record metadata, an object of lists by key.
+    #[serde(serialize_with = "crate::index::meta::serialize_meta")]
+    pub meta: &'a crate::model::Meta,
     /// `YYYY-MM-DD` or null.
     pub date: Option<String>,
     /// First path.
@@ -136,7 +147,7 @@ pub struct CopyJson<'a> {
 /// One passage of [`HitJson`].
 #[derive(Debug, Serialize)]
 pub struct PassageJson<'a> {
-    /// 0-based passage number.
+    /// 1-based passage number.
     pub number: u32,
     /// Passage text.
     pub text: &'a str,
@@ -164,6 +175,8 @@ fn hit(h: &Hit) -> HitJson<'_> {
         title: &h.title,
         title_highlights: char_ranges(&h.title, &h.title_highlights),
         outlet: h.outlet.as_deref(),
+        authors: &h.authors,
+        meta: &h.meta,
         date: h.date.map(|d| d.format("%Y-%m-%d").to_string()),
         path: h.paths.first().map(String::as_str),
         paths: &h.paths,
@@ -202,6 +215,7 @@ fn search_doc(r: &SearchResults) -> SearchJson<'_> {
         total: r.total,
         copies: r.copies,
         undated: r.undated,
+        appearances: r.appearances,
         hits: r.hits.iter().map(hit).collect(),
     }
 }
@@ -249,6 +263,8 @@ pub struct FiltersJson<'a> {
     pub outlets: &'a [String],
     /// Entities (all of them).
     pub entities: &'a [String],
+    /// Metadata conditions as `KEY=VALUE` (values of one key: any; keys: all).
+    pub meta: Vec<String>,
 }
 
 impl<'a> FiltersJson<'a> {
@@ -261,6 +277,11 @@ impl<'a> FiltersJson<'a> {
             include_undated: f.include_undated,
             outlets: &f.outlets,
             entities: &f.entities,
+            meta: f
+                .meta
+                .iter()
+                .map(|(k, v)| crate::index::meta::meta_term(k, v))
+                .collect(),
         }
     }
 }

@@ -5,13 +5,23 @@
 //! - `outlets --json`: `{"query", "total", "undated", "outlets": [{"outlet" (null = unknown),
 //!   "articles", "first", "last" (YYYY-MM-DD or null), "undated"}]}`; `undated` at the top counts
 //!   matching articles left out by a date filter.
+//! - `facet --json`: `{"query", "key" (`outlet`, `author` or a metadata key), "total" (selected
+//!   articles), "undated" (left out by a date filter), "values" (distinct values among the
+//!   selected articles, before `--top`), "rows": [{"value" (null = the articles without one),
+//!   "articles", "first", "last" (YYYY-MM-DD or null), "undated"}]}`; an article with several
+//!   values counts under each, so the rows' articles may add up to more than `total`.
 //! - `timeline --json`: `{"query", "by", "groups": [names], "rows": [{"period", "start",
 //!   "cells": [{"count", "of"?, "share"?}]}], "total", "undated"}`; `of`/`share` only with
-//!   `--normalize`, `share` null marks a gap (the outlet published nothing in that period).
+//!   `--normalize`, `share` null marks a gap (the group published nothing in that period). Split
+//!   by a key, `groups` are the `--top` values (most matches first; values with no match are
+//!   zeros), then `other` when more values exist.
 //! - `stats --json`: the [`Stats`] fields.
 //! - `show --json`: the [`ArticleRecord`] fields (`article_id`, `title`/`outlet`/`date` as
 //!   `{"value", "source"}`, `url`, `paths`, `encoding`, `entities` as
-//!   `[{"name", "type", "count", "variants"}]`, `words`),
+//!   `[{"name", "type", "count", "variants"}]`, `words`, `meta` (the record metadata as an
+//!   object of lists by key, `{"author": ["Ann Lee"], "bias": ["left"]}`), `appearances` (every
+//!   record the text was read from: `[{"path", "outlet"?, "outlet_source"?, "date"?,
+//!   "date_source"?, "url"?, "title", "meta"}]`, in the natural order of their paths)),
 //!   plus `text` and `passages` (`[{"number", "start", "end", "text"}]`, character offsets).
 //!   `furniture` lists the site furniture in the text (`[{"start", "end"}]`, character offsets):
 //!   kept in `text`, left out of the passages' `text`.
@@ -26,6 +36,7 @@
 use super::Style;
 use crate::index::furniture::Listing;
 use crate::index::ArticleRecord;
+use crate::lookup::facet::{Facet, FacetRow};
 use crate::lookup::outlets::OutletRow;
 use crate::lookup::stats::Stats;
 use crate::lookup::timeline::Timeline;
@@ -46,50 +57,114 @@ fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
 
 /// `outlets` as text: an aligned table.
 pub fn outlets_text(rows: &[OutletRow], total: usize, undated_left_out: usize) -> String {
-    let mut out = String::new();
-    let named = rows.iter().filter(|r| r.outlet.is_some()).count();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let _ = writeln!(
-        out,
-        "{}, {}",
-        plural(named, "outlet", "outlets"),
-        plural(total, "article", "articles")
-    );
-    if undated_left_out > 0 {
-        let _ = writeln!(out, "({undated_left_out} undated articles left out by the date filter; add --include-undated to keep them)");
-    }
-    let width = rows
+    let rows: Vec<FacetRow> = rows
         .iter()
-        .map(|r| {
-            r.outlet
-                .as_deref()
-                .unwrap_or("(unknown outlet)")
-                .chars()
-                .count()
+        .map(|r| FacetRow {
+            value: r.outlet.clone(),
+            articles: r.articles,
+            first: r.first,
+            last: r.last,
+            undated: r.undated,
         })
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    let _ = writeln!(
-        out,
-        "\n{:<width$}  {:>8}  {:<10}  {:<10}  {:>7}",
-        "outlet", "articles", "first", "last", "undated"
-    );
-    for r in rows {
-        let name = r.outlet.as_deref().unwrap_or("(unknown outlet)");
-        let pad = width.saturating_sub(name.chars().count());
+        .collect();
+    let named = rows.iter().filter(|r| r.value.is_some()).count();
+    let table = ValueTable {
+        header: "outlet",
+        plural: "outlets",
+        missing: "(unknown outlet)".into(),
+    };
+    table.render(&rows, named, total, undated_left_out)
+}
+
+/// How a table of values with counts and date spans (`outlets`, `facet`) is labelled.
+struct ValueTable<'a> {
+    /// Column header and singular noun (`outlet`).
+    header: &'a str,
+    /// Plural noun (`outlets`).
+    plural: &'a str,
+    /// The row of articles without a value (`(unknown outlet)`).
+    missing: String,
+}
+
+impl ValueTable<'_> {
+    /// The summary line, then one aligned row per value; `values` distinct values in all.
+    fn render(&self, rows: &[FacetRow], values: usize, total: usize, undated: usize) -> String {
+        let mut out = String::new();
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let _ = writeln!(
             out,
-            "{name}{}  {:>8}  {:<10}  {:<10}  {:>7}",
-            " ".repeat(pad),
-            r.articles,
-            date_or_dash(r.first),
-            date_or_dash(r.last),
-            r.undated
+            "{}, {}",
+            plural(values, self.header, self.plural),
+            plural(total, "article", "articles")
         );
+        if undated > 0 {
+            let _ = writeln!(out, "({undated} undated articles left out by the date filter; add --include-undated to keep them)");
+        }
+        let name = |r: &FacetRow| -> String { r.value.clone().unwrap_or(self.missing.clone()) };
+        let width = rows
+            .iter()
+            .map(|r| name(r).chars().count())
+            .max()
+            .unwrap_or(6)
+            .max(self.header.chars().count());
+        let _ = writeln!(
+            out,
+            "\n{:<width$}  {:>8}  {:<10}  {:<10}  {:>7}",
+            self.header, "articles", "first", "last", "undated"
+        );
+        for r in rows {
+            let name = name(r);
+            let pad = width.saturating_sub(name.chars().count());
+            let _ = writeln!(
+                out,
+                "{name}{}  {:>8}  {:<10}  {:<10}  {:>7}",
+                " ".repeat(pad),
+                r.articles,
+                date_or_dash(r.first),
+                date_or_dash(r.last),
+                r.undated
+            );
+        }
+        out
+    }
+}
+
+/// `facet` as text: a summary line (values, articles; how many values `--top` left out), then
+/// the values as `outlets` shows outlets.
+pub fn facet_text(f: &Facet, total: usize, undated_left_out: usize) -> String {
+    let table = ValueTable {
+        header: &f.key,
+        plural: "values",
+        missing: format!("(no {})", f.key),
+    };
+    let mut out = table.render(&f.rows, f.values, total, undated_left_out);
+    let shown = f.rows.iter().filter(|r| r.value.is_some()).count();
+    if shown < f.values {
+        let _ = writeln!(out, "({} more values; --top shows more)", f.values - shown);
     }
     out
+}
+
+/// `facet --json`: `{took_ms, query, key, total, undated, values, rows}` (see the module docs).
+pub fn facet_json(query: Option<&str>, f: &Facet, total: usize, undated: usize) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        query: Option<&'a str>,
+        key: &'a str,
+        total: usize,
+        undated: usize,
+        values: usize,
+        rows: &'a [FacetRow],
+    }
+    json(&Doc {
+        query,
+        key: &f.key,
+        total,
+        undated,
+        values: f.values,
+        rows: &f.rows,
+    })
 }
 
 /// `outlets --json`.
@@ -392,11 +467,35 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
             .map(|o| format!("{}  (from {})", o.value, o.source))
             .unwrap_or_else(|| "unknown".into()),
     );
+    let grouped = crate::index::meta::group(&a.meta);
+    if let Some((_, authors)) = grouped.iter().find(|(k, _)| *k == crate::model::AUTHOR) {
+        field(&mut out, "author", authors.join("; "));
+    }
+    let others = grouped.iter().filter(|(k, _)| *k != crate::model::AUTHOR);
+    for (i, (k, values)) in others.enumerate() {
+        field(
+            &mut out,
+            if i == 0 { "meta" } else { "" },
+            format!("{k}: {}", values.join("; ")),
+        );
+    }
     if let Some(u) = &a.url {
         field(&mut out, "url", u.clone());
     }
     for (i, p) in a.paths.iter().enumerate() {
         field(&mut out, if i == 0 { "path" } else { "" }, p.clone());
+    }
+    if a.appearances.len() > 1 {
+        // The same text in several records: each with its own outlet and date.
+        for (i, ap) in a.appearances.iter().enumerate() {
+            let date = ap.date.map_or("undated".to_string(), |d| d.to_string());
+            let outlet = ap.outlet.as_deref().unwrap_or("unknown outlet");
+            field(
+                &mut out,
+                if i == 0 { "appears" } else { "" },
+                format!("{date:<10}  {outlet}  {}", ap.path),
+            );
+        }
     }
     field(&mut out, "encoding", a.encoding.clone());
     field(&mut out, "words", a.words.to_string());

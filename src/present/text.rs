@@ -29,6 +29,18 @@ pub fn search(r: &SearchResults, style: &Style) -> String {
             if r.copies == 1 { "its" } else { "their" }
         );
     }
+    if r.appearances > 0 {
+        let _ = match r.appearances {
+            1 => writeln!(
+                out,
+                "(1 other record of a matching text listed as its copy)"
+            ),
+            n => writeln!(
+                out,
+                "({n} other records of matching texts listed as their copies)"
+            ),
+        };
+    }
     if r.undated > 0 {
         let _ = writeln!(
             out,
@@ -75,6 +87,9 @@ pub fn batch_header(line: u64, query: Option<&str>, filters: Option<&Filters>) -
         if !f.entities.is_empty() {
             parts.push(format!("entity {}", f.entities.join(" and ")));
         }
+        for (key, values) in f.meta_groups() {
+            parts.push(format!("{key} {}", values.join(" or ")));
+        }
         for p in parts {
             let _ = write!(out, " · {p}");
         }
@@ -111,8 +126,12 @@ fn render_hit(out: &mut String, hit: &Hit, style: &Style) {
         .map(|d| d.to_string())
         .unwrap_or_else(|| "undated".into());
     let outlet = hit.outlet.as_deref().unwrap_or("unknown outlet");
+    let by = match hit.authors.is_empty() {
+        true => String::new(),
+        false => format!(" │ by {}", hit.authors.join("; ")),
+    };
     let meta = format!(
-        "{date:<10} │ {outlet} │ {} │ score {:.2}",
+        "{date:<10} │ {outlet}{by} │ {} │ score {:.2}",
         hit.article_id, hit.score
     );
     let _ = writeln!(out, "{indent}{}", dim(&meta, style));
@@ -162,7 +181,7 @@ fn render_passage(out: &mut String, p: &PassageHit, indent: &str, style: &Style)
     } else {
         window(&p.text, &p.highlights)
     };
-    let label = format!("¶{} ", p.number + 1);
+    let label = format!("¶{} ", p.number);
     let body = paint(&text, &highlights, style, None);
     let width = style.width.saturating_sub(indent.len()).max(40);
     let wrapped = wrap(&body, width.saturating_sub(label.chars().count()));

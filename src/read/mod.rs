@@ -61,6 +61,9 @@ pub struct RawArticle {
     /// Problems that did not stop the article from being read (an impossible date dropped…),
     /// reported with the article's path.
     pub warnings: Vec<String>,
+    /// Metadata beyond the fields above (see `model::Meta`): a record's other fields, a page's
+    /// author, section and keywords.
+    pub meta: crate::model::Meta,
 }
 
 /// Why a source (or part of it) was skipped.

@@ -76,7 +76,7 @@ pub fn evaluate(
             Some(q) => {
                 // Outlet and entity are article properties; words live in passages.
                 let q = match a.field {
-                    QField::Outlet | QField::Entity => articles_only(fields, q),
+                    QField::Outlet | QField::Entity | QField::Meta => articles_only(fields, q),
                     _ => passages_only(fields, q),
                 };
                 Some(KeySet::Only(searcher.search(q.as_ref(), &KeyCollector)?))

@@ -12,6 +12,7 @@ use super::query::{
 };
 use super::resolve::Resolver;
 use super::Filters;
+use crate::index::meta::meta_key_term;
 use crate::index::{analyze, keyword_key, Fields, KIND_ARTICLE, KIND_PASSAGE, NEWS_EN};
 use std::collections::HashSet;
 use tantivy::query::{
@@ -37,8 +38,8 @@ pub fn articles_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
     ]))
 }
 
-/// Article documents that pass the outlet filter and the `entities` queries (each already
-/// resolved, see [`super::resolve`]).
+/// Article documents that pass the outlet and metadata filters and the `entities` queries (each
+/// already resolved, see [`super::resolve`]).
 pub fn articles_filtered(
     fields: &Fields,
     filters: &Filters,
@@ -56,6 +57,13 @@ pub fn articles_filtered(
     }
     for q in entities {
         clauses.push((Occur::Must, filter(q)));
+    }
+    for (key, values) in filters.meta_groups() {
+        let any: Vec<(Occur, Box<dyn Query>)> = values
+            .iter()
+            .map(|v| (Occur::Should, term(fields.meta, &meta_key_term(key, v))))
+            .collect();
+        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -145,11 +153,11 @@ impl<'a> Builder<'a> {
             QField::Any => &[f.body, f.title],
             QField::Text => &[f.body],
             QField::Title => &[f.title],
-            QField::Outlet | QField::Entity => {
-                let field = if a.field == QField::Outlet {
-                    f.outlet
-                } else {
-                    f.entity
+            QField::Outlet | QField::Entity | QField::Meta => {
+                let field = match a.field {
+                    QField::Outlet => f.outlet,
+                    QField::Meta => f.meta,
+                    _ => f.entity,
                 };
                 let value = match &a.kind {
                     AtomKind::Word(w) => w.as_str(),
@@ -159,7 +167,10 @@ impl<'a> Builder<'a> {
                         return Ok(Some(self.prefix(field, &key, a)?));
                     }
                 };
-                let key = keyword_key(value);
+                let key = match a.field {
+                    QField::Outlet => keyword_key(&crate::extract::outlet::normalize_outlet(value)),
+                    _ => keyword_key(value),
+                };
                 if key.is_empty() {
                     return Ok(None);
                 }

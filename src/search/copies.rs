@@ -90,6 +90,64 @@ pub fn copy_refs(
     Ok(out)
 }
 
+/// Shows a hit as the earliest dated of its text's appearances that pass `filters` (see
+/// `index::Appearance`), and returns the others as its copies (same article id, each with its
+/// own outlet, date and path). The hit starts as the appearance its article document holds (the
+/// first ingested); `title` re-marks the title when the hit takes another appearance's.
+pub fn earliest_appearance(
+    hit: &mut super::Hit,
+    appearances: &[crate::index::Appearance],
+    filters: &super::Filters,
+    title: impl FnOnce(&str) -> Vec<std::ops::Range<usize>>,
+) -> Vec<CopyRef> {
+    if appearances.len() < 2 {
+        return Vec::new();
+    }
+    let shown = appearances
+        .iter()
+        .position(|a| a.outlet == hit.outlet && a.date == hit.date && a.url == hit.url)
+        .unwrap_or(0);
+    let day = |d: Option<NaiveDate>| {
+        d.and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp())
+    };
+    let mut kept: Vec<usize> = (0..appearances.len())
+        .filter(|&i| i == shown || filters.passes(&appearances[i]))
+        .collect();
+    kept.sort_by(|&a, &b| {
+        original_first(
+            (day(appearances[a].date), u64::from(a != shown)),
+            (day(appearances[b].date), u64::from(b != shown)),
+        )
+    });
+    let first = &appearances[kept[0]];
+    if kept[0] != shown {
+        hit.title = first.title.clone();
+        hit.title_highlights = title(&hit.title);
+        hit.outlet = first.outlet.clone();
+        hit.date = first.date;
+        hit.url = first.url.clone();
+        hit.authors = super::authors(&first.meta);
+        hit.meta = first.meta.clone();
+        if let Some(p) = hit.paths.iter().position(|p| *p == first.path) {
+            let path = hit.paths.remove(p);
+            hit.paths.insert(0, path);
+        }
+    }
+    kept[1..]
+        .iter()
+        .map(|&i| {
+            let a = &appearances[i];
+            CopyRef {
+                article_id: hit.article_id.clone(),
+                outlet: a.outlet.clone(),
+                date: a.date,
+                paths: vec![a.path.clone()],
+            }
+        })
+        .collect()
+}
+
 /// One article of a cluster listing.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterCopy {
@@ -120,7 +178,9 @@ pub struct Cluster {
     pub article_id: String,
     /// The cluster id (16 hex digits).
     pub cluster: String,
-    /// Every article of the cluster, original first, then by date.
+    /// Every article of the cluster, original first, then by date; a text read from several
+    /// records is one entry per record (same `article_id`, its own title, outlet, date, URL,
+    /// path).
     pub copies: Vec<ClusterCopy>,
 }
 
@@ -154,6 +214,24 @@ pub fn cluster_of(
         let Some(record) = load_article(searcher, f, &id, false)? else {
             continue;
         };
+        if record.appearances.len() > 1 {
+            // The same text read from several records: each record is a copy of its own.
+            for a in &record.appearances {
+                let copy = ClusterCopy {
+                    article_id: id.clone(),
+                    original: false,
+                    title: a.title.clone(),
+                    outlet: a.outlet.clone(),
+                    date: a.date,
+                    url: a.url.clone(),
+                    paths: vec![a.path.clone()],
+                    words: record.words,
+                    similarity: None,
+                };
+                members.push((copy, compact.clone()));
+            }
+            continue;
+        }
         let copy = ClusterCopy {
             article_id: id,
             original: false,

@@ -1,4 +1,4 @@
-//! Filters shared by every command: date range, outlets, entities.
+//! Filters shared by every command: date range, outlets, entities, record metadata.
 //!
 //! `--from`/`--to` are parsed by the date module (`dates::parse_bound`) into concrete days.
 
@@ -23,6 +23,10 @@ pub struct Filters {
     pub entities: Vec<String>,
     /// The alias table for `entities` and `entity:` atoms; `None` for the built-in one.
     pub aliases: Option<std::sync::Arc<AliasTable>>,
+    /// Metadata `(key, value)` pairs (`--meta KEY=VALUE`, `--author NAME`; keys lowercased):
+    /// the values of one key are alternatives, different keys are all required; values match
+    /// whole, ignoring case and accents.
+    pub meta: Vec<(String, String)>,
 }
 
 impl Filters {
@@ -58,10 +62,54 @@ impl Filters {
             from,
             to,
             include_undated,
-            outlets,
+            outlets: outlets
+                .iter()
+                .map(|o| crate::extract::outlet::normalize_outlet(o))
+                .collect(),
             entities,
             aliases: None,
+            meta: Vec::new(),
         })
+    }
+
+    /// The same filters with metadata conditions: `KEY=VALUE` specifications (`--meta`) and
+    /// author names (`--author`, the key `author`).
+    ///
+    /// # Errors
+    /// A specification without `=`, or with an empty key or value.
+    pub fn with_meta(mut self, specs: &[String], authors: &[String]) -> Result<Filters> {
+        for spec in specs {
+            let bad = |message: String| Error::BadOption {
+                option: "--meta".into(),
+                message,
+            };
+            let (key, value) = spec
+                .split_once('=')
+                .ok_or_else(|| bad(format!("`{spec}`: expected KEY=VALUE, e.g. bias=left")))?;
+            let key = crate::read::record::meta_key(key)
+                .ok_or_else(|| bad(format!("`{spec}`: the key is empty")))?;
+            if value.trim().is_empty() {
+                return Err(bad(format!("`{spec}`: the value is empty")));
+            }
+            self.meta.push((key, value.trim().to_string()));
+        }
+        for name in authors {
+            if name.trim().is_empty() {
+                return Err(Error::BadOption {
+                    option: "--author".into(),
+                    message: "the name is empty".into(),
+                });
+            }
+            let pair = (crate::model::AUTHOR.to_string(), name.trim().to_string());
+            self.meta.push(pair);
+        }
+        Ok(self)
+    }
+
+    /// The metadata conditions grouped by key (keys in order of first appearance): every group
+    /// must match, any value of a group may.
+    pub fn meta_groups(&self) -> Vec<(&str, Vec<&str>)> {
+        crate::index::meta::group(&self.meta)
     }
 
     /// The same filters with this alias table.
@@ -75,6 +123,29 @@ impl Filters {
         self.aliases
             .as_deref()
             .unwrap_or_else(|| AliasTable::builtin())
+    }
+
+    /// Whether one appearance of a text (see `index::Appearance`) passes the date, outlet and
+    /// metadata filters (the query and the entities hold for every appearance of a text).
+    pub fn passes(&self, a: &crate::index::Appearance) -> bool {
+        use crate::index::keyword_key;
+        use crate::index::meta::meta_key_term;
+        if !self.date_passes(a.date) {
+            return false;
+        }
+        let outlet = a.outlet.as_deref().map(keyword_key);
+        if !self.outlets.is_empty()
+            && !self
+                .outlets
+                .iter()
+                .any(|o| outlet.as_deref() == Some(keyword_key(o).as_str()))
+        {
+            return false;
+        }
+        let has: Vec<String> = a.meta.iter().map(|(k, v)| meta_key_term(k, v)).collect();
+        self.meta_groups()
+            .iter()
+            .all(|(key, values)| values.iter().any(|v| has.contains(&meta_key_term(key, v))))
     }
 
     /// True when a date bound is set.
@@ -103,6 +174,35 @@ mod tests {
     fn reversed_ranges_and_empty_names_are_errors() {
         assert!(Filters::new(Some("2018"), Some("2017"), false, vec![], vec![]).is_err());
         assert!(Filters::new(None, None, false, vec![" ".into()], vec![]).is_err());
+    }
+
+    #[test]
+    fn meta_values_of_one_key_are_alternatives() {
+        let f = Filters::default()
+            .with_meta(
+                &[
+                    "Bias=left".into(),
+                    "topic = guns ".into(),
+                    "bias=center".into(),
+                ],
+                &["Ann Lee".into()],
+            )
+            .unwrap();
+        assert_eq!(
+            f.meta_groups(),
+            vec![
+                ("bias", vec!["left", "center"]),
+                ("topic", vec!["guns"]),
+                ("author", vec!["Ann Lee"])
+            ]
+        );
+        for bad in ["bias", "=left", "bias= "] {
+            let e = Filters::default()
+                .with_meta(&[bad.into()], &[])
+                .unwrap_err();
+            assert!(e.to_string().contains("--meta"), "{e}");
+        }
+        assert!(Filters::default().with_meta(&[], &[" ".into()]).is_err());
     }
 
     #[test]

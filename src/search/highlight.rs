@@ -50,7 +50,7 @@ impl Highlighter {
                 }
                 QField::Text => body.push(pattern),
                 QField::Title => title.push(pattern),
-                QField::Outlet | QField::Entity => {}
+                QField::Outlet | QField::Entity | QField::Meta => {}
             }
         }
         Highlighter {

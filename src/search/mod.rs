@@ -8,6 +8,7 @@
 //! query's positive atoms; an article's score is its best passage's (MaxP). Returns plain structs ([`SearchResults`], [`Hit`]); the
 //! `present` stage renders them. Must not print.
 
+pub mod appearances;
 mod boolean;
 mod build;
 mod collect;
@@ -16,6 +17,7 @@ mod filters;
 mod highlight;
 pub mod query;
 pub mod resolve;
+pub mod suggest;
 
 pub use crate::dates::{parse_bound, Bound};
 pub use filters::Filters;
@@ -28,7 +30,7 @@ use crate::index::{
     KIND_PASSAGE, NEWS_EN,
 };
 use boolean::KeySet;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::{FactsCollector, PassageCollector};
@@ -83,7 +85,7 @@ pub struct SearchRequest {
 /// A passage of a hit.
 #[derive(Debug, Clone)]
 pub struct PassageHit {
-    /// Passage number within its article (0-based).
+    /// Passage number within its article (1-based).
     pub number: u32,
     /// The passage text.
     pub text: String,
@@ -110,6 +112,10 @@ pub struct Hit {
     pub title_highlights: Vec<Range<usize>>,
     /// Outlet, when known.
     pub outlet: Option<String>,
+    /// Authors (the `author` metadata values), in record order.
+    pub authors: Vec<String>,
+    /// Record metadata (see `model::Meta`), authors included.
+    pub meta: crate::model::Meta,
     /// Publication date, when known.
     pub date: Option<NaiveDate>,
     /// Where the article was read from (every path it was found at, sorted).
@@ -120,8 +126,8 @@ pub struct Hit {
     pub score: f32,
     /// The best passages, best first.
     pub passages: Vec<PassageHit>,
-    /// The story's other matching copies (near-duplicates), original first; empty with
-    /// `all_copies`.
+    /// The story's other matching copies, original first: near-duplicates (none with
+    /// `all_copies`), and the other records the same text was read from that pass the filters.
     pub copies: Vec<copies::CopyRef>,
 }
 
@@ -139,6 +145,9 @@ pub struct SearchResults {
     pub copies: usize,
     /// Matching articles left out because they are undated and a date filter was set.
     pub undated: usize,
+    /// Records of matching texts besides the one each hit shows (the same text read from
+    /// several records, passing the filters), listed with the hit's copies.
+    pub appearances: usize,
     /// The hits, at most `limit`.
     pub hits: Vec<Hit>,
 }
@@ -250,6 +259,12 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
         selection.fold_copies()
     };
     let total = selection.articles.len();
+    // The other records of texts read from several (each listed as a copy of its hit).
+    let runs = appearances::runs(&searcher, &mi.fields, &selection, &req.filters)?;
+    let other_records = runs
+        .values()
+        .map(|r| r.len().saturating_sub(1))
+        .sum::<usize>();
     let mut folded_copies = std::mem::take(&mut selection.copies);
 
     let mut ranked = rank_top(
@@ -271,8 +286,16 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
             Some(c) => copies::copy_refs(&searcher, mi, &c)?,
             None => Vec::new(),
         };
-        let mut hit = assemble(mi, &searcher, &mut highlighter, skipped + i + 1, r)?;
+        let (mut hit, appearances) = assemble(mi, &searcher, &mut highlighter, skipped + i + 1, r)?;
         hit.copies = copies;
+        let others = copies::earliest_appearance(&mut hit, &appearances, &req.filters, |t| {
+            highlighter.title(t)
+        });
+        hit.copies.extend(others);
+        hit.copies.sort_by(|a, b| {
+            let day = |c: &copies::CopyRef| c.date.map(|d| d.num_days_from_ce());
+            copies::original_first((day(a).map(i64::from), 0), (day(b).map(i64::from), 0))
+        });
         hits.push(hit);
     }
     Ok(SearchResults {
@@ -281,6 +304,7 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
         total,
         copies: folded,
         undated: selection.undated,
+        appearances: other_records,
         hits,
     })
 }
@@ -369,6 +393,14 @@ pub fn rank_top(
     Ok(ranked)
 }
 
+/// The `author` values of an article's metadata.
+pub fn authors(meta: &crate::model::Meta) -> Vec<String> {
+    meta.iter()
+        .filter(|(k, _)| k == crate::model::AUTHOR)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 /// A stored date (Unix seconds at midnight UTC) as a calendar date.
 pub fn to_date(secs: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
@@ -402,7 +434,7 @@ fn assemble(
     highlighter: &mut Highlighter,
     rank: usize,
     r: Ranked,
-) -> Result<Hit> {
+) -> Result<(Hit, Vec<crate::index::Appearance>)> {
     let f = &mi.fields;
     let article_id = format!("{:016x}", r.key);
     let article = load_article(searcher, f, &article_id, false)?.ok_or_else(|| {
@@ -436,11 +468,14 @@ fn assemble(
             end: p.end,
         });
     }
-    Ok(Hit {
+    let appearances = article.appearances;
+    let hit = Hit {
         rank,
         title_highlights: highlighter.title(&article.title.value),
         title: article.title.value,
         outlet: article.outlet.map(|o| o.value),
+        authors: authors(&article.meta),
+        meta: article.meta,
         date: r.date_secs.and_then(to_date),
         paths: article.paths,
         url: article.url,
@@ -448,5 +483,6 @@ fn assemble(
         article_id,
         passages,
         copies: Vec::new(),
-    })
+    };
+    Ok((hit, appearances))
 }

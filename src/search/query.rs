@@ -20,13 +20,15 @@
 //! | `title:ISIS`                   | restrict to a field                               |
 //! | `outlet:"Der Spiegel"`         | field + phrase                                    |
 //! | `entity:(Suleimani OR Soleimani)` | field applied to every term of a group         |
+//! | `meta.bias:left` `meta.topic:"gun control"` | a record metadata value, whole (any case) |
 //! | `a b` / `a AND b` / `a && b`   | both required                                     |
 //! | `a OR b` / `a \|\| b`          | either                                            |
 //! | `-a` / `NOT a`                 | excluded                                          |
 //! | `+a`                           | required (same as `a`; AND is the default)        |
 //!
 //! Fields (case-insensitive): `title`, `text` (body text only; alias `body`),
-//! `outlet`, `entity` (alias `entities`). Without a field a term searches
+//! `outlet`, `entity` (alias `entities`), and `meta.KEY` for any metadata key (`meta.author`,
+//! `meta.bias`; see [`Field::Meta`]). Without a field a term searches
 //! title and body text ([`Field::Any`]). Operators are recognised only in
 //! upper case: `and`, `or` and `not` are ordinary words.
 //!
@@ -152,6 +154,9 @@ pub enum Field {
     Outlet,
     /// Named entities extracted from the article (`entity:` or `entities:`).
     Entity,
+    /// A record metadata value (`meta.KEY:VALUE`); the atom's text is `KEY=VALUE`, the key
+    /// lowercased.
+    Meta,
 }
 
 impl Field {
@@ -180,6 +185,7 @@ impl Field {
             Field::Text => Some("text"),
             Field::Outlet => Some("outlet"),
             Field::Entity => Some("entity"),
+            Field::Meta => None,
         }
     }
 }
@@ -453,9 +459,23 @@ impl fmt::Display for Atom {
         if let Some(name) = self.field.name() {
             write!(f, "{name}:")?;
         }
+        let unkeyed = |text: &'_ str| -> String {
+            match (self.field, text.split_once('=')) {
+                (Field::Meta, Some((key, value))) => format!("meta.{key}:{value}"),
+                _ => text.to_string(),
+            }
+        };
         match &self.kind {
-            AtomKind::Word(w) => f.write_str(w),
-            AtomKind::Prefix(p) => write!(f, "{p}*"),
+            AtomKind::Word(w) => f.write_str(&unkeyed(w)),
+            AtomKind::Prefix(p) => write!(f, "{}*", unkeyed(p)),
+            AtomKind::Phrase { words, slop } if self.field == Field::Meta => {
+                let (key, value) = words.split_once('=').unwrap_or(("", words));
+                write!(f, "meta.{key}:\"{value}\"")?;
+                if *slop > 0 {
+                    write!(f, "~{slop}")?;
+                }
+                Ok(())
+            }
             AtomKind::Phrase { words, slop } => {
                 write!(f, "\"{words}\"")?;
                 if *slop > 0 {
@@ -506,6 +526,8 @@ enum Tok {
     Plus,
     /// `name:`; the lexer guarantees a `(`, phrase or word follows.
     Field(Field),
+    /// `meta.KEY:` with the key lowercased; a `(`, phrase or word follows.
+    Meta(String),
     Atom(AtomKind),
     Eof,
     /// Lexing stopped here; reported only if the parser gets this far.
@@ -558,7 +580,7 @@ fn lex(src: &str) -> Vec<Token> {
         };
         match result {
             Ok(tok) => {
-                after_field = matches!(tok.tok, Tok::Field(_));
+                after_field = matches!(tok.tok, Tok::Field(_) | Tok::Meta(_));
                 pos = tok.end;
                 toks.push(tok);
             }
@@ -675,6 +697,27 @@ fn lex_word(src: &str, start: usize, literal: bool) -> Result<Token, QueryError>
         }
         if let Some(colon) = word.find(':') {
             let name = &word[..colon];
+            if let Some(key) = meta_field_key(name) {
+                let after = &rest[colon + 1..];
+                if after
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace() || c == ')')
+                {
+                    return Err(QueryError::new(
+                        QueryErrorKind::EmptyField,
+                        start,
+                        format!(
+                            "'{name}:' must be directly followed by a word, \"phrase\" or (group)"
+                        ),
+                    ));
+                }
+                return Ok(Token {
+                    tok: Tok::Meta(key),
+                    start,
+                    end: start + colon + 1,
+                });
+            }
             if !name.is_empty() && name.chars().all(char::is_alphabetic) {
                 let after = &rest[colon + 1..];
                 let known = Field::from_name(name);
@@ -702,7 +745,7 @@ fn lex_word(src: &str, start: usize, literal: bool) -> Result<Token, QueryError>
                             QueryErrorKind::UnknownField,
                             start,
                             format!(
-                                "unknown field '{name}'; known fields are {}",
+                                "unknown field '{name}'; known fields are {} and meta.KEY",
                                 KNOWN_FIELDS.join(", ")
                             ),
                         )),
@@ -750,7 +793,13 @@ struct Parser<'a> {
 fn is_operand_start(tok: &Tok) -> bool {
     matches!(
         tok,
-        Tok::Atom(_) | Tok::Field(_) | Tok::LParen | Tok::Not | Tok::Minus | Tok::Plus
+        Tok::Atom(_)
+            | Tok::Field(_)
+            | Tok::Meta(_)
+            | Tok::LParen
+            | Tok::Not
+            | Tok::Minus
+            | Tok::Plus
     )
 }
 
@@ -885,6 +934,12 @@ impl Parser<'_> {
                 apply_field(&mut expr, field);
                 Ok((expr, token.start))
             }
+            Tok::Meta(key) => {
+                self.bump();
+                let (mut expr, _) = self.parse_primary()?;
+                apply_meta(&mut expr, &key);
+                Ok((expr, token.start))
+            }
             Tok::LParen => self.parse_group(token.start),
             Tok::RParen => Err(self.error(
                 QueryErrorKind::UnbalancedParen,
@@ -957,6 +1012,37 @@ fn negated(expr: Expr) -> Expr {
     match expr {
         Expr::Not(inner) => *inner,
         other => Expr::Not(Box::new(other)),
+    }
+}
+
+/// The key of a `meta.KEY` field name (any case; the key lowercased), when `name` is one: the
+/// key is letters, digits, `_`, `-` and `.`.
+fn meta_field_key(name: &str) -> Option<String> {
+    let (meta, key) = name.split_once('.')?;
+    let ok = meta.eq_ignore_ascii_case("meta")
+        && !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    ok.then(|| key.to_lowercase())
+}
+
+/// Makes every atom without a field of its own a `meta.KEY:` atom (its text `KEY=text`).
+fn apply_meta(expr: &mut Expr, key: &str) {
+    match expr {
+        Expr::Atom(atom) => {
+            if atom.field == Field::Any {
+                atom.field = Field::Meta;
+                match &mut atom.kind {
+                    AtomKind::Word(t) | AtomKind::Prefix(t) => *t = format!("{key}={t}"),
+                    AtomKind::Phrase { words, .. } => *words = format!("{key}={words}"),
+                }
+            }
+        }
+        Expr::And(children) | Expr::Or(children) => {
+            children.iter_mut().for_each(|c| apply_meta(c, key));
+        }
+        Expr::Not(inner) => apply_meta(inner, key),
     }
 }
 
@@ -1037,6 +1123,40 @@ mod tests {
                 e
             }
         }
+    }
+
+    #[test]
+    fn meta_fields_carry_their_key_and_print_back() {
+        let e = parse("meta.Bias:Left").unwrap();
+        assert_eq!(
+            e,
+            Expr::Atom(Atom {
+                field: Field::Meta,
+                kind: AtomKind::Word("bias=Left".into()),
+                span: 10..14,
+            })
+        );
+        for (q, canonical) in [
+            ("meta.bias:left", "meta.bias:left"),
+            (
+                "meta.topic:\"gun control\" x",
+                "(meta.topic:\"gun control\" AND x)",
+            ),
+            (
+                "meta.author:(Ann OR Bo*) -meta.bias:right",
+                "((meta.author:Ann OR meta.author:Bo*) AND NOT meta.bias:right)",
+            ),
+        ] {
+            let e = parse(q).unwrap();
+            assert_eq!(e.to_string(), canonical);
+            assert!(parse(canonical).unwrap().eq_ignoring_spans(&e));
+        }
+        assert_eq!(
+            parse("meta.bias: left").unwrap_err().kind,
+            QueryErrorKind::EmptyField
+        );
+        // Without a key it is a plain word, like `e.g.:x`.
+        assert!(parse("meta.:x").unwrap().eq_ignoring_spans(&w("meta.:x")));
     }
 
     #[test]
@@ -1388,7 +1508,7 @@ mod tests {
         let e = err("foo:bar", QueryErrorKind::UnknownField, 0);
         assert_eq!(
             e.message,
-            "unknown field 'foo'; known fields are title, text, body, outlet, entity, entities"
+            "unknown field 'foo'; known fields are title, text, body, outlet, entity, entities and meta.KEY"
         );
         err("a Foo:\"x y\"", QueryErrorKind::UnknownField, 2);
         err("a:(", QueryErrorKind::UnknownField, 0);

@@ -9,7 +9,15 @@ use crate::search::Filters;
 use std::sync::Arc;
 
 /// The filter parameters, shared by every endpoint that selects articles.
-pub const FILTERS: [&str; 5] = ["from", "to", "include_undated", "outlet", "entity"];
+pub const FILTERS: [&str; 7] = [
+    "from",
+    "to",
+    "include_undated",
+    "outlet",
+    "entity",
+    "meta",
+    "author",
+];
 
 /// The parameters of one request.
 #[derive(Debug, Default)]
@@ -123,6 +131,7 @@ impl Params {
             self.all("outlet"),
             self.all("entity"),
         )
+        .and_then(|f| f.with_meta(&self.all("meta"), &self.all("author")))
         .map_err(|e| ApiError::from_library(e, None))?;
         f.aliases = Some(aliases.clone());
         Ok(f)

@@ -208,7 +208,7 @@ async fn outlets(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
 
 async fn timeline(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
     app.answer(move |app| {
-        let known = ["q", "by", "split_by", "normalize", "all_copies"];
+        let known = ["q", "by", "split_by", "top", "normalize", "all_copies"];
         let p = Params::parse(raw.as_deref(), &known, true)?;
         let q = p.required("q")?;
         let expr = parse_query(Some(&q))?;
@@ -219,14 +219,18 @@ async fn timeline(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
                 "year, month, week or day",
                 Period::parse,
             )?,
-            split_by_outlet: p.choice("split_by", false, "outlet", |s| {
-                (s == "outlet").then_some(true)
-            })?,
+            split_by: match p.text("split_by")? {
+                None => None,
+                Some(k) => Some(crate::read::record::meta_key(&k).ok_or_else(|| {
+                    ApiError::bad("parameter \"split_by\": give `outlet` or a metadata key")
+                })?),
+            },
+            top: Some(p.count("top", 10, 1, 1000)?),
             normalize: p.flag("normalize")?,
             all_copies: p.flag("all_copies")?,
         };
         let filters = app.filters(&p)?;
-        let t = crate::lookup::timeline::timeline_of(&app.mi, expr.as_ref(), &filters, opts)
+        let t = crate::lookup::timeline::timeline_of(&app.mi, expr.as_ref(), &filters, &opts)
             .map_err(lib(Some(&q)))?;
         Ok(lookup::timeline_json(&q, &t))
     })
@@ -424,6 +428,12 @@ impl ExportAsk {
             include_undated: self.filters.include_undated,
             outlets: self.filters.outlets.clone(),
             entities: self.filters.entities.clone(),
+            meta: self
+                .filters
+                .meta
+                .iter()
+                .map(|(k, v)| crate::index::meta::meta_term(k, v))
+                .collect(),
             unit: self.unit,
             morgue_version: env!("CARGO_PKG_VERSION").to_string(),
             index_fingerprint: fingerprint(&app.dir).map_err(lib(None))?,

@@ -289,3 +289,104 @@ pub(super) fn script_date(html: &str, zone: &PageZone) -> Option<Sourced<NaiveDa
         .find(|d| plausible(*d).is_ok())
         .map(|d| Sourced::new(d, "script"))
 }
+
+/// Meta tag names (lowercase) that name the article's authors.
+const META_AUTHORS: &[&str] = &[
+    "author",
+    "article:author",
+    "og:article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+];
+/// Meta tag names (lowercase) that name the article's section.
+const META_SECTIONS: &[&str] = &[
+    "article:section",
+    "og:article:section",
+    "section",
+    "parsely-section",
+];
+/// Meta tag names (lowercase) that hold the article's keywords (comma-separated).
+const META_KEYWORDS: &[&str] = &["keywords", "news_keywords", "article:tag", "parsely-tags"];
+
+/// The page's metadata (see `model::Meta`): `author` (meta tags, else the JSON-LD article's
+/// `author`), `section` (meta tags, JSON-LD `articleSection`) and `keywords` (meta tags, JSON-LD
+/// `keywords`). Profile links (`article:author` is often a URL) are not names.
+pub(super) fn page_meta(
+    doc: &Document,
+    jsonld: &[Value],
+    warnings: &mut Vec<String>,
+) -> crate::model::Meta {
+    use crate::read::record::{split_authors, MetaBuilder};
+    let mut meta = MetaBuilder::default();
+    let mut tags: Vec<(&str, String)> = Vec::new();
+    for node in doc.select("meta").nodes() {
+        let Some(name) = ["property", "name", "itemprop"]
+            .iter()
+            .find_map(|a| node.attr(a))
+            .map(|k| k.trim().to_ascii_lowercase())
+        else {
+            continue;
+        };
+        let Some(content) = node.attr("content").map(|c| c.trim().to_string()) else {
+            continue;
+        };
+        let key = if META_AUTHORS.contains(&name.as_str()) {
+            crate::model::AUTHOR
+        } else if META_SECTIONS.contains(&name.as_str()) {
+            "section"
+        } else if META_KEYWORDS.contains(&name.as_str()) {
+            "keywords"
+        } else {
+            continue;
+        };
+        tags.push((key, content));
+    }
+    let article = jsonld.iter().find(|v| is_article(v));
+    let ld = |field: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(v) = article.and_then(|a| a.get(field)) {
+            ld_names(v, &mut out);
+        }
+        out
+    };
+    for (key, field) in [
+        (crate::model::AUTHOR, "author"),
+        ("section", "articleSection"),
+        ("keywords", "keywords"),
+    ] {
+        if !tags.iter().any(|(k, _)| *k == key) {
+            tags.extend(ld(field).into_iter().map(|v| (key, v)));
+        }
+    }
+    for (key, content) in tags {
+        if content.starts_with("http://") || content.starts_with("https://") {
+            continue;
+        }
+        let values = match key {
+            crate::model::AUTHOR => split_authors(&content),
+            "keywords" => content.split(',').map(str::to_string).collect(),
+            _ => vec![content],
+        };
+        for v in values {
+            meta.push(key, v);
+        }
+    }
+    meta.finish(warnings)
+}
+
+/// The names in a JSON-LD value: strings, `{"name": …}` objects, lists of those.
+fn ld_names(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.trim().to_string()),
+        Value::Object(m) => {
+            if let Some(Value::String(s)) = m.get("name") {
+                out.push(s.trim().to_string());
+            }
+        }
+        Value::Array(a) => a.iter().take(64).for_each(|x| ld_names(x, out)),
+        _ => {}
+    }
+}

@@ -139,6 +139,8 @@ pub struct Page {
     pub warnings: Vec<String>,
     /// The page's language (`de`, `en`…) from its markup, else its script (`und-Arab`…).
     pub language: Option<String>,
+    /// Author, section and keywords from meta tags and JSON-LD (see `model::Meta`).
+    pub meta: crate::model::Meta,
 }
 
 impl Page {
@@ -160,6 +162,7 @@ impl Page {
             outlet: self.outlet.or(self.url_outlet),
             crawled: None,
             warnings: self.warnings,
+            meta: self.meta,
         })
     }
 }
@@ -227,6 +230,7 @@ pub fn parse_page_with(
     page.outlet = first_attr(&doc, &["meta[property='og:site_name']"], &["content"])
         .map(|s| Sourced::new(s, "meta:og:site_name"))
         .or_else(|| jsonld_publisher(&jsonld).map(|s| Sourced::new(s, "json-ld")));
+    page.meta = metadata::page_meta(&doc, &jsonld, &mut page.warnings);
     if let Some(u) = &page.url {
         // A web-archive copy: the original URL names the outlet and may hold the date; the
         // capture time is a crawl date.

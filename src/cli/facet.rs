@@ -1,0 +1,86 @@
+//! `morgue facet KEY [QUERY]`: the values of the outlet or a metadata key, with article counts
+//! and date spans.
+
+use super::common::{warn, Ctx, FilterArgs, Lookup};
+use super::exit;
+use morgue::lookup::facet::{facet, values_of, ValuesOf, OUTLET};
+use morgue::present::lookup as present;
+use std::process::ExitCode;
+
+/// List the values of a property: `outlet`, `author`, or any record metadata key (`bias`,
+/// `topic`, `keywords`…), each with its articles, first and last date and undated articles.
+///
+/// Over the whole index, or over the articles matching QUERY (same syntax and filters as
+/// `search`). Values are grouped ignoring case and accents; an article with several values (two
+/// authors) counts under each; articles without a value come last.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// `outlet`, `author` or a metadata key.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// Only articles matching this query.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Show the N values with the most articles (all by default).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: Option<u64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let l = match Lookup::open(ctx, &args.filters, args.query.as_deref())? {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let (key, values) = match values_for(&l.searcher, &args.key)? {
+        Ok(found) => found,
+        Err(code) => return Ok(code),
+    };
+    let top = args.top.and_then(|n| usize::try_from(n).ok());
+    l.print(
+        ctx,
+        args.json,
+        |s, runs| facet(s, runs, &key, &values, top),
+        |f, total, undated| present::facet_json(args.query.as_deref(), f, total, undated),
+        present::facet_text,
+    )
+}
+
+/// The facet key as stored (`outlet`, or the metadata key lowercased) and how to read an
+/// article's values of it; when no article has the key, says so with the keys the index has
+/// (closest first) and gives exit code 2.
+pub fn values_for<'a>(
+    searcher: &tantivy::Searcher,
+    key: &str,
+) -> anyhow::Result<Result<(String, ValuesOf<'a>), ExitCode>> {
+    let key = match morgue::read::record::meta_key(key) {
+        Some(k) => k,
+        None => {
+            warn("the key is empty: give `outlet`, `author` or a metadata key");
+            return Ok(Err(ExitCode::from(exit::ERROR)));
+        }
+    };
+    if let Some(values) = values_of(searcher, &key)? {
+        return Ok(Ok((key, values)));
+    }
+    let keys = morgue::index::meta::meta_keys(searcher)?;
+    let mut names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    names.push(OUTLET);
+    names.sort_unstable();
+    let close = morgue::search::suggest::closest(&key, &names, 3);
+    let hint = match close.is_empty() {
+        true => String::new(),
+        false => format!(" (closest: {})", close.join(", ")),
+    };
+    warn(&format!(
+        "no article has a value of `{key}`{hint}; keys in this index: {}",
+        names.join(", ")
+    ));
+    Ok(Err(ExitCode::from(exit::ERROR)))
+}

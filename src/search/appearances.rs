@@ -1,0 +1,107 @@
+//! The records a selected text was read from, when there are several (a wire story run by
+//! several outlets): each such appearance with its own outlet, date and metadata (see
+//! `index::Appearance`).
+//!
+//! A selection holds one fact per text (its article document, the first appearance ingested).
+//! [`runs`] finds the selected texts that have more than one path document (a column scan of the
+//! path documents' keys) and reads only those texts' appearances; each must pass the date,
+//! outlet and metadata filters itself ([`Filters::passes`]). `search` lists them as a hit's
+//! copies; the lookups count them.
+
+use super::{Filters, Selection};
+use crate::error::Result;
+use crate::index::{article_appearances, Appearance, Fields, KeyMap, Keys, KIND_PATH};
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+/// The appearances that pass the filters, for each selected text that has several.
+pub type Runs = KeyMap<Vec<Appearance>>;
+
+/// The selected texts with more than one appearance, each with its appearances that pass
+/// `filters` (possibly none of them but the first, possibly none at all).
+pub fn runs(
+    searcher: &Searcher,
+    fields: &Fields,
+    selection: &Selection,
+    filters: &Filters,
+) -> Result<Runs> {
+    let paths = TermQuery::new(
+        Term::from_field_text(fields.kind, KIND_PATH),
+        IndexRecordOption::Basic,
+    );
+    let keys: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
+    let counts = searcher.search(&paths, &PathCounts { keys })?;
+    let mut runs = Runs::default();
+    for (key, n) in counts {
+        if n < 2 {
+            continue;
+        }
+        let all = article_appearances(searcher, fields, &format!("{key:016x}"))?;
+        let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
+        runs.insert(key, kept);
+    }
+    Ok(runs)
+}
+
+/// Counts the path documents of the selected texts.
+struct PathCounts {
+    keys: Arc<Keys>,
+}
+
+/// Per-segment state of [`PathCounts`].
+struct PathCountsSegment {
+    selected: Arc<Keys>,
+    keys: Column<u64>,
+    counts: KeyMap<u32>,
+}
+
+impl Collector for PathCounts {
+    type Fruit = KeyMap<u32>;
+    type Child = PathCountsSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<PathCountsSegment> {
+        Ok(PathCountsSegment {
+            selected: Arc::clone(&self.keys),
+            keys: reader.fast_fields().u64("article_key")?,
+            counts: KeyMap::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<KeyMap<u32>>) -> tantivy::Result<KeyMap<u32>> {
+        let mut all = KeyMap::default();
+        for f in fruits {
+            for (k, n) in f {
+                *all.entry(k).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for PathCountsSegment {
+    type Fruit = KeyMap<u32>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(key) = self.keys.first(doc) {
+            if self.selected.contains(&key) {
+                *self.counts.entry(key).or_default() += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> KeyMap<u32> {
+        self.counts
+    }
+}
