@@ -73,6 +73,8 @@ mod properties {
     fn any_date() -> impl Strategy<Value = NaiveDate> {
         (MIN_YEAR..=max_year(), 1u32..=366)
             .prop_filter_map("a day of that year", |(y, o)| NaiveDate::from_yo_opt(y, o))
+            // 1970-01-01 is refused on purpose (an empty Unix timestamp): see `plausible`.
+            .prop_filter("a plausible date", |d| plausible(*d).is_ok())
     }
 
     proptest! {
