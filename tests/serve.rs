@@ -194,6 +194,16 @@ mod api {
             (vec!["show", &id], format!("/api/article/{id}")),
             (vec!["copies", &id], format!("/api/copies/{id}")),
             (vec!["stats"], "/api/stats".into()),
+            (vec!["facet", "desk", "lighthouse"], "/api/facet?key=desk&q=lighthouse".into()),
+            (vec!["facet", "Outlet", "--top", "2"], "/api/facet?key=Outlet&top=2".into()),
+            (
+                vec!["timeline", "lighthouse", "--split-by", "desk"],
+                "/api/timeline?q=lighthouse&split_by=desk".into(),
+            ),
+            (
+                vec!["search", "lighthouse", "--meta", "desk=north"],
+                "/api/search?q=lighthouse&meta=desk%3Dnorth".into(),
+            ),
         ];
         for (args, path) in cases {
             let mut all = vec!["--index", "idx"];
@@ -345,6 +355,9 @@ mod api {
             ("/api/search?q=a&all_copies=maybe", 400, None),
             ("/api/timeline?q=a&by=decade", 400, None),
             ("/api/timeline?q=a&split_by=entity", 400, None),
+            ("/api/facet", 400, None),
+            ("/api/facet?key=dsek", 400, None),
+            ("/api/search?q=a&meta=desk", 400, None),
             ("/api/entities?type=animal", 400, None),
             ("/api/entity", 400, None),
             ("/api/entity?name=Nobody+Atall", 404, None),
@@ -676,6 +689,40 @@ mod browser {
             outlets,
             serde_json::json!(["Coast Courier", "Coast Courier"])
         );
+
+        // A metadata facet (the fixture's `desk` field): counts for the query, the hostile value
+        // shown as text, a click filters on the value.
+        c.goto(&format!("{base}/?q=lighthouse")).await.unwrap();
+        until(
+            c,
+            "document.querySelector(\"section.meta-facet[data-key='desk'] li\")",
+        )
+        .await;
+        let desk = js(
+            c,
+            "[...document.querySelectorAll(\"section.meta-facet[data-key='desk'] li\")].map(li => li.querySelector('.name').textContent + '=' + li.querySelector('.count').textContent)",
+        )
+        .await;
+        assert_eq!(
+            desk,
+            serde_json::json!(["north=2", "<svg onload=window.__xss='meta'>=1", "south=1"]),
+        );
+        nothing_ran(c, "metadata facet").await;
+        c.find(Locator::XPath(
+            "//section[@data-key='desk']//a[text()='north']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        until(
+            c,
+            "new URLSearchParams(location.search).get('meta') == 'desk=north'",
+        )
+        .await;
+        until(c, "document.querySelectorAll('.hit').length == 2").await;
+        until(c, "[...document.querySelectorAll('.chip')].some(c => c.textContent.includes('meta: desk=north'))").await;
 
         // Excluding an outlet adds it to the query.
         c.goto(&format!("{base}/?q=lighthouse")).await.unwrap();

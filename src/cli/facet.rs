@@ -1,9 +1,9 @@
 //! `morgue facet KEY [QUERY]`: the values of the outlet or a metadata key, with article counts
 //! and date spans.
 
-use super::common::{warn, Ctx, FilterArgs, Lookup};
+use super::common::{parse_query, print_text, print_timed, timed, warn, Ctx, FilterArgs};
 use super::exit;
-use morgue::lookup::facet::{facet, values_of, ValuesOf, OUTLET};
+use morgue::lookup::facet::{facet_of, values_of, FacetAnswer, ValuesOf};
 use morgue::present::lookup as present;
 use std::process::ExitCode;
 
@@ -34,22 +34,39 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let l = match Lookup::open(ctx, &args.filters, args.query.as_deref())? {
-        Ok(l) => l,
+    let filters = ctx.filters(&args.filters)?;
+    let expr = match parse_query(args.query.as_deref(), ctx) {
+        Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let (key, values) = match values_for(&l.searcher, &args.key)? {
-        Ok(found) => found,
+    let mi = ctx.open_checked(&filters)?;
+    let key = match values_for(&mi.searcher()?, &args.key)? {
+        Ok((key, _)) => key,
         Err(code) => return Ok(code),
     };
     let top = args.top.and_then(|n| usize::try_from(n).ok());
-    l.print(
-        ctx,
-        args.json,
-        |s, runs| facet(s, runs, &key, &values, top),
-        |f, total, undated| present::facet_json(args.query.as_deref(), f, total, undated),
-        present::facet_text,
-    )
+    let (answer, took) = timed(|| facet_of(&mi, expr.as_ref(), &filters, &key, top));
+    let Some(FacetAnswer {
+        facet,
+        total,
+        undated,
+    }) = answer?
+    else {
+        return Ok(ExitCode::from(exit::ERROR));
+    };
+    if args.json {
+        print_timed(
+            &present::facet_json(args.query.as_deref(), &facet, total, undated),
+            took,
+        )?;
+    } else {
+        print_text(&present::facet_text(&facet, total, undated), ctx)?;
+    }
+    Ok(ExitCode::from(if total > 0 {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }))
 }
 
 /// The facet key as stored (`outlet`, or the metadata key lowercased) and how to read an
@@ -69,18 +86,6 @@ pub fn values_for<'a>(
     if let Some(values) = values_of(searcher, &key)? {
         return Ok(Ok((key, values)));
     }
-    let keys = morgue::index::meta::meta_keys(searcher)?;
-    let mut names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
-    names.push(OUTLET);
-    names.sort_unstable();
-    let close = morgue::search::suggest::closest(&key, &names, 3);
-    let hint = match close.is_empty() {
-        true => String::new(),
-        false => format!(" (closest: {})", close.join(", ")),
-    };
-    warn(&format!(
-        "no article has a value of `{key}`{hint}; keys in this index: {}",
-        names.join(", ")
-    ));
+    warn(&morgue::lookup::facet::unknown_key(searcher, &key)?);
     Ok(Err(ExitCode::from(exit::ERROR)))
 }

@@ -46,6 +46,64 @@ pub struct Facet {
     pub rows: Vec<FacetRow>,
 }
 
+/// The facet of the articles a query and filters select, with the selection's totals.
+#[derive(Debug, Clone)]
+pub struct FacetAnswer {
+    /// The values.
+    pub facet: Facet,
+    /// Selected articles, each appearance of a text read from several records counted.
+    pub total: usize,
+    /// Matching articles left out because they are undated and a date bound is set.
+    pub undated: usize,
+}
+
+/// The facet `key` (`outlet`, `author` or a metadata key, any case) of the articles matching
+/// `expr` (every article when `None`) under `filters`: what `morgue facet` and the server's
+/// `/api/facet` show. `Ok(None)` when no article of the index has a value of the key.
+pub fn facet_of(
+    mi: &crate::index::MorgueIndex,
+    expr: Option<&crate::search::Expr>,
+    filters: &crate::search::Filters,
+    key: &str,
+    top: Option<usize>,
+) -> Result<Option<FacetAnswer>> {
+    let searcher = mi.searcher()?;
+    let Some(key) = crate::read::record::meta_key(key) else {
+        return Err(crate::Error::BadOption {
+            option: "key".into(),
+            message: "the key is empty: give `outlet`, `author` or a metadata key".into(),
+        });
+    };
+    let Some(values) = values_of(&searcher, &key)? else {
+        return Ok(None);
+    };
+    let selection = crate::search::select(mi, &searcher, expr, filters)?;
+    let runs = super::appearances::runs(&searcher, &mi.fields, &selection, filters)?;
+    Ok(Some(FacetAnswer {
+        facet: facet(&selection, &runs, &key, &values, top),
+        total: super::appearances::total(&selection, &runs),
+        undated: selection.undated,
+    }))
+}
+
+/// Says that no article has a value of `key` (as stored), with the closest keys of the index
+/// and all of them: the message of `morgue facet` and `/api/facet` for an unknown key.
+pub fn unknown_key(searcher: &Searcher, key: &str) -> Result<String> {
+    let keys = crate::index::meta::meta_keys(searcher)?;
+    let mut names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    names.push(OUTLET);
+    names.sort_unstable();
+    let close = crate::search::suggest::closest(key, &names, 3);
+    let hint = match close.is_empty() {
+        true => String::new(),
+        false => format!(" (closest: {})", close.join(", ")),
+    };
+    Ok(format!(
+        "no article has a value of `{key}`{hint}; keys in this index: {}",
+        names.join(", ")
+    ))
+}
+
 /// A function giving an article's values of one property.
 pub type ValuesOf<'a> = Box<dyn Fn(&ArticleFacts) -> Vec<String> + 'a>;
 

@@ -50,6 +50,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/assets/app.css", get(app_css))
         .route("/api/search", get(search))
         .route("/api/outlets", get(outlets))
+        .route("/api/facet", get(facet))
+        .route("/api/keys", get(keys))
         .route("/api/timeline", get(timeline))
         .route("/api/entities", get(entities))
         .route("/api/entity", get(entity))
@@ -354,6 +356,63 @@ async fn copies(State(app): Shared, Path(id): Path<String>, RawQuery(raw): RawQu
     about_article(app, id, raw, &[], |app, searcher, id, _| {
         let c = crate::search::copies::cluster_of(&app.mi, searcher, id).map_err(lib(None))?;
         Ok(c.map(|c| lookup::cluster_json(&c)))
+    })
+    .await
+}
+
+async fn facet(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
+    app.answer(move |app| {
+        let p = Params::parse(raw.as_deref(), &["key", "q", "top"], true)?;
+        let key = p.required("key")?;
+        let q = p.text("q")?;
+        let expr = parse_query(q.as_deref())?;
+        let top = match p.text("top")? {
+            Some(_) => Some(p.count("top", 10, 1, 100_000)?),
+            None => None,
+        };
+        let filters = app.filters(&p)?;
+        let found = crate::lookup::facet::facet_of(&app.mi, expr.as_ref(), &filters, &key, top)
+            .map_err(lib(q.as_deref()))?;
+        match found {
+            Some(a) => Ok(lookup::facet_json(
+                q.as_deref(),
+                &a.facet,
+                a.total,
+                a.undated,
+            )),
+            None => {
+                let searcher = app.mi.searcher().map_err(lib(None))?;
+                let key = crate::read::record::meta_key(&key).unwrap_or(key);
+                let message =
+                    crate::lookup::facet::unknown_key(&searcher, &key).map_err(lib(None))?;
+                Err(ApiError::bad(message))
+            }
+        }
+    })
+    .await
+}
+
+/// `/api/keys`: the metadata keys of the index with their numbers of distinct values,
+/// `{"keys": [{"key", "values"}]}`, by key (what the page offers as facets).
+async fn keys(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
+    app.answer(move |app| {
+        Params::parse(raw.as_deref(), &[], false)?;
+        let searcher = app.mi.searcher().map_err(lib(None))?;
+        let keys = crate::index::meta::meta_keys(&searcher).map_err(lib(None))?;
+        #[derive(serde::Serialize)]
+        struct Key {
+            key: String,
+            values: usize,
+        }
+        #[derive(serde::Serialize)]
+        struct Keys {
+            keys: Vec<Key>,
+        }
+        let keys = keys
+            .into_iter()
+            .map(|(key, values)| Key { key, values })
+            .collect();
+        Ok(serde_json::to_string_pretty(&Keys { keys }).unwrap_or_default())
     })
     .await
 }

@@ -4,7 +4,10 @@
 
 // Hits per page: the URL's `limit` (as the API names it), else 20.
 const PAGE_SIZE_DEFAULT = 20;
-const FILTERS = ['from', 'to', 'include_undated', 'outlet', 'entity'];
+const FILTERS = ['from', 'to', 'include_undated', 'outlet', 'entity', 'meta', 'author'];
+// Metadata keys offered as facets: those with 2 to this many distinct values, at most MAX_KEYS.
+const MAX_KEY_VALUES = 200;
+const MAX_KEYS = 5;
 const url = new URL(location.href);
 const P = url.searchParams;
 const PAGE_SIZE = Math.min(100, Math.max(1, parseInt(P.get('limit') || '', 10) || PAGE_SIZE_DEFAULT));
@@ -188,10 +191,19 @@ function drawHits(r, page, summary, list, pager) {
 
 async function drawFilters(box, q) {
   const noOutlet = FILTERS.filter((f) => f !== 'outlet');
-  const [outlets, entities] = await Promise.all([
+  const [outlets, entities, keys] = await Promise.all([
     api('/api/outlets', [['q', q], ...filterPairs(noOutlet)]),
     api('/api/entities', [['q', q], ...filterPairs(), ['top', 15], ['all_copies', P.get('all_copies')]]),
+    api('/api/keys', []),
   ]);
+  // Metadata facets (bias, topic, author…): counted without that key's own filter, so that more
+  // values can be OR-ed in, as for outlets.
+  const metaKeys = keys.keys.filter((k) => k.values >= 2 && (k.values <= MAX_KEY_VALUES || k.key === 'author')).slice(0, MAX_KEYS);
+  const metaFacets = await Promise.all(metaKeys.map((k) => {
+    const others = filterPairs(FILTERS.filter((f) => f !== 'meta')).concat(
+      P.getAll('meta').filter((m) => !m.startsWith(`${k.key}=`)).map((m) => ['meta', m]));
+    return api('/api/facet', [['key', k.key], ['q', q], ['top', 10], ...others]);
+  }));
   const toggle = (name, label) => {
     const on = P.has(name);
     return el('li', {}, el('a', { href: link('/', on ? state([name, 'page']) : state(['page'], [[name, '1']])), role: 'switch', 'aria-checked': String(on) },
@@ -205,12 +217,12 @@ async function drawFilters(box, q) {
   el('label', { for: 'from' }, 'From'), el('input', { type: 'text', id: 'from', name: 'from', value: P.get('from') || '', placeholder: 'YYYY[-MM[-DD]]', size: 10 }),
   el('label', { for: 'to' }, 'To'), el('input', { type: 'text', id: 'to', name: 'to', value: P.get('to') || '', placeholder: 'YYYY[-MM[-DD]]', size: 10 }),
   el('span'), el('button', { type: 'submit' }, 'Apply dates'));
-  const facet = (rows, field, param, nameOf) => el('ul', { class: 'facet' }, ...rows.map((row) => {
+  const facet = (rows, field, param, nameOf, paramOf = (n) => n) => el('ul', { class: 'facet' }, ...rows.map((row) => {
     const name = nameOf(row);
     if (name === null) return el('li', { class: 'muted' }, el('span', { class: 'name' }, 'unknown'), el('span', { class: 'count' }, String(row.articles)));
     const term = fieldTerm(field, name);
     return el('li', {},
-      el('a', { class: 'name', href: link('/', state(['page'], [[param, name]])), title: `Only ${name}` }, name),
+      el('a', { class: 'name', href: link('/', state(['page'], [[param, paramOf(name)]])), title: `Only ${name}` }, name),
       el('span', { class: 'count' }, String(row.articles)),
       term && el('a', { class: 'x', href: link('/', state(['q', 'page'], [['q', `${q} -${term}`]])), title: `Exclude ${name}`, 'aria-label': `Exclude ${name}` }, '✕'));
   }));
@@ -218,7 +230,9 @@ async function drawFilters(box, q) {
     el('section', {}, el('h2', {}, 'Dates'), dateForm),
     el('section', {}, el('h2', {}, 'Options'), el('ul', { class: 'facet' }, toggle('include_undated', 'Keep undated articles'), toggle('all_copies', 'Every copy as its own hit'))),
     el('section', { id: 'outlets' }, el('h2', {}, 'Outlets'), facet(outlets.outlets.slice(0, 25), 'outlet', 'outlet', (r) => r.outlet)),
-    el('section', { id: 'entities' }, el('h2', {}, 'Entities'), facet(entities.entities, 'entity', 'entity', (r) => r.name)));
+    el('section', { id: 'entities' }, el('h2', {}, 'Entities'), facet(entities.entities, 'entity', 'entity', (r) => r.name)),
+    ...metaFacets.filter((f) => f.values > 0).map((f) => el('section', { class: 'meta-facet', 'data-key': f.key }, el('h2', {}, f.key),
+      facet(f.rows, `meta.${f.key}`, 'meta', (r) => r.value, (v) => `${f.key}=${v}`))));
 }
 
 // ---------------------------------------------------------------- timeline
