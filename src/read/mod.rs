@@ -252,8 +252,9 @@ pub struct Source {
 /// Expands the user's paths into the files to read, sorted, plus the paths that could not be used.
 ///
 /// Folders are walked recursively; only files that a reader claims by extension (through a
-/// `.gz`) are taken, and hidden files and folders (names starting with `.`) are passed over. A
-/// file named explicitly is always read: by its extension, or else by sniffing its content.
+/// `.gz`) are taken, and hidden files and folders (names starting with `.`) are passed over.
+/// README-like files in a folder (`README`, `LICENSE`, `CHANGELOG`…, any extension) are reported
+/// as skipped, not read as articles. A file named explicitly is always read: by its extension, or else by sniffing its content.
 /// With `forced`, every file is read with that reader. A FIFO, socket or device (named
 /// explicitly, or claimed by extension in a folder) is never opened: it is reported.
 pub fn collect_inputs(
@@ -290,6 +291,16 @@ pub fn collect_inputs(
             match entry {
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => {
+                    if let Some(kind) = project_file(e.path()) {
+                        problems.push(Skip::new(
+                            path_label(e.path()),
+                            format!(
+                                "a {kind} file, not an article: not read (name it explicitly to \
+                                 read it)"
+                            ),
+                        ));
+                        continue;
+                    }
                     if let Some(reader) = reader_for(e.path()) {
                         if e.file_type().is_file() {
                             inputs.push(Source {
@@ -312,6 +323,41 @@ pub fn collect_inputs(
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     inputs.dedup_by(|a, b| a.path == b.path);
     (inputs, problems)
+}
+
+/// Names of the files that describe a folder rather than hold an article, in any case, bare or
+/// with a documentation extension ([`PROJECT_FILE_EXTENSIONS`]): `README`, `ReadMe.txt`,
+/// `LICENSE.md`, `Copying`. A data file that only shares the name (`authors.csv`) is still read.
+const PROJECT_FILES: &[&str] = &[
+    "README",
+    "READ_ME",
+    "READ-ME",
+    "LICENSE",
+    "LICENCE",
+    "COPYING",
+    "NOTICE",
+    "AUTHORS",
+    "CONTRIBUTING",
+    "CHANGELOG",
+    "CODE_OF_CONDUCT",
+];
+
+/// Extensions a README-like file may have (lower case).
+const PROJECT_FILE_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "rst", "htm", "html"];
+
+/// The kind of a README-like file found in a folder (its name up to the first dot, upper-cased,
+/// e.g. `README` for `ReadMe.txt`), or None for any other file.
+fn project_file(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy();
+    let (stem, extension) = match name.split_once('.') {
+        Some((stem, ext)) => (stem, Some(ext.to_ascii_lowercase())),
+        None => (name.as_ref(), None),
+    };
+    let stem = stem.to_ascii_uppercase();
+    let documentation = extension
+        .as_deref()
+        .is_none_or(|e| PROJECT_FILE_EXTENSIONS.contains(&e));
+    (documentation && PROJECT_FILES.contains(&stem.as_str())).then_some(stem)
 }
 
 /// The reason a path that is neither a file nor a folder is not read.
@@ -352,6 +398,33 @@ pub(crate) fn slurp(path: &str, mut input: Input, opts: &ReadOptions) -> Result<
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn readme_like_files_are_told_apart_from_data() {
+        for name in [
+            "README",
+            "readme.md",
+            "ReadMe.txt",
+            "LICENSE",
+            "Licence.TXT",
+            "COPYING",
+        ] {
+            assert!(project_file(Path::new(name)).is_some(), "{name}");
+        }
+        assert_eq!(
+            project_file(Path::new("dir/ReadMe.txt")).as_deref(),
+            Some("README")
+        );
+        for name in [
+            "authors.csv",
+            "readme.jsonl",
+            "news.txt",
+            "README_2016.txt",
+            "notes.md",
+        ] {
+            assert!(project_file(Path::new(name)).is_none(), "{name}");
+        }
+    }
 
     #[test]
     fn readers_are_chosen_through_gz_and_by_name() {
