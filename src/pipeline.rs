@@ -305,13 +305,22 @@ fn build_timed(
             reason: "no article text (only boilerplate)".into(),
         });
     }
+    let (signed_outlet, signed_title) = match signed {
+        Some(o) => (
+            Some(Sourced::new(o.name, format!("signature:{}", o.signature))),
+            o.title,
+        ),
+        None => (None, None),
+    };
     let outlet = match outlet_option {
         Some(name) => Some(Sourced::new(name.trim().to_string(), "option")),
-        None => raw
-            .outlet
-            .take()
-            .or_else(|| signed.map(|o| Sourced::new(o.name, format!("signature:{}", o.signature)))),
+        None => raw.outlet.take().or(signed_outlet),
     };
+    // A title the format did not record may be named by the signature ("This article (TITLE)
+    // was written for …"): a better guess than the first line.
+    if raw.title.as_ref().is_none_or(|t| t.value.trim().is_empty()) {
+        raw.title = signed_title.map(|t| Sourced::new(t, "signature"));
+    }
     raw.text = String::new();
     Ok(finish(raw, text, outlet, aliases, furniture, clock, keys))
 }
@@ -385,7 +394,17 @@ fn finish(
     let mut exclude = normalize::furniture::join(&text, marked.clone());
     exclude.extend(hidden_dateline.clone());
     let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
-        Some(t) => t,
+        Some(t) => {
+            if t.source == "signature" {
+                // The first line, when it is the same headline, is not a passage.
+                let first = title::find_title(&text, hidden_dateline.as_ref());
+                if let Some(line) = first.filter(|f| !f.is_prose && same_words(&f.title, &t.value))
+                {
+                    exclude.push(line.line);
+                }
+            }
+            t
+        }
         None => match clock.time(Stage::Metadata, || {
             title::find_title(&text, hidden_dateline.as_ref())
         }) {
@@ -434,6 +453,17 @@ fn finish(
         text,
         meta: raw.meta,
     }
+}
+
+/// True when `a` and `b` have the same words, ignoring case and punctuation.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
 }
 
 /// Ingests `paths` (files and folders) into the index in `dir`, creating it when needed.

@@ -61,6 +61,9 @@ pub struct FoundOutlet {
     /// Byte range of the matched line in the input (the line without its
     /// line break and surrounding whitespace).
     pub line: Range<usize>,
+    /// The title the signature gives the text it signs, when it names one: "This article (The
+    /// U.S. Has A Special Relationship With ISIS) was written exclusively for …".
+    pub title: Option<String>,
 }
 
 /// Lines with this many words or more are prose, never signatures.
@@ -105,7 +108,7 @@ struct Rule {
 /// What a signature sentence calls the text it is attached to.
 macro_rules! kind {
     () => {
-        r"(?:this|the above|the preceding) (?:piece|article|story|post|blog post|essay|report|op-ed|column|commentary|interview|analysis)(?: \(.*?\))?"
+        r"(?:this|the above|the preceding) (?:piece|article|story|post|blog post|essay|report|op-ed|column|commentary|interview|analysis)(?: \((?P<title>[^()]*)\))?"
     };
 }
 
@@ -266,6 +269,7 @@ pub fn find_outlet(text: &str) -> Option<FoundOutlet> {
                         name,
                         signature: rule.signature,
                         line: range.clone(),
+                        title: caps.name("title").and_then(|t| clean_title(t.as_str())),
                     },
                 ));
             }
@@ -312,6 +316,23 @@ fn strip_line_prefix(line: &str) -> &str {
         }
     }
     s
+}
+
+/// Longest title a signature may give, in words: longer parentheses are asides, not titles.
+const MAX_TITLE_WORDS: usize = 30;
+
+/// The title inside a signature's parentheses, or None when it is not one: empty, no letters, an
+/// address, or too long.
+fn clean_title(raw: &str) -> Option<String> {
+    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = title.trim_matches(|c: char| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’'));
+    let lower = title.to_ascii_lowercase();
+    let words = title.split_whitespace().count();
+    let address = lower.starts_with("http") || lower.starts_with("www.") || !title.contains(' ');
+    if words == 0 || words > MAX_TITLE_WORDS || address || !title.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    Some(title.to_string())
 }
 
 /// Turns a captured name into a display name, or rejects it.
@@ -622,6 +643,35 @@ mod tests {
         assert_eq!(f.name, "The TV's Leaking");
         assert_eq!(f.signature, "written_for");
         assert!(text[f.line.clone()].starts_with("This article (The U.S. Has"));
+    }
+
+    #[test]
+    fn a_signature_naming_its_text_gives_the_title() {
+        let title = |line: &str| find_outlet(line).and_then(|f| f.title);
+        assert_eq!(
+            title("This article (The U.S. Has A Special Relationship With ISIS) was written exclusively for The TV's Leaking."),
+            Some("The U.S. Has A Special Relationship With ISIS".into())
+        );
+        assert_eq!(
+            title("This article (“Why Raqqa Fell”) was originally published on Foo News."),
+            Some("Why Raqqa Fell".into())
+        );
+        // No parentheses, an address or a lone word: no title, the outlet still found.
+        assert_eq!(
+            title("This article was written exclusively for Foo News."),
+            None
+        );
+        assert_eq!(
+            title("This article (https://foo.example/a) was originally published on Foo News."),
+            None
+        );
+        assert_eq!(
+            title("This article (PDF) was originally published on Foo News."),
+            None
+        );
+        assert!(find_outlet("This article (PDF) was originally published on Foo News.").is_some());
+        // Copyright lines and "Source:" lines never carry a title.
+        assert_eq!(title("© 2016 Foo Media (All Rights Reserved)"), None);
     }
 
     #[test]
