@@ -428,6 +428,22 @@ fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp::Ordering {
     }
 }
 
+/// The first `n` passages of an article, in order.
+fn opening_passages(
+    searcher: &Searcher,
+    f: &crate::index::Fields,
+    article_id: &str,
+    text: &str,
+    n: usize,
+) -> Result<Vec<DocAddress>> {
+    let mut numbered = Vec::new();
+    for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
+        numbered.push((passage_record(searcher, a, text)?.number, a));
+    }
+    numbered.sort_unstable_by_key(|(number, _)| *number);
+    Ok(numbered.into_iter().take(n).map(|(_, a)| a).collect())
+}
+
 fn assemble(
     mi: &MorgueIndex,
     searcher: &Searcher,
@@ -445,33 +461,43 @@ fn assemble(
     let mut scored = r.best.0.clone();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
-        let first = doc_addresses(searcher, f, KIND_PASSAGE, &article_id)?;
-        let mut best: Option<(u32, DocAddress)> = None;
-        for a in first {
-            let n = passage_record(searcher, a, &article.text)?.number;
-            if best.is_none_or(|(m, _)| n < m) {
-                best = Some((n, a));
-            }
-        }
-        scored.extend(best.map(|b| (0.0, b.1)));
+        scored = opening_passages(searcher, f, &article_id, &article.text, 1)?
+            .into_iter()
+            .map(|a| (0.0, a))
+            .collect();
     }
-    let mut passages = Vec::new();
-    for (score, addr) in &scored {
-        let p = passage_record(searcher, *addr, &article.text)?;
-        let text = article.clean_slice(&p.bytes);
-        passages.push(PassageHit {
-            number: p.number,
-            highlights: highlighter.passage(&text),
-            text,
-            score: *score,
-            start: p.start,
-            end: p.end,
-        });
+    let passage_hits = |highlighter: &mut Highlighter, scored: &[(f32, DocAddress)]| {
+        let mut passages = Vec::new();
+        for (score, addr) in scored {
+            let p = passage_record(searcher, *addr, &article.text)?;
+            let text = article.clean_slice(&p.bytes);
+            passages.push(PassageHit {
+                number: p.number,
+                highlights: highlighter.passage(&text),
+                text,
+                score: *score,
+                start: p.start,
+                end: p.end,
+            });
+        }
+        Ok::<_, crate::Error>(passages)
+    };
+    let mut passages = passage_hits(highlighter, &scored)?;
+    let title_highlights = highlighter.title(&article.title.value);
+    if !title_highlights.is_empty() && passages.iter().all(|p| p.highlights.is_empty()) {
+        // Matched in the title only: every passage carries the title and scores alike, so the
+        // "best" ones are arbitrary; show the article's opening passages instead.
+        let score = passages.first().map_or(0.0, |p| p.score);
+        let opening = opening_passages(searcher, f, &article_id, &article.text, passages.len())?;
+        let opening: Vec<(f32, DocAddress)> = opening.into_iter().map(|a| (score, a)).collect();
+        if !opening.is_empty() {
+            passages = passage_hits(highlighter, &opening)?;
+        }
     }
     let appearances = article.appearances;
     let hit = Hit {
         rank,
-        title_highlights: highlighter.title(&article.title.value),
+        title_highlights,
         title: article.title.value,
         outlet: article.outlet.map(|o| o.value),
         authors: authors(&article.meta),
