@@ -280,6 +280,85 @@ mod ingest {
     }
 
     #[test]
+    fn a_signature_naming_the_article_gives_its_title() {
+        let w = Workdir::with_seeds();
+        w.ingest(&["seeds"]);
+        let v = w.search(&["ISIS", "--limit", "10"]);
+        assert_eq!(
+            hit_for(&v, "004_")["title"],
+            "The U.S. Has A Special Relationship With ISIS"
+        );
+        // The prose first line it replaces stays searchable text.
+        let v = w.search(&["\"peculiar relationship with ISIS\""]);
+        assert_eq!(v["total"], 1);
+        // A headline first line equal to the signature's title is the title, not a passage.
+        std::fs::create_dir_all(w.path("signed")).unwrap();
+        std::fs::write(
+            w.path("signed/a.txt"),
+            "Harbour Cranes Return\n\nThe cranes came back to the quay on Monday after a long winter.\n\n\
+             This article (Harbour cranes return) was originally published on Quay Weekly.\n",
+        )
+        .unwrap();
+        w.ingest(&["signed"]);
+        let v = w.search(&["cranes", "--outlet", "Quay Weekly", "--passages", "5"]);
+        assert_eq!(v["hits"][0]["title"], "Harbour cranes return");
+        let texts: Vec<&str> = v["hits"][0]["passages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["text"].as_str().unwrap())
+            .collect();
+        assert!(
+            texts.iter().all(|t| !t.contains("Harbour Cranes Return")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn readme_like_files_in_a_folder_are_skipped_and_reported() {
+        let w = Workdir::new();
+        w.fixtures(&["curly.txt"], "in");
+        for name in ["README", "LICENSE.txt", "ReadMe.md", "sub/readme.TXT"] {
+            let path = w.path("in").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(
+                &path,
+                "How to use this dump.\n\nFields: title, text, date.\n",
+            )
+            .unwrap();
+        }
+        let (code, out, err) = w.run(&["ingest", "in", "--json"]);
+        assert_eq!(code, 1, "something was skipped: {err}");
+        let r: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(r["articles_indexed"], 1);
+        let mut skipped: Vec<String> = r["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let path = s["path"].as_str().unwrap();
+                let name = path.rsplit('/').next().unwrap();
+                format!("{name}: {}", s["reason"].as_str().unwrap())
+            })
+            .collect();
+        skipped.sort();
+        assert_eq!(
+            skipped,
+            [
+                "LICENSE.txt: a LICENSE file, not an article: not read (name it explicitly to read it)",
+                "README: a README file, not an article: not read (name it explicitly to read it)",
+                "ReadMe.md: a README file, not an article: not read (name it explicitly to read it)",
+                "readme.TXT: a README file, not an article: not read (name it explicitly to read it)",
+            ]
+        );
+        assert!(err.contains("README"), "stderr names it: {err}");
+        assert_eq!(w.search(&["dump"])["total"], 0, "no README text indexed");
+        // Named explicitly, it is read.
+        w.ingest(&["in/LICENSE.txt"]);
+        assert_eq!(w.search(&["dump"])["total"], 1);
+    }
+
+    #[test]
     fn outlet_option_overrides_signatures() {
         let w = Workdir::with_seeds();
         w.ingest(&["seeds", "--outlet", "Clippings Desk"]);
@@ -561,6 +640,43 @@ mod search {
             "best passage first: {scores:?}"
         );
         assert_eq!(v["hits"][0]["score"].as_f64(), Some(scores[0]));
+    }
+
+    #[test]
+    fn a_hit_matching_only_in_its_title_shows_the_opening_passages() {
+        let w = Workdir::new();
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        let mut text = String::from("Zanzibar Ferry Timetable Changes\n\n");
+        for i in 1..=12 {
+            text.push_str(&format!(
+                "Paragraph {i} says the boats leave the harbour at a new hour this season.\n\n"
+            ));
+        }
+        std::fs::write(w.path("in/ferry.txt"), text).unwrap();
+        w.ingest(&["in"]);
+        for query in ["Zanzibar", "title:zanzibar", "zanzibar ferry"] {
+            let v = w.search(&[query, "--passages", "2"]);
+            assert_eq!(v["total"], 1, "{query}");
+            let numbers: Vec<u64> = v["hits"][0]["passages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["number"].as_u64().unwrap())
+                .collect();
+            assert_eq!(numbers, [1, 2], "{query}: the opening, in order");
+            assert!(v["hits"][0]["passages"][0]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Paragraph 1 says"));
+        }
+        // A match in the text still shows the passage that matched (short
+        // paragraphs are joined three to a passage: paragraph 7 is in passage 3).
+        let v = w.search(&["Zanzibar OR \"paragraph 7\""]);
+        assert_eq!(v["hits"][0]["passages"][0]["number"], 3);
+        assert!(v["hits"][0]["passages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Paragraph 7 says"));
     }
 
     #[test]
@@ -989,7 +1105,12 @@ mod lookups {
         assert_eq!(v["date"]["source"], "dateline");
         assert_eq!(v["outlet"]["value"], "The TV's Leaking");
         assert_eq!(v["outlet"]["source"], "signature:written_for");
-        assert_eq!(v["title"]["source"], "first_line");
+        // The signature names the title ("This article (…) was written exclusively for …").
+        assert_eq!(
+            v["title"]["value"],
+            "The U.S. Has A Special Relationship With ISIS"
+        );
+        assert_eq!(v["title"]["source"], "signature");
         let text = v["text"].as_str().unwrap();
         assert!(!text.contains("Leave a Reply"));
         let passages = v["passages"].as_array().unwrap();
