@@ -27,7 +27,7 @@ pub struct ExportRow {
     /// 1-based rank of the article in the export order.
     pub rank: usize,
     /// Article id.
-    pub article_id: String,
+    pub article_id: crate::model::ArticleId,
     /// Title.
     pub title: String,
     /// Outlet, when known.
@@ -111,7 +111,7 @@ pub fn export(
     let mut rows = 0;
     for (i, r) in ranked.into_iter().enumerate() {
         let id = r.article_id();
-        let Some(article) = load_article(searcher, &mi.fields, &id, false)? else {
+        let Some(article) = load_article(searcher, &mi.fields, id, false)? else {
             continue;
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
@@ -142,7 +142,7 @@ pub fn export(
             for (number, text, score) in &passages {
                 let row = ExportRow {
                     rank: i + 1,
-                    article_id: id.clone(),
+                    article_id: id,
                     title: ap.title.clone(),
                     outlet: ap.outlet.clone(),
                     date: ap.date.map(|d| d.to_string()),

@@ -74,7 +74,7 @@ impl<W: Write> RowWriter<W> {
                 .write_record(
                     [
                         row.rank.to_string(),
-                        row.article_id.clone(),
+                        row.article_id.to_string(),
                         row.title.clone(),
                         row.outlet.clone().unwrap_or_default(),
                         row.date.clone().unwrap_or_default(),

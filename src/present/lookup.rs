@@ -449,7 +449,7 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
     let field = |out: &mut String, k: &str, v: String| {
         let _ = writeln!(out, "  {k:<9} {v}");
     };
-    field(&mut out, "id", a.article_id.clone());
+    field(&mut out, "id", a.article_id.to_string());
     field(&mut out, "title", format!("from {}", a.title.source));
     field(
         &mut out,

@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::index::{
     article_paths, cluster_members, load_article, read_copy_fields, stored_u64, MorgueIndex,
 };
+use crate::model::ArticleId;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -22,8 +23,8 @@ use tantivy::{Searcher, TantivyDocument};
 /// Another copy of a hit's story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CopyRef {
-    /// Article id (16 hex digits).
-    pub article_id: String,
+    /// Article id.
+    pub article_id: ArticleId,
     /// Outlet, when known.
     pub outlet: Option<String>,
     /// Publication date, when known.
@@ -79,9 +80,9 @@ pub fn copy_refs(
 ) -> Result<Vec<CopyRef>> {
     let mut out = Vec::with_capacity(copies.len());
     for (key, facts) in copies {
-        let article_id = format!("{key:016x}");
+        let article_id = ArticleId(*key);
         out.push(CopyRef {
-            paths: article_paths(searcher, &mi.fields, &article_id)?,
+            paths: article_paths(searcher, &mi.fields, article_id)?,
             article_id,
             outlet: facts.outlet.clone(),
             date: facts.date_secs.and_then(to_date),
@@ -139,7 +140,7 @@ pub fn earliest_appearance(
         .map(|&i| {
             let a = &appearances[i];
             CopyRef {
-                article_id: hit.article_id.clone(),
+                article_id: hit.article_id,
                 outlet: a.outlet.clone(),
                 date: a.date,
                 paths: vec![a.path.clone()],
@@ -152,7 +153,7 @@ pub fn earliest_appearance(
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterCopy {
     /// Article id.
-    pub article_id: String,
+    pub article_id: ArticleId,
     /// True for the cluster's original (the earliest dated copy).
     pub original: bool,
     /// Title.
@@ -175,9 +176,9 @@ pub struct ClusterCopy {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cluster {
     /// The article asked about.
-    pub article_id: String,
-    /// The cluster id (16 hex digits).
-    pub cluster: String,
+    pub article_id: ArticleId,
+    /// The cluster id: the id of the article that started the cluster.
+    pub cluster: ArticleId,
     /// Every article of the cluster, original first, then by date; a text read from several
     /// records is one entry per record (same `article_id`, its own title, outlet, date, URL,
     /// path).
@@ -188,7 +189,7 @@ pub struct Cluster {
 pub fn cluster_of(
     mi: &MorgueIndex,
     searcher: &Searcher,
-    article_id: &str,
+    article_id: ArticleId,
 ) -> Result<Option<Cluster>> {
     let f = &mi.fields;
     let Some(addr) =
@@ -200,7 +201,8 @@ pub fn cluster_of(
     };
     let doc: TantivyDocument = searcher.doc(addr)?;
     let cluster = match stored_u64(&doc, f.cluster) {
-        0 => u64::from_str_radix(article_id, 16).unwrap_or(0),
+        // Articles written before clusters were kept are their own cluster.
+        0 => article_id.key(),
         c => c,
     };
     // Each copy with its compact signature.
@@ -208,17 +210,17 @@ pub fn cluster_of(
     for addr in cluster_members(searcher, f, cluster)? {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let compact = read_copy_fields(&doc, f).map(|c| c.2);
-        let Some(id) = crate::index::stored_str(&doc, f.article_id) else {
+        let Some(id) = crate::index::stored_id(&doc, f) else {
             continue;
         };
-        let Some(record) = load_article(searcher, f, &id, false)? else {
+        let Some(record) = load_article(searcher, f, id, false)? else {
             continue;
         };
         if record.appearances.len() > 1 {
             // The same text read from several records: each record is a copy of its own.
             for a in &record.appearances {
                 let copy = ClusterCopy {
-                    article_id: id.clone(),
+                    article_id: id,
                     original: false,
                     title: a.title.clone(),
                     outlet: a.outlet.clone(),
@@ -250,7 +252,7 @@ pub fn cluster_of(
             .date
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc().timestamp());
-        (secs, u64::from_str_radix(&c.article_id, 16).unwrap_or(0))
+        (secs, c.article_id.key())
     };
     members.sort_by(|a, b| original_first(order(&a.0), order(&b.0)));
     let original = members.first().and_then(|m| m.1.clone());
@@ -268,8 +270,8 @@ pub fn cluster_of(
         })
         .collect();
     Ok(Some(Cluster {
-        article_id: article_id.to_string(),
-        cluster: format!("{cluster:016x}"),
+        article_id,
+        cluster: ArticleId(cluster),
         copies,
     }))
 }

@@ -29,6 +29,7 @@ use crate::index::{
     doc_addresses, load_article, passage_record, KeyCollector, KeyMap, Keys, MorgueIndex,
     KIND_PASSAGE, NEWS_EN,
 };
+use crate::model::ArticleId;
 use boolean::KeySet;
 use chrono::{Datelike, NaiveDate};
 pub use collect::ArticleFacts;
@@ -104,8 +105,8 @@ pub struct PassageHit {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
-    /// Article id (16 hex digits).
-    pub article_id: String,
+    /// Article id.
+    pub article_id: ArticleId,
     /// Title.
     pub title: String,
     /// Byte ranges of `title` to highlight.
@@ -332,9 +333,9 @@ pub struct Ranked {
 }
 
 impl Ranked {
-    /// The article id (16 hex digits).
-    pub fn article_id(&self) -> String {
-        format!("{:016x}", self.key)
+    /// The article id.
+    pub fn article_id(&self) -> ArticleId {
+        ArticleId(self.key)
     }
 }
 
@@ -436,8 +437,8 @@ fn assemble(
     r: Ranked,
 ) -> Result<(Hit, Vec<crate::index::Appearance>)> {
     let f = &mi.fields;
-    let article_id = format!("{:016x}", r.key);
-    let article = load_article(searcher, f, &article_id, false)?.ok_or_else(|| {
+    let article_id = r.article_id();
+    let article = load_article(searcher, f, article_id, false)?.ok_or_else(|| {
         crate::Error::Index(tantivy::TantivyError::InternalError(format!(
             "article {article_id} has passages but no article document"
         )))
@@ -445,7 +446,7 @@ fn assemble(
     let mut scored = r.best.0.clone();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
-        let first = doc_addresses(searcher, f, KIND_PASSAGE, &article_id)?;
+        let first = doc_addresses(searcher, f, KIND_PASSAGE, article_id)?;
         let mut best: Option<(u32, DocAddress)> = None;
         for a in first {
             let n = passage_record(searcher, a, &article.text)?.number;
