@@ -21,8 +21,9 @@ pub enum Unit {
     Passage,
 }
 
-/// One exported row: the fields a citation needs.
-#[derive(Debug, Clone, Serialize)]
+/// One exported row: the fields a citation needs (`present::export` writes it as CSV or
+/// JSON Lines).
+#[derive(Debug, Clone)]
 pub struct ExportRow {
     /// 1-based rank of the article in the export order.
     pub rank: usize,
@@ -49,8 +50,7 @@ pub struct ExportRow {
     pub score: f32,
     /// Authors (the `author` metadata).
     pub authors: Vec<String>,
-    /// Record metadata (see `model::Meta`), an object of lists by key in JSON.
-    #[serde(serialize_with = "crate::index::meta::serialize_meta")]
+    /// Record metadata (see `model::Meta`).
     pub meta: crate::model::Meta,
 }
 
