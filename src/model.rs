@@ -107,6 +107,32 @@ impl<'de> serde::Deserialize<'de> for ArticleId {
     }
 }
 
+/// What every listing of an article shows of it: id, title, outlet, date, URL and paths.
+///
+/// The one summary type: a search hit ([`Hit`](crate::search::Hit)), a hit's copy
+/// ([`CopyRef`](crate::search::copies::CopyRef)), a copy cluster's entry
+/// ([`ClusterCopy`](crate::search::copies::ClusterCopy)) and an export row
+/// ([`ExportRow`](crate::lookup::export::ExportRow)) hold one;
+/// [`ArticleRecord`](crate::index::ArticleRecord), which keeps each value's provenance, gives
+/// one. The JSON shapes that show these fields are declared by the presenters (and
+/// `ArticleRecord`), so the summary itself has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleSummary {
+    /// Article id.
+    pub article_id: ArticleId,
+    /// Title.
+    pub title: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date, when known.
+    pub date: Option<NaiveDate>,
+    /// URL, when known.
+    pub url: Option<String>,
+    /// The paths it was found at: every one in natural order, or the one record a listing
+    /// entry stands for.
+    pub paths: Vec<String>,
+}
+
 /// One passage of an article: a span of its normalized text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassageSpan {

@@ -2,7 +2,7 @@
 
 use super::schema::{names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use crate::error::Result;
-use crate::model::{char_offset, ArticleEntity, ArticleId};
+use crate::model::{char_offset, ArticleEntity, ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
@@ -85,6 +85,18 @@ pub struct CharSpan {
 }
 
 impl ArticleRecord {
+    /// The article's summary: its values without their provenance.
+    pub fn summary(&self) -> ArticleSummary {
+        ArticleSummary {
+            article_id: self.article_id,
+            title: self.title.value.clone(),
+            outlet: self.outlet.as_ref().map(|o| o.value.clone()),
+            date: self.date.as_ref().map(|d| d.value),
+            url: self.url.clone(),
+            paths: self.paths.clone(),
+        }
+    }
+
     /// The text of a passage span, or "" when the span does not fit the text.
     pub fn slice(&self, bytes: &std::ops::Range<usize>) -> &str {
         self.text.get(bytes.clone()).unwrap_or("")
@@ -443,6 +455,22 @@ pub struct Appearance {
 }
 
 impl Appearance {
+    /// This appearance as a summary of the article `article_id`: its own title, outlet, date
+    /// and URL, its path (none when it has no path).
+    pub fn summary(&self, article_id: ArticleId) -> ArticleSummary {
+        ArticleSummary {
+            article_id,
+            title: self.title.clone(),
+            outlet: self.outlet.clone(),
+            date: self.date,
+            url: self.url.clone(),
+            paths: match self.path.is_empty() {
+                true => Vec::new(),
+                false => vec![self.path.clone()],
+            },
+        }
+    }
+
     /// The appearance an article was built from.
     pub fn of(a: &crate::model::Article) -> Appearance {
         Appearance {
@@ -481,18 +509,6 @@ pub fn article_appearances(
     out.sort_by(|a, b| crate::read::skips::natural_cmp(&a.path, &b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)
-}
-
-/// Every path an article was found at, in natural order (`dump:9` before `dump:10`).
-pub fn article_paths(
-    searcher: &Searcher,
-    fields: &Fields,
-    article_id: ArticleId,
-) -> Result<Vec<String>> {
-    Ok(article_appearances(searcher, fields, article_id)?
-        .into_iter()
-        .map(|a| a.path)
-        .collect())
 }
 
 /// Addresses of the article documents of one copy cluster, in index order.

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::index::{load_article, passage_record, Appearance, MorgueIndex};
+use crate::model::ArticleSummary;
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
 use std::path::Path;
@@ -27,21 +28,12 @@ pub enum Unit {
 pub struct ExportRow {
     /// 1-based rank of the article in the export order.
     pub rank: usize,
-    /// Article id.
-    pub article_id: crate::model::ArticleId,
-    /// Title.
-    pub title: String,
-    /// Outlet, when known.
-    pub outlet: Option<String>,
-    /// Publication date `YYYY-MM-DD`, when known.
-    pub date: Option<String>,
+    /// Id, and this row's appearance's title, outlet, date, URL and path (`paths` holds the
+    /// one path, none for an article without path documents).
+    pub summary: ArticleSummary,
     /// Where the date was found (its provenance: `metadata`, `dateline`, `json-ld`, `meta:…`,
     /// `url`…), when dated.
     pub date_source: Option<String>,
-    /// URL, when known.
-    pub url: Option<String>,
-    /// The path this row's copy was found at.
-    pub path: Option<String>,
     /// Passage number (1-based, as `search` and `show` print it), when a passage is attached.
     pub passage: Option<u32>,
     /// Passage text, when a passage is attached.
@@ -142,13 +134,8 @@ pub fn export(
             for (number, text, score) in &passages {
                 let row = ExportRow {
                     rank: i + 1,
-                    article_id: id,
-                    title: ap.title.clone(),
-                    outlet: ap.outlet.clone(),
-                    date: ap.date.map(|d| d.to_string()),
+                    summary: ap.summary(id),
                     date_source: ap.date_source.clone(),
-                    url: ap.url.clone(),
-                    path: (!ap.path.is_empty()).then(|| ap.path.clone()),
                     passage: *number,
                     text: text.clone(),
                     score: *score,

@@ -18,13 +18,17 @@ type Cell = fn(&ExportRow) -> String;
 /// table, so they cannot drift apart. The names are the JSON Lines keys ([`JsonRow`]).
 const COLUMNS: [(&str, Cell); 13] = [
     ("rank", |r| r.rank.to_string()),
-    ("article_id", |r| r.article_id.to_string()),
-    ("title", |r| r.title.clone()),
-    ("outlet", |r| r.outlet.clone().unwrap_or_default()),
-    ("date", |r| r.date.clone().unwrap_or_default()),
+    ("article_id", |r| r.summary.article_id.to_string()),
+    ("title", |r| r.summary.title.clone()),
+    ("outlet", |r| r.summary.outlet.clone().unwrap_or_default()),
+    ("date", |r| {
+        r.summary.date.map(|d| d.to_string()).unwrap_or_default()
+    }),
     ("date_source", |r| r.date_source.clone().unwrap_or_default()),
-    ("url", |r| r.url.clone().unwrap_or_default()),
-    ("path", |r| r.path.clone().unwrap_or_default()),
+    ("url", |r| r.summary.url.clone().unwrap_or_default()),
+    ("path", |r| {
+        r.summary.paths.first().cloned().unwrap_or_default()
+    }),
     ("passage", |r| {
         r.passage.map(|p| p.to_string()).unwrap_or_default()
     }),
@@ -47,7 +51,7 @@ struct JsonRow<'a> {
     article_id: crate::model::ArticleId,
     title: &'a str,
     outlet: Option<&'a str>,
-    date: Option<&'a str>,
+    date: Option<chrono::NaiveDate>,
     date_source: Option<&'a str>,
     url: Option<&'a str>,
     path: Option<&'a str>,
@@ -61,15 +65,16 @@ struct JsonRow<'a> {
 
 impl<'a> JsonRow<'a> {
     fn of(r: &'a ExportRow) -> JsonRow<'a> {
+        let s = &r.summary;
         JsonRow {
             rank: r.rank,
-            article_id: r.article_id,
-            title: &r.title,
-            outlet: r.outlet.as_deref(),
-            date: r.date.as_deref(),
+            article_id: s.article_id,
+            title: &s.title,
+            outlet: s.outlet.as_deref(),
+            date: s.date,
             date_source: r.date_source.as_deref(),
-            url: r.url.as_deref(),
-            path: r.path.as_deref(),
+            url: s.url.as_deref(),
+            path: s.paths.first().map(String::as_str),
             passage: r.passage,
             text: r.text.as_deref(),
             score: r.score,
@@ -161,18 +166,20 @@ fn meta_cell(meta: &crate::model::Meta) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ArticleId;
+    use crate::model::{ArticleId, ArticleSummary};
 
     fn row() -> ExportRow {
         ExportRow {
             rank: 1,
-            article_id: ArticleId(0xab),
-            title: "=1+1".into(),
-            outlet: None,
-            date: Some("2016-03-03".into()),
+            summary: ArticleSummary {
+                article_id: ArticleId(0xab),
+                title: "=1+1".into(),
+                outlet: None,
+                date: chrono::NaiveDate::from_ymd_opt(2016, 3, 3),
+                url: None,
+                paths: vec!["a.txt".into()],
+            },
             date_source: Some("dateline".into()),
-            url: None,
-            path: Some("a.txt".into()),
             passage: Some(2),
             text: Some("text".into()),
             score: 1.5,

@@ -169,18 +169,19 @@ fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
 }
 
 fn hit(h: &Hit) -> HitJson<'_> {
+    let s = &h.summary;
     HitJson {
         rank: h.rank,
-        article_id: h.article_id,
-        title: &h.title,
-        title_highlights: char_ranges(&h.title, &h.title_highlights),
-        outlet: h.outlet.as_deref(),
+        article_id: s.article_id,
+        title: &s.title,
+        title_highlights: char_ranges(&s.title, &h.title_highlights),
+        outlet: s.outlet.as_deref(),
         authors: &h.authors,
         meta: &h.meta,
-        date: h.date.map(|d| d.format("%Y-%m-%d").to_string()),
-        path: h.paths.first().map(String::as_str),
-        paths: &h.paths,
-        url: h.url.as_deref(),
+        date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        path: s.paths.first().map(String::as_str),
+        paths: &s.paths,
+        url: s.url.as_deref(),
         score: h.score,
         passages: h
             .passages

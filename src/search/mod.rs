@@ -29,7 +29,7 @@ use crate::index::{
     doc_addresses, load_article, passage_record, KeyCollector, KeyMap, Keys, MorgueIndex,
     KIND_PASSAGE, NEWS_EN,
 };
-use crate::model::ArticleId;
+use crate::model::{ArticleId, ArticleSummary};
 use boolean::KeySet;
 use chrono::{Datelike, NaiveDate};
 pub use collect::ArticleFacts;
@@ -105,24 +105,15 @@ pub struct PassageHit {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
-    /// Article id.
-    pub article_id: ArticleId,
-    /// Title.
-    pub title: String,
-    /// Byte ranges of `title` to highlight.
+    /// Id, title, outlet, date, URL, and every path the article was found at (sorted), the
+    /// shown appearance's first.
+    pub summary: ArticleSummary,
+    /// Byte ranges of the summary's title to highlight.
     pub title_highlights: Vec<Range<usize>>,
-    /// Outlet, when known.
-    pub outlet: Option<String>,
     /// Authors (the `author` metadata values), in record order.
     pub authors: Vec<String>,
     /// Record metadata (see `model::Meta`), authors included.
     pub meta: crate::model::Meta,
-    /// Publication date, when known.
-    pub date: Option<NaiveDate>,
-    /// Where the article was read from (every path it was found at, sorted).
-    pub paths: Vec<String>,
-    /// URL, when known.
-    pub url: Option<String>,
     /// The article's score: its best passage's BM25 score.
     pub score: f32,
     /// The best passages, best first.
@@ -469,19 +460,18 @@ fn assemble(
             end: p.end,
         });
     }
+    let summary = ArticleSummary {
+        date: r.date_secs.and_then(to_date),
+        ..article.summary()
+    };
     let appearances = article.appearances;
     let hit = Hit {
         rank,
-        title_highlights: highlighter.title(&article.title.value),
-        title: article.title.value,
-        outlet: article.outlet.map(|o| o.value),
+        title_highlights: highlighter.title(&summary.title),
+        summary,
         authors: authors(&article.meta),
         meta: article.meta,
-        date: r.date_secs.and_then(to_date),
-        paths: article.paths,
-        url: article.url,
         score: r.best.score(),
-        article_id,
         passages,
         copies: Vec::new(),
     };
