@@ -18,7 +18,8 @@ use crate::extract::aliases::AliasTable;
 use crate::index::furniture::{
     apply_overrides, read_overrides, FurnitureItem, Listing, OutletFurniture, Table, LISTED_ITEMS,
 };
-use crate::index::{stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE};
+use crate::index::{stored_id, stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE};
+use crate::model::ArticleId;
 use crate::normalize::furniture::{decode_ranges, mark_pieces, template_label, Learned, Piece};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -153,7 +154,7 @@ struct Scanned {
     /// Its furniture now, distinct texts: (kind, text as shown, folded text).
     items: Vec<(&'static str, String, String)>,
     /// Its id and cluster when its stored furniture differs (it is to be re-indexed).
-    rebuild: Option<(String, u64)>,
+    rebuild: Option<(ArticleId, u64)>,
 }
 
 /// Marks the furniture `now` knows in a stored article, unless its outlet (lower case) is not
@@ -193,7 +194,7 @@ fn scan_article(
     }
     let changed = !pieces.iter().map(|p| &p.0).eq(stored.iter());
     let rebuild = if changed {
-        stored_str(doc, f.article_id).map(|id| (id, stored_u64(doc, f.cluster)))
+        stored_id(doc, f).map(|id| (id, stored_u64(doc, f.cluster)))
     } else {
         None
     };
@@ -244,7 +245,7 @@ pub fn relearn(
     let mut addrs: Vec<_> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
     addrs.sort();
     let mut tallies: HashMap<String, Tally> = HashMap::new();
-    let mut queue: Vec<(String, u64)> = Vec::new();
+    let mut queue: Vec<(ArticleId, u64)> = Vec::new();
     // Articles are read and marked in parallel, a chunk at a time, and tallied in order.
     for chunk in addrs.chunks(SCAN_CHUNK) {
         let scanned = chunk
@@ -278,7 +279,7 @@ pub fn relearn(
     for chunk in queue.chunks(CHUNK) {
         let mut records = Vec::with_capacity(chunk.len());
         for (id, cluster) in chunk {
-            if let Some(r) = crate::index::load_article(&searcher, f, id, false)? {
+            if let Some(r) = crate::index::load_article(&searcher, f, *id, false)? {
                 records.push((r, *cluster));
             }
         }

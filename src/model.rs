@@ -29,7 +29,10 @@ impl<T> Sourced<T> {
 
 /// A stable article identifier: the first 64 bits of the BLAKE3 hash of the normalized text.
 ///
-/// Displayed as 16 lowercase hex digits. Re-ingesting the same text gives the same id.
+/// Written as 16 lowercase hex digits: displayed, parsed ([`FromStr`](std::str::FromStr), any
+/// case, exactly 16 digits) and (de)serialized in that form, so JSON outputs show the same
+/// string. Re-ingesting the same text gives the same id. A copy cluster is identified by the id
+/// of the article that started it, so cluster ids are `ArticleId`s too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArticleId(pub u64);
 
@@ -42,12 +45,46 @@ impl ArticleId {
         ArticleId(u64::from_be_bytes(first))
     }
 
-    /// Parses the 16-hex-digit form.
+    /// Parses the 16-hex-digit form; `None` for anything else.
     pub fn parse(s: &str) -> Option<ArticleId> {
-        if s.len() != 16 {
-            return None;
+        s.parse().ok()
+    }
+
+    /// The id as the index's `article_key` (and copy cluster) number.
+    pub fn key(self) -> u64 {
+        self.0
+    }
+}
+
+impl From<u64> for ArticleId {
+    fn from(key: u64) -> ArticleId {
+        ArticleId(key)
+    }
+}
+
+/// Why a string is not an [`ArticleId`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadArticleId;
+
+impl fmt::Display for BadArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an article id is 16 hex digits")
+    }
+}
+
+impl std::error::Error for BadArticleId {}
+
+impl std::str::FromStr for ArticleId {
+    type Err = BadArticleId;
+
+    fn from_str(s: &str) -> Result<ArticleId, BadArticleId> {
+        // `from_str_radix` alone would take a sign (`+123…`).
+        if s.len() != 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(BadArticleId);
         }
-        u64::from_str_radix(s, 16).ok().map(ArticleId)
+        u64::from_str_radix(s, 16)
+            .map(ArticleId)
+            .map_err(|_| BadArticleId)
     }
 }
 
@@ -55,6 +92,45 @@ impl fmt::Display for ArticleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:016x}", self.0)
     }
+}
+
+impl Serialize for ArticleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ArticleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ArticleId, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What every listing of an article shows of it: id, title, outlet, date, URL and paths.
+///
+/// The one summary type: a search hit ([`Hit`](crate::search::Hit)), a hit's copy
+/// ([`CopyRef`](crate::search::copies::CopyRef)), a copy cluster's entry
+/// ([`ClusterCopy`](crate::search::copies::ClusterCopy)) and an export row
+/// ([`ExportRow`](crate::lookup::export::ExportRow)) hold one;
+/// [`ArticleRecord`](crate::index::ArticleRecord), which keeps each value's provenance, gives
+/// one. The JSON shapes that show these fields are declared by the presenters (and
+/// `ArticleRecord`), so the summary itself has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleSummary {
+    /// Article id.
+    pub article_id: ArticleId,
+    /// Title.
+    pub title: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date, when known.
+    pub date: Option<NaiveDate>,
+    /// URL, when known.
+    pub url: Option<String>,
+    /// The paths it was found at: every one in natural order, or the one record a listing
+    /// entry stands for.
+    pub paths: Vec<String>,
 }
 
 /// One passage of an article: a span of its normalized text.
@@ -146,6 +222,37 @@ mod tests {
         assert_eq!(ArticleId::parse(&a.to_string()), Some(a));
         assert_eq!(a.to_string().len(), 16);
         assert_eq!(ArticleId::parse("xyz"), None);
+    }
+
+    #[test]
+    fn article_id_serializes_as_its_hex_form() {
+        let a = ArticleId(0x00ab_cdef_0123_4567);
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, "\"00abcdef01234567\"");
+        assert_eq!(serde_json::from_str::<ArticleId>(&json).unwrap(), a);
+        let upper: ArticleId = serde_json::from_str("\"00ABCDEF01234567\"").unwrap();
+        assert_eq!(upper, a);
+        assert!(serde_json::from_str::<ArticleId>("\"abc\"").is_err());
+        assert!(serde_json::from_str::<ArticleId>("12").is_err());
+    }
+
+    #[test]
+    fn bad_article_ids_are_refused() {
+        for bad in [
+            "",
+            "xyz",
+            "0123456789abcde",
+            "0123456789abcdef0",
+            "+123456789abcdef",
+        ] {
+            assert_eq!(bad.parse::<ArticleId>(), Err(BadArticleId), "{bad:?}");
+        }
+        assert_eq!(" 0123456789abcdef".parse::<ArticleId>(), Err(BadArticleId));
+        assert_eq!(BadArticleId.to_string(), "an article id is 16 hex digits");
+        assert_eq!(
+            "0123456789ABCDEF".parse(),
+            Ok(ArticleId(0x0123_4567_89ab_cdef))
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let searcher = mi.searcher()?;
     let (found, took) = timed(|| -> morgue::Result<_> {
         match morgue::index::resolve_article(&searcher, &mi.fields, &args.article)? {
-            Some(id) => morgue::search::copies::cluster_of(&mi, &searcher, &id),
+            Some(id) => morgue::search::copies::cluster_of(&mi, &searcher, id),
             None => Ok(None),
         }
     });

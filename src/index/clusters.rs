@@ -139,14 +139,10 @@ impl ClusterFinder {
 
 /// An article document's key, cluster and compact signature, when it has all three.
 pub fn read_copy_fields(doc: &TantivyDocument, f: &Fields) -> Option<(u64, u64, Vec<u8>)> {
-    let key = doc.get_first(f.article_id)?.as_str().and_then(parse_key)?;
+    let key = super::records::stored_id(doc, f)?.key();
     let cluster = doc.get_first(f.cluster)?.as_u64()?;
     let compact = doc.get_first(f.minhash)?.as_bytes()?.to_vec();
     Some((key, cluster, compact))
-}
-
-fn parse_key(hex: &str) -> Option<u64> {
-    u64::from_str_radix(hex, 16).ok()
 }
 
 #[cfg(test)]

@@ -35,11 +35,11 @@ pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use directory::{classify as classify_error, damage};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
 pub use records::{
-    article_appearances, article_paths, cluster_members, decode_entities, doc_addresses,
-    encode_entities, entity_facts, entity_form_term, entity_name_term, entity_terms, fact_hash,
-    load_article, pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record,
-    resolve_article, stored_str, stored_u64, unpack_fact_count, Appearance, ArticleRecord,
-    CharSpan, EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
+    article_appearances, cluster_members, decode_entities, doc_addresses, encode_entities,
+    entity_facts, entity_form_term, entity_name_term, entity_terms, fact_hash, load_article,
+    pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record, resolve_article,
+    stored_id, stored_str, stored_u64, unpack_fact_count, Appearance, ArticleRecord, CharSpan,
+    EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
 };
 pub use schema::{
     names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION,

@@ -2,7 +2,7 @@
 
 use super::schema::{names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use crate::error::Result;
-use crate::model::{char_offset, ArticleEntity};
+use crate::model::{char_offset, ArticleEntity, ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
@@ -37,8 +37,8 @@ pub struct PassageRecord {
 /// Everything stored about one article.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleRecord {
-    /// Article id (16 hex digits).
-    pub article_id: String,
+    /// Article id.
+    pub article_id: ArticleId,
     /// Title with provenance.
     pub title: Found<String>,
     /// Outlet with provenance, when known.
@@ -85,6 +85,18 @@ pub struct CharSpan {
 }
 
 impl ArticleRecord {
+    /// The article's summary: its values without their provenance.
+    pub fn summary(&self) -> ArticleSummary {
+        ArticleSummary {
+            article_id: self.article_id,
+            title: self.title.value.clone(),
+            outlet: self.outlet.as_ref().map(|o| o.value.clone()),
+            date: self.date.as_ref().map(|d| d.value),
+            url: self.url.clone(),
+            paths: self.paths.clone(),
+        }
+    }
+
     /// The text of a passage span, or "" when the span does not fit the text.
     pub fn slice(&self, bytes: &std::ops::Range<usize>) -> &str {
         self.text.get(bytes.clone()).unwrap_or("")
@@ -106,23 +118,19 @@ fn term(field: Field, v: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Addresses of an article's documents of one kind, in index order (none when `article_id`
-/// is not 16 hex digits).
+/// Addresses of an article's documents of one kind, in index order.
 pub fn doc_addresses(
     searcher: &Searcher,
     fields: &Fields,
     kind: &str,
-    article_id: &str,
+    article_id: ArticleId,
 ) -> Result<Vec<DocAddress>> {
-    let Ok(key) = u64::from_str_radix(article_id, 16) else {
-        return Ok(Vec::new());
-    };
     let q = BooleanQuery::new(vec![
         (Occur::Must, term(fields.kind, kind)),
         (
             Occur::Must,
             Box::new(TermQuery::new(
-                Term::from_field_u64(fields.article_key, key),
+                Term::from_field_u64(fields.article_key, article_id.key()),
                 IndexRecordOption::Basic,
             )),
         ),
@@ -307,6 +315,11 @@ pub fn stored_str(doc: &TantivyDocument, field: Field) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The stored article id of a document; `None` when absent or malformed.
+pub fn stored_id(doc: &TantivyDocument, fields: &Fields) -> Option<ArticleId> {
+    doc.get_first(fields.article_id)?.as_str()?.parse().ok()
+}
+
 /// The first stored u64 of a field (0 when absent).
 pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
     doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
@@ -331,7 +344,7 @@ pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Resu
 pub fn load_article(
     searcher: &Searcher,
     fields: &Fields,
-    article_id: &str,
+    article_id: ArticleId,
     passages: bool,
 ) -> Result<Option<ArticleRecord>> {
     let f = fields;
@@ -359,7 +372,7 @@ pub fn load_article(
     let appearances = article_appearances(searcher, f, article_id)?;
     let paths = appearances.iter().map(|a| a.path.clone()).collect();
     let mut record = ArticleRecord {
-        article_id: article_id.to_string(),
+        article_id,
         title: Found {
             value: stored_str(&doc, f.title_text).unwrap_or_default(),
             source: stored_str(&doc, f.title_source).unwrap_or_default(),
@@ -442,6 +455,22 @@ pub struct Appearance {
 }
 
 impl Appearance {
+    /// This appearance as a summary of the article `article_id`: its own title, outlet, date
+    /// and URL, its path (none when it has no path).
+    pub fn summary(&self, article_id: ArticleId) -> ArticleSummary {
+        ArticleSummary {
+            article_id,
+            title: self.title.clone(),
+            outlet: self.outlet.clone(),
+            date: self.date,
+            url: self.url.clone(),
+            paths: match self.path.is_empty() {
+                true => Vec::new(),
+                false => vec![self.path.clone()],
+            },
+        }
+    }
+
     /// The appearance an article was built from.
     pub fn of(a: &crate::model::Article) -> Appearance {
         Appearance {
@@ -463,7 +492,7 @@ impl Appearance {
 pub fn article_appearances(
     searcher: &Searcher,
     fields: &Fields,
-    article_id: &str,
+    article_id: ArticleId,
 ) -> Result<Vec<Appearance>> {
     let mut out: Vec<Appearance> = Vec::new();
     for a in doc_addresses(searcher, fields, KIND_PATH, article_id)? {
@@ -480,18 +509,6 @@ pub fn article_appearances(
     out.sort_by(|a, b| crate::read::skips::natural_cmp(&a.path, &b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)
-}
-
-/// Every path an article was found at, in natural order (`dump:9` before `dump:10`).
-pub fn article_paths(
-    searcher: &Searcher,
-    fields: &Fields,
-    article_id: &str,
-) -> Result<Vec<String>> {
-    Ok(article_appearances(searcher, fields, article_id)?
-        .into_iter()
-        .map(|a| a.path)
-        .collect())
 }
 
 /// Addresses of the article documents of one copy cluster, in index order.
@@ -511,13 +528,15 @@ pub fn cluster_members(
 
 /// The article id meant by `what`: an id present in the index, or a path the article was
 /// ingested from (as given, or as an existing file's path compared after canonicalization).
-pub fn resolve_article(searcher: &Searcher, fields: &Fields, what: &str) -> Result<Option<String>> {
-    let lower = what.trim().to_ascii_lowercase();
-    if lower.len() == 16
-        && lower.bytes().all(|b| b.is_ascii_hexdigit())
-        && !doc_addresses(searcher, fields, KIND_ARTICLE, &lower)?.is_empty()
-    {
-        return Ok(Some(lower));
+pub fn resolve_article(
+    searcher: &Searcher,
+    fields: &Fields,
+    what: &str,
+) -> Result<Option<ArticleId>> {
+    if let Ok(id) = what.trim().parse::<ArticleId>() {
+        if !doc_addresses(searcher, fields, KIND_ARTICLE, id)?.is_empty() {
+            return Ok(Some(id));
+        }
     }
     let mut candidates = vec![what.to_string()];
     if let Ok(canon) = std::fs::canonicalize(crate::read::label_path(what)) {
@@ -530,7 +549,7 @@ pub fn resolve_article(searcher: &Searcher, fields: &Fields, what: &str) -> Resu
         ]);
         if let Some(addr) = searcher.search(&q, &DocSetCollector)?.into_iter().next() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            return Ok(stored_str(&doc, fields.article_id));
+            return Ok(stored_id(&doc, fields));
         }
     }
     Ok(None)

@@ -125,8 +125,8 @@ pub struct CoMention {
 /// An article that mentions the entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntityArticle {
-    /// Article id (16 hex digits).
-    pub article_id: String,
+    /// Article id.
+    pub article_id: crate::model::ArticleId,
     /// Title.
     pub title: String,
     /// Outlet, when known.
@@ -523,7 +523,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         // Only the listed articles' documents are loaded.
         let doc: TantivyDocument = searcher.doc(s.row.addr)?;
         article_list.push(EntityArticle {
-            article_id: format!("{:016x}", s.row.key),
+            article_id: s.row.key.into(),
             title: text(&doc, f.title_text).unwrap_or_default(),
             outlet: s.row.outlet.map(str::to_string),
             date: s.row.date_secs.and_then(to_date),

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::index::{load_article, passage_record, Appearance, MorgueIndex};
+use crate::model::ArticleSummary;
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
 use std::path::Path;
@@ -21,26 +22,18 @@ pub enum Unit {
     Passage,
 }
 
-/// One exported row: the fields a citation needs.
-#[derive(Debug, Clone, Serialize)]
+/// One exported row: the fields a citation needs (`present::export` writes it as CSV or
+/// JSON Lines).
+#[derive(Debug, Clone)]
 pub struct ExportRow {
     /// 1-based rank of the article in the export order.
     pub rank: usize,
-    /// Article id.
-    pub article_id: String,
-    /// Title.
-    pub title: String,
-    /// Outlet, when known.
-    pub outlet: Option<String>,
-    /// Publication date `YYYY-MM-DD`, when known.
-    pub date: Option<String>,
+    /// Id, and this row's appearance's title, outlet, date, URL and path (`paths` holds the
+    /// one path, none for an article without path documents).
+    pub summary: ArticleSummary,
     /// Where the date was found (its provenance: `metadata`, `dateline`, `json-ld`, `meta:…`,
     /// `url`…), when dated.
     pub date_source: Option<String>,
-    /// URL, when known.
-    pub url: Option<String>,
-    /// The path this row's copy was found at.
-    pub path: Option<String>,
     /// Passage number (1-based, as `search` and `show` print it), when a passage is attached.
     pub passage: Option<u32>,
     /// Passage text, when a passage is attached.
@@ -49,8 +42,7 @@ pub struct ExportRow {
     pub score: f32,
     /// Authors (the `author` metadata).
     pub authors: Vec<String>,
-    /// Record metadata (see `model::Meta`), an object of lists by key in JSON.
-    #[serde(serialize_with = "crate::index::meta::serialize_meta")]
+    /// Record metadata (see `model::Meta`).
     pub meta: crate::model::Meta,
 }
 
@@ -111,7 +103,7 @@ pub fn export(
     let mut rows = 0;
     for (i, r) in ranked.into_iter().enumerate() {
         let id = r.article_id();
-        let Some(article) = load_article(searcher, &mi.fields, &id, false)? else {
+        let Some(article) = load_article(searcher, &mi.fields, id, false)? else {
             continue;
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
@@ -142,13 +134,8 @@ pub fn export(
             for (number, text, score) in &passages {
                 let row = ExportRow {
                     rank: i + 1,
-                    article_id: id.clone(),
-                    title: ap.title.clone(),
-                    outlet: ap.outlet.clone(),
-                    date: ap.date.map(|d| d.to_string()),
+                    summary: ap.summary(id),
                     date_source: ap.date_source.clone(),
-                    url: ap.url.clone(),
-                    path: (!ap.path.is_empty()).then(|| ap.path.clone()),
                     passage: *number,
                     text: text.clone(),
                     score: *score,

@@ -69,7 +69,7 @@
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
 
-use crate::model::char_offset;
+use crate::model::{char_offset, ArticleId};
 use crate::pipeline::IngestReport;
 use crate::search::{Filters, Hit, SearchResults};
 use serde::Serialize;
@@ -101,7 +101,7 @@ pub struct HitJson<'a> {
     /// 1-based rank.
     pub rank: usize,
     /// Article id.
-    pub article_id: &'a str,
+    pub article_id: ArticleId,
     /// Title.
     pub title: &'a str,
     /// Title highlights, character ranges.
@@ -133,7 +133,7 @@ pub struct HitJson<'a> {
 #[derive(Debug, Serialize)]
 pub struct CopyJson<'a> {
     /// Article id.
-    pub article_id: &'a str,
+    pub article_id: ArticleId,
     /// Outlet or null.
     pub outlet: Option<&'a str>,
     /// `YYYY-MM-DD` or null.
@@ -169,18 +169,19 @@ fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
 }
 
 fn hit(h: &Hit) -> HitJson<'_> {
+    let s = &h.summary;
     HitJson {
         rank: h.rank,
-        article_id: &h.article_id,
-        title: &h.title,
-        title_highlights: char_ranges(&h.title, &h.title_highlights),
-        outlet: h.outlet.as_deref(),
+        article_id: s.article_id,
+        title: &s.title,
+        title_highlights: char_ranges(&s.title, &h.title_highlights),
+        outlet: s.outlet.as_deref(),
         authors: &h.authors,
         meta: &h.meta,
-        date: h.date.map(|d| d.format("%Y-%m-%d").to_string()),
-        path: h.paths.first().map(String::as_str),
-        paths: &h.paths,
-        url: h.url.as_deref(),
+        date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        path: s.paths.first().map(String::as_str),
+        paths: &s.paths,
+        url: s.url.as_deref(),
         score: h.score,
         passages: h
             .passages
@@ -198,7 +199,7 @@ fn hit(h: &Hit) -> HitJson<'_> {
             .copies
             .iter()
             .map(|c| CopyJson {
-                article_id: &c.article_id,
+                article_id: c.article_id,
                 outlet: c.outlet.as_deref(),
                 date: c.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 path: c.paths.first().map(String::as_str),

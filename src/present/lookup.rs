@@ -40,6 +40,7 @@ use crate::lookup::facet::{Facet, FacetRow};
 use crate::lookup::outlets::OutletRow;
 use crate::lookup::stats::Stats;
 use crate::lookup::timeline::Timeline;
+use crate::model::ArticleId;
 use crate::search::copies::{Cluster, ClusterCopy};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -449,7 +450,7 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
     let field = |out: &mut String, k: &str, v: String| {
         let _ = writeln!(out, "  {k:<9} {v}");
     };
-    field(&mut out, "id", a.article_id.clone());
+    field(&mut out, "id", a.article_id.to_string());
     field(&mut out, "title", format!("from {}", a.title.source));
     field(
         &mut out,
@@ -611,7 +612,10 @@ pub fn cluster_text(c: &Cluster, style: &Style) -> String {
     if others == 0 {
         let _ = writeln!(out, "(no near-duplicate copies in the index)");
     }
-    let outlet = |x: &ClusterCopy| x.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
+    let outlet = |x: &ClusterCopy| {
+        let outlet = x.summary.outlet.clone();
+        outlet.unwrap_or_else(|| "unknown outlet".into())
+    };
     let width = c
         .copies
         .iter()
@@ -624,17 +628,18 @@ pub fn cluster_text(c: &Cluster, style: &Style) -> String {
             Some(s) => format!("J≈{s:.2}"),
             None => "J n/a".to_string(),
         };
-        let place = x.url.clone().or_else(|| x.paths.first().cloned());
+        let s = &x.summary;
+        let place = s.url.clone().or_else(|| s.paths.first().cloned());
         let line = format!(
             "{:<10}  {:<width$}  {:<8}  {}  {:>6} words",
-            date_or_dash(x.date),
+            date_or_dash(s.date),
             outlet(x),
             sim,
-            x.article_id,
+            s.article_id,
             x.words,
         );
         let _ = writeln!(out, "{}", super::text::bold(&line, style, x.original));
-        let _ = writeln!(out, "    {}", x.title);
+        let _ = writeln!(out, "    {}", s.title);
         if let Some(p) = place {
             let _ = writeln!(out, "    {p}");
         }
@@ -645,7 +650,43 @@ pub fn cluster_text(c: &Cluster, style: &Style) -> String {
 /// `copies --json`: `{"article_id", "cluster", "copies": [{"article_id", "original", "title",
 /// "outlet", "date", "url", "paths", "words", "similarity"}]}`, original first.
 pub fn cluster_json(c: &Cluster) -> String {
-    json(c)
+    #[derive(Serialize)]
+    struct Copy<'a> {
+        article_id: ArticleId,
+        original: bool,
+        title: &'a str,
+        outlet: Option<&'a str>,
+        date: Option<chrono::NaiveDate>,
+        url: Option<&'a str>,
+        paths: &'a [String],
+        words: u64,
+        similarity: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        article_id: ArticleId,
+        cluster: ArticleId,
+        copies: Vec<Copy<'a>>,
+    }
+    let copies = c.copies.iter().map(|x| {
+        let s = &x.summary;
+        Copy {
+            article_id: s.article_id,
+            original: x.original,
+            title: &s.title,
+            outlet: s.outlet.as_deref(),
+            date: s.date,
+            url: s.url.as_deref(),
+            paths: &s.paths,
+            words: x.words,
+            similarity: x.similarity,
+        }
+    });
+    json(&Doc {
+        article_id: c.article_id,
+        cluster: c.cluster,
+        copies: copies.collect(),
+    })
 }
 
 /// `furniture` as text: per outlet, the furniture removed with the number of articles.

@@ -113,34 +113,35 @@ fn quoted(q: &str) -> String {
 
 fn render_hit(out: &mut String, hit: &Hit, style: &Style) {
     let rank = format!("{:>3}.", hit.rank);
-    let title = if hit.title.is_empty() {
+    let s = &hit.summary;
+    let title = if s.title.is_empty() {
         "(untitled)"
     } else {
-        &hit.title
+        &s.title
     };
     let title = paint(title, &hit.title_highlights, style, Some(BOLD));
     let _ = writeln!(out, "{rank} {title}");
     let indent = " ".repeat(rank.len() + 1);
-    let date = hit
+    let date = s
         .date
         .map(|d| d.to_string())
         .unwrap_or_else(|| "undated".into());
-    let outlet = hit.outlet.as_deref().unwrap_or("unknown outlet");
+    let outlet = s.outlet.as_deref().unwrap_or("unknown outlet");
     let by = match hit.authors.is_empty() {
         true => String::new(),
         false => format!(" │ by {}", hit.authors.join("; ")),
     };
     let meta = format!(
         "{date:<10} │ {outlet}{by} │ {} │ score {:.2}",
-        hit.article_id, hit.score
+        s.article_id, hit.score
     );
     let _ = writeln!(out, "{indent}{}", dim(&meta, style));
-    let place = hit
+    let place = s
         .url
         .clone()
-        .or_else(|| hit.paths.first().cloned())
+        .or_else(|| s.paths.first().cloned())
         .unwrap_or_default();
-    let more = match hit.paths.len() {
+    let more = match s.paths.len() {
         0 | 1 => String::new(),
         n => format!(
             " (+{} more {})",

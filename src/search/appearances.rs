@@ -11,6 +11,7 @@
 use super::{Filters, Selection};
 use crate::error::Result;
 use crate::index::{article_appearances, Appearance, Fields, KeyMap, Keys, KIND_PATH};
+use crate::model::ArticleId;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -40,7 +41,7 @@ pub fn runs(
         if n < 2 {
             continue;
         }
-        let all = article_appearances(searcher, fields, &format!("{key:016x}"))?;
+        let all = article_appearances(searcher, fields, ArticleId(key))?;
         let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
         runs.insert(key, kept);
     }

@@ -11,26 +11,18 @@ use super::{to_date, ArticleFacts, Selection};
 use crate::dedup::compact_similarity;
 use crate::error::Result;
 use crate::index::{
-    article_paths, cluster_members, load_article, read_copy_fields, stored_u64, MorgueIndex,
+    article_appearances, cluster_members, load_article, read_copy_fields, stored_u64, MorgueIndex,
 };
+use crate::model::{ArticleId, ArticleSummary};
 use chrono::NaiveDate;
-use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use tantivy::{Searcher, TantivyDocument};
 
-/// Another copy of a hit's story.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CopyRef {
-    /// Article id (16 hex digits).
-    pub article_id: String,
-    /// Outlet, when known.
-    pub outlet: Option<String>,
-    /// Publication date, when known.
-    pub date: Option<NaiveDate>,
-    /// Every path the copy was found at, sorted.
-    pub paths: Vec<String>,
-}
+/// Another copy of a hit's story: a near-duplicate article (every path it was found at, its
+/// article document's outlet and date, and that record's title and URL), or another record the
+/// hit's text was read from (its own values and path).
+pub type CopyRef = ArticleSummary;
 
 /// Orders copies so that the original comes first: earliest dated, undated last, then by key.
 pub fn original_first(a: (Option<i64>, u64), b: (Option<i64>, u64)) -> Ordering {
@@ -79,12 +71,21 @@ pub fn copy_refs(
 ) -> Result<Vec<CopyRef>> {
     let mut out = Vec::with_capacity(copies.len());
     for (key, facts) in copies {
-        let article_id = format!("{key:016x}");
+        let article_id = ArticleId(*key);
+        let appearances = article_appearances(searcher, &mi.fields, article_id)?;
+        let date = facts.date_secs.and_then(to_date);
+        // Title and URL of the record the article document holds (its outlet and date).
+        let held = appearances
+            .iter()
+            .find(|a| a.outlet == facts.outlet && a.date == date)
+            .or(appearances.first());
         out.push(CopyRef {
-            paths: article_paths(searcher, &mi.fields, &article_id)?,
             article_id,
+            title: held.map(|a| a.title.clone()).unwrap_or_default(),
             outlet: facts.outlet.clone(),
-            date: facts.date_secs.and_then(to_date),
+            date,
+            url: held.and_then(|a| a.url.clone()),
+            paths: appearances.into_iter().map(|a| a.path).collect(),
         });
     }
     Ok(out)
@@ -103,9 +104,10 @@ pub fn earliest_appearance(
     if appearances.len() < 2 {
         return Vec::new();
     }
+    let s = &hit.summary;
     let shown = appearances
         .iter()
-        .position(|a| a.outlet == hit.outlet && a.date == hit.date && a.url == hit.url)
+        .position(|a| a.outlet == s.outlet && a.date == s.date && a.url == s.url)
         .unwrap_or(0);
     let day = |d: Option<NaiveDate>| {
         d.and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -121,50 +123,35 @@ pub fn earliest_appearance(
         )
     });
     let first = &appearances[kept[0]];
+    let id = hit.summary.article_id;
     if kept[0] != shown {
-        hit.title = first.title.clone();
-        hit.title_highlights = title(&hit.title);
-        hit.outlet = first.outlet.clone();
-        hit.date = first.date;
-        hit.url = first.url.clone();
+        let mut paths = std::mem::take(&mut hit.summary.paths);
+        if let Some(p) = paths.iter().position(|p| *p == first.path) {
+            let path = paths.remove(p);
+            paths.insert(0, path);
+        }
+        hit.summary = ArticleSummary {
+            paths,
+            ..first.summary(id)
+        };
+        hit.title_highlights = title(&hit.summary.title);
         hit.authors = super::authors(&first.meta);
         hit.meta = first.meta.clone();
-        if let Some(p) = hit.paths.iter().position(|p| *p == first.path) {
-            let path = hit.paths.remove(p);
-            hit.paths.insert(0, path);
-        }
     }
     kept[1..]
         .iter()
-        .map(|&i| {
-            let a = &appearances[i];
-            CopyRef {
-                article_id: hit.article_id.clone(),
-                outlet: a.outlet.clone(),
-                date: a.date,
-                paths: vec![a.path.clone()],
-            }
-        })
+        .map(|&i| appearances[i].summary(id))
         .collect()
 }
 
-/// One article of a cluster listing.
-#[derive(Debug, Clone, Serialize)]
+/// One article of a cluster listing (`present::lookup::cluster_json` gives its JSON shape).
+#[derive(Debug, Clone)]
 pub struct ClusterCopy {
-    /// Article id.
-    pub article_id: String,
+    /// Id, title, outlet, date, URL and every path the copy was found at (a text read from
+    /// several records: one entry per record, with that record's values and path).
+    pub summary: ArticleSummary,
     /// True for the cluster's original (the earliest dated copy).
     pub original: bool,
-    /// Title.
-    pub title: String,
-    /// Outlet, when known.
-    pub outlet: Option<String>,
-    /// Publication date, when known.
-    pub date: Option<NaiveDate>,
-    /// URL, when known.
-    pub url: Option<String>,
-    /// Every path the copy was found at.
-    pub paths: Vec<String>,
     /// Number of words.
     pub words: u64,
     /// Estimated Jaccard similarity (word 5-grams) with the original; 1 for the original.
@@ -172,12 +159,12 @@ pub struct ClusterCopy {
 }
 
 /// A copy cluster, original first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Cluster {
     /// The article asked about.
-    pub article_id: String,
-    /// The cluster id (16 hex digits).
-    pub cluster: String,
+    pub article_id: ArticleId,
+    /// The cluster id: the id of the article that started the cluster.
+    pub cluster: ArticleId,
     /// Every article of the cluster, original first, then by date; a text read from several
     /// records is one entry per record (same `article_id`, its own title, outlet, date, URL,
     /// path).
@@ -188,7 +175,7 @@ pub struct Cluster {
 pub fn cluster_of(
     mi: &MorgueIndex,
     searcher: &Searcher,
-    article_id: &str,
+    article_id: ArticleId,
 ) -> Result<Option<Cluster>> {
     let f = &mi.fields;
     let Some(addr) =
@@ -200,7 +187,8 @@ pub fn cluster_of(
     };
     let doc: TantivyDocument = searcher.doc(addr)?;
     let cluster = match stored_u64(&doc, f.cluster) {
-        0 => u64::from_str_radix(article_id, 16).unwrap_or(0),
+        // Articles written before clusters were kept are their own cluster.
+        0 => article_id.key(),
         c => c,
     };
     // Each copy with its compact signature.
@@ -208,23 +196,18 @@ pub fn cluster_of(
     for addr in cluster_members(searcher, f, cluster)? {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let compact = read_copy_fields(&doc, f).map(|c| c.2);
-        let Some(id) = crate::index::stored_str(&doc, f.article_id) else {
+        let Some(id) = crate::index::stored_id(&doc, f) else {
             continue;
         };
-        let Some(record) = load_article(searcher, f, &id, false)? else {
+        let Some(record) = load_article(searcher, f, id, false)? else {
             continue;
         };
         if record.appearances.len() > 1 {
             // The same text read from several records: each record is a copy of its own.
             for a in &record.appearances {
                 let copy = ClusterCopy {
-                    article_id: id.clone(),
+                    summary: a.summary(id),
                     original: false,
-                    title: a.title.clone(),
-                    outlet: a.outlet.clone(),
-                    date: a.date,
-                    url: a.url.clone(),
-                    paths: vec![a.path.clone()],
                     words: record.words,
                     similarity: None,
                 };
@@ -233,13 +216,8 @@ pub fn cluster_of(
             continue;
         }
         let copy = ClusterCopy {
-            article_id: id,
+            summary: record.summary(),
             original: false,
-            title: record.title.value,
-            outlet: record.outlet.map(|o| o.value),
-            date: record.date.map(|d| d.value),
-            url: record.url,
-            paths: record.paths,
             words: record.words,
             similarity: None,
         };
@@ -247,10 +225,11 @@ pub fn cluster_of(
     }
     let order = |c: &ClusterCopy| {
         let secs = c
+            .summary
             .date
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc().timestamp());
-        (secs, u64::from_str_radix(&c.article_id, 16).unwrap_or(0))
+        (secs, c.summary.article_id.key())
     };
     members.sort_by(|a, b| original_first(order(&a.0), order(&b.0)));
     let original = members.first().and_then(|m| m.1.clone());
@@ -268,8 +247,8 @@ pub fn cluster_of(
         })
         .collect();
     Ok(Some(Cluster {
-        article_id: article_id.to_string(),
-        cluster: format!("{cluster:016x}"),
+        article_id,
+        cluster: ArticleId(cluster),
         copies,
     }))
 }

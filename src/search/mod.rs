@@ -29,6 +29,7 @@ use crate::index::{
     doc_addresses, load_article, passage_record, KeyCollector, KeyMap, Keys, MorgueIndex,
     KIND_PASSAGE, NEWS_EN,
 };
+use crate::model::{ArticleId, ArticleSummary};
 use boolean::KeySet;
 use chrono::{Datelike, NaiveDate};
 pub use collect::ArticleFacts;
@@ -104,24 +105,15 @@ pub struct PassageHit {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
-    /// Article id (16 hex digits).
-    pub article_id: String,
-    /// Title.
-    pub title: String,
-    /// Byte ranges of `title` to highlight.
+    /// Id, title, outlet, date, URL, and every path the article was found at (sorted), the
+    /// shown appearance's first.
+    pub summary: ArticleSummary,
+    /// Byte ranges of the summary's title to highlight.
     pub title_highlights: Vec<Range<usize>>,
-    /// Outlet, when known.
-    pub outlet: Option<String>,
     /// Authors (the `author` metadata values), in record order.
     pub authors: Vec<String>,
     /// Record metadata (see `model::Meta`), authors included.
     pub meta: crate::model::Meta,
-    /// Publication date, when known.
-    pub date: Option<NaiveDate>,
-    /// Where the article was read from (every path it was found at, sorted).
-    pub paths: Vec<String>,
-    /// URL, when known.
-    pub url: Option<String>,
     /// The article's score: its best passage's BM25 score.
     pub score: f32,
     /// The best passages, best first.
@@ -332,9 +324,9 @@ pub struct Ranked {
 }
 
 impl Ranked {
-    /// The article id (16 hex digits).
-    pub fn article_id(&self) -> String {
-        format!("{:016x}", self.key)
+    /// The article id.
+    pub fn article_id(&self) -> ArticleId {
+        ArticleId(self.key)
     }
 }
 
@@ -432,7 +424,7 @@ fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp::Ordering {
 fn opening_passages(
     searcher: &Searcher,
     f: &crate::index::Fields,
-    article_id: &str,
+    article_id: ArticleId,
     text: &str,
     n: usize,
 ) -> Result<Vec<DocAddress>> {
@@ -452,8 +444,8 @@ fn assemble(
     r: Ranked,
 ) -> Result<(Hit, Vec<crate::index::Appearance>)> {
     let f = &mi.fields;
-    let article_id = format!("{:016x}", r.key);
-    let article = load_article(searcher, f, &article_id, false)?.ok_or_else(|| {
+    let article_id = r.article_id();
+    let article = load_article(searcher, f, article_id, false)?.ok_or_else(|| {
         crate::Error::Index(tantivy::TantivyError::InternalError(format!(
             "article {article_id} has passages but no article document"
         )))
@@ -461,7 +453,7 @@ fn assemble(
     let mut scored = r.best.0.clone();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
-        scored = opening_passages(searcher, f, &article_id, &article.text, 1)?
+        scored = opening_passages(searcher, f, article_id, &article.text, 1)?
             .into_iter()
             .map(|a| (0.0, a))
             .collect();
@@ -488,25 +480,24 @@ fn assemble(
         // Matched in the title only: every passage carries the title and scores alike, so the
         // "best" ones are arbitrary; show the article's opening passages instead.
         let score = passages.first().map_or(0.0, |p| p.score);
-        let opening = opening_passages(searcher, f, &article_id, &article.text, passages.len())?;
+        let opening = opening_passages(searcher, f, article_id, &article.text, passages.len())?;
         let opening: Vec<(f32, DocAddress)> = opening.into_iter().map(|a| (score, a)).collect();
         if !opening.is_empty() {
             passages = passage_hits(highlighter, &opening)?;
         }
     }
+    let summary = ArticleSummary {
+        date: r.date_secs.and_then(to_date),
+        ..article.summary()
+    };
     let appearances = article.appearances;
     let hit = Hit {
         rank,
         title_highlights,
-        title: article.title.value,
-        outlet: article.outlet.map(|o| o.value),
+        summary,
         authors: authors(&article.meta),
         meta: article.meta,
-        date: r.date_secs.and_then(to_date),
-        paths: article.paths,
-        url: article.url,
         score: r.best.score(),
-        article_id,
         passages,
         copies: Vec::new(),
     };

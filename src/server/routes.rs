@@ -13,7 +13,7 @@ use crate::extract::ner::EntityType;
 use crate::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
 use crate::lookup::export::{fingerprint, Provenance, Unit};
 use crate::lookup::timeline::{Period, TimelineOptions};
-use crate::model::char_offset;
+use crate::model::{char_offset, ArticleId};
 use crate::present::export::{Format, RowWriter};
 use crate::present::{json, lookup};
 use crate::search::{Filters, SearchRequest, SortOrder};
@@ -154,14 +154,9 @@ fn parse_query(q: Option<&str>) -> Result<Option<crate::search::Expr>, ApiError>
 }
 
 /// An article id as the API accepts it: 16 hex digits (never a path).
-fn article_id(id: &str) -> Result<String, ApiError> {
-    let lower = id.to_ascii_lowercase();
-    match lower.len() == 16 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
-        true => Ok(lower),
-        false => Err(ApiError::not_found(format!(
-            "no article {id:?}: an article id is 16 hex digits"
-        ))),
-    }
+fn article_id(id: &str) -> Result<ArticleId, ApiError> {
+    id.parse()
+        .map_err(|e| ApiError::not_found(format!("no article {id:?}: {e}")))
 }
 
 async fn search(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
@@ -298,7 +293,7 @@ async fn entity(State(app): Shared, RawQuery(raw): RawQuery) -> Response {
 }
 
 /// What `/api/article/{id}` and `/api/copies/{id}` look up for a valid id (`None`: a 404).
-type Look = fn(&App, &tantivy::Searcher, &str, &Params) -> Result<Option<String>, ApiError>;
+type Look = fn(&App, &tantivy::Searcher, ArticleId, &Params) -> Result<Option<String>, ApiError>;
 
 /// An answer about one article; `known` are the parameters `look` reads.
 async fn about_article(
@@ -312,7 +307,7 @@ async fn about_article(
         let p = Params::parse(raw.as_deref(), known, false)?;
         let id = article_id(&id)?;
         let searcher = app.mi.searcher().map_err(lib(None))?;
-        look(app, &searcher, &id, &p)?
+        look(app, &searcher, id, &p)?
             .ok_or_else(|| ApiError::not_found(format!("no article {id} in the index")))
     })
     .await
