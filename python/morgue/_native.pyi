@@ -6,7 +6,11 @@ Its functions return what the CLI's ``--json`` prints, as strings (``took_ms`` i
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+import os
+import pathlib
+from typing import Iterator, Optional, Union
+
+_Path = Union[str, os.PathLike[str]]
 
 __version__: str
 
@@ -47,9 +51,9 @@ class ExportStream(Iterator[str]):
     def warnings(self) -> list[str]: ...
 
 class NativeIndex:
-    def __init__(self, path: str, aliases: Optional[str] = None) -> None: ...
+    def __init__(self, path: _Path, aliases: Optional[_Path] = None) -> None: ...
     @property
-    def path(self) -> str: ...
+    def path(self) -> pathlib.Path: ...
     def search(
         self,
         query: str,
@@ -93,13 +97,13 @@ class NativeIndex:
     ) -> ExportStream: ...
 
 def ingest(
-    index: str,
-    paths: list[str],
+    index: _Path,
+    paths: list[_Path],
     outlet: Optional[str],
     format: Optional[str],
     fields: list[str],
     force: bool,
     batch: int,
     max_record_size: int,
-    aliases: Optional[str],
+    aliases: Optional[_Path],
 ) -> str: ...
