@@ -152,12 +152,7 @@ fn explain_panic(payload: &(dyn std::any::Any + Send), ctx: &Ctx) -> anyhow::Err
 
 /// The first damage `morgue check` finds in the index, if any.
 fn found_damage(ctx: &Ctx) -> Option<String> {
-    let health = morgue::index::health::check(&ctx.index).ok()?;
-    let p = health.problems.iter().find(|p| p.kind != "ledger")?;
-    Some(match &p.file {
-        Some(f) => format!("{f}: {}", p.detail),
-        None => p.detail.clone(),
-    })
+    morgue::index::health::first_damage(&ctx.index)
 }
 
 static PANIC_PLACE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);

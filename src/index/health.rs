@@ -73,6 +73,18 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// The first damage [`check`] finds in the index in `dir` (`file: detail`), ledger disagreements
+/// left out; `None` when the files are sound or there is no index. Command boundaries (the CLI,
+/// the Python package) call it after a tantivy error or a panic, to tell damage from a bug.
+pub fn first_damage(dir: &Path) -> Option<String> {
+    let health = check(dir).ok()?;
+    let p = health.problems.iter().find(|p| p.kind != "ledger")?;
+    Some(match &p.file {
+        Some(f) => format!("{f}: {}", p.detail),
+        None => p.detail.clone(),
+    })
+}
+
 /// Checks the index in `dir`; [`Error::NoIndex`] when there is none. Problems are reported in
 /// the result, not as errors.
 pub fn check(dir: &Path) -> Result<Health> {

@@ -1,0 +1,739 @@
+//! `morgue._native`: the Python package's native module.
+//!
+//! It only turns Python arguments into the library's requests, calls the same library
+//! functions as the CLI and the server (`search::search_page`, `lookup::*`,
+//! `index::load_article`, `pipeline::ingest`) with the GIL released, and returns what the
+//! CLI's `--json` prints (the `present` serializers, `took_ms` included) as a string that
+//! `morgue/__init__.py` turns into dicts, DataFrames and Arrow tables. It computes nothing the
+//! library does not already compute, and never prints.
+//!
+//! Errors become Python exceptions: a malformed query is a `QueryError` (a `ValueError` with
+//! `column`), a bad option a `ValueError`, a missing index `FileNotFoundError`, an I/O problem
+//! `OSError`, a damaged index or a bug `MorgueError`. A panic inside the library is caught here,
+//! as the CLI catches it at its command boundary.
+
+use crossbeam_channel::{bounded, Receiver};
+use morgue::extract::aliases::AliasTable;
+use morgue::extract::ner::EntityType;
+use morgue::index::MorgueIndex;
+use morgue::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
+use morgue::lookup::export::{ExportRow, Provenance, Unit};
+use morgue::lookup::timeline::{Period, TimelineOptions};
+use morgue::present::{json, lookup};
+use morgue::search::{Expr, Filters, SearchRequest, SortOrder};
+use pyo3::create_exception;
+use pyo3::exceptions::{
+    PyFileNotFoundError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
+};
+use pyo3::prelude::*;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+create_exception!(
+    morgue,
+    MorgueError,
+    PyRuntimeError,
+    "The index is damaged or was built by another version, or morgue hit a bug."
+);
+create_exception!(
+    morgue,
+    QueryError,
+    PyValueError,
+    "A malformed query or one over a query limit; `column` is the 1-based character column."
+);
+
+/// What went wrong in a library call: its error, or a panic's message.
+enum Failure {
+    Lib(morgue::Error),
+    Panic(String),
+}
+
+impl From<morgue::Error> for Failure {
+    fn from(e: morgue::Error) -> Failure {
+        Failure::Lib(e)
+    }
+}
+
+type Outcome<T> = Result<T, Failure>;
+
+/// Runs `f` (library calls) without the GIL, catching a panic.
+fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Outcome<T> + Send) -> Outcome<T> {
+    py.detach(|| match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(Failure::Panic(morgue::index::health::panic_message(
+            &*payload,
+        ))),
+    })
+}
+
+/// The Python exception for a failure about the index in `dir` (for a query error, `query`
+/// gives the column). As at the CLI's command boundary, a tantivy error or a panic is reported
+/// as damage when the index's checks find some.
+fn to_py(py: Python<'_>, f: Failure, dir: Option<&Path>, query: Option<&str>) -> PyErr {
+    let damaged = |dir: &Path| {
+        let reason = py.detach(|| morgue::index::health::first_damage(dir))?;
+        Some(morgue::Error::Damaged {
+            path: dir.to_path_buf(),
+            reason,
+        })
+    };
+    let e = match f {
+        Failure::Panic(message) => match dir.and_then(damaged) {
+            Some(e) => e,
+            None => {
+                return MorgueError::new_err(format!(
+                    "internal error (a bug in morgue; please report it): {message}"
+                ))
+            }
+        },
+        Failure::Lib(morgue::Error::Index(te)) => match dir {
+            Some(d) => damaged(d).unwrap_or_else(|| morgue::index::classify_error(d, te)),
+            None => morgue::Error::Index(te),
+        },
+        Failure::Lib(e) => e,
+    };
+    match e {
+        morgue::Error::Query(q) => {
+            let column = q.column(query.unwrap_or(""));
+            let err =
+                QueryError::new_err(format!("invalid query: {} at column {column}", q.message));
+            let _ = err.value(py).setattr("column", column);
+            err
+        }
+        e @ morgue::Error::BadOption { .. } => PyValueError::new_err(e.to_string()),
+        e @ morgue::Error::NoIndex { .. } => PyFileNotFoundError::new_err(e.to_string()),
+        e @ morgue::Error::ReadOnly { .. } => PyPermissionError::new_err(e.to_string()),
+        e @ morgue::Error::Io { .. } => PyOSError::new_err(e.to_string()),
+        e => MorgueError::new_err(e.to_string()),
+    }
+}
+
+/// A bad argument, worded as the library words its option errors.
+fn bad(option: &str, message: String) -> Failure {
+    Failure::Lib(morgue::Error::BadOption {
+        option: option.into(),
+        message,
+    })
+}
+
+/// Validated filters (dates, outlets, entities, metadata), built as the CLI builds them from
+/// its options (`Filters::new`, `with_meta`), so values are parsed and checked by the library.
+#[pyclass(frozen, module = "morgue._native")]
+pub struct NativeFilters {
+    filters: Filters,
+    /// `from` and `to` as given, for an export's provenance.
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[pymethods]
+impl NativeFilters {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (from_, to, include_undated, outlets, entities, meta, authors))]
+    fn new(
+        py: Python<'_>,
+        from_: Option<String>,
+        to: Option<String>,
+        include_undated: bool,
+        outlets: Vec<String>,
+        entities: Vec<String>,
+        meta: Vec<String>,
+        authors: Vec<String>,
+    ) -> PyResult<NativeFilters> {
+        let filters = Filters::new(
+            from_.as_deref(),
+            to.as_deref(),
+            include_undated,
+            outlets,
+            entities,
+        )
+        .and_then(|f| f.with_meta(&meta, &authors))
+        .map_err(|e| to_py(py, e.into(), None, None))?;
+        Ok(NativeFilters {
+            filters,
+            from: from_,
+            to,
+        })
+    }
+
+    /// The filters as `search --batch --json` shows them (`from`/`to` as days).
+    fn describe(&self) -> String {
+        serde_json::to_string(&json::FiltersJson::new(&self.filters)).unwrap_or_default()
+    }
+}
+
+/// An opened index with the alias table in force (the index's `aliases.tsv`, an explicit
+/// file, or the built-in table), as `morgue serve` keeps them.
+#[pyclass(frozen, module = "morgue._native")]
+pub struct NativeIndex {
+    mi: Arc<MorgueIndex>,
+    dir: PathBuf,
+    aliases: Arc<AliasTable>,
+}
+
+/// A JSON document with its `took_ms`, and the messages about filter values that match no
+/// article.
+type Answer = (String, Vec<String>);
+
+impl NativeIndex {
+    fn filters(&self, f: &NativeFilters) -> Filters {
+        Filters {
+            aliases: Some(self.aliases.clone()),
+            ..f.filters.clone()
+        }
+    }
+
+    /// What the CLI says on stderr about filter values that match no article of the index.
+    fn unmatched(&self, filters: &Filters) -> Outcome<Vec<String>> {
+        let searcher = self.mi.searcher()?;
+        let found = morgue::search::suggest::unmatched(&searcher, &self.mi.fields, filters)?;
+        Ok(found
+            .into_iter()
+            .map(|u| {
+                let hint = match u.closest.is_empty() {
+                    true => "no close value in the index".to_string(),
+                    false => format!("closest: {}", u.closest.join(", ")),
+                };
+                format!("{} {:?} matches no article; {hint}", u.option, u.value)
+            })
+            .collect())
+    }
+
+    fn err(&self, py: Python<'_>, f: Failure, query: Option<&str>) -> PyErr {
+        to_py(py, f, Some(&self.dir), query)
+    }
+}
+
+/// Parses an optional query as the CLI does before any costly work.
+fn parse_query(query: Option<&str>) -> Outcome<Option<Expr>> {
+    Ok(query
+        .map(morgue::search::parse)
+        .transpose()
+        .map_err(morgue::Error::from)?)
+}
+
+/// Times `f`, for `took_ms`.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let out = f();
+    (out, started.elapsed())
+}
+
+#[pymethods]
+impl NativeIndex {
+    #[new]
+    #[pyo3(signature = (path, aliases=None))]
+    fn new(py: Python<'_>, path: PathBuf, aliases: Option<PathBuf>) -> PyResult<NativeIndex> {
+        let dir = path.clone();
+        run(py, || {
+            let mi = morgue::index::open(&path)?;
+            let aliases = AliasTable::for_index(&path, aliases.as_deref())?;
+            Ok(NativeIndex {
+                mi: Arc::new(mi),
+                dir: path,
+                aliases: Arc::new(aliases),
+            })
+        })
+        .map_err(|f| to_py(py, f, Some(&dir), None))
+    }
+
+    /// The index folder.
+    #[getter]
+    fn path(&self) -> PathBuf {
+        self.dir.clone()
+    }
+
+    /// `search --json`.
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        limit: usize,
+        passages: usize,
+        sort: String,
+        all_copies: bool,
+        offset: usize,
+    ) -> PyResult<Answer> {
+        let filters = self.filters(&filters);
+        run(py, || {
+            parse_query(Some(&query))?;
+            let sort = SortOrder::parse(&sort).ok_or_else(|| {
+                bad(
+                    "sort",
+                    format!("expected relevance, date or -date, got {sort:?}"),
+                )
+            })?;
+            if passages == 0 {
+                return Err(bad("passages", "give at least 1".into()));
+            }
+            let warnings = self.unmatched(&filters)?;
+            let req = SearchRequest {
+                query: query.clone(),
+                filters,
+                limit,
+                passages,
+                sort,
+                all_copies,
+            };
+            let (r, took) = timed(|| morgue::search::search_page(&self.mi, &req, offset));
+            Ok((json::timed(&json::search(&r?), took), warnings))
+        })
+        .map_err(|f| self.err(py, f, Some(&query)))
+    }
+
+    /// `outlets --json`.
+    #[pyo3(signature = (query, filters))]
+    fn outlets(
+        &self,
+        py: Python<'_>,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+    ) -> PyResult<Answer> {
+        let filters = self.filters(&filters);
+        run(py, || {
+            let expr = parse_query(query.as_deref())?;
+            let warnings = self.unmatched(&filters)?;
+            let (a, took) =
+                timed(|| morgue::lookup::outlets::outlets_of(&self.mi, expr.as_ref(), &filters));
+            let a = a?;
+            let doc = lookup::outlets_json(query.as_deref(), &a.rows, a.total, a.undated);
+            Ok((json::timed(&doc, took), warnings))
+        })
+        .map_err(|f| self.err(py, f, query.as_deref()))
+    }
+
+    /// `facet KEY --json`.
+    #[pyo3(signature = (key, query, filters, top))]
+    fn facet(
+        &self,
+        py: Python<'_>,
+        key: String,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+        top: Option<usize>,
+    ) -> PyResult<Answer> {
+        let filters = self.filters(&filters);
+        run(py, || {
+            let expr = parse_query(query.as_deref())?;
+            let key = self.known_key(&key, "key")?;
+            let warnings = self.unmatched(&filters)?;
+            let (a, took) = timed(|| {
+                morgue::lookup::facet::facet_of(&self.mi, expr.as_ref(), &filters, &key, top)
+            });
+            let Some(a) = a? else {
+                return Err(bad("key", format!("no article has the key {key:?}")));
+            };
+            let doc = lookup::facet_json(query.as_deref(), &a.facet, a.total, a.undated);
+            Ok((json::timed(&doc, took), warnings))
+        })
+        .map_err(|f| self.err(py, f, query.as_deref()))
+    }
+
+    /// `timeline --json`.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (query, filters, by, split_by, top, normalize, all_copies))]
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        by: String,
+        split_by: Option<String>,
+        top: usize,
+        normalize: bool,
+        all_copies: bool,
+    ) -> PyResult<Answer> {
+        let filters = self.filters(&filters);
+        run(py, || {
+            let expr = parse_query(Some(&query))?;
+            let by = Period::parse(&by).ok_or_else(|| {
+                bad(
+                    "by",
+                    format!("expected year, month, week or day, got {by:?}"),
+                )
+            })?;
+            if top == 0 {
+                return Err(bad("top", "give at least 1".into()));
+            }
+            let split_by = split_by
+                .map(|k| self.known_key(&k, "split_by"))
+                .transpose()?;
+            let warnings = self.unmatched(&filters)?;
+            let opts = TimelineOptions {
+                by,
+                split_by,
+                top: Some(top),
+                normalize,
+                all_copies,
+            };
+            let (t, took) = timed(|| {
+                morgue::lookup::timeline::timeline_of(&self.mi, expr.as_ref(), &filters, &opts)
+            });
+            Ok((
+                json::timed(&lookup::timeline_json(&query, &t?), took),
+                warnings,
+            ))
+        })
+        .map_err(|f| self.err(py, f, Some(&query)))
+    }
+
+    /// `entities --json`.
+    #[pyo3(signature = (query, filters, kind, top, all_copies))]
+    fn entities(
+        &self,
+        py: Python<'_>,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+        kind: Option<String>,
+        top: usize,
+        all_copies: bool,
+    ) -> PyResult<Answer> {
+        let filters = self.filters(&filters);
+        let q = query.clone();
+        run(py, || {
+            parse_query(query.as_deref())?;
+            let kind = kind
+                .map(|t| {
+                    EntityType::parse(&t).ok_or_else(|| {
+                        bad(
+                            "type",
+                            format!("expected person, org, location or misc, got {t:?}"),
+                        )
+                    })
+                })
+                .transpose()?;
+            let warnings = self.unmatched(&filters)?;
+            let req = EntitiesRequest {
+                query,
+                filters,
+                kind,
+                top,
+                all_copies,
+            };
+            let (r, took) = timed(|| morgue::lookup::entities::entities(&self.mi, &req));
+            Ok((json::timed(&json::entities(&r?), took), warnings))
+        })
+        .map_err(|f| self.err(py, f, q.as_deref()))
+    }
+
+    /// `entity NAME --json`; `None` when no article mentions the name or the alias table
+    /// drops it (the CLI prints `null`).
+    fn entity(
+        &self,
+        py: Python<'_>,
+        name: String,
+        related: usize,
+        variants: usize,
+        limit: usize,
+        all_copies: bool,
+    ) -> PyResult<Option<String>> {
+        run(py, || {
+            if name.trim().is_empty() {
+                return Err(bad("NAME", "the name is empty".into()));
+            }
+            let req = EntityRequest {
+                name,
+                filters: Filters {
+                    aliases: Some(self.aliases.clone()),
+                    ..Filters::default()
+                },
+                all_copies,
+                related,
+                variants,
+                limit,
+            };
+            let (a, took) = timed(|| morgue::lookup::entities::entity(&self.mi, &req));
+            Ok(match a? {
+                EntityAnswer::Found(r) => Some(json::timed(&json::entity(&r), took)),
+                EntityAnswer::Dropped | EntityAnswer::Missing => None,
+            })
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// `show ID|PATH --json`; `None` when the index has no such article.
+    fn article(&self, py: Python<'_>, what: String) -> PyResult<Option<String>> {
+        run(py, || {
+            let searcher = self.mi.searcher()?;
+            let started = Instant::now();
+            let f = &self.mi.fields;
+            let Some(id) = morgue::index::resolve_article(&searcher, f, &what)? else {
+                return Ok(None);
+            };
+            let Some(a) = morgue::index::load_article(&searcher, f, &id, true)? else {
+                return Ok(None);
+            };
+            let took = started.elapsed();
+            Ok(Some(json::timed(&lookup::article_json(&a), took)))
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// `copies ID --json`; `None` when the index has no such article.
+    fn copies(&self, py: Python<'_>, what: String) -> PyResult<Option<String>> {
+        run(py, || {
+            let searcher = self.mi.searcher()?;
+            let started = Instant::now();
+            let Some(id) = morgue::index::resolve_article(&searcher, &self.mi.fields, &what)?
+            else {
+                return Ok(None);
+            };
+            let c = morgue::search::copies::cluster_of(&self.mi, &searcher, &id)?;
+            let took = started.elapsed();
+            Ok(c.map(|c| json::timed(&lookup::cluster_json(&c), took)))
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// `stats --json`.
+    fn stats(&self, py: Python<'_>) -> PyResult<String> {
+        run(py, || {
+            let aliases = (*self.aliases).clone();
+            let (s, took) = timed(|| morgue::lookup::stats::stats(&self.mi, &self.dir, aliases));
+            Ok(json::timed(&lookup::stats_json(&s?), took))
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// `export --format jsonl`, streamed: an iterator of batches, each a JSON array of at most
+    /// `batch_size` rows (the objects `export --format jsonl` writes, one per line). The export
+    /// runs on its own thread and waits while two batches are unread; dropping the iterator
+    /// stops it.
+    #[pyo3(signature = (query, filters, unit, batch_size))]
+    fn export(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        unit: String,
+        batch_size: usize,
+    ) -> PyResult<ExportStream> {
+        let from = filters.from.clone();
+        let to = filters.to.clone();
+        let filters = self.filters(&filters);
+        let (expr, unit, warnings) = run(py, || {
+            let expr =
+                parse_query(Some(&query))?.ok_or_else(|| bad("query", "it is empty".into()))?;
+            let unit = match unit.as_str() {
+                "article" => Unit::Article,
+                "passage" => Unit::Passage,
+                u => {
+                    return Err(bad(
+                        "unit",
+                        format!("expected article or passage, got {u:?}"),
+                    ))
+                }
+            };
+            if batch_size == 0 {
+                return Err(bad("batch_size", "give at least 1".into()));
+            }
+            Ok((expr, unit, self.unmatched(&filters)?))
+        })
+        .map_err(|f| self.err(py, f, Some(&query)))?;
+        let (tx, rx) = bounded::<Outcome<Batch>>(2);
+        let mi = self.mi.clone();
+        let dir = self.dir.clone();
+        std::thread::spawn(move || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| -> Outcome<String> {
+                let searcher = mi.searcher()?;
+                let mut rows: Vec<String> = Vec::with_capacity(batch_size);
+                let gone = || morgue::Error::io("<python>", std::io::ErrorKind::BrokenPipe.into());
+                let flush = |rows: &mut Vec<String>| -> morgue::Result<()> {
+                    let batch = format!("[{}]", rows.join(","));
+                    rows.clear();
+                    tx.send(Ok(Batch::Rows(batch))).map_err(|_| gone())
+                };
+                let n =
+                    morgue::lookup::export::export(
+                        &mi,
+                        &searcher,
+                        &expr,
+                        &filters,
+                        unit,
+                        SortOrder::Relevance,
+                        |row: &ExportRow| {
+                            rows.push(serde_json::to_string(row).map_err(|e| {
+                                morgue::Error::io("<json>", std::io::Error::other(e))
+                            })?);
+                            match rows.len() >= batch_size {
+                                true => flush(&mut rows),
+                                false => Ok(()),
+                            }
+                        },
+                    )?;
+                if !rows.is_empty() {
+                    flush(&mut rows)?;
+                }
+                let provenance = Provenance {
+                    parsed: expr.to_string(),
+                    query,
+                    from,
+                    to,
+                    include_undated: filters.include_undated,
+                    outlets: filters.outlets.clone(),
+                    entities: filters.entities.clone(),
+                    meta: filters
+                        .meta
+                        .iter()
+                        .map(|(k, v)| morgue::index::meta::meta_term(k, v))
+                        .collect(),
+                    unit,
+                    morgue_version: env!("CARGO_PKG_VERSION").to_string(),
+                    index_fingerprint: morgue::lookup::export::fingerprint(&dir)?,
+                    rows: n,
+                };
+                Ok(serde_json::to_string_pretty(&provenance).unwrap_or_default())
+            }));
+            let last = match outcome {
+                Ok(Ok(provenance)) => Ok(Batch::Done(provenance)),
+                Ok(Err(f)) => Err(f),
+                Err(payload) => Err(Failure::Panic(morgue::index::health::panic_message(
+                    &*payload,
+                ))),
+            };
+            // The receiver may be gone (the iterator was dropped): nothing to tell then.
+            let _ = tx.send(last);
+        });
+        Ok(ExportStream {
+            rx,
+            dir: self.dir.clone(),
+            provenance: Mutex::new(None),
+            warnings,
+        })
+    }
+}
+
+impl NativeIndex {
+    /// The facet key as stored (`outlet`, or the metadata key lowercased), when some article
+    /// has it; else the library's message naming the closest keys (as `morgue facet` says).
+    fn known_key(&self, key: &str, option: &str) -> Outcome<String> {
+        let Some(key) = morgue::read::record::meta_key(key) else {
+            return Err(bad(
+                option,
+                "the key is empty: give `outlet`, `author` or a metadata key".into(),
+            ));
+        };
+        let searcher = self.mi.searcher()?;
+        if morgue::lookup::facet::values_of(&searcher, &key)?.is_some() {
+            return Ok(key);
+        }
+        Err(bad(
+            option,
+            morgue::lookup::facet::unknown_key(&searcher, &key)?,
+        ))
+    }
+}
+
+/// What the export thread sends.
+enum Batch {
+    /// A JSON array of rows.
+    Rows(String),
+    /// The end, with the export's provenance (`export --output FILE`'s `FILE.meta.json`).
+    Done(String),
+}
+
+/// The batches of an export (see [`NativeIndex::export`]).
+#[pyclass(frozen, module = "morgue._native")]
+pub struct ExportStream {
+    rx: Receiver<Outcome<Batch>>,
+    dir: PathBuf,
+    provenance: Mutex<Option<String>>,
+    warnings: Vec<String>,
+}
+
+#[pymethods]
+impl ExportStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        // Disconnected: the end was already received.
+        let Ok(next) = py.detach(|| self.rx.recv()) else {
+            return Ok(None);
+        };
+        match next {
+            Ok(Batch::Rows(rows)) => Ok(Some(rows)),
+            Ok(Batch::Done(p)) => {
+                *self.provenance.lock().unwrap_or_else(|p| p.into_inner()) = Some(p);
+                Ok(None)
+            }
+            Err(f) => Err(to_py(py, f, Some(&self.dir), None)),
+        }
+    }
+
+    /// The provenance (JSON), once every batch has been read.
+    #[getter]
+    fn provenance(&self) -> Option<String> {
+        self.provenance
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Messages about filter values that match no article.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+}
+
+/// `ingest --json`: reads `paths` into the index at `index` (created when missing).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (index, paths, outlet, format, fields, force, batch, max_record_size, aliases))]
+fn ingest(
+    py: Python<'_>,
+    index: PathBuf,
+    paths: Vec<PathBuf>,
+    outlet: Option<String>,
+    format: Option<String>,
+    fields: Vec<String>,
+    force: bool,
+    batch: usize,
+    max_record_size: u64,
+    aliases: Option<PathBuf>,
+) -> PyResult<String> {
+    let dir = index.clone();
+    run(py, || {
+        if outlet.as_deref().is_some_and(|o| o.trim().is_empty()) {
+            return Err(bad("--outlet", "the name is empty".into()));
+        }
+        if batch == 0 || max_record_size == 0 {
+            return Err(bad("batch/max_record_size", "give at least 1".into()));
+        }
+        let fields =
+            morgue::read::FieldMap::parse(&fields).map_err(|message| bad("--field", message))?;
+        let opts = morgue::pipeline::IngestOptions {
+            outlet,
+            batch,
+            format,
+            fields,
+            force,
+            aliases,
+            max_record: max_record_size,
+            ..morgue::pipeline::IngestOptions::default()
+        };
+        let report = morgue::pipeline::ingest(&index, &paths, &opts)?;
+        Ok(json::timed(&json::ingest(&report), report.elapsed))
+    })
+    .map_err(|f| to_py(py, f, Some(&dir), None))
+}
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeIndex>()?;
+    m.add_class::<NativeFilters>()?;
+    m.add_class::<ExportStream>()?;
+    m.add_function(wrap_pyfunction!(ingest, m)?)?;
+    m.add("MorgueError", m.py().get_type::<MorgueError>())?;
+    m.add("QueryError", m.py().get_type::<QueryError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
