@@ -465,7 +465,7 @@ impl NativeIndex {
             let Some(id) = morgue::index::resolve_article(&searcher, f, &what)? else {
                 return Ok(None);
             };
-            let Some(a) = morgue::index::load_article(&searcher, f, &id, true)? else {
+            let Some(a) = morgue::index::load_article(&searcher, f, id, true)? else {
                 return Ok(None);
             };
             let took = started.elapsed();
@@ -483,7 +483,7 @@ impl NativeIndex {
             else {
                 return Ok(None);
             };
-            let c = morgue::search::copies::cluster_of(&self.mi, &searcher, &id)?;
+            let c = morgue::search::copies::cluster_of(&self.mi, &searcher, id)?;
             let took = started.elapsed();
             Ok(c.map(|c| json::timed(&lookup::cluster_json(&c), took)))
         })
@@ -557,7 +557,7 @@ impl NativeIndex {
                         unit,
                         SortOrder::Relevance,
                         |row: &ExportRow| {
-                            rows.push(serde_json::to_string(row).map_err(|e| {
+                            rows.push(morgue::present::export::json_line(row).map_err(|e| {
                                 morgue::Error::io("<json>", std::io::Error::other(e))
                             })?);
                             match rows.len() >= batch_size {

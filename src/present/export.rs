@@ -84,6 +84,14 @@ impl<'a> JsonRow<'a> {
     }
 }
 
+/// One row as the JSON object `export --format jsonl` writes on its line (without the newline):
+/// the same keys, values and escaping, for callers that batch rows themselves (the Python
+/// package).
+pub fn json_line(row: &ExportRow) -> serde_json::Result<String> {
+    let line = serde_json::to_string(&JsonRow::of(row))?;
+    Ok(safe::json(&line).into_owned())
+}
+
 /// An export file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -135,8 +143,7 @@ impl<W: Write> RowWriter<W> {
                 }))
                 .map_err(std::io::Error::other),
             RowWriter::Jsonl(w) => {
-                let line = serde_json::to_string(&JsonRow::of(row))?;
-                w.write_all(safe::json(&line).as_bytes())?;
+                w.write_all(json_line(row)?.as_bytes())?;
                 w.write_all(b"\n")
             }
         }
