@@ -16,7 +16,7 @@ mod common;
 /// Writes `articles` into a new index in `dir`; the number of passages indexed.
 fn write(dir: &std::path::Path, articles: &[Article]) -> u64 {
     let mi = index::open_or_create(dir).expect("index");
-    let mut w = ArticleWriter::open(&mi, dir, 10_000).expect("writer");
+    let mut w = ArticleWriter::open(&mi, dir, 10_000, None).expect("writer");
     for a in articles {
         assert!(matches!(w.add(a).expect("add"), Added::New { .. }));
     }

@@ -34,7 +34,7 @@ const CASES: [Case; 7] = [
 
 fn build(dir: &std::path::Path) -> MorgueIndex {
     let mi = index::open_or_create(dir).expect("index");
-    let mut w = ArticleWriter::open(&mi, dir, 10_000).expect("writer");
+    let mut w = ArticleWriter::open(&mi, dir, 10_000, None).expect("writer");
     for raw in common::raw_articles(1_000) {
         if let Ok(a) = morgue::pipeline::build_article(raw, None) {
             w.add(&a).expect("add");

@@ -56,6 +56,9 @@ pub struct IngestOptions {
     pub aliases: Option<PathBuf>,
     /// Largest record read, in bytes (`--max-record-size`); larger ones are skipped.
     pub max_record: u64,
+    /// Build a sharded root of this many shards (`--shards N`); an existing root keeps its own
+    /// number (see [`index::shards`]).
+    pub shards: Option<usize>,
 }
 
 impl Default for IngestOptions {
@@ -69,6 +72,7 @@ impl Default for IngestOptions {
             progress: indicatif::ProgressBar::hidden(),
             aliases: None,
             max_record: read::DEFAULT_MAX_RECORD_BYTES,
+            shards: None,
         }
     }
 }
@@ -136,6 +140,47 @@ pub struct IngestReport {
     pub elapsed: Duration,
     /// Time spent in each stage.
     pub stages: StageSeconds,
+    /// For a sharded root: its shards and what joining them found (absent for a single index).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharded: Option<ShardedReport>,
+}
+
+/// What an ingest into a sharded root did beyond its shards' own ingests.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ShardedReport {
+    /// Number of shards.
+    pub shards: usize,
+    /// New articles indexed in each shard, in manifest order.
+    pub articles_indexed: Vec<usize>,
+    /// What the join across shards found.
+    #[serde(flatten)]
+    pub joined: index::shards::Joined,
+}
+
+impl IngestReport {
+    /// Adds a shard's report to the totals of a sharded ingest.
+    fn absorb(&mut self, r: IngestReport) {
+        self.files += r.files;
+        self.files_read += r.files_read;
+        self.unchanged += r.unchanged;
+        self.bytes_read += r.bytes_read;
+        self.articles_read += r.articles_read;
+        self.articles_indexed += r.articles_indexed;
+        self.already_present += r.already_present;
+        self.new_paths += r.new_paths;
+        self.passages += r.passages;
+        self.undated += r.undated;
+        self.copies += r.copies;
+        self.skipped.extend(r.skipped);
+        self.skipped_total += r.skipped_total;
+        self.skip_counts.extend(r.skip_counts);
+        self.warnings.extend(r.warnings);
+        self.warnings_total += r.warnings_total;
+        self.transcoded.extend(r.transcoded);
+        self.furniture += r.furniture;
+        self.reindexed += r.reindexed;
+        self.stages.add(&r.stages);
+    }
 }
 
 /// Seconds spent in each ingest stage, summed over the threads that ran it: the workers read
@@ -162,6 +207,20 @@ pub struct StageSeconds {
     pub passages: f64,
     /// Writing to the index (documents, commits, merges).
     pub index: f64,
+}
+
+impl StageSeconds {
+    /// Adds another run's times.
+    fn add(&mut self, o: &StageSeconds) {
+        self.read += o.read;
+        self.normalize += o.normalize;
+        self.dates += o.dates;
+        self.metadata += o.metadata;
+        self.entities += o.entities;
+        self.dedup += o.dedup;
+        self.passages += o.passages;
+        self.index += o.index;
+    }
 }
 
 /// The stages timed by [`StageClock`], in [`StageSeconds`]' order.
@@ -468,14 +527,163 @@ fn same_words(a: &str, b: &str) -> bool {
 
 /// Ingests `paths` (files and folders) into the index in `dir`, creating it when needed.
 pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
+    if opts.shards.is_some() || index::shards::is_root(dir) {
+        return ingest_sharded(dir, paths, opts);
+    }
+    ingest_into(dir, paths, opts, None)
+}
+
+/// The reader `--format` names, if any.
+fn forced_reader(opts: &IngestOptions) -> Result<Option<&'static dyn read::Reader>> {
+    match &opts.format {
+        Some(name) => Ok(Some(read::reader_named(name).ok_or_else(|| {
+            Error::BadOption {
+                option: "--format".into(),
+                message: format!("unknown format `{name}` (one of text, json, csv, html, warc)"),
+            }
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// The key a source has in a ledger: the label of its absolute path.
+fn ledger_key(path: &Path) -> String {
+    path_label(&std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// Which shard each source goes to: the shard whose ledger already lists it (so a source given
+/// again is compared with what was read), otherwise the shard holding the fewest bytes of
+/// sources so far, new sources taken in the order they are read (deterministic, and balanced
+/// by size).
+fn place_sources(
+    folders: &[PathBuf],
+    inputs: &[read::Source],
+) -> Result<std::collections::HashMap<String, usize>> {
+    let mut placed = std::collections::HashMap::new();
+    let mut load = vec![0u64; folders.len()];
+    for (i, folder) in folders.iter().enumerate() {
+        for e in Ledger::open(folder)?.entries() {
+            placed.insert(e.path.clone(), i);
+            load[i] += e.size;
+        }
+    }
+    for s in inputs {
+        let key = ledger_key(&s.path);
+        if placed.contains_key(&key) {
+            continue;
+        }
+        let size = std::fs::metadata(&s.path).map_or(0, |m| m.len());
+        let (i, _) = load
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, l)| (**l, *i))
+            .unwrap_or((0, &0));
+        load[i] += size.max(1);
+        placed.insert(key, i);
+    }
+    Ok(placed)
+}
+
+/// Ingests into a sharded root (created with `opts.shards` shards when `dir` is none): each
+/// source goes to one shard ([`shard_of`]), each shard is ingested as a single index, then the
+/// shards are joined ([`index::shards::join`]).
+fn ingest_sharded(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
+    use index::shards::{self, Manifest};
     let started = Instant::now();
-    let forced = match &opts.format {
-        Some(name) => Some(read::reader_named(name).ok_or_else(|| Error::BadOption {
-            option: "--format".into(),
-            message: format!("unknown format `{name}` (one of text, json, csv, html, warc)"),
-        })?),
-        None => None,
+    let bad = |message: String| Error::BadOption {
+        option: "--shards".into(),
+        message,
     };
+    let manifest = if shards::is_root(dir) {
+        let m = Manifest::read(dir)?;
+        match opts.shards {
+            Some(n) if n != m.shards.len() => {
+                return Err(bad(format!(
+                    "{} is a sharded root of {} shards: leave --shards out to add to it",
+                    dir.display(),
+                    m.shards.len()
+                )))
+            }
+            _ => m,
+        }
+    } else {
+        let n = opts.shards.unwrap_or(1);
+        if !(1..=1024).contains(&n) {
+            return Err(bad(format!("give 1 to 1024 shards, not {n}")));
+        }
+        if index::exists(dir) {
+            return Err(bad(format!(
+                "{} is already a single index: build the sharded root in a new folder",
+                dir.display()
+            )));
+        }
+        let mut m = Manifest::new();
+        for i in 0..n {
+            let name = shards::shard_name(i);
+            index::open_or_create(&dir.join(&name))?;
+            m.shards.push(PathBuf::from(name));
+        }
+        let table_file = dir.join(aliases::FILE_NAME);
+        if opts.aliases.is_none() && !table_file.exists() {
+            std::fs::write(&table_file, aliases::DEFAULT_TABLE)
+                .map_err(|e| Error::io(&table_file, e))?;
+        }
+        m.write(dir)?;
+        m
+    };
+    let n = manifest.shards.len();
+    let folders = manifest.folders(dir);
+    let (inputs, _) = read::collect_inputs(paths, forced_reader(opts)?);
+    let placed = place_sources(&folders, &inputs)?;
+    let mut total = IngestReport::default();
+    let mut per_shard = Vec::with_capacity(n);
+    for (i, folder) in folders.iter().enumerate() {
+        let part = Part {
+            root: dir,
+            shard: i,
+            placed: &placed,
+        };
+        let r = ingest_into(folder, paths, opts, Some(part))?;
+        per_shard.push(r.articles_indexed);
+        total.absorb(r);
+    }
+    let joined = index::shards::join(dir, &manifest)?;
+    // A text another shard already held is a new path of that article, not a new article.
+    total.articles_indexed = total.articles_indexed.saturating_sub(joined.duplicates);
+    total.already_present += joined.duplicates;
+    total.new_paths += joined.duplicates;
+    let mi = index::open(dir)?;
+    total.total_articles = mi.article_count()?;
+    total.elapsed = started.elapsed();
+    total.sharded = Some(ShardedReport {
+        shards: n,
+        articles_indexed: per_shard,
+        joined,
+    });
+    Ok(total)
+}
+
+/// A shard's part of an ingest into a sharded root.
+struct Part<'a> {
+    /// The root.
+    root: &'a Path,
+    /// This shard's number.
+    shard: usize,
+    /// The shard of every source, by ledger key ([`place_sources`]).
+    placed: &'a std::collections::HashMap<String, usize>,
+}
+
+/// Ingests into the single index `dir`; with a `part`, `dir` is a shard of a sharded root and
+/// only the sources placed in it are read (the problems met collecting sources are reported by
+/// shard 0 alone).
+fn ingest_into(
+    dir: &Path,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    part: Option<Part>,
+) -> Result<IngestReport> {
+    let started = Instant::now();
+    let forced = forced_reader(opts)?;
     let mi = index::open_or_create(dir)?;
     let table_file = dir.join(aliases::FILE_NAME);
     if opts.aliases.is_none() && !table_file.exists() {
@@ -487,12 +695,23 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
     let furniture = crate::furnish::learned(dir, &furniture_table)?;
     let learning = crate::furnish::Learning::new(&furniture);
     let mut touched: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut writer = ArticleWriter::open(&mi, dir, opts.batch)?;
+    // A shard's writer sees every shard of its root (see `ArticleWriter::open`).
+    let root = match &part {
+        Some(p) => Some(index::open(p.root)?.searcher()?),
+        None => None,
+    };
+    let mut writer = ArticleWriter::open(&mi, dir, opts.batch, root)?;
     let mut ledger = Ledger::open(dir)?;
     // A source the ledger lists but whose articles the index lacks is read again.
     let stale = index::health::stale_sources(&ledger, &mi.searcher()?, &mi.fields)?;
     stale.iter().for_each(|path| ledger.forget(path));
-    let (inputs, problems) = read::collect_inputs(paths, forced);
+    let (mut inputs, mut problems) = read::collect_inputs(paths, forced);
+    if let Some(p) = &part {
+        inputs.retain(|s| p.placed.get(&ledger_key(&s.path)) == Some(&p.shard));
+        if p.shard != 0 {
+            problems.clear();
+        }
+    }
     let labels: Vec<String> = inputs.iter().map(|s| path_label(&s.path)).collect();
     let mut skipped = SkipLog::default();
     let mut warned = SkipLog::default();
@@ -723,7 +942,7 @@ fn read_source(
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
     let (src, label, number) = (source.src, source.label, source.number);
-    let key = path_label(&std::fs::canonicalize(&src.path).unwrap_or_else(|_| src.path.clone()));
+    let key = ledger_key(&src.path);
     let fail = |reason: String| {
         let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
         let _ = tx.send(Msg::Done(Finished {

@@ -3701,3 +3701,257 @@ mod appearances_order {
         assert_eq!(hit["copies"].as_array().unwrap().len(), 1);
     }
 }
+
+mod sharded {
+    //! A sharded root (issue 16): every command reads it as one index, with the same answers as
+    //! a single index built from the same sources.
+    use super::*;
+
+    /// Sources spread over shards: each record of the copies fixture in its own file (so that
+    /// near-duplicates land in different shards), the seeds saved twice (the same pages at two
+    /// paths, in different shards), and a wire story run by two outlets (one file).
+    fn sources(w: &Workdir) {
+        let dir = w.path("in");
+        std::fs::create_dir_all(&dir).unwrap();
+        let text =
+            std::fs::read_to_string(repo().join("tests/fixtures/copies/feeds.jsonl")).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            std::fs::write(dir.join(format!("record-{n}.jsonl")), format!("{line}\n")).unwrap();
+        }
+        w.copy_dir(&repo().join("seeds"), "in/seeds");
+        w.copy_dir(&repo().join("seeds"), "in/saved-again");
+        w.copy_dir(&repo().join("tests/fixtures/wire"), "in/wire");
+    }
+
+    /// The shard of `root` whose ledger lists the source `rel`.
+    fn shard_of(w: &Workdir, rel: &str) -> usize {
+        let want = std::fs::canonicalize(w.path(rel)).unwrap();
+        (0..3)
+            .find(|i| {
+                let ledger =
+                    std::fs::read_to_string(w.path(&format!("root/shard-{i:03}/ledger.jsonl")))
+                        .unwrap_or_default();
+                ledger.lines().any(|l| {
+                    let v: Value = serde_json::from_str(l).unwrap();
+                    Path::new(v["path"].as_str().unwrap()) == want
+                })
+            })
+            .unwrap_or_else(|| panic!("{rel} in no shard"))
+    }
+
+    /// A command's JSON answer without its timing.
+    fn answer(w: &Workdir, index: &str, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--json", "--index", index]);
+        let (code, out, err) = w.run(&all);
+        assert!(
+            code == 0 || code == 1,
+            "{args:?} on {index} ({code}): {err}"
+        );
+        let mut v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        if let Some(o) = v.as_object_mut() {
+            o.remove("took_ms");
+            o.remove("index_bytes");
+        }
+        v
+    }
+
+    #[test]
+    fn a_sharded_root_answers_as_one_index() {
+        let w = Workdir::new();
+        sources(&w);
+        let single = w.ingest(&["in", "--index", "single"]);
+        let r = w.ingest(&["in", "--index", "root", "--shards", "3"]);
+        let sh = &r["sharded"];
+        assert_eq!(sh["shards"], 3, "{r}");
+        assert_eq!(sh["articles_indexed"], serde_json::json!([4, 4, 1]), "{r}");
+        // Sources are placed by size: the wire copy and its near-duplicate land in shards 0 and
+        // 1, and three of the seeds saved twice have their copies in different shards; each
+        // shard's writer saw the others, so nothing was left for the join to fix.
+        assert_eq!(shard_of(&w, "in/record-0.jsonl"), 0);
+        assert_eq!(shard_of(&w, "in/record-1.jsonl"), 1);
+        let split = [
+            "000_e72452d668057a8e.txt",
+            "003_b1839b114cbb7273.txt",
+            "004_9402076b56d059aa.txt",
+        ];
+        for seed in split {
+            assert_ne!(
+                shard_of(&w, &format!("in/seeds/{seed}")),
+                shard_of(&w, &format!("in/saved-again/{seed}")),
+                "{seed}"
+            );
+        }
+        assert_eq!(
+            (sh["duplicates"].clone(), sh["clusters_joined"].clone()),
+            (0.into(), 0.into()),
+            "{r}"
+        );
+        for k in [
+            "articles_indexed",
+            "new_paths",
+            "copies",
+            "total_articles",
+            "passages",
+        ] {
+            assert_eq!(r[k], single[k], "{k}");
+        }
+        let id = answer(&w, "single", &["search", "Aleppo"])["hits"][0]["article_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["search", "Aleppo", "--passages", "2"],
+            vec!["search", "Senate border", "--all-copies"],
+            vec!["search", "ISIS OR Senate OR corridors", "--limit", "20"],
+            vec!["outlets"],
+            vec!["stats"],
+            vec![
+                "timeline",
+                "Senate OR Aleppo OR ISIS",
+                "--by",
+                "month",
+                "--split-by",
+                "outlet",
+            ],
+            vec!["facet", "bias"],
+            vec!["entities", "--top", "20"],
+            vec!["copies", &id],
+        ];
+        for c in &commands {
+            assert_eq!(answer(&w, "single", c), answer(&w, "root", c), "{c:?}");
+        }
+        let export = |index: &str| {
+            let (code, out, err) = w.run(&[
+                "export",
+                "Senate OR Aleppo",
+                "--format",
+                "jsonl",
+                "--index",
+                index,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            out
+        };
+        assert_eq!(export("single"), export("root"));
+        // Ingesting the same sources again reads nothing: each source goes to the shard whose
+        // ledger knows it.
+        let again = w.ingest(&["in", "--index", "root"]);
+        assert_eq!(again["articles_indexed"], 0, "{again}");
+        assert_eq!(again["files_read"], 0, "{again}");
+    }
+
+    #[test]
+    fn shards_must_agree_with_the_root() {
+        let w = Workdir::new();
+        sources(&w);
+        w.ingest(&["in/seeds", "--index", "root", "--shards", "2"]);
+        let (code, _, err) = w.run(&["ingest", "in", "--index", "root", "--shards", "3"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("sharded root of 2 shards"), "{err}");
+        w.ingest(&["in/seeds", "--index", "single"]);
+        let (code, _, err) = w.run(&["ingest", "in", "--index", "single", "--shards", "2"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("already a single index"), "{err}");
+        // A shard the manifest lists but that is gone: the root is damaged, said with the shard.
+        std::fs::remove_dir_all(w.path("root/shard-001")).unwrap();
+        let (code, _, err) = w.run(&["search", "ISIS", "--index", "root"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("shard-001"), "{err}");
+    }
+}
+
+mod shard_add {
+    //! `morgue shard add`: indexes built apart become the shards of one root (issue 16).
+    use super::*;
+
+    #[test]
+    fn indexes_built_apart_are_joined_into_one_root() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("seeds"), "a/seeds");
+        w.copy_dir(&repo().join("seeds"), "b/saved-again");
+        let feeds =
+            std::fs::read_to_string(repo().join("tests/fixtures/copies/feeds.jsonl")).unwrap();
+        let lines: Vec<&str> = feeds.lines().collect();
+        std::fs::write(w.path("a/first.jsonl"), format!("{}\n", lines[0])).unwrap();
+        std::fs::write(
+            w.path("b/copy.jsonl"),
+            format!("{}\n{}\n", lines[1], lines[2]),
+        )
+        .unwrap();
+        w.ingest(&["a", "--index", "ix-a"]);
+        w.ingest(&["b", "--index", "ix-b"]);
+        w.ingest(&["a", "b", "--index", "single"]);
+        let (code, out, err) =
+            w.run(&["--index", "root", "shard", "add", "ix-a", "ix-b", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        // The five pages of b were already in a; b's copy of a's wire story joins its cluster.
+        assert_eq!(
+            v["joined"],
+            serde_json::json!({"duplicates": 5, "clusters_joined": 1})
+        );
+        assert_eq!(
+            v["shards"][0]["folder"],
+            w.path("ix-a").canonicalize().unwrap().display().to_string()
+        );
+        assert_eq!(v["shards"][1]["articles"], 2, "{v}");
+        let (code, out, _) = w.run(&["--index", "root", "shard", "list"]);
+        assert_eq!(code, 0);
+        assert!(out.starts_with("shard"), "{out}");
+        // Counts, copies and ranking membership are those of one index built from both.
+        let strip = |mut v: Value| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("took_ms");
+                o.remove("index_bytes");
+            }
+            v
+        };
+        let run = |index: &str, args: &[&str]| {
+            let mut all = args.to_vec();
+            all.extend_from_slice(&["--json", "--index", index]);
+            let (code, out, err) = w.run(&all);
+            assert!(code == 0 || code == 1, "{args:?}: {err}");
+            strip(serde_json::from_str::<Value>(&out).unwrap())
+        };
+        for args in [
+            vec!["outlets"],
+            vec!["stats"],
+            vec!["timeline", "Aleppo OR ISIS", "--by", "year"],
+            vec!["entities", "--top", "10"],
+        ] {
+            assert_eq!(run("single", &args), run("root", &args), "{args:?}");
+        }
+        let ids = |index: &str, q: &str| {
+            let v = run(index, &["search", q, "--limit", "50"]);
+            let ids: Vec<Value> = v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["article_id"].clone())
+                .collect();
+            (v["total"].clone(), v["copies"].clone(), ids)
+        };
+        for q in ["Aleppo", "ISIS", "Spiegel OR corridors"] {
+            assert_eq!(ids("single", q), ids("root", q), "{q}");
+        }
+        let id = run("single", &["search", "Aleppo"])["hits"][0]["article_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // The cluster's id is the key of whichever copy was indexed first: not compared.
+        let copies = |index: &str| {
+            let mut v = run(index, &["copies", &id]);
+            v.as_object_mut().unwrap().remove("cluster");
+            v
+        };
+        assert_eq!(copies("single"), copies("root"));
+        // Adding a shard twice, or a folder without an index, is refused.
+        let (code, _, err) = w.run(&["--index", "root", "shard", "add", "ix-a"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("already a shard"), "{err}");
+        let (code, _, err) = w.run(&["--index", "root", "shard", "add", "a"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("holds no index"), "{err}");
+    }
+}

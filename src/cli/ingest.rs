@@ -53,6 +53,12 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch: u64,
 
+    /// Build a sharded root of N shards in the index folder (each source goes to one shard,
+    /// and copies are joined across shards); every command reads the root as one index. An
+    /// existing root keeps its number of shards.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub shards: Option<u64>,
+
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -86,6 +92,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         progress: ctx.progress(),
         aliases: ctx.aliases.clone(),
         max_record: args.max_record_size,
+        shards: args.shards.map(|n| n as usize),
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
     for s in &report.skipped {

@@ -18,6 +18,7 @@ mod ner;
 mod outlets;
 mod search;
 mod serve;
+mod shard;
 mod show;
 mod stats;
 mod timeline;
@@ -100,6 +101,8 @@ pub enum Command {
     Check(check::Args),
     /// Serve the index as a local web page and JSON API (read-only).
     Serve(serve::Args),
+    /// Sharded roots: add index folders as shards, list shards.
+    Shard(shard::Args),
 }
 
 /// Runs the parsed command line.
@@ -197,6 +200,7 @@ fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args, ctx),
         Command::Furniture(args) => furniture::run(args, ctx),
         Command::Serve(args) => serve::run(args, ctx),
+        Command::Shard(args) => shard::run(args, ctx),
     }
 }
 

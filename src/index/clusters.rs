@@ -109,32 +109,38 @@ impl ClusterFinder {
 
     /// Committed articles sharing a band key: (key, cluster, compact signature).
     fn prior_candidates(&self, bands: &[u64]) -> Result<Vec<(u64, u64, Vec<u8>)>> {
-        if self.prior.num_docs() == 0 {
-            return Ok(Vec::new());
-        }
-        let f = &self.fields;
-        let should: Vec<(Occur, Box<dyn Query>)> = bands
-            .iter()
-            .map(|&b| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_u64(f.band, b),
-                    IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        let found = self
-            .prior
-            .search(&BooleanQuery::new(should), &DocSetCollector)?;
-        let mut out = Vec::with_capacity(found.len());
-        for addr in found {
-            let doc: TantivyDocument = self.prior.doc(addr)?;
-            if let Some(c) = read_copy_fields(&doc, f) {
-                out.push(c);
-            }
-        }
-        Ok(out)
+        band_candidates(&self.prior, &self.fields, bands)
     }
+}
+
+/// The articles of `searcher` sharing one of `bands`: (key, cluster, compact signature).
+pub fn band_candidates(
+    searcher: &Searcher,
+    f: &Fields,
+    bands: &[u64],
+) -> Result<Vec<(u64, u64, Vec<u8>)>> {
+    if searcher.num_docs() == 0 {
+        return Ok(Vec::new());
+    }
+    let should: Vec<(Occur, Box<dyn Query>)> = bands
+        .iter()
+        .map(|&b| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_u64(f.band, b),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    let found = searcher.search(&BooleanQuery::new(should), &DocSetCollector)?;
+    let mut out = Vec::with_capacity(found.len());
+    for addr in found {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        if let Some(c) = read_copy_fields(&doc, f) {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// An article document's key, cluster and compact signature, when it has all three.

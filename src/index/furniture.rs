@@ -400,8 +400,46 @@ pub struct FurnitureItem {
 }
 
 impl Listing {
-    /// Reads the listing of the index in `dir` (empty when there is none).
+    /// Reads the listing of the index in `dir` (empty when there is none). For a sharded root,
+    /// the shards' listings added up: each shard learns its own furniture, so an outlet's counts
+    /// and items are the sums over the shards that hold it.
     pub fn open(dir: &Path) -> Result<Listing> {
+        if super::shards::is_root(dir) {
+            let manifest = super::shards::Manifest::read(dir)?;
+            let mut by_outlet: Vec<OutletFurniture> = Vec::new();
+            for shard in manifest.folders(dir) {
+                for o in Listing::open(&shard)?.outlets {
+                    match by_outlet.iter_mut().find(|b| b.outlet == o.outlet) {
+                        None => by_outlet.push(o),
+                        Some(b) => {
+                            b.articles += o.articles;
+                            b.with_furniture += o.with_furniture;
+                            b.stories += o.stories;
+                            b.threshold = b.threshold.max(o.threshold);
+                            for item in o.items {
+                                match b
+                                    .items
+                                    .iter_mut()
+                                    .find(|i| i.kind == item.kind && i.text == item.text)
+                                {
+                                    Some(i) => i.articles += item.articles,
+                                    None => b.items.push(item),
+                                }
+                            }
+                            b.items.sort_by(|x, y| {
+                                y.articles
+                                    .cmp(&x.articles)
+                                    .then_with(|| x.text.cmp(&y.text))
+                            });
+                            b.items.truncate(LISTED_ITEMS);
+                        }
+                    }
+                }
+            }
+            let mut listing = Listing::default();
+            listing.merge(by_outlet);
+            return Ok(listing);
+        }
         let path = dir.join(LISTING_FILE);
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {

@@ -88,11 +88,54 @@ pub fn first_damage(dir: &Path) -> Option<String> {
 /// Checks the index in `dir`; [`Error::NoIndex`] when there is none. Problems are reported in
 /// the result, not as errors.
 pub fn check(dir: &Path) -> Result<Health> {
+    if super::shards::is_root(dir) {
+        return check_root(dir);
+    }
     let mut h = Health {
         index: dir.display().to_string(),
         ..Health::default()
     };
     h.problems = run_checks(dir, &mut h)?;
+    h.healthy = h.problems.is_empty();
+    Ok(h)
+}
+
+/// Checks every shard of the sharded root `dir`; counts are summed, and each problem's file is
+/// named with its shard's folder.
+fn check_root(dir: &Path) -> Result<Health> {
+    let mut h = Health {
+        index: dir.display().to_string(),
+        ..Health::default()
+    };
+    let manifest_file = Some(super::shards::MANIFEST_FILE.to_string());
+    match super::shards::Manifest::read(dir) {
+        Err(e) => h
+            .problems
+            .push(Problem::new("open", manifest_file, e.to_string())),
+        Ok(manifest) => {
+            for (name, folder) in manifest.shards.iter().zip(manifest.folders(dir)) {
+                let shard = match check(&folder) {
+                    Ok(shard) => shard,
+                    Err(e) => {
+                        let why = format!("shard {}: {e}", name.display());
+                        h.problems
+                            .push(Problem::new("open", manifest_file.clone(), why));
+                        continue;
+                    }
+                };
+                h.segments += shard.segments;
+                h.files_checked += shard.files_checked;
+                h.documents_read += shard.documents_read;
+                h.articles += shard.articles;
+                h.ledger_sources += shard.ledger_sources;
+                h.problems.extend(shard.problems.into_iter().map(|mut p| {
+                    let file = p.file.take().unwrap_or_default();
+                    p.file = Some(name.join(file).display().to_string());
+                    p
+                }));
+            }
+        }
+    }
     h.healthy = h.problems.is_empty();
     Ok(h)
 }

@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod meta;
 mod records;
 mod schema;
+pub mod shards;
 mod writer;
 
 pub use analyzers::{
@@ -67,6 +68,8 @@ pub struct MorgueIndex {
     /// One value that later stages derive from a commit and keep for the next query on this
     /// handle (see [`MorgueIndex::query_cache`]).
     query_cache: Arc<Mutex<QueryCache>>,
+    /// Copy clusters joined across the shards of a sharded root (empty for a single index).
+    clusters: Arc<shards::ClusterMap>,
 }
 
 /// What [`MorgueIndex::query_cache`] holds: anything a later stage derives from a commit.
@@ -92,6 +95,26 @@ impl MorgueIndex {
     /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The number of distinct articles in the index.
+    pub fn article_count(&self) -> Result<usize> {
+        let q = tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(self.fields.kind, KIND_ARTICLE),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        Ok(self.searcher()?.search(&q, &tantivy::collector::Count)?)
+    }
+
+    /// The copy cluster that stands for a stored cluster id: the same id in a single index; in
+    /// a sharded root, the earlier shard's cluster it was joined to ([`shards::join`]).
+    pub fn canonical_cluster(&self, cluster: u64) -> u64 {
+        self.clusters.canonical(cluster)
+    }
+
+    /// Every stored cluster id that stands for the canonical cluster `canon` (itself first).
+    pub fn cluster_ids(&self, canon: u64) -> Vec<u64> {
+        self.clusters.ids(canon)
     }
 
     /// A slot shared by the clones of this handle where a later stage keeps what it derived
@@ -126,9 +149,9 @@ impl MorgueIndex {
     }
 }
 
-/// True when `dir` holds a tantivy index.
+/// True when `dir` holds a tantivy index or is a sharded root.
 pub fn exists(dir: &Path) -> bool {
-    dir.join("meta.json").is_file()
+    dir.join("meta.json").is_file() || shards::is_root(dir)
 }
 
 /// Opens the index in `dir` (reading needs no write access); [`Error::NoIndex`] when there is
@@ -139,6 +162,14 @@ pub fn open(dir: &Path) -> Result<MorgueIndex> {
         return Err(Error::NoIndex {
             path: dir.to_path_buf(),
         });
+    }
+    if shards::is_root(dir) {
+        let manifest = shards::Manifest::read(dir)?;
+        let union = shards::ShardedDir::open(dir, &manifest)?;
+        let index = Index::open(union).map_err(|e| directory::classify(dir, e))?;
+        let mut mi = finish_open(dir, index)?;
+        mi.clusters = Arc::new(shards::ClusterMap::read(dir)?);
+        return Ok(mi);
     }
     let index = Index::open(Folder::open(dir)?).map_err(|e| directory::classify(dir, e))?;
     finish_open(dir, index)
@@ -202,5 +233,6 @@ fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
         reader: Arc::default(),
         dir: dir.to_path_buf(),
         query_cache: Arc::default(),
+        clusters: Arc::default(),
     })
 }

@@ -61,7 +61,17 @@ pub struct ArticleWriter {
 
 impl ArticleWriter {
     /// Opens the single writer of the index in `dir`; commits every `batch` articles.
-    pub fn open(mi: &MorgueIndex, dir: &Path, batch: usize) -> Result<ArticleWriter> {
+    ///
+    /// `root`, for a shard, is a searcher over every shard of its sharded root (this one
+    /// included): a text another shard holds is then recorded as a new path of that article,
+    /// and a near-duplicate of another shard's story joins its copy cluster, so the shards hold
+    /// what one index would.
+    pub fn open(
+        mi: &MorgueIndex,
+        dir: &Path,
+        batch: usize,
+        root: Option<Searcher>,
+    ) -> Result<ArticleWriter> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
@@ -80,11 +90,15 @@ impl ArticleWriter {
             Term::from_field_text(mi.fields.kind, KIND_ARTICLE),
             IndexRecordOption::Basic,
         );
-        let known: super::Keys = searcher.search(&kind_article, &super::KeyCollector)?;
+        let mut known: super::Keys = searcher.search(&kind_article, &super::KeyCollector)?;
+        if let Some(root) = &root {
+            known.extend(root.search(&kind_article, &super::KeyCollector)?);
+        }
+        let prior = root.unwrap_or_else(|| searcher.clone());
         Ok(ArticleWriter {
             fields: mi.fields,
             writer,
-            clusters: ClusterFinder::new(mi.fields, searcher.clone()),
+            clusters: ClusterFinder::new(mi.fields, prior),
             searcher,
             known,
             known_paths: HashSet::new(),

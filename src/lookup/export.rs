@@ -9,7 +9,7 @@ use crate::index::{load_article, passage_record, Appearance, MorgueIndex};
 use crate::model::ArticleSummary;
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tantivy::Searcher;
 
 /// What one export row stands for.
@@ -75,11 +75,22 @@ pub struct Provenance {
     pub rows: usize,
 }
 
-/// A fingerprint of the committed state of the index in `dir`: a hash of its `meta.json`.
+/// A fingerprint of the committed state of the index in `dir`: a hash of its `meta.json` (for a
+/// sharded root, of its manifest and every shard's `meta.json`).
 pub fn fingerprint(dir: &Path) -> Result<String> {
-    let meta = dir.join("meta.json");
-    let bytes = std::fs::read(&meta).map_err(|e| Error::io(meta, e))?;
-    Ok(blake3::hash(&bytes).to_hex()[..16].to_string())
+    let read = |path: PathBuf| std::fs::read(&path).map_err(|e| Error::io(path, e));
+    let hash = if crate::index::shards::is_root(dir) {
+        let manifest = crate::index::shards::Manifest::read(dir)?;
+        let mut h = blake3::Hasher::new();
+        h.update(&read(dir.join(crate::index::shards::MANIFEST_FILE))?);
+        for shard in manifest.folders(dir) {
+            h.update(&read(shard.join("meta.json"))?);
+        }
+        h.finalize()
+    } else {
+        blake3::hash(&read(dir.join("meta.json"))?)
+    };
+    Ok(hash.to_hex()[..16].to_string())
 }
 
 /// Exports every article (or passage) selected by `expr` and `filters`, in `sort` order, calling

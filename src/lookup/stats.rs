@@ -104,8 +104,15 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
     })
 }
 
+/// The bytes of the files in the index folder (and in each shard of a sharded root).
 fn dir_size(dir: &Path) -> Result<u64> {
     let mut total = 0;
+    if crate::index::shards::is_root(dir) {
+        let manifest = crate::index::shards::Manifest::read(dir)?;
+        for shard in manifest.folders(dir) {
+            total += dir_size(&shard)?;
+        }
+    }
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;

@@ -423,6 +423,55 @@ pub fn health_json(h: &crate::index::health::Health) -> String {
     json(h)
 }
 
+/// `shard list` and `shard add` as text: one line per shard; after an add, what the join found.
+pub fn shards_text(
+    shards: &[crate::index::shards::ShardInfo],
+    joined: Option<&crate::index::shards::Joined>,
+) -> String {
+    let mut out = String::new();
+    let width = shards
+        .iter()
+        .map(|s| s.folder.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>9}  {:>8}",
+        "shard", "articles", "sources"
+    );
+    for s in shards {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>9}  {:>8}",
+            s.folder, s.articles, s.sources
+        );
+    }
+    if let Some(j) = joined {
+        let _ = writeln!(
+            out,
+            "joined: {} texts already in an earlier shard kept there, {} copy clusters joined across shards",
+            j.duplicates, j.clusters_joined
+        );
+    }
+    out
+}
+
+/// `shard list --json` and `shard add --json`: `{"shards": [{"folder", "articles", "sources"}],
+/// "joined"?: {"duplicates", "clusters_joined"}}`.
+pub fn shards_json(
+    shards: &[crate::index::shards::ShardInfo],
+    joined: Option<&crate::index::shards::Joined>,
+) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        shards: &'a [crate::index::shards::ShardInfo],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        joined: Option<&'a crate::index::shards::Joined>,
+    }
+    json(&Out { shards, joined })
+}
+
 /// `stats --json`.
 pub fn stats_json(s: &Stats) -> String {
     json(s)

@@ -427,6 +427,17 @@ pub fn ingest(r: &IngestReport) -> String {
             r.furniture, r.reindexed
         );
     }
+    if let Some(sh) = &r.sharded {
+        let per: Vec<String> = sh.articles_indexed.iter().map(|n| n.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "shards            {:>8}  (new articles per shard: {}; across shards: {} texts already in an earlier shard, {} copy clusters joined)",
+            sh.shards,
+            per.join(", "),
+            sh.joined.duplicates,
+            sh.joined.clusters_joined
+        );
+    }
     let _ = writeln!(out, "skipped           {:>8}", r.skipped_total);
     for s in &r.skipped {
         let _ = writeln!(out, "  {}: {}", s.path, s.reason);

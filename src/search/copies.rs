@@ -186,14 +186,19 @@ pub fn cluster_of(
         return Ok(None);
     };
     let doc: TantivyDocument = searcher.doc(addr)?;
-    let cluster = match stored_u64(&doc, f.cluster) {
+    let cluster = mi.canonical_cluster(match stored_u64(&doc, f.cluster) {
         // Articles written before clusters were kept are their own cluster.
         0 => article_id.key(),
         c => c,
-    };
+    });
+    // In a sharded root, a cluster joined across shards has several stored ids.
+    let mut addrs = Vec::new();
+    for id in mi.cluster_ids(cluster) {
+        addrs.extend(cluster_members(searcher, f, id)?);
+    }
     // Each copy with its compact signature.
     let mut members: Vec<(ClusterCopy, Option<Vec<u8>>)> = Vec::new();
-    for addr in cluster_members(searcher, f, cluster)? {
+    for addr in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let compact = read_copy_fields(&doc, f).map(|c| c.2);
         let Some(id) = crate::index::stored_id(&doc, f) else {

@@ -222,7 +222,8 @@ pub fn select_resolved(
         &FactsCollector { keep },
     )?;
     let mut selection = Selection::default();
-    for (key, fact) in facts {
+    for (key, mut fact) in facts {
+        fact.cluster = mi.canonical_cluster(fact.cluster);
         let date = fact.date_secs.and_then(to_date);
         if filters.date_passes(date) {
             selection.articles.insert(key, fact);
