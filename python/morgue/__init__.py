@@ -570,6 +570,7 @@ def ingest(
     batch: int = 5000,
     max_record_size: int = 16 << 20,
     aliases: PathLike | None = None,
+    shards: int | None = None,
 ) -> dict[str, Any]:
     """Reads files and folders into the index at ``index`` (created when missing), as
     ``morgue ingest PATH... --index INDEX`` does; returns its ``--json`` report as a dict
@@ -581,7 +582,9 @@ def ingest(
     (``{"text": "content_original"}`` or ``["text=content_original"]``: a record field per
     role), ``force`` (read sources the ledger knows unchanged again), ``batch`` (articles per
     commit), ``max_record_size`` (bytes; larger records are skipped), ``aliases`` (an alias
-    table file). Skipped sources and records are in the report, not raised.
+    table file), ``shards`` (build a sharded root of that many shards, as ``--shards N``; an
+    existing root keeps its own number; ``Index`` opens a root as one index). Skipped sources
+    and records are in the report, not raised.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -601,5 +604,6 @@ def ingest(
         _check_count(batch, "batch", 1),
         _check_count(max_record_size, "max_record_size", 1),
         None if aliases is None else os.fspath(aliases),
+        None if shards is None else _check_count(shards, "shards", 1),
     )
     return _json.loads(doc)

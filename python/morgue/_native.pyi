@@ -106,4 +106,5 @@ def ingest(
     batch: int,
     max_record_size: int,
     aliases: Optional[_Path],
+    shards: Optional[int],
 ) -> str: ...

@@ -686,7 +686,7 @@ impl ExportStream {
 /// `ingest --json`: reads `paths` into the index at `index` (created when missing).
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
-#[pyo3(signature = (index, paths, outlet, format, fields, force, batch, max_record_size, aliases))]
+#[pyo3(signature = (index, paths, outlet, format, fields, force, batch, max_record_size, aliases, shards))]
 fn ingest(
     py: Python<'_>,
     index: PathBuf,
@@ -698,6 +698,7 @@ fn ingest(
     batch: usize,
     max_record_size: u64,
     aliases: Option<PathBuf>,
+    shards: Option<usize>,
 ) -> PyResult<String> {
     let dir = index.clone();
     run(py, || {
@@ -717,6 +718,7 @@ fn ingest(
             force,
             aliases,
             max_record: max_record_size,
+            shards,
             ..morgue::pipeline::IngestOptions::default()
         };
         let report = morgue::pipeline::ingest(&index, &paths, &opts)?;

@@ -295,3 +295,18 @@ def test_an_open_index_sees_a_later_ingest(tmp_path):
     assert ix.stats()["articles"] == again["total_articles"]
     with pytest.raises(ValueError, match="--field"):
         morgue.ingest([FIXTURES[1]], index=tmp_path / "ix", fields=["nonsense"])
+
+
+def test_a_sharded_root_answers_as_one_index(seeds, tmp_path):
+    root = tmp_path / "root"
+    report = morgue.ingest([SEEDS], index=root, shards=2)
+    assert report["sharded"]["shards"] == 2
+    assert report["total_articles"] == seeds.report["total_articles"]
+    assert (root / "shards.json").is_file()
+    ix = morgue.Index(root)
+    for query in ("ISIS", '"Der Spiegel"', "Syria OR Aleppo"):
+        assert untimed(ix.search(query, limit=10, passages=2)) == untimed(
+            seeds.ix.search(query, limit=10, passages=2)
+        )
+    assert untimed(ix.outlets(as_frame=False)) == untimed(seeds.ix.outlets(as_frame=False))
+    assert untimed(ix.search("ISIS")) == untimed(cli("search", "ISIS", "--index", root, "--json"))
