@@ -219,7 +219,10 @@ struct Tally {
 /// Learns the furniture from `table`, re-indexes the articles of the outlets concerned whose
 /// furniture changed (see the module documentation), and saves the table and the listing.
 /// `known` is what [`learned`] found at the start; `touched` the outlets (lower case) that got
-/// new articles.
+/// new articles. `counted`, for a shard of a sharded root, is what the counts of every shard
+/// say (see [`Table::absorb`]) instead of this table alone: then every article is checked, as
+/// what the shard's articles were built with is not known from its own table.
+#[allow(clippy::too_many_arguments)]
 pub fn relearn(
     dir: &Path,
     mi: &MorgueIndex,
@@ -228,13 +231,18 @@ pub fn relearn(
     known: &Known,
     touched: &HashSet<String>,
     aliases: &AliasTable,
+    counted: Option<Learned>,
 ) -> Result<Relearned> {
-    let mut now = table.learn();
+    let whole = counted.is_some();
+    let mut now = counted.unwrap_or_else(|| table.learn());
     apply_overrides(dir, &known.overrides, &mut now)?;
     let before = &known.applied;
-    let scan: Option<HashSet<String>> = before
-        .changed_outlets(&now)
-        .map(|changed| changed.into_iter().chain(touched.iter().cloned()).collect());
+    let scan: Option<HashSet<String>> = match whole {
+        true => None,
+        false => before
+            .changed_outlets(&now)
+            .map(|changed| changed.into_iter().chain(touched.iter().cloned()).collect()),
+    };
     writer.commit()?;
     let searcher = mi.searcher()?;
     let f = &mi.fields;

@@ -637,16 +637,26 @@ fn ingest_sharded(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result
     let placed = place_sources(&folders, &inputs)?;
     let mut total = IngestReport::default();
     let mut per_shard = Vec::with_capacity(n);
+    let mut with_furniture = Vec::with_capacity(n);
     for (i, folder) in folders.iter().enumerate() {
         let part = Part {
             root: dir,
             shard: i,
             placed: &placed,
+            folders: &folders,
         };
         let r = ingest_into(folder, paths, opts, Some(part))?;
         per_shard.push(r.articles_indexed);
+        with_furniture.push(r.furniture);
         total.absorb(r);
     }
+    // The last shard learned from every shard's final counts; the others catch up.
+    for (i, folder) in folders.iter().enumerate().take(n.saturating_sub(1)) {
+        let done = refurnish(dir, folder, &folders, opts)?;
+        with_furniture[i] = done.with_furniture;
+        total.reindexed += done.reindexed;
+    }
+    total.furniture = with_furniture.iter().sum();
     let joined = index::shards::join(dir, &manifest)?;
     // A text another shard already held is a new path of that article, not a new article.
     total.articles_indexed = total.articles_indexed.saturating_sub(joined.duplicates);
@@ -671,6 +681,52 @@ struct Part<'a> {
     shard: usize,
     /// The shard of every source, by ledger key ([`place_sources`]).
     placed: &'a std::collections::HashMap<String, usize>,
+    /// Every shard's folder (this one included).
+    folders: &'a [PathBuf],
+}
+
+/// What the furniture counts of every shard of a root say together: the shard in `dir` counted
+/// by `own` (its table in memory), the others by their saved tables.
+fn furniture_of_all(
+    dir: &Path,
+    folders: &[PathBuf],
+    own: &index::furniture::Table,
+) -> Result<crate::normalize::furniture::Learned> {
+    let mut all = index::furniture::Table::default();
+    all.absorb(own);
+    for folder in folders.iter().filter(|f| f.as_path() != dir) {
+        all.absorb(&index::furniture::Table::open(folder)?);
+    }
+    Ok(all.learn())
+}
+
+/// Brings the furniture of the shard `dir` of `root` up to what every shard's counts say now
+/// (shards ingested earlier in a sharded ingest learned from counts that later shards grew).
+fn refurnish(
+    root: &Path,
+    dir: &Path,
+    folders: &[PathBuf],
+    opts: &IngestOptions,
+) -> Result<crate::furnish::Relearned> {
+    let mi = index::open(dir)?;
+    let aliases = AliasTable::for_index(dir, opts.aliases.as_deref())?;
+    let mut table = index::furniture::Table::open(dir)?;
+    let known = crate::furnish::learned(dir, &table)?;
+    let counted = furniture_of_all(dir, folders, &table)?;
+    let root_searcher = index::open(root)?.searcher()?;
+    let mut writer = ArticleWriter::open(&mi, dir, opts.batch, Some(root_searcher))?;
+    let done = crate::furnish::relearn(
+        dir,
+        &mi,
+        &mut writer,
+        &mut table,
+        &known,
+        &std::collections::HashSet::new(),
+        &aliases,
+        Some(counted),
+    )?;
+    writer.finish()?;
+    Ok(done)
 }
 
 /// Ingests into the single index `dir`; with a `part`, `dir` is a shard of a sharded root and
@@ -843,6 +899,11 @@ fn ingest_into(
     report.copies = writer.stats().copies;
     // Finding copy clusters happens inside the writer's `add`, timed as indexing above.
     clock.shift(Stage::Index, Stage::Dedup, writer.stats().cluster_nanos);
+    // A shard learns from the counts of every shard of its root.
+    let counted = match &part {
+        Some(p) => Some(furniture_of_all(dir, p.folders, &furniture_table)?),
+        None => None,
+    };
     let relearned = clock.time(Stage::Index, || {
         crate::furnish::relearn(
             dir,
@@ -852,6 +913,7 @@ fn ingest_into(
             &furniture,
             &touched,
             &table,
+            counted,
         )
     })?;
     report.furniture = relearned.with_furniture;

@@ -255,6 +255,32 @@ impl Table {
         }
     }
 
+    /// Adds the counts of `other` (another shard's table) to these: the stories of an outlet
+    /// and of each key add up, so a sharded root learns what one table over all of it would.
+    pub fn absorb(&mut self, other: &Table) {
+        let mut ids = Vec::with_capacity(other.outlets.len());
+        for (name, &stories) in other.outlets.iter().zip(&other.stories) {
+            let id = match self.ids.get(name) {
+                Some(&id) => id,
+                None => {
+                    let id = self.outlets.len() as u32;
+                    self.ids.insert(name.clone(), id);
+                    self.outlets.push(name.clone());
+                    self.stories.push(0);
+                    id
+                }
+            };
+            self.stories[id as usize] += stories;
+            ids.push(id);
+        }
+        for (&(k, o), &c) in &other.counts {
+            *self.counts.entry((k, ids[o as usize])).or_insert(0) += c;
+        }
+        if self.counts.len() > MAX_ENTRIES {
+            self.prune();
+        }
+    }
+
     /// The override file as last applied to the index's articles ("" when never).
     pub fn applied_overrides(&self) -> &str {
         &self.overrides
@@ -501,6 +527,33 @@ mod tests {
         assert_eq!(again.learn(), l);
         assert_eq!(again.applied_overrides(), "-\t*\tx\n");
         assert_eq!(again.stories("TIMES"), 6);
+    }
+
+    #[test]
+    fn shards_tables_added_up_learn_what_one_table_learns() {
+        // Three stories of the Times in one shard, three in another: neither shard alone
+        // reaches the five stories furniture needs; together they do, as in one table.
+        let story = |i: usize| {
+            format!("Story number {i} says something.\n\nClick here for reprint permission.")
+        };
+        let (mut a, mut b, mut one) = (Table::default(), Table::default(), Table::default());
+        for i in 0..6 {
+            let shard = if i % 2 == 0 { &mut a } else { &mut b };
+            shard.observe("Times", &keys(&story(i)));
+            one.observe("Times", &keys(&story(i)));
+        }
+        b.observe("Post", &keys("Another outlet's story."));
+        assert!(mark("Click here for reprint permission.", "times", &a.learn()).is_empty());
+        let mut all = Table::default();
+        all.absorb(&a);
+        all.absorb(&b);
+        one.observe("Post", &keys("Another outlet's story."));
+        assert_eq!(all.learn(), one.learn());
+        assert_eq!((all.stories("times"), all.stories("post")), (6, 1));
+        assert_eq!(
+            mark("Click here for reprint permission.", "times", &all.learn()),
+            vec![0..34]
+        );
     }
 
     #[test]
