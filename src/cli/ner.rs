@@ -100,9 +100,9 @@ pub struct TrainingOptions {
     /// Passes of the second stage over the training data.
     #[arg(long = "stack-epochs", default_value_t = 5)]
     pub stack_epochs: usize,
-    /// Size of the second stage's updates relative to the first stage's.
-    #[arg(long = "stack-rate", default_value_t = 5.0)]
-    pub stack_rate: f32,
+    /// Scale of the second stage's weights where they join the first stage's.
+    #[arg(long = "doc-weight", default_value_t = 3.0)]
+    pub doc_weight: f32,
 }
 
 /// `morgue ner cv`.
@@ -179,7 +179,7 @@ impl TrainingOptions {
             doc_features: self.doc_features,
             stack_folds: self.stack_folds,
             stack_epochs: self.stack_epochs,
-            stack_rate: self.stack_rate,
+            doc_weight: self.doc_weight,
         })
     }
 }
@@ -309,9 +309,9 @@ mod tests {
     fn document_level_options_parse() {
         let o = training(&[]);
         assert_eq!(o.doc_features, morgue::extract::ner::train::DOC_FEATURES);
-        assert_eq!((o.stack_folds, o.stack_epochs, o.stack_rate), (5, 5, 5.0));
-        let o = training(&["--doc-features", "none", "--stack-rate", "2"]);
-        assert_eq!((o.doc_features, o.stack_rate), (0, 2.0));
+        assert_eq!((o.stack_folds, o.stack_epochs, o.doc_weight), (5, 5, 3.0));
+        let o = training(&["--doc-features", "none", "--doc-weight", "2"]);
+        assert_eq!((o.doc_features, o.doc_weight), (0, 2.0));
         let o = training(&["--doc-features", "exact,first"]);
         assert_eq!(o.doc_features, 1 | 8);
         let mut bad = vec![
