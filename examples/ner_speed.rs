@@ -5,6 +5,7 @@
 //!
 //! ```sh
 //! cargo run --release --example ner_speed -- FILE...
+//! NER_MODEL=other.model cargo run --release --example ner_speed -- FILE...   # another model
 //! ```
 
 use morgue::extract::ner::{tokenize, Recognizer};
@@ -17,7 +18,12 @@ fn main() {
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .collect();
     let load = Instant::now();
-    let rec = match Recognizer::embedded() {
+    let rec: morgue::Result<&'static Recognizer> = match std::env::var_os("NER_MODEL") {
+        // Another model file: the same text and code, for a before/after comparison.
+        Some(p) => Recognizer::load(std::path::Path::new(&p)).map(|r| &*Box::leak(Box::new(r))),
+        None => Recognizer::embedded(),
+    };
+    let rec = match rec {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");

@@ -89,6 +89,20 @@ pub struct TrainingOptions {
     /// gazetteer built from the training data.
     #[arg(long = "gazetteer", value_name = "FILE")]
     pub lists: Vec<PathBuf>,
+    /// Document-level feature groups of a second stage, comma-separated: exact, lower, longer,
+    /// first (see `src/extract/ner/document.rs`); `none` trains the sentence tagger only.
+    #[arg(long = "doc-features", value_name = "GROUPS", default_value = "exact,lower,longer,first",
+          value_parser = morgue::extract::ner::document::parse_groups)]
+    pub doc_features: u32,
+    /// Jackknife folds (by document) that give the second stage its first-pass tags.
+    #[arg(long = "stack-folds", default_value_t = 5)]
+    pub stack_folds: usize,
+    /// Passes of the second stage over the training data.
+    #[arg(long = "stack-epochs", default_value_t = 5)]
+    pub stack_epochs: usize,
+    /// Scale of the second stage's weights where they join the first stage's.
+    #[arg(long = "doc-weight", default_value_t = 3.0)]
+    pub doc_weight: f32,
 }
 
 /// `morgue ner cv`.
@@ -162,6 +176,10 @@ impl TrainingOptions {
             folds: self.gazetteer_folds,
             use_gazetteer: !self.no_gazetteer,
             prune: self.prune,
+            doc_features: self.doc_features,
+            stack_folds: self.stack_folds,
+            stack_epochs: self.stack_epochs,
+            doc_weight: self.doc_weight,
         })
     }
 }
@@ -200,9 +218,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let data = conll::read_file(&a.train)?;
             let opts = a.options.to_options()?;
             let started = std::time::Instant::now();
-            let cv = train::cross_validate(&data, a.folds, &opts, |f, e| {
+            let cv = train::cross_validate(&data, a.folds, &opts, |f, e, first| {
+                let first = first
+                    .map(|e1| format!(", first stage {:.4}", e1.overall.f1))
+                    .unwrap_or_default();
                 eprintln!(
-                    "fold {}: F1 {:.4} ({:.1}s)",
+                    "fold {}: F1 {:.4}{first} ({:.1}s)",
                     f + 1,
                     e.overall.f1,
                     started.elapsed().as_secs_f64()
@@ -265,5 +286,46 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 exit::OK
             }))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cli, Command};
+    use clap::Parser;
+
+    fn training(args: &[&str]) -> super::TrainingOptions {
+        let mut all = vec!["morgue", "ner", "cv", "--train", "eng.train"];
+        all.extend(args);
+        match Cli::try_parse_from(all).unwrap().command {
+            Command::Ner(super::Args {
+                command: super::NerCommand::Cv(a),
+            }) => a.options,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn document_level_options_parse() {
+        let o = training(&[]);
+        assert_eq!(o.doc_features, morgue::extract::ner::train::DOC_FEATURES);
+        assert_eq!((o.stack_folds, o.stack_epochs, o.doc_weight), (5, 5, 3.0));
+        let o = training(&["--doc-features", "none", "--doc-weight", "2"]);
+        assert_eq!((o.doc_features, o.doc_weight), (0, 2.0));
+        let o = training(&["--doc-features", "exact,first"]);
+        assert_eq!(o.doc_features, 1 | 8);
+        let mut bad = vec![
+            "morgue",
+            "ner",
+            "cv",
+            "--train",
+            "x",
+            "--doc-features",
+            "nope",
+        ];
+        assert!(Cli::try_parse_from(&bad).is_err());
+        bad.truncate(5);
+        bad.extend(["--stack-folds", "many"]);
+        assert!(Cli::try_parse_from(&bad).is_err());
     }
 }

@@ -561,6 +561,24 @@ pub fn ner_cv(cv: &crate::extract::ner::train::CrossValidation) -> String {
         .map(|e| format!("{:.2}", 100.0 * e.overall.f1))
         .collect();
     let _ = writeln!(out, "fold F1: {}", folds.join(" "));
+    if !cv.first_stage.is_empty() {
+        // The same folds' first stage alone: the second stage's gain, fold by fold.
+        let f1 = |pick: &dyn Fn(&Evaluation) -> f64| {
+            let xs: Vec<f64> = cv.first_stage.iter().map(|e| 100.0 * pick(e)).collect();
+            crate::extract::ner::train::mean_sd(&xs)
+        };
+        let (m, sd) = f1(&|e| e.overall.f1);
+        let _ = write!(out, "first stage alone: F1 {m:.2} ± {sd:.2}");
+        for (i, k) in crate::extract::ner::EntityType::ALL.iter().enumerate() {
+            let _ = write!(out, "  {} {:.2}", k.conll(), f1(&|e| e.per_type[i].1.f1).0);
+        }
+        let folds: Vec<String> = cv
+            .first_stage
+            .iter()
+            .map(|e| format!("{:.2}", 100.0 * e.overall.f1))
+            .collect();
+        let _ = writeln!(out, "\nfirst stage fold F1: {}", folds.join(" "));
+    }
     out
 }
 

@@ -1,10 +1,12 @@
-//! Decoding: greedy left-to-right tagging under BIO constraints, and tags → entity spans.
+//! Decoding: greedy left-to-right tagging under BIO constraints (twice per document when the
+//! model has document-level weights), and tags → entity spans.
 //!
 //! Each token gets the best-scoring tag given its static features and the two tags already
 //! chosen before it (a beam search over the same greedily trained weights scored far worse): an `I-X` tag is allowed only after `B-X` or `I-X`, and `B-X` not right after
 //! them (two names of one type next to each other are rare; a split name is a common error).
 
-use super::features::{SentenceFeatures, N_DYNAMIC};
+use super::document::DocumentContext;
+use super::features::{SentenceFeatures, TokenKeys, N_DYNAMIC};
 use super::model::{Model, Row};
 use super::{tag_parts, EntityType, N_TAGS, O};
 use std::cell::RefCell;
@@ -47,19 +49,32 @@ pub fn best(scores: &Row, prev: usize) -> usize {
     best_with(scores, prev, allowed)
 }
 
-/// Reusable per-thread buffers for [`tag_sentence`].
+/// Reusable per-thread buffers for [`tag_document`].
 #[derive(Default)]
 struct Buffers {
     feats: SentenceFeatures,
     statics: Vec<u32>,
     lower: String,
+    /// Per token of the document: keys, static scores, whether those were computed.
+    keys: Vec<TokenKeys>,
+    scores: Vec<Row>,
+    scored: Vec<bool>,
+    context: DocumentContext,
+    doc_feats: Vec<u32>,
+    first: Vec<usize>,
 }
 
 thread_local! {
     static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
-/// BIO tags of one tokenized sentence.
+/// BIO tags of one tokenized sentence, taken as a document of its own.
+pub fn tag_sentence(model: &Model, words: &[&str]) -> Vec<usize> {
+    tag_document(model, words, std::slice::from_ref(&(0..words.len())))
+}
+
+/// BIO tags of one tokenized document: `words` are its tokens and `sentences` the token ranges
+/// of its sentences, in order.
 ///
 /// Each token is scored on its static and dynamic features and gets the best allowed tag,
 /// except that a *plain* token (no
@@ -68,30 +83,99 @@ thread_local! {
 /// most tokens are plain; an entity almost never starts with one (`von Braun`, `de Gaulle`
 /// would), and inside an entity (`Bank of America`) the token follows a non-`O` tag and is
 /// scored as usual. On CoNLL-2003 dev this changes no F1 digit (see the test below).
-pub fn tag_sentence(model: &Model, words: &[&str]) -> Vec<usize> {
+///
+/// When the model has document-level weights ([`Model::doc_features`]), the document is tagged
+/// twice: the second pass adds the features of [`super::document`] computed from the first
+/// pass's tags. It reuses the first pass's static scores, so it costs a few lookups per
+/// capitalized token.
+pub fn tag_document(model: &Model, words: &[&str], sentences: &[Range<usize>]) -> Vec<usize> {
     let mut out = Vec::with_capacity(words.len());
     BUFFERS.with(|b| {
         let b = &mut *b.borrow_mut();
-        b.feats
-            .compute_tokens(words, &model.gazetteer, &model.lexicon);
-        let (mut prev, mut prev2) = (O, O);
-        for i in 0..words.len() {
-            let t = if prev == O && b.feats.plain(i) {
-                O
-            } else {
-                b.statics.clear();
-                b.feats
-                    .token_features(words, i, &model.lexicon, &mut b.lower, &mut b.statics);
-                let mut s = [0f32; N_TAGS];
-                model.add_scores(&b.statics, &mut s);
-                let mut dynamic = [0u32; N_DYNAMIC];
-                b.feats.dynamic(i, prev, prev2, &mut dynamic);
-                model.add_scores(&dynamic, &mut s);
-                best(&s, prev)
-            };
-            out.push(t);
-            prev2 = prev;
-            prev = t;
+        let Buffers {
+            feats,
+            statics,
+            lower,
+            keys,
+            scores,
+            scored,
+            context,
+            doc_feats,
+            first,
+        } = b;
+        keys.clear();
+        scores.clear();
+        scored.clear();
+        let second = model.doc_features != 0;
+        let tags = if second { &mut *first } else { &mut out };
+        tags.clear();
+        for r in sentences {
+            let ws = &words[r.clone()];
+            feats.compute_tokens(ws, &model.gazetteer, &model.lexicon);
+            let (mut prev, mut prev2) = (O, O);
+            for i in 0..ws.len() {
+                let k = feats.keys(i);
+                keys.push(k);
+                let t = if prev == O && k.plain {
+                    scores.push([0.0; N_TAGS]);
+                    scored.push(false);
+                    O
+                } else {
+                    statics.clear();
+                    feats.token_features(ws, i, &model.lexicon, lower, statics);
+                    let mut s = [0f32; N_TAGS];
+                    model.add_scores(statics, &mut s);
+                    scores.push(s);
+                    scored.push(true);
+                    let mut dynamic = [0u32; N_DYNAMIC];
+                    k.dynamic(prev, prev2, &mut dynamic);
+                    model.add_scores(&dynamic, &mut s);
+                    best(&s, prev)
+                };
+                tags.push(t);
+                prev2 = prev;
+                prev = t;
+            }
+        }
+        if !second {
+            return;
+        }
+        context.fill(keys, first, sentences);
+        for r in sentences {
+            let mut computed = false;
+            let (mut prev, mut prev2) = (O, O);
+            for g in r.clone() {
+                let k = keys[g];
+                let t = if prev == O && k.plain {
+                    O
+                } else {
+                    if !scored[g] {
+                        // A plain token the first pass skipped now follows a name.
+                        let ws = &words[r.clone()];
+                        if !computed {
+                            feats.compute_tokens(ws, &model.gazetteer, &model.lexicon);
+                            computed = true;
+                        }
+                        statics.clear();
+                        feats.token_features(ws, g - r.start, &model.lexicon, lower, statics);
+                        let mut s = [0f32; N_TAGS];
+                        model.add_scores(statics, &mut s);
+                        scores[g] = s;
+                        scored[g] = true;
+                    }
+                    let mut s = scores[g];
+                    let mut dynamic = [0u32; N_DYNAMIC];
+                    k.dynamic(prev, prev2, &mut dynamic);
+                    model.add_scores(&dynamic, &mut s);
+                    doc_feats.clear();
+                    context.features(g, &k, model.doc_features, doc_feats);
+                    model.add_scores(doc_feats, &mut s);
+                    best(&s, prev)
+                };
+                out.push(t);
+                prev2 = prev;
+                prev = t;
+            }
         }
     });
     out

@@ -76,6 +76,7 @@ const T_CAP_NEXT: u32 = 46;
 const T_CAPS_SEEN: u32 = 47;
 const T_CLUSTER: u32 = 48; // 48..=51 path prefixes (CLUSTER_PREFIXES)
 const T_CLUSTER_AT: u32 = 52; // 52..=55 path prefixes (NEIGHBOUR_PREFIXES) at -1, +1
+                              // Templates 60 and up are the document-level features' (`super::document`).
 
 /// Cluster path prefixes (bits) used as features of a word.
 const CLUSTER_PREFIXES: [u32; 4] = [4, 6, 10, 20];
@@ -181,6 +182,39 @@ pub struct SentenceFeatures {
     headline: bool,
 }
 
+/// The hashes of a token that outlive its sentence's buffers: the document-level pass
+/// ([`super::document`]) compares word forms across sentences and recomputes the tag-dependent
+/// features from them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenKeys {
+    /// Hash of the word as written.
+    pub word: u64,
+    /// Hash of its lowercase form (digits as `0`), also the lexicon's key.
+    pub lower: u64,
+    /// Hash of its short shape.
+    pub short: u64,
+    /// Capitalization class (3 and above: the word has a capital letter).
+    pub cap: u8,
+    /// No capital letter and in no gazetteer entry (see [`SentenceFeatures::plain`]).
+    pub plain: bool,
+}
+
+impl TokenKeys {
+    /// True when the word has a capital letter.
+    pub fn capitalized(&self) -> bool {
+        self.cap >= 3
+    }
+
+    /// Fills the tag-dependent features, given the two previous tags.
+    pub fn dynamic(&self, prev: usize, prev2: usize, out: &mut [u32; N_DYNAMIC]) {
+        let p = prev as u64 + 1;
+        out[0] = feature(T_PREV, p);
+        out[1] = feature(T_PREV2, p * 16 + prev2 as u64 + 1);
+        out[2] = feature(T_PREV_LOWER, combine(p, self.lower));
+        out[3] = feature(T_PREV_SHAPE, combine(p, self.short));
+    }
+}
+
 /// Hash used for "no token" (before the start or after the end of the sentence).
 const PAD: u64 = 0x5bd1_e995_5bd1_e995;
 
@@ -208,12 +242,20 @@ impl SentenceFeatures {
 
     /// Fills the tag-dependent features of token `i`, given the two previous tags.
     pub fn dynamic(&self, i: usize, prev: usize, prev2: usize, out: &mut [u32; N_DYNAMIC]) {
+        self.keys(i).dynamic(prev, prev2, out);
+    }
+
+    /// What the document-level pass needs to know of token `i` (after
+    /// [`SentenceFeatures::compute_tokens`]).
+    pub fn keys(&self, i: usize) -> TokenKeys {
         let t = &self.toks[i];
-        let p = prev as u64 + 1;
-        out[0] = feature(T_PREV, p);
-        out[1] = feature(T_PREV2, p * 16 + prev2 as u64 + 1);
-        out[2] = feature(T_PREV_LOWER, combine(p, t.lower));
-        out[3] = feature(T_PREV_SHAPE, combine(p, t.short));
+        TokenKeys {
+            word: t.word,
+            lower: t.lower,
+            short: t.short,
+            cap: t.cap as u8,
+            plain: t.cap <= 2 && t.gaz == 0,
+        }
     }
 
     /// Computes the static features of a sentence.

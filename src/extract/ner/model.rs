@@ -5,14 +5,17 @@
 //! feature ids are sorted and delta-encoded, all integers as LEB128 varints:
 //!
 //! ```text
-//! magic "MORGUENER" version(u8 = 1)
-//! scale(f32 LE) n_features(varint)
+//! magic "MORGUENER" version(u8 = 2 or 3)
+//! scale(f32 LE) [doc_features(varint), version 3 only] n_features(varint)
 //! n_features × { key_delta(varint) tag_mask(varint, 9 bits) weight(zigzag varint) per set bit }
 //! n_phrases(varint)
 //! n_phrases × { phrase_key_delta(varint u64) type_mask(u8) }
 //! n_words(varint)
 //! n_words × { word_key_delta(varint u64) caps_and_cluster(varint u32) }   (the lexicon)
 //! ```
+//!
+//! Version 3 is written only for a model with document-level weights (a second pass, see
+//! [`super::document`]); a model without them is written as version 2, byte for byte as before.
 //!
 //! A lexicon alone (`morgue ner lexicon`) is stored as `"MORGUELEX" 1` followed by the last
 //! two lines.
@@ -22,6 +25,7 @@ use super::lexicon::Lexicon;
 use super::N_TAGS;
 
 const MAGIC: &[u8] = b"MORGUENER\x02";
+const MAGIC_DOC: &[u8] = b"MORGUENER\x03";
 const LEX_MAGIC: &[u8] = b"MORGUELEX\x01";
 
 /// A map keyed by feature ids.
@@ -42,6 +46,9 @@ pub struct Model {
     pub gazetteer: Gazetteer,
     /// Capitalization and clusters learned from unlabeled text (may be empty).
     pub lexicon: Lexicon,
+    /// The document-level feature groups the model was trained with (bits of
+    /// [`super::document::EXACT`]…); 0: one pass, sentence features only.
+    pub doc_features: u32,
 }
 
 /// A model file that cannot be read.
@@ -72,6 +79,30 @@ impl Model {
     #[inline]
     pub fn row(&self, feature: u32) -> Option<&Row> {
         self.index.get(&feature).map(|&i| &self.rows[i as usize])
+    }
+
+    /// Every feature with weights and its row, in no particular order.
+    pub fn rows(&self) -> impl Iterator<Item = (u32, &Row)> + '_ {
+        self.index
+            .iter()
+            .map(|(k, &i)| (*k, &self.rows[i as usize]))
+    }
+
+    /// Adds the weights of features (new ones, or added to the existing row).
+    pub fn add_rows(&mut self, rows: impl IntoIterator<Item = (u32, Row)>) {
+        for (k, r) in rows {
+            match self.index.get(&k) {
+                Some(&i) => {
+                    for (a, b) in self.rows[i as usize].iter_mut().zip(r) {
+                        *a += b;
+                    }
+                }
+                None => {
+                    self.index.insert(k, self.rows.len() as u32);
+                    self.rows.push(r);
+                }
+            }
+        }
     }
 
     /// Number of features with weights.
@@ -112,8 +143,15 @@ impl Model {
                 quantized.push((k, q));
             }
         }
-        let mut out = MAGIC.to_vec();
+        let mut out = if self.doc_features == 0 {
+            MAGIC.to_vec()
+        } else {
+            MAGIC_DOC.to_vec()
+        };
         out.extend(scale.to_le_bytes());
+        if self.doc_features != 0 {
+            put(&mut out, u64::from(self.doc_features));
+        }
         put(&mut out, quantized.len() as u64);
         let mut last = 0u32;
         for (k, q) in &quantized {
@@ -144,20 +182,28 @@ impl Model {
     /// Reads a model written by [`Model::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, FormatError> {
         let err = |m: &str| FormatError(m.to_string());
-        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| {
-            err(if bytes.is_empty() {
-                "empty file; train one with `morgue ner train`"
-            } else {
-                "bad magic"
-            })
-        })?;
+        let (rest, doc_level) = match (bytes.strip_prefix(MAGIC), bytes.strip_prefix(MAGIC_DOC)) {
+            (Some(rest), _) => (rest, false),
+            (None, Some(rest)) => (rest, true),
+            (None, None) => {
+                return Err(err(if bytes.is_empty() {
+                    "empty file; train one with `morgue ner train`"
+                } else {
+                    "bad magic"
+                }))
+            }
+        };
         let mut r = Reader {
             bytes: rest,
             pos: 0,
         };
         let scale = f32::from_le_bytes(r.take4().ok_or_else(|| err("truncated"))?);
-        let n = r.varint().ok_or_else(|| err("truncated"))? as usize;
         let mut m = Model::default();
+        if doc_level {
+            let groups = r.varint().ok_or_else(|| err("truncated"))?;
+            m.doc_features = u32::try_from(groups).map_err(|_| err("bad feature groups"))?;
+        }
+        let n = r.varint().ok_or_else(|| err("truncated"))? as usize;
         m.index.reserve(n.min(1 << 24));
         m.rows.reserve(n.min(1 << 24));
         let mut key = 0u64;
@@ -319,6 +365,18 @@ mod tests {
         assert!(back.row(u32::MAX).is_some());
         assert_eq!(back.gazetteer, g);
         assert_eq!(back.lexicon, lex);
+        assert_eq!(back.doc_features, 0);
+        assert!(
+            m.to_bytes().starts_with(MAGIC),
+            "one-pass models keep version 2"
+        );
+        let mut two = m.clone();
+        two.doc_features = 5;
+        two.add_rows([(7, r1), (8, r1)]);
+        let back = Model::from_bytes(&two.to_bytes()).unwrap();
+        assert_eq!(back.doc_features, 5);
+        assert!((back.row(7).unwrap()[0] - 3.0).abs() < 1e-3, "rows add up");
+        assert!(back.row(8).is_some());
         assert_eq!(lexicon_from_bytes(&lexicon_to_bytes(&lex)).unwrap(), lex);
         assert!(Model::from_bytes(b"nope").is_err());
         assert!(Model::from_bytes(&[]).is_err());
