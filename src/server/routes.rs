@@ -111,6 +111,7 @@ impl App {
     {
         let app = self.clone();
         let limit = self.time_limit;
+        let asked = Instant::now();
         let run = async move {
             let turn = app.running.clone().acquire_owned().await;
             tokio::task::spawn_blocking(move || {
@@ -120,8 +121,13 @@ impl App {
             })
             .await
         };
-        match tokio::time::timeout(limit, run).await {
+        let outcome = tokio::time::timeout(limit, run).await;
+        // A call that ended past the limit before the timer was looked at is past it all the
+        // same (the timer alone depends on when the task is polled).
+        let late = asked.elapsed() > limit;
+        match outcome {
             Err(_) => ApiError::timed_out(limit).into_response(),
+            Ok(_) if late => ApiError::timed_out(limit).into_response(),
             Ok(Err(join)) => ApiError {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 message: format!("internal error (a bug in morgue; please report it): {join}"),
