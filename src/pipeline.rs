@@ -152,9 +152,6 @@ pub struct ShardedReport {
     pub shards: usize,
     /// New articles indexed in each shard, in manifest order.
     pub articles_indexed: Vec<usize>,
-    /// What the join across shards found.
-    #[serde(flatten)]
-    pub joined: index::shards::Joined,
 }
 
 impl IngestReport {
@@ -527,10 +524,22 @@ fn same_words(a: &str, b: &str) -> bool {
 
 /// Ingests `paths` (files and folders) into the index in `dir`, creating it when needed.
 pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
+    let (inputs, problems) = read::collect_inputs(paths, forced_reader(opts)?);
     if opts.shards.is_some() || index::shards::is_root(dir) {
-        return ingest_sharded(dir, paths, opts);
+        return ingest_sharded(dir, inputs, problems, opts);
     }
-    ingest_into(dir, paths, opts, None)
+    ingest_into(dir, inputs, problems, opts, None)
+}
+
+/// Writes the built-in alias table into the index folder `dir` when it has none (and no table
+/// was given with `--aliases`), so the table in use can be read and edited there.
+fn write_default_aliases(dir: &Path, opts: &IngestOptions) -> Result<()> {
+    let table_file = dir.join(aliases::FILE_NAME);
+    if opts.aliases.is_none() && !table_file.exists() {
+        std::fs::write(&table_file, aliases::DEFAULT_TABLE)
+            .map_err(|e| Error::io(&table_file, e))?;
+    }
+    Ok(())
 }
 
 /// The reader `--format` names, if any.
@@ -555,39 +564,45 @@ fn ledger_key(path: &Path) -> String {
 /// again is compared with what was read), otherwise the shard holding the fewest bytes of
 /// sources so far, new sources taken in the order they are read (deterministic, and balanced
 /// by size).
-fn place_sources(
-    folders: &[PathBuf],
-    inputs: &[read::Source],
-) -> Result<std::collections::HashMap<String, usize>> {
-    let mut placed = std::collections::HashMap::new();
+fn place_sources(folders: &[PathBuf], inputs: Vec<read::Source>) -> Result<Vec<Vec<read::Source>>> {
+    let mut known = std::collections::HashMap::new();
     let mut load = vec![0u64; folders.len()];
     for (i, folder) in folders.iter().enumerate() {
         for e in Ledger::open(folder)?.entries() {
-            placed.insert(e.path.clone(), i);
+            known.insert(e.path.clone(), i);
             load[i] += e.size;
         }
     }
+    let mut placed: Vec<Vec<read::Source>> = folders.iter().map(|_| Vec::new()).collect();
     for s in inputs {
-        let key = ledger_key(&s.path);
-        if placed.contains_key(&key) {
-            continue;
-        }
-        let size = std::fs::metadata(&s.path).map_or(0, |m| m.len());
-        let (i, _) = load
-            .iter()
-            .enumerate()
-            .min_by_key(|(i, l)| (**l, *i))
-            .unwrap_or((0, &0));
-        load[i] += size.max(1);
-        placed.insert(key, i);
+        let i = match known.get(&ledger_key(&s.path)) {
+            Some(&i) => i,
+            None => {
+                let size = std::fs::metadata(&s.path).map_or(0, |m| m.len());
+                let (i, _) = load
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(i, l)| (**l, *i))
+                    .unwrap_or((0, &0));
+                load[i] += size.max(1);
+                i
+            }
+        };
+        placed[i].push(s);
     }
     Ok(placed)
 }
 
 /// Ingests into a sharded root (created with `opts.shards` shards when `dir` is none): each
-/// source goes to one shard ([`shard_of`]), each shard is ingested as a single index, then the
-/// shards are joined ([`index::shards::join`]).
-fn ingest_sharded(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
+/// source goes to one shard ([`place_sources`]) and the shards are ingested one after the other,
+/// each writer seeing the others (so no join is needed afterwards, unlike for shards built
+/// apart: [`index::shards::join`]); the problems met collecting sources are reported once.
+fn ingest_sharded(
+    dir: &Path,
+    inputs: Vec<read::Source>,
+    mut problems: Vec<Skip>,
+    opts: &IngestOptions,
+) -> Result<IngestReport> {
     use index::shards::{self, Manifest};
     let started = Instant::now();
     let bad = |message: String| Error::BadOption {
@@ -623,29 +638,28 @@ fn ingest_sharded(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result
             index::open_or_create(&dir.join(&name))?;
             m.shards.push(PathBuf::from(name));
         }
-        let table_file = dir.join(aliases::FILE_NAME);
-        if opts.aliases.is_none() && !table_file.exists() {
-            std::fs::write(&table_file, aliases::DEFAULT_TABLE)
-                .map_err(|e| Error::io(&table_file, e))?;
-        }
+        write_default_aliases(dir, opts)?;
         m.write(dir)?;
         m
     };
     let n = manifest.shards.len();
     let folders = manifest.folders(dir);
-    let (inputs, _) = read::collect_inputs(paths, forced_reader(opts)?);
-    let placed = place_sources(&folders, &inputs)?;
+    let placed = place_sources(&folders, inputs)?;
     let mut total = IngestReport::default();
     let mut per_shard = Vec::with_capacity(n);
     let mut with_furniture = Vec::with_capacity(n);
-    for (i, folder) in folders.iter().enumerate() {
+    for (folder, inputs) in folders.iter().zip(placed) {
         let part = Part {
             root: dir,
-            shard: i,
-            placed: &placed,
             folders: &folders,
         };
-        let r = ingest_into(folder, paths, opts, Some(part))?;
+        let r = ingest_into(
+            folder,
+            inputs,
+            std::mem::take(&mut problems),
+            opts,
+            Some(part),
+        )?;
         per_shard.push(r.articles_indexed);
         with_furniture.push(r.furniture);
         total.absorb(r);
@@ -657,18 +671,12 @@ fn ingest_sharded(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result
         total.reindexed += done.reindexed;
     }
     total.furniture = with_furniture.iter().sum();
-    let joined = index::shards::join(dir, &manifest)?;
-    // A text another shard already held is a new path of that article, not a new article.
-    total.articles_indexed = total.articles_indexed.saturating_sub(joined.duplicates);
-    total.already_present += joined.duplicates;
-    total.new_paths += joined.duplicates;
     let mi = index::open(dir)?;
     total.total_articles = mi.article_count()?;
     total.elapsed = started.elapsed();
     total.sharded = Some(ShardedReport {
         shards: n,
         articles_indexed: per_shard,
-        joined,
     });
     Ok(total)
 }
@@ -677,10 +685,6 @@ fn ingest_sharded(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result
 struct Part<'a> {
     /// The root.
     root: &'a Path,
-    /// This shard's number.
-    shard: usize,
-    /// The shard of every source, by ledger key ([`place_sources`]).
-    placed: &'a std::collections::HashMap<String, usize>,
     /// Every shard's folder (this one included).
     folders: &'a [PathBuf],
 }
@@ -729,23 +733,18 @@ fn refurnish(
     Ok(done)
 }
 
-/// Ingests into the single index `dir`; with a `part`, `dir` is a shard of a sharded root and
-/// only the sources placed in it are read (the problems met collecting sources are reported by
-/// shard 0 alone).
+/// Ingests `inputs` into the single index `dir`, reporting `problems` (met collecting them) as
+/// skipped; with a `part`, `dir` is a shard of a sharded root.
 fn ingest_into(
     dir: &Path,
-    paths: &[PathBuf],
+    inputs: Vec<read::Source>,
+    problems: Vec<Skip>,
     opts: &IngestOptions,
     part: Option<Part>,
 ) -> Result<IngestReport> {
     let started = Instant::now();
-    let forced = forced_reader(opts)?;
     let mi = index::open_or_create(dir)?;
-    let table_file = dir.join(aliases::FILE_NAME);
-    if opts.aliases.is_none() && !table_file.exists() {
-        std::fs::write(&table_file, aliases::DEFAULT_TABLE)
-            .map_err(|e| Error::io(&table_file, e))?;
-    }
+    write_default_aliases(dir, opts)?;
     let table = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut furniture_table = index::furniture::Table::open(dir)?;
     let furniture = crate::furnish::learned(dir, &furniture_table)?;
@@ -761,13 +760,6 @@ fn ingest_into(
     // A source the ledger lists but whose articles the index lacks is read again.
     let stale = index::health::stale_sources(&ledger, &mi.searcher()?, &mi.fields)?;
     stale.iter().for_each(|path| ledger.forget(path));
-    let (mut inputs, mut problems) = read::collect_inputs(paths, forced);
-    if let Some(p) = &part {
-        inputs.retain(|s| p.placed.get(&ledger_key(&s.path)) == Some(&p.shard));
-        if p.shard != 0 {
-            problems.clear();
-        }
-    }
     let labels: Vec<String> = inputs.iter().map(|s| path_label(&s.path)).collect();
     let mut skipped = SkipLog::default();
     let mut warned = SkipLog::default();

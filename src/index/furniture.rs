@@ -413,6 +413,32 @@ pub struct OutletFurniture {
     pub items: Vec<FurnitureItem>,
 }
 
+impl OutletFurniture {
+    /// Adds another shard's furniture of the same outlet: counts add up, items by text.
+    fn absorb(&mut self, o: OutletFurniture) {
+        self.articles += o.articles;
+        self.with_furniture += o.with_furniture;
+        self.stories += o.stories;
+        self.threshold = self.threshold.max(o.threshold);
+        for item in o.items {
+            match self
+                .items
+                .iter_mut()
+                .find(|i| i.kind == item.kind && i.text == item.text)
+            {
+                Some(i) => i.articles += item.articles,
+                None => self.items.push(item),
+            }
+        }
+        self.items.sort_by(|x, y| {
+            y.articles
+                .cmp(&x.articles)
+                .then_with(|| x.text.cmp(&y.text))
+        });
+        self.items.truncate(LISTED_ITEMS);
+    }
+}
+
 /// One furniture text as it was removed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FurnitureItem {
@@ -437,28 +463,7 @@ impl Listing {
                 for o in Listing::open(&shard)?.outlets {
                     match by_outlet.iter_mut().find(|b| b.outlet == o.outlet) {
                         None => by_outlet.push(o),
-                        Some(b) => {
-                            b.articles += o.articles;
-                            b.with_furniture += o.with_furniture;
-                            b.stories += o.stories;
-                            b.threshold = b.threshold.max(o.threshold);
-                            for item in o.items {
-                                match b
-                                    .items
-                                    .iter_mut()
-                                    .find(|i| i.kind == item.kind && i.text == item.text)
-                                {
-                                    Some(i) => i.articles += item.articles,
-                                    None => b.items.push(item),
-                                }
-                            }
-                            b.items.sort_by(|x, y| {
-                                y.articles
-                                    .cmp(&x.articles)
-                                    .then_with(|| x.text.cmp(&y.text))
-                            });
-                            b.items.truncate(LISTED_ITEMS);
-                        }
+                        Some(b) => b.absorb(o),
                     }
                 }
             }

@@ -111,7 +111,13 @@ pub fn shard_name(i: usize) -> String {
 pub struct ShardedDir {
     root: PathBuf,
     shards: Arc<Vec<(PathBuf, MmapDirectory)>>,
+    /// The shards' `meta.json` last read, and their union: every search asks for `meta.json` to
+    /// see whether a commit happened, so the union is rebuilt only when a shard's changed.
+    last: Arc<std::sync::Mutex<Option<MetaSeen>>>,
 }
+
+/// The shards' `meta.json` as read, and the union built from them.
+type MetaSeen = (Vec<Vec<u8>>, Vec<u8>);
 
 impl ShardedDir {
     /// Opens the shards of the root `root`; each must be an index folder.
@@ -135,12 +141,8 @@ impl ShardedDir {
         Ok(ShardedDir {
             root: root.to_path_buf(),
             shards: Arc::new(shards),
+            last: Arc::default(),
         })
-    }
-
-    /// The shard folders, in manifest order.
-    pub fn folders(&self) -> impl Iterator<Item = &Path> {
-        self.shards.iter().map(|(p, _)| p.as_path())
     }
 
     /// The union of the shards' `meta.json`: every shard's segments, the highest opstamp; the
@@ -151,11 +153,21 @@ impl ShardedDir {
             io_error: Arc::new(io::Error::new(io::ErrorKind::InvalidData, why)),
             filepath: folder.join("meta.json"),
         };
+        let raw = self
+            .shards
+            .iter()
+            .map(|(_, dir)| dir.atomic_read(meta_path))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, union)) = last.as_ref() {
+            if *seen == raw {
+                return Ok(union.clone());
+            }
+        }
         let mut union: Option<serde_json::Value> = None;
-        for (folder, dir) in self.shards.iter() {
-            let bytes = dir.atomic_read(meta_path)?;
+        for ((folder, _), bytes) in self.shards.iter().zip(&raw) {
             let meta: serde_json::Value =
-                serde_json::from_slice(&bytes).map_err(|e| bad(folder, e.to_string()))?;
+                serde_json::from_slice(bytes).map_err(|e| bad(folder, e.to_string()))?;
             let Some(u) = union.as_mut() else {
                 union = Some(meta);
                 continue;
@@ -184,8 +196,10 @@ impl ShardedDir {
             // A payload is one commit's message; the union has none.
             u["payload"] = serde_json::Value::Null;
         }
-        let union = union.unwrap_or_default();
-        serde_json::to_vec(&union).map_err(|e| bad(&self.root, e.to_string()))
+        let union = serde_json::to_vec(&union.unwrap_or_default())
+            .map_err(|e| bad(&self.root, e.to_string()))?;
+        *last = Some((raw, union.clone()));
+        Ok(union)
     }
 
     fn shard_of(&self, path: &Path) -> std::result::Result<&MmapDirectory, OpenReadError> {
@@ -298,6 +312,10 @@ impl ClusterMap {
 
     /// The cluster that stands for `cluster` across shards.
     pub fn canonical(&self, cluster: u64) -> u64 {
+        // Called for every matching article: most indexes have no map at all.
+        if self.canonical.is_empty() {
+            return cluster;
+        }
         self.canonical.get(&cluster).copied().unwrap_or(cluster)
     }
 

@@ -90,11 +90,9 @@ impl ArticleWriter {
             Term::from_field_text(mi.fields.kind, KIND_ARTICLE),
             IndexRecordOption::Basic,
         );
-        let mut known: super::Keys = searcher.search(&kind_article, &super::KeyCollector)?;
-        if let Some(root) = &root {
-            known.extend(root.search(&kind_article, &super::KeyCollector)?);
-        }
+        // The root's searcher covers this shard too.
         let prior = root.unwrap_or_else(|| searcher.clone());
+        let known: super::Keys = prior.search(&kind_article, &super::KeyCollector)?;
         Ok(ArticleWriter {
             fields: mi.fields,
             writer,

@@ -431,11 +431,9 @@ pub fn ingest(r: &IngestReport) -> String {
         let per: Vec<String> = sh.articles_indexed.iter().map(|n| n.to_string()).collect();
         let _ = writeln!(
             out,
-            "shards            {:>8}  (new articles per shard: {}; across shards: {} texts already in an earlier shard, {} copy clusters joined)",
+            "shards            {:>8}  (new articles per shard: {})",
             sh.shards,
-            per.join(", "),
-            sh.joined.duplicates,
-            sh.joined.clusters_joined
+            per.join(", ")
         );
     }
     let _ = writeln!(out, "skipped           {:>8}", r.skipped_total);
