@@ -20,7 +20,9 @@ use crate::index::furniture::{
 };
 use crate::index::{stored_id, stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE};
 use crate::model::ArticleId;
-use crate::normalize::furniture::{decode_ranges, mark_pieces, template_label, Learned, Piece};
+use crate::normalize::furniture::{
+    decode_ranges, mark_pieces_and_forms, template_label, Forms, Learned, Piece,
+};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -155,6 +157,8 @@ struct Scanned {
     items: Vec<(&'static str, String, String)>,
     /// Its id and cluster when its stored furniture differs (it is to be re-indexed).
     rebuild: Option<(ArticleId, u64)>,
+    /// What it tells the learning of card marks.
+    forms: Forms,
 }
 
 /// Marks the furniture `now` knows in a stored article, unless its outlet (lower case) is not
@@ -174,7 +178,7 @@ fn scan_article(
     let stored = stored_str(doc, f.furniture)
         .map(|s| decode_ranges(&s, &text))
         .unwrap_or_default();
-    let pieces = mark_pieces(&text, &outlet, now);
+    let (pieces, forms) = mark_pieces_and_forms(&text, &outlet, now);
     let mut seen: HashSet<String> = HashSet::new();
     let mut items = Vec::new();
     for (r, piece) in &pieces {
@@ -182,6 +186,7 @@ fn scan_article(
             Piece::Line => ("line", text[r.clone()].to_string()),
             Piece::Template => ("template", template_label(&text[r.clone()])),
             Piece::Fragment => ("fragment", text[r.clone()].to_string()),
+            Piece::Card => ("card", text[r.clone()].to_string()),
         };
         let folded: String = shown
             .to_lowercase()
@@ -193,16 +198,24 @@ fn scan_article(
         }
     }
     let changed = !pieces.iter().map(|p| &p.0).eq(stored.iter());
-    let rebuild = if changed {
-        stored_id(doc, f).map(|id| (id, stored_u64(doc, f.cluster)))
-    } else {
-        None
+    let id = stored_id(doc, f);
+    let cluster = stored_u64(doc, f.cluster);
+    let rebuild = match changed {
+        true => id.map(|id| (id, cluster)),
+        false => None,
+    };
+    // A story counts once for the learning of cards: its copies (articles of a cluster that
+    // another article started) are left out.
+    let forms = match id.is_some_and(|id| id.0 != cluster && cluster != 0) {
+        true => Forms::default(),
+        false => forms,
     };
     Ok(Some(Scanned {
         outlet,
         lower,
         items,
         rebuild,
+        forms,
     }))
 }
 
@@ -214,53 +227,31 @@ struct Tally {
     with_furniture: usize,
     /// Folded text → (kind, the smallest of its texts, articles).
     items: HashMap<String, (&'static str, String, usize)>,
+    /// Articles to re-index: address, id and cluster.
+    queue: Vec<(tantivy::DocAddress, ArticleId, u64)>,
+    /// Word form → (articles holding it, articles where it ends a learned fragment).
+    forms: HashMap<u64, (u32, u32)>,
+    /// Shingle key → articles holding it in a card region.
+    regions: HashMap<u64, u32>,
 }
 
-/// Learns the furniture from `table`, re-indexes the articles of the outlets concerned whose
-/// furniture changed (see the module documentation), and saves the table and the listing.
-/// `known` is what [`learned`] found at the start; `touched` the outlets (lower case) that got
-/// new articles. `counted`, for a shard of a sharded root, is what the counts of every shard
-/// say (see [`Table::absorb`]) instead of this table alone: then every article is checked, as
-/// what the shard's articles were built with is not known from its own table.
-#[allow(clippy::too_many_arguments)]
-pub fn relearn(
-    dir: &Path,
-    mi: &MorgueIndex,
-    writer: &mut ArticleWriter,
-    table: &mut Table,
-    known: &Known,
-    touched: &HashSet<String>,
-    aliases: &AliasTable,
-    counted: Option<Learned>,
-) -> Result<Relearned> {
-    let whole = counted.is_some();
-    let mut now = counted.unwrap_or_else(|| table.learn());
-    apply_overrides(dir, &known.overrides, &mut now)?;
-    let before = &known.applied;
-    let scan: Option<HashSet<String>> = match whole {
-        true => None,
-        false => before
-            .changed_outlets(&now)
-            .map(|changed| changed.into_iter().chain(touched.iter().cloned()).collect()),
-    };
-    writer.commit()?;
-    let searcher = mi.searcher()?;
-    let f = &mi.fields;
-    let q = TermQuery::new(
-        Term::from_field_text(f.kind, KIND_ARTICLE),
-        IndexRecordOption::Basic,
-    );
-    let mut addrs: Vec<_> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
-    addrs.sort();
+/// Reads and marks with `now` the articles at `addrs` of the outlets in `scan` (`None`: all),
+/// a chunk at a time in parallel, and tallies them per outlet (lower case) in order.
+fn scan_all(
+    searcher: &tantivy::Searcher,
+    f: &crate::index::Fields,
+    addrs: &[tantivy::DocAddress],
+    scan: Option<&HashSet<String>>,
+    now: &Learned,
+) -> Result<HashMap<String, Tally>> {
     let mut tallies: HashMap<String, Tally> = HashMap::new();
-    let mut queue: Vec<(ArticleId, u64)> = Vec::new();
-    // Articles are read and marked in parallel, a chunk at a time, and tallied in order.
     for chunk in addrs.chunks(SCAN_CHUNK) {
         let scanned = chunk
             .par_iter()
-            .map(|&addr| scan_article(&searcher.doc(addr)?, f, scan.as_ref(), &now))
+            .map(|&addr| scan_article(&searcher.doc(addr)?, f, scan, now))
             .collect::<Result<Vec<_>>>()?;
-        for a in scanned.into_iter().flatten() {
+        for (&addr, a) in chunk.iter().zip(scanned) {
+            let Some(a) = a else { continue };
             let tally = tallies.entry(a.lower).or_insert_with(|| Tally {
                 name: a.outlet,
                 ..Tally::default()
@@ -280,9 +271,102 @@ pub fn relearn(
                     }
                 }
             }
-            queue.extend(a.rebuild);
+            tally
+                .queue
+                .extend(a.rebuild.map(|(id, cluster)| (addr, id, cluster)));
+            for form in a.forms.seen {
+                tally.forms.entry(form).or_default().0 += 1;
+            }
+            for form in a.forms.ends {
+                tally.forms.entry(form).or_default().1 += 1;
+            }
+            for key in a.forms.regions {
+                *tally.regions.entry(key).or_default() += 1;
+            }
         }
     }
+    Ok(tallies)
+}
+
+/// What a shard's counts and every other shard's say together (see [`relearn`]).
+pub type Verdict<'a> = dyn Fn(&Table) -> Result<Learned> + 'a;
+
+/// Learns the furniture from `table`, re-indexes the articles of the outlets concerned whose
+/// furniture changed (see the module documentation), and saves the table and the listing.
+/// `known` is what [`learned`] found at the start; `touched` the outlets (lower case) that got
+/// new articles. `counted`, for a shard of a sharded root, says what the counts of every shard
+/// say (see [`Table::absorb`]), given this shard's table, instead of this table alone: then
+/// every article is checked, as what the shard's articles were built with is not known from its
+/// own table.
+///
+/// The scan also counts, per outlet, the word forms that end learned fragments (card marks, see
+/// `normalize::furniture`); when they change what an outlet's cards are, that outlet's articles
+/// are scanned again with the new verdict (the counts of the first scan do not depend on cards,
+/// so a second scan finds the same and the result is the same whatever came before).
+#[allow(clippy::too_many_arguments)]
+pub fn relearn(
+    dir: &Path,
+    mi: &MorgueIndex,
+    writer: &mut ArticleWriter,
+    table: &mut Table,
+    known: &Known,
+    touched: &HashSet<String>,
+    aliases: &AliasTable,
+    counted: Option<&Verdict>,
+) -> Result<Relearned> {
+    // A table of an earlier format has no card counts yet: every outlet is scanned once.
+    let whole = counted.is_some() || table.unscanned();
+    let verdict = |table: &Table| -> Result<Learned> {
+        let mut now = match counted {
+            Some(f) => f(table)?,
+            None => table.learn(),
+        };
+        apply_overrides(dir, &known.overrides, &mut now)?;
+        Ok(now)
+    };
+    let mut now = verdict(table)?;
+    let before = &known.applied;
+    let scan: Option<HashSet<String>> = match whole {
+        true => None,
+        false => before
+            .changed_outlets(&now)
+            .map(|changed| changed.into_iter().chain(touched.iter().cloned()).collect()),
+    };
+    writer.commit()?;
+    let searcher = mi.searcher()?;
+    let f = &mi.fields;
+    let q = TermQuery::new(
+        Term::from_field_text(f.kind, KIND_ARTICLE),
+        IndexRecordOption::Basic,
+    );
+    let mut addrs: Vec<_> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+    addrs.sort();
+    let mut tallies = scan_all(&searcher, f, &addrs, scan.as_ref(), &now)?;
+    for t in tallies.values() {
+        table.set_forms(&t.name, &t.forms);
+        table.set_card_counts(&t.name, &t.regions);
+    }
+    // Card marks depend on the forms only; card regions on the marks; card keys on the regions:
+    // at most three scans of an outlet settle them.
+    for _ in 0..3 {
+        let again = verdict(table)?;
+        let changed: HashSet<String> = now.changed_cards(&again).into_iter().collect();
+        if changed.is_empty() {
+            break;
+        }
+        now = again;
+        let rescanned = scan_all(&searcher, f, &addrs, Some(&changed), &now)?;
+        for t in rescanned.values() {
+            table.set_card_counts(&t.name, &t.regions);
+        }
+        tallies.extend(rescanned);
+    }
+    let mut queue: Vec<_> = tallies
+        .values_mut()
+        .flat_map(|t| std::mem::take(&mut t.queue))
+        .collect();
+    queue.sort();
+    let queue: Vec<(ArticleId, u64)> = queue.into_iter().map(|(_, id, c)| (id, c)).collect();
     let mut done = Relearned::default();
     for chunk in queue.chunks(CHUNK) {
         let mut records = Vec::with_capacity(chunk.len());

@@ -716,7 +716,7 @@ fn refurnish(
     let aliases = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut table = index::furniture::Table::open(dir)?;
     let known = crate::furnish::learned(dir, &table)?;
-    let counted = furniture_of_all(dir, folders, &table)?;
+    let counted = |own: &index::furniture::Table| furniture_of_all(dir, folders, own);
     let root_searcher = index::open(root)?.searcher()?;
     let mut writer = ArticleWriter::open(&mi, dir, opts.batch, Some(root_searcher))?;
     let done = crate::furnish::relearn(
@@ -727,7 +727,7 @@ fn refurnish(
         &known,
         &std::collections::HashSet::new(),
         &aliases,
-        Some(counted),
+        Some(&counted),
     )?;
     writer.finish()?;
     Ok(done)
@@ -892,8 +892,12 @@ fn ingest_into(
     // Finding copy clusters happens inside the writer's `add`, timed as indexing above.
     clock.shift(Stage::Index, Stage::Dedup, writer.stats().cluster_nanos);
     // A shard learns from the counts of every shard of its root.
-    let counted = match &part {
-        Some(p) => Some(furniture_of_all(dir, p.folders, &furniture_table)?),
+    let of_all = |own: &index::furniture::Table| match &part {
+        Some(p) => furniture_of_all(dir, p.folders, own),
+        None => Ok(own.learn()),
+    };
+    let counted: Option<&crate::furnish::Verdict> = match part {
+        Some(_) => Some(&of_all),
         None => None,
     };
     let relearned = clock.time(Stage::Index, || {

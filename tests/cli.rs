@@ -2678,6 +2678,37 @@ mod furniture {
         assert_eq!(total(&w, "\"rebuild every pier\""), 8);
     }
 
+    #[test]
+    fn link_cards_that_vary_end_with_the_outlet_s_mark() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/furniture"), "in");
+        let r = w.ingest(&["in/cards.jsonl"]);
+        assert_eq!(r["articles_indexed"], 10);
+        assert_eq!(r["furniture"], 9);
+        let (code, out, err) = w.run(&["furniture"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out,
+            "Bay Herald: furniture removed from 9 of 10 articles (10 stories; learned at 5 stories)\n       6  fragment  Sen. Ann Lee Ann Marie LeeFerry fares rise again Harbor tunnel opens early Council backs new pier plan MORE\n       2  card      Rep. Tom Fay Thomas Fay Lighthouse keepers win pay rise Bakery strike enters third week Ferry fares rise again MORE\n       1  card      Harbor tunnel opens early Council backs new pier plan Orchard thieves strike twice MORE\n"
+        );
+        // A card in two stories only, and one seen once after a learned run: not searchable.
+        assert_eq!(total(&w, "\"bakery strike\""), 0);
+        assert_eq!(total(&w, "\"orchard thieves\""), 0);
+        // The words after the mark are the story's; so is the name before a learned card.
+        let v = w.search(&["\"opened the fair\""]);
+        assert_eq!(
+            v["hits"][0]["passages"][0]["text"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .next(),
+            Some("Mayor Kim Roe Kimberly Roe opened the fair.")
+        );
+        assert_eq!(total(&w, "\"told reporters on Tuesday\""), 1);
+        // Capitals that end no card stay searchable.
+        assert_eq!(total(&w, "\"signs reading more ferries now\""), 1);
+    }
+
     /// `n` JSON-lines articles of each of three outlets: paragraphs of pseudo-random words (no
     /// two alike) ending with the outlet's reprint line.
     fn generated(w: &Workdir, n: usize) {

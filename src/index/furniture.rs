@@ -19,8 +19,14 @@
 //! exceed [`SPREAD`] × its count in this one: a quote many outlets repeat stays searchable;
 //! articles of no known outlet are not one outlet, so nothing is learned for them alone);
 //! and archive-wide, a short line without quotes held by [`ARCHIVE_STORIES`] stories of
-//! [`ARCHIVE_OUTLETS`] outlets or more. Must not decide how furniture is removed (that is
-//! `normalize::furniture::mark` and the writer).
+//! [`ARCHIVE_OUTLETS`] outlets or more. Link cards (see `normalize::furniture`): a word form
+//! without lower-case letters is a card mark of an outlet when it is the last word of a learned
+//! fragment in as many stories as make a key furniture there, and in at least [`MARK_SHARE`] of
+//! the outlet's stories that hold it (the table keeps these two counts per form, from the
+//! end-of-ingest scan); an outlet with card marks has card keys, the shingles held by at least
+//! [`CARD_STORIES`] of its stories in card regions (before a card mark; counted exactly by the
+//! scan, never pruned) and not spread over other outlets. Must not decide how
+//! furniture is removed (that is `normalize::furniture::mark` and the writer).
 
 use crate::error::{Error, Result};
 use crate::extract::ner::model::{put, take_varint};
@@ -45,6 +51,11 @@ pub const SHARE: f64 = 0.01;
 /// A key frequent in an outlet is not furniture when outlets where it is not frequent hold it in
 /// more than this share of its stories in that outlet (a quote repeated by many outlets).
 pub const SPREAD: f64 = 0.25;
+/// Stories of an outlet with card marks that a shingle must be held by to be a card key.
+pub const CARD_STORIES: u32 = 2;
+/// Share of the stories holding a word form in which it must end a learned fragment to be a
+/// card mark.
+pub const MARK_SHARE: f64 = 0.5;
 /// Outlets a short line must appear in to be furniture archive-wide.
 pub const ARCHIVE_OUTLETS: usize = 5;
 /// Stories a short line must appear in to be furniture archive-wide.
@@ -56,8 +67,10 @@ pub const LISTED_ITEMS: usize = 100;
 
 /// The table's first bytes: entries as fixed 16-byte records (read, no longer written)…
 const MAGIC_FIXED: &[u8; 8] = b"MRGFURN1";
-/// …or sorted and delta-encoded as varints (see [`Table::save`]).
-const MAGIC: &[u8; 8] = b"MRGFURN2";
+/// …or sorted and delta-encoded as varints (read, no longer written)…
+const MAGIC_PACKED: &[u8; 8] = b"MRGFURN2";
+/// …and followed by the word forms' counts (see [`Table::save`]).
+const MAGIC: &[u8; 8] = b"MRGFURN3";
 
 /// The override file as first written: its documentation.
 pub const OVERRIDES_HEADER: &str = "\
@@ -81,6 +94,14 @@ pub struct Table {
     ids: HashMap<String, u32>,
     stories: Vec<u32>,
     counts: PreHashedMap<(u64, u32), u32>,
+    /// Per (word form, outlet): the stories holding the form, and those where it ends a learned
+    /// fragment (only forms that end one).
+    forms: PreHashedMap<(u64, u32), (u32, u32)>,
+    /// Per (shingle key, outlet): the stories holding it in a card region (exact, never pruned;
+    /// see `normalize::furniture::Forms::regions`).
+    cards: PreHashedMap<(u64, u32), u32>,
+    /// Read from a table of an earlier format, without word forms or card counts.
+    unscanned: bool,
     /// The override file as last applied to the index's articles.
     overrides: String,
 }
@@ -106,14 +127,18 @@ impl Table {
         let mut buf4 = [0u8; 4];
         let io = |e| Error::io(&path, e);
         r.read_exact(&mut buf8).map_err(io)?;
-        let packed = &buf8 == MAGIC;
+        let with_forms = &buf8 == MAGIC;
+        let packed = with_forms || &buf8 == MAGIC_PACKED;
         if !packed && &buf8 != MAGIC_FIXED {
             return Err(bad(
                 &path,
                 "not a morgue furniture table (delete it and re-ingest)",
             ));
         }
-        let mut t = Table::default();
+        let mut t = Table {
+            unscanned: !with_forms,
+            ..Table::default()
+        };
         r.read_exact(&mut buf4).map_err(io)?;
         let n = u32::from_le_bytes(buf4);
         for _ in 0..n {
@@ -174,6 +199,41 @@ impl Table {
                 }
             }
         }
+        if with_forms {
+            r.read_exact(&mut buf8).map_err(io)?;
+            let n = u64::from_le_bytes(buf8) as usize;
+            if n > MAX_ENTRIES {
+                return Err(bad(&path, "corrupt forms"));
+            }
+            let mut record = [0u8; 20];
+            for _ in 0..n {
+                r.read_exact(&mut record).map_err(io)?;
+                let le4 =
+                    |i: usize| u32::from_le_bytes(record[i..i + 4].try_into().unwrap_or_default());
+                let form = u64::from_le_bytes(record[..8].try_into().unwrap_or_default());
+                let outlet = le4(8);
+                if outlet as usize >= t.outlets.len() {
+                    return Err(bad(&path, "corrupt form"));
+                }
+                t.forms.insert((form, outlet), (le4(12), le4(16)));
+            }
+            r.read_exact(&mut buf8).map_err(io)?;
+            let n = u64::from_le_bytes(buf8) as usize;
+            if n > MAX_ENTRIES {
+                return Err(bad(&path, "corrupt card counts"));
+            }
+            let mut record = [0u8; 16];
+            for _ in 0..n {
+                r.read_exact(&mut record).map_err(io)?;
+                let key = u64::from_le_bytes(record[..8].try_into().unwrap_or_default());
+                let outlet = u32::from_le_bytes(record[8..12].try_into().unwrap_or_default());
+                let count = u32::from_le_bytes(record[12..].try_into().unwrap_or_default());
+                if outlet as usize >= t.outlets.len() {
+                    return Err(bad(&path, "corrupt card count"));
+                }
+                t.cards.insert((key, outlet), count);
+            }
+        }
         let mut rest = Vec::new();
         r.read_to_end(&mut rest).map_err(io)?;
         t.overrides = String::from_utf8_lossy(&rest).into_owned();
@@ -184,7 +244,11 @@ impl Table {
     /// [`MAGIC`], the outlets (count u32; per outlet its name's length u32, the name, its
     /// stories u32), the entries (count u64, byte length u64, then per (key, outlet) in order
     /// the key's difference from the previous key, the outlet and the count as LEB128 varints:
-    /// about half the size of fixed records), and the override file last applied. Integers are
+    /// about half the size of fixed records), the word forms' counts (count u64, then per
+    /// (form, outlet) in order the form u64, the outlet u32, the stories holding it u32 and
+    /// those where it ends a fragment u32), the card counts (count u64, then per (key, outlet)
+    /// in order the key u64, the outlet u32 and the count u32), and the override file last
+    /// applied. Integers are
     /// little-endian.
     pub fn save(&self, dir: &Path) -> Result<()> {
         let path = dir.join(COUNTS_FILE);
@@ -216,6 +280,33 @@ impl Table {
         w.write_all(&(bytes.len() as u64).to_le_bytes())
             .map_err(io)?;
         w.write_all(&bytes).map_err(io)?;
+        let mut forms: Vec<_> = self.forms.iter().collect();
+        forms.sort_unstable();
+        w.write_all(&(forms.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        for (&(form, outlet), &(seen, ends)) in forms {
+            for bytes in [
+                &form.to_le_bytes()[..],
+                &outlet.to_le_bytes(),
+                &seen.to_le_bytes(),
+                &ends.to_le_bytes(),
+            ] {
+                w.write_all(bytes).map_err(io)?;
+            }
+        }
+        let mut cards: Vec<_> = self.cards.iter().collect();
+        cards.sort_unstable();
+        w.write_all(&(cards.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        for (&(key, outlet), &count) in cards {
+            for bytes in [
+                &key.to_le_bytes()[..],
+                &outlet.to_le_bytes(),
+                &count.to_le_bytes(),
+            ] {
+                w.write_all(bytes).map_err(io)?;
+            }
+        }
         w.write_all(self.overrides.as_bytes()).map_err(io)?;
         w.into_inner()
             .map_err(|e| io(e.into_error()))?
@@ -226,23 +317,47 @@ impl Table {
 
     /// Counts one story of `outlet` (`""` when unknown) holding `keys` (distinct).
     pub fn observe(&mut self, outlet: &str, keys: &[u64]) {
-        let name = outlet.trim().to_lowercase();
-        let id = match self.ids.get(&name) {
-            Some(&id) => id,
-            None => {
-                let id = self.outlets.len() as u32;
-                self.ids.insert(name.clone(), id);
-                self.outlets.push(name);
-                self.stories.push(0);
-                id
-            }
-        };
+        let id = self.id(&outlet.trim().to_lowercase());
         self.stories[id as usize] += 1;
         for &k in keys {
             *self.counts.entry((k, id)).or_insert(0) += 1;
         }
         if self.counts.len() > MAX_ENTRIES {
             self.prune();
+        }
+    }
+
+    /// The id of the outlet `name` (lower case), added when new.
+    fn id(&mut self, name: &str) -> u32 {
+        match self.ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.outlets.len() as u32;
+                self.ids.insert(name.to_string(), id);
+                self.outlets.push(name.to_string());
+                self.stories.push(0);
+                id
+            }
+        }
+    }
+
+    /// Replaces the word forms' counts of `outlet` (see [`Table::learn`]) by `forms`: per
+    /// form, the stories holding it and those where it ends a learned fragment.
+    pub fn set_forms(&mut self, outlet: &str, forms: &HashMap<u64, (u32, u32)>) {
+        let id = self.id(&outlet.trim().to_lowercase());
+        self.forms.retain(|&(_, o), _| o != id);
+        for (&form, &counts) in forms.iter().filter(|(_, c)| c.1 > 0) {
+            self.forms.insert((form, id), counts);
+        }
+    }
+
+    /// Replaces the card counts of `outlet` by `cards`: per shingle key, the stories holding it
+    /// in a card region.
+    pub fn set_card_counts(&mut self, outlet: &str, cards: &HashMap<u64, u32>) {
+        let id = self.id(&outlet.trim().to_lowercase());
+        self.cards.retain(|&(_, o), _| o != id);
+        for (&key, &count) in cards {
+            self.cards.insert((key, id), count);
         }
     }
 
@@ -260,25 +375,30 @@ impl Table {
     pub fn absorb(&mut self, other: &Table) {
         let mut ids = Vec::with_capacity(other.outlets.len());
         for (name, &stories) in other.outlets.iter().zip(&other.stories) {
-            let id = match self.ids.get(name) {
-                Some(&id) => id,
-                None => {
-                    let id = self.outlets.len() as u32;
-                    self.ids.insert(name.clone(), id);
-                    self.outlets.push(name.clone());
-                    self.stories.push(0);
-                    id
-                }
-            };
+            let id = self.id(name);
             self.stories[id as usize] += stories;
             ids.push(id);
         }
         for (&(k, o), &c) in &other.counts {
             *self.counts.entry((k, ids[o as usize])).or_insert(0) += c;
         }
+        for (&(form, o), &(seen, ends)) in &other.forms {
+            let mine = self.forms.entry((form, ids[o as usize])).or_insert((0, 0));
+            mine.0 += seen;
+            mine.1 += ends;
+        }
+        for (&(k, o), &c) in &other.cards {
+            *self.cards.entry((k, ids[o as usize])).or_insert(0) += c;
+        }
         if self.counts.len() > MAX_ENTRIES {
             self.prune();
         }
+    }
+
+    /// True when the table was read from an earlier format, without the word forms and card
+    /// counts that a scan of every outlet's articles finds.
+    pub fn unscanned(&self) -> bool {
+        self.unscanned
     }
 
     /// The override file as last applied to the index's articles ("" when never).
@@ -309,6 +429,19 @@ impl Table {
             self.counts.iter().map(|(&(k, o), &c)| (k, o, c)).collect();
         entries.sort_unstable();
         let mut learned = Learned::default();
+        let mut carded = vec![false; self.outlets.len()];
+        let mut forms: Vec<_> = self.forms.iter().collect();
+        forms.sort_unstable();
+        for (&(form, o), &(seen, ends)) in forms {
+            let o = o as usize;
+            if !self.outlets[o].is_empty()
+                && ends >= threshold(self.stories[o])
+                && f64::from(ends) >= MARK_SHARE * f64::from(seen)
+            {
+                learned.insert_card_mark(&self.outlets[o], form);
+                carded[o] = true;
+            }
+        }
         for group in entries.chunk_by(|a, b| a.0 == b.0) {
             let key = group[0].0;
             let total: u64 = group.iter().map(|e| u64::from(e.2)).sum();
@@ -326,11 +459,37 @@ impl Table {
                     learned.insert(Some(&self.outlets[e.1 as usize]), key);
                 }
             }
+
             if Kind::of(key) == Kind::ShortLine
                 && group.len() >= ARCHIVE_OUTLETS
                 && total >= u64::from(ARCHIVE_STORIES)
             {
                 learned.insert(None, key);
+            }
+        }
+        // Card keys: frequent enough in an outlet's card regions, and not spread thinly over
+        // other outlets (its stories elsewhere in the counts, pruned, so at least these).
+        let mut cards: Vec<(u64, u32, u32)> = self
+            .cards
+            .iter()
+            .filter(|(&(_, o), &c)| carded[o as usize] && c >= CARD_STORIES)
+            .map(|(&(k, o), &c)| (k, o, c))
+            .collect();
+        cards.sort_unstable();
+        let mut spread: PreHashedMap<u64, u64> = cards.iter().map(|c| (c.0, 0)).collect();
+        if !spread.is_empty() {
+            for (&(k, _), &c) in &self.counts {
+                if let Some(n) = spread.get_mut(&k) {
+                    *n += u64::from(c);
+                }
+            }
+        }
+        for (key, o, count) in cards {
+            let all = spread.get(&key).copied().unwrap_or(0);
+            let own = self.counts.get(&(key, o)).copied().unwrap_or(0);
+            let elsewhere = all.saturating_sub(u64::from(own));
+            if elsewhere as f64 <= SPREAD * f64::from(count) {
+                learned.insert_card_key(&self.outlets[o as usize], key);
             }
         }
         learned

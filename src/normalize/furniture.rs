@@ -18,6 +18,17 @@
 //!   [`TEMPLATE_MAX_WORDS`] words that do not end a sentence ("JUST WATCHED … 01:49");
 //! - every run of [`SHINGLE`] consecutive words ([`Kind::Shingle`]): a line part covered by
 //!   learned shingles is an inline fragment; when they cover the whole line, the line is.
+//!
+//! Link cards. Some outlets end inline link text with a marker ("… MORE"): hover cards that list
+//! the headlines of other stories, different in almost every article, so that their shingles
+//! recur in too few stories to be learned. An outlet's *card marks* are learned words without
+//! lower-case letters ([`mark_form`]: "MORE", "MORE's") that end most of the learned fragments
+//! where they appear. A card is the run of words that ends with a card mark: back from the mark
+//! up to recurring words (learned shingles, or the outlet's *card keys*: shingles that recur in a
+//! few stories just before its card marks) if no sentence ends on the way, then back over the
+//! recurring words to the previous mark (but not over fewer than [`SHINGLE`] words that only card
+//! keys cover before where learned shingles begin: the name a card hangs on). No shingle covers words past a card mark (the words
+//! after "MORE" are the story's).
 
 use crate::hashing::PreHashedSet;
 use std::collections::HashMap;
@@ -143,8 +154,53 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// once per story.
 pub fn keys(text: &str) -> Vec<u64> {
     let mut out = Vec::new();
-    scan(text, "", &Learned::default(), Some(&mut out));
+    scan(text, "", &Learned::default(), Some(&mut out), None);
     out
+}
+
+/// The exact form of a word as a card mark: the word without the punctuation at its edges and a
+/// possessive `'s`, hashed with its case; `None` when it has a lower-case letter or no letter.
+pub fn mark_form(word: &str) -> Option<u64> {
+    let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let bare = trimmed
+        .strip_suffix("'s")
+        .or_else(|| trimmed.strip_suffix("\u{2019}s"))
+        .unwrap_or(trimmed);
+    if !bare.chars().next().is_some_and(char::is_uppercase) || bare.chars().any(char::is_lowercase)
+    {
+        return None;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bare.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Some(h)
+}
+
+/// What [`scan`] tells the learning of link cards about one text: the distinct [`mark_form`]s
+/// of its words, those that end a fragment of learned shingles (not clipped at card marks), and
+/// the shingles that may be part of a card (see [`CARD_WORDS`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forms {
+    /// Forms of the text's words, sorted, distinct.
+    pub seen: Vec<u64>,
+    /// Forms that are the last word of a learned fragment, sorted, distinct.
+    pub ends: Vec<u64>,
+    /// Shingle keys that lie between a card mark of the outlet (or the line's start, or
+    /// [`CARD_WORDS`] words before) and the next card mark, sorted, distinct.
+    pub regions: Vec<u64>,
+}
+
+/// Longest card (in words before its mark) whose shingles are counted as card candidates.
+pub const CARD_WORDS: usize = 120;
+
+/// An outlet's link cards (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Cards {
+    /// Card marks: [`mark_form`]s.
+    marks: PreHashedSet<u64>,
+    /// Shingles that recur in enough stories to be part of a card.
+    keys: PreHashedSet<u64>,
 }
 
 /// A text forced to be furniture by the override file: its folded words.
@@ -162,6 +218,7 @@ pub struct Learned {
     outlets: HashMap<String, PreHashedSet<u64>>,
     everywhere: PreHashedSet<u64>,
     forced: Vec<Forced>,
+    cards: HashMap<String, Cards>,
 }
 
 fn outlet_key(outlet: &str) -> String {
@@ -174,6 +231,36 @@ impl Learned {
         self.outlets.values().all(|s| s.is_empty())
             && self.everywhere.is_empty()
             && self.forced.is_empty()
+            && self.cards.values().all(|c| c.marks.is_empty())
+    }
+
+    /// Makes the word form `form` ([`mark_form`]) a card mark of `outlet`.
+    pub fn insert_card_mark(&mut self, outlet: &str, form: u64) {
+        let cards = self.cards.entry(outlet_key(outlet)).or_default();
+        cards.marks.insert(form);
+    }
+
+    /// Makes the shingle `key` a card key of `outlet` (part of a card when it ends with a mark).
+    pub fn insert_card_key(&mut self, outlet: &str, key: u64) {
+        let cards = self.cards.entry(outlet_key(outlet)).or_default();
+        cards.keys.insert(key);
+    }
+
+    /// The outlets (lower case) whose card marks or keys differ between `self` and `other`.
+    pub fn changed_cards(&self, other: &Learned) -> Vec<String> {
+        let empty = Cards::default();
+        let mut out: Vec<String> = self
+            .cards
+            .keys()
+            .chain(other.cards.keys())
+            .filter(|o| {
+                self.cards.get(*o).unwrap_or(&empty) != other.cards.get(*o).unwrap_or(&empty)
+            })
+            .cloned()
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Marks `key` as furniture for `outlet`, or everywhere when `None`.
@@ -202,10 +289,14 @@ impl Learned {
                 if let Some(set) = self.outlets.get_mut(&outlet_key(o)) {
                     drop(set);
                 }
+                if let Some(cards) = self.cards.get_mut(&outlet_key(o)) {
+                    drop(&mut cards.keys);
+                }
             }
             None => {
                 self.outlets.values_mut().for_each(drop);
                 drop(&mut self.everywhere);
+                self.cards.values_mut().for_each(|c| drop(&mut c.keys));
             }
         }
     }
@@ -245,6 +336,7 @@ impl Learned {
             })
             .cloned()
             .collect();
+        out.extend(self.changed_cards(other));
         for f in self.forced.iter().chain(&other.forced) {
             if let Some(o) = &f.outlet {
                 let mine: Vec<_> = self
@@ -277,6 +369,9 @@ pub enum Piece {
     Template,
     /// Part of a line.
     Fragment,
+    /// Part of a line ending with a card mark, some of its words found by the outlet's card
+    /// keys only.
+    Card,
 }
 
 /// The furniture of `text`, an article of `outlet` (`""` when unknown): sorted, disjoint byte
@@ -290,31 +385,44 @@ pub fn mark(text: &str, outlet: &str, learned: &Learned) -> Vec<Range<usize>> {
 
 /// [`mark`], saying how each range was recognized.
 pub fn mark_pieces(text: &str, outlet: &str, learned: &Learned) -> Vec<(Range<usize>, Piece)> {
-    scan(text, outlet, learned, None)
+    scan(text, outlet, learned, None, None)
+}
+
+/// [`mark_pieces`], and what the text tells the learning of card marks ([`Forms`]).
+pub fn mark_pieces_and_forms(
+    text: &str,
+    outlet: &str,
+    learned: &Learned,
+) -> (Vec<(Range<usize>, Piece)>, Forms) {
+    let mut forms = Forms::default();
+    let pieces = scan(text, outlet, learned, None, Some(&mut forms));
+    (pieces, forms)
 }
 
 /// [`mark`] and [`keys`] at once, reading the text's words once.
 pub fn mark_and_keys(text: &str, outlet: &str, learned: &Learned) -> (Vec<Range<usize>>, Vec<u64>) {
     let mut keys = Vec::new();
-    let marked = scan(text, outlet, learned, Some(&mut keys));
+    let marked = scan(text, outlet, learned, Some(&mut keys), None);
     (marked.into_iter().map(|(r, _)| r).collect(), keys)
 }
 
 /// The furniture pieces of `text` (see [`mark_pieces`]), adding the text's distinct keys to
-/// `keys` (sorted) when asked.
+/// `keys` (sorted) when asked, and its [`Forms`] to `forms`.
 fn scan(
     text: &str,
     outlet: &str,
     learned: &Learned,
     mut keys: Option<&mut Vec<u64>>,
+    mut forms: Option<&mut Forms>,
 ) -> Vec<(Range<usize>, Piece)> {
     let marking = !learned.is_empty();
-    if !marking && keys.is_none() {
+    if !marking && keys.is_none() && forms.is_none() {
         return Vec::new();
     }
-    let mine = learned.outlets.get(&outlet_key(outlet));
-    let has = |k: &u64| mine.is_some_and(|s| s.contains(k)) || learned.everywhere.contains(k);
     let o = outlet_key(outlet);
+    let mine = learned.outlets.get(&o);
+    let has = |k: &u64| mine.is_some_and(|s| s.contains(k)) || learned.everywhere.contains(k);
+    let cards = learned.cards.get(&o).filter(|c| !c.marks.is_empty());
     let forced: Vec<&Forced> = learned
         .forced
         .iter()
@@ -338,6 +446,24 @@ fn scan(
             out.extend(k.template);
             out.extend(&shingles);
         }
+        let marks: Vec<bool> = match cards {
+            Some(c) => w
+                .iter()
+                .map(|x| mark_form(&text[x.range.clone()]).is_some_and(|f| c.marks.contains(&f)))
+                .collect(),
+            None => Vec::new(),
+        };
+        if let Some(forms) = forms.as_deref_mut() {
+            tally_forms(text, &w, &shingles, &k, &has, forms);
+            let mut from = 0;
+            for p in (0..marks.len()).filter(|&p| marks[p]) {
+                let first = from.max(p.saturating_sub(CARD_WORDS));
+                if p + 1 >= first + SHINGLE {
+                    forms.regions.extend(&shingles[first..=p + 1 - SHINGLE]);
+                }
+                from = p + 1;
+            }
+        }
         if !marking {
             continue;
         }
@@ -349,10 +475,19 @@ fn scan(
             out.push((whole, Piece::Template));
             continue;
         }
+        // A card mark ends what a shingle covers: the words after it are the story's.
+        let reach = |i: usize| {
+            (i..i + SHINGLE - 1)
+                .find(|&p| marks.get(p).copied().unwrap_or(false))
+                .map_or(i + SHINGLE, |p| p + 1)
+        };
         let mut covered = vec![false; w.len()];
+        let mut carded = vec![false; w.len()];
         for (i, key) in shingles.iter().enumerate() {
             if has(key) {
-                covered[i..i + SHINGLE].iter_mut().for_each(|c| *c = true);
+                covered[i..reach(i)].iter_mut().for_each(|c| *c = true);
+            } else if cards.is_some_and(|c| c.keys.contains(key)) {
+                carded[i..reach(i)].iter_mut().for_each(|c| *c = true);
             }
         }
         for f in &forced {
@@ -363,6 +498,44 @@ fn scan(
                 }
             }
         }
+        // A card ends with a card mark: back from the mark, the words up to a run of recurring
+        // words (card keys or learned shingles) when no sentence ends between them (headlines
+        // do not end with a full stop), then that run, back to the previous mark.
+        let mut card = vec![false; w.len()];
+        let recurring = |q: usize| carded[q] || covered[q];
+        for p in (0..marks.len()).filter(|&p| marks[p]) {
+            let mut q = p;
+            while !recurring(q) {
+                let first = p.saturating_sub(CARD_WORDS);
+                if q == first || marks[q - 1] || ends_sentence(&text[w[q - 1].range.clone()]) {
+                    break;
+                }
+                q -= 1;
+            }
+            if !recurring(q) {
+                continue;
+            }
+            card[q..=p].iter_mut().for_each(|c| *c = true);
+            while q > 0 && !marks[q - 1] && recurring(q - 1) {
+                if covered[q] && !covered[q - 1] {
+                    // Fewer words than a shingle that only card keys cover, before learned
+                    // shingles and after the story's words: the name a card hangs on, the
+                    // story's more often than not.
+                    let mut r = q;
+                    while r > 0 && !marks[r - 1] && recurring(r - 1) && !covered[r - 1] {
+                        r -= 1;
+                    }
+                    let bounded = r > 0 && covered[r - 1];
+                    if !bounded && q - r < SHINGLE {
+                        break;
+                    }
+                }
+                q -= 1;
+                card[q] = true;
+            }
+        }
+        let by_card: Vec<bool> = card.iter().zip(&covered).map(|(c, s)| *c && !s).collect();
+        covered.iter_mut().zip(&card).for_each(|(c, k)| *c |= *k);
         if covered.iter().all(|c| *c) {
             out.push((whole, Piece::Line));
             continue;
@@ -377,14 +550,63 @@ fn scan(
             while i < w.len() && covered[i] {
                 i += 1;
             }
-            out.push((w[first].range.start..w[i - 1].range.end, Piece::Fragment));
+            let piece = match by_card[first..i].iter().any(|c| *c) {
+                true => Piece::Card,
+                false => Piece::Fragment,
+            };
+            out.push((w[first].range.start..w[i - 1].range.end, piece));
         }
     }
     if let Some(keys) = keys {
         keys.sort_unstable();
         keys.dedup();
     }
+    if let Some(forms) = forms {
+        for v in [&mut forms.seen, &mut forms.ends, &mut forms.regions] {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
     out
+}
+
+/// True when `word` ends a sentence: a full stop, question or exclamation mark, perhaps before
+/// closing quotes or brackets.
+fn ends_sentence(word: &str) -> bool {
+    word.trim_end_matches(['"', '\'', ')', ']', '\u{201d}', '\u{2019}'])
+        .ends_with(['.', '!', '?'])
+}
+
+/// Adds the [`Forms`] of one line (its words `w`) to `forms`: the forms of its words, and of the
+/// last word of each fragment that learned shingles cover (`has`), unclipped by card marks, in a
+/// line that is not furniture as a whole.
+fn tally_forms(
+    text: &str,
+    w: &[Word],
+    shingles: &[u64],
+    k: &LineKeys,
+    has: &impl Fn(&u64) -> bool,
+    forms: &mut Forms,
+) {
+    let form = |x: &Word| mark_form(&text[x.range.clone()]);
+    forms.seen.extend(w.iter().filter_map(form));
+    if has(&k.line) || k.template.as_ref().is_some_and(has) {
+        return;
+    }
+    let mut covered = vec![false; w.len()];
+    for (i, key) in shingles.iter().enumerate() {
+        if has(key) {
+            covered[i..i + SHINGLE].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    if covered.iter().all(|c| *c) {
+        return;
+    }
+    for i in 0..w.len() {
+        if covered[i] && covered.get(i + 1) != Some(&true) {
+            forms.ends.extend(form(&w[i]));
+        }
+    }
 }
 
 /// Joins sorted ranges that only whitespace separates (furniture lines one after the other
@@ -550,6 +772,75 @@ mod tests {
         l.unlearn_text(Some("x"), "Sign up for Daily Newsletters");
         assert!(mark("Sign up for Daily Newsletters", "X", &l).is_empty());
         assert_eq!(l.changed_outlets(&before), Some(vec!["x".to_string()]));
+    }
+
+    #[test]
+    fn mark_forms_are_words_without_lower_case() {
+        assert_eq!(mark_form("MORE"), mark_form("MORE's"));
+        assert_eq!(mark_form("MORE,"), mark_form("MORE\u{2019}s"));
+        assert_ne!(mark_form("MORE"), mark_form("READ"));
+        assert_eq!(mark_form("More"), None);
+        assert_eq!(mark_form("said"), None);
+        assert_eq!(mark_form("2019"), None);
+    }
+
+    #[test]
+    fn cards_end_with_a_mark_and_the_words_after_it_stay() {
+        let story = "Sen. Ann Lee Ann Marie LeeFerry fares rise again Harbor tunnel opens early Council backs new pier plan MORE said on Monday.";
+        let mut l = learned_from("X", &[story]);
+        // Without marks, a learned shingle covers the words after MORE too.
+        assert_eq!(&story[mark(story, "x", &l)[0].clone()], story);
+        l.insert_card_mark("X", mark_form("MORE").unwrap());
+        let m = mark(story, "x", &l);
+        assert_eq!(&story[m[0].clone()], &story[..story.find(" said").unwrap()]);
+        // A card seen once: back from the mark to the learned run, no sentence ending between.
+        let once = "Mayor Kim Roe said it. Kimberly Roe Harbor tunnel opens early Council backs new pier plan Orchard thieves strike twice MORE opened the fair.";
+        let pieces = mark_pieces(once, "x", &l);
+        let got: Vec<(&str, Piece)> = pieces.iter().map(|(r, p)| (&once[r.clone()], *p)).collect();
+        assert_eq!(
+            got,
+            [(
+                "tunnel opens early Council backs new pier plan Orchard thieves strike twice MORE",
+                Piece::Card
+            )]
+        );
+        let stopped = "Harbor tunnel opens early Council backs new pier plan. Orchard thieves strike twice MORE opened the fair.";
+        let m = mark(stopped, "x", &l);
+        assert_eq!(&stopped[m[0].clone()], "Harbor tunnel opens early Council backs new pier plan.");
+        // Capitals after words that recur nowhere are no card.
+        assert!(mark("Protesters carried signs reading MORE FERRIES NOW.", "x", &l).is_empty());
+        // Card keys: a run that recurs in a few stories only, ending with the mark.
+        let fay = "In a statement, Rep. Tom Fay Thomas Fay Lighthouse keepers win pay rise Bakery strike enters third week MORE asked for a vote.";
+        assert!(mark(fay, "x", &l).is_empty());
+        let mut with_keys = l.clone();
+        let region = &fay[fay.find("Rep.").unwrap()..fay.find(" asked").unwrap()];
+        for k in keys(region) {
+            if Kind::of(k) == Kind::Shingle {
+                with_keys.insert_card_key("x", k);
+            }
+        }
+        let m = mark(fay, "x", &with_keys);
+        assert_eq!(&fay[m[0].clone()], region);
+        assert_eq!(l.changed_cards(&with_keys), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn forms_say_which_marks_end_fragments_and_where_cards_may_be() {
+        let story = "Sen. Ann Lee Ann Marie LeeFerry fares rise again Harbor tunnel opens early Council backs new pier plan MORE said on Monday.\nThe FBI said so.";
+        let l = learned_from("X", &[&story[..story.find(" said").unwrap()]]);
+        let (_, forms) = mark_pieces_and_forms(story, "x", &l);
+        let more = mark_form("MORE").unwrap();
+        assert_eq!(forms.ends, vec![more]);
+        let mut seen = vec![more, mark_form("FBI").unwrap()];
+        seen.sort_unstable();
+        assert_eq!(forms.seen, seen);
+        // No marks yet: no regions.
+        assert!(forms.regions.is_empty());
+        let mut l = l;
+        l.insert_card_mark("x", more);
+        let (_, forms) = mark_pieces_and_forms(story, "x", &l);
+        // The shingles of the line's 22 words that end at or before the mark (its 19th).
+        assert_eq!(forms.regions.len(), 19 - SHINGLE + 1);
     }
 
     #[test]
