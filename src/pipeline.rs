@@ -603,45 +603,8 @@ fn ingest_sharded(
     mut problems: Vec<Skip>,
     opts: &IngestOptions,
 ) -> Result<IngestReport> {
-    use index::shards::{self, Manifest};
     let started = Instant::now();
-    let bad = |message: String| Error::BadOption {
-        option: "--shards".into(),
-        message,
-    };
-    let manifest = if shards::is_root(dir) {
-        let m = Manifest::read(dir)?;
-        match opts.shards {
-            Some(n) if n != m.shards.len() => {
-                return Err(bad(format!(
-                    "{} is a sharded root of {} shards: leave --shards out to add to it",
-                    dir.display(),
-                    m.shards.len()
-                )))
-            }
-            _ => m,
-        }
-    } else {
-        let n = opts.shards.unwrap_or(1);
-        if !(1..=1024).contains(&n) {
-            return Err(bad(format!("give 1 to 1024 shards, not {n}")));
-        }
-        if index::exists(dir) {
-            return Err(bad(format!(
-                "{} is already a single index: build the sharded root in a new folder",
-                dir.display()
-            )));
-        }
-        let mut m = Manifest::new();
-        for i in 0..n {
-            let name = shards::shard_name(i);
-            index::open_or_create(&dir.join(&name))?;
-            m.shards.push(PathBuf::from(name));
-        }
-        write_default_aliases(dir, opts)?;
-        m.write(dir)?;
-        m
-    };
+    let manifest = root_manifest(dir, opts)?;
     let n = manifest.shards.len();
     let folders = manifest.folders(dir);
     let placed = place_sources(&folders, inputs)?;
@@ -679,6 +642,120 @@ fn ingest_sharded(
         articles_indexed: per_shard,
     });
     Ok(total)
+}
+
+/// The manifest of the sharded root `dir`, which is created with `opts.shards` empty shards
+/// when it does not exist; refuses a `--shards` that disagrees with an existing root, and a
+/// single index.
+fn root_manifest(dir: &Path, opts: &IngestOptions) -> Result<index::shards::Manifest> {
+    use index::shards::{self, Manifest};
+    let bad = |message: String| Error::BadOption {
+        option: "--shards".into(),
+        message,
+    };
+    Ok(if shards::is_root(dir) {
+        let m = Manifest::read(dir)?;
+        match opts.shards {
+            Some(n) if n != m.shards.len() => {
+                return Err(bad(format!(
+                    "{} is a sharded root of {} shards: leave --shards out to add to it",
+                    dir.display(),
+                    m.shards.len()
+                )))
+            }
+            _ => m,
+        }
+    } else {
+        let n = opts.shards.unwrap_or(1);
+        if !(1..=1024).contains(&n) {
+            return Err(bad(format!("give 1 to 1024 shards, not {n}")));
+        }
+        if index::exists(dir) {
+            return Err(bad(format!(
+                "{} is already a single index: build the sharded root in a new folder",
+                dir.display()
+            )));
+        }
+        let mut m = Manifest::new();
+        for i in 0..n {
+            let name = shards::shard_name(i);
+            index::open_or_create(&dir.join(&name))?;
+            m.shards.push(PathBuf::from(name));
+        }
+        write_default_aliases(dir, opts)?;
+        m.write(dir)?;
+        m
+    })
+}
+
+/// Shards built apart (by separate processes or machines, e.g. Ray tasks): which sources each
+/// shard of the root `dir` reads, in manifest order. The root is created with `opts.shards`
+/// empty shards when it does not exist; a source goes to the shard whose ledger lists it (a
+/// re-run skips what it read), otherwise to the shard with the fewest bytes. Each list is then
+/// ingested into its shard folder as a single index ([`ingest`] on `shard_folders()[i]`), and
+/// [`finish_built_apart`] joins them. Returns the shard folders, their sources, and the problems
+/// met collecting the sources.
+pub fn plan_built_apart(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<ShardPlan> {
+    let (inputs, skipped) = read::collect_inputs(paths, forced_reader(opts)?);
+    let manifest = root_manifest(dir, opts)?;
+    let folders = manifest.folders(dir);
+    let sources = place_sources(&folders, inputs)?
+        .into_iter()
+        .map(|sources| sources.into_iter().map(|s| s.path).collect())
+        .collect();
+    Ok(ShardPlan {
+        folders,
+        sources,
+        skipped,
+    })
+}
+
+/// Which sources each shard of a root reads ([`plan_built_apart`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ShardPlan {
+    /// The shard folders, in manifest order.
+    pub folders: Vec<PathBuf>,
+    /// The sources of each shard.
+    pub sources: Vec<Vec<PathBuf>>,
+    /// Problems met collecting the sources.
+    pub skipped: Vec<Skip>,
+}
+
+/// What joining shards built apart did ([`finish_built_apart`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuiltApart {
+    /// Texts held by two shards, kept in the first (see [`index::shards::join`]).
+    pub duplicates: usize,
+    /// Copy clusters joined across shards.
+    pub clusters_joined: usize,
+    /// Articles re-indexed because furniture learned from every shard's counts changed them.
+    pub reindexed: usize,
+    /// Articles with furniture removed.
+    pub furniture: usize,
+    /// Distinct articles in the root.
+    pub total_articles: usize,
+}
+
+/// Joins the shards of the root `dir` after they were ingested apart ([`plan_built_apart`]):
+/// texts held twice and copy clusters across shards ([`index::shards::join`]), then every
+/// shard's furniture learned again from the counts of all shards (what an ingest through the
+/// root learns), re-indexing the articles it changes.
+pub fn finish_built_apart(dir: &Path, opts: &IngestOptions) -> Result<BuiltApart> {
+    let manifest = index::shards::Manifest::read(dir)?;
+    let joined = index::shards::join(dir, &manifest)?;
+    let folders = manifest.folders(dir);
+    let mut done = BuiltApart {
+        duplicates: joined.duplicates,
+        clusters_joined: joined.clusters_joined,
+        ..BuiltApart::default()
+    };
+    for folder in &folders {
+        let r = refurnish(dir, folder, &folders, opts)?;
+        done.reindexed += r.reindexed;
+        done.furniture += r.with_furniture;
+    }
+    done.total_articles = index::open(dir)?.article_count()?;
+    Ok(done)
 }
 
 /// A shard's part of an ingest into a sharded root.

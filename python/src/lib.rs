@@ -20,7 +20,7 @@ use morgue::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
 use morgue::lookup::export::{ExportRow, Provenance, Unit};
 use morgue::lookup::timeline::{Period, TimelineOptions};
 use morgue::present::{json, lookup};
-use morgue::search::{Expr, Filters, SearchRequest, SortOrder};
+use morgue::search::{distributed, Expr, Filters, SearchRequest, SortOrder};
 use pyo3::create_exception;
 use pyo3::exceptions::{
     PyFileNotFoundError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
@@ -118,6 +118,20 @@ fn bad(option: &str, message: String) -> Failure {
     })
 }
 
+/// Filters as the CLI builds them from its options: dates, outlets, entities, then metadata.
+fn build_filters(
+    from: Option<&str>,
+    to: Option<&str>,
+    include_undated: bool,
+    outlets: Vec<String>,
+    entities: Vec<String>,
+    meta: &[String],
+    authors: &[String],
+) -> Outcome<Filters> {
+    Ok(Filters::new(from, to, include_undated, outlets, entities)
+        .and_then(|f| f.with_meta(meta, authors))?)
+}
+
 /// Validated filters (dates, outlets, entities, metadata), built as the CLI builds them from
 /// its options (`Filters::new`, `with_meta`), so values are parsed and checked by the library.
 #[pyclass(frozen, module = "morgue._native")]
@@ -143,15 +157,16 @@ impl NativeFilters {
         meta: Vec<String>,
         authors: Vec<String>,
     ) -> PyResult<NativeFilters> {
-        let filters = Filters::new(
+        let filters = build_filters(
             from_.as_deref(),
             to.as_deref(),
             include_undated,
             outlets,
             entities,
+            &meta,
+            &authors,
         )
-        .and_then(|f| f.with_meta(&meta, &authors))
-        .map_err(|e| to_py(py, e.into(), None, None))?;
+        .map_err(|f| to_py(py, f, None, None))?;
         Ok(NativeFilters {
             filters,
             from: from_,
@@ -727,13 +742,334 @@ fn ingest(
     .map_err(|f| to_py(py, f, Some(&dir), None))
 }
 
+/// A search request as it travels to the processes of a distributed search: the arguments of
+/// `Index.search`, from which each process builds the library's request with its own alias
+/// table (the root's).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WireRequest {
+    query: String,
+    from: Option<String>,
+    to: Option<String>,
+    include_undated: bool,
+    outlets: Vec<String>,
+    entities: Vec<String>,
+    meta: Vec<String>,
+    authors: Vec<String>,
+    limit: usize,
+    passages: usize,
+    sort: String,
+    all_copies: bool,
+}
+
+impl WireRequest {
+    fn request(&self, aliases: Option<Arc<AliasTable>>) -> Outcome<SearchRequest> {
+        let sort = SortOrder::parse(&self.sort).ok_or_else(|| {
+            bad(
+                "sort",
+                format!("expected relevance, date or -date, got {:?}", self.sort),
+            )
+        })?;
+        if self.passages == 0 {
+            return Err(bad("passages", "give at least 1".into()));
+        }
+        let filters = build_filters(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            self.include_undated,
+            self.outlets.clone(),
+            self.entities.clone(),
+            &self.meta,
+            &self.authors,
+        )?;
+        Ok(SearchRequest {
+            query: self.query.clone(),
+            filters: Filters { aliases, ..filters },
+            limit: self.limit,
+            passages: self.passages,
+            sort,
+            all_copies: self.all_copies,
+        })
+    }
+}
+
+/// Reads a wire value.
+fn wire<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Outcome<T> {
+    serde_json::from_slice(bytes).map_err(|e| bad("wire", format!("not a morgue message: {e}")))
+}
+
+/// Writes a wire value.
+fn to_wire<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// Some shards of a sharded root, held open by one process of a distributed search (a Ray
+/// actor): it answers the rounds of `search::distributed` with wire bytes.
+#[pyclass(frozen, module = "morgue._native")]
+pub struct NativeGroup {
+    group: Arc<distributed::Group>,
+    dir: PathBuf,
+    aliases: Arc<AliasTable>,
+}
+
+#[pymethods]
+impl NativeGroup {
+    #[new]
+    #[pyo3(signature = (root, shards, aliases=None))]
+    fn new(
+        py: Python<'_>,
+        root: PathBuf,
+        shards: Vec<usize>,
+        aliases: Option<PathBuf>,
+    ) -> PyResult<NativeGroup> {
+        let dir = root.clone();
+        run(py, || {
+            let mi = morgue::index::open_shards(&root, &shards)?;
+            let aliases = AliasTable::for_index(&root, aliases.as_deref())?;
+            Ok(NativeGroup {
+                group: Arc::new(distributed::Group::new(mi)),
+                dir: root,
+                aliases: Arc::new(aliases),
+            })
+        })
+        .map_err(|f| to_py(py, f, Some(&dir), None))
+    }
+
+    /// Round 0: this group's entity form counts and stray records.
+    fn setup(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
+        run(py, || Ok(to_wire(&self.group.setup()?))).map_err(|f| self.err(py, f, None))
+    }
+
+    /// Keeps what every group's setup added up to.
+    fn set_globals(&self, py: Python<'_>, globals: Vec<u8>) -> PyResult<()> {
+        run(py, || {
+            self.group.set_globals(&wire(&globals)?);
+            Ok(())
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// Round 1: the statistics of the request's scored terms here.
+    fn statistics(&self, py: Python<'_>, request: Vec<u8>) -> PyResult<Vec<u8>> {
+        run(py, || {
+            let req = self.request(&request)?;
+            Ok(to_wire(&self.group.statistics(&req)?))
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// Round 2: the rows of the articles selected here, scored with the global statistics.
+    fn query(&self, py: Python<'_>, request: Vec<u8>, stats: Vec<u8>) -> PyResult<Vec<u8>> {
+        run(py, || {
+            let req = self.request(&request)?;
+            Ok(to_wire(&self.group.query(&req, &wire(&stats)?)?))
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+
+    /// Round 3: the records of the texts `keys` held here.
+    fn appearances(&self, py: Python<'_>, keys: Vec<u64>) -> PyResult<Vec<u8>> {
+        run(py, || Ok(to_wire(&self.group.appearances(&keys)?))).map_err(|f| self.err(py, f, None))
+    }
+
+    /// Round 4: the hits `items` assembled here.
+    fn fetch(
+        &self,
+        py: Python<'_>,
+        request: Vec<u8>,
+        stats: Vec<u8>,
+        items: Vec<u8>,
+    ) -> PyResult<Vec<u8>> {
+        run(py, || {
+            let req = self.request(&request)?;
+            let hits = self.group.fetch(&req, &wire(&stats)?, wire(&items)?)?;
+            Ok(to_wire(&hits))
+        })
+        .map_err(|f| self.err(py, f, None))
+    }
+}
+
+impl NativeGroup {
+    fn request(&self, bytes: &[u8]) -> Outcome<SearchRequest> {
+        wire::<WireRequest>(bytes)?.request(Some(self.aliases.clone()))
+    }
+
+    fn err(&self, py: Python<'_>, f: Failure, query: Option<&str>) -> PyErr {
+        to_py(py, f, Some(&self.dir), query)
+    }
+}
+
+/// Adds up the groups' setups (wire bytes, in group order) into the globals every group keeps.
+#[pyfunction]
+fn merge_setups(py: Python<'_>, setups: Vec<Vec<u8>>) -> PyResult<Vec<u8>> {
+    run(py, || {
+        let setups = setups
+            .iter()
+            .map(|s| wire(s))
+            .collect::<Outcome<Vec<distributed::Setup>>>()?;
+        Ok(to_wire(&distributed::Globals::merge(setups)))
+    })
+    .map_err(|f| to_py(py, f, None, None))
+}
+
+/// One distributed search, driven round by round (`search::distributed::Driver`): the caller
+/// sends each round's question to the groups and hands their answers back.
+#[pyclass(module = "morgue._native")]
+pub struct NativeDriver {
+    driver: Option<distributed::Driver>,
+    stats: Vec<u8>,
+    query: String,
+    started: Instant,
+}
+
+#[pymethods]
+impl NativeDriver {
+    #[new]
+    fn new(
+        py: Python<'_>,
+        request: Vec<u8>,
+        offset: usize,
+        globals: Vec<u8>,
+        groups: usize,
+    ) -> PyResult<NativeDriver> {
+        let started = Instant::now();
+        let wr: WireRequest = wire(&request).map_err(|f| to_py(py, f, None, None))?;
+        let query = wr.query.clone();
+        run(py, || {
+            let req = wr.request(None)?;
+            let globals: distributed::Globals = wire(&globals)?;
+            Ok(distributed::Driver::new(req, offset, &globals, groups)?)
+        })
+        .map(|d| NativeDriver {
+            driver: Some(d),
+            stats: Vec::new(),
+            query: query.clone(),
+            started,
+        })
+        .map_err(|f| to_py(py, f, None, Some(&query)))
+    }
+
+    /// After round 1: the global statistics (wire bytes) to send with rounds 2 and 4.
+    fn statistics(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<Vec<u8>> {
+        let d = self.driver()?;
+        let stats = run(py, || {
+            let parts = parts
+                .iter()
+                .map(|p| wire(p))
+                .collect::<Outcome<Vec<distributed::Statistics>>>()?;
+            Ok(to_wire(d.statistics(&parts)))
+        })
+        .map_err(|f| to_py(py, f, None, None))?;
+        self.stats = stats.clone();
+        Ok(stats)
+    }
+
+    /// After round 2: per group, the texts whose records round 3 asks it for.
+    fn query(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<Vec<Vec<u64>>> {
+        let d = self.driver()?;
+        run(py, || {
+            let parts = parts
+                .iter()
+                .map(|p| wire(p))
+                .collect::<Outcome<Vec<distributed::QueryPart>>>()?;
+            Ok(d.query(parts))
+        })
+        .map_err(|f| to_py(py, f, None, None))
+    }
+
+    /// After round 3: per group, the hits (wire bytes) round 4 asks it to assemble.
+    fn appearances(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<Vec<Vec<u8>>> {
+        let d = self.driver()?;
+        run(py, || {
+            let parts = parts
+                .iter()
+                .map(|p| wire(p))
+                .collect::<Outcome<Vec<Vec<(u64, Vec<morgue::index::Appearance>)>>>>()?;
+            Ok(d.appearances(parts).iter().map(to_wire).collect())
+        })
+        .map_err(|f| to_py(py, f, None, None))
+    }
+
+    /// After round 4: `search --json`, as `Index.search` gives it.
+    fn finish(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<String> {
+        let d = self
+            .driver
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("this search is finished"))?;
+        let started = self.started;
+        run(py, || {
+            let parts = parts
+                .iter()
+                .map(|p| wire(p))
+                .collect::<Outcome<Vec<Vec<morgue::search::Hit>>>>()?;
+            let r = d.finish(parts);
+            Ok(json::timed(&json::search(&r), started.elapsed()))
+        })
+        .map_err(|f| to_py(py, f, None, Some(&self.query)))
+    }
+}
+
+impl NativeDriver {
+    fn driver(&mut self) -> PyResult<&mut distributed::Driver> {
+        self.driver
+            .as_mut()
+            .ok_or_else(|| PyRuntimeError::new_err("this search is finished"))
+    }
+}
+
+/// Shards built apart (Ray tasks): creates the root with `shards` shards when needed and says
+/// which sources each shard reads (`pipeline::plan_built_apart`), as JSON: `folders`,
+/// `sources` (one list per shard) and `skipped`.
+#[pyfunction]
+#[pyo3(signature = (root, paths, shards, format=None))]
+fn plan_shards(
+    py: Python<'_>,
+    root: PathBuf,
+    paths: Vec<PathBuf>,
+    shards: Option<usize>,
+    format: Option<String>,
+) -> PyResult<String> {
+    let dir = root.clone();
+    run(py, || {
+        let opts = morgue::pipeline::IngestOptions {
+            shards,
+            format,
+            ..morgue::pipeline::IngestOptions::default()
+        };
+        let plan = morgue::pipeline::plan_built_apart(&root, &paths, &opts)?;
+        Ok(serde_json::to_string(&plan).unwrap_or_default())
+    })
+    .map_err(|f| to_py(py, f, Some(&dir), None))
+}
+
+/// Joins shards built apart (`pipeline::finish_built_apart`): texts held twice, copy clusters
+/// across shards, furniture learned from every shard. Returns what it did as JSON.
+#[pyfunction]
+#[pyo3(signature = (root, aliases=None))]
+fn finish_shards(py: Python<'_>, root: PathBuf, aliases: Option<PathBuf>) -> PyResult<String> {
+    let dir = root.clone();
+    run(py, || {
+        let opts = morgue::pipeline::IngestOptions {
+            aliases,
+            ..morgue::pipeline::IngestOptions::default()
+        };
+        let done = morgue::pipeline::finish_built_apart(&root, &opts)?;
+        Ok(serde_json::to_string(&done).unwrap_or_default())
+    })
+    .map_err(|f| to_py(py, f, Some(&dir), None))
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeIndex>()?;
     m.add_class::<NativeFilters>()?;
     m.add_class::<ExportStream>()?;
+    m.add_class::<NativeGroup>()?;
+    m.add_class::<NativeDriver>()?;
     m.add_function(wrap_pyfunction!(ingest, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_setups, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_shards, m)?)?;
+    m.add_function(wrap_pyfunction!(finish_shards, m)?)?;
     m.add("MorgueError", m.py().get_type::<MorgueError>())?;
     m.add("QueryError", m.py().get_type::<QueryError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
