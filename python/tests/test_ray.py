@@ -1,0 +1,125 @@
+"""morgue on Ray: shards ingested by Ray tasks and searched by Ray actors give one index's answers.
+
+A local Ray cluster (``ray.init(num_cpus=2)``) runs the same code a real cluster runs. The
+fixture corpus spreads over three shards: each record of the copies fixture in its own file (so
+near-duplicates land in different shards and are joined after the ingest), the seeds, and a wire
+story run by two outlets. Skipped when Ray is not installed, unless ``MORGUE_REQUIRE_RAY=1``
+(CI sets it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+
+import pytest
+
+import morgue
+
+if os.environ.get("MORGUE_REQUIRE_RAY") == "1":
+    import ray
+else:
+    ray = pytest.importorskip("ray")
+
+import morgue.ray  # noqa: E402  (after the skip: it needs Ray only when called)
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+QUERIES = [
+    ("Aleppo", {}),
+    ("Senate border", {"all_copies": True}),
+    ("ISIS OR Senate OR corridors", {"limit": 20, "passages": 2}),
+    ("ISIS OR Senate OR corridors", {"limit": 3, "offset": 2}),
+    ("ISIS OR Senate", {"from_": "2017-01", "sort": "date"}),
+    ("ISIS OR Senate OR border", {"outlets": "Reuters", "sort": "-date"}),
+    ("Senate OR ISIS OR Aleppo", {"entities": "Obama"}),
+    ('entity:Syria "Islamic State"', {}),
+    ("border -Senate", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ray")
+    src = base / "in"
+    src.mkdir()
+    feeds = (ROOT / "tests/fixtures/copies/feeds.jsonl").read_text(encoding="utf-8")
+    for n, line in enumerate(feeds.splitlines()):
+        (src / f"record-{n}.jsonl").write_text(line + "\n", encoding="utf-8")
+    shutil.copytree(ROOT / "seeds", src / "seeds")
+    shutil.copytree(ROOT / "tests/fixtures/wire", src / "wire")
+    return base
+
+
+def untimed(doc):
+    doc = dict(doc)
+    doc.pop("took_ms", None)
+    return doc
+
+
+def close(a, b, path="$"):
+    """Equal, floats to 1e-4."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, abs=1e-4), path
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            close(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path
+
+
+def test_distributed_ingest_and_search_answer_as_one_index(cluster, sources):
+    root = sources / "root"
+    report = morgue.ray.ingest([sources / "in"], root, shards=3)
+    single = morgue.ingest([sources / "in"], index=sources / "single")
+    assert [r is not None for r in report["shards"]] == [True, True, True], report
+    assert report["total_articles"] == single["total_articles"], report
+    assert report["articles_indexed"] == single["articles_indexed"], report
+    # The copies fixture's near-duplicates were read by different tasks: joined afterwards.
+    assert report["clusters_joined"] >= 1, report
+    listed = json.loads((root / "shards.json").read_text())
+    assert len(listed["shards"]) == 3
+
+    one = morgue.Index(sources / "single")
+    for groups in ([[0], [1, 2]], [[2], [0], [1]]):
+        searcher = morgue.ray.Searcher(root, groups=groups)
+        for q, options in QUERIES:
+            want = untimed(one.search(q, **options))
+            got = untimed(searcher.search(q, **options))
+            assert want["total"] > 0, q
+            close(got, want, f"{groups} {q} {options}")
+    # The root opened in one process answers the same.
+    close(untimed(morgue.Index(root).search("Aleppo")), untimed(one.search("Aleppo")))
+
+    # A re-run reads nothing: every source goes back to the shard whose ledger knows it.
+    again = morgue.ray.ingest([sources / "in"], root)
+    assert again["articles_indexed"] == 0, again
+    assert all(r is None or r["files_read"] == 0 for r in again["shards"]), again
+    assert again["total_articles"] == single["total_articles"], again
+
+
+def test_a_bad_query_and_bad_groups_are_refused(cluster, sources):
+    root = sources / "root-refusals"
+    morgue.ray.ingest([sources / "in/seeds"], root, shards=2)
+    with pytest.raises(ValueError, match="each of the root's 2 shards"):
+        morgue.ray.Searcher(root, groups=[[0]])
+    searcher = morgue.ray.Searcher(root, actors=2)
+    assert searcher.groups == [[0], [1]]
+    with pytest.raises(morgue.QueryError):
+        searcher.search('"unclosed')
+    with pytest.raises(FileNotFoundError):
+        morgue.ray.Searcher(sources / "nowhere")
