@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for ArticleId {
 /// [`ArticleRecord`](crate::index::ArticleRecord), which keeps each value's provenance, gives
 /// one. The JSON shapes that show these fields are declared by the presenters (and
 /// `ArticleRecord`), so the summary itself has none: its serde derives are the wire format
-/// between shard processes (`search::distributed`), not a documented shape.
+/// between shard processes (`distributed`), not a documented shape.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSummary {
     /// Article id.

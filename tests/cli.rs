@@ -3853,7 +3853,8 @@ mod sharded {
     /// (`search::distributed`), exactly as one index: totals, ids, scores, passages, copies.
     #[test]
     fn distributed_search_answers_as_one_index() {
-        use morgue::search::{distributed, Filters, SearchRequest, SortOrder};
+        use morgue::distributed;
+        use morgue::search::{Filters, SearchRequest, SortOrder};
         let w = Workdir::new();
         sources(&w);
         w.ingest(&["in", "--index", "single"]);
@@ -3889,10 +3890,13 @@ mod sharded {
             ("entity:Syria \"Islamic State\"", None, None, None, "relevance", false, 10, 0),
         ];
         for groups in [vec![vec![0], vec![1, 2]], vec![vec![2], vec![0], vec![1]]] {
-            let (opened, globals) = distributed::open_groups(&root, &groups).unwrap();
+            let opened = distributed::open_groups(&root, &groups).unwrap();
+            let remote =
+                distributed::Remote::connect(opened.len(), Box::new(distributed::local(&opened)))
+                    .unwrap();
             // The seeds saved twice landed in different shards: the later shard holds records
             // of texts whose article another shard holds.
-            assert!(!globals.strays.is_empty());
+            assert!(!remote.globals().strays.is_empty());
             for &(q, from, outlet, entity, sort, all_copies, limit, offset) in &cases {
                 let filters = Filters::new(
                     from,
@@ -3918,9 +3922,51 @@ mod sharded {
                     v
                 };
                 let want = json(&morgue::search::search_page(&single, &req, offset).unwrap());
-                let got = json(&distributed::search(&opened, &globals, &req, offset).unwrap());
+                let got = json(&remote.search(&req, offset).unwrap());
                 assert!(want["total"].as_u64().unwrap() > 0, "{q}");
                 assert_eq!(got, want, "{groups:?} {q} {req:?}");
+            }
+            // Lookups: the same functions over the groups' selections.
+            use morgue::lookup::{facet, outlets, timeline, Local};
+            let local = Local::new(&single).unwrap();
+            for (q, from) in [
+                (None, None),
+                (Some("ISIS OR Senate OR border"), Some("2016")),
+            ] {
+                let expr = q.map(|q| morgue::search::parse(q).unwrap());
+                let filters = Filters::new(from, None, false, vec![], vec![])
+                    .unwrap()
+                    .with_aliases(aliases.clone());
+                let e = expr.as_ref();
+                let o = |a: &dyn morgue::lookup::Articles| {
+                    let r = outlets::outlets_with(a, e, &filters).unwrap();
+                    (format!("{:?}", r.rows), r.total, r.undated)
+                };
+                assert_eq!(o(&remote), o(&local), "{groups:?} outlets {q:?}");
+                for key in ["outlet", "bias", "nothing"] {
+                    let f = |a: &dyn morgue::lookup::Articles| {
+                        let r = facet::facet_with(a, e, &filters, key, Some(5)).unwrap();
+                        r.map(|r| (r.facet, r.total, r.undated))
+                    };
+                    assert_eq!(f(&remote), f(&local), "{groups:?} facet {key} {q:?}");
+                }
+                for (split_by, normalize, all_copies) in [
+                    (None, false, false),
+                    (Some("outlet"), true, false),
+                    (Some("outlet"), false, true),
+                ] {
+                    let opts = timeline::TimelineOptions {
+                        by: timeline::Period::Month,
+                        split_by: split_by.map(String::from),
+                        top: Some(3),
+                        normalize,
+                        all_copies,
+                    };
+                    let t = |a: &dyn morgue::lookup::Articles| {
+                        timeline::timeline_with(a, e, &filters, &opts).unwrap()
+                    };
+                    assert_eq!(t(&remote), t(&local), "{groups:?} timeline {opts:?} {q:?}");
+                }
             }
         }
     }

@@ -20,7 +20,7 @@ sources.
 rounds of Elasticsearch's ``dfs_query_then_fetch`` (statistics, then a scored query with the
 global BM25 statistics, then the fetch of the page's hits), plus one round for the records of
 texts read from several sources, which may sit in other shards. The driver merges the rounds
-with morgue's own code (``search::distributed`` in the Rust library): the answer is the one an
+with morgue's own code (``distributed.rs`` in the Rust library): the answer is the one an
 index holding every shard gives, the same totals, ids, scores and passages.
 
 **On a cluster.** The root's shard folders must be readable by the actors under the path given
@@ -36,18 +36,7 @@ import os
 import time as _time
 from typing import Any, Iterable, Mapping, Sequence
 
-from . import (
-    DateLike,
-    MetaLike,
-    Names,
-    PathLike,
-    _check_count,
-    _day,
-    _filters,
-    _meta,
-    _names,
-    _native,
-)
+from . import Index, PathLike, _check_count, _names, _native
 
 __all__ = ["ingest", "Searcher"]
 
@@ -146,28 +135,13 @@ def ingest(
 
 
 class _Group:
-    """A Ray actor's state: some shards of a root, open (``search::distributed::Group``)."""
+    """A Ray actor's state: some shards of a root, open (``distributed::Group``)."""
 
     def __init__(self, root: str, shards: list[int], aliases: str | None) -> None:
         self.group = _native.NativeGroup(root, shards, aliases)
 
-    def setup(self) -> bytes:
-        return self.group.setup()
-
-    def set_globals(self, globals_: bytes) -> None:
-        self.group.set_globals(globals_)
-
-    def statistics(self, request: bytes) -> bytes:
-        return self.group.statistics(request)
-
-    def query(self, request: bytes, stats: bytes) -> bytes:
-        return self.group.query(request, stats)
-
-    def appearances(self, keys: list[int]) -> bytes:
-        return self.group.appearances(keys)
-
-    def fetch(self, request: bytes, stats: bytes, items: bytes) -> bytes:
-        return self.group.fetch(request, stats, items)
+    def answer(self, ask: bytes) -> bytes:
+        return self.group.answer(ask)
 
 
 def _shard_count(root: PathLike) -> int:
@@ -187,6 +161,11 @@ class Searcher:
     at most one per shard) of consecutive shards. ``aliases``: an alias table file instead of
     the root's. ``actor_options``: Ray options for each actor (``num_cpus``, ``resources``,
     ``scheduling_strategy``…).
+
+    :meth:`search`, :meth:`outlets`, :meth:`facet` and :meth:`timeline` take the arguments of
+    :class:`morgue.Index`'s methods and give its answers on one index holding every shard
+    (``took_ms``: the whole distributed call). Filter values that match nothing give no
+    warning here.
     """
 
     def __init__(
@@ -210,70 +189,24 @@ class Searcher:
         if sorted(s for g in groups for s in g) != list(range(n)) or not all(groups):
             raise ValueError(f"groups must hold each of the root's {n} shards exactly once")
         self.groups = groups
+        self.path = os.fspath(root)
         actor = ray.remote(_Group).options(**dict(actor_options or {"num_cpus": 0}))
         alias_file = None if aliases is None else os.fspath(aliases)
-        self._actors = [actor.remote(os.fspath(root), g, alias_file) for g in groups]
-        self._globals = _native.merge_setups(ray.get([a.setup.remote() for a in self._actors]))
-        ray.get([a.set_globals.remote(self._globals) for a in self._actors])
+        self._actors = [actor.remote(self.path, g, alias_file) for g in groups]
+        self._ix = _native.NativeRemote(len(self._actors), self._send)
 
-    def search(
-        self,
-        query: str,
-        *,
-        from_: DateLike = None,
-        to: DateLike = None,
-        include_undated: bool = False,
-        outlets: Names = None,
-        entities: Names = None,
-        meta: MetaLike = None,
-        authors: Names = None,
-        limit: int = 10,
-        passages: int = 1,
-        sort: str = "relevance",
-        all_copies: bool = False,
-        offset: int = 0,
-    ) -> dict[str, Any]:
-        """Searches every shard: the dict :meth:`morgue.Index.search` gives on one index
-        holding them all (``took_ms`` is the time of the whole distributed search)."""
+    def _send(self, asks: list[bytes | None]) -> list[bytes | None]:
+        """One question per actor (None: nothing to ask it), their answers in order."""
         import ray
 
-        _filters(from_, to, include_undated, outlets, entities, meta, authors)  # validates
-        request = _json.dumps(
-            {
-                "query": query,
-                "from": _day(from_, "from_"),
-                "to": _day(to, "to"),
-                "include_undated": bool(include_undated),
-                "outlets": _names(outlets, "outlets"),
-                "entities": _names(entities, "entities"),
-                "meta": _meta(meta),
-                "authors": _names(authors, "authors"),
-                "limit": _check_count(limit, "limit"),
-                "passages": _check_count(passages, "passages", 1),
-                "sort": sort,
-                "all_copies": bool(all_copies),
-            }
-        ).encode()
-        actors = self._actors
-        driver = _native.NativeDriver(
-            request, _check_count(offset, "offset"), self._globals, len(actors)
-        )
-        stats = driver.statistics(ray.get([a.statistics.remote(request) for a in actors]))
-        asks = driver.query(ray.get([a.query.remote(request, stats) for a in actors]))
-        found = _gather(actors, asks, lambda a, keys: a.appearances.remote(keys))
-        items = driver.appearances(found)
-        hits = _gather(
-            actors,
-            [None if it == b"[]" else it for it in items],
-            lambda a, it: a.fetch.remote(request, stats, it),
-        )
-        return _json.loads(driver.finish(hits))
+        refs = [None if a is None else actor.answer.remote(a) for actor, a in zip(self._actors, asks)]
+        got = iter(ray.get([r for r in refs if r is not None]))
+        return [None if r is None else next(got) for r in refs]
 
+    def __repr__(self) -> str:
+        return f"morgue.ray.Searcher({self.path!r}, groups={self.groups!r})"
 
-def _gather(actors: list[Any], asks: Sequence[Any], call: Any) -> list[bytes]:
-    """Asks only the actors that have something to answer; the others answer empty."""
-    import ray
-
-    refs = [call(a, ask) if ask else None for a, ask in zip(actors, asks)]
-    got = iter(ray.get([r for r in refs if r is not None]))
-    return [next(got) if r is not None else b"[]" for r in refs]
+    search = Index.search
+    outlets = Index.outlets
+    facet = Index.facet
+    timeline = Index.timeline

@@ -13,14 +13,16 @@
 //! as the CLI catches it at its command boundary.
 
 use crossbeam_channel::{bounded, Receiver};
+use morgue::distributed;
 use morgue::extract::aliases::AliasTable;
 use morgue::extract::ner::EntityType;
 use morgue::index::MorgueIndex;
 use morgue::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
 use morgue::lookup::export::{ExportRow, Provenance, Unit};
 use morgue::lookup::timeline::{Period, TimelineOptions};
+use morgue::lookup::{Articles, Local};
 use morgue::present::{json, lookup};
-use morgue::search::{distributed, Expr, Filters, SearchRequest, SortOrder};
+use morgue::search::{Expr, Filters, SearchRequest, SortOrder};
 use pyo3::create_exception;
 use pyo3::exceptions::{
     PyFileNotFoundError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
@@ -230,6 +232,102 @@ fn parse_query(query: Option<&str>) -> Outcome<Option<Expr>> {
         .map_err(morgue::Error::from)?)
 }
 
+/// `outlets --json` over any `Articles` (one index, or a remote root's groups).
+fn outlets_doc(articles: &dyn Articles, query: Option<&str>, filters: &Filters) -> Outcome<String> {
+    let expr = parse_query(query)?;
+    let (a, took) =
+        timed(|| morgue::lookup::outlets::outlets_with(articles, expr.as_ref(), filters));
+    let a = a?;
+    let doc = lookup::outlets_json(query, &a.rows, a.total, a.undated);
+    Ok(json::timed(&doc, took))
+}
+
+/// `facet KEY --json` over any `Articles`; `key` is known to have values.
+fn facet_doc(
+    articles: &dyn Articles,
+    key: &str,
+    query: Option<&str>,
+    filters: &Filters,
+    top: Option<usize>,
+) -> Outcome<String> {
+    let expr = parse_query(query)?;
+    let (a, took) =
+        timed(|| morgue::lookup::facet::facet_with(articles, expr.as_ref(), filters, key, top));
+    let Some(a) = a? else {
+        return Err(bad("key", format!("no article has the key {key:?}")));
+    };
+    let doc = lookup::facet_json(query, &a.facet, a.total, a.undated);
+    Ok(json::timed(&doc, took))
+}
+
+/// A timeline's options, checked as the CLI checks them (`split_by` already a known key).
+fn timeline_options(
+    by: &str,
+    split_by: Option<String>,
+    top: usize,
+    normalize: bool,
+    all_copies: bool,
+) -> Outcome<TimelineOptions> {
+    let by = Period::parse(by).ok_or_else(|| {
+        bad(
+            "by",
+            format!("expected year, month, week or day, got {by:?}"),
+        )
+    })?;
+    if top == 0 {
+        return Err(bad("top", "give at least 1".into()));
+    }
+    Ok(TimelineOptions {
+        by,
+        split_by,
+        top: Some(top),
+        normalize,
+        all_copies,
+    })
+}
+
+/// `timeline --json` over any `Articles`.
+fn timeline_doc(
+    articles: &dyn Articles,
+    query: &str,
+    filters: &Filters,
+    opts: &TimelineOptions,
+) -> Outcome<String> {
+    let expr = parse_query(Some(query))?;
+    let (t, took) =
+        timed(|| morgue::lookup::timeline::timeline_with(articles, expr.as_ref(), filters, opts));
+    Ok(json::timed(&lookup::timeline_json(query, &t?), took))
+}
+
+/// A search request from `Index.search`'s arguments, checked as the CLI checks them.
+fn search_request(
+    query: &str,
+    filters: Filters,
+    limit: usize,
+    passages: usize,
+    sort: &str,
+    all_copies: bool,
+) -> Outcome<SearchRequest> {
+    parse_query(Some(query))?;
+    let sort = SortOrder::parse(sort).ok_or_else(|| {
+        bad(
+            "sort",
+            format!("expected relevance, date or -date, got {sort:?}"),
+        )
+    })?;
+    if passages == 0 {
+        return Err(bad("passages", "give at least 1".into()));
+    }
+    Ok(SearchRequest {
+        query: query.to_string(),
+        filters,
+        limit,
+        passages,
+        sort,
+        all_copies,
+    })
+}
+
 /// Times `f`, for `took_ms`.
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
@@ -276,25 +374,8 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            parse_query(Some(&query))?;
-            let sort = SortOrder::parse(&sort).ok_or_else(|| {
-                bad(
-                    "sort",
-                    format!("expected relevance, date or -date, got {sort:?}"),
-                )
-            })?;
-            if passages == 0 {
-                return Err(bad("passages", "give at least 1".into()));
-            }
-            let warnings = self.unmatched(&filters)?;
-            let req = SearchRequest {
-                query: query.clone(),
-                filters,
-                limit,
-                passages,
-                sort,
-                all_copies,
-            };
+            let req = search_request(&query, filters, limit, passages, &sort, all_copies)?;
+            let warnings = self.unmatched(&req.filters)?;
             let (r, took) = timed(|| morgue::search::search_page(&self.mi, &req, offset));
             Ok((json::timed(&json::search(&r?), took), warnings))
         })
@@ -311,13 +392,10 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            let expr = parse_query(query.as_deref())?;
+            parse_query(query.as_deref())?;
             let warnings = self.unmatched(&filters)?;
-            let (a, took) =
-                timed(|| morgue::lookup::outlets::outlets_of(&self.mi, expr.as_ref(), &filters));
-            let a = a?;
-            let doc = lookup::outlets_json(query.as_deref(), &a.rows, a.total, a.undated);
-            Ok((json::timed(&doc, took), warnings))
+            let doc = outlets_doc(&Local::new(&self.mi)?, query.as_deref(), &filters)?;
+            Ok((doc, warnings))
         })
         .map_err(|f| self.err(py, f, query.as_deref()))
     }
@@ -334,17 +412,17 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            let expr = parse_query(query.as_deref())?;
+            parse_query(query.as_deref())?;
             let key = self.known_key(&key, "key")?;
             let warnings = self.unmatched(&filters)?;
-            let (a, took) = timed(|| {
-                morgue::lookup::facet::facet_of(&self.mi, expr.as_ref(), &filters, &key, top)
-            });
-            let Some(a) = a? else {
-                return Err(bad("key", format!("no article has the key {key:?}")));
-            };
-            let doc = lookup::facet_json(query.as_deref(), &a.facet, a.total, a.undated);
-            Ok((json::timed(&doc, took), warnings))
+            let doc = facet_doc(
+                &Local::new(&self.mi)?,
+                &key,
+                query.as_deref(),
+                &filters,
+                top,
+            )?;
+            Ok((doc, warnings))
         })
         .map_err(|f| self.err(py, f, query.as_deref()))
     }
@@ -365,34 +443,14 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            let expr = parse_query(Some(&query))?;
-            let by = Period::parse(&by).ok_or_else(|| {
-                bad(
-                    "by",
-                    format!("expected year, month, week or day, got {by:?}"),
-                )
-            })?;
-            if top == 0 {
-                return Err(bad("top", "give at least 1".into()));
-            }
+            parse_query(Some(&query))?;
             let split_by = split_by
                 .map(|k| self.known_key(&k, "split_by"))
                 .transpose()?;
+            let opts = timeline_options(&by, split_by, top, normalize, all_copies)?;
             let warnings = self.unmatched(&filters)?;
-            let opts = TimelineOptions {
-                by,
-                split_by,
-                top: Some(top),
-                normalize,
-                all_copies,
-            };
-            let (t, took) = timed(|| {
-                morgue::lookup::timeline::timeline_of(&self.mi, expr.as_ref(), &filters, &opts)
-            });
-            Ok((
-                json::timed(&lookup::timeline_json(&query, &t?), took),
-                warnings,
-            ))
+            let doc = timeline_doc(&Local::new(&self.mi)?, &query, &filters, &opts)?;
+            Ok((doc, warnings))
         })
         .map_err(|f| self.err(py, f, Some(&query)))
     }
@@ -742,73 +800,13 @@ fn ingest(
     .map_err(|f| to_py(py, f, Some(&dir), None))
 }
 
-/// A search request as it travels to the processes of a distributed search: the arguments of
-/// `Index.search`, from which each process builds the library's request with its own alias
-/// table (the root's).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct WireRequest {
-    query: String,
-    from: Option<String>,
-    to: Option<String>,
-    include_undated: bool,
-    outlets: Vec<String>,
-    entities: Vec<String>,
-    meta: Vec<String>,
-    authors: Vec<String>,
-    limit: usize,
-    passages: usize,
-    sort: String,
-    all_copies: bool,
-}
-
-impl WireRequest {
-    fn request(&self, aliases: Option<Arc<AliasTable>>) -> Outcome<SearchRequest> {
-        let sort = SortOrder::parse(&self.sort).ok_or_else(|| {
-            bad(
-                "sort",
-                format!("expected relevance, date or -date, got {:?}", self.sort),
-            )
-        })?;
-        if self.passages == 0 {
-            return Err(bad("passages", "give at least 1".into()));
-        }
-        let filters = build_filters(
-            self.from.as_deref(),
-            self.to.as_deref(),
-            self.include_undated,
-            self.outlets.clone(),
-            self.entities.clone(),
-            &self.meta,
-            &self.authors,
-        )?;
-        Ok(SearchRequest {
-            query: self.query.clone(),
-            filters: Filters { aliases, ..filters },
-            limit: self.limit,
-            passages: self.passages,
-            sort,
-            all_copies: self.all_copies,
-        })
-    }
-}
-
-/// Reads a wire value.
-fn wire<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Outcome<T> {
-    serde_json::from_slice(bytes).map_err(|e| bad("wire", format!("not a morgue message: {e}")))
-}
-
-/// Writes a wire value.
-fn to_wire<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
 /// Some shards of a sharded root, held open by one process of a distributed search (a Ray
-/// actor): it answers the rounds of `search::distributed` with wire bytes.
+/// actor): it answers the driver's questions (`distributed::Ask`, JSON bytes) with
+/// `distributed::Answer`s.
 #[pyclass(frozen, module = "morgue._native")]
 pub struct NativeGroup {
     group: Arc<distributed::Group>,
     dir: PathBuf,
-    aliases: Arc<AliasTable>,
 }
 
 #[pymethods]
@@ -826,193 +824,226 @@ impl NativeGroup {
             let mi = morgue::index::open_shards(&root, &shards)?;
             let aliases = AliasTable::for_index(&root, aliases.as_deref())?;
             Ok(NativeGroup {
-                group: Arc::new(distributed::Group::new(mi)),
+                group: Arc::new(distributed::Group::new(mi, aliases)),
                 dir: root,
-                aliases: Arc::new(aliases),
             })
         })
         .map_err(|f| to_py(py, f, Some(&dir), None))
     }
 
-    /// Round 0: this group's entity form counts and stray records.
-    fn setup(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
-        run(py, || Ok(to_wire(&self.group.setup()?))).map_err(|f| self.err(py, f, None))
-    }
-
-    /// Keeps what every group's setup added up to.
-    fn set_globals(&self, py: Python<'_>, globals: Vec<u8>) -> PyResult<()> {
+    /// Answers one question of the driver.
+    fn answer(&self, py: Python<'_>, ask: Vec<u8>) -> PyResult<Vec<u8>> {
         run(py, || {
-            self.group.set_globals(&wire(&globals)?);
-            Ok(())
+            let ask: distributed::Ask = serde_json::from_slice(&ask)
+                .map_err(|e| bad("ask", format!("not a morgue question: {e}")))?;
+            let answer = self.group.answer(ask)?;
+            Ok(serde_json::to_vec(&answer).unwrap_or_default())
         })
-        .map_err(|f| self.err(py, f, None))
-    }
-
-    /// Round 1: the statistics of the request's scored terms here.
-    fn statistics(&self, py: Python<'_>, request: Vec<u8>) -> PyResult<Vec<u8>> {
-        run(py, || {
-            let req = self.request(&request)?;
-            Ok(to_wire(&self.group.statistics(&req)?))
-        })
-        .map_err(|f| self.err(py, f, None))
-    }
-
-    /// Round 2: the rows of the articles selected here, scored with the global statistics.
-    fn query(&self, py: Python<'_>, request: Vec<u8>, stats: Vec<u8>) -> PyResult<Vec<u8>> {
-        run(py, || {
-            let req = self.request(&request)?;
-            Ok(to_wire(&self.group.query(&req, &wire(&stats)?)?))
-        })
-        .map_err(|f| self.err(py, f, None))
-    }
-
-    /// Round 3: the records of the texts `keys` held here.
-    fn appearances(&self, py: Python<'_>, keys: Vec<u64>) -> PyResult<Vec<u8>> {
-        run(py, || Ok(to_wire(&self.group.appearances(&keys)?))).map_err(|f| self.err(py, f, None))
-    }
-
-    /// Round 4: the hits `items` assembled here.
-    fn fetch(
-        &self,
-        py: Python<'_>,
-        request: Vec<u8>,
-        stats: Vec<u8>,
-        items: Vec<u8>,
-    ) -> PyResult<Vec<u8>> {
-        run(py, || {
-            let req = self.request(&request)?;
-            let hits = self.group.fetch(&req, &wire(&stats)?, wire(&items)?)?;
-            Ok(to_wire(&hits))
-        })
-        .map_err(|f| self.err(py, f, None))
+        .map_err(|f| to_py(py, f, Some(&self.dir), None))
     }
 }
 
-impl NativeGroup {
-    fn request(&self, bytes: &[u8]) -> Outcome<SearchRequest> {
-        wire::<WireRequest>(bytes)?.request(Some(self.aliases.clone()))
-    }
-
-    fn err(&self, py: Python<'_>, f: Failure, query: Option<&str>) -> PyErr {
-        to_py(py, f, Some(&self.dir), query)
-    }
-}
-
-/// Adds up the groups' setups (wire bytes, in group order) into the globals every group keeps.
-#[pyfunction]
-fn merge_setups(py: Python<'_>, setups: Vec<Vec<u8>>) -> PyResult<Vec<u8>> {
-    run(py, || {
-        let setups = setups
-            .iter()
-            .map(|s| wire(s))
-            .collect::<Outcome<Vec<distributed::Setup>>>()?;
-        Ok(to_wire(&distributed::Globals::merge(setups)))
-    })
-    .map_err(|f| to_py(py, f, None, None))
-}
-
-/// One distributed search, driven round by round (`search::distributed::Driver`): the caller
-/// sends each round's question to the groups and hands their answers back.
-#[pyclass(module = "morgue._native")]
-pub struct NativeDriver {
-    driver: Option<distributed::Driver>,
-    stats: Vec<u8>,
-    query: String,
-    started: Instant,
+/// The driver of a root whose shards other processes hold (`distributed::Remote`): it sends
+/// each round's questions through `transport`, a Python callable that takes one `bytes` or
+/// `None` per group and returns their answers in the same order (`morgue.ray` sends them to
+/// Ray actors). Searches and lookups give what `Index` gives on one index holding every shard.
+/// It holds the GIL while it drives (the transport is Python), released by Ray while it waits.
+#[pyclass(unsendable, module = "morgue._native")]
+pub struct NativeRemote {
+    remote: distributed::Remote<'static>,
+    /// An exception the transport raised, re-raised as it was.
+    raised: Arc<Mutex<Option<PyErr>>>,
 }
 
 #[pymethods]
-impl NativeDriver {
+impl NativeRemote {
     #[new]
-    fn new(
+    fn new(py: Python<'_>, groups: usize, transport: Py<PyAny>) -> PyResult<NativeRemote> {
+        let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
+        let slot = Arc::clone(&raised);
+        let send = move |asks: Vec<Option<distributed::Ask>>| {
+            Python::attach(|py| -> morgue::Result<Vec<Option<distributed::Answer>>> {
+                let wire: Vec<Option<Vec<u8>>> = asks
+                    .iter()
+                    .map(|a| {
+                        a.as_ref()
+                            .map(|a| serde_json::to_vec(a).unwrap_or_default())
+                    })
+                    .collect();
+                let got = transport
+                    .call1(py, (wire,))
+                    .and_then(|r| r.extract::<Vec<Option<Vec<u8>>>>(py));
+                let got = match got {
+                    Ok(g) => g,
+                    Err(e) => {
+                        let message = e.to_string();
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                        return Err(transport_error(message));
+                    }
+                };
+                got.into_iter()
+                    .map(|a| {
+                        a.map(|bytes| {
+                            serde_json::from_slice(&bytes)
+                                .map_err(|e| transport_error(format!("not a morgue answer: {e}")))
+                        })
+                        .transpose()
+                    })
+                    .collect()
+            })
+        };
+        let remote = distributed::Remote::connect(groups, Box::new(send));
+        let me = NativeRemote {
+            remote: remote.map_err(|e| take_raised(py, &raised, e.into(), None))?,
+            raised,
+        };
+        Ok(me)
+    }
+
+    /// The groups' metadata keys added up (for `known_key`).
+    fn meta_keys(&self) -> Vec<String> {
+        self.remote.globals().meta_keys.clone()
+    }
+
+    /// `search --json`.
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
         py: Python<'_>,
-        request: Vec<u8>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        limit: usize,
+        passages: usize,
+        sort: String,
+        all_copies: bool,
         offset: usize,
-        globals: Vec<u8>,
-        groups: usize,
-    ) -> PyResult<NativeDriver> {
-        let started = Instant::now();
-        let wr: WireRequest = wire(&request).map_err(|f| to_py(py, f, None, None))?;
-        let query = wr.query.clone();
-        run(py, || {
-            let req = wr.request(None)?;
-            let globals: distributed::Globals = wire(&globals)?;
-            Ok(distributed::Driver::new(req, offset, &globals, groups)?)
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, Some(&query), || {
+            let req = search_request(&query, filters, limit, passages, &sort, all_copies)?;
+            let (r, took) = timed(|| self.remote.search(&req, offset));
+            Ok(json::timed(&json::search(&r?), took))
         })
-        .map(|d| NativeDriver {
-            driver: Some(d),
-            stats: Vec::new(),
-            query: query.clone(),
-            started,
-        })
-        .map_err(|f| to_py(py, f, None, Some(&query)))
     }
 
-    /// After round 1: the global statistics (wire bytes) to send with rounds 2 and 4.
-    fn statistics(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<Vec<u8>> {
-        let d = self.driver()?;
-        let stats = run(py, || {
-            let parts = parts
-                .iter()
-                .map(|p| wire(p))
-                .collect::<Outcome<Vec<distributed::Statistics>>>()?;
-            Ok(to_wire(d.statistics(&parts)))
+    /// `outlets --json`.
+    #[pyo3(signature = (query, filters))]
+    fn outlets(
+        &self,
+        py: Python<'_>,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, query.as_deref(), || {
+            outlets_doc(&self.remote, query.as_deref(), &filters)
         })
-        .map_err(|f| to_py(py, f, None, None))?;
-        self.stats = stats.clone();
-        Ok(stats)
     }
 
-    /// After round 2: per group, the texts whose records round 3 asks it for.
-    fn query(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<Vec<Vec<u64>>> {
-        let d = self.driver()?;
-        run(py, || {
-            let parts = parts
-                .iter()
-                .map(|p| wire(p))
-                .collect::<Outcome<Vec<distributed::QueryPart>>>()?;
-            Ok(d.query(parts))
+    /// `facet KEY --json`.
+    #[pyo3(signature = (key, query, filters, top))]
+    fn facet(
+        &self,
+        py: Python<'_>,
+        key: String,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+        top: Option<usize>,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, query.as_deref(), || {
+            parse_query(query.as_deref())?;
+            let key = self.known_key(&key, "key")?;
+            facet_doc(&self.remote, &key, query.as_deref(), &filters, top)
         })
-        .map_err(|f| to_py(py, f, None, None))
     }
 
-    /// After round 3: per group, the hits (wire bytes) round 4 asks it to assemble.
-    fn appearances(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<Vec<Vec<u8>>> {
-        let d = self.driver()?;
-        run(py, || {
-            let parts = parts
-                .iter()
-                .map(|p| wire(p))
-                .collect::<Outcome<Vec<Vec<(u64, Vec<morgue::index::Appearance>)>>>>()?;
-            Ok(d.appearances(parts).iter().map(to_wire).collect())
+    /// `timeline --json`.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (query, filters, by, split_by, top, normalize, all_copies))]
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        by: String,
+        split_by: Option<String>,
+        top: usize,
+        normalize: bool,
+        all_copies: bool,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, Some(&query), || {
+            parse_query(Some(&query))?;
+            let split_by = split_by
+                .map(|k| self.known_key(&k, "split_by"))
+                .transpose()?;
+            let opts = timeline_options(&by, split_by, top, normalize, all_copies)?;
+            timeline_doc(&self.remote, &query, &filters, &opts)
         })
-        .map_err(|f| to_py(py, f, None, None))
-    }
-
-    /// After round 4: `search --json`, as `Index.search` gives it.
-    fn finish(&mut self, py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<String> {
-        let d = self
-            .driver
-            .take()
-            .ok_or_else(|| PyRuntimeError::new_err("this search is finished"))?;
-        let started = self.started;
-        run(py, || {
-            let parts = parts
-                .iter()
-                .map(|p| wire(p))
-                .collect::<Outcome<Vec<Vec<morgue::search::Hit>>>>()?;
-            let r = d.finish(parts);
-            Ok(json::timed(&json::search(&r), started.elapsed()))
-        })
-        .map_err(|f| to_py(py, f, None, Some(&self.query)))
     }
 }
 
-impl NativeDriver {
-    fn driver(&mut self) -> PyResult<&mut distributed::Driver> {
-        self.driver
-            .as_mut()
-            .ok_or_else(|| PyRuntimeError::new_err("this search is finished"))
+impl NativeRemote {
+    /// Runs `f` (with the GIL: the transport calls Python), catching a panic; an exception
+    /// the transport raised is re-raised as it was. No warnings about unmatched filter values:
+    /// they would need every group's values.
+    fn call(
+        &self,
+        py: Python<'_>,
+        query: Option<&str>,
+        f: impl FnOnce() -> Outcome<String>,
+    ) -> PyResult<Answer> {
+        let out = match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(payload) => Err(Failure::Panic(morgue::index::health::panic_message(
+                &*payload,
+            ))),
+        };
+        out.map(|doc| (doc, Vec::new()))
+            .map_err(|f| take_raised(py, &self.raised, f, query))
+    }
+
+    /// `key` as stored, when some article of some group has a value of it.
+    fn known_key(&self, key: &str, option: &str) -> Outcome<String> {
+        let Some(key) = morgue::read::record::meta_key(key) else {
+            return Err(bad(
+                option,
+                "the key is empty: give `outlet`, `author` or a metadata key".into(),
+            ));
+        };
+        let keys = &self.remote.globals().meta_keys;
+        if key == morgue::lookup::facet::OUTLET || keys.contains(&key) {
+            return Ok(key);
+        }
+        Err(bad(
+            option,
+            format!(
+                "no article has a value of `{key}`; keys in this index: outlet, {}",
+                keys.join(", ")
+            ),
+        ))
+    }
+}
+
+/// A failure of the transport (its Python exception is kept apart, see `take_raised`).
+fn transport_error(message: String) -> morgue::Error {
+    morgue::Error::BadOption {
+        option: "transport".into(),
+        message,
+    }
+}
+
+/// The exception the transport raised, if it did; else the failure's.
+fn take_raised(
+    py: Python<'_>,
+    raised: &Mutex<Option<PyErr>>,
+    f: Failure,
+    query: Option<&str>,
+) -> PyErr {
+    match raised.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        Some(e) => e,
+        None => to_py(py, f, None, query),
     }
 }
 
@@ -1065,9 +1096,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeFilters>()?;
     m.add_class::<ExportStream>()?;
     m.add_class::<NativeGroup>()?;
-    m.add_class::<NativeDriver>()?;
+    m.add_class::<NativeRemote>()?;
     m.add_function(wrap_pyfunction!(ingest, m)?)?;
-    m.add_function(wrap_pyfunction!(merge_setups, m)?)?;
     m.add_function(wrap_pyfunction!(plan_shards, m)?)?;
     m.add_function(wrap_pyfunction!(finish_shards, m)?)?;
     m.add("MorgueError", m.py().get_type::<MorgueError>())?;

@@ -102,6 +102,20 @@ def test_distributed_ingest_and_search_answer_as_one_index(cluster, sources):
             got = untimed(searcher.search(q, **options))
             assert want["total"] > 0, q
             close(got, want, f"{groups} {q} {options}")
+        for q, options in [(None, {}), ("ISIS OR Senate OR border", {"from_": 2016})]:
+            close(untimed(searcher.outlets(q, as_frame=False, **options)),
+                  untimed(one.outlets(q, as_frame=False, **options)))
+            for key in ("outlet", "bias", "author"):
+                close(untimed(searcher.facet(key, q, as_frame=False, **options)),
+                      untimed(one.facet(key, q, as_frame=False, **options)))
+        for split_by, normalize in ((None, False), ("outlet", True), ("bias", False)):
+            args = dict(by="month", split_by=split_by, top=3, normalize=normalize)
+            close(untimed(searcher.timeline("ISIS OR Senate", as_frame=False, **args)),
+                  untimed(one.timeline("ISIS OR Senate", as_frame=False, **args)))
+        df = searcher.outlets()
+        assert list(df["outlet"]) == list(one.outlets()["outlet"])
+        with pytest.raises(ValueError, match="no article has a value of `nothing`"):
+            searcher.facet("nothing")
     # The root opened in one process answers the same.
     close(untimed(morgue.Index(root).search("Aleppo")), untimed(one.search("Aleppo")))
 

@@ -176,7 +176,7 @@ pub fn open(dir: &Path) -> Result<MorgueIndex> {
 }
 
 /// Opens some shards of the sharded root `root` (by their position in its manifest) as one
-/// index: what one process of a distributed search holds (see `search::distributed`). Copy
+/// index: what one process of a distributed search holds (see `distributed`). Copy
 /// clusters joined across shards are those of the whole root.
 pub fn open_shards(root: &Path, positions: &[usize]) -> Result<MorgueIndex> {
     let manifest = shards::Manifest::read(root)?;

@@ -10,10 +10,9 @@
 
 pub mod appearances;
 mod boolean;
-mod build;
+pub(crate) mod build;
 mod collect;
 pub mod copies;
-pub mod distributed;
 mod filters;
 mod highlight;
 pub mod query;
@@ -43,7 +42,7 @@ use std::sync::Arc;
 use tantivy::{DocAddress, Searcher};
 
 /// Order of the hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// Best score first (ties: older first, then id).
@@ -67,8 +66,9 @@ impl SortOrder {
     }
 }
 
-/// A search to run.
-#[derive(Debug, Clone)]
+/// A search to run (serializable for the processes of a distributed search, without the
+/// filters' alias table: each process applies its index's).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SearchRequest {
     /// The query string, in morgue's syntax (see [`query`]).
     pub query: String,
@@ -375,8 +375,8 @@ pub fn rank_top(
 
 /// The best `per_article` passages of each article in `keep` for the positive atoms of `expr`,
 /// scored with BM25 over `searcher`'s statistics, or over `statistics` when given (those of
-/// every shard, when this searcher holds only some: see [`distributed`]).
-fn best_passages(
+/// every shard, when this searcher holds only some: see `crate::distributed`).
+pub(crate) fn best_passages(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
@@ -451,7 +451,7 @@ fn opening_passages(
     Ok(numbered.into_iter().take(n).map(|(_, a)| a).collect())
 }
 
-fn assemble(
+pub(crate) fn assemble(
     mi: &MorgueIndex,
     searcher: &Searcher,
     highlighter: &mut Highlighter,

@@ -25,15 +25,20 @@
 //! `distributed_search_answers_as_one_index` holds them equal). [`search`] runs the rounds in
 //! one process: the reference for any transport.
 
-use super::{
-    appearances::path_counts, assemble, best_passages, copies, highlighter, parse, ranked_order,
-    resolve, select_resolved, ArticleFacts, BestPassages, Hit, Ranked, SearchRequest,
-    SearchResults, Selection,
-};
 use crate::error::Result;
 use crate::extract::aliases::AliasTable;
 use crate::index::{sort_appearances, Appearance, KeyMap, Keys, MorgueIndex};
+use crate::lookup::appearances::Runs;
+use crate::lookup::facet::ValuesOf;
+use crate::search::appearances::path_counts;
+use crate::search::build::{all_articles, passages_only, Builder};
+use crate::search::{
+    assemble, best_passages, copies, highlighter, parse, ranked_order, resolve, select_resolved,
+    ArticleFacts, BestPassages, Expr, Filters, Hit, Ranked, SearchRequest, SearchResults,
+    Selection,
+};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tantivy::query::{Bm25StatisticsProvider, Query};
@@ -48,6 +53,8 @@ pub struct Setup {
     /// Texts whose article document another group holds, with the number of their records
     /// (path documents) this group holds.
     pub strays: Vec<(u64, u32)>,
+    /// The metadata keys its articles have.
+    pub meta_keys: Vec<String>,
 }
 
 /// What every group's [`Setup`] adds up to: the entity form counts of the whole root (entity
@@ -58,6 +65,8 @@ pub struct Globals {
     pub forms: Vec<(String, String, String, u64)>,
     /// Stray records: text key, group, number of its records that group holds.
     pub strays: Vec<(u64, u32, u32)>,
+    /// The metadata keys of every group's articles.
+    pub meta_keys: Vec<String>,
 }
 
 impl Globals {
@@ -65,7 +74,9 @@ impl Globals {
     pub fn merge(setups: Vec<Setup>) -> Globals {
         let mut forms: resolve::FormCounts = Default::default();
         let mut strays = Vec::new();
+        let mut meta_keys = Vec::new();
         for (g, s) in setups.into_iter().enumerate() {
+            meta_keys.extend(s.meta_keys);
             for (form, kind, name, n) in s.forms {
                 *forms.entry((form, kind, name)).or_default() += n;
             }
@@ -77,7 +88,13 @@ impl Globals {
             .collect();
         forms.sort_unstable();
         strays.sort_unstable();
-        Globals { forms, strays }
+        meta_keys.sort_unstable();
+        meta_keys.dedup();
+        Globals {
+            forms,
+            strays,
+            meta_keys,
+        }
     }
 
     fn form_counts(&self) -> resolve::FormCounts {
@@ -213,15 +230,18 @@ pub struct FetchItem {
 /// Some shards of a root, opened by one process, answering the rounds of a search.
 pub struct Group {
     mi: MorgueIndex,
+    aliases: Arc<AliasTable>,
     forms: Mutex<Option<Arc<resolve::FormCounts>>>,
     resolver: Mutex<Option<(AliasTable, Arc<resolve::Resolver>)>>,
 }
 
 impl Group {
-    /// A group over the opened shards `mi` (see [`crate::index::open_shards`]).
-    pub fn new(mi: MorgueIndex) -> Group {
+    /// A group over the opened shards `mi` (see [`crate::index::open_shards`]); entity names
+    /// resolve through `aliases` (the root's table).
+    pub fn new(mi: MorgueIndex, aliases: AliasTable) -> Group {
         Group {
             mi,
+            aliases: Arc::new(aliases),
             forms: Mutex::new(None),
             resolver: Mutex::new(None),
         }
@@ -242,10 +262,7 @@ impl Group {
             .collect();
         forms.sort_unstable();
         let articles: Keys = searcher
-            .search(
-                super::build::all_articles(f).as_ref(),
-                &crate::index::KeyCollector,
-            )?
+            .search(all_articles(f).as_ref(), &crate::index::KeyCollector)?
             .into_iter()
             .collect();
         let mut strays: Vec<(u64, u32)> = path_counts(&searcher, f, None)?
@@ -253,7 +270,15 @@ impl Group {
             .filter(|(k, _)| !articles.contains(k))
             .collect();
         strays.sort_unstable();
-        Ok(Setup { forms, strays })
+        let meta_keys = crate::index::meta::meta_keys(&searcher)?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        Ok(Setup {
+            forms,
+            strays,
+            meta_keys,
+        })
     }
 
     /// Keeps what every group's setup added up to (entity names then resolve as on one index).
@@ -283,9 +308,9 @@ impl Group {
         let expr = parse(&req.query)?;
         let searcher = self.mi.searcher()?;
         let f = &self.mi.fields;
-        let mut builder = super::build::Builder::new(&searcher, f);
+        let mut builder = Builder::new(&searcher, f);
         match builder.positive(&expr)? {
-            Some(q) => Statistics::of(&searcher, super::build::passages_only(f, q).as_ref()),
+            Some(q) => Statistics::of(&searcher, passages_only(f, q).as_ref()),
             None => Ok(Statistics {
                 docs: Bm25StatisticsProvider::total_num_docs(&searcher)?,
                 ..Statistics::default()
@@ -300,7 +325,7 @@ impl Group {
         let searcher = self.mi.searcher()?;
         let f = &self.mi.fields;
         let needed =
-            !req.filters.entities.is_empty() || expr.has_field(super::query::Field::Entity);
+            !req.filters.entities.is_empty() || expr.has_field(crate::search::query::Field::Entity);
         let resolver = match needed {
             true => Some(self.resolver(req.filters.alias_table())?),
             false => None,
@@ -340,7 +365,7 @@ impl Group {
     }
 
     /// Round 3: the records of the texts `keys` this group holds.
-    pub fn appearances(&self, keys: &[u64]) -> Result<Vec<(u64, Vec<Appearance>)>> {
+    pub fn appearances(&self, keys: &[u64]) -> Result<Records> {
         let searcher = self.mi.searcher()?;
         let mut out = Vec::with_capacity(keys.len());
         for &key in keys {
@@ -405,6 +430,412 @@ impl Group {
     }
 }
 
+impl Group {
+    /// Answers one question of a round: what a process holding this group does with each
+    /// message of the driver. Filters take this group's alias table.
+    pub fn answer(&self, ask: Ask) -> Result<Answer> {
+        let mine = |mut req: SearchRequest| {
+            req.filters.aliases = Some(Arc::clone(&self.aliases));
+            req
+        };
+        Ok(match ask {
+            Ask::Setup => Answer::Setup(self.setup()?),
+            Ask::Globals(g) => {
+                self.set_globals(&g);
+                Answer::Done
+            }
+            Ask::Statistics(req) => Answer::Statistics(self.statistics(&mine(req))?),
+            Ask::Query(req, stats) => Answer::Query(self.query(&mine(req), &stats)?),
+            Ask::Appearances(keys) => Answer::Appearances(self.appearances(&keys)?),
+            Ask::Fetch(req, stats, items) => Answer::Hits(self.fetch(&mine(req), &stats, items)?),
+            Ask::Select {
+                query,
+                mut filters,
+                values,
+            } => {
+                filters.aliases = Some(Arc::clone(&self.aliases));
+                Answer::Select(self.select(query.as_deref(), &filters, values.as_deref())?)
+            }
+        })
+    }
+
+    /// The articles of this group that `query` (every article when `None`) and `filters`
+    /// select, each with its values of the key `values`.
+    pub fn select(
+        &self,
+        query: Option<&str>,
+        filters: &Filters,
+        values: Option<&str>,
+    ) -> Result<SelectPart> {
+        let expr = query.map(parse).transpose()?;
+        let searcher = self.mi.searcher()?;
+        let f = &self.mi.fields;
+        let needed = !filters.entities.is_empty()
+            || expr
+                .as_ref()
+                .is_some_and(|e| e.has_field(crate::search::query::Field::Entity));
+        let resolver = match needed {
+            true => Some(self.resolver(filters.alias_table())?),
+            false => None,
+        };
+        let selection = select_resolved(
+            &self.mi,
+            &searcher,
+            expr.as_ref(),
+            filters,
+            resolver.as_deref(),
+        )?;
+        let values_of = match values {
+            Some(key) => crate::lookup::facet::values_of(&searcher, key)?,
+            None => None,
+        };
+        let keep: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
+        let records = path_counts(&searcher, f, Some(keep))?;
+        let mut rows: Vec<FactRow> = selection
+            .articles
+            .into_iter()
+            .map(|(key, facts)| FactRow {
+                key,
+                records: records.get(&key).copied().unwrap_or(0),
+                values: values_of.as_ref().map(|v| v(&facts)).unwrap_or_default(),
+                date_secs: facts.date_secs,
+                outlet: facts.outlet,
+                cluster: facts.cluster,
+            })
+            .collect();
+        rows.sort_unstable_by_key(|r| r.key);
+        Ok(SelectPart {
+            rows,
+            undated: selection.undated,
+        })
+    }
+}
+
+/// Texts' records held by one group: (text key, its records there).
+pub type Records = Vec<(u64, Vec<Appearance>)>;
+
+/// A question of the driver to one group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Ask {
+    /// Round 0: [`Group::setup`].
+    Setup,
+    /// Keep what the setups added up to ([`Group::set_globals`]).
+    Globals(Globals),
+    /// Search round 1: [`Group::statistics`].
+    Statistics(SearchRequest),
+    /// Search round 2: [`Group::query`] with the global statistics.
+    Query(SearchRequest, Statistics),
+    /// The records of these texts held here ([`Group::appearances`]).
+    Appearances(Vec<u64>),
+    /// Search round 4: [`Group::fetch`].
+    Fetch(SearchRequest, Statistics, Vec<FetchItem>),
+    /// A lookup's selection ([`Group::select`]).
+    Select {
+        /// The query, in morgue's syntax; `None` for every article.
+        query: Option<String>,
+        /// The filters.
+        filters: Filters,
+        /// The key whose values each row carries (`outlet` or a metadata key).
+        values: Option<String>,
+    },
+}
+
+/// A group's answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Answer {
+    /// To [`Ask::Setup`].
+    Setup(Setup),
+    /// To [`Ask::Globals`].
+    Done,
+    /// To [`Ask::Statistics`].
+    Statistics(Statistics),
+    /// To [`Ask::Query`].
+    Query(QueryPart),
+    /// To [`Ask::Appearances`].
+    Appearances(Records),
+    /// To [`Ask::Fetch`].
+    Hits(Vec<Hit>),
+    /// To [`Ask::Select`].
+    Select(SelectPart),
+}
+
+/// A selected article as a group reports it for a lookup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FactRow {
+    /// Article key.
+    pub key: u64,
+    /// Publication date (Unix seconds), `None` when undated.
+    pub date_secs: Option<i64>,
+    /// Outlet as stored.
+    pub outlet: Option<String>,
+    /// Copy cluster, as the root maps it.
+    pub cluster: u64,
+    /// Records of its text (path documents) the group holds.
+    pub records: u32,
+    /// Its values of the key asked for.
+    pub values: Vec<String>,
+}
+
+/// A group's answer to a lookup's selection.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SelectPart {
+    /// The selected articles.
+    pub rows: Vec<FactRow>,
+    /// Matching articles left out because undated while a date bound is set.
+    pub undated: usize,
+}
+
+/// How the driver reaches the groups: one question per group (in group order; `None` for a
+/// group with nothing to do), their answers in the same order. In one process it calls
+/// [`Group::answer`] ([`local`]); `morgue.ray` sends the questions to Ray actors.
+pub type Transport<'t> = dyn FnMut(Vec<Option<Ask>>) -> Result<Vec<Option<Answer>>> + 't;
+
+/// The transport to groups held by this process.
+pub fn local(groups: &[Group]) -> impl FnMut(Vec<Option<Ask>>) -> Result<Vec<Option<Answer>>> + '_ {
+    move |asks| {
+        groups
+            .iter()
+            .zip(asks)
+            .map(|(g, ask)| ask.map(|a| g.answer(a)).transpose())
+            .collect()
+    }
+}
+
+/// The driver's side of a root whose shards other processes hold: searches and lookups over
+/// them through a [`Transport`], with the answers one index holding every shard gives.
+pub struct Remote<'t> {
+    groups: usize,
+    globals: Globals,
+    /// The groups holding stray records of each text, with how many.
+    strays: KeyMap<Vec<(u32, u32)>>,
+    transport: RefCell<Box<Transport<'t>>>,
+    /// What the lookups' selections learned: each text's group and records, and the values of
+    /// the key asked for by row (a driver-side article's address is (group, row)).
+    owners: RefCell<KeyMap<u32>>,
+    records: RefCell<KeyMap<u32>>,
+    values: RefCell<Vec<Vec<String>>>,
+    values_key: RefCell<Option<String>>,
+}
+
+impl<'t> Remote<'t> {
+    /// Sets the groups up (round 0: their setups added up and handed back to each) and keeps
+    /// the transport for what follows.
+    pub fn connect(groups: usize, mut transport: Box<Transport<'t>>) -> Result<Remote<'t>> {
+        let setups = transport((0..groups).map(|_| Some(Ask::Setup)).collect())?
+            .into_iter()
+            .map(|a| match a {
+                Some(Answer::Setup(s)) => Ok(s),
+                other => Err(unexpected("setup", &other)),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let globals = Globals::merge(setups);
+        transport(
+            (0..groups)
+                .map(|_| Some(Ask::Globals(globals.clone())))
+                .collect(),
+        )?;
+        let mut strays: KeyMap<Vec<(u32, u32)>> = KeyMap::default();
+        for &(key, g, n) in &globals.strays {
+            strays.entry(key).or_default().push((g, n));
+        }
+        Ok(Remote {
+            groups,
+            globals,
+            strays,
+            transport: RefCell::new(transport),
+            owners: RefCell::default(),
+            records: RefCell::default(),
+            values: RefCell::default(),
+            values_key: RefCell::default(),
+        })
+    }
+
+    /// What the groups' setups added up to.
+    pub fn globals(&self) -> &Globals {
+        &self.globals
+    }
+
+    fn ask(&self, asks: Vec<Option<Ask>>) -> Result<Vec<Option<Answer>>> {
+        (self.transport.borrow_mut())(asks)
+    }
+
+    fn all(&self, ask: Ask) -> Vec<Option<Ask>> {
+        (0..self.groups).map(|_| Some(ask.clone())).collect()
+    }
+
+    /// A search over every group, as [`crate::search::search_page`] on one index holding
+    /// every shard: the rounds of the module's documentation.
+    pub fn search(&self, req: &SearchRequest, offset: usize) -> Result<SearchResults> {
+        let mut driver = Driver::new(req.clone(), offset, &self.globals, self.groups)?;
+        let parts = self.ask(self.all(Ask::Statistics(req.clone())))?;
+        let parts = answers(parts, "statistics", |a| match a {
+            Answer::Statistics(s) => Some(s),
+            _ => None,
+        })?;
+        let stats = driver.statistics(&parts).clone();
+        let parts = self.ask(self.all(Ask::Query(req.clone(), stats.clone())))?;
+        let parts = answers(parts, "query", |a| match a {
+            Answer::Query(q) => Some(q),
+            _ => None,
+        })?;
+        let asks = driver.query(parts);
+        let found = self.appearances(asks)?;
+        let items = driver.appearances(found);
+        let asks = items
+            .into_iter()
+            .map(|it| (!it.is_empty()).then(|| Ask::Fetch(req.clone(), stats.clone(), it)))
+            .collect();
+        let hits = answers(self.ask(asks)?, "fetch", |a| match a {
+            Answer::Hits(h) => Some(h),
+            _ => None,
+        })?;
+        Ok(driver.finish(hits))
+    }
+
+    /// The records of the texts each group is asked for (none asked: none answered).
+    fn appearances(&self, asks: Vec<Vec<u64>>) -> Result<Vec<Records>> {
+        let asks = asks
+            .into_iter()
+            .map(|keys| (!keys.is_empty()).then_some(Ask::Appearances(keys)))
+            .collect();
+        answers(self.ask(asks)?, "appearances", |a| match a {
+            Answer::Appearances(found) => Some(found),
+            _ => None,
+        })
+    }
+}
+
+impl crate::lookup::Articles for Remote<'_> {
+    fn select(&self, expr: Option<&Expr>, filters: &Filters) -> Result<Selection> {
+        let ask = Ask::Select {
+            query: expr.map(|e| e.to_string()),
+            filters: filters.clone(),
+            values: self.values_key.borrow().clone(),
+        };
+        let parts = answers(self.ask(self.all(ask))?, "select", |a| match a {
+            Answer::Select(s) => Some(s),
+            _ => None,
+        })?;
+        let mut selection = Selection::default();
+        let (mut owners, mut records, mut values) = (
+            self.owners.borrow_mut(),
+            self.records.borrow_mut(),
+            self.values.borrow_mut(),
+        );
+        for (g, part) in parts.into_iter().enumerate() {
+            selection.undated += part.undated;
+            for row in part.rows {
+                owners.insert(row.key, g as u32);
+                let held: u32 = self
+                    .strays
+                    .get(&row.key)
+                    .map_or(0, |h| h.iter().map(|s| s.1).sum());
+                records.insert(row.key, row.records + held);
+                let addr = DocAddress::new(g as u32, values.len() as u32);
+                values.push(row.values);
+                selection.articles.insert(
+                    row.key,
+                    ArticleFacts {
+                        addr,
+                        date_secs: row.date_secs,
+                        outlet: row.outlet,
+                        cluster: row.cluster,
+                    },
+                );
+            }
+        }
+        Ok(selection)
+    }
+
+    fn runs(&self, selection: &Selection, filters: &Filters) -> Result<Runs> {
+        let several: Vec<u64> = {
+            let records = self.records.borrow();
+            let mut keys: Vec<u64> = selection
+                .articles
+                .keys()
+                .copied()
+                .filter(|k| records.get(k).is_some_and(|&n| n >= 2))
+                .collect();
+            keys.sort_unstable();
+            keys
+        };
+        let mut asks = vec![Vec::new(); self.groups];
+        {
+            let owners = self.owners.borrow();
+            for &key in &several {
+                let mut at: Vec<u32> = owners.get(&key).copied().into_iter().collect();
+                at.extend(self.strays.get(&key).into_iter().flatten().map(|s| s.0));
+                at.sort_unstable();
+                at.dedup();
+                for g in at {
+                    asks[g as usize].push(key);
+                }
+            }
+        }
+        let mut all: KeyMap<Vec<Appearance>> = KeyMap::default();
+        for part in self.appearances(asks)? {
+            for (key, mut found) in part {
+                all.entry(key).or_default().append(&mut found);
+            }
+        }
+        let mut runs = Runs::default();
+        for key in several {
+            let mut found = all.remove(&key).unwrap_or_default();
+            sort_appearances(&mut found);
+            runs.insert(
+                key,
+                found.into_iter().filter(|a| filters.passes(a)).collect(),
+            );
+        }
+        Ok(runs)
+    }
+
+    fn values_of(&self, key: &str) -> Result<Option<ValuesOf<'_>>> {
+        let known = key == crate::lookup::facet::OUTLET
+            || self
+                .globals
+                .meta_keys
+                .binary_search(&key.to_string())
+                .is_ok();
+        if !known {
+            return Ok(None);
+        }
+        *self.values_key.borrow_mut() = Some(key.to_string());
+        Ok(Some(Box::new(move |facts: &ArticleFacts| {
+            self.values
+                .borrow()
+                .get(facts.addr.doc_id as usize)
+                .cloned()
+                .unwrap_or_default()
+        })))
+    }
+}
+
+/// Each group's answer of the expected kind (an empty list for a group not asked).
+fn answers<T: Default>(
+    got: Vec<Option<Answer>>,
+    round: &str,
+    pick: impl Fn(Answer) -> Option<T>,
+) -> Result<Vec<T>> {
+    got.into_iter()
+        .map(|a| match a {
+            None => Ok(T::default()),
+            Some(a) => {
+                let shown = format!("{a:?}");
+                pick(a).ok_or_else(|| unexpected(round, &Some(shown)))
+            }
+        })
+        .collect()
+}
+
+fn unexpected(round: &str, got: &dyn std::fmt::Debug) -> crate::Error {
+    let mut shown = format!("{got:?}");
+    shown.truncate(80);
+    crate::Error::Index(tantivy::TantivyError::InternalError(format!(
+        "a shard group answered the {round} round with {shown}"
+    )))
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -429,7 +860,7 @@ pub struct Driver {
 
 impl Driver {
     /// A search of `groups` groups whose setups added up to `globals`; `offset` skips the
-    /// first hits as [`super::search_page`] does. Checks the query first.
+    /// first hits as [`crate::search::search_page`] does. Checks the query first.
     pub fn new(
         req: SearchRequest,
         offset: usize,
@@ -560,7 +991,7 @@ impl Driver {
 
     /// After round 3: gathers every text's records and counts the other records of the
     /// selected texts; returns, per group, the hits round 4 asks it to assemble.
-    pub fn appearances(&mut self, parts: Vec<Vec<(u64, Vec<Appearance>)>>) -> Vec<Vec<FetchItem>> {
+    pub fn appearances(&mut self, parts: Vec<Records>) -> Vec<Vec<FetchItem>> {
         for part in parts {
             for (key, mut found) in part {
                 self.appearances.entry(key).or_default().append(&mut found);
@@ -624,54 +1055,13 @@ impl Driver {
     }
 }
 
-/// Runs a search over `groups` in this process, round by round: what a distributed caller
-/// does with a transport between the rounds. `globals` is [`Globals::merge`] of their setups,
-/// already given to each group ([`Group::set_globals`]).
-pub fn search(
-    groups: &[Group],
-    globals: &Globals,
-    req: &SearchRequest,
-    offset: usize,
-) -> Result<SearchResults> {
-    let mut driver = Driver::new(req.clone(), offset, globals, groups.len())?;
-    let stats: Vec<Statistics> = groups
+/// Opens each group of shards of the root `root` in this process: `groups[i]` lists the
+/// manifest positions of group i's shards. Drive them with [`Remote::connect`] over
+/// [`local`].
+pub fn open_groups(root: &std::path::Path, groups: &[Vec<usize>]) -> Result<Vec<Group>> {
+    let aliases = AliasTable::for_index(root, None)?;
+    groups
         .iter()
-        .map(|g| g.statistics(req))
-        .collect::<Result<_>>()?;
-    let stats = driver.statistics(&stats).clone();
-    let parts: Vec<QueryPart> = groups
-        .iter()
-        .map(|g| g.query(req, &stats))
-        .collect::<Result<_>>()?;
-    let asks = driver.query(parts);
-    let found = groups
-        .iter()
-        .zip(&asks)
-        .map(|(g, keys)| g.appearances(keys))
-        .collect::<Result<Vec<_>>>()?;
-    let items = driver.appearances(found);
-    let hits = groups
-        .iter()
-        .zip(items)
-        .map(|(g, items)| g.fetch(req, &stats, items))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(driver.finish(hits))
-}
-
-/// Opens each group of shards of the root `root` and hands every group the added-up setup:
-/// `groups[i]` lists the manifest positions of group i's shards.
-pub fn open_groups(root: &std::path::Path, groups: &[Vec<usize>]) -> Result<(Vec<Group>, Globals)> {
-    let opened: Vec<Group> = groups
-        .iter()
-        .map(|g| crate::index::open_shards(root, g).map(Group::new))
-        .collect::<Result<_>>()?;
-    let setups = opened
-        .iter()
-        .map(Group::setup)
-        .collect::<Result<Vec<_>>>()?;
-    let globals = Globals::merge(setups);
-    for g in &opened {
-        g.set_globals(&globals);
-    }
-    Ok((opened, globals))
+        .map(|g| crate::index::open_shards(root, g).map(|mi| Group::new(mi, aliases.clone())))
+        .collect()
 }
