@@ -2188,6 +2188,63 @@ fn skip_at<'a>(r: &'a Value, path: &str) -> Option<&'a Value> {
 mod json {
     use super::*;
 
+    /// `FILE#bytes=START-END` reads the lines of a JSON-lines file that start in that range
+    /// (how `morgue.ray.ingest` spreads one big dump over shards): ranges that tile the file
+    /// read every record once, named with its line in the whole file, and a re-run reads
+    /// nothing.
+    #[test]
+    fn byte_ranges_of_a_dump_read_each_record_once() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/copies"), "in");
+        let file = w.path("in/feeds.jsonl");
+        let len = std::fs::metadata(&file).unwrap().len();
+        let whole = w.ingest(&["in/feeds.jsonl", "--index", "whole"]);
+        // Cuts inside lines, a range inside one line, the rest.
+        let cuts = [0, len / 3, len / 3 + 5, 2 * len / 3, len];
+        let parts: Vec<String> = cuts
+            .windows(2)
+            .map(|c| format!("in/feeds.jsonl#bytes={}-{}", c[0], c[1]))
+            .collect();
+        let mut args: Vec<&str> = parts.iter().map(String::as_str).collect();
+        args.extend(["--index", "parts"]);
+        let r = w.ingest(&args);
+        assert_eq!(r["articles_read"], whole["articles_read"], "{r}");
+        assert_eq!(r["total_articles"], whole["total_articles"], "{r}");
+        let paths = |index: &str| -> Vec<String> {
+            let (code, out, err) = w.run(&[
+                "export",
+                "the OR of OR and",
+                "--format",
+                "jsonl",
+                "--index",
+                index,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            let mut p: Vec<String> = out
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).unwrap()["path"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            p.sort();
+            p
+        };
+        let got = paths("parts");
+        assert_eq!(got, paths("whole"));
+        assert!(got.iter().all(|p| p.contains("feeds.jsonl:")), "{got:?}");
+        // The ledger knows each part.
+        let again = w.ingest(&args);
+        assert_eq!(again["files_read"], 0, "{again}");
+        assert_eq!(again["articles_indexed"], 0, "{again}");
+        // A range of a missing file is reported, not read.
+        let (code, _, err) = w.run(&["ingest", "in/none.jsonl#bytes=0-10", "--index", "parts"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("none.jsonl#bytes=0-10"), "{err}");
+    }
+
     #[test]
     fn show_raw_rereads_one_record_of_a_dump() {
         let w = Workdir::new();

@@ -146,6 +146,10 @@ class NativeRemote:
     ) -> tuple[str, list[str]]: ...
 
 def plan_shards(
-    root: _Path, paths: list[_Path], shards: Optional[int], format: Optional[str] = None
+    root: _Path,
+    paths: list[_Path],
+    shards: Optional[int],
+    format: Optional[str] = None,
+    min_part_bytes: Optional[int] = None,
 ) -> str: ...
 def finish_shards(root: _Path, aliases: Optional[_Path] = None) -> str: ...

@@ -75,13 +75,16 @@ def ingest(
     max_retries: int = 3,
     num_cpus: float = 1,
     resources: Mapping[str, float] | None = None,
+    min_part_bytes: int = 8 << 20,
 ) -> dict[str, Any]:
     """Ingests ``paths`` into the sharded root ``root`` with one Ray task per shard.
 
     ``shards``: the number of shards of a new root (an existing root keeps its own). The other
     options are :func:`morgue.ingest`'s. ``max_retries``: how often a shard's task is run again
     when its worker dies or it fails with an I/O error; ``num_cpus`` and ``resources``: what each
-    task reserves. Returns a dict: ``shards`` (each shard's ``ingest --json`` report, or None
+    task reserves. An uncompressed JSON-lines file of two ``min_part_bytes`` or more is split
+    into byte ranges (at line boundaries), one per shard, so that one big dump is ingested by
+    every task; its records keep their line numbers (``dump.jsonl:LINE``). Returns a dict: ``shards`` (each shard's ``ingest --json`` report, or None
     when it had nothing to read), ``skipped`` (sources that could not be collected),
     ``articles_indexed``, ``duplicates`` (texts held by two shards, kept in the first),
     ``clusters_joined``, ``reindexed`` and ``furniture`` (from furniture learned over every
@@ -101,7 +104,13 @@ def ingest(
     if shards is not None:
         shards = _check_count(shards, "shards", 1)
     plan = _json.loads(
-        _native.plan_shards(os.fspath(root), [os.fspath(p) for p in paths], shards, format)
+        _native.plan_shards(
+            os.fspath(root),
+            [os.fspath(p) for p in paths],
+            shards,
+            format,
+            _check_count(min_part_bytes, "min_part_bytes", 1),
+        )
     )
     options = {
         "outlet": outlet,

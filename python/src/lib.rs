@@ -1048,16 +1048,18 @@ fn take_raised(
 }
 
 /// Shards built apart (Ray tasks): creates the root with `shards` shards when needed and says
-/// which sources each shard reads (`pipeline::plan_built_apart`), as JSON: `folders`,
-/// `sources` (one list per shard) and `skipped`.
+/// which sources each shard reads (`pipeline::plan_built_apart`: a big JSON-lines file split
+/// into byte ranges of at least `min_part_bytes`), as JSON: `folders`, `sources` (one list per
+/// shard) and `skipped`.
 #[pyfunction]
-#[pyo3(signature = (root, paths, shards, format=None))]
+#[pyo3(signature = (root, paths, shards, format=None, min_part_bytes=None))]
 fn plan_shards(
     py: Python<'_>,
     root: PathBuf,
     paths: Vec<PathBuf>,
     shards: Option<usize>,
     format: Option<String>,
+    min_part_bytes: Option<u64>,
 ) -> PyResult<String> {
     let dir = root.clone();
     run(py, || {
@@ -1066,7 +1068,8 @@ fn plan_shards(
             format,
             ..morgue::pipeline::IngestOptions::default()
         };
-        let plan = morgue::pipeline::plan_built_apart(&root, &paths, &opts)?;
+        let min_part = min_part_bytes.unwrap_or(morgue::pipeline::MIN_PART_BYTES);
+        let plan = morgue::pipeline::plan_built_apart(&root, &paths, &opts, min_part)?;
         Ok(serde_json::to_string(&plan).unwrap_or_default())
     })
     .map_err(|f| to_py(py, f, Some(&dir), None))

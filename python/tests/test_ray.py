@@ -126,6 +126,32 @@ def test_distributed_ingest_and_search_answer_as_one_index(cluster, sources):
     assert again["total_articles"] == single["total_articles"], again
 
 
+def test_one_big_dump_is_split_over_the_shards(cluster, tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(
+        "".join(
+            (ROOT / f).read_text(encoding="utf-8")
+            for f in ("tests/fixtures/copies/feeds.jsonl", "tests/fixtures/meta/records.jsonl")
+        ),
+        encoding="utf-8",
+    )
+    size = dump.stat().st_size
+    report = morgue.ray.ingest([dump], tmp_path / "root", shards=3, min_part_bytes=size // 4)
+    single = morgue.ingest([dump], index=tmp_path / "single")
+    # Three byte ranges, one per shard, each read by its own task.
+    assert [r and r["files_read"] for r in report["shards"]] == [1, 1, 1], report
+    assert report["total_articles"] == single["total_articles"], report
+    one = morgue.Index(tmp_path / "single")
+    searcher = morgue.ray.Searcher(tmp_path / "root", actors=3)
+    for q in ("Aleppo OR Senate OR corridors", "the"):
+        got, want = searcher.search(q, limit=50), one.search(q, limit=50)
+        close(untimed(got), untimed(want))
+        # Records are named by their line in the whole dump.
+        assert all(":" in h["path"] and "#bytes" not in h["path"] for h in got["hits"])
+    again = morgue.ray.ingest([dump], tmp_path / "root", min_part_bytes=size // 4)
+    assert again["articles_indexed"] == 0, again
+
+
 def test_a_bad_query_and_bad_groups_are_refused(cluster, sources):
     root = sources / "root-refusals"
     morgue.ray.ingest([sources / "in/seeds"], root, shards=2)
