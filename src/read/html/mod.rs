@@ -410,7 +410,10 @@ mod tests {
             cue("Gespeichert von rasos am 24. Juli 2017 - 18:55"),
             at(2017, 7, 24)
         );
-        assert_eq!(cue("Mise en ligne 23 mai 2019 Durée 12 min"), at(2019, 5, 23));
+        assert_eq!(
+            cue("Mise en ligne 23 mai 2019 Durée 12 min"),
+            at(2019, 5, 23)
+        );
         assert_eq!(cue("Erstellt am: 30.01.2022 18:36 / sk"), at(2022, 1, 30));
         assert_eq!(cue("تاريخ النشر: ٢١ شوال ١٤٤٠ هـ"), at(2019, 6, 24));
         assert_eq!(cue("发布时间：2019年06月24日 10:30"), at(2019, 6, 24));
@@ -423,10 +426,15 @@ mod tests {
 
     #[test]
     fn the_visit_time_is_not_a_date_element() {
-        let doc = Document::from("<body><p class='time'>Aktuelle Zeit: 14.10.2020, 12:18</p><p>Post</p></body>");
+        let doc = Document::from(
+            "<body><p class='time'>Aktuelle Zeit: 14.10.2020, 12:18</p><p>Post</p></body>",
+        );
         assert_eq!(date_element(&doc), None);
         let doc = Document::from("<body><p class='time'>Am 14.10.2020, 12:18</p></body>");
-        assert_eq!(date_element(&doc).map(|(d, _)| d.value), Some(day(2020, 10, 14)));
+        assert_eq!(
+            date_element(&doc).map(|(d, _)| d.value),
+            Some(day(2020, 10, 14))
+        );
     }
 
     #[test]
