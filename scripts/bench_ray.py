@@ -15,7 +15,8 @@ Measures, in one run:
     `morgue.ray.Searcher` on the Ray-built root and on --root, each query run `reps` times after
     one warm-up, median per query then p50/p99 over queries;
   - that every answer of the Searcher equals the one process's on the same root (totals, ids,
-    scores to 1e-4), and how the Ray-built root's totals compare with the single index's.
+    scores to 1e-4), and how the Ray-built root's totals compare with the single index's;
+  - lookups (outlets, timeline split by outlet, facet) through the Searcher and one process.
 Prints one JSON object.
 """
 
@@ -138,6 +139,30 @@ def main() -> None:
         runs["one process, --root"], a2 = timed(morgue.Index(args.root).search, qs, args.reps)
         out["searcher_equals_one_process_on_root"] = all(same(a, b) for a, b in zip(a1, a2))
     out["latency"] = {k: summary(v) for k, v in runs.items()}
+    # Lookups: the Searcher against one process on the same root (median of reps, ms).
+    lookups = {
+        "outlets": lambda ix: ix.outlets(as_frame=False),
+        "outlets Trump": lambda ix: ix.outlets("Trump", as_frame=False),
+        "timeline Trump by month split by outlet": lambda ix: ix.timeline(
+            "Trump", by="month", split_by="outlet", top=5, as_frame=False
+        ),
+        "facet bias impeachment": lambda ix: ix.facet("bias", "impeachment", as_frame=False),
+    }
+    out["lookups_ms"] = {}
+    for name, f in lookups.items():
+        row = {}
+        for label, ix in (("ray searcher", ray_built), ("one process", local)):
+            f(ix)
+            times = []
+            for _ in range(args.reps):
+                t = time.perf_counter()
+                answer = f(ix)
+                times.append((time.perf_counter() - t) * 1000)
+            row[label] = round(statistics.median(times), 1)
+            row.setdefault("answers", []).append(answer)
+        a, b = row.pop("answers")
+        row["equal"] = same(a, b)
+        out["lookups_ms"][name] = row
     print(json.dumps(out, indent=1))
 
 

@@ -4028,6 +4028,74 @@ mod sharded {
         }
     }
 
+    /// `shard merge` folds shards into one: the same answers (scores included), fewer shards,
+    /// and the merged shard's ledger still knows every source.
+    #[test]
+    fn merged_shards_answer_as_before() {
+        let w = Workdir::new();
+        sources(&w);
+        w.ingest(&["in", "--index", "root", "--shards", "3"]);
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["search", "Aleppo", "--passages", "2"],
+            vec!["search", "ISIS OR Senate OR corridors", "--limit", "20"],
+            vec!["outlets"],
+            vec!["timeline", "Senate OR Aleppo OR ISIS", "--by", "month"],
+            vec!["entities", "--top", "10"],
+            vec!["furniture"],
+        ];
+        let before: Vec<Value> = commands.iter().map(|c| answer(&w, "root", c)).collect();
+        let (code, out, err) = w.run(&[
+            "--index",
+            "root",
+            "shard",
+            "merge",
+            "shard-002",
+            "shard-000",
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["merged"]["into"], "shard-002", "{v}");
+        assert_eq!(
+            v["merged"]["merged"],
+            serde_json::json!(["shard-000"]),
+            "{v}"
+        );
+        let folders: Vec<&str> = v["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["folder"].as_str().unwrap())
+            .collect();
+        assert_eq!(folders, ["shard-001", "shard-002"], "{v}");
+        assert!(!w.path("root/shard-000").exists());
+        for (c, b) in commands.iter().zip(&before) {
+            assert_eq!(&answer(&w, "root", c), b, "{c:?}");
+        }
+        // Everything into one shard; a re-run of the ingest reads nothing.
+        let (code, _, err) = w.run(&["--index", "root", "shard", "merge"]);
+        assert_eq!(code, 0, "{err}");
+        for (c, b) in commands.iter().zip(&before) {
+            assert_eq!(&answer(&w, "root", c), b, "{c:?}");
+        }
+        let again = w.ingest(&["in", "--index", "root"]);
+        assert_eq!(again["files_read"], 0, "{again}");
+        // Refusals: a name that is no shard, one shard only.
+        let (code, _, err) = w.run(&[
+            "--index",
+            "root",
+            "shard",
+            "merge",
+            "shard-009",
+            "shard-001",
+        ]);
+        assert_eq!(code, 2);
+        assert!(err.contains("shard-009 is not a shard"), "{err}");
+        let (code, _, err) = w.run(&["--index", "root", "shard", "merge"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("at least two shards"), "{err}");
+    }
+
     #[test]
     fn shards_must_agree_with_the_root() {
         let w = Workdir::new();
