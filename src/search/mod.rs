@@ -471,7 +471,7 @@ pub(crate) fn assemble(
         article.paths = all.iter().map(|a| a.path.clone()).collect();
         article.appearances = all;
     }
-    let mut scored = r.best.0.clone();
+    let mut scored: Vec<(f32, DocAddress)> = r.best.0.iter().map(|&(s, _, a)| (s, a)).collect();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
         scored = opening_passages(searcher, f, article_id, &article.text, 1)?
