@@ -29,6 +29,7 @@ use crate::error::Result;
 use crate::extract::aliases::AliasTable;
 use crate::index::{sort_appearances, Appearance, KeyMap, Keys, MorgueIndex};
 use crate::lookup::appearances::Runs;
+use crate::lookup::entities::{EntitiesPart, EntitiesRequest, EntitiesResult};
 use crate::lookup::facet::ValuesOf;
 use crate::search::appearances::path_counts;
 use crate::search::build::{all_articles, passages_only, Builder};
@@ -448,6 +449,24 @@ impl Group {
             Ask::Query(req, stats) => Answer::Query(self.query(&mine(req), &stats)?),
             Ask::Appearances(keys) => Answer::Appearances(self.appearances(&keys)?),
             Ask::Fetch(req, stats, items) => Answer::Hits(self.fetch(&mine(req), &stats, items)?),
+            Ask::Entities {
+                query,
+                mut filters,
+                all_copies,
+                split,
+            } => {
+                filters.aliases = Some(Arc::clone(&self.aliases));
+                let resolver = self.resolver(filters.alias_table())?;
+                let split = split.into_iter().collect();
+                Answer::Entities(crate::lookup::entities::entities_part(
+                    &self.mi,
+                    query.as_deref(),
+                    &filters,
+                    all_copies,
+                    &resolver,
+                    &split,
+                )?)
+            }
             Ask::Select {
                 query,
                 mut filters,
@@ -529,6 +548,18 @@ pub enum Ask {
     Appearances(Vec<u64>),
     /// Search round 4: [`Group::fetch`].
     Fetch(SearchRequest, Statistics, Vec<FetchItem>),
+    /// This group's part of `entities` (`lookup::entities::entities_part`): the stories of
+    /// the clusters in `split` are sent article by article.
+    Entities {
+        /// The query; `None` for every article.
+        query: Option<String>,
+        /// The filters.
+        filters: Filters,
+        /// Count every copy.
+        all_copies: bool,
+        /// Clusters whose copies several groups hold.
+        split: Vec<u64>,
+    },
     /// A lookup's selection ([`Group::select`]).
     Select {
         /// The query, in morgue's syntax; `None` for every article.
@@ -557,6 +588,8 @@ pub enum Answer {
     Hits(Vec<Hit>),
     /// To [`Ask::Select`].
     Select(SelectPart),
+    /// To [`Ask::Entities`].
+    Entities(EntitiesPart),
 }
 
 /// A selected article as a group reports it for a lookup.
@@ -606,6 +639,8 @@ pub fn local(groups: &[Group]) -> impl FnMut(Vec<Option<Ask>>) -> Result<Vec<Opt
 pub struct Remote<'t> {
     groups: usize,
     globals: Globals,
+    /// The root's alias table (entity names in the driver's listings).
+    aliases: AliasTable,
     /// The groups holding stray records of each text, with how many.
     strays: KeyMap<Vec<(u32, u32)>>,
     transport: RefCell<Box<Transport<'t>>>,
@@ -619,8 +654,12 @@ pub struct Remote<'t> {
 
 impl<'t> Remote<'t> {
     /// Sets the groups up (round 0: their setups added up and handed back to each) and keeps
-    /// the transport for what follows.
-    pub fn connect(groups: usize, mut transport: Box<Transport<'t>>) -> Result<Remote<'t>> {
+    /// the transport for what follows; `aliases` is the root's alias table.
+    pub fn connect(
+        groups: usize,
+        mut transport: Box<Transport<'t>>,
+        aliases: AliasTable,
+    ) -> Result<Remote<'t>> {
         let setups = transport((0..groups).map(|_| Some(Ask::Setup)).collect())?
             .into_iter()
             .map(|a| match a {
@@ -641,6 +680,7 @@ impl<'t> Remote<'t> {
         Ok(Remote {
             groups,
             globals,
+            aliases,
             strays,
             transport: RefCell::new(transport),
             owners: RefCell::default(),
@@ -690,6 +730,47 @@ impl<'t> Remote<'t> {
             _ => None,
         })?;
         Ok(driver.finish(hits))
+    }
+
+    /// The most mentioned entities over every group, as `lookup::entities::entities` on one
+    /// index holding every shard: each group tallies the stories it holds whole; the stories
+    /// whose copies several groups hold are sent article by article and tallied here.
+    pub fn entities(&self, req: &EntitiesRequest) -> Result<EntitiesResult> {
+        use crate::lookup::Articles;
+        let expr = req.query.as_deref().map(parse).transpose()?;
+        let mut split: Vec<u64> = Vec::new();
+        if !req.all_copies {
+            let selection = self.select(expr.as_ref(), &req.filters)?;
+            let mut held: KeyMap<(u32, bool)> = KeyMap::default();
+            for facts in selection.articles.values() {
+                let g = facts.addr.segment_ord;
+                held.entry(facts.cluster)
+                    .and_modify(|h| h.1 |= h.0 != g)
+                    .or_insert((g, false));
+            }
+            split = held
+                .into_iter()
+                .filter(|(_, h)| h.1)
+                .map(|(c, _)| c)
+                .collect();
+            split.sort_unstable();
+        }
+        let ask = Ask::Entities {
+            query: req.query.clone(),
+            filters: req.filters.clone(),
+            all_copies: req.all_copies,
+            split,
+        };
+        let parts = answers(self.ask(self.all(ask))?, "entities", |a| match a {
+            Answer::Entities(p) => Some(p),
+            _ => None,
+        })?;
+        let forms = self.globals.form_counts();
+        let filters_aliases = req.filters.aliases.as_deref().unwrap_or(&self.aliases);
+        let resolver = resolve::Resolver::from_pairs(forms, filters_aliases);
+        Ok(crate::lookup::entities::entities_merged(
+            parts, req, &resolver,
+        ))
     }
 
     /// The records of the texts each group is asked for (none asked: none answered).
@@ -940,7 +1021,11 @@ impl Driver {
             .map(|(&key, facts)| Ranked {
                 key,
                 date_secs: facts.date_secs,
-                best: BestPassages(vec![(scores.get(&key).copied().unwrap_or(0.0), facts.addr)]),
+                best: BestPassages(vec![(
+                    scores.get(&key).copied().unwrap_or(0.0),
+                    0,
+                    facts.addr,
+                )]),
             })
             .collect();
         let limit = self.offset.saturating_add(self.req.limit);

@@ -3948,9 +3948,12 @@ mod sharded {
         ];
         for groups in [vec![vec![0], vec![1, 2]], vec![vec![2], vec![0], vec![1]]] {
             let opened = distributed::open_groups(&root, &groups).unwrap();
-            let remote =
-                distributed::Remote::connect(opened.len(), Box::new(distributed::local(&opened)))
-                    .unwrap();
+            let remote = distributed::Remote::connect(
+                opened.len(),
+                Box::new(distributed::local(&opened)),
+                aliases.clone(),
+            )
+            .unwrap();
             // The seeds saved twice landed in different shards: the later shard holds records
             // of texts whose article another shard holds.
             assert!(!remote.globals().strays.is_empty());
@@ -3982,6 +3985,27 @@ mod sharded {
                 let got = json(&remote.search(&req, offset).unwrap());
                 assert!(want["total"].as_u64().unwrap() > 0, "{q}");
                 assert_eq!(got, want, "{groups:?} {q} {req:?}");
+            }
+            // Entities: tallied by the groups, split stories by the driver.
+            for (q, all_copies) in [
+                (None, false),
+                (Some("ISIS OR Senate OR Aleppo"), false),
+                (None, true),
+            ] {
+                let req = morgue::lookup::entities::EntitiesRequest {
+                    query: q.map(String::from),
+                    filters: Filters::default().with_aliases(aliases.clone()),
+                    kind: None,
+                    top: 30,
+                    all_copies,
+                };
+                let want = morgue::lookup::entities::entities(&single, &req).unwrap();
+                let got = remote.entities(&req).unwrap();
+                assert_eq!(
+                    format!("{got:?}"),
+                    format!("{want:?}"),
+                    "{groups:?} entities {q:?}"
+                );
             }
             // Lookups: the same functions over the groups' selections.
             use morgue::lookup::{facet, outlets, timeline, Local};

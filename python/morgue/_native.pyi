@@ -117,7 +117,11 @@ class NativeGroup:
 
 class NativeRemote:
     def __init__(
-        self, groups: int, transport: Callable[[list[Optional[bytes]]], list[Optional[bytes]]]
+        self,
+        groups: int,
+        transport: Callable[[list[Optional[bytes]]], list[Optional[bytes]]],
+        root: Optional[str] = None,
+        aliases: Optional[str] = None,
     ) -> None: ...
     def meta_keys(self) -> list[str]: ...
     def search(
@@ -142,6 +146,14 @@ class NativeRemote:
         split_by: Optional[str],
         top: int,
         normalize: bool,
+        all_copies: bool,
+    ) -> tuple[str, list[str]]: ...
+    def entities(
+        self,
+        query: Optional[str],
+        filters: NativeFilters,
+        kind: Optional[str],
+        top: int,
         all_copies: bool,
     ) -> tuple[str, list[str]]: ...
 

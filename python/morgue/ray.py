@@ -171,7 +171,7 @@ class Searcher:
     the root's. ``actor_options``: Ray options for each actor (``num_cpus``, ``resources``,
     ``scheduling_strategy``…).
 
-    :meth:`search`, :meth:`outlets`, :meth:`facet` and :meth:`timeline` take the arguments of
+    :meth:`search`, :meth:`outlets`, :meth:`facet`, :meth:`timeline` and :meth:`entities` take the arguments of
     :class:`morgue.Index`'s methods and give its answers on one index holding every shard
     (``took_ms``: the whole distributed call). Filter values that match nothing give no
     warning here.
@@ -202,7 +202,7 @@ class Searcher:
         actor = ray.remote(_Group).options(**dict(actor_options or {"num_cpus": 0}))
         alias_file = None if aliases is None else os.fspath(aliases)
         self._actors = [actor.remote(self.path, g, alias_file) for g in groups]
-        self._ix = _native.NativeRemote(len(self._actors), self._send)
+        self._ix = _native.NativeRemote(len(self._actors), self._send, self.path, alias_file)
 
     def _send(self, asks: list[bytes | None]) -> list[bytes | None]:
         """One question per actor (None: nothing to ask it), their answers in order."""
@@ -219,3 +219,4 @@ class Searcher:
     outlets = Index.outlets
     facet = Index.facet
     timeline = Index.timeline
+    entities = Index.entities

@@ -328,6 +328,34 @@ fn search_request(
     })
 }
 
+/// The request of `entities`: the query checked, the type parsed.
+fn entities_request(
+    query: Option<String>,
+    filters: Filters,
+    kind: Option<String>,
+    top: usize,
+    all_copies: bool,
+) -> Outcome<EntitiesRequest> {
+    parse_query(query.as_deref())?;
+    let kind = kind
+        .map(|t| {
+            EntityType::parse(&t).ok_or_else(|| {
+                bad(
+                    "type",
+                    format!("expected person, org, location or misc, got {t:?}"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(EntitiesRequest {
+        query,
+        filters,
+        kind,
+        top,
+        all_copies,
+    })
+}
+
 /// Times `f`, for `took_ms`.
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
@@ -469,25 +497,8 @@ impl NativeIndex {
         let filters = self.filters(&filters);
         let q = query.clone();
         run(py, || {
-            parse_query(query.as_deref())?;
-            let kind = kind
-                .map(|t| {
-                    EntityType::parse(&t).ok_or_else(|| {
-                        bad(
-                            "type",
-                            format!("expected person, org, location or misc, got {t:?}"),
-                        )
-                    })
-                })
-                .transpose()?;
-            let warnings = self.unmatched(&filters)?;
-            let req = EntitiesRequest {
-                query,
-                filters,
-                kind,
-                top,
-                all_copies,
-            };
+            let req = entities_request(query, filters, kind, top, all_copies)?;
+            let warnings = self.unmatched(&req.filters)?;
             let (r, took) = timed(|| morgue::lookup::entities::entities(&self.mi, &req));
             Ok((json::timed(&json::entities(&r?), took), warnings))
         })
@@ -858,7 +869,24 @@ pub struct NativeRemote {
 #[pymethods]
 impl NativeRemote {
     #[new]
-    fn new(py: Python<'_>, groups: usize, transport: Py<PyAny>) -> PyResult<NativeRemote> {
+    #[pyo3(signature = (groups, transport, root=None, aliases=None))]
+    fn new(
+        py: Python<'_>,
+        groups: usize,
+        transport: Py<PyAny>,
+        root: Option<PathBuf>,
+        aliases: Option<PathBuf>,
+    ) -> PyResult<NativeRemote> {
+        let table = match &root {
+            Some(dir) => AliasTable::for_index(dir, aliases.as_deref())
+                .map_err(|e| to_py(py, e.into(), Some(dir), None))?,
+            None => match &aliases {
+                Some(file) => {
+                    AliasTable::load(file).map_err(|e| to_py(py, e.into(), Some(file), None))?
+                }
+                None => AliasTable::builtin().clone(),
+            },
+        };
         let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
         let slot = Arc::clone(&raised);
         let send = move |asks: Vec<Option<distributed::Ask>>| {
@@ -892,7 +920,7 @@ impl NativeRemote {
                     .collect()
             })
         };
-        let remote = distributed::Remote::connect(groups, Box::new(send));
+        let remote = distributed::Remote::connect(groups, Box::new(send), table);
         let me = NativeRemote {
             remote: remote.map_err(|e| take_raised(py, &raised, e.into(), None))?,
             raised,
@@ -955,6 +983,25 @@ impl NativeRemote {
             parse_query(query.as_deref())?;
             let key = self.known_key(&key, "key")?;
             facet_doc(&self.remote, &key, query.as_deref(), &filters, top)
+        })
+    }
+
+    /// `entities --json`.
+    #[pyo3(signature = (query, filters, kind, top, all_copies))]
+    fn entities(
+        &self,
+        py: Python<'_>,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+        kind: Option<String>,
+        top: usize,
+        all_copies: bool,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, query.as_deref(), || {
+            let req = entities_request(query.clone(), filters, kind, top, all_copies)?;
+            let (r, took) = timed(|| self.remote.entities(&req));
+            Ok(json::timed(&json::entities(&r?), took))
         })
     }
 

@@ -112,6 +112,11 @@ def test_distributed_ingest_and_search_answer_as_one_index(cluster, sources):
             args = dict(by="month", split_by=split_by, top=3, normalize=normalize)
             close(untimed(searcher.timeline("ISIS OR Senate", as_frame=False, **args)),
                   untimed(one.timeline("ISIS OR Senate", as_frame=False, **args)))
+        for q, options in [(None, {}), ("ISIS OR Senate", {"type": "person"}),
+                           (None, {"all_copies": True, "top": 50})]:
+            want = untimed(one.entities(q, as_frame=False, **options))
+            assert want["entities"], (q, options)
+            close(untimed(searcher.entities(q, as_frame=False, **options)), want)
         df = searcher.outlets()
         assert list(df["outlet"]) == list(one.outlets()["outlet"])
         with pytest.raises(ValueError, match="no article has a value of `nothing`"):
