@@ -147,11 +147,18 @@ def main() -> None:
             "Trump", by="month", split_by="outlet", top=5, as_frame=False
         ),
         "facet bias impeachment": lambda ix: ix.facet("bias", "impeachment", as_frame=False),
+        "entities --top 20": lambda ix: ix.entities(top=20, as_frame=False),
+        "entities impeachment --type person": lambda ix: ix.entities(
+            "impeachment", type="person", as_frame=False
+        ),
     }
     out["lookups_ms"] = {}
     for name, f in lookups.items():
         row = {}
-        for label, ix in (("ray searcher", ray_built), ("one process", local)):
+        sides = [("ray searcher", ray_built), ("one process", local)]
+        if args.single:
+            sides.append(("single index", morgue.Index(args.single)))
+        for label, ix in sides:
             f(ix)
             times = []
             for _ in range(args.reps):
@@ -160,7 +167,7 @@ def main() -> None:
                 times.append((time.perf_counter() - t) * 1000)
             row[label] = round(statistics.median(times), 1)
             row.setdefault("answers", []).append(answer)
-        a, b = row.pop("answers")
+        a, b = row.pop("answers")[:2]
         row["equal"] = same(a, b)
         out["lookups_ms"][name] = row
     print(json.dumps(out, indent=1))

@@ -171,9 +171,9 @@ class Searcher:
     the root's. ``actor_options``: Ray options for each actor (``num_cpus``, ``resources``,
     ``scheduling_strategy``…).
 
-    :meth:`search`, :meth:`outlets`, :meth:`facet`, :meth:`timeline` and :meth:`entities` take the arguments of
-    :class:`morgue.Index`'s methods and give its answers on one index holding every shard
-    (``took_ms``: the whole distributed call). Filter values that match nothing give no
+    :meth:`search`, :meth:`outlets`, :meth:`facet`, :meth:`timeline` and :meth:`entities`
+    take the arguments of :class:`morgue.Index`'s methods and give its answers on one index
+    holding every shard (``took_ms``: the whole distributed call). Filter values that match nothing give no
     warning here.
     """
 
