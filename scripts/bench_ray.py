@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """morgue on Ray against one process: ingest time and warm query latency (issue 16).
 
-Needs the Python package and Ray in the running interpreter (`pip install "./python[ray]"`).
+Needs the Python package, built in release mode, and Ray in the running interpreter
+(`pip install "./python[ray]"`, or `maturin develop --release` in `python/`: a debug build of
+the extension ingests several times slower).
 
     python3 scripts/bench_ray.py --sources /tmp/as_split --work /tmp/bench-ray --shards 4 \
         [--single /tmp/as1s] [--root /tmp/as4s] [--actors 2] [--reps 5] [--num-cpus 2]
