@@ -19,6 +19,7 @@
 //! - [`eval`]: extraction quality against gold data (`morgue eval dates`)
 //! - [`search`]: query parsing, filters, ranking, highlighting
 //! - [`lookup`]: outlets, timelines, stats, export over a selection of articles
+//! - [`distributed`]: search and lookups over shards held by separate processes (Ray actors)
 //! - [`present`]: text and JSON rendering
 //! - [`server`]: `morgue serve`, the local web app and JSON API over the stages above
 //!
@@ -44,6 +45,7 @@
 
 pub mod dates;
 pub mod dedup;
+pub mod distributed;
 pub mod error;
 pub mod eval;
 pub mod extract;

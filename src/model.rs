@@ -115,8 +115,9 @@ impl<'de> serde::Deserialize<'de> for ArticleId {
 /// ([`ExportRow`](crate::lookup::export::ExportRow)) hold one;
 /// [`ArticleRecord`](crate::index::ArticleRecord), which keeps each value's provenance, gives
 /// one. The JSON shapes that show these fields are declared by the presenters (and
-/// `ArticleRecord`), so the summary itself has none.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `ArticleRecord`), so the summary itself has none: its serde derives are the wire format
+/// between shard processes (`distributed`), not a documented shape.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ArticleSummary {
     /// Article id.
     pub article_id: ArticleId,

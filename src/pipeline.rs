@@ -555,9 +555,23 @@ fn forced_reader(opts: &IngestOptions) -> Result<Option<&'static dyn read::Reade
     }
 }
 
-/// The key a source has in a ledger: the label of its absolute path.
-fn ledger_key(path: &Path) -> String {
-    path_label(&std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+/// The key a source has in a ledger: the label of its absolute path (with its byte range, for
+/// a part of a file).
+fn ledger_key(src: &read::Source) -> String {
+    let path = &src.path;
+    let label = path_label(&std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
+    match &src.range {
+        Some(r) => read::range_label(&label, r),
+        None => label,
+    }
+}
+
+/// The bytes a source reads: its byte range, or its file's size.
+fn source_bytes(src: &read::Source) -> u64 {
+    match &src.range {
+        Some(r) => r.end - r.start,
+        None => std::fs::metadata(&src.path).map_or(0, |m| m.len()),
+    }
 }
 
 /// Which shard each source goes to: the shard whose ledger already lists it (so a source given
@@ -575,10 +589,10 @@ fn place_sources(folders: &[PathBuf], inputs: Vec<read::Source>) -> Result<Vec<V
     }
     let mut placed: Vec<Vec<read::Source>> = folders.iter().map(|_| Vec::new()).collect();
     for s in inputs {
-        let i = match known.get(&ledger_key(&s.path)) {
+        let i = match known.get(&ledger_key(&s)) {
             Some(&i) => i,
             None => {
-                let size = std::fs::metadata(&s.path).map_or(0, |m| m.len());
+                let size = source_bytes(&s);
                 let (i, _) = load
                     .iter()
                     .enumerate()
@@ -603,45 +617,8 @@ fn ingest_sharded(
     mut problems: Vec<Skip>,
     opts: &IngestOptions,
 ) -> Result<IngestReport> {
-    use index::shards::{self, Manifest};
     let started = Instant::now();
-    let bad = |message: String| Error::BadOption {
-        option: "--shards".into(),
-        message,
-    };
-    let manifest = if shards::is_root(dir) {
-        let m = Manifest::read(dir)?;
-        match opts.shards {
-            Some(n) if n != m.shards.len() => {
-                return Err(bad(format!(
-                    "{} is a sharded root of {} shards: leave --shards out to add to it",
-                    dir.display(),
-                    m.shards.len()
-                )))
-            }
-            _ => m,
-        }
-    } else {
-        let n = opts.shards.unwrap_or(1);
-        if !(1..=1024).contains(&n) {
-            return Err(bad(format!("give 1 to 1024 shards, not {n}")));
-        }
-        if index::exists(dir) {
-            return Err(bad(format!(
-                "{} is already a single index: build the sharded root in a new folder",
-                dir.display()
-            )));
-        }
-        let mut m = Manifest::new();
-        for i in 0..n {
-            let name = shards::shard_name(i);
-            index::open_or_create(&dir.join(&name))?;
-            m.shards.push(PathBuf::from(name));
-        }
-        write_default_aliases(dir, opts)?;
-        m.write(dir)?;
-        m
-    };
+    let manifest = root_manifest(dir, opts)?;
     let n = manifest.shards.len();
     let folders = manifest.folders(dir);
     let placed = place_sources(&folders, inputs)?;
@@ -679,6 +656,176 @@ fn ingest_sharded(
         articles_indexed: per_shard,
     });
     Ok(total)
+}
+
+/// The manifest of the sharded root `dir`, which is created with `opts.shards` empty shards
+/// when it does not exist; refuses a `--shards` that disagrees with an existing root, and a
+/// single index.
+fn root_manifest(dir: &Path, opts: &IngestOptions) -> Result<index::shards::Manifest> {
+    use index::shards::{self, Manifest};
+    let bad = |message: String| Error::BadOption {
+        option: "--shards".into(),
+        message,
+    };
+    Ok(if shards::is_root(dir) {
+        let m = Manifest::read(dir)?;
+        match opts.shards {
+            Some(n) if n != m.shards.len() => {
+                return Err(bad(format!(
+                    "{} is a sharded root of {} shards: leave --shards out to add to it",
+                    dir.display(),
+                    m.shards.len()
+                )))
+            }
+            _ => m,
+        }
+    } else {
+        let n = opts.shards.unwrap_or(1);
+        if !(1..=1024).contains(&n) {
+            return Err(bad(format!("give 1 to 1024 shards, not {n}")));
+        }
+        if index::exists(dir) {
+            return Err(bad(format!(
+                "{} is already a single index: build the sharded root in a new folder",
+                dir.display()
+            )));
+        }
+        let mut m = Manifest::new();
+        for i in 0..n {
+            let name = shards::shard_name(i);
+            index::open_or_create(&dir.join(&name))?;
+            m.shards.push(PathBuf::from(name));
+        }
+        write_default_aliases(dir, opts)?;
+        m.write(dir)?;
+        m
+    })
+}
+
+/// Shards built apart (by separate processes or machines, e.g. Ray tasks): which sources each
+/// shard of the root `dir` reads, in manifest order. The root is created with `opts.shards`
+/// empty shards when it does not exist; a source goes to the shard whose ledger lists it (a
+/// re-run skips what it read), otherwise to the shard with the fewest bytes. Each list is then
+/// ingested into its shard folder as a single index ([`ingest`] on `shard_folders()[i]`), and
+/// [`finish_built_apart`] joins them. Returns the shard folders, their sources, and the problems
+/// met collecting the sources. A JSON-lines file of two `min_part`s or more is split into byte
+/// ranges, one per shard ([`split_source`]).
+pub fn plan_built_apart(
+    dir: &Path,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    min_part: u64,
+) -> Result<ShardPlan> {
+    let (inputs, skipped) = read::collect_inputs(paths, forced_reader(opts)?);
+    let manifest = root_manifest(dir, opts)?;
+    let folders = manifest.folders(dir);
+    let mut known = std::collections::HashSet::new();
+    for folder in &folders {
+        known.extend(Ledger::open(folder)?.entries().map(|e| e.path.clone()));
+    }
+    let inputs = inputs
+        .into_iter()
+        .flat_map(|s| split_source(s, folders.len(), min_part, &known))
+        .collect();
+    let sources = place_sources(&folders, inputs)?
+        .into_iter()
+        .map(|sources| {
+            sources
+                .into_iter()
+                .map(|mut s| {
+                    s.path = std::fs::canonicalize(&s.path).unwrap_or(s.path);
+                    s.label()
+                })
+                .collect()
+        })
+        .collect();
+    Ok(ShardPlan {
+        folders,
+        sources,
+        skipped,
+    })
+}
+
+/// Smallest part of a JSON-lines file that [`plan_built_apart`] gives a shard of its own, by
+/// default.
+pub const MIN_PART_BYTES: u64 = 8 << 20;
+
+/// An uncompressed JSON-lines file of two parts of `min_part` bytes or more, that no ledger
+/// lists whole, as up to `shards` byte ranges of about equal size: the parts of one big dump go
+/// to different shards. The ranges depend only on the file's size, `shards` and `min_part`, so a
+/// re-run finds them in the ledgers.
+fn split_source(
+    s: read::Source,
+    shards: usize,
+    min_part: u64,
+    known: &std::collections::HashSet<String>,
+) -> Vec<read::Source> {
+    let size = source_bytes(&s);
+    let lines = read::path_label(&s.path);
+    let plain = s.range.is_none()
+        && crate::read::json::is_lines_name(&lines)
+        && !lines.to_ascii_lowercase().ends_with(".gz")
+        && s.reader.is_none_or(|r| r.name() == "json");
+    let parts = (size / min_part.max(1)).min(shards as u64);
+    if !plain || parts < 2 || known.contains(&ledger_key(&s)) {
+        return vec![s];
+    }
+    (0..parts)
+        .map(|k| read::Source {
+            path: s.path.clone(),
+            reader: s.reader,
+            range: Some(k * size / parts..(k + 1) * size / parts),
+        })
+        .collect()
+}
+
+/// Which sources each shard of a root reads ([`plan_built_apart`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ShardPlan {
+    /// The shard folders, in manifest order.
+    pub folders: Vec<PathBuf>,
+    /// The sources of each shard, as `ingest` takes them: absolute paths, a part of a big
+    /// JSON-lines file as `FILE#bytes=START-END`.
+    pub sources: Vec<Vec<String>>,
+    /// Problems met collecting the sources.
+    pub skipped: Vec<Skip>,
+}
+
+/// What joining shards built apart did ([`finish_built_apart`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuiltApart {
+    /// Texts held by two shards, kept in the first (see [`index::shards::join`]).
+    pub duplicates: usize,
+    /// Copy clusters joined across shards.
+    pub clusters_joined: usize,
+    /// Articles re-indexed because furniture learned from every shard's counts changed them.
+    pub reindexed: usize,
+    /// Articles with furniture removed.
+    pub furniture: usize,
+    /// Distinct articles in the root.
+    pub total_articles: usize,
+}
+
+/// Joins the shards of the root `dir` after they were ingested apart ([`plan_built_apart`]):
+/// texts held twice and copy clusters across shards ([`index::shards::join`]), then every
+/// shard's furniture learned again from the counts of all shards (what an ingest through the
+/// root learns), re-indexing the articles it changes.
+pub fn finish_built_apart(dir: &Path, opts: &IngestOptions) -> Result<BuiltApart> {
+    let manifest = index::shards::Manifest::read(dir)?;
+    let joined = index::shards::join(dir, &manifest)?;
+    let folders = manifest.folders(dir);
+    let mut done = BuiltApart {
+        duplicates: joined.duplicates,
+        clusters_joined: joined.clusters_joined,
+        ..BuiltApart::default()
+    };
+    for folder in &folders {
+        let r = refurnish(dir, folder, &folders, opts)?;
+        done.reindexed += r.reindexed;
+        done.furniture += r.with_furniture;
+    }
+    done.total_articles = index::open(dir)?.article_count()?;
+    Ok(done)
 }
 
 /// A shard's part of an ingest into a sharded root.
@@ -760,7 +907,7 @@ fn ingest_into(
     // A source the ledger lists but whose articles the index lacks is read again.
     let stale = index::health::stale_sources(&ledger, &mi.searcher()?, &mi.fields)?;
     stale.iter().for_each(|path| ledger.forget(path));
-    let labels: Vec<String> = inputs.iter().map(|s| path_label(&s.path)).collect();
+    let labels: Vec<String> = inputs.iter().map(read::Source::label).collect();
     let mut skipped = SkipLog::default();
     let mut warned = SkipLog::default();
     for p in problems {
@@ -774,16 +921,13 @@ fn ingest_into(
         files: inputs.len(),
         ..IngestReport::default()
     };
-    let total_bytes: u64 = inputs
-        .iter()
-        .filter_map(|s| std::fs::metadata(&s.path).ok())
-        .map(|m| m.len())
-        .sum();
+    let total_bytes: u64 = inputs.iter().map(source_bytes).sum();
     let bar = opts.progress.clone();
     bar.set_length(total_bytes);
     let read_opts = ReadOptions {
         fields: opts.fields.clone(),
         max_record: opts.max_record,
+        lines_before: 0,
     };
 
     let (tx, rx) = crossbeam_channel::bounded::<Msg>(CHANNEL);
@@ -955,7 +1099,7 @@ impl Iterator for Chunks<'_> {
 
 /// Counts and hashes the bytes read from a file, and advances the progress bar.
 struct Tee {
-    file: std::fs::File,
+    file: Box<dyn Read + Send>,
     state: Arc<Mutex<(blake3::Hasher, u64)>>,
     bar: indicatif::ProgressBar,
 }
@@ -1000,7 +1144,7 @@ fn read_source(
     tx: &crossbeam_channel::Sender<Msg>,
 ) {
     let (src, label, number) = (source.src, source.label, source.number);
-    let key = ledger_key(&src.path);
+    let key = ledger_key(src);
     let fail = |reason: String| {
         let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
         let _ = tx.send(Msg::Done(Finished {
@@ -1029,7 +1173,7 @@ fn read_source(
                 mtime,
                 ..known.clone()
             });
-            opts.progress.inc(size);
+            opts.progress.inc(source_bytes(src));
             let _ = tx.send(Msg::Done(Finished {
                 unchanged: true,
                 any_ok: false,
@@ -1039,9 +1183,28 @@ fn read_source(
             return;
         }
     }
-    let file = match std::fs::File::open(&src.path) {
-        Ok(f) => f,
-        Err(e) => return fail(e.to_string()),
+    let mut part_opts = None;
+    let file: Box<dyn std::io::Read + Send> = match &src.range {
+        None => match std::fs::File::open(&src.path) {
+            Ok(f) => Box::new(f),
+            Err(e) => return fail(e.to_string()),
+        },
+        Some(range) => match read::open_range(&src.path, range) {
+            Ok((part, lines_before)) => {
+                part_opts = Some(ReadOptions {
+                    lines_before,
+                    ..read_opts.clone()
+                });
+                part
+            }
+            Err(e) => return fail(e.to_string()),
+        },
+    };
+    let read_opts = part_opts.as_ref().unwrap_or(read_opts);
+    // A part's records are named after the whole file (`dump.jsonl:LINE`).
+    let file_label = match &src.range {
+        Some(_) => path_label(&src.path),
+        None => label.to_string(),
     };
     let state = Arc::new(Mutex::new((blake3::Hasher::new(), 0u64)));
     let tee = Tee {
@@ -1059,7 +1222,7 @@ fn read_source(
         Ok(_) => {}
         Err(e) => return fail(format!("read error: {e}")),
     }
-    let items = reader.read(label, input, read_opts);
+    let items = reader.read(&file_label, input, read_opts);
     let (articles, skipped) = (AtomicU64::new(0), AtomicU64::new(0));
     let gone = AtomicBool::new(false);
     // Whichever worker is free takes the next chunk of records (reading and decompressing under
@@ -1108,7 +1271,10 @@ fn read_source(
         let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
     }
     let (hash, bytes) = match state.lock() {
-        Ok(st) if st.1 == size => (st.0.finalize().to_hex().to_string(), st.1),
+        // A part is identified by the hash of its own bytes.
+        Ok(st) if st.1 == size || src.range.is_some() => {
+            (st.0.finalize().to_hex().to_string(), st.1)
+        }
         Ok(st) => (hash_file(&src.path).unwrap_or_default(), st.1),
         Err(_) => (String::new(), 0),
     };

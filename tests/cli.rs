@@ -2188,6 +2188,63 @@ fn skip_at<'a>(r: &'a Value, path: &str) -> Option<&'a Value> {
 mod json {
     use super::*;
 
+    /// `FILE#bytes=START-END` reads the lines of a JSON-lines file that start in that range
+    /// (how `morgue.ray.ingest` spreads one big dump over shards): ranges that tile the file
+    /// read every record once, named with its line in the whole file, and a re-run reads
+    /// nothing.
+    #[test]
+    fn byte_ranges_of_a_dump_read_each_record_once() {
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/copies"), "in");
+        let file = w.path("in/feeds.jsonl");
+        let len = std::fs::metadata(&file).unwrap().len();
+        let whole = w.ingest(&["in/feeds.jsonl", "--index", "whole"]);
+        // Cuts inside lines, a range inside one line, the rest.
+        let cuts = [0, len / 3, len / 3 + 5, 2 * len / 3, len];
+        let parts: Vec<String> = cuts
+            .windows(2)
+            .map(|c| format!("in/feeds.jsonl#bytes={}-{}", c[0], c[1]))
+            .collect();
+        let mut args: Vec<&str> = parts.iter().map(String::as_str).collect();
+        args.extend(["--index", "parts"]);
+        let r = w.ingest(&args);
+        assert_eq!(r["articles_read"], whole["articles_read"], "{r}");
+        assert_eq!(r["total_articles"], whole["total_articles"], "{r}");
+        let paths = |index: &str| -> Vec<String> {
+            let (code, out, err) = w.run(&[
+                "export",
+                "the OR of OR and",
+                "--format",
+                "jsonl",
+                "--index",
+                index,
+            ]);
+            assert_eq!(code, 0, "{err}");
+            let mut p: Vec<String> = out
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).unwrap()["path"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            p.sort();
+            p
+        };
+        let got = paths("parts");
+        assert_eq!(got, paths("whole"));
+        assert!(got.iter().all(|p| p.contains("feeds.jsonl:")), "{got:?}");
+        // The ledger knows each part.
+        let again = w.ingest(&args);
+        assert_eq!(again["files_read"], 0, "{again}");
+        assert_eq!(again["articles_indexed"], 0, "{again}");
+        // A range of a missing file is reported, not read.
+        let (code, _, err) = w.run(&["ingest", "in/none.jsonl#bytes=0-10", "--index", "parts"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("none.jsonl#bytes=0-10"), "{err}");
+    }
+
     #[test]
     fn show_raw_rereads_one_record_of_a_dump() {
         let w = Workdir::new();
@@ -3878,6 +3935,220 @@ mod sharded {
         let again = w.ingest(&["in", "--index", "root"]);
         assert_eq!(again["articles_indexed"], 0, "{again}");
         assert_eq!(again["files_read"], 0, "{again}");
+    }
+
+    /// Shards held by separate processes (the Ray searcher's actors) answer, round by round
+    /// (`search::distributed`), exactly as one index: totals, ids, scores, passages, copies.
+    #[test]
+    fn distributed_search_answers_as_one_index() {
+        use morgue::distributed;
+        use morgue::search::{Filters, SearchRequest, SortOrder};
+        let w = Workdir::new();
+        sources(&w);
+        w.ingest(&["in", "--index", "single"]);
+        w.ingest(&["in", "--index", "root", "--shards", "3"]);
+        let root = w.path("root");
+        let single = morgue::index::open(&w.path("single")).unwrap();
+        let aliases = morgue::extract::aliases::AliasTable::for_index(&root, None).unwrap();
+        // The single index gives what `morgue search --json` prints (the CLI calls search_page).
+        assert_eq!(
+            answer(&w, "single", &["search", "Aleppo"])["hits"][0]["article_id"],
+            answer(&w, "root", &["search", "Aleppo"])["hits"][0]["article_id"]
+        );
+        // (query, from, outlet, entity, sort, all copies, limit, offset)
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            bool,
+            usize,
+            usize,
+        );
+        #[rustfmt::skip]
+        let cases: Vec<Case> = vec![
+            ("Aleppo", None, None, None, "relevance", false, 10, 0),
+            ("Senate border", None, None, None, "relevance", true, 10, 0),
+            ("ISIS OR Senate OR corridors", None, None, None, "relevance", false, 20, 0),
+            ("ISIS OR Senate OR corridors", None, None, None, "relevance", false, 3, 2),
+            ("ISIS OR Senate", Some("2017-01"), None, None, "date", false, 10, 0),
+            ("ISIS OR Senate OR border", None, Some("Reuters"), None, "-date", false, 10, 0),
+            ("Senate OR ISIS OR Aleppo", None, None, Some("Obama"), "relevance", false, 10, 0),
+            ("entity:Syria \"Islamic State\"", None, None, None, "relevance", false, 10, 0),
+        ];
+        for groups in [vec![vec![0], vec![1, 2]], vec![vec![2], vec![0], vec![1]]] {
+            let opened = distributed::open_groups(&root, &groups).unwrap();
+            let remote = distributed::Remote::connect(
+                opened.len(),
+                Box::new(distributed::local(&opened)),
+                aliases.clone(),
+            )
+            .unwrap();
+            // The seeds saved twice landed in different shards: the later shard holds records
+            // of texts whose article another shard holds.
+            assert!(!remote.globals().strays.is_empty());
+            for &(q, from, outlet, entity, sort, all_copies, limit, offset) in &cases {
+                let filters = Filters::new(
+                    from,
+                    None,
+                    false,
+                    outlet.into_iter().map(String::from).collect(),
+                    entity.into_iter().map(String::from).collect(),
+                )
+                .unwrap()
+                .with_aliases(aliases.clone());
+                let req = SearchRequest {
+                    query: q.to_string(),
+                    filters,
+                    limit,
+                    passages: 1,
+                    sort: SortOrder::parse(sort).unwrap(),
+                    all_copies,
+                };
+                let json = |r: &morgue::search::SearchResults| -> Value {
+                    let mut v: Value =
+                        serde_json::from_str(&morgue::present::json::search(r)).unwrap();
+                    v.as_object_mut().unwrap().remove("took_ms");
+                    v
+                };
+                let want = json(&morgue::search::search_page(&single, &req, offset).unwrap());
+                let got = json(&remote.search(&req, offset).unwrap());
+                assert!(want["total"].as_u64().unwrap() > 0, "{q}");
+                assert_eq!(got, want, "{groups:?} {q} {req:?}");
+            }
+            // Entities: tallied by the groups, split stories by the driver.
+            for (q, all_copies) in [
+                (None, false),
+                (Some("ISIS OR Senate OR Aleppo"), false),
+                (None, true),
+            ] {
+                let req = morgue::lookup::entities::EntitiesRequest {
+                    query: q.map(String::from),
+                    filters: Filters::default().with_aliases(aliases.clone()),
+                    kind: None,
+                    top: 30,
+                    all_copies,
+                };
+                let want = morgue::lookup::entities::entities(&single, &req).unwrap();
+                let got = remote.entities(&req).unwrap();
+                assert_eq!(
+                    format!("{got:?}"),
+                    format!("{want:?}"),
+                    "{groups:?} entities {q:?}"
+                );
+            }
+            // Lookups: the same functions over the groups' selections.
+            use morgue::lookup::{facet, outlets, timeline, Local};
+            let local = Local::new(&single).unwrap();
+            for (q, from) in [
+                (None, None),
+                (Some("ISIS OR Senate OR border"), Some("2016")),
+            ] {
+                let expr = q.map(|q| morgue::search::parse(q).unwrap());
+                let filters = Filters::new(from, None, false, vec![], vec![])
+                    .unwrap()
+                    .with_aliases(aliases.clone());
+                let e = expr.as_ref();
+                let o = |a: &dyn morgue::lookup::Articles| {
+                    let r = outlets::outlets_with(a, e, &filters).unwrap();
+                    (format!("{:?}", r.rows), r.total, r.undated)
+                };
+                assert_eq!(o(&remote), o(&local), "{groups:?} outlets {q:?}");
+                for key in ["outlet", "bias", "nothing"] {
+                    let f = |a: &dyn morgue::lookup::Articles| {
+                        let r = facet::facet_with(a, e, &filters, key, Some(5)).unwrap();
+                        r.map(|r| (r.facet, r.total, r.undated))
+                    };
+                    assert_eq!(f(&remote), f(&local), "{groups:?} facet {key} {q:?}");
+                }
+                for (split_by, normalize, all_copies) in [
+                    (None, false, false),
+                    (Some("outlet"), true, false),
+                    (Some("outlet"), false, true),
+                ] {
+                    let opts = timeline::TimelineOptions {
+                        by: timeline::Period::Month,
+                        split_by: split_by.map(String::from),
+                        top: Some(3),
+                        normalize,
+                        all_copies,
+                    };
+                    let t = |a: &dyn morgue::lookup::Articles| {
+                        timeline::timeline_with(a, e, &filters, &opts).unwrap()
+                    };
+                    assert_eq!(t(&remote), t(&local), "{groups:?} timeline {opts:?} {q:?}");
+                }
+            }
+        }
+    }
+
+    /// `shard merge` folds shards into one: the same answers (scores included), fewer shards,
+    /// and the merged shard's ledger still knows every source.
+    #[test]
+    fn merged_shards_answer_as_before() {
+        let w = Workdir::new();
+        sources(&w);
+        w.ingest(&["in", "--index", "root", "--shards", "3"]);
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["search", "Aleppo", "--passages", "2"],
+            vec!["search", "ISIS OR Senate OR corridors", "--limit", "20"],
+            vec!["outlets"],
+            vec!["timeline", "Senate OR Aleppo OR ISIS", "--by", "month"],
+            vec!["entities", "--top", "10"],
+            vec!["furniture"],
+        ];
+        let before: Vec<Value> = commands.iter().map(|c| answer(&w, "root", c)).collect();
+        let (code, out, err) = w.run(&[
+            "--index",
+            "root",
+            "shard",
+            "merge",
+            "shard-002",
+            "shard-000",
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["merged"]["into"], "shard-002", "{v}");
+        assert_eq!(
+            v["merged"]["merged"],
+            serde_json::json!(["shard-000"]),
+            "{v}"
+        );
+        let folders: Vec<&str> = v["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["folder"].as_str().unwrap())
+            .collect();
+        assert_eq!(folders, ["shard-001", "shard-002"], "{v}");
+        assert!(!w.path("root/shard-000").exists());
+        for (c, b) in commands.iter().zip(&before) {
+            assert_eq!(&answer(&w, "root", c), b, "{c:?}");
+        }
+        // Everything into one shard; a re-run of the ingest reads nothing.
+        let (code, _, err) = w.run(&["--index", "root", "shard", "merge"]);
+        assert_eq!(code, 0, "{err}");
+        for (c, b) in commands.iter().zip(&before) {
+            assert_eq!(&answer(&w, "root", c), b, "{c:?}");
+        }
+        let again = w.ingest(&["in", "--index", "root"]);
+        assert_eq!(again["files_read"], 0, "{again}");
+        // Refusals: a name that is no shard, one shard only.
+        let (code, _, err) = w.run(&[
+            "--index",
+            "root",
+            "shard",
+            "merge",
+            "shard-009",
+            "shard-001",
+        ]);
+        assert_eq!(code, 2);
+        assert!(err.contains("shard-009 is not a shard"), "{err}");
+        let (code, _, err) = w.run(&["--index", "root", "shard", "merge"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("at least two shards"), "{err}");
     }
 
     #[test]

@@ -218,7 +218,7 @@ def _check_count(value: int, name: str, least: int = 0) -> int:
 class Index:
     """An opened morgue index (a folder ``morgue ingest`` wrote).
 
-    ``Index(path)`` opens a single index; sharded indexes are not supported yet. ``aliases``
+    ``Index(path)`` opens a single index or a sharded root (every shard, as one index). ``aliases``
     names an alias table file (as ``morgue --aliases``); by default the index's own
     ``aliases.tsv``, else the built-in table. Raises ``FileNotFoundError`` when ``path`` holds
     no index. An ``Index`` may be shared by threads: each call releases the GIL.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 _Path = Union[str, os.PathLike[str]]
 
@@ -108,3 +108,60 @@ def ingest(
     aliases: Optional[_Path],
     shards: Optional[int],
 ) -> str: ...
+
+# Distributed search (morgue.ray): questions and answers are JSON of distributed::Ask/Answer.
+
+class NativeGroup:
+    def __init__(self, root: _Path, shards: list[int], aliases: Optional[_Path] = None) -> None: ...
+    def answer(self, ask: bytes) -> bytes: ...
+
+class NativeRemote:
+    def __init__(
+        self,
+        groups: int,
+        transport: Callable[[list[Optional[bytes]]], list[Optional[bytes]]],
+        root: Optional[str] = None,
+        aliases: Optional[str] = None,
+    ) -> None: ...
+    def meta_keys(self) -> list[str]: ...
+    def search(
+        self,
+        query: str,
+        filters: NativeFilters,
+        limit: int,
+        passages: int,
+        sort: str,
+        all_copies: bool,
+        offset: int,
+    ) -> tuple[str, list[str]]: ...
+    def outlets(self, query: Optional[str], filters: NativeFilters) -> tuple[str, list[str]]: ...
+    def facet(
+        self, key: str, query: Optional[str], filters: NativeFilters, top: Optional[int]
+    ) -> tuple[str, list[str]]: ...
+    def timeline(
+        self,
+        query: str,
+        filters: NativeFilters,
+        by: str,
+        split_by: Optional[str],
+        top: int,
+        normalize: bool,
+        all_copies: bool,
+    ) -> tuple[str, list[str]]: ...
+    def entities(
+        self,
+        query: Optional[str],
+        filters: NativeFilters,
+        kind: Optional[str],
+        top: int,
+        all_copies: bool,
+    ) -> tuple[str, list[str]]: ...
+
+def plan_shards(
+    root: _Path,
+    paths: list[_Path],
+    shards: Optional[int],
+    format: Optional[str] = None,
+    min_part_bytes: Optional[int] = None,
+) -> str: ...
+def finish_shards(root: _Path, aliases: Optional[_Path] = None) -> str: ...

@@ -13,12 +13,14 @@
 //! as the CLI catches it at its command boundary.
 
 use crossbeam_channel::{bounded, Receiver};
+use morgue::distributed;
 use morgue::extract::aliases::AliasTable;
 use morgue::extract::ner::EntityType;
 use morgue::index::MorgueIndex;
 use morgue::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
 use morgue::lookup::export::{ExportRow, Provenance, Unit};
 use morgue::lookup::timeline::{Period, TimelineOptions};
+use morgue::lookup::{Articles, Local};
 use morgue::present::{json, lookup};
 use morgue::search::{Expr, Filters, SearchRequest, SortOrder};
 use pyo3::create_exception;
@@ -118,6 +120,20 @@ fn bad(option: &str, message: String) -> Failure {
     })
 }
 
+/// Filters as the CLI builds them from its options: dates, outlets, entities, then metadata.
+fn build_filters(
+    from: Option<&str>,
+    to: Option<&str>,
+    include_undated: bool,
+    outlets: Vec<String>,
+    entities: Vec<String>,
+    meta: &[String],
+    authors: &[String],
+) -> Outcome<Filters> {
+    Ok(Filters::new(from, to, include_undated, outlets, entities)
+        .and_then(|f| f.with_meta(meta, authors))?)
+}
+
 /// Validated filters (dates, outlets, entities, metadata), built as the CLI builds them from
 /// its options (`Filters::new`, `with_meta`), so values are parsed and checked by the library.
 #[pyclass(frozen, module = "morgue._native")]
@@ -143,15 +159,16 @@ impl NativeFilters {
         meta: Vec<String>,
         authors: Vec<String>,
     ) -> PyResult<NativeFilters> {
-        let filters = Filters::new(
+        let filters = build_filters(
             from_.as_deref(),
             to.as_deref(),
             include_undated,
             outlets,
             entities,
+            &meta,
+            &authors,
         )
-        .and_then(|f| f.with_meta(&meta, &authors))
-        .map_err(|e| to_py(py, e.into(), None, None))?;
+        .map_err(|f| to_py(py, f, None, None))?;
         Ok(NativeFilters {
             filters,
             from: from_,
@@ -215,6 +232,130 @@ fn parse_query(query: Option<&str>) -> Outcome<Option<Expr>> {
         .map_err(morgue::Error::from)?)
 }
 
+/// `outlets --json` over any `Articles` (one index, or a remote root's groups).
+fn outlets_doc(articles: &dyn Articles, query: Option<&str>, filters: &Filters) -> Outcome<String> {
+    let expr = parse_query(query)?;
+    let (a, took) =
+        timed(|| morgue::lookup::outlets::outlets_with(articles, expr.as_ref(), filters));
+    let a = a?;
+    let doc = lookup::outlets_json(query, &a.rows, a.total, a.undated);
+    Ok(json::timed(&doc, took))
+}
+
+/// `facet KEY --json` over any `Articles`; `key` is known to have values.
+fn facet_doc(
+    articles: &dyn Articles,
+    key: &str,
+    query: Option<&str>,
+    filters: &Filters,
+    top: Option<usize>,
+) -> Outcome<String> {
+    let expr = parse_query(query)?;
+    let (a, took) =
+        timed(|| morgue::lookup::facet::facet_with(articles, expr.as_ref(), filters, key, top));
+    let Some(a) = a? else {
+        return Err(bad("key", format!("no article has the key {key:?}")));
+    };
+    let doc = lookup::facet_json(query, &a.facet, a.total, a.undated);
+    Ok(json::timed(&doc, took))
+}
+
+/// A timeline's options, checked as the CLI checks them (`split_by` already a known key).
+fn timeline_options(
+    by: &str,
+    split_by: Option<String>,
+    top: usize,
+    normalize: bool,
+    all_copies: bool,
+) -> Outcome<TimelineOptions> {
+    let by = Period::parse(by).ok_or_else(|| {
+        bad(
+            "by",
+            format!("expected year, month, week or day, got {by:?}"),
+        )
+    })?;
+    if top == 0 {
+        return Err(bad("top", "give at least 1".into()));
+    }
+    Ok(TimelineOptions {
+        by,
+        split_by,
+        top: Some(top),
+        normalize,
+        all_copies,
+    })
+}
+
+/// `timeline --json` over any `Articles`.
+fn timeline_doc(
+    articles: &dyn Articles,
+    query: &str,
+    filters: &Filters,
+    opts: &TimelineOptions,
+) -> Outcome<String> {
+    let expr = parse_query(Some(query))?;
+    let (t, took) =
+        timed(|| morgue::lookup::timeline::timeline_with(articles, expr.as_ref(), filters, opts));
+    Ok(json::timed(&lookup::timeline_json(query, &t?), took))
+}
+
+/// A search request from `Index.search`'s arguments, checked as the CLI checks them.
+fn search_request(
+    query: &str,
+    filters: Filters,
+    limit: usize,
+    passages: usize,
+    sort: &str,
+    all_copies: bool,
+) -> Outcome<SearchRequest> {
+    parse_query(Some(query))?;
+    let sort = SortOrder::parse(sort).ok_or_else(|| {
+        bad(
+            "sort",
+            format!("expected relevance, date or -date, got {sort:?}"),
+        )
+    })?;
+    if passages == 0 {
+        return Err(bad("passages", "give at least 1".into()));
+    }
+    Ok(SearchRequest {
+        query: query.to_string(),
+        filters,
+        limit,
+        passages,
+        sort,
+        all_copies,
+    })
+}
+
+/// The request of `entities`: the query checked, the type parsed.
+fn entities_request(
+    query: Option<String>,
+    filters: Filters,
+    kind: Option<String>,
+    top: usize,
+    all_copies: bool,
+) -> Outcome<EntitiesRequest> {
+    parse_query(query.as_deref())?;
+    let kind = kind
+        .map(|t| {
+            EntityType::parse(&t).ok_or_else(|| {
+                bad(
+                    "type",
+                    format!("expected person, org, location or misc, got {t:?}"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(EntitiesRequest {
+        query,
+        filters,
+        kind,
+        top,
+        all_copies,
+    })
+}
+
 /// Times `f`, for `took_ms`.
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
@@ -261,25 +402,8 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            parse_query(Some(&query))?;
-            let sort = SortOrder::parse(&sort).ok_or_else(|| {
-                bad(
-                    "sort",
-                    format!("expected relevance, date or -date, got {sort:?}"),
-                )
-            })?;
-            if passages == 0 {
-                return Err(bad("passages", "give at least 1".into()));
-            }
-            let warnings = self.unmatched(&filters)?;
-            let req = SearchRequest {
-                query: query.clone(),
-                filters,
-                limit,
-                passages,
-                sort,
-                all_copies,
-            };
+            let req = search_request(&query, filters, limit, passages, &sort, all_copies)?;
+            let warnings = self.unmatched(&req.filters)?;
             let (r, took) = timed(|| morgue::search::search_page(&self.mi, &req, offset));
             Ok((json::timed(&json::search(&r?), took), warnings))
         })
@@ -296,13 +420,10 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            let expr = parse_query(query.as_deref())?;
+            parse_query(query.as_deref())?;
             let warnings = self.unmatched(&filters)?;
-            let (a, took) =
-                timed(|| morgue::lookup::outlets::outlets_of(&self.mi, expr.as_ref(), &filters));
-            let a = a?;
-            let doc = lookup::outlets_json(query.as_deref(), &a.rows, a.total, a.undated);
-            Ok((json::timed(&doc, took), warnings))
+            let doc = outlets_doc(&Local::new(&self.mi)?, query.as_deref(), &filters)?;
+            Ok((doc, warnings))
         })
         .map_err(|f| self.err(py, f, query.as_deref()))
     }
@@ -319,17 +440,17 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            let expr = parse_query(query.as_deref())?;
+            parse_query(query.as_deref())?;
             let key = self.known_key(&key, "key")?;
             let warnings = self.unmatched(&filters)?;
-            let (a, took) = timed(|| {
-                morgue::lookup::facet::facet_of(&self.mi, expr.as_ref(), &filters, &key, top)
-            });
-            let Some(a) = a? else {
-                return Err(bad("key", format!("no article has the key {key:?}")));
-            };
-            let doc = lookup::facet_json(query.as_deref(), &a.facet, a.total, a.undated);
-            Ok((json::timed(&doc, took), warnings))
+            let doc = facet_doc(
+                &Local::new(&self.mi)?,
+                &key,
+                query.as_deref(),
+                &filters,
+                top,
+            )?;
+            Ok((doc, warnings))
         })
         .map_err(|f| self.err(py, f, query.as_deref()))
     }
@@ -350,34 +471,14 @@ impl NativeIndex {
     ) -> PyResult<Answer> {
         let filters = self.filters(&filters);
         run(py, || {
-            let expr = parse_query(Some(&query))?;
-            let by = Period::parse(&by).ok_or_else(|| {
-                bad(
-                    "by",
-                    format!("expected year, month, week or day, got {by:?}"),
-                )
-            })?;
-            if top == 0 {
-                return Err(bad("top", "give at least 1".into()));
-            }
+            parse_query(Some(&query))?;
             let split_by = split_by
                 .map(|k| self.known_key(&k, "split_by"))
                 .transpose()?;
+            let opts = timeline_options(&by, split_by, top, normalize, all_copies)?;
             let warnings = self.unmatched(&filters)?;
-            let opts = TimelineOptions {
-                by,
-                split_by,
-                top: Some(top),
-                normalize,
-                all_copies,
-            };
-            let (t, took) = timed(|| {
-                morgue::lookup::timeline::timeline_of(&self.mi, expr.as_ref(), &filters, &opts)
-            });
-            Ok((
-                json::timed(&lookup::timeline_json(&query, &t?), took),
-                warnings,
-            ))
+            let doc = timeline_doc(&Local::new(&self.mi)?, &query, &filters, &opts)?;
+            Ok((doc, warnings))
         })
         .map_err(|f| self.err(py, f, Some(&query)))
     }
@@ -396,25 +497,8 @@ impl NativeIndex {
         let filters = self.filters(&filters);
         let q = query.clone();
         run(py, || {
-            parse_query(query.as_deref())?;
-            let kind = kind
-                .map(|t| {
-                    EntityType::parse(&t).ok_or_else(|| {
-                        bad(
-                            "type",
-                            format!("expected person, org, location or misc, got {t:?}"),
-                        )
-                    })
-                })
-                .transpose()?;
-            let warnings = self.unmatched(&filters)?;
-            let req = EntitiesRequest {
-                query,
-                filters,
-                kind,
-                top,
-                all_copies,
-            };
+            let req = entities_request(query, filters, kind, top, all_copies)?;
+            let warnings = self.unmatched(&req.filters)?;
             let (r, took) = timed(|| morgue::lookup::entities::entities(&self.mi, &req));
             Ok((json::timed(&json::entities(&r?), took), warnings))
         })
@@ -727,13 +811,345 @@ fn ingest(
     .map_err(|f| to_py(py, f, Some(&dir), None))
 }
 
+/// Some shards of a sharded root, held open by one process of a distributed search (a Ray
+/// actor): it answers the driver's questions (`distributed::Ask`, JSON bytes) with
+/// `distributed::Answer`s.
+#[pyclass(frozen, module = "morgue._native")]
+pub struct NativeGroup {
+    group: Arc<distributed::Group>,
+    dir: PathBuf,
+}
+
+#[pymethods]
+impl NativeGroup {
+    #[new]
+    #[pyo3(signature = (root, shards, aliases=None))]
+    fn new(
+        py: Python<'_>,
+        root: PathBuf,
+        shards: Vec<usize>,
+        aliases: Option<PathBuf>,
+    ) -> PyResult<NativeGroup> {
+        let dir = root.clone();
+        run(py, || {
+            let mi = morgue::index::open_shards(&root, &shards)?;
+            let aliases = AliasTable::for_index(&root, aliases.as_deref())?;
+            Ok(NativeGroup {
+                group: Arc::new(distributed::Group::new(mi, aliases)),
+                dir: root,
+            })
+        })
+        .map_err(|f| to_py(py, f, Some(&dir), None))
+    }
+
+    /// Answers one question of the driver.
+    fn answer(&self, py: Python<'_>, ask: Vec<u8>) -> PyResult<Vec<u8>> {
+        run(py, || {
+            let ask: distributed::Ask = serde_json::from_slice(&ask)
+                .map_err(|e| bad("ask", format!("not a morgue question: {e}")))?;
+            let answer = self.group.answer(ask)?;
+            Ok(serde_json::to_vec(&answer).unwrap_or_default())
+        })
+        .map_err(|f| to_py(py, f, Some(&self.dir), None))
+    }
+}
+
+/// The driver of a root whose shards other processes hold (`distributed::Remote`): it sends
+/// each round's questions through `transport`, a Python callable that takes one `bytes` or
+/// `None` per group and returns their answers in the same order (`morgue.ray` sends them to
+/// Ray actors). Searches and lookups give what `Index` gives on one index holding every shard.
+/// It holds the GIL while it drives (the transport is Python), released by Ray while it waits.
+#[pyclass(unsendable, module = "morgue._native")]
+pub struct NativeRemote {
+    remote: distributed::Remote<'static>,
+    /// An exception the transport raised, re-raised as it was.
+    raised: Arc<Mutex<Option<PyErr>>>,
+}
+
+#[pymethods]
+impl NativeRemote {
+    #[new]
+    #[pyo3(signature = (groups, transport, root=None, aliases=None))]
+    fn new(
+        py: Python<'_>,
+        groups: usize,
+        transport: Py<PyAny>,
+        root: Option<PathBuf>,
+        aliases: Option<PathBuf>,
+    ) -> PyResult<NativeRemote> {
+        let table = match &root {
+            Some(dir) => AliasTable::for_index(dir, aliases.as_deref())
+                .map_err(|e| to_py(py, e.into(), Some(dir), None))?,
+            None => match &aliases {
+                Some(file) => {
+                    AliasTable::load(file).map_err(|e| to_py(py, e.into(), Some(file), None))?
+                }
+                None => AliasTable::builtin().clone(),
+            },
+        };
+        let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
+        let slot = Arc::clone(&raised);
+        let send = move |asks: Vec<Option<distributed::Ask>>| {
+            Python::attach(|py| -> morgue::Result<Vec<Option<distributed::Answer>>> {
+                let wire: Vec<Option<Vec<u8>>> = asks
+                    .iter()
+                    .map(|a| {
+                        a.as_ref()
+                            .map(|a| serde_json::to_vec(a).unwrap_or_default())
+                    })
+                    .collect();
+                let got = transport
+                    .call1(py, (wire,))
+                    .and_then(|r| r.extract::<Vec<Option<Vec<u8>>>>(py));
+                let got = match got {
+                    Ok(g) => g,
+                    Err(e) => {
+                        let message = e.to_string();
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                        return Err(transport_error(message));
+                    }
+                };
+                got.into_iter()
+                    .map(|a| {
+                        a.map(|bytes| {
+                            serde_json::from_slice(&bytes)
+                                .map_err(|e| transport_error(format!("not a morgue answer: {e}")))
+                        })
+                        .transpose()
+                    })
+                    .collect()
+            })
+        };
+        let remote = distributed::Remote::connect(groups, Box::new(send), table);
+        let me = NativeRemote {
+            remote: remote.map_err(|e| take_raised(py, &raised, e.into(), None))?,
+            raised,
+        };
+        Ok(me)
+    }
+
+    /// The groups' metadata keys added up (for `known_key`).
+    fn meta_keys(&self) -> Vec<String> {
+        self.remote.globals().meta_keys.clone()
+    }
+
+    /// `search --json`.
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        limit: usize,
+        passages: usize,
+        sort: String,
+        all_copies: bool,
+        offset: usize,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, Some(&query), || {
+            let req = search_request(&query, filters, limit, passages, &sort, all_copies)?;
+            let (r, took) = timed(|| self.remote.search(&req, offset));
+            Ok(json::timed(&json::search(&r?), took))
+        })
+    }
+
+    /// `outlets --json`.
+    #[pyo3(signature = (query, filters))]
+    fn outlets(
+        &self,
+        py: Python<'_>,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, query.as_deref(), || {
+            outlets_doc(&self.remote, query.as_deref(), &filters)
+        })
+    }
+
+    /// `facet KEY --json`.
+    #[pyo3(signature = (key, query, filters, top))]
+    fn facet(
+        &self,
+        py: Python<'_>,
+        key: String,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+        top: Option<usize>,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, query.as_deref(), || {
+            parse_query(query.as_deref())?;
+            let key = self.known_key(&key, "key")?;
+            facet_doc(&self.remote, &key, query.as_deref(), &filters, top)
+        })
+    }
+
+    /// `entities --json`.
+    #[pyo3(signature = (query, filters, kind, top, all_copies))]
+    fn entities(
+        &self,
+        py: Python<'_>,
+        query: Option<String>,
+        filters: PyRef<'_, NativeFilters>,
+        kind: Option<String>,
+        top: usize,
+        all_copies: bool,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, query.as_deref(), || {
+            let req = entities_request(query.clone(), filters, kind, top, all_copies)?;
+            let (r, took) = timed(|| self.remote.entities(&req));
+            Ok(json::timed(&json::entities(&r?), took))
+        })
+    }
+
+    /// `timeline --json`.
+    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (query, filters, by, split_by, top, normalize, all_copies))]
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        query: String,
+        filters: PyRef<'_, NativeFilters>,
+        by: String,
+        split_by: Option<String>,
+        top: usize,
+        normalize: bool,
+        all_copies: bool,
+    ) -> PyResult<Answer> {
+        let filters = filters.filters.clone();
+        self.call(py, Some(&query), || {
+            parse_query(Some(&query))?;
+            let split_by = split_by
+                .map(|k| self.known_key(&k, "split_by"))
+                .transpose()?;
+            let opts = timeline_options(&by, split_by, top, normalize, all_copies)?;
+            timeline_doc(&self.remote, &query, &filters, &opts)
+        })
+    }
+}
+
+impl NativeRemote {
+    /// Runs `f` (with the GIL: the transport calls Python), catching a panic; an exception
+    /// the transport raised is re-raised as it was. No warnings about unmatched filter values:
+    /// they would need every group's values.
+    fn call(
+        &self,
+        py: Python<'_>,
+        query: Option<&str>,
+        f: impl FnOnce() -> Outcome<String>,
+    ) -> PyResult<Answer> {
+        let out = match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(r) => r,
+            Err(payload) => Err(Failure::Panic(morgue::index::health::panic_message(
+                &*payload,
+            ))),
+        };
+        out.map(|doc| (doc, Vec::new()))
+            .map_err(|f| take_raised(py, &self.raised, f, query))
+    }
+
+    /// `key` as stored, when some article of some group has a value of it.
+    fn known_key(&self, key: &str, option: &str) -> Outcome<String> {
+        let Some(key) = morgue::read::record::meta_key(key) else {
+            return Err(bad(
+                option,
+                "the key is empty: give `outlet`, `author` or a metadata key".into(),
+            ));
+        };
+        let keys = &self.remote.globals().meta_keys;
+        if key == morgue::lookup::facet::OUTLET || keys.contains(&key) {
+            return Ok(key);
+        }
+        Err(bad(
+            option,
+            format!(
+                "no article has a value of `{key}`; keys in this index: outlet, {}",
+                keys.join(", ")
+            ),
+        ))
+    }
+}
+
+/// A failure of the transport (its Python exception is kept apart, see `take_raised`).
+fn transport_error(message: String) -> morgue::Error {
+    morgue::Error::BadOption {
+        option: "transport".into(),
+        message,
+    }
+}
+
+/// The exception the transport raised, if it did; else the failure's.
+fn take_raised(
+    py: Python<'_>,
+    raised: &Mutex<Option<PyErr>>,
+    f: Failure,
+    query: Option<&str>,
+) -> PyErr {
+    match raised.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        Some(e) => e,
+        None => to_py(py, f, None, query),
+    }
+}
+
+/// Shards built apart (Ray tasks): creates the root with `shards` shards when needed and says
+/// which sources each shard reads (`pipeline::plan_built_apart`: a big JSON-lines file split
+/// into byte ranges of at least `min_part_bytes`), as JSON: `folders`, `sources` (one list per
+/// shard) and `skipped`.
+#[pyfunction]
+#[pyo3(signature = (root, paths, shards, format=None, min_part_bytes=None))]
+fn plan_shards(
+    py: Python<'_>,
+    root: PathBuf,
+    paths: Vec<PathBuf>,
+    shards: Option<usize>,
+    format: Option<String>,
+    min_part_bytes: Option<u64>,
+) -> PyResult<String> {
+    let dir = root.clone();
+    run(py, || {
+        let opts = morgue::pipeline::IngestOptions {
+            shards,
+            format,
+            ..morgue::pipeline::IngestOptions::default()
+        };
+        let min_part = min_part_bytes.unwrap_or(morgue::pipeline::MIN_PART_BYTES);
+        let plan = morgue::pipeline::plan_built_apart(&root, &paths, &opts, min_part)?;
+        Ok(serde_json::to_string(&plan).unwrap_or_default())
+    })
+    .map_err(|f| to_py(py, f, Some(&dir), None))
+}
+
+/// Joins shards built apart (`pipeline::finish_built_apart`): texts held twice, copy clusters
+/// across shards, furniture learned from every shard. Returns what it did as JSON.
+#[pyfunction]
+#[pyo3(signature = (root, aliases=None))]
+fn finish_shards(py: Python<'_>, root: PathBuf, aliases: Option<PathBuf>) -> PyResult<String> {
+    let dir = root.clone();
+    run(py, || {
+        let opts = morgue::pipeline::IngestOptions {
+            aliases,
+            ..morgue::pipeline::IngestOptions::default()
+        };
+        let done = morgue::pipeline::finish_built_apart(&root, &opts)?;
+        Ok(serde_json::to_string(&done).unwrap_or_default())
+    })
+    .map_err(|f| to_py(py, f, Some(&dir), None))
+}
+
 /// The native module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeIndex>()?;
     m.add_class::<NativeFilters>()?;
     m.add_class::<ExportStream>()?;
+    m.add_class::<NativeGroup>()?;
+    m.add_class::<NativeRemote>()?;
     m.add_function(wrap_pyfunction!(ingest, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_shards, m)?)?;
+    m.add_function(wrap_pyfunction!(finish_shards, m)?)?;
     m.add("MorgueError", m.py().get_type::<MorgueError>())?;
     m.add("QueryError", m.py().get_type::<QueryError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -28,6 +28,16 @@ pub enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// Merge shards of the root given with --index into the first one named (every shard when
+    /// none is named): one index instead of several, with the same documents and answers.
+    Merge {
+        /// Shards to merge, as `shard list` names them.
+        #[arg(value_name = "SHARD")]
+        shards: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the shards of the root given with --index, with their articles.
     List {
         /// Print JSON.
@@ -44,18 +54,28 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let (_, joined) = added?;
             let listing = morgue::index::shards::list(&ctx.index)?;
             if json {
-                print_timed(&present::shards_json(&listing, Some(&joined)), took)?;
+                print_timed(&present::shards_json(&listing, Some(&joined), None), took)?;
             } else {
-                print_text(&present::shards_text(&listing, Some(&joined)), ctx)?;
+                print_text(&present::shards_text(&listing, Some(&joined), None), ctx)?;
+            }
+        }
+        Action::Merge { shards, json } => {
+            let (merged, took) = timed(|| morgue::index::shards::merge(&ctx.index, &shards));
+            let merged = merged?;
+            let listing = morgue::index::shards::list(&ctx.index)?;
+            if json {
+                print_timed(&present::shards_json(&listing, None, Some(&merged)), took)?;
+            } else {
+                print_text(&present::shards_text(&listing, None, Some(&merged)), ctx)?;
             }
         }
         Action::List { json } => {
             let (listing, took) = timed(|| morgue::index::shards::list(&ctx.index));
             let listing = listing?;
             if json {
-                print_timed(&present::shards_json(&listing, None), took)?;
+                print_timed(&present::shards_json(&listing, None, None), took)?;
             } else {
-                print_text(&present::shards_text(&listing, None), ctx)?;
+                print_text(&present::shards_text(&listing, None, None), ctx)?;
             }
         }
     }
@@ -76,6 +96,12 @@ mod tests {
             cli.command,
             Command::Shard(super::Args { action: super::Action::Add { ref folders, json: true } })
                 if folders.len() == 2
+        ));
+        let cli = Cli::parse_from(["morgue", "shard", "merge", "shard-001", "shard-000"]);
+        assert!(matches!(
+            cli.command,
+            Command::Shard(super::Args { action: super::Action::Merge { ref shards, json: false } })
+                if shards == &["shard-001", "shard-000"]
         ));
         let cli = Cli::parse_from(["morgue", "shard", "list"]);
         assert!(matches!(

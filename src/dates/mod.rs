@@ -5,7 +5,9 @@
 //!   time, `{"$date": …}`);
 //! * [`text`]: complete dates written out in page text: month names in the languages of
 //!   [`text::MONTHS`] (Latin, Cyrillic, Greek and Arabic script), Arabic-Indic, Persian and
-//!   full-width digits, Chinese/Japanese/Korean `年月日`, Hungarian year-first;
+//!   full-width digits, Chinese/Japanese/Korean `年月日`, Hungarian year-first; and through
+//!   `calendars`, Solar Hijri, Hijri (Umm al-Qura) and Thai Buddhist-era dates, Japanese eras and
+//!   Chinese numerals, converted to the Gregorian day (`icu_calendar`);
 //! * [`bound`]: `--from`/`--to` query bounds (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`);
 //! * [`zone`]: the calendar day of a timestamp in the outlet's own time zone (`chrono-tz`).
 //!
@@ -13,6 +15,7 @@
 //! [`max_year`]. The strict dateline finder in prose (`extract::date`) uses the same range.
 
 pub mod bound;
+mod calendars;
 pub mod text;
 pub mod value;
 pub mod zone;

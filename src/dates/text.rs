@@ -5,8 +5,9 @@
 //! Digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, full-width) are folded to
 //! ASCII first. Day-month-year is assumed for dotted numerals (the European notation); slashed
 //! all-numeric dates are never taken (their order is unknown). Partial dates are never taken.
-//! Gregorian calendar only: Solar Hijri, Hijri and Buddhist-era years fall outside the year range
-//! or are not matched. Not checked for plausibility.
+//! Dates in other calendars (Solar Hijri, Hijri, Thai Buddhist era, Japanese eras) and in Chinese
+//! numerals are found by `calendars` and converted to the Gregorian day. Not checked for
+//! plausibility.
 
 use super::max_year;
 use chrono::NaiveDate;
@@ -16,8 +17,8 @@ use std::sync::LazyLock;
 /// Month names and abbreviations, lowercase, without a trailing dot, by language: English,
 /// German, French, Spanish, Italian, Portuguese, Dutch, Scandinavian, Finnish, Polish, Czech,
 /// Romanian, Catalan, Turkish, Indonesian, Hungarian, Greek, Russian, Ukrainian, Bulgarian,
-/// Serbian (Cyrillic), Arabic (Egyptian/Gulf and Levantine names) and Persian (Gregorian
-/// names). A spelling shared by two languages must mean the same month in both (Croatian,
+/// Serbian (Cyrillic), Arabic (Egyptian/Gulf, Levantine, Maghreb and Moroccan names), Persian
+/// (Gregorian names), Hebrew (with and without the prefix `ב`) and Hindi. A spelling shared by two languages must mean the same month in both (Croatian,
 /// whose `listopad` is October where Czech's is November, is therefore left out).
 pub const MONTHS: [&[&str]; 12] = [
     &[
@@ -57,6 +58,10 @@ pub const MONTHS: [&[&str]; 12] = [
         "كانون الثاني",
         "ژانویه",
         "ژانویهٔ",
+        "جانفي",
+        "ינואר",
+        "בינואר",
+        "जनवरी",
     ],
     &[
         "february",
@@ -95,6 +100,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "شباط",
         "فوریه",
         "فوریهٔ",
+        "فيفري",
+        "פברואר",
+        "בפברואר",
+        "फ़रवरी",
+        "फरवरी",
     ],
     &[
         "march",
@@ -126,6 +136,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "мар",
         "مارس",
         "آذار",
+        "מרץ",
+        "במרץ",
+        "מרס",
+        "במרס",
+        "मार्च",
         "مارس",
     ],
     &[
@@ -159,6 +174,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "إبريل",
         "نيسان",
         "آوریل",
+        "أفريل",
+        "افريل",
+        "אפריל",
+        "באפריל",
+        "अप्रैल",
     ],
     &[
         "may",
@@ -192,6 +212,10 @@ pub const MONTHS: [&[&str]; 12] = [
         "ايار",
         "مه",
         "مهٔ",
+        "ماي",
+        "מאי",
+        "במאי",
+        "मई",
     ],
     &[
         "june",
@@ -216,6 +240,7 @@ pub const MONTHS: [&[&str]; 12] = [
         "ιούνιος",
         "июня",
         "июнь",
+        "июн",
         "червня",
         "червень",
         "юни",
@@ -225,6 +250,10 @@ pub const MONTHS: [&[&str]; 12] = [
         "يونيه",
         "حزيران",
         "ژوئن",
+        "جوان",
+        "יוני",
+        "ביוני",
+        "जून",
     ],
     &[
         "july",
@@ -250,6 +279,7 @@ pub const MONTHS: [&[&str]; 12] = [
         "ιούλιος",
         "июля",
         "июль",
+        "июл",
         "липня",
         "липень",
         "юли",
@@ -260,6 +290,12 @@ pub const MONTHS: [&[&str]; 12] = [
         "تموز",
         "ژوئیه",
         "ژوئیهٔ",
+        "جويلية",
+        "جويليه",
+        "يوليوز",
+        "יולי",
+        "ביולי",
+        "जुलाई",
     ],
     &[
         "august",
@@ -293,6 +329,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "اغسطس",
         "آب",
         "اوت",
+        "أوت",
+        "غشت",
+        "אוגוסט",
+        "באוגוסט",
+        "अगस्त",
     ],
     &[
         "september",
@@ -317,6 +358,7 @@ pub const MONTHS: [&[&str]; 12] = [
         "σεπτέμβριος",
         "сентября",
         "сентябрь",
+        "сент",
         "сен",
         "вересня",
         "вересень",
@@ -327,6 +369,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "أيلول",
         "ايلول",
         "سپتامبر",
+        "شتنبر",
+        "ספטמבר",
+        "בספטמבר",
+        "सितंबर",
+        "सितम्बर",
     ],
     &[
         "october",
@@ -363,6 +410,10 @@ pub const MONTHS: [&[&str]; 12] = [
         "تشرين الأول",
         "تشرين الاول",
         "اکتبر",
+        "אוקטובר",
+        "באוקטובר",
+        "अक्टूबर",
+        "अक्तूबर",
     ],
     &[
         "november",
@@ -383,6 +434,7 @@ pub const MONTHS: [&[&str]; 12] = [
         "νοέμβριος",
         "ноября",
         "ноябрь",
+        "нояб",
         "ноя",
         "листопада",
         "листопад",
@@ -392,6 +444,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "نوفمبر",
         "تشرين الثاني",
         "نوامبر",
+        "نونبر",
+        "נובמבר",
+        "בנובמבר",
+        "नवंबर",
+        "नवम्बर",
     ],
     &[
         "december",
@@ -432,6 +489,11 @@ pub const MONTHS: [&[&str]; 12] = [
         "كانون الأول",
         "كانون الاول",
         "دسامبر",
+        "دجنبر",
+        "דצמבר",
+        "בדצמבר",
+        "दिसंबर",
+        "दिसम्बर",
     ],
 ];
 
@@ -452,13 +514,14 @@ pub fn month_number(word: &str) -> Option<u32> {
 }
 
 /// The ASCII digit a digit of another script stands for (Arabic-Indic, Extended Arabic-Indic
-/// i.e. Persian/Urdu, Devanagari, Bengali, full-width).
+/// i.e. Persian/Urdu, Devanagari, Bengali, Thai, full-width).
 fn fold_digit(c: char) -> Option<char> {
     let zero = match c {
         '\u{0660}'..='\u{0669}' => 0x0660,
         '\u{06F0}'..='\u{06F9}' => 0x06F0,
         '\u{0966}'..='\u{096F}' => 0x0966,
         '\u{09E6}'..='\u{09EF}' => 0x09E6,
+        '\u{0E50}'..='\u{0E59}' => 0x0E50,
         '\u{FF10}'..='\u{FF19}' => 0xFF10,
         _ => return None,
     };
@@ -493,6 +556,7 @@ static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<hu>\b(?P<hy>(?:19|20)\d{{2}})\.\s*(?P<hm>\p{{L}}{{3,12}})\.?\s+(?P<hd>\d{{1,2}})\.)
       | (?P<dmy>\b(?P<dd>\d{{1,2}})\.\s?(?P<dm>\d{{1,2}})\.\s?(?P<dy>(?:19|20)?\d{{2}})\b)
       | (?P<dnamed>\b(?P<nd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<nm>{name})\.?[,،]?\s*(?:de\s+)?(?P<ny>(?:19|20)\d{{2}})\b)
+      | (?P<vi>\b(?P<vd>\d{{1,2}})\s+tháng\s+(?P<vm>\d{{1,2}})(?:\s*,\s*|\s+năm\s+|\s+)(?P<vy>(?:19|20)\d{{2}})\b)
       | (?P<named>\b(?P<mm>{name})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th|\.)?[,،]?\s+(?P<my>(?:19|20)\d{{2}})\b)"
     ))
     .expect("valid date regex")
@@ -510,17 +574,28 @@ pub fn find_text_dates(s: &str) -> impl Iterator<Item = (usize, NaiveDate)> + '_
         Some((folded, origin)) => (std::borrow::Cow::Owned(folded), Some(origin)),
         None => (std::borrow::Cow::Borrowed(s), None),
     };
-    let found: Vec<(usize, NaiveDate)> = TEXT_DATE
+    let back = |at: usize| {
+        origin
+            .as_ref()
+            .map_or(at, |o| o.get(at).copied().unwrap_or(0))
+    };
+    let mut found: Vec<(usize, NaiveDate)> = TEXT_DATE
         .captures_iter(&text)
-        .filter_map(|c| {
-            let at = c.get(0).map_or(0, |m| m.start());
-            let at = origin
-                .as_ref()
-                .map_or(at, |o| o.get(at).copied().unwrap_or(0));
-            date_of(&c).map(|d| (at, d))
-        })
+        .filter_map(|c| date_of(&c).map(|d| (c.get(0).map_or(0, |m| m.start()), d)))
         .collect();
-    found.into_iter()
+    let persian_digit = |at: usize| {
+        origin.is_some() && s[back(at)..].starts_with(|c| ('\u{06F0}'..='\u{06F9}').contains(&c))
+    };
+    // Other calendars and numerals are never written in ASCII alone.
+    if origin.is_some() || !text.is_ascii() {
+        found.extend(super::calendars::find(&text, &persian_digit));
+        found.sort_by_key(|(at, _)| *at);
+    }
+    found
+        .into_iter()
+        .map(|(at, d)| (back(at), d))
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// The date one match of [`TEXT_DATE`] stands for.
@@ -541,6 +616,8 @@ fn date_of(c: &regex::Captures<'_>) -> Option<NaiveDate> {
             y => y,
         };
         (y, num("dm")?, num("dd")?)
+    } else if c.name("vi").is_some() {
+        (year("vy")?, num("vm")?, num("vd")?)
     } else if c.name("dnamed").is_some() {
         (year("ny")?, month_number(get("nm")?)?, num("nd")?)
     } else {
@@ -595,6 +672,13 @@ mod tests {
             ("18 Νοεμβρίου 2017", day(2017, 11, 18)),
             ("18 Agustus 2017", day(2017, 8, 18)),
             ("18 de novembro de 2017", day(2017, 11, 18)),
+            ("24 ביוני 2019", day(2019, 6, 24)),
+            ("24 जून 2019", day(2019, 6, 24)),
+            ("24 جوان 2019", day(2019, 6, 24)),
+            ("24 يوليوز 2019", day(2019, 7, 24)),
+            ("ngày 24 tháng 6 năm 2019", day(2019, 6, 24)),
+            ("24 tháng 06, 2019", day(2019, 6, 24)),
+            ("24 сент. 2019 г.", day(2019, 9, 24)),
         ];
         for (s, want) in cases {
             assert_eq!(find_text_date(s), want, "{s}");

@@ -617,18 +617,7 @@ impl Listing {
     pub fn open(dir: &Path) -> Result<Listing> {
         if super::shards::is_root(dir) {
             let manifest = super::shards::Manifest::read(dir)?;
-            let mut by_outlet: Vec<OutletFurniture> = Vec::new();
-            for shard in manifest.folders(dir) {
-                for o in Listing::open(&shard)?.outlets {
-                    match by_outlet.iter_mut().find(|b| b.outlet == o.outlet) {
-                        None => by_outlet.push(o),
-                        Some(b) => b.absorb(o),
-                    }
-                }
-            }
-            let mut listing = Listing::default();
-            listing.merge(by_outlet);
-            return Ok(listing);
+            return Listing::added_up(&manifest.folders(dir));
         }
         let path = dir.join(LISTING_FILE);
         match std::fs::read(&path) {
@@ -641,6 +630,23 @@ impl Listing {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Listing::default()),
             Err(e) => Err(Error::io(&path, e)),
         }
+    }
+
+    /// The listings of the indexes in `folders` added up (an outlet's counts and items summed
+    /// over the folders that hold it).
+    pub fn added_up(folders: &[std::path::PathBuf]) -> Result<Listing> {
+        let mut by_outlet: Vec<OutletFurniture> = Vec::new();
+        for folder in folders {
+            for o in Listing::open(folder)?.outlets {
+                match by_outlet.iter_mut().find(|b| b.outlet == o.outlet) {
+                    None => by_outlet.push(o),
+                    Some(b) => b.absorb(o),
+                }
+            }
+        }
+        let mut listing = Listing::default();
+        listing.merge(by_outlet);
+        Ok(listing)
     }
 
     /// Writes the listing into `dir`.

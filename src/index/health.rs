@@ -301,6 +301,8 @@ pub fn stale_sources(ledger: &Ledger, searcher: &Searcher, fields: &Fields) -> R
     }
     // The ledger's path, or any of its tails after a `/` (`/data/seeds/a.txt` → `seeds/a.txt`).
     let in_index = |path: &str| {
+        // A part of a file (`dump.jsonl#bytes=…`): its records are named after the file.
+        let path = crate::read::parse_range_label(path).map_or(path, |(file, _)| file);
         known.contains(path)
             || path
                 .match_indices('/')

@@ -39,8 +39,8 @@ pub use records::{
     article_appearances, cluster_members, decode_entities, doc_addresses, encode_entities,
     entity_facts, entity_form_term, entity_name_term, entity_terms, fact_hash, load_article,
     pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record, resolve_article,
-    stored_id, stored_str, stored_u64, unpack_fact_count, Appearance, ArticleRecord, CharSpan,
-    EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
+    sort_appearances, stored_id, stored_str, stored_u64, unpack_fact_count, Appearance,
+    ArticleRecord, CharSpan, EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
 };
 pub use schema::{
     names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION,
@@ -173,6 +173,31 @@ pub fn open(dir: &Path) -> Result<MorgueIndex> {
     }
     let index = Index::open(Folder::open(dir)?).map_err(|e| directory::classify(dir, e))?;
     finish_open(dir, index)
+}
+
+/// Opens some shards of the sharded root `root` (by their position in its manifest) as one
+/// index: what one process of a distributed search holds (see `distributed`). Copy
+/// clusters joined across shards are those of the whole root.
+pub fn open_shards(root: &Path, positions: &[usize]) -> Result<MorgueIndex> {
+    let manifest = shards::Manifest::read(root)?;
+    let mut subset = manifest.clone();
+    subset.shards.clear();
+    for &i in positions {
+        let shard = manifest.shards.get(i).ok_or_else(|| Error::BadOption {
+            option: "shards".into(),
+            message: format!(
+                "{} has {} shards, there is no shard {i}",
+                root.display(),
+                manifest.shards.len()
+            ),
+        })?;
+        subset.shards.push(shard.clone());
+    }
+    let union = shards::ShardedDir::open(root, &subset)?;
+    let index = Index::open(union).map_err(|e| directory::classify(root, e))?;
+    let mut mi = finish_open(root, index)?;
+    mi.clusters = Arc::new(shards::ClusterMap::read(root)?);
+    Ok(mi)
 }
 
 /// A folder without `meta.json` that still holds segment files or a ledger is a damaged index:

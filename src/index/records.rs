@@ -506,9 +506,15 @@ pub fn article_appearances(
         appearance.path = path;
         out.push(appearance);
     }
+    sort_appearances(&mut out);
+    Ok(out)
+}
+
+/// Puts a text's appearances in the order [`article_appearances`] gives (natural order of
+/// their paths), one per path: also for appearances gathered from several shards.
+pub fn sort_appearances(out: &mut Vec<Appearance>) {
     out.sort_by(|a, b| crate::read::skips::natural_cmp(&a.path, &b.path));
     out.dedup_by(|a, b| a.path == b.path);
-    Ok(out)
 }
 
 /// Addresses of the article documents of one copy cluster, in index order.

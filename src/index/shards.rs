@@ -608,6 +608,119 @@ pub fn add(root: &Path, folders: &[PathBuf]) -> Result<(Manifest, Joined)> {
     Ok((manifest, joined))
 }
 
+/// What [`merge`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Merged {
+    /// The shard the others were merged into, as the manifest lists it.
+    pub into: String,
+    /// The shards merged into it (gone from the manifest and the disk).
+    pub merged: Vec<String>,
+}
+
+/// Merges shards of the root `root` into one: `which` names them as the manifest lists them
+/// (`shard list`), every shard when empty; the first named keeps its place and name. Their
+/// segments are merged into one new index (tantivy's `merge_indices`; documents, BM25
+/// statistics and copy clusters are unchanged), their ledgers joined, their furniture counts
+/// and listings added up. The merged index is built beside the shards and swapped in, then the
+/// manifest is written: an interruption leaves the root as it was, or merged.
+pub fn merge(root: &Path, which: &[String]) -> Result<Merged> {
+    let bad = |message: String| Error::BadOption {
+        option: "shard merge".into(),
+        message,
+    };
+    let mut manifest = Manifest::read(root)?;
+    let names: Vec<String> = manifest
+        .shards
+        .iter()
+        .map(|s| s.display().to_string())
+        .collect();
+    let picks: Vec<usize> = if which.is_empty() {
+        (0..names.len()).collect()
+    } else {
+        let mut picks = Vec::new();
+        for w in which {
+            let w = w.trim_end_matches('/');
+            match names.iter().position(|n| n == w) {
+                Some(i) if !picks.contains(&i) => picks.push(i),
+                Some(_) => return Err(bad(format!("{w} is named twice"))),
+                None => {
+                    return Err(bad(format!(
+                        "{w} is not a shard of {}; its shards: {}",
+                        root.display(),
+                        names.join(", ")
+                    )))
+                }
+            }
+        }
+        picks
+    };
+    if picks.len() < 2 {
+        return Err(bad("give at least two shards to merge".into()));
+    }
+    let folders = manifest.folders(root);
+    let chosen: Vec<PathBuf> = picks.iter().map(|&i| folders[i].clone()).collect();
+    let target = chosen[0].clone();
+    let indices = chosen
+        .iter()
+        .map(|f| super::open(f).map(|mi| mi.index))
+        .collect::<Result<Vec<_>>>()?;
+    let building = root.join(format!(".merging-{}", names[picks[0]].replace('/', "_")));
+    if building.exists() {
+        std::fs::remove_dir_all(&building).map_err(|e| Error::io(&building, e))?;
+    }
+    std::fs::create_dir_all(&building).map_err(|e| Error::io(&building, e))?;
+    tantivy::indexer::merge_indices(&indices, super::directory::Folder::open(&building)?)
+        .map_err(|e| super::directory::classify(root, e))?;
+    drop(indices);
+    // The side files: ledgers joined, furniture counts and listings added up, the first
+    // shard's alias table and furniture overrides.
+    let mut ledger = String::new();
+    let mut table = super::furniture::Table::default();
+    for folder in &chosen {
+        let path = folder.join(super::ledger::LEDGER_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => ledger.push_str(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+        table.absorb(&super::furniture::Table::open(folder)?);
+    }
+    let path = building.join(super::ledger::LEDGER_FILE);
+    std::fs::write(&path, ledger).map_err(|e| Error::io(&path, e))?;
+    table.save(&building)?;
+    super::furniture::Listing::added_up(&chosen)?.save(&building)?;
+    for name in [
+        crate::extract::aliases::FILE_NAME,
+        super::furniture::OVERRIDES_FILE,
+    ] {
+        let from = target.join(name);
+        if from.is_file() {
+            let to = building.join(name);
+            std::fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    // Swap the merged index in, then list only it.
+    let old = root.join(format!(".merged-{}", names[picks[0]].replace('/', "_")));
+    std::fs::rename(&target, &old).map_err(|e| Error::io(&target, e))?;
+    std::fs::rename(&building, &target).map_err(|e| Error::io(&building, e))?;
+    let gone: Vec<usize> = picks[1..].to_vec();
+    manifest.shards = manifest
+        .shards
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !gone.contains(i))
+        .map(|(_, s)| s.clone())
+        .collect();
+    manifest.write(root)?;
+    for folder in chosen[1..].iter().chain(std::iter::once(&old)) {
+        std::fs::remove_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    }
+    Ok(Merged {
+        into: names[picks[0]].clone(),
+        merged: picks[1..].iter().map(|&i| names[i].clone()).collect(),
+    })
+}
+
 /// One shard as [`list`] describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShardInfo {

@@ -402,6 +402,218 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     })
 }
 
+/// An entity's tally over some stories, strings instead of ids: what a shard group of a
+/// distributed `entities` sends (see `crate::distributed`).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct TallyPart {
+    /// The identity (key) it counts under.
+    pub identity: String,
+    /// Stories that mention it.
+    pub stories: usize,
+    /// Mentions over those stories.
+    pub mentions: u64,
+    /// Names written, with their mentions.
+    pub names: Vec<(String, u64)>,
+    /// Types given, with their mentions.
+    pub kinds: Vec<(String, u64)>,
+    /// A short name that the archive cannot resolve.
+    pub ambiguous: bool,
+}
+
+/// One article's resolved entities, strings instead of ids: (identity, name, type, mentions,
+/// ambiguous) each, with the article's key, story and date.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct ArticlePart {
+    /// Article key.
+    pub key: u64,
+    /// Its story (copy cluster, or its own key with `all_copies`).
+    pub story: u64,
+    /// Publication date (Unix seconds).
+    pub date_secs: Option<i64>,
+    /// Its entities.
+    pub lites: Vec<(String, String, String, u32, bool)>,
+}
+
+/// A shard group's part of `entities`: the tallies of the stories it holds whole, and the
+/// articles of the stories whose copies other groups hold too (`split`), sent whole.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct EntitiesPart {
+    /// Tallies over the stories counted here.
+    pub tallies: Vec<TallyPart>,
+    /// Stories counted here.
+    pub stories: usize,
+    /// Articles selected here.
+    pub articles: usize,
+    /// Articles of the split stories.
+    pub split: Vec<ArticlePart>,
+}
+
+/// This index's part of [`entities`] when other processes hold other shards of the root: the
+/// stories whose cluster is in `split` are sent article by article, the others tallied here.
+/// `resolver` is the whole root's (its form counts added up).
+pub fn entities_part(
+    mi: &MorgueIndex,
+    query: Option<&str>,
+    filters: &Filters,
+    all_copies: bool,
+    resolver: &Resolver,
+    split: &HashSet<u64>,
+) -> Result<EntitiesPart> {
+    let searcher = mi.searcher()?;
+    let expr = query.map(query::parse).transpose()?;
+    let selection = select_resolved(mi, &searcher, expr.as_ref(), filters, Some(resolver))?;
+    let rows = rows(&selection, all_copies);
+    let mut cols = EntityColumns::open(&searcher, resolver)?;
+    let mut tallies = Tallies::default();
+    let mut part = EntitiesPart {
+        articles: rows.len(),
+        ..EntitiesPart::default()
+    };
+    let mut sent = Vec::new();
+    walk_stories(&mut cols, &rows, |story| {
+        if story.first().is_some_and(|(r, _)| split.contains(&r.story)) {
+            for (r, found) in story {
+                sent.push((r.key, r.story, r.date_secs, found.lites.clone()));
+            }
+        } else {
+            part.stories += 1;
+            tallies.story(story, None);
+        }
+    })?;
+    let strings = &cols.strings;
+    let named = |m: &[(u32, u64)]| -> Vec<(String, u64)> {
+        m.iter()
+            .map(|&(id, n)| (strings.get(id).to_string(), n))
+            .collect()
+    };
+    part.tallies = tallies
+        .map
+        .iter()
+        .map(|(&id, t)| TallyPart {
+            identity: strings.get(id).to_string(),
+            stories: t.stories,
+            mentions: t.mentions,
+            names: named(&t.names),
+            kinds: named(&t.kinds),
+            ambiguous: t.ambiguous,
+        })
+        .collect();
+    part.tallies.sort_by(|a, b| a.identity.cmp(&b.identity));
+    part.split = sent
+        .into_iter()
+        .map(|(key, story, date_secs, lites)| ArticlePart {
+            key,
+            story,
+            date_secs,
+            lites: lites
+                .iter()
+                .map(|l| {
+                    let get = |id| strings.get(id).to_string();
+                    (
+                        get(l.identity),
+                        get(l.name),
+                        get(l.kind),
+                        l.count,
+                        l.ambiguous,
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(part)
+}
+
+/// [`entities`] from the parts of every shard group ([`entities_part`]): their tallies added
+/// up, the split stories tallied here, then listed as one index lists them. `resolver` is the
+/// whole root's.
+pub fn entities_merged(
+    parts: Vec<EntitiesPart>,
+    req: &EntitiesRequest,
+    resolver: &Resolver,
+) -> EntitiesResult {
+    let mut strings = Interner::default();
+    let mut tallies = Tallies::default();
+    let (mut stories, mut articles) = (0, 0);
+    let mut split = Vec::new();
+    for part in parts {
+        stories += part.stories;
+        articles += part.articles;
+        split.extend(part.split);
+        for t in part.tallies {
+            let id = strings.id(&t.identity);
+            let mut names = Vec::with_capacity(t.names.len());
+            for (n, c) in &t.names {
+                names.push((strings.id(n), *c));
+            }
+            let mut kinds = Vec::with_capacity(t.kinds.len());
+            for (k, c) in &t.kinds {
+                kinds.push((strings.id(k), *c));
+            }
+            let tally = tallies.map.entry(id).or_default();
+            tally.stories += t.stories;
+            tally.mentions += t.mentions;
+            tally.ambiguous |= t.ambiguous;
+            for (n, c) in names {
+                bump(&mut tally.names, n, c);
+            }
+            for (k, c) in kinds {
+                bump(&mut tally.kinds, k, c);
+            }
+        }
+    }
+    // The split stories, each in story order (original first), as `walk_stories` gives them.
+    split.sort_by(|a, b| {
+        a.story
+            .cmp(&b.story)
+            .then_with(|| original_first((a.date_secs, a.key), (b.date_secs, b.key)))
+    });
+    let mut story: Vec<(Row, ArticleEntities)> = Vec::new();
+    for chunk in split.chunk_by(|a, b| a.story == b.story) {
+        story.clear();
+        for a in chunk {
+            let lites = a
+                .lites
+                .iter()
+                .map(|(identity, name, kind, count, ambiguous)| Lite {
+                    identity: strings.id(identity),
+                    name: strings.id(name),
+                    kind: strings.id(kind),
+                    count: *count,
+                    forms: 0..0,
+                    ambiguous: *ambiguous,
+                })
+                .collect();
+            let row = Row {
+                key: a.key,
+                story: a.story,
+                date_secs: a.date_secs,
+                addr: DocAddress::new(0, 0),
+                outlet: None,
+            };
+            story.push((
+                row,
+                ArticleEntities {
+                    lites,
+                    forms: Vec::new(),
+                },
+            ));
+        }
+        stories += 1;
+        tallies.story(&story, None);
+    }
+    let kind = req.kind.map(|k| strings.find(k.name()));
+    let (entities, distinct) = top_rows(&tallies.map, &strings, resolver, req.top, |t| {
+        kind.is_none_or(|k| k.is_some_and(|k| t.kind(&strings) == strings.get(k)))
+    });
+    EntitiesResult {
+        query: req.query.clone(),
+        articles: stories,
+        copies: articles - stories,
+        distinct,
+        entities,
+    }
+}
+
 /// The copy that stands for a story in `morgue entity`.
 struct Shown<'s> {
     row: Row<'s>,

@@ -118,7 +118,7 @@ pub fn export(
             continue;
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
-        for (score, addr) in &r.best.0 {
+        for (score, _, addr) in &r.best.0 {
             let p = passage_record(searcher, *addr, &article.text)?;
             passages.push((Some(p.number), Some(article.clean_slice(&p.bytes)), *score));
         }

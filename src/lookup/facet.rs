@@ -67,18 +67,28 @@ pub fn facet_of(
     key: &str,
     top: Option<usize>,
 ) -> Result<Option<FacetAnswer>> {
-    let searcher = mi.searcher()?;
+    facet_with(&super::Local::new(mi)?, expr, filters, key, top)
+}
+
+/// [`facet_of`] over any [`super::Articles`].
+pub fn facet_with(
+    articles: &dyn super::Articles,
+    expr: Option<&crate::search::Expr>,
+    filters: &crate::search::Filters,
+    key: &str,
+    top: Option<usize>,
+) -> Result<Option<FacetAnswer>> {
     let Some(key) = crate::read::record::meta_key(key) else {
         return Err(crate::Error::BadOption {
             option: "key".into(),
             message: "the key is empty: give `outlet`, `author` or a metadata key".into(),
         });
     };
-    let Some(values) = values_of(&searcher, &key)? else {
+    let Some(values) = articles.values_of(&key)? else {
         return Ok(None);
     };
-    let selection = crate::search::select(mi, &searcher, expr, filters)?;
-    let runs = super::appearances::runs(&searcher, &mi.fields, &selection, filters)?;
+    let selection = articles.select(expr, filters)?;
+    let runs = articles.runs(&selection, filters)?;
     Ok(Some(FacetAnswer {
         facet: facet(&selection, &runs, &key, &values, top),
         total: super::appearances::total(&selection, &runs),

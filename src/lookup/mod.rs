@@ -17,6 +17,57 @@ pub mod outlets;
 pub mod stats;
 pub mod timeline;
 
+use crate::error::Result;
+use crate::index::MorgueIndex;
+use crate::search::{Expr, Filters, Selection};
+use appearances::Runs;
+use facet::ValuesOf;
+use tantivy::Searcher;
+
+/// Where a lookup reads its articles: one index ([`Local`]), or shards held by other processes
+/// (`distributed::Remote`). The lookups (`outlets_with`, `facet_with`, `timeline_with`) are
+/// written once over it.
+pub trait Articles {
+    /// The articles matching `expr` (every article when `None`) that pass `filters`.
+    fn select(&self, expr: Option<&Expr>, filters: &Filters) -> Result<Selection>;
+    /// The selected texts read from several records, with their records that pass `filters`
+    /// (see [`appearances`]).
+    fn runs(&self, selection: &Selection, filters: &Filters) -> Result<Runs>;
+    /// An article's values of `key` (`outlet` or a metadata key as stored); `None` when no
+    /// article has one. Asked before the selections it is applied to.
+    fn values_of(&self, key: &str) -> Result<Option<ValuesOf<'_>>>;
+}
+
+/// One index, read through one searcher.
+pub struct Local<'a> {
+    mi: &'a MorgueIndex,
+    searcher: Searcher,
+}
+
+impl<'a> Local<'a> {
+    /// The index `mi` at its current commit.
+    pub fn new(mi: &'a MorgueIndex) -> Result<Local<'a>> {
+        Ok(Local {
+            mi,
+            searcher: mi.searcher()?,
+        })
+    }
+}
+
+impl Articles for Local<'_> {
+    fn select(&self, expr: Option<&Expr>, filters: &Filters) -> Result<Selection> {
+        crate::search::select(self.mi, &self.searcher, expr, filters)
+    }
+
+    fn runs(&self, selection: &Selection, filters: &Filters) -> Result<Runs> {
+        appearances::runs(&self.searcher, &self.mi.fields, selection, filters)
+    }
+
+    fn values_of(&self, key: &str) -> Result<Option<ValuesOf<'_>>> {
+        facet::values_of(&self.searcher, key)
+    }
+}
+
 /// Selections made by hand for the lookups' unit tests.
 #[cfg(test)]
 pub(crate) mod testing {

@@ -39,9 +39,17 @@ pub fn outlets_of(
     expr: Option<&crate::search::Expr>,
     filters: &crate::search::Filters,
 ) -> crate::Result<OutletsAnswer> {
-    let searcher = mi.searcher()?;
-    let selection = crate::search::select(mi, &searcher, expr, filters)?;
-    let runs = super::appearances::runs(&searcher, &mi.fields, &selection, filters)?;
+    outlets_with(&super::Local::new(mi)?, expr, filters)
+}
+
+/// [`outlets_of`] over any [`super::Articles`].
+pub fn outlets_with(
+    articles: &dyn super::Articles,
+    expr: Option<&crate::search::Expr>,
+    filters: &crate::search::Filters,
+) -> crate::Result<OutletsAnswer> {
+    let selection = articles.select(expr, filters)?;
+    let runs = articles.runs(&selection, filters)?;
     Ok(OutletsAnswer {
         rows: outlets(&selection, &runs),
         total: super::appearances::total(&selection, &runs),

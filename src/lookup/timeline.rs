@@ -139,14 +139,23 @@ pub fn timeline_of(
     filters: &crate::search::Filters,
     opts: &TimelineOptions,
 ) -> crate::Result<Timeline> {
-    let searcher = mi.searcher()?;
+    timeline_with(&super::Local::new(mi)?, expr, filters, opts)
+}
+
+/// [`timeline_of`] over any [`super::Articles`].
+pub fn timeline_with(
+    articles: &dyn super::Articles,
+    expr: Option<&crate::search::Expr>,
+    filters: &crate::search::Filters,
+    opts: &TimelineOptions,
+) -> crate::Result<Timeline> {
     // Undated articles are counted apart, so the selection keeps them whatever the date bounds.
     let keep_undated = crate::search::Filters {
         include_undated: true,
         ..filters.clone()
     };
     let select = |expr| -> crate::Result<Selection> {
-        let mut s = crate::search::select(mi, &searcher, expr, &keep_undated)?;
+        let mut s = articles.select(expr, &keep_undated)?;
         if !opts.all_copies {
             s.fold_copies();
         }
@@ -154,7 +163,7 @@ pub fn timeline_of(
     };
     let values = match &opts.split_by {
         None => None,
-        Some(key) => match super::facet::values_of(&searcher, key)? {
+        Some(key) => match articles.values_of(key)? {
             Some(v) => Some((key.clone(), v)),
             None => {
                 return Err(crate::Error::BadOption {
@@ -171,7 +180,7 @@ pub fn timeline_of(
     };
     let runs = |s: Option<&Selection>| -> crate::Result<Runs> {
         match s {
-            Some(s) => super::appearances::runs(&searcher, &mi.fields, s, &keep_undated),
+            Some(s) => articles.runs(s, &keep_undated),
             None => Ok(Runs::default()),
         }
     };

@@ -427,6 +427,7 @@ pub fn health_json(h: &crate::index::health::Health) -> String {
 pub fn shards_text(
     shards: &[crate::index::shards::ShardInfo],
     joined: Option<&crate::index::shards::Joined>,
+    merged: Option<&crate::index::shards::Merged>,
 ) -> String {
     let mut out = String::new();
     let width = shards
@@ -454,22 +455,33 @@ pub fn shards_text(
             j.duplicates, j.clusters_joined
         );
     }
+    if let Some(m) = merged {
+        let _ = writeln!(out, "merged {} into {}", m.merged.join(", "), m.into);
+    }
     out
 }
 
-/// `shard list --json` and `shard add --json`: `{"shards": [{"folder", "articles", "sources"}],
-/// "joined"?: {"duplicates", "clusters_joined"}}`.
+/// `shard list --json`, `shard add --json` and `shard merge --json`: `{"shards": [{"folder",
+/// "articles", "sources"}], "joined"?: {"duplicates", "clusters_joined"}, "merged"?: {"into",
+/// "merged"}}`.
 pub fn shards_json(
     shards: &[crate::index::shards::ShardInfo],
     joined: Option<&crate::index::shards::Joined>,
+    merged: Option<&crate::index::shards::Merged>,
 ) -> String {
     #[derive(Serialize)]
     struct Out<'a> {
         shards: &'a [crate::index::shards::ShardInfo],
         #[serde(skip_serializing_if = "Option::is_none")]
         joined: Option<&'a crate::index::shards::Joined>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        merged: Option<&'a crate::index::shards::Merged>,
     }
-    json(&Out { shards, joined })
+    json(&Out {
+        shards,
+        joined,
+        merged,
+    })
 }
 
 /// `stats --json`.

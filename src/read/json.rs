@@ -54,12 +54,12 @@ impl Reader for JsonReader {
             _ => Box::new(Lines {
                 path: path.to_string(),
                 input: Some(input),
-                line: 0,
+                line: opts.lines_before,
                 buf: Vec::new(),
                 fields: opts.fields.clone(),
                 cap: opts.max_record,
                 // A `.jsonl`/`.ndjson` file is lines whatever its first line looks like.
-                lines_only: is_lines_name(path),
+                lines_only: is_lines_name(path) || opts.lines_before > 0,
                 pending: None,
             }),
         }
@@ -67,7 +67,7 @@ impl Reader for JsonReader {
 }
 
 /// True for `.jsonl`/`.ndjson` names (also gzipped).
-fn is_lines_name(path: &str) -> bool {
+pub(crate) fn is_lines_name(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
     let p = p.strip_suffix(".gz").unwrap_or(&p);
     p.ends_with(".jsonl") || p.ends_with(".ndjson")

@@ -100,6 +100,9 @@ pub struct ReadOptions {
     /// element, HTML page, text file or WARC record (and its decompressed HTTP body) over it is
     /// skipped with its reason.
     pub max_record: u64,
+    /// Lines of the file before the stream (a byte range of a JSON-lines file, see
+    /// [`open_range`]): records are numbered from the next one, and the stream is read as lines.
+    pub lines_before: usize,
 }
 
 impl Default for ReadOptions {
@@ -107,6 +110,7 @@ impl Default for ReadOptions {
         ReadOptions {
             fields: FieldMap::default(),
             max_record: DEFAULT_MAX_RECORD_BYTES,
+            lines_before: 0,
         }
     }
 }
@@ -247,6 +251,117 @@ pub struct Source {
     pub path: PathBuf,
     /// The reader that will read it; None when it must be chosen by sniffing the content.
     pub reader: Option<&'static dyn Reader>,
+    /// Only the lines that start in this byte range of an uncompressed JSON-lines file (see
+    /// [`open_range`]): a part of a big dump, read by one of several processes.
+    pub range: Option<std::ops::Range<u64>>,
+}
+
+impl Source {
+    /// The source as reported, recorded in a ledger and given back to `ingest`: the file's
+    /// label, with `#bytes=START-END` for a range.
+    pub fn label(&self) -> String {
+        let label = path_label(&self.path);
+        match &self.range {
+            Some(r) => range_label(&label, r),
+            None => label,
+        }
+    }
+}
+
+/// `FILE#bytes=START-END`: the lines of FILE that start in that byte range.
+pub fn range_label(file: &str, r: &std::ops::Range<u64>) -> String {
+    format!("{file}#bytes={}-{}", r.start, r.end)
+}
+
+/// The file and byte range of a [`range_label`].
+pub fn parse_range_label(label: &str) -> Option<(&str, std::ops::Range<u64>)> {
+    let (file, range) = label.rsplit_once("#bytes=")?;
+    let (start, end) = range.split_once('-')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(start) || !digits(end) {
+        return None;
+    }
+    let (start, end) = (start.parse().ok()?, end.parse().ok()?);
+    (start < end).then_some((file, start..end))
+}
+
+/// Opens the lines of the file `path` that start in the byte range `range`, and counts the lines
+/// before them (so records keep their line numbers in the whole file). A range that starts
+/// inside a line begins at the next line; the last line runs past the range's end to its
+/// newline. Ranges that tile a file read each of its lines exactly once.
+pub fn open_range(
+    path: &Path,
+    range: &std::ops::Range<u64>,
+) -> std::io::Result<(Box<dyn Read + Send>, usize)> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = BufReader::with_capacity(64 << 10, std::fs::File::open(path)?);
+    let mut start = 0u64;
+    let mut lines_before = 0usize;
+    if range.start > 0 {
+        // Count the lines before the range and find where the first line in it starts.
+        let mut prefix = (&mut file).take(range.start - 1);
+        let mut buf = [0u8; 64 << 10];
+        loop {
+            let n = prefix.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            lines_before += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        }
+        start = range.start - 1;
+        let mut rest = Vec::new();
+        start += file.read_until(b'\n', &mut rest)? as u64;
+        if rest.last() == Some(&b'\n') {
+            lines_before += 1;
+        }
+    }
+    file.seek(SeekFrom::Start(start))?;
+    let within = range.end.saturating_sub(start);
+    Ok((
+        Box::new(RangeLines {
+            file,
+            left: within,
+            done: start >= range.end,
+        }),
+        lines_before,
+    ))
+}
+
+/// The bytes of a file from a line start up to the end of the line that holds byte `left - 1`.
+struct RangeLines<R> {
+    file: R,
+    left: u64,
+    done: bool,
+}
+
+impl<R: BufRead> Read for RangeLines<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.done || out.is_empty() {
+            return Ok(0);
+        }
+        let buf = self.file.fill_buf()?;
+        if buf.is_empty() {
+            self.done = true;
+            return Ok(0);
+        }
+        let mut n = buf.len().min(out.len());
+        if self.left == 0 {
+            // Past the range: finish the line under way.
+            if let Some(at) = buf[..n].iter().position(|&b| b == b'\n') {
+                n = at + 1;
+                self.done = true;
+            }
+        } else {
+            n = n.min(usize::try_from(self.left).unwrap_or(usize::MAX));
+            self.left -= n as u64;
+            if self.left == 0 && buf[n - 1] == b'\n' {
+                self.done = true;
+            }
+        }
+        out[..n].copy_from_slice(&buf[..n]);
+        self.file.consume(n);
+        Ok(n)
+    }
 }
 
 /// Expands the user's paths into the files to read, sorted, plus the paths that could not be used.
@@ -267,7 +382,19 @@ pub fn collect_inputs(
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(Skip::new(path_label(root), e.to_string()));
+                // `dump.jsonl#bytes=START-END`: part of a JSON-lines file.
+                let ranged = root
+                    .to_str()
+                    .and_then(parse_range_label)
+                    .filter(|(file, _)| Path::new(file).is_file());
+                match ranged {
+                    Some((file, range)) => inputs.push(Source {
+                        path: PathBuf::from(file),
+                        reader: Some(forced.unwrap_or(&JSON)),
+                        range: Some(range),
+                    }),
+                    None => problems.push(Skip::new(path_label(root), e.to_string())),
+                }
                 continue;
             }
         };
@@ -275,6 +402,7 @@ pub fn collect_inputs(
             inputs.push(Source {
                 path: root.clone(),
                 reader: forced.or_else(|| reader_for(root)),
+                range: None,
             });
             continue;
         }
@@ -306,6 +434,7 @@ pub fn collect_inputs(
                             inputs.push(Source {
                                 path: e.into_path(),
                                 reader: Some(forced.unwrap_or(reader)),
+                                range: None,
                             });
                         } else {
                             problems
@@ -320,8 +449,9 @@ pub fn collect_inputs(
             }
         }
     }
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
-    inputs.dedup_by(|a, b| a.path == b.path);
+    let start = |s: &Source| s.range.as_ref().map(|r| (r.start, r.end));
+    inputs.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| start(a).cmp(&start(b))));
+    inputs.dedup_by(|a, b| a.path == b.path && a.range == b.range);
     (inputs, problems)
 }
 
@@ -398,6 +528,63 @@ pub(crate) fn slurp(path: &str, mut input: Input, opts: &ReadOptions) -> Result<
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Reads the range of `path` with the line number of its first line.
+    fn part(path: &Path, r: std::ops::Range<u64>) -> (usize, String) {
+        let (mut input, before) = open_range(path, &r).unwrap();
+        let mut out = String::new();
+        input.read_to_string(&mut out).unwrap();
+        (before, out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Ranges that tile a file read each of its lines once, in order, and count the lines
+        /// before each part: wherever the cuts fall (inside lines, on newlines, in blank lines).
+        #[test]
+        fn ranges_that_tile_a_file_read_each_line_once(
+            lines in proptest::collection::vec("[a-z]{0,12}", 1..30),
+            final_newline in any::<bool>(),
+            cuts in proptest::collection::vec(0.0f64..1.0, 0..6),
+        ) {
+            let mut text = lines.join("\n");
+            if final_newline {
+                text.push('\n');
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("d.jsonl");
+            std::fs::write(&path, &text).unwrap();
+            let len = text.len() as u64;
+            let mut at: Vec<u64> = cuts.iter().map(|c| (c * len as f64) as u64).collect();
+            at.extend([0, len]);
+            at.sort_unstable();
+            at.dedup();
+            let mut joined = String::new();
+            for w in at.windows(2) {
+                let (before, got) = part(&path, w[0]..w[1]);
+                prop_assert_eq!(before, joined.matches('\n').count());
+                joined.push_str(&got);
+            }
+            prop_assert_eq!(joined, text);
+        }
+    }
+
+    #[test]
+    fn a_range_label_names_a_file_and_its_bytes() {
+        assert_eq!(
+            parse_range_label("/a/dump#1.jsonl#bytes=10-200"),
+            Some(("/a/dump#1.jsonl", 10..200))
+        );
+        assert_eq!(range_label("d.jsonl", &(0..5)), "d.jsonl#bytes=0-5");
+        for bad in [
+            "d.jsonl",
+            "d.jsonl#bytes=5-5",
+            "d.jsonl#bytes=-5",
+            "d.jsonl#bytes=1-x",
+        ] {
+            assert_eq!(parse_range_label(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn readme_like_files_are_told_apart_from_data() {

@@ -30,12 +30,8 @@ pub fn runs(
     selection: &Selection,
     filters: &Filters,
 ) -> Result<Runs> {
-    let paths = TermQuery::new(
-        Term::from_field_text(fields.kind, KIND_PATH),
-        IndexRecordOption::Basic,
-    );
     let keys: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
-    let counts = searcher.search(&paths, &PathCounts { keys })?;
+    let counts = path_counts(searcher, fields, Some(keys))?;
     let mut runs = Runs::default();
     for (key, n) in counts {
         if n < 2 {
@@ -48,14 +44,27 @@ pub fn runs(
     Ok(runs)
 }
 
-/// Counts the path documents of the selected texts.
+/// The number of path documents (records read) of each text in `keys`, or of every text.
+pub fn path_counts(
+    searcher: &Searcher,
+    fields: &Fields,
+    keys: Option<Arc<Keys>>,
+) -> Result<KeyMap<u32>> {
+    let paths = TermQuery::new(
+        Term::from_field_text(fields.kind, KIND_PATH),
+        IndexRecordOption::Basic,
+    );
+    Ok(searcher.search(&paths, &PathCounts { keys })?)
+}
+
+/// Counts the path documents of the selected texts (of every text with `None`).
 struct PathCounts {
-    keys: Arc<Keys>,
+    keys: Option<Arc<Keys>>,
 }
 
 /// Per-segment state of [`PathCounts`].
 struct PathCountsSegment {
-    selected: Arc<Keys>,
+    selected: Option<Arc<Keys>>,
     keys: Column<u64>,
     counts: KeyMap<u32>,
 }
@@ -70,7 +79,7 @@ impl Collector for PathCounts {
         reader: &SegmentReader,
     ) -> tantivy::Result<PathCountsSegment> {
         Ok(PathCountsSegment {
-            selected: Arc::clone(&self.keys),
+            selected: self.keys.clone(),
             keys: reader.fast_fields().u64("article_key")?,
             counts: KeyMap::default(),
         })
@@ -96,7 +105,7 @@ impl SegmentCollector for PathCountsSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(key) = self.keys.first(doc) {
-            if self.selected.contains(&key) {
+            if self.selected.as_ref().is_none_or(|s| s.contains(&key)) {
                 *self.counts.entry(key).or_default() += 1;
             }
         }

@@ -8,9 +8,9 @@ use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// The best passages of one article, best first (once [`BestPassages::finish`] ran; the
-/// collectors call it).
+/// collectors call it): score, passage number (0-based) and address.
 #[derive(Debug, Clone, Default)]
-pub struct BestPassages(pub Vec<(Score, DocAddress)>);
+pub struct BestPassages(pub Vec<(Score, u64, DocAddress)>);
 
 impl BestPassages {
     /// The best passage's score (0 when none scored).
@@ -18,16 +18,18 @@ impl BestPassages {
         self.0.first().map(|b| b.0).unwrap_or(0.0)
     }
 
-    /// Better first: higher score, then earlier address.
-    fn order(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
-        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+    /// Better first: higher score, then the earlier passage of the article (not the earlier
+    /// address: where an ingest put a passage must not decide between equal scores), then
+    /// the earlier address.
+    fn order(a: &(Score, u64, DocAddress), b: &(Score, u64, DocAddress)) -> std::cmp::Ordering {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
     }
 
     /// Offers a passage. Passages are appended and the buffer cut back to the best
     /// `per_article` when it holds twice that: `O(n log k)` for `n` offers, however large `k`
     /// (export keeps every passage).
-    fn offer(&mut self, score: Score, addr: DocAddress, per_article: usize) {
-        self.0.push((score, addr));
+    fn offer(&mut self, score: Score, number: u64, addr: DocAddress, per_article: usize) {
+        self.0.push((score, number, addr));
         if self.0.len() >= per_article.saturating_mul(2).max(16) {
             self.cut(per_article);
         }
@@ -64,6 +66,7 @@ pub struct PassageSegment {
     per_article: usize,
     keep: Arc<Keys>,
     keys: Column<u64>,
+    numbers: Column<u64>,
     found: KeyMap<BestPassages>,
 }
 
@@ -81,6 +84,7 @@ impl Collector for PassageCollector {
             per_article: self.per_article,
             keep: Arc::clone(&self.keep),
             keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
+            numbers: reader.fast_fields().u64(names::PASSAGE_NO)?,
             found: KeyMap::default(),
         })
     }
@@ -94,8 +98,8 @@ impl Collector for PassageCollector {
         for fruit in fruits {
             for (key, best) in fruit {
                 let entry = all.entry(key).or_default();
-                for (s, a) in best.0 {
-                    entry.offer(s, a, self.per_article);
+                for (s, n, a) in best.0 {
+                    entry.offer(s, n, a, self.per_article);
                 }
             }
         }
@@ -117,10 +121,11 @@ impl SegmentCollector for PassageSegment {
             return;
         }
         let addr = DocAddress::new(self.segment, doc);
+        let number = self.numbers.first(doc).unwrap_or(u64::MAX);
         self.found
             .entry(key)
             .or_default()
-            .offer(score, addr, self.per_article);
+            .offer(score, number, addr, self.per_article);
     }
 
     fn harvest(mut self) -> Self::Fruit {
@@ -245,17 +250,18 @@ mod tests {
         let addr = |d: u32| DocAddress::new(0, d);
         for per_article in [1, 2, 3, 1000] {
             let mut b = BestPassages::default();
-            // Scores 0..99 offered in a scrambled order; score 50 twice (two addresses).
+            // Scores 0..99 offered in a scrambled order (passage i at address 999 - i); score
+            // 50 twice: passage 1000 at address 0 comes after passage 50 at address 949.
             for i in 0..100u32 {
                 let s = (i * 37 % 100) as f32;
-                b.offer(s, addr(i), per_article);
+                b.offer(s, u64::from(i), addr(999 - i), per_article);
             }
-            b.offer(50.0, addr(1000), per_article);
+            b.offer(50.0, 1000, addr(0), per_article);
             b.finish(per_article);
-            let want: Vec<(f32, DocAddress)> = {
-                let mut all: Vec<(f32, DocAddress)> = (0..100u32)
-                    .map(|i| ((i * 37 % 100) as f32, addr(i)))
-                    .chain([(50.0, addr(1000))])
+            let want: Vec<(f32, u64, DocAddress)> = {
+                let mut all: Vec<(f32, u64, DocAddress)> = (0..100u32)
+                    .map(|i| ((i * 37 % 100) as f32, u64::from(i), addr(999 - i)))
+                    .chain([(50.0, 1000, addr(0))])
                     .collect();
                 all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 all.truncate(per_article);
@@ -263,8 +269,14 @@ mod tests {
             };
             assert_eq!(b.0, want, "per_article {per_article}");
         }
+        // Equal scores: the earlier passage first, wherever the ingest put it.
+        let mut tie = BestPassages::default();
+        tie.offer(1.0, 6, addr(3), 1);
+        tie.offer(1.0, 5, addr(9), 1);
+        tie.finish(1);
+        assert_eq!(tie.0, vec![(1.0, 5, addr(9))]);
         let mut none = BestPassages::default();
-        none.offer(1.0, addr(0), 0);
+        none.offer(1.0, 0, addr(0), 0);
         none.finish(0);
         assert!(none.0.is_empty());
     }

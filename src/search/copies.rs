@@ -71,24 +71,46 @@ pub fn copy_refs(
 ) -> Result<Vec<CopyRef>> {
     let mut out = Vec::with_capacity(copies.len());
     for (key, facts) in copies {
-        let article_id = ArticleId(*key);
-        let appearances = article_appearances(searcher, &mi.fields, article_id)?;
-        let date = facts.date_secs.and_then(to_date);
-        // Title and URL of the record the article document holds (its outlet and date).
-        let held = appearances
-            .iter()
-            .find(|a| a.outlet == facts.outlet && a.date == date)
-            .or(appearances.first());
-        out.push(CopyRef {
-            article_id,
-            title: held.map(|a| a.title.clone()).unwrap_or_default(),
-            outlet: facts.outlet.clone(),
-            date,
-            url: held.and_then(|a| a.url.clone()),
-            paths: appearances.into_iter().map(|a| a.path).collect(),
-        });
+        let appearances = article_appearances(searcher, &mi.fields, ArticleId(*key))?;
+        out.push(copy_ref(*key, facts, appearances));
     }
     Ok(out)
+}
+
+/// The copy `key` of a folded article, from its facts and every record of its text.
+pub fn copy_ref(
+    key: u64,
+    facts: &ArticleFacts,
+    appearances: Vec<crate::index::Appearance>,
+) -> CopyRef {
+    let date = facts.date_secs.and_then(to_date);
+    // Title and URL of the record the article document holds (its outlet and date).
+    let held = appearances
+        .iter()
+        .find(|a| a.outlet == facts.outlet && a.date == date)
+        .or(appearances.first());
+    CopyRef {
+        article_id: ArticleId(key),
+        title: held.map(|a| a.title.clone()).unwrap_or_default(),
+        outlet: facts.outlet.clone(),
+        date,
+        url: held.and_then(|a| a.url.clone()),
+        paths: appearances.into_iter().map(|a| a.path).collect(),
+    }
+}
+
+/// Files a hit's near-duplicate copies (`near`, original first) before the other records of
+/// its text already in `hit.copies`, then orders them all original first (earliest dated).
+pub fn add_copies(hit: &mut super::Hit, near: Vec<CopyRef>) {
+    let others = std::mem::replace(&mut hit.copies, near);
+    hit.copies.extend(others);
+    hit.copies.sort_by(|a, b| {
+        let day = |c: &CopyRef| {
+            c.date
+                .map(|d| i64::from(chrono::Datelike::num_days_from_ce(&d)))
+        };
+        original_first((day(a), 0), (day(b), 0))
+    });
 }
 
 /// Shows a hit as the earliest dated of its text's appearances that pass `filters` (see

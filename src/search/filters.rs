@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::extract::aliases::AliasTable;
 use chrono::NaiveDate;
 
-/// Filters that restrict which articles a command sees.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Filters that restrict which articles a command sees (serializable without the alias table).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Filters {
     /// First day included.
     pub from: Option<NaiveDate>,
@@ -22,6 +22,7 @@ pub struct Filters {
     /// gives it, ignoring case and accents).
     pub entities: Vec<String>,
     /// The alias table for `entities` and `entity:` atoms; `None` for the built-in one.
+    #[serde(skip)]
     pub aliases: Option<std::sync::Arc<AliasTable>>,
     /// Metadata `(key, value)` pairs (`--meta KEY=VALUE`, `--author NAME`; keys lowercased):
     /// the values of one key are alternatives, different keys are all required; values match

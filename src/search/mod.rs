@@ -10,7 +10,7 @@
 
 pub mod appearances;
 mod boolean;
-mod build;
+pub(crate) mod build;
 mod collect;
 pub mod copies;
 mod filters;
@@ -31,7 +31,7 @@ use crate::index::{
 };
 use crate::model::{ArticleId, ArticleSummary};
 use boolean::KeySet;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::{FactsCollector, PassageCollector};
@@ -42,7 +42,7 @@ use std::sync::Arc;
 use tantivy::{DocAddress, Searcher};
 
 /// Order of the hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// Best score first (ties: older first, then id).
@@ -66,8 +66,9 @@ impl SortOrder {
     }
 }
 
-/// A search to run.
-#[derive(Debug, Clone)]
+/// A search to run (serializable for the processes of a distributed search, without the
+/// filters' alias table: each process applies its index's).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SearchRequest {
     /// The query string, in morgue's syntax (see [`query`]).
     pub query: String,
@@ -84,7 +85,7 @@ pub struct SearchRequest {
 }
 
 /// A passage of a hit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct PassageHit {
     /// Passage number within its article (1-based).
     pub number: u32,
@@ -101,7 +102,7 @@ pub struct PassageHit {
 }
 
 /// One matching article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
@@ -279,16 +280,13 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
             Some(c) => copies::copy_refs(&searcher, mi, &c)?,
             None => Vec::new(),
         };
-        let (mut hit, appearances) = assemble(mi, &searcher, &mut highlighter, skipped + i + 1, r)?;
-        hit.copies = copies;
+        let (mut hit, appearances) =
+            assemble(mi, &searcher, &mut highlighter, skipped + i + 1, r, None)?;
         let others = copies::earliest_appearance(&mut hit, &appearances, &req.filters, |t| {
             highlighter.title(t)
         });
-        hit.copies.extend(others);
-        hit.copies.sort_by(|a, b| {
-            let day = |c: &copies::CopyRef| c.date.map(|d| d.num_days_from_ce());
-            copies::original_first((day(a).map(i64::from), 0), (day(b).map(i64::from), 0))
-        });
+        hit.copies = others;
+        copies::add_copies(&mut hit, copies);
         hits.push(hit);
     }
     Ok(SearchResults {
@@ -354,19 +352,8 @@ pub fn rank_top(
     sort: SortOrder,
     limit: usize,
 ) -> Result<Vec<Ranked>> {
-    let f = &mi.fields;
     let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
-    let mut builder = build::Builder::new(searcher, f);
-    let mut best = match builder.positive(expr)? {
-        Some(q) if !keep.is_empty() => searcher.search(
-            build::passages_only(f, q).as_ref(),
-            &PassageCollector {
-                per_article: per_article.max(1),
-                keep,
-            },
-        )?,
-        _ => Default::default(),
-    };
+    let mut best = best_passages(mi, searcher, expr, keep, per_article, None)?;
     let mut ranked: Vec<Ranked> = articles
         .into_iter()
         .map(|(key, facts)| Ranked {
@@ -386,6 +373,33 @@ pub fn rank_top(
     Ok(ranked)
 }
 
+/// The best `per_article` passages of each article in `keep` for the positive atoms of `expr`,
+/// scored with BM25 over `searcher`'s statistics, or over `statistics` when given (those of
+/// every shard, when this searcher holds only some: see `crate::distributed`).
+pub(crate) fn best_passages(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    expr: &Expr,
+    keep: Arc<Keys>,
+    per_article: usize,
+    statistics: Option<&dyn tantivy::query::Bm25StatisticsProvider>,
+) -> Result<KeyMap<BestPassages>> {
+    let f = &mi.fields;
+    let mut builder = build::Builder::new(searcher, f);
+    let q = match builder.positive(expr)? {
+        Some(q) if !keep.is_empty() => build::passages_only(f, q),
+        _ => return Ok(KeyMap::default()),
+    };
+    let collector = PassageCollector {
+        per_article: per_article.max(1),
+        keep,
+    };
+    Ok(match statistics {
+        Some(s) => searcher.search_with_statistics_provider(q.as_ref(), &collector, s)?,
+        None => searcher.search(q.as_ref(), &collector)?,
+    })
+}
+
 /// The `author` values of an article's metadata.
 pub fn authors(meta: &crate::model::Meta) -> Vec<String> {
     meta.iter()
@@ -400,7 +414,7 @@ pub fn to_date(secs: i64) -> Option<NaiveDate> {
 }
 
 /// The order of hits: a total order (ties end on the article key).
-fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp::Ordering {
+pub(crate) fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp::Ordering {
     let by_score = |a: &Ranked, b: &Ranked| b.best.score().total_cmp(&a.best.score());
     match sort {
         SortOrder::Relevance => by_score(a, b)
@@ -437,21 +451,27 @@ fn opening_passages(
     Ok(numbered.into_iter().take(n).map(|(_, a)| a).collect())
 }
 
-fn assemble(
+pub(crate) fn assemble(
     mi: &MorgueIndex,
     searcher: &Searcher,
     highlighter: &mut Highlighter,
     rank: usize,
     r: Ranked,
+    appearances: Option<Vec<crate::index::Appearance>>,
 ) -> Result<(Hit, Vec<crate::index::Appearance>)> {
     let f = &mi.fields;
     let article_id = r.article_id();
-    let article = load_article(searcher, f, article_id, false)?.ok_or_else(|| {
+    let mut article = load_article(searcher, f, article_id, false)?.ok_or_else(|| {
         crate::Error::Index(tantivy::TantivyError::InternalError(format!(
             "article {article_id} has passages but no article document"
         )))
     })?;
-    let mut scored = r.best.0.clone();
+    if let Some(all) = appearances {
+        // Every shard's records of the text, not only this searcher's.
+        article.paths = all.iter().map(|a| a.path.clone()).collect();
+        article.appearances = all;
+    }
+    let mut scored: Vec<(f32, DocAddress)> = r.best.0.iter().map(|&(s, _, a)| (s, a)).collect();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
         scored = opening_passages(searcher, f, article_id, &article.text, 1)?

@@ -130,32 +130,10 @@ pub struct Resolver {
 impl Resolver {
     /// Reads the form terms of the index and builds the archive's short-name table.
     pub fn new(searcher: &Searcher, fields: &Fields, aliases: &AliasTable) -> Result<Resolver> {
-        let mut pairs: HashMap<(String, String, String), u64> = HashMap::new();
-        let lower = FORM_TERM.to_string();
-        let upper = char::from_u32(FORM_TERM as u32 + 1)
-            .unwrap_or(FORM_TERM)
-            .to_string();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(fields.entity)?;
-            let mut stream = inverted
-                .terms()
-                .range()
-                .ge(lower.as_bytes())
-                .lt(upper.as_bytes())
-                .into_stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                let Ok(term) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if let Some((form, kind, name)) = parse_entity_form_term(term) {
-                    *pairs
-                        .entry((form.to_string(), kind.to_string(), name.to_string()))
-                        .or_default() += u64::from(stream.value().doc_freq);
-                }
-            }
-        }
-        Ok(Resolver::from_pairs(pairs, aliases))
+        Ok(Resolver::from_pairs(
+            form_counts(searcher, fields)?,
+            aliases,
+        ))
     }
 
     /// The resolver of `searcher`'s commit under `aliases`, built once per commit and alias
@@ -542,6 +520,40 @@ impl Resolver {
 fn dominant(n: u64, total: u64) -> bool {
     n >= MIN_SUPPORT && total > 0 && n as f64 >= DOMINANT_SHARE * total as f64
 }
+
+/// The number of articles of each (form, kind, name) the index's entity terms record: what a
+/// [`Resolver`] is built from. Shards' counts add up to those of the index holding them all.
+pub fn form_counts(searcher: &Searcher, fields: &Fields) -> Result<FormCounts> {
+    let mut pairs: FormCounts = HashMap::new();
+    let lower = FORM_TERM.to_string();
+    let upper = char::from_u32(FORM_TERM as u32 + 1)
+        .unwrap_or(FORM_TERM)
+        .to_string();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.entity)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(lower.as_bytes())
+            .lt(upper.as_bytes())
+            .into_stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if let Some((form, kind, name)) = parse_entity_form_term(term) {
+                *pairs
+                    .entry((form.to_string(), kind.to_string(), name.to_string()))
+                    .or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+/// Articles per (form, kind, name) entity term (see [`form_counts`]).
+pub type FormCounts = HashMap<(String, String, String), u64>;
 
 #[cfg(test)]
 mod tests {

@@ -399,6 +399,45 @@ mod tests {
     }
 
     #[test]
+    fn publication_cues_in_footers_and_other_languages() {
+        let cue = |text: &str| page_text_date(text, None).map(|d| (d.value, d.source));
+        let at = |y, m, d| Some((day(y, m, d), "html:cue".to_string()));
+        assert_eq!(
+            cue("Tags: SCADA Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:00 Uhr veröffentlicht"),
+            at(2011, 12, 3)
+        );
+        assert_eq!(
+            cue("Gespeichert von rasos am 24. Juli 2017 - 18:55"),
+            at(2017, 7, 24)
+        );
+        assert_eq!(
+            cue("Mise en ligne 23 mai 2019 Durée 12 min"),
+            at(2019, 5, 23)
+        );
+        assert_eq!(cue("Erstellt am: 30.01.2022 18:36 / sk"), at(2022, 1, 30));
+        assert_eq!(cue("تاريخ النشر: ٢١ شوال ١٤٤٠ هـ"), at(2019, 6, 24));
+        assert_eq!(cue("发布时间：2019年06月24日 10:30"), at(2019, 6, 24));
+        // A cue whose sentence says the page was changed gives no date.
+        assert_eq!(
+            cue("Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert."),
+            None
+        );
+    }
+
+    #[test]
+    fn the_visit_time_is_not_a_date_element() {
+        let doc = Document::from(
+            "<body><p class='time'>Aktuelle Zeit: 14.10.2020, 12:18</p><p>Post</p></body>",
+        );
+        assert_eq!(date_element(&doc), None);
+        let doc = Document::from("<body><p class='time'>Am 14.10.2020, 12:18</p></body>");
+        assert_eq!(
+            date_element(&doc).map(|(d, _)| d.value),
+            Some(day(2020, 10, 14))
+        );
+    }
+
+    #[test]
     fn main_content_without_navigation_and_footer() {
         let p = page(r#"<meta property="og:site_name" content="Bay News">"#, None);
         let text = p.text.unwrap();

@@ -24,7 +24,7 @@ pub(super) fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String
             continue;
         }
         let text = spaced_text_of(node);
-        if text.len() > 200 {
+        if text.len() > 200 || NOW.is_match(&text) {
             continue;
         }
         if let Some(d) = find_text_date(&text) {
@@ -35,6 +35,13 @@ pub(super) fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String
     }
     None
 }
+
+/// Text that shows the time of the visit, not of the article ("Aktuelle Zeit: 14.10.2020",
+/// phpBB's "It is currently …", "Heute ist …").
+static NOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)aktuelle\s+zeit|current\s+time|it\s+is\s+currently|heute\s+ist|today\s+is|nous\s+sommes\s+le|heure\s+actuelle")
+        .expect("valid now regex")
+});
 
 /// Words in a class or id that mark a part of the page that is not the article itself.
 const ASIDE_MARKERS: &[&str] = &[
@@ -146,18 +153,29 @@ pub(super) fn main_start(body: &str, main: Option<&str>) -> Option<usize> {
 }
 
 /// Last resorts, from the page's text: a date after a publication cue anywhere ("Veröffentlicht
-/// am 01.11.2023", "Published: …"; provenance `html:cue`), else the first date in the page text
-/// before the main content starts (headers and bylines), else in the first 300 bytes of the main
-/// content (`html:page-text`). Dates further down are about something else.
+/// am 01.11.2023", "Published: …", "Dieser Beitrag wurde am Samstag, 3. Dezember 2011 …
+/// veröffentlicht", "Mise en ligne 23 mai 2019", "发布时间：…", "تاريخ النشر: …"; provenance
+/// `html:cue`), else the first date in the page text before the main content starts (headers
+/// and bylines), else in the first 300 bytes of the main content (`html:page-text`). Dates further
+/// down are about something else. A cue whose sentence goes on to say the page was changed
+/// ("… wurde am 29. Januar 2020 geändert") gives no date.
 pub(super) fn page_text_date(body: &str, main: Option<&str>) -> Option<Sourced<NaiveDate>> {
     let usable = |d: &NaiveDate| plausible(*d).is_ok();
     for c in CUE.find_iter(body) {
-        let after = &body[c.end()..floor_boundary(body, (c.end() + 40).min(body.len()))];
-        if let Some((0..=3, d)) = find_text_dates(after).next() {
-            if usable(&d) {
-                return Some(Sourced::new(d, "html:cue"));
-            }
+        let after = &body[c.end()..floor_boundary(body, (c.end() + 60).min(body.len()))];
+        let Some((at, d)) = find_text_dates(after).next() else {
+            continue;
+        };
+        // Right after the cue, or after one word such as a weekday ("am Samstag, 3. …").
+        if !(at <= 3 || GAP_WORD.is_match(&after[..at])) || !usable(&d) {
+            continue;
         }
+        let tail = &body[c.end() + at..floor_boundary(body, (c.end() + at + 80).min(body.len()))];
+        let sentence = tail.split(['.', '|', '!', '?']).take(3).collect::<String>();
+        if UPDATE_WORD.is_match(&sentence) {
+            continue;
+        }
+        return Some(Sourced::new(d, "html:cue"));
     }
     let main_text = collapse(main.unwrap_or(""));
     let start = main_start(body, main);
@@ -171,10 +189,37 @@ pub(super) fn page_text_date(body: &str, main: Option<&str>) -> Option<Sourced<N
         .map(|d| Sourced::new(d, "html:page-text"))
 }
 
-/// Words that announce a publication date (never an update).
+/// Words that announce a publication date (never an update), in the languages of
+/// `dates::text::MONTHS` and the scripts `dates` reads; German and English also in the
+/// templates of blog footers ("Dieser Artikel wurde am …", "Gespeichert von NAME am …",
+/// "Posted by NAME on …").
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[^\p{L}])(?:veröffentlicht|erschienen|publiziert|published|posted|publié|pubblicato|publicado|datum|date)(?:\s+(?:am|on|le|il|el|em))?\s*:?\s*")
-        .expect("valid cue regex")
+    Regex::new(concat!(
+        r"(?i)(?:^|[^\p{L}])(?:",
+        r"veröffentlicht|erschienen|publiziert|erstellt|online\s+seit|wurde\s+(?:\p{L}+\s+)?am",
+        r"|(?:gespeichert|geschrieben|verfasst|erstellt)\s+von\s+\S+(?:\s+\S+)?\s+am",
+        r"|(?:posted|written|published|submitted)\s+by\s+\S+(?:\s+\S+)?\s+on",
+        r"|published|posted|publié|mise?\s+en\s+ligne|pubblicato|publicado|publicada|gepubliceerd",
+        r"|opublikowano|publikováno|publicat|julkaistu|publicerad|publiceret|yayınlanma\s+tarihi|yayınlandı",
+        r"|diterbitkan|dipublikasikan|ngày\s+đăng|đăng\s+ngày|опубликовано|дата\s+публикации|опубліковано",
+        r"|δημοσιεύθηκε|δημοσίευση|תאריך\s+פרסום|פורסם|تاريخ\s+النشر|نشر\s+(?:في|بتاريخ)|تاریخ\s+انتشار",
+        r"|منتشر\s+شده|发布时间|發佈時間|发布日期|發布日期|发表时间|發表時間|发表于|發表於|公開日|投稿日|게시일|등록일",
+        r"|เผยแพร่|โพสต์เมื่อ|datum|date",
+        r")(?:\s+(?:am|on|le|il|el|em|op|в|في|در))?\s*[:：]?\s*",
+    ))
+    .expect("valid cue regex")
+});
+
+/// One word (a weekday) between a cue and its date: "am Samstag, 3. Dezember 2011".
+static GAP_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\p{L}{2,12}\.?,?\s*$").expect("valid gap regex"));
+
+/// Words that say a page was changed, not published.
+static UPDATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)geändert|aktualisiert|bearbeitet|updated|modified|edited|mis\s+à\s+jour|modifié",
+    )
+    .expect("valid update regex")
 });
 
 pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {
