@@ -388,6 +388,57 @@ pub fn mark_pieces(text: &str, outlet: &str, learned: &Learned) -> Vec<(Range<us
     scan(text, outlet, learned, None, None)
 }
 
+/// Words back from a glued word that may hold the name a removed run hangs on.
+const HUNG_NAME_WORDS: usize = 6;
+
+/// The part of `word` before its last lower-case letter glued to a capital ("Pelosi" in
+/// "PelosiGiuliani", "McConnell" in "McConnellGOP"): a name glued to the text of the next page
+/// element (a link card's headline); `None` when there is no such seam.
+fn glued_name(word: &str) -> Option<&str> {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let seam = chars
+        .windows(2)
+        .rposition(|p| p[0].1.is_lowercase() && p[1].1.is_uppercase())?;
+    Some(&word[..chars[seam + 1].0])
+}
+
+/// A removed run never takes the name its link card hangs on. Cards of some outlets repeat the
+/// name they hang on, glued to their first headline: "Speaker Nancy Pelosi Nancy
+/// PelosiGiuliani pens op-ed … MORE (D-Calif.)". The story's words end at the last stand-alone
+/// word, a few words before a glued word, that is the glued name ("Pelosi"); the card starts
+/// after it. So the words of a covered run from that word back to the run's start (or to a
+/// card mark) are the story's, and stay searchable.
+fn keep_hung_names(text: &str, w: &[Word], marks: &[bool], covered: &mut [bool]) {
+    let bare = |x: &Word| {
+        let t = text[x.range.clone()].trim_matches(|c: char| !c.is_alphanumeric());
+        t.strip_suffix("'s")
+            .or_else(|| t.strip_suffix("’s"))
+            .unwrap_or(t)
+            .to_string()
+    };
+    for g in 1..w.len() {
+        if !covered[g] {
+            continue;
+        }
+        let Some(name) = glued_name(&text[w[g].range.clone()]) else {
+            continue;
+        };
+        let from = g.saturating_sub(HUNG_NAME_WORDS);
+        let Some(j) = (from..g).rev().find(|&j| bare(&w[j]) == name) else {
+            continue;
+        };
+        let mut x = j;
+        while covered[x] && !marks.get(x).copied().unwrap_or(false) {
+            covered[x] = false;
+            if x == 0 {
+                break;
+            }
+            x -= 1;
+        }
+    }
+}
+
 /// [`mark_pieces`], and what the text tells the learning of card marks ([`Forms`]).
 pub fn mark_pieces_and_forms(
     text: &str,
@@ -536,6 +587,7 @@ fn scan(
         }
         let by_card: Vec<bool> = card.iter().zip(&covered).map(|(c, s)| *c && !s).collect();
         covered.iter_mut().zip(&card).for_each(|(c, k)| *c |= *k);
+        keep_hung_names(text, &w, &marks, &mut covered);
         if covered.iter().all(|c| *c) {
             out.push((whole, Piece::Line));
             continue;
@@ -787,12 +839,25 @@ mod tests {
     #[test]
     fn cards_end_with_a_mark_and_the_words_after_it_stay() {
         let story = "Sen. Ann Lee Ann Marie LeeFerry fares rise again Harbor tunnel opens early Council backs new pier plan MORE said on Monday.";
-        let mut l = learned_from("X", &[story]);
-        // Without marks, a learned shingle covers the words after MORE too.
-        assert_eq!(&story[mark(story, "x", &l)[0].clone()], story);
+        // Its shingles learned (not the whole line: that would be furniture as a whole).
+        let mut l = Learned::default();
+        for k in keys(story)
+            .into_iter()
+            .filter(|&k| Kind::of(k) == Kind::Shingle)
+        {
+            l.insert(Some("X"), k);
+        }
+        // Without marks, a learned shingle covers the words after MORE too (but not the name
+        // the card hangs on).
+        let hung = story.find("Ann Marie").unwrap();
+        assert_eq!(&story[mark(story, "x", &l)[0].clone()], &story[hung..]);
         l.insert_card_mark("X", mark_form("MORE").unwrap());
         let m = mark(story, "x", &l);
-        assert_eq!(&story[m[0].clone()], &story[..story.find(" said").unwrap()]);
+        // The name the card hangs on ("Ann Lee", repeated glued to the first headline) stays.
+        assert_eq!(
+            &story[m[0].clone()],
+            &story[hung..story.find(" said").unwrap()]
+        );
         // A card seen once: back from the mark to the learned run, no sentence ending between.
         let once = "Mayor Kim Roe said it. Kimberly Roe Harbor tunnel opens early Council backs new pier plan Orchard thieves strike twice MORE opened the fair.";
         let pieces = mark_pieces(once, "x", &l);
@@ -800,15 +865,23 @@ mod tests {
         assert_eq!(
             got,
             [(
-                "tunnel opens early Council backs new pier plan Orchard thieves strike twice MORE",
+                "Harbor tunnel opens early Council backs new pier plan Orchard thieves strike twice MORE",
                 Piece::Card
             )]
         );
         let stopped = "Harbor tunnel opens early Council backs new pier plan. Orchard thieves strike twice MORE opened the fair.";
         let m = mark(stopped, "x", &l);
-        assert_eq!(&stopped[m[0].clone()], "Harbor tunnel opens early Council backs new pier plan.");
+        assert_eq!(
+            &stopped[m[0].clone()],
+            "Harbor tunnel opens early Council backs new pier plan."
+        );
         // Capitals after words that recur nowhere are no card.
-        assert!(mark("Protesters carried signs reading MORE FERRIES NOW.", "x", &l).is_empty());
+        assert!(mark(
+            "Protesters carried signs reading MORE FERRIES NOW.",
+            "x",
+            &l
+        )
+        .is_empty());
         // Card keys: a run that recurs in a few stories only, ending with the mark.
         let fay = "In a statement, Rep. Tom Fay Thomas Fay Lighthouse keepers win pay rise Bakery strike enters third week MORE asked for a vote.";
         assert!(mark(fay, "x", &l).is_empty());
@@ -822,6 +895,44 @@ mod tests {
         let m = mark(fay, "x", &with_keys);
         assert_eq!(&fay[m[0].clone()], region);
         assert_eq!(l.changed_cards(&with_keys), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn names_glued_to_the_next_element_are_found() {
+        assert_eq!(glued_name("PelosiGiuliani"), Some("Pelosi"));
+        assert_eq!(glued_name("McConnellGOP"), Some("McConnell"));
+        assert_eq!(glued_name("(ReidHarry"), Some("Reid"));
+        assert_eq!(glued_name("McDonald"), Some("Mc"));
+        assert_eq!(glued_name("Pelosi"), None);
+        assert_eq!(glued_name("GOP"), None);
+    }
+
+    #[test]
+    fn a_removed_run_never_takes_the_name_its_card_hangs_on() {
+        let cards = [
+            "Nancy PelosiGiuliani pens op-ed slamming impeachment inquiry Brindisi gets a seat MORE",
+            "Harry Mason ReidHarry Reid predicts a long fight in the Senate this year MORE",
+        ];
+        let mut l = Learned::default();
+        for c in cards {
+            for k in keys(&format!("House Minority Leader Nancy Pelosi {c}")) {
+                l.insert(Some("X"), k);
+            }
+        }
+        l.insert_card_mark("X", mark_form("MORE").unwrap());
+        // The prose name before the card's copy of it stays; so does prose before another
+        // card whose run reaches back over it.
+        let text = "But House Minority Leader Nancy Pelosi Nancy PelosiGiuliani pens op-ed slamming impeachment inquiry Brindisi gets a seat MORE (D-Calif.), while also saying so.";
+        let m = mark(text, "x", &l);
+        let got: Vec<&str> = m.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            got,
+            ["Nancy PelosiGiuliani pens op-ed slamming impeachment inquiry Brindisi gets a seat MORE"]
+        );
+        // Without a glued copy of a preceding name, the run is removed as before.
+        let plain = "House Minority Leader Nancy Pelosi Nancy Pelosi Giuliani pens op-ed slamming impeachment inquiry Brindisi gets a seat MORE";
+        assert_eq!(mark(plain, "x", &l).len(), 1);
+        assert!(text[..m[0].start].contains("Leader Nancy Pelosi"));
     }
 
     #[test]
