@@ -155,11 +155,11 @@ def main() -> None:
         ),
     }
     out["lookups_ms"] = {}
+    sides = [("ray searcher", ray_built), ("one process", local)]
+    if args.single:
+        sides.append(("single index", single))
     for name, f in lookups.items():
         row = {}
-        sides = [("ray searcher", ray_built), ("one process", local)]
-        if args.single:
-            sides.append(("single index", morgue.Index(args.single)))
         for label, ix in sides:
             f(ix)
             times = []

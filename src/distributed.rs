@@ -228,12 +228,38 @@ pub struct FetchItem {
     pub appearances: Vec<Appearance>,
 }
 
+/// A resolver built once per alias table (the driver's and each group's).
+#[derive(Default)]
+struct ResolverCache(Mutex<Option<(AliasTable, Arc<resolve::Resolver>)>>);
+
+impl ResolverCache {
+    /// The resolver for `aliases`, built by `build` when the cached one is for another table.
+    fn get(
+        &self,
+        aliases: &AliasTable,
+        build: impl FnOnce() -> Result<Arc<resolve::Resolver>>,
+    ) -> Result<Arc<resolve::Resolver>> {
+        if let Some((a, r)) = lock(&self.0).as_ref() {
+            if a == aliases {
+                return Ok(Arc::clone(r));
+            }
+        }
+        let r = build()?;
+        *lock(&self.0) = Some((aliases.clone(), Arc::clone(&r)));
+        Ok(r)
+    }
+
+    fn clear(&self) {
+        *lock(&self.0) = None;
+    }
+}
+
 /// Some shards of a root, opened by one process, answering the rounds of a search.
 pub struct Group {
     mi: MorgueIndex,
     aliases: Arc<AliasTable>,
     forms: Mutex<Option<Arc<resolve::FormCounts>>>,
-    resolver: Mutex<Option<(AliasTable, Arc<resolve::Resolver>)>>,
+    resolver: ResolverCache,
 }
 
 impl Group {
@@ -244,7 +270,7 @@ impl Group {
             mi,
             aliases: Arc::new(aliases),
             forms: Mutex::new(None),
-            resolver: Mutex::new(None),
+            resolver: ResolverCache::default(),
         }
     }
 
@@ -285,23 +311,18 @@ impl Group {
     /// Keeps what every group's setup added up to (entity names then resolve as on one index).
     pub fn set_globals(&self, globals: &Globals) {
         *lock(&self.forms) = Some(Arc::new(globals.form_counts()));
-        *lock(&self.resolver) = None;
+        self.resolver.clear();
     }
 
     fn resolver(&self, aliases: &AliasTable) -> Result<Arc<resolve::Resolver>> {
-        if let Some((a, r)) = lock(&self.resolver).as_ref() {
-            if a == aliases {
-                return Ok(Arc::clone(r));
-            }
-        }
-        let forms = lock(&self.forms).clone();
-        let r = match forms {
-            Some(forms) => Arc::new(resolve::Resolver::from_pairs((*forms).clone(), aliases)),
-            // Without globals, the group's own names (a group holding every shard).
-            None => resolve::Resolver::cached(&self.mi, &self.mi.searcher()?, aliases)?,
-        };
-        *lock(&self.resolver) = Some((aliases.clone(), Arc::clone(&r)));
-        Ok(r)
+        self.resolver.get(aliases, || {
+            let forms = lock(&self.forms).clone();
+            Ok(match forms {
+                Some(forms) => Arc::new(resolve::Resolver::from_pairs((*forms).clone(), aliases)),
+                // Without globals, the group's own names (a group holding every shard).
+                None => resolve::Resolver::cached(&self.mi, &self.mi.searcher()?, aliases)?,
+            })
+        })
     }
 
     /// Round 1: the statistics of the query's scored terms in this group.
@@ -641,6 +662,8 @@ pub struct Remote<'t> {
     globals: Globals,
     /// The root's alias table (entity names in the driver's listings).
     aliases: AliasTable,
+    /// The driver's resolver (over every group's form counts).
+    resolver: ResolverCache,
     /// The groups holding stray records of each text, with how many.
     strays: KeyMap<Vec<(u32, u32)>>,
     transport: RefCell<Box<Transport<'t>>>,
@@ -681,6 +704,7 @@ impl<'t> Remote<'t> {
             groups,
             globals,
             aliases,
+            resolver: ResolverCache::default(),
             strays,
             transport: RefCell::new(transport),
             owners: RefCell::default(),
@@ -709,14 +733,14 @@ impl<'t> Remote<'t> {
         let mut driver = Driver::new(req.clone(), offset, &self.globals, self.groups)?;
         let parts = self.ask(self.all(Ask::Statistics(req.clone())))?;
         let parts = answers(parts, "statistics", |a| match a {
-            Answer::Statistics(s) => Some(s),
-            _ => None,
+            Answer::Statistics(s) => Ok(s),
+            other => Err(other),
         })?;
         let stats = driver.statistics(&parts).clone();
         let parts = self.ask(self.all(Ask::Query(req.clone(), stats.clone())))?;
         let parts = answers(parts, "query", |a| match a {
-            Answer::Query(q) => Some(q),
-            _ => None,
+            Answer::Query(q) => Ok(q),
+            other => Err(other),
         })?;
         let asks = driver.query(parts);
         let found = self.appearances(asks)?;
@@ -726,8 +750,8 @@ impl<'t> Remote<'t> {
             .map(|it| (!it.is_empty()).then(|| Ask::Fetch(req.clone(), stats.clone(), it)))
             .collect();
         let hits = answers(self.ask(asks)?, "fetch", |a| match a {
-            Answer::Hits(h) => Some(h),
-            _ => None,
+            Answer::Hits(h) => Ok(h),
+            other => Err(other),
         })?;
         Ok(driver.finish(hits))
     }
@@ -762,12 +786,16 @@ impl<'t> Remote<'t> {
             split,
         };
         let parts = answers(self.ask(self.all(ask))?, "entities", |a| match a {
-            Answer::Entities(p) => Some(p),
-            _ => None,
+            Answer::Entities(p) => Ok(p),
+            other => Err(other),
         })?;
-        let forms = self.globals.form_counts();
-        let filters_aliases = req.filters.aliases.as_deref().unwrap_or(&self.aliases);
-        let resolver = resolve::Resolver::from_pairs(forms, filters_aliases);
+        let aliases = req.filters.aliases.as_deref().unwrap_or(&self.aliases);
+        let resolver = self.resolver.get(aliases, || {
+            Ok(Arc::new(resolve::Resolver::from_pairs(
+                self.globals.form_counts(),
+                aliases,
+            )))
+        })?;
         Ok(crate::lookup::entities::entities_merged(
             parts, req, &resolver,
         ))
@@ -780,8 +808,8 @@ impl<'t> Remote<'t> {
             .map(|keys| (!keys.is_empty()).then_some(Ask::Appearances(keys)))
             .collect();
         answers(self.ask(asks)?, "appearances", |a| match a {
-            Answer::Appearances(found) => Some(found),
-            _ => None,
+            Answer::Appearances(found) => Ok(found),
+            other => Err(other),
         })
     }
 }
@@ -794,8 +822,8 @@ impl crate::lookup::Articles for Remote<'_> {
             values: self.values_key.borrow().clone(),
         };
         let parts = answers(self.ask(self.all(ask))?, "select", |a| match a {
-            Answer::Select(s) => Some(s),
-            _ => None,
+            Answer::Select(s) => Ok(s),
+            other => Err(other),
         })?;
         let mut selection = Selection::default();
         let (mut owners, mut records, mut values) = (
@@ -896,15 +924,12 @@ impl crate::lookup::Articles for Remote<'_> {
 fn answers<T: Default>(
     got: Vec<Option<Answer>>,
     round: &str,
-    pick: impl Fn(Answer) -> Option<T>,
+    pick: impl Fn(Answer) -> std::result::Result<T, Answer>,
 ) -> Result<Vec<T>> {
     got.into_iter()
         .map(|a| match a {
             None => Ok(T::default()),
-            Some(a) => {
-                let shown = format!("{a:?}");
-                pick(a).ok_or_else(|| unexpected(round, &Some(shown)))
-            }
+            Some(a) => pick(a).map_err(|other| unexpected(round, &Some(other))),
         })
         .collect()
 }

@@ -559,6 +559,15 @@ def _record_batch(batch: str) -> "pyarrow.RecordBatch":
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
+
+def _field_specs(fields: "Mapping[str, str] | Iterable[str] | None") -> list[str]:
+    """``fields`` as the CLI's ``--field ROLE=NAME`` values."""
+    if fields is None:
+        return []
+    if isinstance(fields, Mapping):
+        return [f"{role}={name}" for role, name in fields.items()]
+    return _names(fields, "fields")
+
 def ingest(
     paths: PathLike | Iterable[PathLike],
     *,
@@ -588,18 +597,12 @@ def ingest(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    if fields is None:
-        specs: list[str] = []
-    elif isinstance(fields, Mapping):
-        specs = [f"{role}={name}" for role, name in fields.items()]
-    else:
-        specs = _names(fields, "fields")
     doc = _native.ingest(
         os.fspath(index),
         [os.fspath(p) for p in paths],
         outlet,
         format,
-        specs,
+        _field_specs(fields),
         bool(force),
         _check_count(batch, "batch", 1),
         _check_count(max_record_size, "max_record_size", 1),

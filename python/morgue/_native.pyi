@@ -120,10 +120,9 @@ class NativeRemote:
         self,
         groups: int,
         transport: Callable[[list[Optional[bytes]]], list[Optional[bytes]]],
-        root: Optional[str] = None,
-        aliases: Optional[str] = None,
+        root: _Path,
+        aliases: Optional[_Path] = None,
     ) -> None: ...
-    def meta_keys(self) -> list[str]: ...
     def search(
         self,
         query: str,

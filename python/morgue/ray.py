@@ -36,29 +36,16 @@ import os
 import time as _time
 from typing import Any, Iterable, Mapping, Sequence
 
-from . import Index, PathLike, _check_count, _names, _native
+from . import Index, PathLike, _check_count, _field_specs, _native
 
 __all__ = ["ingest", "Searcher"]
 
 
 def _ingest_shard(folder: str, sources: list[str], options: dict[str, Any]) -> dict[str, Any]:
     """One shard's ingest, in a Ray task: morgue's pipeline into a single index."""
-    from morgue import _native as native
+    import morgue
 
-    return _json.loads(
-        native.ingest(
-            folder,
-            sources,
-            options["outlet"],
-            options["format"],
-            options["fields"],
-            False,
-            options["batch"],
-            options["max_record_size"],
-            options["aliases"],
-            None,
-        )
-    )
+    return morgue.ingest(sources, index=folder, **options)
 
 
 def ingest(
@@ -95,12 +82,6 @@ def ingest(
     started = _time.monotonic()
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    if fields is None:
-        specs: list[str] = []
-    elif isinstance(fields, Mapping):
-        specs = [f"{role}={name}" for role, name in fields.items()]
-    else:
-        specs = _names(fields, "fields")
     if shards is not None:
         shards = _check_count(shards, "shards", 1)
     plan = _json.loads(
@@ -115,7 +96,7 @@ def ingest(
     options = {
         "outlet": outlet,
         "format": format,
-        "fields": specs,
+        "fields": _field_specs(fields),
         "batch": _check_count(batch, "batch", 1),
         "max_record_size": _check_count(max_record_size, "max_record_size", 1),
         "aliases": None if aliases is None else os.fspath(aliases),

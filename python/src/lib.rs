@@ -869,24 +869,16 @@ pub struct NativeRemote {
 #[pymethods]
 impl NativeRemote {
     #[new]
-    #[pyo3(signature = (groups, transport, root=None, aliases=None))]
+    #[pyo3(signature = (groups, transport, root, aliases=None))]
     fn new(
         py: Python<'_>,
         groups: usize,
         transport: Py<PyAny>,
-        root: Option<PathBuf>,
+        root: PathBuf,
         aliases: Option<PathBuf>,
     ) -> PyResult<NativeRemote> {
-        let table = match &root {
-            Some(dir) => AliasTable::for_index(dir, aliases.as_deref())
-                .map_err(|e| to_py(py, e.into(), Some(dir), None))?,
-            None => match &aliases {
-                Some(file) => {
-                    AliasTable::load(file).map_err(|e| to_py(py, e.into(), Some(file), None))?
-                }
-                None => AliasTable::builtin().clone(),
-            },
-        };
+        let table = AliasTable::for_index(&root, aliases.as_deref())
+            .map_err(|e| to_py(py, e.into(), Some(&root), None))?;
         let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
         let slot = Arc::clone(&raised);
         let send = move |asks: Vec<Option<distributed::Ask>>| {
@@ -926,11 +918,6 @@ impl NativeRemote {
             raised,
         };
         Ok(me)
-    }
-
-    /// The groups' metadata keys added up (for `known_key`).
-    fn meta_keys(&self) -> Vec<String> {
-        self.remote.globals().meta_keys.clone()
     }
 
     /// `search --json`.

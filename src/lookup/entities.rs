@@ -389,17 +389,37 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
         stories += 1;
         tallies.story(story, None);
     })?;
-    let kind = req.kind.map(|k| cols.strings.find(k.name()));
-    let (entities, distinct) = top_rows(&tallies.map, &cols.strings, &resolver, req.top, |t| {
-        kind.is_none_or(|k| k.is_some_and(|k| t.kind(&cols.strings) == cols.strings.get(k)))
+    Ok(listed(
+        req,
+        &tallies,
+        &cols.strings,
+        &resolver,
+        stories,
+        rows.len(),
+    ))
+}
+
+/// The answer of [`entities`] from the tallies of `stories` stories over `articles` articles:
+/// the top entities of the type asked for.
+fn listed(
+    req: &EntitiesRequest,
+    tallies: &Tallies,
+    strings: &Interner,
+    resolver: &Resolver,
+    stories: usize,
+    articles: usize,
+) -> EntitiesResult {
+    let kind = req.kind.map(|k| strings.find(k.name()));
+    let (entities, distinct) = top_rows(&tallies.map, strings, resolver, req.top, |t| {
+        kind.is_none_or(|k| k.is_some_and(|k| t.kind(strings) == strings.get(k)))
     });
-    Ok(EntitiesResult {
+    EntitiesResult {
         query: req.query.clone(),
         articles: stories,
-        copies: rows.len() - stories,
+        copies: articles - stories,
         distinct,
         entities,
-    })
+    }
 }
 
 /// An entity's tally over some stories, strings instead of ids: what a shard group of a
@@ -540,24 +560,15 @@ pub fn entities_merged(
         articles += part.articles;
         split.extend(part.split);
         for t in part.tallies {
-            let id = strings.id(&t.identity);
-            let mut names = Vec::with_capacity(t.names.len());
-            for (n, c) in &t.names {
-                names.push((strings.id(n), *c));
-            }
-            let mut kinds = Vec::with_capacity(t.kinds.len());
-            for (k, c) in &t.kinds {
-                kinds.push((strings.id(k), *c));
-            }
-            let tally = tallies.map.entry(id).or_default();
+            let tally = tallies.map.entry(strings.id(&t.identity)).or_default();
             tally.stories += t.stories;
             tally.mentions += t.mentions;
             tally.ambiguous |= t.ambiguous;
-            for (n, c) in names {
-                bump(&mut tally.names, n, c);
+            for (n, c) in &t.names {
+                bump(&mut tally.names, strings.id(n), *c);
             }
-            for (k, c) in kinds {
-                bump(&mut tally.kinds, k, c);
+            for (k, c) in &t.kinds {
+                bump(&mut tally.kinds, strings.id(k), *c);
             }
         }
     }
@@ -601,17 +612,7 @@ pub fn entities_merged(
         stories += 1;
         tallies.story(&story, None);
     }
-    let kind = req.kind.map(|k| strings.find(k.name()));
-    let (entities, distinct) = top_rows(&tallies.map, &strings, resolver, req.top, |t| {
-        kind.is_none_or(|k| k.is_some_and(|k| t.kind(&strings) == strings.get(k)))
-    });
-    EntitiesResult {
-        query: req.query.clone(),
-        articles: stories,
-        copies: articles - stories,
-        distinct,
-        entities,
-    }
+    listed(req, &tallies, &strings, resolver, stories, articles)
 }
 
 /// The copy that stands for a story in `morgue entity`.
