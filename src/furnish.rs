@@ -21,7 +21,7 @@ use crate::index::furniture::{
 use crate::index::{stored_id, stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE};
 use crate::model::ArticleId;
 use crate::normalize::furniture::{
-    decode_ranges, mark_pieces_and_forms, template_label, Forms, Learned, Piece,
+    decode_ranges, mark_pieces, mark_pieces_and_forms, template_label, Forms, Learned, Piece,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -178,7 +178,15 @@ fn scan_article(
     let stored = stored_str(doc, f.furniture)
         .map(|s| decode_ranges(&s, &text))
         .unwrap_or_default();
-    let (pieces, forms) = mark_pieces_and_forms(&text, &outlet, now);
+    let id = stored_id(doc, f);
+    let cluster = stored_u64(doc, f.cluster);
+    // A story counts once for the learning of cards: its copies (articles of a cluster that
+    // another article started) tell nothing.
+    let copy = id.is_some_and(|id| id.0 != cluster && cluster != 0);
+    let (pieces, forms) = match copy {
+        true => (mark_pieces(&text, &outlet, now), Forms::default()),
+        false => mark_pieces_and_forms(&text, &outlet, now),
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let mut items = Vec::new();
     for (r, piece) in &pieces {
@@ -198,17 +206,9 @@ fn scan_article(
         }
     }
     let changed = !pieces.iter().map(|p| &p.0).eq(stored.iter());
-    let id = stored_id(doc, f);
-    let cluster = stored_u64(doc, f.cluster);
     let rebuild = match changed {
         true => id.map(|id| (id, cluster)),
         false => None,
-    };
-    // A story counts once for the learning of cards: its copies (articles of a cluster that
-    // another article started) are left out.
-    let forms = match id.is_some_and(|id| id.0 != cluster && cluster != 0) {
-        true => Forms::default(),
-        false => forms,
     };
     Ok(Some(Scanned {
         outlet,
@@ -229,6 +229,8 @@ struct Tally {
     items: HashMap<String, (&'static str, String, usize)>,
     /// Articles to re-index: address, id and cluster.
     queue: Vec<(tantivy::DocAddress, ArticleId, u64)>,
+    /// The addresses of the outlet's articles (a later scan reads only these).
+    addrs: Vec<tantivy::DocAddress>,
     /// Word form → (articles holding it, articles where it ends a learned fragment).
     forms: HashMap<u64, (u32, u32)>,
     /// Shingle key → articles holding it in a card region.
@@ -257,6 +259,7 @@ fn scan_all(
                 ..Tally::default()
             });
             tally.articles += 1;
+            tally.addrs.push(addr);
             tally.with_furniture += usize::from(!a.items.is_empty());
             for (kind, shown, folded) in a.items {
                 if tally.items.len() < TALLIED || tally.items.contains_key(&folded) {
@@ -355,7 +358,14 @@ pub fn relearn(
             break;
         }
         now = again;
-        let rescanned = scan_all(&searcher, f, &addrs, Some(&changed), &now)?;
+        // Only the changed outlets' articles are read again.
+        let mut theirs: Vec<_> = changed
+            .iter()
+            .filter_map(|o| tallies.get(o))
+            .flat_map(|t| t.addrs.iter().copied())
+            .collect();
+        theirs.sort();
+        let rescanned = scan_all(&searcher, f, &theirs, Some(&changed), &now)?;
         for t in rescanned.values() {
             table.set_card_counts(&t.name, &t.regions);
         }

@@ -415,7 +415,6 @@ fn keep_hung_names(text: &str, w: &[Word], marks: &[bool], covered: &mut [bool])
         t.strip_suffix("'s")
             .or_else(|| t.strip_suffix("’s"))
             .unwrap_or(t)
-            .to_string()
     };
     for g in 1..w.len() {
         if !covered[g] {
