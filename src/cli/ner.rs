@@ -114,6 +114,10 @@ pub struct CvArgs {
     /// Number of folds (document `d` is held out in fold `d mod N`).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
+    /// Folds of consecutive documents instead (fold `f` holds the `f`-th of N runs): names that
+    /// neighbouring stories share stay on one side, as for a test set written later.
+    #[arg(long)]
+    pub blocks: bool,
     #[command(flatten)]
     pub options: TrainingOptions,
     /// Print JSON.
@@ -218,7 +222,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let data = conll::read_file(&a.train)?;
             let opts = a.options.to_options()?;
             let started = std::time::Instant::now();
-            let cv = train::cross_validate(&data, a.folds, &opts, |f, e, first| {
+            let cv = train::cross_validate(&data, a.folds, a.blocks, &opts, |f, e, first| {
                 let first = first
                     .map(|e1| format!(", first stage {:.4}", e1.overall.f1))
                     .unwrap_or_default();

@@ -14,7 +14,7 @@
 //! of 4 and 10 bits; previous tag, previous two tags, previous tag × word and × shape.
 
 use super::clusters::prefix;
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{Gazetteer, TYPE_BITS};
 use super::lexicon::Lexicon;
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -121,7 +121,7 @@ struct Tok {
     shape: u64,
     short: u64,
     cap: u64,
-    gaz: u8,
+    gaz: u16,
     /// Capitalization bucket from the lexicon (12 = unknown word).
     caps_seen: u64,
     /// Cluster signature + 1 (0 = unknown word).
@@ -176,7 +176,7 @@ pub struct SentenceFeatures {
     lower: String,
     long: String,
     short: String,
-    gaz_marks: Vec<u8>,
+    gaz_marks: Vec<u16>,
     lower_hashes: Vec<u64>,
     /// The sentence is a headline (mostly all-caps words).
     headline: bool,
@@ -254,7 +254,7 @@ impl SentenceFeatures {
             lower: t.lower,
             short: t.short,
             cap: t.cap as u8,
-            plain: t.cap <= 2 && t.gaz == 0,
+            plain: t.cap <= 2 && t.gaz & TYPE_BITS == 0,
         }
     }
 
@@ -320,7 +320,7 @@ impl SentenceFeatures {
     /// and is in no gazetteer entry: punctuation, a number or a lowercase word.
     pub fn plain(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.cap <= 2 && t.gaz == 0
+        t.cap <= 2 && t.gaz & TYPE_BITS == 0
     }
 
     /// Appends the static features of token `i` of `words` to `f` (after
@@ -428,7 +428,7 @@ impl SentenceFeatures {
                 }
             }
         }
-        for bit in 0..8u64 {
+        for bit in 0..16u64 {
             if t.gaz & (1 << bit) != 0 {
                 f.push(feature(T_GAZ, bit));
                 f.push(feature(T_GAZ, combine(bit, t.cap)));

@@ -5,17 +5,19 @@
 //! feature ids are sorted and delta-encoded, all integers as LEB128 varints:
 //!
 //! ```text
-//! magic "MORGUENER" version(u8 = 2 or 3)
-//! scale(f32 LE) [doc_features(varint), version 3 only] n_features(varint)
+//! magic "MORGUENER" version(u8 = 2, 3 or 4)
+//! scale(f32 LE) [doc_features(varint), versions 3 and 4] n_features(varint)
 //! n_features × { key_delta(varint) tag_mask(varint, 9 bits) weight(zigzag varint) per set bit }
 //! n_phrases(varint)
-//! n_phrases × { phrase_key_delta(varint u64) type_mask(u8) }
+//! n_phrases × { phrase_key_delta(varint u64) kind_mask(u8; version 4: varint u16) }
 //! n_words(varint)
 //! n_words × { word_key_delta(varint u64) caps_and_cluster(varint u32) }   (the lexicon)
 //! ```
 //!
 //! Version 3 is written only for a model with document-level weights (a second pass, see
 //! [`super::document`]); a model without them is written as version 2, byte for byte as before.
+//! Version 4 is written only when the gazetteer holds list kinds (masks above 8 bits, see
+//! [`super::gazetteer::LIST_KINDS`]).
 //!
 //! A lexicon alone (`morgue ner lexicon`) is stored as `"MORGUELEX" 1` followed by the last
 //! two lines.
@@ -26,6 +28,7 @@ use super::N_TAGS;
 
 const MAGIC: &[u8] = b"MORGUENER\x02";
 const MAGIC_DOC: &[u8] = b"MORGUENER\x03";
+const MAGIC_LISTS: &[u8] = b"MORGUENER\x04";
 const LEX_MAGIC: &[u8] = b"MORGUELEX\x01";
 
 /// A map keyed by feature ids.
@@ -143,13 +146,17 @@ impl Model {
                 quantized.push((k, q));
             }
         }
-        let mut out = if self.doc_features == 0 {
+        let entries = self.gazetteer.entries();
+        let wide = entries.iter().any(|(_, m)| *m > 0xff);
+        let mut out = if wide {
+            MAGIC_LISTS.to_vec()
+        } else if self.doc_features == 0 {
             MAGIC.to_vec()
         } else {
             MAGIC_DOC.to_vec()
         };
         out.extend(scale.to_le_bytes());
-        if self.doc_features != 0 {
+        if self.doc_features != 0 || wide {
             put(&mut out, u64::from(self.doc_features));
         }
         put(&mut out, quantized.len() as u64);
@@ -167,13 +174,16 @@ impl Model {
                 put(&mut out, zigzag(*x));
             }
         }
-        let entries = self.gazetteer.entries();
         put(&mut out, entries.len() as u64);
         let mut last = 0u64;
         for (k, m) in entries {
             put(&mut out, k - last);
             last = k;
-            out.push(m);
+            if wide {
+                put(&mut out, u64::from(m));
+            } else {
+                out.push(m as u8);
+            }
         }
         write_lexicon(&mut out, &self.lexicon);
         out
@@ -182,16 +192,19 @@ impl Model {
     /// Reads a model written by [`Model::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, FormatError> {
         let err = |m: &str| FormatError(m.to_string());
-        let (rest, doc_level) = match (bytes.strip_prefix(MAGIC), bytes.strip_prefix(MAGIC_DOC)) {
-            (Some(rest), _) => (rest, false),
-            (None, Some(rest)) => (rest, true),
-            (None, None) => {
-                return Err(err(if bytes.is_empty() {
-                    "empty file; train one with `morgue ner train`"
-                } else {
-                    "bad magic"
-                }))
-            }
+        let version = |magic: &[u8]| bytes.strip_prefix(magic);
+        let (rest, doc_level, wide) = if let Some(rest) = version(MAGIC) {
+            (rest, false, false)
+        } else if let Some(rest) = version(MAGIC_DOC) {
+            (rest, true, false)
+        } else if let Some(rest) = version(MAGIC_LISTS) {
+            (rest, true, true)
+        } else {
+            return Err(err(if bytes.is_empty() {
+                "empty file; train one with `morgue ner train`"
+            } else {
+                "bad magic"
+            }));
         };
         let mut r = Reader {
             bytes: rest,
@@ -229,7 +242,12 @@ impl Model {
         let mut key = 0u64;
         for _ in 0..n {
             key = key.wrapping_add(r.varint().ok_or_else(|| err("truncated gazetteer"))?);
-            let mask = r.byte().ok_or_else(|| err("truncated gazetteer"))?;
+            let mask = if wide {
+                let m = r.varint().ok_or_else(|| err("truncated gazetteer"))?;
+                u16::try_from(m).map_err(|_| err("bad gazetteer mask"))?
+            } else {
+                u16::from(r.byte().ok_or_else(|| err("truncated gazetteer"))?)
+            };
             entries.push((key, mask));
         }
         m.gazetteer = Gazetteer::from_entries(entries);
@@ -377,6 +395,13 @@ mod tests {
         assert_eq!(back.doc_features, 5);
         assert!((back.row(7).unwrap()[0] - 3.0).abs() < 1e-3, "rows add up");
         assert!(back.row(8).is_some());
+        let mut listed = m.clone();
+        listed.gazetteer.add(&["Maria"], 4);
+        let bytes = listed.to_bytes();
+        assert!(bytes.starts_with(MAGIC_LISTS), "list kinds need wide masks");
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back.gazetteer, listed.gazetteer);
+        assert_eq!(back.doc_features, 0);
         assert_eq!(lexicon_from_bytes(&lexicon_to_bytes(&lex)).unwrap(), lex);
         assert!(Model::from_bytes(b"nope").is_err());
         assert!(Model::from_bytes(&[]).is_err());
