@@ -278,8 +278,8 @@ fn walk_stories<'s>(
 #[derive(Default)]
 struct Tallies {
     map: PreHashedMap<u32, Tally>,
-    seen: PreHashedSet<u32>,
-    ids: Vec<(u32, u32)>,
+    /// Stories added so far (the one being added, while it is).
+    stories: u32,
 }
 
 #[derive(Default)]
@@ -289,13 +289,18 @@ struct Tally {
     names: Counts,
     kinds: Counts,
     ambiguous: bool,
+    /// The last story that counted it (0: none), and which of its articles (the one whose
+    /// mentions count).
+    counted_in: (u32, u32),
 }
 
 impl Tallies {
     /// Adds one story's articles, counting only the identities in `only` when set.
     fn story(&mut self, articles: &[(Row, ArticleEntities)], only: Option<&PreHashedSet<u32>>) {
-        self.seen.clear();
-        for (_, found) in articles {
+        self.stories += 1;
+        let story = self.stories;
+        for (article, (_, found)) in articles.iter().enumerate() {
+            let article = article as u32;
             for r in &found.lites {
                 if only.is_some_and(|o| !o.contains(&r.identity)) {
                     continue;
@@ -304,15 +309,12 @@ impl Tallies {
                 bump(&mut t.names, r.name, u64::from(r.count));
                 bump(&mut t.kinds, r.kind, u64::from(r.count));
                 t.ambiguous |= r.ambiguous;
-            }
-            found.identities(&mut self.ids);
-            for &(id, n) in &self.ids {
-                if only.is_some_and(|o| !o.contains(&id)) || !self.seen.insert(id) {
-                    continue;
-                }
-                if let Some(t) = self.map.get_mut(&id) {
+                if t.counted_in.0 != story {
+                    t.counted_in = (story, article);
                     t.stories += 1;
-                    t.mentions += u64::from(n);
+                    t.mentions += u64::from(r.count);
+                } else if t.counted_in.1 == article {
+                    t.mentions += u64::from(r.count);
                 }
             }
         }
@@ -382,11 +384,15 @@ fn bump(m: &mut Counts, k: u32, n: u64) {
     }
 }
 
+/// Most stories first, then most mentions, then by name (and type: rows alike in all of these
+/// come in one order whatever order the tallies were in).
 fn by_articles(a: &EntityCount, b: &EntityCount) -> std::cmp::Ordering {
     b.articles
         .cmp(&a.articles)
         .then_with(|| b.mentions.cmp(&a.mentions))
         .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.kind.cmp(&b.kind))
+        .then_with(|| a.ambiguous.cmp(&b.ambiguous))
 }
 
 /// The `top` rows of `tallies` by stories, then mentions, then name (of those `keep` accepts),
@@ -440,6 +446,11 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
         None => Resolver::cached(mi, &searcher, aliases),
     })?;
     let mut tallies = Tallies::default();
+    // Over much of the archive, most of its names are identities: one allocation instead of
+    // growing the map.
+    tallies
+        .map
+        .reserve((table.strings.len() / 2).min(rows.len().saturating_mul(8)));
     let mut stories = 0;
     walk_stories(&mut &table, &rows, |story| {
         stories += 1;
@@ -912,6 +923,8 @@ fn co_mentions(
         y.score
             .total_cmp(&x.score)
             .then_with(|| x.name.cmp(&y.name))
+            .then_with(|| x.kind.cmp(&y.kind))
+            .then_with(|| y.articles.cmp(&x.articles))
     });
     out.truncate(top);
     for c in &mut out {

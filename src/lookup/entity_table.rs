@@ -22,6 +22,7 @@ use crate::index::MorgueIndex;
 use crate::search::resolve::Resolver;
 use std::path::Path;
 use std::sync::Arc;
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::{DocAddress, Searcher};
 
 /// The table's file in the index folder.
@@ -36,17 +37,29 @@ const LITE_WORDS: usize = 7;
 
 /// The resolved entities of every document of a commit (see the module doc), read in place
 /// from the file's bytes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EntityTable {
     /// The identities, names, kinds and forms the entities name.
     pub strings: Interner,
-    bytes: Vec<u8>,
+    bytes: OwnedBytes,
     /// Per segment, where its documents' (first entity, first form) pairs start in `bytes`;
     /// one pair more than documents.
     docs: Vec<(usize, u32)>,
     /// Where the entities (`LITE_WORDS` numbers each) and the (form, mentions) pairs start.
     lites: usize,
     forms: usize,
+}
+
+impl Default for EntityTable {
+    fn default() -> EntityTable {
+        EntityTable {
+            strings: Interner::default(),
+            bytes: OwnedBytes::empty(),
+            docs: Vec::new(),
+            lites: 0,
+            forms: 0,
+        }
+    }
 }
 
 /// The table as it is built, before it is laid out in bytes.
@@ -70,16 +83,13 @@ impl EntityTable {
     ) -> Result<EntityTable> {
         let key = key(searcher, aliases);
         let path = mi.dir().join(TABLE_FILE);
-        if let Some(table) = std::fs::read(&path)
-            .ok()
-            .and_then(|bytes| decode(bytes, &key, searcher))
-        {
+        if let Some(table) = mapped(mi.dir()).and_then(|bytes| decode(bytes, &key, searcher)) {
             return Ok(table);
         }
         let bytes = EntityTable::build(searcher, &*resolver()?)?.encode(&key);
         // A cache: a folder that cannot be written only costs the next lookup the build.
         let _ = write(&path, &bytes);
-        Ok(decode(bytes, &key, searcher).unwrap_or_default())
+        Ok(decode(OwnedBytes::new(bytes), &key, searcher).unwrap_or_default())
     }
 
     /// Resolves the entities of every live document of `searcher`.
@@ -217,6 +227,17 @@ impl Built {
     }
 }
 
+/// The file in the folder `dir`, mapped in memory (it is only ever replaced whole, never
+/// changed in place), or `None` when it cannot be read.
+fn mapped(dir: &Path) -> Option<OwnedBytes> {
+    let folder = MmapDirectory::open(dir).ok()?;
+    folder
+        .open_read(Path::new(TABLE_FILE))
+        .ok()?
+        .read_bytes()
+        .ok()
+}
+
 /// Writes `bytes` to `path`, replacing it in one step (a reader sees the old file or the new
 /// one).
 fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -256,7 +277,7 @@ fn key(searcher: &Searcher, aliases: &AliasTable) -> String {
 }
 
 /// The table in `bytes` when it is whole and keyed by `key` (and fits `searcher`'s segments).
-fn decode(bytes: Vec<u8>, key: &str, searcher: &Searcher) -> Option<EntityTable> {
+fn decode(bytes: OwnedBytes, key: &str, searcher: &Searcher) -> Option<EntityTable> {
     let table = layout(&bytes, key, searcher)?;
     Some(EntityTable { bytes, ..table })
 }
@@ -335,7 +356,7 @@ fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
     }
     Some(EntityTable {
         strings,
-        bytes: Vec::new(),
+        bytes: OwnedBytes::empty(),
         docs,
         lites,
         forms,
