@@ -62,6 +62,16 @@ impl Default for EntityTable {
     }
 }
 
+/// Builds the table of `mi`'s latest commit under `aliases` unless its folder has it: what an
+/// ingest leaves for the next lookup.
+pub fn prepare(mi: &MorgueIndex, aliases: &AliasTable) -> Result<()> {
+    let searcher = mi.searcher()?;
+    EntityTable::load(mi, &searcher, aliases, || {
+        Resolver::cached(mi, &searcher, aliases)
+    })
+    .map(drop)
+}
+
 /// The table as it is built, before it is laid out in bytes.
 #[derive(Default)]
 struct Built {
