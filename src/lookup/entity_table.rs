@@ -162,7 +162,9 @@ impl EntityTable {
     /// The identities of the document at `addr`'s entities (an identity may come twice).
     pub fn identities(&self, addr: DocAddress) -> impl Iterator<Item = u32> + '_ {
         let (l0, l1) = self.range(addr).map_or((0, 0), |(l, _)| l);
-        (l0..l1).map(|l| word(&self.bytes, self.lites + 4 * LITE_WORDS * l as usize))
+        (l0..l1)
+            .map(|l| word(&self.bytes, self.lites + 4 * LITE_WORDS * l as usize))
+            .filter(|&id| (id as usize) < self.strings.len())
     }
 
     /// The document at `addr`'s entities and forms: (first, end) of each.
@@ -185,6 +187,7 @@ impl EntityTable {
         let Some(((l0, l1), (f0, f1))) = self.range(addr) else {
             return;
         };
+        let ok = |id: u32| (id as usize) < self.strings.len();
         for f in f0..f1 {
             let at = self.forms + 8 * f as usize;
             out.forms
@@ -201,9 +204,21 @@ impl EntityTable {
                     kind: w(2),
                     count: w(3),
                     ambiguous: w(4) != 0,
-                    forms: w(5) - f0..w(6) - f0,
+                    forms: w(5).wrapping_sub(f0)..w(6).wrapping_sub(f0),
                 }
             }));
+        // A damaged document (ids or forms out of bounds) reads as one without entities.
+        let n = out.forms.len() as u32;
+        let damaged = out.forms.iter().any(|&(f, _)| !ok(f))
+            || out.lites.iter().any(|l| {
+                !(ok(l.identity) && ok(l.name) && ok(l.kind))
+                    || l.forms.start > l.forms.end
+                    || l.forms.end > n
+            });
+        if damaged {
+            out.lites.clear();
+            out.forms.clear();
+        }
     }
 }
 
@@ -316,7 +331,6 @@ fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
         }
         start = end;
     }
-    let n_strings = ends.len();
     let strings = Interner::from_parts(text.to_string(), ends);
     let segments = searcher.segment_readers();
     if r.word()? as usize != segments.len() {
@@ -337,32 +351,21 @@ fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
     }
     let n_lites = r.word()? as usize;
     let lites = r.at;
-    let mut entities = r.words(n_lites.checked_mul(LITE_WORDS)?)?;
+    r.take(n_lites.checked_mul(4 * LITE_WORDS)?)?;
     let n_forms = r.word()? as usize;
     let forms = r.at;
-    let mut form_ids = r.words(n_forms.checked_mul(2)?)?.step_by(2);
-    if r.at != bytes.len() || !form_ids.all(|f| (f as usize) < n_strings) {
+    r.take(n_forms.checked_mul(8)?)?;
+    if r.at != bytes.len() {
         return None;
     }
-    // Every range and id within bounds, so that reading never fails; a document's entities
-    // name only its forms.
-    let ok = |id: u32| (id as usize) < n_strings;
+    // Every document's range within bounds; the entities themselves are checked as they are
+    // read (a scan reads only the pages of the documents it selects).
     let mut last = (0, 0);
-    for pair in pairs.windows(2) {
-        let ((l0, f0), (l1, f1)) = (pair[0], pair[1]);
-        if l0 < last.0 || f0 < last.1 || l1 as usize > n_lites || f1 as usize > n_forms {
+    for &(l, f) in &pairs {
+        if l < last.0 || f < last.1 || l as usize > n_lites || f as usize > n_forms {
             return None;
         }
-        last = (l0, f0);
-        for _ in l0..l1.max(l0) {
-            let mut w = [0u32; LITE_WORDS];
-            for x in &mut w {
-                *x = entities.next()?;
-            }
-            if !(ok(w[0]) && ok(w[1]) && ok(w[2]) && f0 <= w[5] && w[5] <= w[6] && w[6] <= f1) {
-                return None;
-            }
-        }
+        last = (l, f);
     }
     Some(EntityTable {
         strings,
