@@ -1818,6 +1818,65 @@ mod entity {
         assert_eq!(code, 2, "{err}");
     }
 
+    /// The row of `name` in an `entities` answer.
+    fn row<'v>(v: &'v Value, name: &str) -> Option<&'v Value> {
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+    }
+
+    #[test]
+    fn lookups_follow_alias_edits_and_ingests_after_keeping_their_table() {
+        let w = seeds();
+        let table_file = w.path("index/entities.bin");
+        assert!(table_file.is_file(), "the ingest leaves the lookups' table");
+        std::fs::remove_file(&table_file).unwrap();
+        let all = ["entities", "--json", "--top", "200", "--all-copies"];
+        let (_, before) = json(&w, &all);
+        assert_eq!(row(&before, "Islamic State").unwrap()["articles"], 5);
+        assert!(table_file.is_file(), "the lookup keeps its table");
+        let stats = |w: &Workdir| json(w, &["stats", "--json"]).1;
+        let distinct = stats(&w)["entities"].as_u64().unwrap();
+        // A kept table gives the same answers, and so does a damaged one (built again).
+        assert_eq!(json(&w, &all).1["entities"], before["entities"]);
+        std::fs::write(
+            w.path("index/entities.bin"),
+            b"morgue-entities1 and then garbage",
+        )
+        .unwrap();
+        assert_eq!(json(&w, &all).1["entities"], before["entities"]);
+        // An edit of the index's alias table: ISIS, ISIL and Islamic State are apart again.
+        let table = w.path("index/aliases.tsv");
+        let text = std::fs::read_to_string(&table).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("Islamic State\t"))
+            .collect();
+        std::fs::write(&table, kept.join("\n")).unwrap();
+        let (_, edited) = json(&w, &all);
+        assert!(row(&edited, "ISIS").is_some(), "{edited}");
+        assert_ne!(edited["entities"], before["entities"]);
+        assert!(stats(&w)["entities"].as_u64().unwrap() > distinct);
+        std::fs::write(&table, text).unwrap();
+        assert_eq!(json(&w, &all).1["entities"], before["entities"]);
+        // Another ingest: a new article mentions the Islamic State.
+        std::fs::create_dir_all(w.path("more")).unwrap();
+        std::fs::write(
+            w.path("more/raqqa.txt"),
+            "Fighting near Raqqa\n\nThe Islamic State lost more ground near Raqqa on Tuesday, \
+             officials in Baghdad said. Islamic State fighters retreated east of the city.\n",
+        )
+        .unwrap();
+        w.ingest(&["more"]);
+        let (_, after) = json(&w, &all);
+        assert_eq!(after["articles"], 6);
+        assert_eq!(row(&after, "Islamic State").unwrap()["articles"], 6);
+        let (_, v) = json(&w, &["entity", "ISIL", "--json", "--all-copies"]);
+        assert_eq!(v["articles"], 6);
+    }
+
     #[test]
     fn entity_lookup_is_alias_aware() {
         let w = seeds();

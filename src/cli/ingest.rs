@@ -95,6 +95,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         shards: args.shards.map(|n| n as usize),
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
+    // The entity lookups' table of the new commit (a cache: a lookup builds it when missing).
+    if let (Ok(mi), Ok(aliases)) = (morgue::index::open(&ctx.index), ctx.alias_table()) {
+        let _ = morgue::lookup::entity_table::prepare(&mi, &aliases);
+    }
     for s in &report.skipped {
         warn(&format!("skipped {}: {}", s.path, s.reason));
     }

@@ -218,6 +218,16 @@ impl AliasTable {
         Ok(t)
     }
 
+    /// The table as one text that two tables share only when they are equal (`==`): what a
+    /// cache derived under a table is keyed by.
+    pub fn fingerprint(&self) -> String {
+        let mut dropped: Vec<&String> = self.dropped.iter().collect();
+        dropped.sort();
+        let mut separated: Vec<&(String, String)> = self.separated.iter().collect();
+        separated.sort();
+        format!("{:?}\n{dropped:?}\n{separated:?}", self.groups)
+    }
+
     /// True when the table declares the name of this key not to be an entity (`!drop`).
     pub fn is_dropped(&self, key: &str) -> bool {
         self.dropped.contains(key)

@@ -10,17 +10,20 @@
 //! mention the entity (the one `search` shows).
 
 use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
+use super::entity_table::EntityTable;
 use crate::error::Result;
+use crate::extract::aliases::AliasTable;
 use crate::extract::ner::EntityType;
 use crate::hashing::{PreHashedMap, PreHashedSet};
 use crate::index::stored_str as text;
 use crate::index::{MorgueIndex, KIND_ARTICLE};
 use crate::search::copies::original_first;
-use crate::search::resolve::Resolver;
+use crate::search::resolve::{entity_key, Resolver};
 use crate::search::{query, select_resolved, to_date, Filters, Selection};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -228,10 +231,29 @@ fn rows(selection: &Selection, all_copies: bool) -> Vec<Row<'_>> {
     rows
 }
 
+/// Where [`walk_stories`] reads an article's resolved entities: the entity column, or the
+/// commit's [`EntityTable`].
+trait Source {
+    fn read(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()>;
+}
+
+impl Source for EntityColumns<'_> {
+    fn read(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()> {
+        self.article(addr, out)
+    }
+}
+
+impl Source for &EntityTable {
+    fn read(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()> {
+        self.article(addr, out);
+        Ok(())
+    }
+}
+
 /// Calls `visit` with each story's articles (original first) and their resolved entities,
-/// reading the entity column of one story at a time.
+/// reading those of one story at a time.
 fn walk_stories<'s>(
-    cols: &mut EntityColumns,
+    cols: &mut impl Source,
     rows: &[Row<'s>],
     mut visit: impl FnMut(&[(Row<'s>, ArticleEntities)]),
 ) -> Result<()> {
@@ -243,7 +265,7 @@ fn walk_stories<'s>(
         }
         for row in chunk {
             let mut found = spare.pop().unwrap_or_default();
-            cols.article(row.addr, &mut found)?;
+            cols.read(row.addr, &mut found)?;
             story.push((*row, found));
         }
         visit(&story);
@@ -256,24 +278,29 @@ fn walk_stories<'s>(
 #[derive(Default)]
 struct Tallies {
     map: PreHashedMap<u32, Tally>,
-    seen: PreHashedSet<u32>,
-    ids: Vec<(u32, u32)>,
+    /// Stories added so far (the one being added, while it is).
+    stories: u32,
 }
 
 #[derive(Default)]
 struct Tally {
     stories: usize,
     mentions: u64,
-    names: Vec<(u32, u64)>,
-    kinds: Vec<(u32, u64)>,
+    names: Counts,
+    kinds: Counts,
     ambiguous: bool,
+    /// The last story that counted it (0: none), and which of its articles (the one whose
+    /// mentions count).
+    counted_in: (u32, u32),
 }
 
 impl Tallies {
     /// Adds one story's articles, counting only the identities in `only` when set.
     fn story(&mut self, articles: &[(Row, ArticleEntities)], only: Option<&PreHashedSet<u32>>) {
-        self.seen.clear();
-        for (_, found) in articles {
+        self.stories += 1;
+        let story = self.stories;
+        for (article, (_, found)) in articles.iter().enumerate() {
+            let article = article as u32;
             for r in &found.lites {
                 if only.is_some_and(|o| !o.contains(&r.identity)) {
                     continue;
@@ -282,15 +309,12 @@ impl Tallies {
                 bump(&mut t.names, r.name, u64::from(r.count));
                 bump(&mut t.kinds, r.kind, u64::from(r.count));
                 t.ambiguous |= r.ambiguous;
-            }
-            found.identities(&mut self.ids);
-            for &(id, n) in &self.ids {
-                if only.is_some_and(|o| !o.contains(&id)) || !self.seen.insert(id) {
-                    continue;
-                }
-                if let Some(t) = self.map.get_mut(&id) {
+                if t.counted_in.0 != story {
+                    t.counted_in = (story, article);
                     t.stories += 1;
-                    t.mentions += u64::from(n);
+                    t.mentions += u64::from(r.count);
+                } else if t.counted_in.1 == article {
+                    t.mentions += u64::from(r.count);
                 }
             }
         }
@@ -299,9 +323,9 @@ impl Tallies {
 
 impl Tally {
     /// The most counted of `m` (ties: the smallest string), preferring those `prefer` accepts.
-    fn best(m: &[(u32, u64)], strings: &Interner, prefer: impl Fn(&str) -> bool) -> String {
+    fn best(m: &Counts, strings: &Interner, prefer: impl Fn(&str) -> bool) -> String {
         m.iter()
-            .map(|&(id, n)| (strings.get(id), n))
+            .map(|(id, n)| (strings.get(id), n))
             .max_by(|a, b| {
                 (prefer(a.0), a.1)
                     .cmp(&(prefer(b.0), b.1))
@@ -317,11 +341,11 @@ impl Tally {
 
     /// The listing row of identity `id`: the alias table's name, else the most mentioned name
     /// written in full (whose key is the identity).
-    fn count(&self, id: u32, strings: &Interner, resolver: &Resolver) -> EntityCount {
+    fn count(&self, id: u32, strings: &Interner, aliases: &AliasTable) -> EntityCount {
         let id = strings.get(id);
-        let name = match resolver.aliases().lookup_key(id) {
+        let name = match aliases.lookup_key(id) {
             Some(g) => g.canonical.clone(),
-            None => Tally::best(&self.names, strings, |n| resolver.key(n) == id),
+            None => Tally::best(&self.names, strings, |n| entity_key(n) == id),
         };
         EntityCount {
             name,
@@ -333,19 +357,42 @@ impl Tally {
     }
 }
 
-/// Adds `n` to the count of `k`.
-fn bump(m: &mut Vec<(u32, u64)>, k: u32, n: u64) {
-    match m.iter_mut().find(|(x, _)| *x == k) {
-        Some((_, v)) => *v += n,
-        None => m.push((k, n)),
+/// Counts of ids, the first kept inline: most entities have one name and one type, and a
+/// listing tallies hundreds of thousands of them.
+#[derive(Default)]
+struct Counts {
+    first: Option<(u32, u64)>,
+    more: Vec<(u32, u64)>,
+}
+
+impl Counts {
+    /// The ids with their counts, in the order they were first added.
+    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.first.into_iter().chain(self.more.iter().copied())
     }
 }
 
+/// Adds `n` to the count of `k`.
+fn bump(m: &mut Counts, k: u32, n: u64) {
+    match &mut m.first {
+        None => m.first = Some((k, n)),
+        Some((x, v)) if *x == k => *v += n,
+        Some(_) => match m.more.iter_mut().find(|(x, _)| *x == k) {
+            Some((_, v)) => *v += n,
+            None => m.more.push((k, n)),
+        },
+    }
+}
+
+/// Most stories first, then most mentions, then by name (and type: rows alike in all of these
+/// come in one order whatever order the tallies were in).
 fn by_articles(a: &EntityCount, b: &EntityCount) -> std::cmp::Ordering {
     b.articles
         .cmp(&a.articles)
         .then_with(|| b.mentions.cmp(&a.mentions))
         .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.kind.cmp(&b.kind))
+        .then_with(|| a.ambiguous.cmp(&b.ambiguous))
 }
 
 /// The `top` rows of `tallies` by stories, then mentions, then name (of those `keep` accepts),
@@ -353,7 +400,7 @@ fn by_articles(a: &EntityCount, b: &EntityCount) -> std::cmp::Ordering {
 fn top_rows(
     tallies: &PreHashedMap<u32, Tally>,
     strings: &Interner,
-    resolver: &Resolver,
+    aliases: &AliasTable,
     top: usize,
     keep: impl Fn(&Tally) -> bool,
 ) -> (Vec<EntityCount>, usize) {
@@ -368,7 +415,7 @@ fn top_rows(
     }
     let mut rows: Vec<EntityCount> = kept
         .into_iter()
-        .map(|(id, t)| t.count(*id, strings, resolver))
+        .map(|(id, t)| t.count(*id, strings, aliases))
         .collect();
     rows.sort_by(by_articles);
     rows.truncate(top);
@@ -378,25 +425,69 @@ fn top_rows(
 /// The most mentioned entities of the index, or of a query's results.
 pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResult> {
     let searcher = mi.searcher()?;
-    let resolver = Resolver::cached(mi, &searcher, req.filters.alias_table())?;
+    let aliases = req.filters.alias_table();
+    // The resolver selects by entity; without entity filters it is built only when the
+    // commit's entity table is.
+    let resolver = match req.query.is_some() || !req.filters.entities.is_empty() {
+        true => Some(Resolver::cached(mi, &searcher, aliases)?),
+        false => None,
+    };
     let expr = req.query.as_deref().map(query::parse).transpose()?;
-    let selection = select_resolved(mi, &searcher, expr.as_ref(), &req.filters, Some(&resolver))?;
+    let selection = select_resolved(
+        mi,
+        &searcher,
+        expr.as_ref(),
+        &req.filters,
+        resolver.as_deref(),
+    )?;
     let rows = rows(&selection, req.all_copies);
-    let mut cols = EntityColumns::open(&searcher, &resolver)?;
+    let table = EntityTable::load(mi, &searcher, aliases, || match &resolver {
+        Some(r) => Ok(Arc::clone(r)),
+        None => Resolver::cached(mi, &searcher, aliases),
+    })?;
     let mut tallies = Tallies::default();
+    // Over much of the archive, most of its names are identities: one allocation instead of
+    // growing the map.
+    tallies
+        .map
+        .reserve((table.strings.len() / 2).min(rows.len().saturating_mul(8)));
     let mut stories = 0;
-    walk_stories(&mut cols, &rows, |story| {
+    walk_stories(&mut &table, &rows, |story| {
         stories += 1;
         tallies.story(story, None);
     })?;
     Ok(listed(
         req,
         &tallies,
-        &cols.strings,
-        &resolver,
+        &table.strings,
+        aliases,
         stories,
         rows.len(),
     ))
+}
+
+/// The number of distinct entities of the articles of `selection`, every copy counted: the
+/// `distinct` of [`entities`] with `all_copies` and no type, without tallying them.
+pub fn distinct(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    selection: &Selection,
+    aliases: &AliasTable,
+) -> Result<usize> {
+    let table = EntityTable::load(mi, searcher, aliases, || {
+        Resolver::cached(mi, searcher, aliases)
+    })?;
+    let mut seen = vec![false; table.strings.len()];
+    let mut distinct = 0;
+    for facts in selection.articles.values() {
+        for id in table.identities(facts.addr) {
+            if let Some(s) = seen.get_mut(id as usize).filter(|s| !**s) {
+                *s = true;
+                distinct += 1;
+            }
+        }
+    }
+    Ok(distinct)
 }
 
 /// The answer of [`entities`] from the tallies of `stories` stories over `articles` articles:
@@ -405,12 +496,12 @@ fn listed(
     req: &EntitiesRequest,
     tallies: &Tallies,
     strings: &Interner,
-    resolver: &Resolver,
+    aliases: &AliasTable,
     stories: usize,
     articles: usize,
 ) -> EntitiesResult {
     let kind = req.kind.map(|k| strings.find(k.name()));
-    let (entities, distinct) = top_rows(&tallies.map, strings, resolver, req.top, |t| {
+    let (entities, distinct) = top_rows(&tallies.map, strings, aliases, req.top, |t| {
         kind.is_none_or(|k| k.is_some_and(|k| t.kind(strings) == strings.get(k)))
     });
     EntitiesResult {
@@ -501,9 +592,9 @@ pub fn entities_part(
         }
     })?;
     let strings = &cols.strings;
-    let named = |m: &[(u32, u64)]| -> Vec<(String, u64)> {
+    let named = |m: &Counts| -> Vec<(String, u64)> {
         m.iter()
-            .map(|&(id, n)| (strings.get(id).to_string(), n))
+            .map(|(id, n)| (strings.get(id).to_string(), n))
             .collect()
     };
     part.tallies = tallies
@@ -612,7 +703,14 @@ pub fn entities_merged(
         stories += 1;
         tallies.story(&story, None);
     }
-    listed(req, &tallies, &strings, resolver, stories, articles)
+    listed(
+        req,
+        &tallies,
+        &strings,
+        resolver.aliases(),
+        stories,
+        articles,
+    )
 }
 
 /// The copy that stands for a story in `morgue entity`.
@@ -634,11 +732,14 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     filters.entities.push(req.name.clone());
     let selection = select_resolved(mi, &searcher, None, &filters, Some(&resolver))?;
     let rows = rows(&selection, req.all_copies);
-    let mut cols = EntityColumns::open(&searcher, &resolver)?;
-    let ids: PreHashedSet<u32> = found
-        .identities
-        .iter()
-        .map(|(id, _)| cols.strings.id(id))
+    let table = EntityTable::load(mi, &searcher, req.filters.alias_table(), || {
+        Ok(Arc::clone(&resolver))
+    })?;
+    // An identity no article has is in no tally either.
+    let ids: PreHashedSet<u32> = table
+        .strings
+        .find_all(found.identities.iter().map(|(id, _)| id.as_str()))
+        .into_iter()
         .collect();
     let mut shown: Vec<Shown> = Vec::new();
     let mut variants: PreHashedMap<u32, usize> = PreHashedMap::default();
@@ -647,7 +748,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     let (mut mine_tally, mut others) = (Tallies::default(), Tallies::default());
     let mut mentioning = 0;
     let mut ids_seen = Vec::new();
-    walk_stories(&mut cols, &rows, |story| {
+    walk_stories(&mut &table, &rows, |story| {
         let mut rep: Option<Shown> = None;
         for (row, found) in story {
             let mine: Vec<&Lite> = found
@@ -687,11 +788,11 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     if shown.is_empty() {
         return Ok(EntityAnswer::Missing);
     }
-    let strings = &cols.strings;
+    let strings = &table.strings;
     let mut candidates: Vec<EntityCount> = mine_tally
         .map
         .iter()
-        .map(|(id, t)| t.count(*id, strings, &resolver))
+        .map(|(id, t)| t.count(*id, strings, resolver.aliases()))
         .collect();
     candidates.sort_by(by_articles);
     // Newest first, undated last, then by id.
@@ -810,7 +911,7 @@ fn co_mentions(
         if c * total <= a * b {
             continue; // not more frequent with the entity than without
         }
-        let row = t.count(*id, strings, resolver);
+        let row = t.count(*id, strings, resolver.aliases());
         out.push(CoMention {
             name: row.name,
             kind: row.kind,
@@ -822,6 +923,8 @@ fn co_mentions(
         y.score
             .total_cmp(&x.score)
             .then_with(|| x.name.cmp(&y.name))
+            .then_with(|| x.kind.cmp(&y.kind))
+            .then_with(|| y.articles.cmp(&x.articles))
     });
     out.truncate(top);
     for c in &mut out {

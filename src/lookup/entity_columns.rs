@@ -26,26 +26,51 @@ pub struct Interner {
     by_hash: PreHashedMap<u64, u32>,
     /// The rare string whose hash another string already has.
     collided: HashMap<Box<str>, u32>,
+    /// Strings not yet in `by_hash` (an interner made with [`Interner::from_parts`] hashes them
+    /// when a string is first added: finding one before that scans them).
+    unhashed: bool,
 }
 
 impl Interner {
+    /// Distinct strings end to end, and where each ends (as [`Interner::parts`] gives them).
+    pub fn from_parts(text: String, ends: Vec<usize>) -> Interner {
+        Interner {
+            unhashed: !ends.is_empty(),
+            text,
+            ends,
+            ..Interner::default()
+        }
+    }
+
     /// The id of `s`, added when new.
     pub fn id(&mut self, s: &str) -> u32 {
+        if self.unhashed {
+            self.unhashed = false;
+            for id in 0..self.ends.len() as u32 {
+                let hash = hash_str(self.get(id));
+                self.hash(hash, id);
+            }
+        }
         if let Some(id) = self.find(s) {
             return id;
         }
         let id = self.ends.len() as u32;
         self.text.push_str(s);
         self.ends.push(self.text.len());
-        match self.by_hash.entry(hash_str(s)) {
+        self.hash(hash_str(s), id);
+        id
+    }
+
+    fn hash(&mut self, hash: u64, id: u32) {
+        match self.by_hash.entry(hash) {
             std::collections::hash_map::Entry::Occupied(_) => {
-                self.collided.insert(s.into(), id);
+                let s: Box<str> = self.get(id).into();
+                self.collided.insert(s, id);
             }
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(id);
             }
         }
-        id
     }
 
     /// The string of `id`.
@@ -55,8 +80,60 @@ impl Interner {
         &self.text[start..self.ends[i]]
     }
 
+    /// The number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when no string was added.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The strings end to end, and where each ends.
+    pub fn parts(&self) -> (&str, &[usize]) {
+        (&self.text, &self.ends)
+    }
+
+    /// The id of `s`, found in the text: each place `s` occurs, until one is a whole string.
+    fn search(&self, s: &str) -> Option<u32> {
+        let start_of = |id: usize| if id == 0 { 0 } else { self.ends[id - 1] };
+        if s.is_empty() {
+            return (0..self.ends.len())
+                .find(|&id| start_of(id) == self.ends[id])
+                .map(|id| id as u32);
+        }
+        let step = s.chars().next().map_or(1, char::len_utf8);
+        let mut from = 0;
+        while let Some(i) = self.text.get(from..).and_then(|t| t.find(s)) {
+            let at = from + i;
+            // The first string ending after `at`: the one `s` is when it starts there.
+            let id = self.ends.partition_point(|&e| e <= at);
+            if id < self.ends.len() && start_of(id) == at && self.ends[id] == at + s.len() {
+                return Some(id as u32);
+            }
+            from = at + step;
+        }
+        None
+    }
+
+    /// The ids of those of `wanted` that were seen: one pass over the strings when they are
+    /// not hashed (a name may mean hundreds of identities).
+    pub fn find_all<'s>(&self, wanted: impl Iterator<Item = &'s str>) -> Vec<u32> {
+        if !self.unhashed {
+            return wanted.filter_map(|s| self.find(s)).collect();
+        }
+        let wanted: std::collections::HashSet<&str> = wanted.collect();
+        (0..self.ends.len() as u32)
+            .filter(|&id| wanted.contains(self.get(id)))
+            .collect()
+    }
+
     /// The id of `s` if it was seen.
     pub fn find(&self, s: &str) -> Option<u32> {
+        if self.unhashed {
+            return self.search(s);
+        }
         match self.by_hash.get(&hash_str(s)) {
             Some(&id) if self.get(id) == s => Some(id),
             Some(_) => self.collided.get(s).copied(),
@@ -582,6 +659,30 @@ mod tests {
             .lites
             .iter()
             .any(|l| cols.strings.get(l.identity) == "clinton" && l.ambiguous));
+    }
+
+    #[test]
+    fn strings_read_back_are_found_before_and_after_hashing() {
+        let mut made = Interner::default();
+        for s in ["ab", "aba", "", "é", "obama", "barack obama"] {
+            made.id(s);
+        }
+        let (text, ends) = made.parts();
+        let mut read = Interner::from_parts(text.to_string(), ends.to_vec());
+        // "aba" first occurs across "ab" and "aba": the search goes on to the whole string.
+        for (id, s) in ["ab", "aba", "", "é", "obama", "barack obama"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(read.find(s), Some(id as u32), "{s:?}");
+        }
+        assert_eq!(read.find("ba"), None);
+        assert_eq!(read.find("bama"), None);
+        let wanted = ["obama", "nobody", "ab"];
+        assert_eq!(read.find_all(wanted.iter().copied()), vec![0, 4]);
+        assert_eq!(read.id("new"), 6);
+        assert_eq!(read.id("aba"), 1);
+        assert_eq!(read.find_all(wanted.iter().copied()), vec![4, 0]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod appearances;
 pub mod entities;
 pub mod entity_columns;
+pub mod entity_table;
 pub mod export;
 pub mod facet;
 pub mod outlets;

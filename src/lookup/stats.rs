@@ -1,6 +1,5 @@
 //! Index-wide figures: articles, passages, outlets, date span, entities, size, sources.
 
-use super::entities::EntitiesRequest;
 use crate::error::{Error, Result};
 use crate::extract::aliases::AliasTable;
 use crate::index::{keyword_key, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
@@ -72,18 +71,9 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
             None => undated += 1,
         }
     }
-    // One entity as `morgue entities` counts it: variants and alias-table names are one.
-    let entities = super::entities::entities(
-        mi,
-        &EntitiesRequest {
-            all_copies: true,
-            query: None,
-            filters: filters.clone(),
-            kind: None,
-            top: 0,
-        },
-    )?
-    .distinct;
+    // One entity as `morgue entities --all-copies` counts it: variants and alias-table names
+    // are one.
+    let entities = super::entities::distinct(mi, &searcher, &selection, filters.alias_table())?;
     let articles = count(KIND_ARTICLE)?;
     Ok(Stats {
         articles,
@@ -104,7 +94,8 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
     })
 }
 
-/// The bytes of the files in the index folder (and in each shard of a sharded root).
+/// The bytes of the files in the index folder (and in each shard of a sharded root), the
+/// lookups' cache left out (see [`super::entity_table`]).
 fn dir_size(dir: &Path) -> Result<u64> {
     let mut total = 0;
     if crate::index::shards::is_root(dir) {
@@ -116,7 +107,7 @@ fn dir_size(dir: &Path) -> Result<u64> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
-        if meta.is_file() {
+        if meta.is_file() && !super::entity_table::is_cache(&entry.file_name()) {
             total += meta.len();
         }
     }
