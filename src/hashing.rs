@@ -33,6 +33,13 @@ impl Hasher for PreHashed {
     }
 }
 
+/// FNV-1a of `bytes`: stable across runs and platforms, for hashes that are stored on disk.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Builds [`PreHashed`] hashers.
 pub type PreHashedBuilder = BuildHasherDefault<PreHashed>;
 /// A map keyed by hashes or ids.

@@ -1036,14 +1036,10 @@ fn ingest_into(
     // Finding copy clusters happens inside the writer's `add`, timed as indexing above.
     clock.shift(Stage::Index, Stage::Dedup, writer.stats().cluster_nanos);
     // A shard learns from the counts of every shard of its root.
-    let of_all = |own: &index::furniture::Table| match &part {
-        Some(p) => furniture_of_all(dir, p.folders, own),
-        None => Ok(own.learn()),
-    };
-    let counted: Option<&crate::furnish::Verdict> = match part {
-        Some(_) => Some(&of_all),
-        None => None,
-    };
+    let of_all = part
+        .as_ref()
+        .map(|p| |own: &index::furniture::Table| furniture_of_all(dir, p.folders, own));
+    let counted = of_all.as_ref().map(|f| f as &crate::furnish::Verdict);
     let relearned = clock.time(Stage::Index, || {
         crate::furnish::relearn(
             dir,

@@ -106,6 +106,54 @@ pub struct Table {
     overrides: String,
 }
 
+/// The little-endian numbers at the start of `b` (which holds at least 4 or 8 bytes).
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn le_u64(b: &[u8]) -> u64 {
+    u64::from(le_u32(b)) | u64::from(le_u32(&b[4..])) << 32
+}
+
+/// Reads a section of the table: its record count (u64), then that many `N`-byte records, each
+/// given to `each`, which says whether it is sound.
+fn read_records<const N: usize>(
+    r: &mut impl Read,
+    path: &Path,
+    what: &str,
+    mut each: impl FnMut(&[u8; N]) -> bool,
+) -> Result<()> {
+    let io = |e| Error::io(path, e);
+    let mut count = [0u8; 8];
+    r.read_exact(&mut count).map_err(io)?;
+    if u64::from_le_bytes(count) > MAX_ENTRIES as u64 {
+        return Err(bad(path, &format!("corrupt {what}s")));
+    }
+    let mut record = [0u8; N];
+    for _ in 0..u64::from_le_bytes(count) {
+        r.read_exact(&mut record).map_err(io)?;
+        if !each(&record) {
+            return Err(bad(path, &format!("corrupt {what}")));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a section that [`read_records`] reads: the number of `records`, then each.
+fn write_records(
+    w: &mut impl Write,
+    path: &Path,
+    records: impl ExactSizeIterator<Item = Vec<u8>>,
+) -> Result<()> {
+    let io = |e| Error::io(path, e);
+    w.write_all(&(records.len() as u64).to_le_bytes())
+        .map_err(io)?;
+    for record in records {
+        w.write_all(&record).map_err(io)?;
+    }
+    Ok(())
+}
+
 fn bad(path: &Path, what: &str) -> Error {
     Error::io(
         path,
@@ -200,39 +248,19 @@ impl Table {
             }
         }
         if with_forms {
-            r.read_exact(&mut buf8).map_err(io)?;
-            let n = u64::from_le_bytes(buf8) as usize;
-            if n > MAX_ENTRIES {
-                return Err(bad(&path, "corrupt forms"));
-            }
-            let mut record = [0u8; 20];
-            for _ in 0..n {
-                r.read_exact(&mut record).map_err(io)?;
-                let le4 =
-                    |i: usize| u32::from_le_bytes(record[i..i + 4].try_into().unwrap_or_default());
-                let form = u64::from_le_bytes(record[..8].try_into().unwrap_or_default());
-                let outlet = le4(8);
-                if outlet as usize >= t.outlets.len() {
-                    return Err(bad(&path, "corrupt form"));
-                }
-                t.forms.insert((form, outlet), (le4(12), le4(16)));
-            }
-            r.read_exact(&mut buf8).map_err(io)?;
-            let n = u64::from_le_bytes(buf8) as usize;
-            if n > MAX_ENTRIES {
-                return Err(bad(&path, "corrupt card counts"));
-            }
-            let mut record = [0u8; 16];
-            for _ in 0..n {
-                r.read_exact(&mut record).map_err(io)?;
-                let key = u64::from_le_bytes(record[..8].try_into().unwrap_or_default());
-                let outlet = u32::from_le_bytes(record[8..12].try_into().unwrap_or_default());
-                let count = u32::from_le_bytes(record[12..].try_into().unwrap_or_default());
-                if outlet as usize >= t.outlets.len() {
-                    return Err(bad(&path, "corrupt card count"));
-                }
-                t.cards.insert((key, outlet), count);
-            }
+            let outlets = t.outlets.len();
+            let forms = &mut t.forms;
+            read_records(&mut r, &path, "form", |rec: &[u8; 20]| {
+                let (form, outlet) = (le_u64(&rec[..8]), le_u32(&rec[8..]));
+                forms.insert((form, outlet), (le_u32(&rec[12..]), le_u32(&rec[16..])));
+                (outlet as usize) < outlets
+            })?;
+            let cards = &mut t.cards;
+            read_records(&mut r, &path, "card count", |rec: &[u8; 16]| {
+                let (key, outlet) = (le_u64(&rec[..8]), le_u32(&rec[8..]));
+                cards.insert((key, outlet), le_u32(&rec[12..]));
+                (outlet as usize) < outlets
+            })?;
         }
         let mut rest = Vec::new();
         r.read_to_end(&mut rest).map_err(io)?;
@@ -282,31 +310,33 @@ impl Table {
         w.write_all(&bytes).map_err(io)?;
         let mut forms: Vec<_> = self.forms.iter().collect();
         forms.sort_unstable();
-        w.write_all(&(forms.len() as u64).to_le_bytes())
-            .map_err(io)?;
-        for (&(form, outlet), &(seen, ends)) in forms {
-            for bytes in [
-                &form.to_le_bytes()[..],
-                &outlet.to_le_bytes(),
-                &seen.to_le_bytes(),
-                &ends.to_le_bytes(),
-            ] {
-                w.write_all(bytes).map_err(io)?;
-            }
-        }
+        write_records(
+            &mut w,
+            &path,
+            forms.into_iter().map(|(&(form, o), &(seen, ends))| {
+                [
+                    &form.to_le_bytes()[..],
+                    &o.to_le_bytes(),
+                    &seen.to_le_bytes(),
+                    &ends.to_le_bytes(),
+                ]
+                .concat()
+            }),
+        )?;
         let mut cards: Vec<_> = self.cards.iter().collect();
         cards.sort_unstable();
-        w.write_all(&(cards.len() as u64).to_le_bytes())
-            .map_err(io)?;
-        for (&(key, outlet), &count) in cards {
-            for bytes in [
-                &key.to_le_bytes()[..],
-                &outlet.to_le_bytes(),
-                &count.to_le_bytes(),
-            ] {
-                w.write_all(bytes).map_err(io)?;
-            }
-        }
+        write_records(
+            &mut w,
+            &path,
+            cards.into_iter().map(|(&(key, o), &count)| {
+                [
+                    &key.to_le_bytes()[..],
+                    &o.to_le_bytes(),
+                    &count.to_le_bytes(),
+                ]
+                .concat()
+            }),
+        )?;
         w.write_all(self.overrides.as_bytes()).map_err(io)?;
         w.into_inner()
             .map_err(|e| io(e.into_error()))?

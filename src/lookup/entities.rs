@@ -23,7 +23,6 @@ use crate::search::{query, select_resolved, to_date, Filters, Selection};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -441,10 +440,7 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
         resolver.as_deref(),
     )?;
     let rows = rows(&selection, req.all_copies);
-    let table = EntityTable::load(mi, &searcher, aliases, || match &resolver {
-        Some(r) => Ok(Arc::clone(r)),
-        None => Resolver::cached(mi, &searcher, aliases),
-    })?;
+    let table = EntityTable::load(mi, &searcher, aliases)?;
     let mut tallies = Tallies::default();
     // Over much of the archive, most of its names are identities: one allocation instead of
     // growing the map.
@@ -474,9 +470,7 @@ pub fn distinct(
     selection: &Selection,
     aliases: &AliasTable,
 ) -> Result<usize> {
-    let table = EntityTable::load(mi, searcher, aliases, || {
-        Resolver::cached(mi, searcher, aliases)
-    })?;
+    let table = EntityTable::load(mi, searcher, aliases)?;
     let mut seen = vec![false; table.strings.len()];
     let mut distinct = 0;
     for facts in selection.articles.values() {
@@ -732,9 +726,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     filters.entities.push(req.name.clone());
     let selection = select_resolved(mi, &searcher, None, &filters, Some(&resolver))?;
     let rows = rows(&selection, req.all_copies);
-    let table = EntityTable::load(mi, &searcher, req.filters.alias_table(), || {
-        Ok(Arc::clone(&resolver))
-    })?;
+    let table = EntityTable::load(mi, &searcher, req.filters.alias_table())?;
     // An identity no article has is in no tally either.
     let ids: PreHashedSet<u32> = table
         .strings

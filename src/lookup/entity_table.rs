@@ -21,7 +21,6 @@ use crate::extract::aliases::AliasTable;
 use crate::index::MorgueIndex;
 use crate::search::resolve::Resolver;
 use std::path::Path;
-use std::sync::Arc;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::{DocAddress, Searcher};
 
@@ -65,11 +64,7 @@ impl Default for EntityTable {
 /// Builds the table of `mi`'s latest commit under `aliases` unless its folder has it: what an
 /// ingest leaves for the next lookup.
 pub fn prepare(mi: &MorgueIndex, aliases: &AliasTable) -> Result<()> {
-    let searcher = mi.searcher()?;
-    EntityTable::load(mi, &searcher, aliases, || {
-        Resolver::cached(mi, &searcher, aliases)
-    })
-    .map(drop)
+    EntityTable::load(mi, &mi.searcher()?, aliases).map(drop)
 }
 
 /// The table as it is built, before it is laid out in bytes.
@@ -83,20 +78,20 @@ struct Built {
 
 impl EntityTable {
     /// The table of `searcher`'s commit under `aliases`: read from the index folder when it is
-    /// there and current, else built (with the resolver `resolver` gives) and written for the
-    /// next lookup.
+    /// there and current, else built (with the resolver the index handle keeps, see
+    /// [`Resolver::cached`]) and written for the next lookup.
     pub fn load(
         mi: &MorgueIndex,
         searcher: &Searcher,
         aliases: &AliasTable,
-        resolver: impl FnOnce() -> Result<Arc<Resolver>>,
     ) -> Result<EntityTable> {
         let key = key(searcher, aliases);
         let path = mi.dir().join(TABLE_FILE);
         if let Some(table) = mapped(mi.dir()).and_then(|bytes| decode(bytes, &key, searcher)) {
             return Ok(table);
         }
-        let bytes = EntityTable::build(searcher, &*resolver()?)?.encode(&key);
+        let resolver = Resolver::cached(mi, searcher, aliases)?;
+        let bytes = EntityTable::build(searcher, &resolver)?.encode(&key);
         // A cache: a folder that cannot be written only costs the next lookup the build.
         let _ = write(&path, &bytes);
         Ok(decode(OwnedBytes::new(bytes), &key, searcher).unwrap_or_default())

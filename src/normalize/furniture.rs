@@ -161,20 +161,21 @@ pub fn keys(text: &str) -> Vec<u64> {
 /// The exact form of a word as a card mark: the word without the punctuation at its edges and a
 /// possessive `'s`, hashed with its case; `None` when it has a lower-case letter or no letter.
 pub fn mark_form(word: &str) -> Option<u64> {
-    let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric());
-    let bare = trimmed
-        .strip_suffix("'s")
-        .or_else(|| trimmed.strip_suffix("\u{2019}s"))
-        .unwrap_or(trimmed);
+    let bare = bare_word(word);
     if !bare.chars().next().is_some_and(char::is_uppercase) || bare.chars().any(char::is_lowercase)
     {
         return None;
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bare.as_bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    Some(h)
+    Some(crate::hashing::fnv1a(bare.as_bytes()))
+}
+
+/// `word` without the punctuation at its edges and a possessive `'s` ("MORE's" → "MORE").
+fn bare_word(word: &str) -> &str {
+    let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric());
+    trimmed
+        .strip_suffix("'s")
+        .or_else(|| trimmed.strip_suffix("\u{2019}s"))
+        .unwrap_or(trimmed)
 }
 
 /// What [`scan`] tells the learning of link cards about one text: the distinct [`mark_form`]s
@@ -410,12 +411,7 @@ fn glued_name(word: &str) -> Option<&str> {
 /// after it. So the words of a covered run from that word back to the run's start (or to a
 /// card mark) are the story's, and stay searchable.
 fn keep_hung_names(text: &str, w: &[Word], marks: &[bool], covered: &mut [bool]) {
-    let bare = |x: &Word| {
-        let t = text[x.range.clone()].trim_matches(|c: char| !c.is_alphanumeric());
-        t.strip_suffix("'s")
-            .or_else(|| t.strip_suffix("’s"))
-            .unwrap_or(t)
-    };
+    let bare = |x: &Word| bare_word(&text[x.range.clone()]);
     for g in 1..w.len() {
         if !covered[g] {
             continue;

@@ -30,12 +30,7 @@ pub fn mix(mut x: u64) -> u64 {
 
 /// Hash of a string (FNV-1a, finalized).
 pub fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in s.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    mix(h)
+    mix(crate::hashing::fnv1a(s.as_bytes()))
 }
 
 /// Hash of an ordered pair of hashes.
