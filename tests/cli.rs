@@ -82,6 +82,21 @@ impl Workdir {
     }
 }
 
+/// Checks that the first hits of `query` with a short `--limit` (found by a bounded set of the
+/// best articles, with pruning) are, hit for hit, those of a page long enough that every match
+/// is ranked.
+fn assert_short_pages_start_the_long_one(w: &Workdir, query: &str) {
+    let all = w.search(&[query, "--limit", "5000"]);
+    let hits = all["hits"].as_array().unwrap();
+    for limit in [1usize, 2, 3] {
+        let page = w.search(&[query, "--limit", &limit.to_string()]);
+        assert_eq!(page["total"], all["total"], "{query}");
+        let want: Vec<&Value> = hits.iter().take(limit).collect();
+        let got: Vec<&Value> = page["hits"].as_array().unwrap().iter().collect();
+        assert_eq!(got, want, "{query} --limit {limit}");
+    }
+}
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -386,6 +401,21 @@ mod search {
             let marked = marked_words(&hit["passages"][0]);
             assert!(!marked.is_empty());
             assert!(marked.iter().all(|s| s == "Der Spiegel"), "{marked:?}");
+        }
+    }
+
+    #[test]
+    fn a_short_page_is_the_start_of_the_long_one() {
+        let w = seeds();
+        for q in [
+            "Mosul",
+            "Obama OR Raqqa",
+            "Mosul -Raqqa",
+            "Baghdadi AND (Raqqa OR Mosul)",
+            "\"Islamic State\"",
+            "the",
+        ] {
+            assert_short_pages_start_the_long_one(&w, q);
         }
     }
 
@@ -2794,6 +2824,9 @@ mod furniture {
         assert_eq!(second["furniture"], 24);
         assert_eq!(total(&w, "\"listen live every morning\""), 0);
         assert_eq!(total(&w, "\"rebuild every pier\""), 8);
+        // The articles indexed again leave deleted documents behind: ranking passes them over.
+        assert_short_pages_start_the_long_one(&w, "\"rebuild every pier\"");
+        assert_short_pages_start_the_long_one(&w, "pier");
     }
 
     #[test]

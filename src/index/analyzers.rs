@@ -169,17 +169,22 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
     out
 }
 
-/// The normalized key of an exact value (outlet or entity name), as the [`KEYWORD`] analyzer
-/// indexes it: trimmed, inner spaces collapsed, lowercased, ASCII-folded.
-pub fn keyword_key(value: &str) -> String {
-    let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+/// The term the [`KEYWORD`] analyzer indexes for `value` as written (no collapsing of inner
+/// spaces: what a document's field holds, where [`keyword_key`] is what a filter asks for).
+pub fn keyword_term(value: &str) -> String {
     let mut a = keyword();
-    let mut stream = a.token_stream(&collapsed);
+    let mut stream = a.token_stream(value);
     let mut out = String::new();
     while stream.advance() {
         out.push_str(&stream.token().text);
     }
     out
+}
+
+/// The normalized key of an exact value (outlet or entity name), as the [`KEYWORD`] analyzer
+/// indexes it: trimmed, inner spaces collapsed, lowercased, ASCII-folded.
+pub fn keyword_key(value: &str) -> String {
+    keyword_term(&value.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 #[cfg(test)]

@@ -30,7 +30,8 @@ pub mod shards;
 mod writer;
 
 pub use analyzers::{
-    analyze, keyword_key, news_en as news_en_analyzer, AnalyzedToken, KEYWORD, NEWS_EN,
+    analyze, keyword_key, keyword_term, news_en as news_en_analyzer, AnalyzedToken, KEYWORD,
+    NEWS_EN,
 };
 pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use directory::{classify as classify_error, damage};
@@ -40,7 +41,8 @@ pub use records::{
     entity_facts, entity_form_term, entity_name_term, entity_terms, fact_hash, load_article,
     pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record, resolve_article,
     sort_appearances, stored_id, stored_str, stored_u64, unpack_fact_count, Appearance,
-    ArticleRecord, CharSpan, EntityFact, Found, PassageRecord, FORM_TERM, NAME_TERM,
+    ArticleRecord, CharSpan, EntityFact, Found, PassageColumns, PassageRecord, FORM_TERM,
+    NAME_TERM,
 };
 pub use schema::{
     names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION,
@@ -49,6 +51,8 @@ pub use writer::{date_value, Added, ArticleWriter, WriterStats};
 
 use crate::error::{Error, Result};
 use directory::Folder;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tantivy::directory::Directory;
@@ -72,8 +76,9 @@ pub struct MorgueIndex {
     clusters: Arc<shards::ClusterMap>,
 }
 
-/// What [`MorgueIndex::query_cache`] holds: anything a later stage derives from a commit.
-pub type QueryCache = Option<Box<dyn std::any::Any + Send + Sync>>;
+/// What [`MorgueIndex::derived`] keeps: one value per type that a later stage derives from a
+/// commit, each tagged with the searcher generation and the tag it was built for.
+type QueryCache = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
 
 /// A reader and the `meta.json` it was loaded from.
 struct CachedReader {
@@ -117,11 +122,40 @@ impl MorgueIndex {
         self.clusters.ids(canon)
     }
 
-    /// A slot shared by the clones of this handle where a later stage keeps what it derived
-    /// from a commit (the search stage keeps its entity resolver there, tagged with the
-    /// searcher generation it was built from).
-    pub fn query_cache(&self) -> &Mutex<QueryCache> {
-        &self.query_cache
+    /// The value of type `T` that a later stage derives from `searcher`'s commit under `tag`
+    /// (the search stage keeps its entity resolver here, tagged with the alias table, and its
+    /// article table): built by `build` once per commit and tag, then shared by the clones of
+    /// this handle. One value per type is kept: another tag or a newer commit replaces it.
+    pub fn derived<T, K>(
+        &self,
+        searcher: &Searcher,
+        tag: &K,
+        build: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        K: Clone + PartialEq + Send + Sync + 'static,
+    {
+        let generation = searcher.generation().generation_id();
+        let slot = TypeId::of::<(u64, K, Arc<T>)>();
+        let found = {
+            let cache = self.query_cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .get(&slot)
+                .and_then(|c| c.downcast_ref::<(u64, K, Arc<T>)>())
+                .filter(|(g, k, _)| *g == generation && k == tag)
+                .map(|(_, _, v)| Arc::clone(v))
+        };
+        if let Some(v) = found {
+            return Ok(v);
+        }
+        let v = Arc::new(build()?);
+        let entry = (generation, tag.clone(), Arc::clone(&v));
+        self.query_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(slot, Box::new(entry));
+        Ok(v)
     }
 
     fn cached_searcher(&self) -> tantivy::Result<Searcher> {

@@ -6,9 +6,10 @@ use crate::model::{char_offset, ArticleEntity, ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
+use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// A stored value with its provenance, as read back from the index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -325,18 +326,50 @@ pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
     doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
+/// A segment's passage columns, opened once: opening a column decodes its block headers, a
+/// cost that grows with the segment, so a reader of many passages opens them once.
+#[derive(Clone)]
+pub struct PassageColumns {
+    /// Article key of each document.
+    pub keys: Column<u64>,
+    /// Passage number (0-based) of each passage document.
+    pub numbers: Column<u64>,
+    starts: Column<u64>,
+    ends: Column<u64>,
+}
+
+impl PassageColumns {
+    /// Opens `reader`'s passage columns.
+    pub fn open(reader: &SegmentReader) -> tantivy::Result<PassageColumns> {
+        let ff = reader.fast_fields();
+        Ok(PassageColumns {
+            keys: ff.u64(names::ARTICLE_KEY)?,
+            numbers: ff.u64(names::PASSAGE_NO)?,
+            starts: ff.u64(names::BYTE_START)?,
+            ends: ff.u64(names::BYTE_END)?,
+        })
+    }
+
+    /// The record of the passage document `doc`; `text` is its article's text, from which the
+    /// character offsets are counted.
+    pub fn record(&self, doc: DocId, text: &str) -> PassageRecord {
+        let get = |c: &Column<u64>| c.first(doc).unwrap_or(0);
+        let bytes = get(&self.starts) as usize..get(&self.ends) as usize;
+        PassageRecord {
+            number: get(&self.numbers) as u32 + 1,
+            start: char_offset(text, bytes.start) as u64,
+            end: char_offset(text, bytes.end) as u64,
+            bytes,
+        }
+    }
+}
+
 /// A passage's record, read from its fast fields (passage documents store nothing); `text` is
-/// its article's text, from which the character offsets are counted.
+/// its article's text, from which the character offsets are counted. Opens the segment's
+/// columns: a reader of many passages keeps a [`PassageColumns`].
 pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Result<PassageRecord> {
-    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-    let get = |name: &str| -> Result<u64> { Ok(ff.u64(name)?.first(addr.doc_id).unwrap_or(0)) };
-    let bytes = get(names::BYTE_START)? as usize..get(names::BYTE_END)? as usize;
-    Ok(PassageRecord {
-        number: get(names::PASSAGE_NO)? as u32 + 1,
-        start: char_offset(text, bytes.start) as u64,
-        end: char_offset(text, bytes.end) as u64,
-        bytes,
-    })
+    let columns = PassageColumns::open(searcher.segment_reader(addr.segment_ord))?;
+    Ok(columns.record(addr.doc_id, text))
 }
 
 /// Loads an article by id; `None` when the index has no such article. With `passages`, every
@@ -410,9 +443,17 @@ pub fn load_article(
             .collect();
     }
     if passages {
+        // Sorted by address: one opening of a segment's columns for its run of passages.
+        let mut columns: Option<(u32, PassageColumns)> = None;
         for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
-            let p = passage_record(searcher, a, &record.text)?;
-            record.passages.push(p);
+            let c = match &columns {
+                Some((seg, c)) if *seg == a.segment_ord => c,
+                _ => {
+                    let opened = PassageColumns::open(searcher.segment_reader(a.segment_ord))?;
+                    &columns.insert((a.segment_ord, opened)).1
+                }
+            };
+            record.passages.push(c.record(a.doc_id, &record.text));
         }
         record.passages.sort_by_key(|p| p.number);
     }

@@ -5,8 +5,9 @@
 //! query, the filters, morgue's version and a fingerprint of the index's committed state.
 
 use crate::error::{Error, Result};
-use crate::index::{load_article, passage_record, Appearance, MorgueIndex};
+use crate::index::{load_article, Appearance, MorgueIndex};
 use crate::model::ArticleSummary;
+use crate::search::table::ArticleTable;
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -111,6 +112,7 @@ pub fn export(
         Unit::Passage => usize::MAX,
     };
     let ranked = rank(mi, searcher, expr, selection.articles, per_article, sort)?;
+    let table = ArticleTable::cached(mi, searcher)?;
     let mut rows = 0;
     for (i, r) in ranked.into_iter().enumerate() {
         let id = r.article_id();
@@ -119,7 +121,7 @@ pub fn export(
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
         for (score, _, addr) in &r.best.0 {
-            let p = passage_record(searcher, *addr, &article.text)?;
+            let p = table.passage(searcher, *addr, &article.text)?;
             passages.push((Some(p.number), Some(article.clean_slice(&p.bytes)), *score));
         }
         if passages.is_empty() {

@@ -61,7 +61,7 @@ impl Articles for Local<'_> {
     }
 
     fn runs(&self, selection: &Selection, filters: &Filters) -> Result<Runs> {
-        appearances::runs(&self.searcher, &self.mi.fields, selection, filters)
+        appearances::runs(self.mi, &self.searcher, selection, filters)
     }
 
     fn values_of(&self, key: &str) -> Result<Option<ValuesOf<'_>>> {

@@ -3,14 +3,15 @@
 //! `index::Appearance`).
 //!
 //! A selection holds one fact per text (its article document, the first appearance ingested).
-//! [`runs`] finds the selected texts that have more than one path document (a column scan of the
-//! path documents' keys) and reads only those texts' appearances; each must pass the date,
+//! [`runs`] finds the selected texts that have more than one path document (the article table's
+//! count, `table.rs`) and reads only those texts' appearances; each must pass the date,
 //! outlet and metadata filters itself ([`Filters::passes`]). `search` lists them as a hit's
 //! copies; the lookups count them.
 
+use super::table::ArticleTable;
 use super::{Filters, Selection};
 use crate::error::Result;
-use crate::index::{article_appearances, Appearance, Fields, KeyMap, Keys, KIND_PATH};
+use crate::index::{article_appearances, Appearance, Fields, KeyMap, Keys, MorgueIndex, KIND_PATH};
 use crate::model::ArticleId;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -25,19 +26,18 @@ pub type Runs = KeyMap<Vec<Appearance>>;
 /// The selected texts with more than one appearance, each with its appearances that pass
 /// `filters` (possibly none of them but the first, possibly none at all).
 pub fn runs(
+    mi: &MorgueIndex,
     searcher: &Searcher,
-    fields: &Fields,
     selection: &Selection,
     filters: &Filters,
 ) -> Result<Runs> {
-    let keys: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
-    let counts = path_counts(searcher, fields, Some(keys))?;
+    let table = ArticleTable::cached(mi, searcher)?;
     let mut runs = Runs::default();
-    for (key, n) in counts {
-        if n < 2 {
+    for &key in selection.articles.keys() {
+        if table.get(key).is_none_or(|row| row.paths < 2) {
             continue;
         }
-        let all = article_appearances(searcher, fields, ArticleId(key))?;
+        let all = article_appearances(searcher, &mi.fields, ArticleId(key))?;
         let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
         runs.insert(key, kept);
     }

@@ -38,8 +38,9 @@ pub fn articles_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
     ]))
 }
 
-/// Article documents that pass the outlet and metadata filters and the `entities` queries (each
-/// already resolved, see [`super::resolve`]).
+/// Article documents that pass `filters`' metadata conditions and mention every entity of
+/// `entities` (queries from [`entity_query`]). Outlet and date filters are checked on the
+/// article table (`table.rs`), not here.
 pub fn articles_filtered(
     fields: &Fields,
     filters: &Filters,
@@ -47,14 +48,6 @@ pub fn articles_filtered(
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Must, filter(term(fields.kind, KIND_ARTICLE)))];
-    if !filters.outlets.is_empty() {
-        let any: Vec<(Occur, Box<dyn Query>)> = filters
-            .outlets
-            .iter()
-            .map(|o| (Occur::Should, term(fields.outlet, &keyword_key(o))))
-            .collect();
-        clauses.push((Occur::Must, filter(Box::new(BooleanQuery::new(any)))));
-    }
     for q in entities {
         clauses.push((Occur::Must, filter(q)));
     }

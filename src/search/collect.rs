@@ -1,6 +1,7 @@
-//! Collectors: best passages per article, and article dates.
+//! Collectors: best passages per article; what a selection knows of an article.
 
-use crate::index::{names, KeyMap, Keys};
+use super::table::ArticleTable;
+use crate::index::{KeyMap, Keys, PassageColumns};
 
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -58,6 +59,8 @@ pub struct PassageCollector {
     pub per_article: usize,
     /// Only passages of these articles count.
     pub keep: Arc<Keys>,
+    /// The commit's article table, whose opened passage columns the segments read.
+    pub table: Arc<ArticleTable>,
 }
 
 /// Per-segment state of [`PassageCollector`].
@@ -67,7 +70,79 @@ pub struct PassageSegment {
     keep: Arc<Keys>,
     keys: Column<u64>,
     numbers: Column<u64>,
-    found: KeyMap<BestPassages>,
+    found: Found,
+}
+
+/// What a segment found: with one passage kept per article (what a search shows by default),
+/// the best one inline, without a buffer per article.
+pub enum Found {
+    /// The best passage of each article.
+    One(KeyMap<(Score, u64, DocAddress)>),
+    /// The best passages of each article.
+    Many(KeyMap<BestPassages>),
+}
+
+impl Found {
+    fn new(per_article: usize) -> Found {
+        match per_article {
+            1 => Found::One(KeyMap::default()),
+            _ => Found::Many(KeyMap::default()),
+        }
+    }
+
+    fn offer(&mut self, key: u64, passage: (Score, u64, DocAddress), per_article: usize) {
+        match self {
+            Found::One(best) => {
+                let kept = best.entry(key).or_insert(passage);
+                if BestPassages::order(&passage, kept).is_lt() {
+                    *kept = passage;
+                }
+            }
+            Found::Many(found) => {
+                let (s, n, a) = passage;
+                found.entry(key).or_default().offer(s, n, a, per_article);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Found::One(m) => m.len(),
+            Found::Many(m) => m.len(),
+        }
+    }
+
+    /// Moves every passage of `other` into `self`.
+    fn absorb(&mut self, other: Found, per_article: usize) {
+        match other {
+            Found::One(m) => m
+                .into_iter()
+                .for_each(|(k, p)| self.offer(k, p, per_article)),
+            Found::Many(m) => {
+                for (k, best) in m {
+                    for p in best.0 {
+                        self.offer(k, p, per_article);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The best `per_article` passages of each article, best first.
+    fn finish(self, per_article: usize) -> KeyMap<BestPassages> {
+        match self {
+            Found::One(m) => m
+                .into_iter()
+                .map(|(k, p)| (k, BestPassages(vec![p])))
+                .collect(),
+            Found::Many(mut m) => {
+                for best in m.values_mut() {
+                    best.finish(per_article);
+                }
+                m
+            }
+        }
+    }
 }
 
 impl Collector for PassageCollector {
@@ -79,13 +154,17 @@ impl Collector for PassageCollector {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<PassageSegment> {
+        let columns = match self.table.columns(segment) {
+            Some(c) => c.clone(),
+            None => PassageColumns::open(reader)?,
+        };
         Ok(PassageSegment {
             segment,
             per_article: self.per_article,
             keep: Arc::clone(&self.keep),
-            keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
-            numbers: reader.fast_fields().u64(names::PASSAGE_NO)?,
-            found: KeyMap::default(),
+            keys: columns.keys,
+            numbers: columns.numbers,
+            found: Found::new(self.per_article),
         })
     }
 
@@ -93,25 +172,21 @@ impl Collector for PassageCollector {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<KeyMap<BestPassages>>) -> tantivy::Result<Self::Fruit> {
-        let mut all: KeyMap<BestPassages> = KeyMap::default();
-        for fruit in fruits {
-            for (key, best) in fruit {
-                let entry = all.entry(key).or_default();
-                for (s, n, a) in best.0 {
-                    entry.offer(s, n, a, self.per_article);
-                }
-            }
+    fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Self::Fruit> {
+        // Into the largest segment's.
+        let mut fruits = fruits;
+        fruits.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let mut iter = fruits.into_iter();
+        let mut all = iter.next().unwrap_or_else(|| Found::new(self.per_article));
+        for fruit in iter {
+            all.absorb(fruit, self.per_article);
         }
-        for best in all.values_mut() {
-            best.finish(self.per_article);
-        }
-        Ok(all)
+        Ok(all.finish(self.per_article))
     }
 }
 
 impl SegmentCollector for PassageSegment {
-    type Fruit = KeyMap<BestPassages>;
+    type Fruit = Found;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(key) = self.keys.first(doc) else {
@@ -123,14 +198,14 @@ impl SegmentCollector for PassageSegment {
         let addr = DocAddress::new(self.segment, doc);
         let number = self.numbers.first(doc).unwrap_or(u64::MAX);
         self.found
-            .entry(key)
-            .or_default()
-            .offer(score, number, addr, self.per_article);
+            .offer(key, (score, number, addr), self.per_article);
     }
 
-    fn harvest(mut self) -> Self::Fruit {
-        for best in self.found.values_mut() {
-            best.cut(self.per_article);
+    fn harvest(mut self) -> Found {
+        if let Found::Many(found) = &mut self.found {
+            for best in found.values_mut() {
+                best.cut(self.per_article);
+            }
         }
         self.found
     }
@@ -148,97 +223,6 @@ pub struct ArticleFacts {
     pub outlet: Option<String>,
     /// Copy cluster (see `index::ClusterFinder`); the article's own key when it has no copies.
     pub cluster: u64,
-}
-
-/// Collects [`ArticleFacts`] of matching article documents (all of them, or those in `keep`).
-pub struct FactsCollector {
-    /// Only these articles, when set.
-    pub keep: Option<Arc<Keys>>,
-}
-
-/// Per-segment state of [`FactsCollector`].
-pub struct FactsSegment {
-    segment: SegmentOrdinal,
-    keep: Option<Arc<Keys>>,
-    keys: Column<u64>,
-    dates: Column<tantivy::DateTime>,
-    clusters: Column<u64>,
-    outlets: Option<tantivy::columnar::StrColumn>,
-    /// Outlet names by term ordinal, read in one pass over the segment's dictionary: the
-    /// dictionary is compressed, so looking a name up for every document dominated selections.
-    outlet_names: Vec<String>,
-    found: KeyMap<ArticleFacts>,
-}
-
-impl Collector for FactsCollector {
-    type Fruit = KeyMap<ArticleFacts>;
-    type Child = FactsSegment;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<FactsSegment> {
-        let outlets = reader.fast_fields().str(names::OUTLET)?;
-        let mut outlet_names = Vec::new();
-        if let Some(col) = &outlets {
-            let mut terms = col.dictionary().stream()?;
-            while terms.advance() {
-                outlet_names.push(String::from_utf8_lossy(terms.key()).into_owned());
-            }
-        }
-        Ok(FactsSegment {
-            segment,
-            keep: self.keep.clone(),
-            keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
-            dates: reader.fast_fields().date(names::DATE)?,
-            clusters: reader.fast_fields().u64(names::CLUSTER)?,
-            outlets,
-            outlet_names,
-            found: KeyMap::default(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<KeyMap<ArticleFacts>>) -> tantivy::Result<Self::Fruit> {
-        let mut iter = fruits.into_iter();
-        let mut all = iter.next().unwrap_or_default();
-        for f in iter {
-            all.extend(f);
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for FactsSegment {
-    type Fruit = KeyMap<ArticleFacts>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        let Some(key) = self.keys.first(doc) else {
-            return;
-        };
-        if self.keep.as_ref().is_some_and(|k| !k.contains(&key)) {
-            return;
-        }
-        let outlet = self.outlets.as_ref().and_then(|col| {
-            let ord = col.term_ords(doc).next()?;
-            self.outlet_names.get(ord as usize).cloned()
-        });
-        let facts = ArticleFacts {
-            addr: DocAddress::new(self.segment, doc),
-            date_secs: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
-            outlet,
-            cluster: self.clusters.first(doc).unwrap_or(key),
-        };
-        self.found.insert(key, facts);
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.found
-    }
 }
 
 #[cfg(test)]

@@ -11,12 +11,12 @@ use super::{to_date, ArticleFacts, Selection};
 use crate::dedup::compact_similarity;
 use crate::error::Result;
 use crate::index::{
-    article_appearances, cluster_members, load_article, read_copy_fields, stored_u64, MorgueIndex,
+    article_appearances, cluster_members, load_article, read_copy_fields, stored_u64, KeyMap,
+    MorgueIndex,
 };
 use crate::model::{ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use tantivy::{Searcher, TantivyDocument};
 
 /// Another copy of a hit's story: a near-duplicate article (every path it was found at, its
@@ -39,12 +39,27 @@ impl Selection {
     /// Keeps one article per copy cluster, the original, and files the other selected copies
     /// under it in [`Selection::copies`]. Returns the number of copies folded.
     pub fn fold_copies(&mut self) -> usize {
-        let mut by_cluster: HashMap<u64, Vec<(u64, ArticleFacts)>> = HashMap::new();
-        for (key, facts) in self.articles.drain() {
-            by_cluster
-                .entry(facts.cluster)
-                .or_default()
-                .push((key, facts));
+        // Most stories are selected once: count first, and move only the articles of clusters
+        // selected more than once.
+        let mut selected: KeyMap<u32> = KeyMap::default();
+        selected.reserve(self.articles.len());
+        for facts in self.articles.values() {
+            *selected.entry(facts.cluster).or_default() += 1;
+        }
+        let shared: Vec<u64> = self
+            .articles
+            .iter()
+            .filter(|(_, f)| selected.get(&f.cluster).is_some_and(|&n| n > 1))
+            .map(|(&k, _)| k)
+            .collect();
+        let mut by_cluster: KeyMap<Vec<(u64, ArticleFacts)>> = KeyMap::default();
+        for key in shared {
+            if let Some(facts) = self.articles.remove(&key) {
+                by_cluster
+                    .entry(facts.cluster)
+                    .or_default()
+                    .push((key, facts));
+            }
         }
         let mut folded = 0;
         for (_, mut members) in by_cluster {

@@ -18,6 +18,8 @@ mod highlight;
 pub mod query;
 pub mod resolve;
 pub mod suggest;
+pub mod table;
+mod top;
 
 pub use crate::dates::{parse_bound, Bound};
 pub use filters::Filters;
@@ -26,15 +28,14 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article, passage_record, KeyCollector, KeyMap, Keys, MorgueIndex,
-    KIND_PASSAGE, NEWS_EN,
+    doc_addresses, load_article, KeyCollector, KeyMap, Keys, MorgueIndex, KIND_PASSAGE, NEWS_EN,
 };
 use crate::model::{ArticleId, ArticleSummary};
 use boolean::KeySet;
 use chrono::NaiveDate;
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
-use collect::{FactsCollector, PassageCollector};
+use collect::PassageCollector;
 use serde::Serialize;
 
 use std::ops::Range;
@@ -210,6 +211,9 @@ pub fn select_resolved(
             }))
         }
     };
+    let table = table::ArticleTable::cached(mi, searcher)?;
+    // Entity and metadata filters are queries over the article documents: the keys they let
+    // through (outlet filters are checked on the table's outlet numbers).
     let mut entities = Vec::with_capacity(filters.entities.len());
     for name in &filters.entities {
         let r = resolver.ok_or_else(|| crate::Error::BadOption {
@@ -218,19 +222,47 @@ pub fn select_resolved(
         })?;
         entities.push(build::entity_query(searcher, f, r, name)?);
     }
-    let facts = searcher.search(
-        build::articles_filtered(f, filters, entities).as_ref(),
-        &FactsCollector { keep },
-    )?;
+    let passing: Option<Keys> = match entities.is_empty() && filters.meta.is_empty() {
+        true => None,
+        false => Some(searcher.search(
+            build::articles_filtered(f, filters, entities).as_ref(),
+            &KeyCollector,
+        )?),
+    };
+    let outlets = (!filters.outlets.is_empty()).then(|| table.outlets_matching(&filters.outlets));
     let mut selection = Selection::default();
-    for (key, mut fact) in facts {
-        fact.cluster = mi.canonical_cluster(fact.cluster);
-        let date = fact.date_secs.and_then(to_date);
+    selection
+        .articles
+        .reserve(keep.as_ref().map_or(table.rows().len(), |k| k.len()));
+    let mut consider = |row: &table::Row| {
+        if passing.as_ref().is_some_and(|p| !p.contains(&row.key))
+            || outlets
+                .as_ref()
+                .is_some_and(|o| !table::ArticleTable::outlet_allowed(row, o))
+        {
+            return;
+        }
+        let date = row.date_secs.and_then(to_date);
         if filters.date_passes(date) {
-            selection.articles.insert(key, fact);
+            selection.articles.insert(
+                row.key,
+                ArticleFacts {
+                    addr: row.addr,
+                    date_secs: row.date_secs,
+                    outlet: table.outlet(row).map(|o| o.to_string()),
+                    cluster: row.cluster,
+                },
+            );
         } else if date.is_none() {
             selection.undated += 1;
         }
+    };
+    match &keep {
+        Some(keys) => keys
+            .iter()
+            .filter_map(|&k| table.get(k))
+            .for_each(&mut consider),
+        None => table.rows().iter().for_each(&mut consider),
     }
     Ok(selection)
 }
@@ -254,7 +286,7 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
     };
     let total = selection.articles.len();
     // The other records of texts read from several (each listed as a copy of its hit).
-    let runs = appearances::runs(&searcher, &mi.fields, &selection, &req.filters)?;
+    let runs = appearances::runs(mi, &searcher, &selection, &req.filters)?;
     let other_records = runs
         .values()
         .map(|r| r.len().saturating_sub(1))
@@ -352,6 +384,13 @@ pub fn rank_top(
     sort: SortOrder,
     limit: usize,
 ) -> Result<Vec<Ranked>> {
+    if sort == SortOrder::Relevance && per_article <= 1 && limit <= top::MAX_LIMIT {
+        let mut builder = build::Builder::new(searcher, &mi.fields);
+        if let Some(q) = builder.positive(expr)? {
+            let table = table::ArticleTable::cached(mi, searcher)?;
+            return top::top_articles(searcher, &table, q.as_ref(), &articles, limit);
+        }
+    }
     let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
     let mut best = best_passages(mi, searcher, expr, keep, per_article, None)?;
     let mut ranked: Vec<Ranked> = articles
@@ -393,6 +432,7 @@ pub(crate) fn best_passages(
     let collector = PassageCollector {
         per_article: per_article.max(1),
         keep,
+        table: table::ArticleTable::cached(mi, searcher)?,
     };
     Ok(match statistics {
         Some(s) => searcher.search_with_statistics_provider(q.as_ref(), &collector, s)?,
@@ -437,6 +477,7 @@ pub(crate) fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp:
 
 /// The first `n` passages of an article, in order.
 fn opening_passages(
+    table: &table::ArticleTable,
     searcher: &Searcher,
     f: &crate::index::Fields,
     article_id: ArticleId,
@@ -445,7 +486,7 @@ fn opening_passages(
 ) -> Result<Vec<DocAddress>> {
     let mut numbered = Vec::new();
     for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
-        numbered.push((passage_record(searcher, a, text)?.number, a));
+        numbered.push((table.passage(searcher, a, text)?.number, a));
     }
     numbered.sort_unstable_by_key(|(number, _)| *number);
     Ok(numbered.into_iter().take(n).map(|(_, a)| a).collect())
@@ -460,6 +501,7 @@ pub(crate) fn assemble(
     appearances: Option<Vec<crate::index::Appearance>>,
 ) -> Result<(Hit, Vec<crate::index::Appearance>)> {
     let f = &mi.fields;
+    let table = table::ArticleTable::cached(mi, searcher)?;
     let article_id = r.article_id();
     let mut article = load_article(searcher, f, article_id, false)?.ok_or_else(|| {
         crate::Error::Index(tantivy::TantivyError::InternalError(format!(
@@ -474,7 +516,7 @@ pub(crate) fn assemble(
     let mut scored: Vec<(f32, DocAddress)> = r.best.0.iter().map(|&(s, _, a)| (s, a)).collect();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
-        scored = opening_passages(searcher, f, article_id, &article.text, 1)?
+        scored = opening_passages(&table, searcher, f, article_id, &article.text, 1)?
             .into_iter()
             .map(|a| (0.0, a))
             .collect();
@@ -482,7 +524,7 @@ pub(crate) fn assemble(
     let passage_hits = |highlighter: &mut Highlighter, scored: &[(f32, DocAddress)]| {
         let mut passages = Vec::new();
         for (score, addr) in scored {
-            let p = passage_record(searcher, *addr, &article.text)?;
+            let p = table.passage(searcher, *addr, &article.text)?;
             let text = article.clean_slice(&p.bytes);
             passages.push(PassageHit {
                 number: p.number,
@@ -501,7 +543,14 @@ pub(crate) fn assemble(
         // Matched in the title only: every passage carries the title and scores alike, so the
         // "best" ones are arbitrary; show the article's opening passages instead.
         let score = passages.first().map_or(0.0, |p| p.score);
-        let opening = opening_passages(searcher, f, article_id, &article.text, passages.len())?;
+        let opening = opening_passages(
+            &table,
+            searcher,
+            f,
+            article_id,
+            &article.text,
+            passages.len(),
+        )?;
         let opening: Vec<(f32, DocAddress)> = opening.into_iter().map(|a| (score, a)).collect();
         if !opening.is_empty() {
             passages = passage_hits(highlighter, &opening)?;

@@ -144,24 +144,9 @@ impl Resolver {
         searcher: &Searcher,
         aliases: &AliasTable,
     ) -> Result<Arc<Resolver>> {
-        type Entry = (u64, AliasTable, Arc<Resolver>);
-        let generation = searcher.generation().generation_id();
-        let slot = mi.query_cache();
-        let found = {
-            let cache = slot.lock().unwrap_or_else(|p| p.into_inner());
-            cache
-                .as_ref()
-                .and_then(|c| c.downcast_ref::<Entry>())
-                .filter(|(g, a, _)| *g == generation && a == aliases)
-                .map(|(_, _, r)| Arc::clone(r))
-        };
-        if let Some(r) = found {
-            return Ok(r);
-        }
-        let r = Arc::new(Resolver::new(searcher, &mi.fields, aliases)?);
-        let entry: Entry = (generation, aliases.clone(), Arc::clone(&r));
-        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(entry));
-        Ok(r)
+        mi.derived(searcher, aliases, || {
+            Resolver::new(searcher, &mi.fields, aliases)
+        })
     }
 
     /// Builds the table from (form, kind, name) pairs and their numbers of articles.

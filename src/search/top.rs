@@ -1,0 +1,252 @@
+//! The best articles of a search by relevance, without scoring every matching passage into a
+//! map: a bounded set of the best articles so far, and tantivy's pruning (`for_each_pruning`,
+//! block-max WAND for unions of terms) told the score an article has to beat.
+//!
+//! An article's score is its best passage's (MaxP). The set holds at most `limit` articles, each
+//! with its best passage; once it is full, a passage can only matter if it scores at least as
+//! much as the worst article kept (an equal score can still win on the tie-breaks: older first,
+//! then the smaller key), so the threshold handed to tantivy is just below that score. Passages
+//! of articles outside the selection, article documents (which index the title too) and deleted
+//! documents are passed over. The result is the same as scoring every passage and sorting
+//! (`rank_top`'s general path), which the tests check.
+
+use super::table::ArticleTable;
+use super::{ranked_order, ArticleFacts, BestPassages, Ranked, SortOrder};
+use crate::index::KeyMap;
+use std::cmp::Ordering;
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocAddress, Score, Searcher};
+
+/// Most articles the bounded set is used for; longer pages take the general path.
+pub const MAX_LIMIT: usize = 1000;
+
+/// A kept article: its best passage so far.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    key: u64,
+    date_secs: Option<i64>,
+    score: Score,
+    number: u64,
+    addr: DocAddress,
+}
+
+impl Kept {
+    fn ranked(&self) -> Ranked {
+        Ranked {
+            key: self.key,
+            date_secs: self.date_secs,
+            best: BestPassages(vec![(self.score, self.number, self.addr)]),
+        }
+    }
+}
+
+/// Article order by relevance (as `ranked_order`): higher score, then older, then smaller key.
+fn article_order(a: &Kept, b: &Kept) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| a.date_secs.cmp(&b.date_secs))
+        .then_with(|| a.key.cmp(&b.key))
+}
+
+/// Passage order within an article (as `BestPassages`): higher score, then the earlier passage,
+/// then the earlier address.
+fn passage_better(a: &Kept, b: &Kept) -> bool {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.number.cmp(&b.number))
+        .then(a.addr.cmp(&b.addr))
+        .is_lt()
+}
+
+/// The `limit` best articles of `articles` for the passage query `q` (positive atoms, not
+/// restricted to passages), best first, each with its best passage; articles without a
+/// matching passage follow the scored ones when fewer than `limit` scored.
+pub(crate) fn top_articles(
+    searcher: &Searcher,
+    table: &ArticleTable,
+    q: &dyn Query,
+    articles: &KeyMap<ArticleFacts>,
+    limit: usize,
+) -> crate::Result<Vec<Ranked>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    // Best first; `limit` entries at most.
+    let mut kept: Vec<Kept> = Vec::with_capacity(limit + 1);
+    let threshold = |kept: &Vec<Kept>| match kept.len() == limit {
+        // An equal score may still win on the tie-breaks: let it through.
+        true => kept.last().map_or(Score::MIN, |k| k.score.next_down()),
+        false => Score::MIN,
+    };
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment = segment as u32;
+        let opened;
+        let columns = match table.columns(segment) {
+            Some(c) => c,
+            None => {
+                opened = crate::index::PassageColumns::open(reader)?;
+                &opened
+            }
+        };
+        let alive = reader.alive_bitset();
+        let mut callback = |doc: u32, score: Score| -> Score {
+            // Deleted documents (an article indexed again) are not the collector's to skip here.
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold(&kept);
+            }
+            let (Some(key), Some(number)) = (columns.keys.first(doc), columns.numbers.first(doc))
+            else {
+                return threshold(&kept);
+            };
+            let Some(facts) = articles.get(&key) else {
+                return threshold(&kept);
+            };
+            let candidate = Kept {
+                key,
+                date_secs: facts.date_secs,
+                score,
+                number,
+                addr: DocAddress::new(segment, doc),
+            };
+            match kept.iter().position(|k| k.key == key) {
+                Some(i) if passage_better(&candidate, &kept[i]) => {
+                    kept.remove(i);
+                }
+                Some(_) => return threshold(&kept),
+                None => {}
+            }
+            let at = kept.partition_point(|k| article_order(k, &candidate).is_lt());
+            if at < limit {
+                kept.insert(at, candidate);
+                kept.truncate(limit);
+            }
+            threshold(&kept)
+        };
+        weight.for_each_pruning(Score::MIN, reader, &mut callback)?;
+    }
+    let mut ranked: Vec<Ranked> = kept.iter().map(Kept::ranked).collect();
+    if ranked.len() < limit {
+        // Every matching passage was seen (nothing was pruned): the rest matched only through
+        // their article's boolean logic (a negation) and score nothing.
+        let scored: crate::index::Keys = kept.iter().map(|k| k.key).collect();
+        let mut rest: Vec<Ranked> = articles
+            .iter()
+            .filter(|(k, _)| !scored.contains(k))
+            .map(|(&key, facts)| Ranked {
+                key,
+                date_secs: facts.date_secs,
+                best: BestPassages::default(),
+            })
+            .collect();
+        let room = limit - ranked.len();
+        if rest.len() > room {
+            rest.select_nth_unstable_by(room - 1, |a, b| ranked_order(a, b, SortOrder::Relevance));
+            rest.truncate(room);
+        }
+        rest.sort_by(|a, b| ranked_order(a, b, SortOrder::Relevance));
+        ranked.extend(rest);
+    }
+    Ok(ranked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, rank_top, select, Filters};
+    use super::*;
+    use crate::index::{KIND_ARTICLE, KIND_PASSAGE};
+    use tantivy::{DateTime, TantivyDocument, Term};
+
+    /// A ranked article's best passage: score, number, address.
+    type Passage = (Score, u64, DocAddress);
+
+    #[test]
+    fn the_bounded_set_ranks_as_scoring_every_passage_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let f = mi.fields;
+        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
+        let filler = ["harbor", "ferry", "council", "budget", "storm", "orchard"];
+        for a in 0..60u64 {
+            let key = 1000 + a;
+            let mut article = TantivyDocument::default();
+            article.add_text(f.kind, KIND_ARTICLE);
+            article.add_u64(f.article_key, key);
+            article.add_u64(f.cluster, key);
+            if a % 5 != 0 {
+                // Few distinct dates: equal scores are told apart by date, then key.
+                article.add_date(
+                    f.date,
+                    DateTime::from_timestamp_secs((a % 3) as i64 * 86_400),
+                );
+            }
+            // Article documents index the title too; ranking is over passages only.
+            article.add_text(f.title, "pier pier pier pier");
+            w.add_document(article).unwrap();
+            for p in 0..(a % 4 + 1) {
+                let piers = (a * 7 + p * 3) % 5;
+                let words: Vec<&str> = (0..(a % 6 + 2) as usize)
+                    .map(|i| filler[i % filler.len()])
+                    .chain(std::iter::repeat_n("pier", piers as usize))
+                    .collect();
+                let mut passage = TantivyDocument::default();
+                passage.add_text(f.kind, KIND_PASSAGE);
+                passage.add_u64(f.article_key, key);
+                passage.add_u64(f.passage_no, p);
+                passage.add_text(f.body, words.join(" "));
+                w.add_document(passage).unwrap();
+            }
+        }
+        // A passage scoring above every other, deleted (an article indexed again leaves such).
+        let mut gone = TantivyDocument::default();
+        gone.add_text(f.kind, KIND_PASSAGE);
+        gone.add_u64(f.article_key, 1001);
+        gone.add_u64(f.passage_no, 9);
+        gone.add_text(f.body, "pier pier pier pier pier pier zzgone");
+        w.add_document(gone).unwrap();
+        w.commit().unwrap();
+        w.delete_term(Term::from_field_text(f.body, "zzgone"));
+        w.commit().unwrap();
+
+        let searcher = mi.searcher().unwrap();
+        for query in ["pier", "pier OR harbor", "pier -storm"] {
+            let expr = parse(query).unwrap();
+            let articles = select(&mi, &searcher, Some(&expr), &Filters::default())
+                .unwrap()
+                .articles;
+            // Two passages per article: the path that scores every passage into a map.
+            let every = rank_top(
+                &mi,
+                &searcher,
+                &expr,
+                articles.clone(),
+                2,
+                SortOrder::Relevance,
+                500,
+            )
+            .unwrap();
+            let every: Vec<(u64, Option<Passage>)> = every
+                .iter()
+                .map(|r| (r.key, r.best.0.first().copied()))
+                .collect();
+            for limit in [1, 2, 5, 17, 40, 500] {
+                let top = rank_top(
+                    &mi,
+                    &searcher,
+                    &expr,
+                    articles.clone(),
+                    1,
+                    SortOrder::Relevance,
+                    limit,
+                )
+                .unwrap();
+                let top: Vec<(u64, Option<Passage>)> = top
+                    .iter()
+                    .map(|r| (r.key, r.best.0.first().copied()))
+                    .collect();
+                let want: Vec<_> = every.iter().take(limit).copied().collect();
+                assert_eq!(top, want, "{query} limit {limit}");
+            }
+        }
+    }
+}
