@@ -11,7 +11,9 @@
 use super::table::ArticleTable;
 use super::{Filters, Selection};
 use crate::error::Result;
-use crate::index::{article_appearances, Appearance, Fields, KeyMap, Keys, MorgueIndex, KIND_PATH};
+use crate::index::{
+    article_appearances, names, Appearance, Fields, KeyMap, Keys, MorgueIndex, KIND_PATH,
+};
 use crate::model::ArticleId;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -54,12 +56,19 @@ pub fn path_counts(
         Term::from_field_text(fields.kind, KIND_PATH),
         IndexRecordOption::Basic,
     );
-    Ok(searcher.search(&paths, &PathCounts { keys })?)
+    Ok(searcher.search(
+        &paths,
+        &PathCounts {
+            keys,
+            kind: fields.kind,
+        },
+    )?)
 }
 
 /// Counts the path documents of the selected texts (of every text with `None`).
 struct PathCounts {
     keys: Option<Arc<Keys>>,
+    kind: tantivy::schema::Field,
 }
 
 /// Per-segment state of [`PathCounts`].
@@ -78,10 +87,20 @@ impl Collector for PathCounts {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<PathCountsSegment> {
+        // One path document per text, mostly: room for each of the segment's.
+        let paths = reader
+            .inverted_index(self.kind)?
+            .doc_freq(&Term::from_field_text(self.kind, KIND_PATH))?;
+        let room = match &self.keys {
+            Some(keys) => keys.len().min(paths as usize),
+            None => paths as usize,
+        };
+        let mut counts = KeyMap::default();
+        counts.reserve(room);
         Ok(PathCountsSegment {
             selected: self.keys.clone(),
-            keys: reader.fast_fields().u64("article_key")?,
-            counts: KeyMap::default(),
+            keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
+            counts,
         })
     }
 
@@ -89,9 +108,13 @@ impl Collector for PathCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<KeyMap<u32>>) -> tantivy::Result<KeyMap<u32>> {
-        let mut all = KeyMap::default();
-        for f in fruits {
+    fn merge_fruits(&self, mut fruits: Vec<KeyMap<u32>>) -> tantivy::Result<KeyMap<u32>> {
+        // Into the largest segment's counts.
+        fruits.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let mut iter = fruits.into_iter();
+        let mut all = iter.next().unwrap_or_default();
+        for f in iter {
+            all.reserve(f.len());
             for (k, n) in f {
                 *all.entry(k).or_default() += n;
             }

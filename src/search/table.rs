@@ -78,6 +78,9 @@ impl ArticleTable {
             outlet_terms: Vec::new(),
             columns: Vec::with_capacity(searcher.segment_readers().len()),
         };
+        let n: usize = parts.iter().map(|p| p.rows.len()).sum();
+        table.rows.reserve(n);
+        table.by_key.reserve(n);
         let mut outlet_ids: std::collections::HashMap<String, u32> = Default::default();
         for part in parts {
             // This segment's outlet ordinals as table numbers.
