@@ -405,6 +405,51 @@ mod search {
     }
 
     #[test]
+    fn searches_follow_ingests_after_keeping_the_article_table() {
+        let w = seeds();
+        let table = w.path("index/articles.bin");
+        assert!(table.is_file(), "the ingest leaves the article table");
+        let run = |w: &Workdir| {
+            let mut v = w.search(&["Mosul OR Raqqa", "--limit", "10", "--passages", "1"]);
+            v.as_object_mut().unwrap().remove("took_ms");
+            v
+        };
+        let outlets = |w: &Workdir| {
+            w.run(&["outlets", "--json"])
+                .1
+                .replace(char::is_numeric, "")
+        };
+        let before = run(&w);
+        let before_outlets = outlets(&w);
+        // Missing, damaged or cut short: built again, and the answers are the same.
+        std::fs::remove_file(&table).unwrap();
+        assert_eq!(run(&w), before);
+        assert!(table.is_file(), "a search keeps the table it built");
+        std::fs::write(&table, b"morgue-articles1 and then garbage").unwrap();
+        assert_eq!(run(&w), before);
+        let whole = std::fs::read(&table).unwrap();
+        std::fs::write(&table, &whole[..whole.len() - 7]).unwrap();
+        assert_eq!(run(&w), before);
+        assert_eq!(outlets(&w), before_outlets);
+        assert_eq!(std::fs::read(&table).unwrap(), whole);
+        // Another ingest: the table of the old commit is not used for the new one.
+        std::fs::create_dir_all(w.path("more")).unwrap();
+        std::fs::write(
+            w.path("more/raqqa.txt"),
+            "Fighting near Raqqa\n\nThe Islamic State lost more ground near Raqqa on Tuesday, \
+             officials in Baghdad said.\n",
+        )
+        .unwrap();
+        w.ingest(&["more"]);
+        let after = run(&w);
+        assert_eq!(
+            after["total"].as_u64().unwrap(),
+            before["total"].as_u64().unwrap() + 1
+        );
+        assert_ne!(std::fs::read(&table).unwrap(), whole);
+    }
+
+    #[test]
     fn a_short_page_is_the_start_of_the_long_one() {
         let w = seeds();
         for q in [

@@ -95,9 +95,13 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         shards: args.shards.map(|n| n as usize),
     };
     let report = pipeline::ingest(&ctx.index, &args.paths, &opts)?;
-    // The entity lookups' table of the new commit (a cache: a lookup builds it when missing).
-    if let (Ok(mi), Ok(aliases)) = (morgue::index::open(&ctx.index), ctx.alias_table()) {
-        let _ = morgue::lookup::entity_table::prepare(&mi, &aliases);
+    // The tables of the new commit that searches and entity lookups read (caches: a reader
+    // builds one when it is missing).
+    if let Ok(mi) = morgue::index::open(&ctx.index) {
+        let _ = morgue::search::table::prepare(&mi);
+        if let Ok(aliases) = ctx.alias_table() {
+            let _ = morgue::lookup::entity_table::prepare(&mi, &aliases);
+        }
     }
     for s in &report.skipped {
         warn(&format!("skipped {}: {}", s.path, s.reason));

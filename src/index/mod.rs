@@ -27,6 +27,7 @@ pub mod meta;
 mod records;
 mod schema;
 pub mod shards;
+pub mod sidecar;
 mod writer;
 
 pub use analyzers::{

@@ -18,10 +18,10 @@
 use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
 use crate::error::Result;
 use crate::extract::aliases::AliasTable;
+use crate::index::sidecar::{self, word};
 use crate::index::MorgueIndex;
 use crate::search::resolve::Resolver;
-use std::path::Path;
-use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
+use tantivy::directory::OwnedBytes;
 use tantivy::{DocAddress, Searcher};
 
 /// The table's file in the index folder.
@@ -86,14 +86,15 @@ impl EntityTable {
         aliases: &AliasTable,
     ) -> Result<EntityTable> {
         let key = key(searcher, aliases);
-        let path = mi.dir().join(TABLE_FILE);
-        if let Some(table) = mapped(mi.dir()).and_then(|bytes| decode(bytes, &key, searcher)) {
+        if let Some(table) =
+            sidecar::read(mi.dir(), TABLE_FILE).and_then(|bytes| decode(bytes, &key, searcher))
+        {
             return Ok(table);
         }
         let resolver = Resolver::cached(mi, searcher, aliases)?;
         let bytes = EntityTable::build(searcher, &resolver)?.encode(&key);
         // A cache: a folder that cannot be written only costs the next lookup the build.
-        let _ = write(&path, &bytes);
+        let _ = sidecar::write(mi.dir(), TABLE_FILE, &bytes);
         Ok(decode(OwnedBytes::new(bytes), &key, searcher).unwrap_or_default())
     }
 
@@ -224,9 +225,7 @@ impl Built {
         let put = |w: &mut Vec<u8>, xs: &mut dyn Iterator<Item = u32>| {
             xs.for_each(|x| w.extend_from_slice(&x.to_le_bytes()))
         };
-        w.extend_from_slice(MAGIC);
-        put(&mut w, &mut std::iter::once(key.len() as u32));
-        w.extend_from_slice(key.as_bytes());
+        sidecar::write_header(&mut w, MAGIC, key);
         let (text, ends) = self.strings.parts();
         put(&mut w, &mut std::iter::once(ends.len() as u32));
         put(&mut w, &mut ends.iter().map(|&e| e as u32));
@@ -247,53 +246,9 @@ impl Built {
     }
 }
 
-/// The file in the folder `dir`, mapped in memory (it is only ever replaced whole, never
-/// changed in place), or `None` when it cannot be read.
-fn mapped(dir: &Path) -> Option<OwnedBytes> {
-    let folder = MmapDirectory::open(dir).ok()?;
-    folder
-        .open_read(Path::new(TABLE_FILE))
-        .ok()?
-        .read_bytes()
-        .ok()
-}
-
-/// Writes `bytes` to `path`, replacing it in one step (a reader sees the old file or the new
-/// one).
-fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("bin.{}.tmp", std::process::id()));
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
-/// The little-endian number at `at` (in bounds: [`decode`] checked).
-fn word(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
-/// True for the file name of the table, or of one being written.
-pub fn is_cache(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name == TABLE_FILE || (name.starts_with(TABLE_FILE) && name.ends_with(".tmp"))
-}
-
 /// What the table of `searcher`'s commit under `aliases` is keyed by.
 fn key(searcher: &Searcher, aliases: &AliasTable) -> String {
-    let mut key = format!("morgue {}\n", env!("CARGO_PKG_VERSION"));
-    for r in searcher.segment_readers() {
-        key.push_str(&format!(
-            "{} {} {} {:?}\n",
-            r.segment_id().uuid_string(),
-            r.max_doc(),
-            r.num_deleted_docs(),
-            r.delete_opstamp()
-        ));
-    }
-    key.push_str(&aliases.fingerprint());
-    key
+    sidecar::commit_key(searcher) + &aliases.fingerprint()
 }
 
 /// The table in `bytes` when it is whole and keyed by `key` (and fits `searcher`'s segments).
@@ -305,14 +260,7 @@ fn decode(bytes: OwnedBytes, key: &str, searcher: &Searcher) -> Option<EntityTab
 /// Where [`EntityTable`]'s parts are in `bytes` (see [`decode`]), the strings read; `bytes`
 /// themselves left out.
 fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
-    let mut r = Cursor { bytes, at: 0 };
-    if r.take(MAGIC.len())? != MAGIC {
-        return None;
-    }
-    let n = r.word()? as usize;
-    if r.take(n)? != key.as_bytes() {
-        return None;
-    }
+    let mut r = sidecar::after_header(bytes, MAGIC, key)?;
     let n = r.word()? as usize;
     let ends: Vec<usize> = r.words(n)?.map(|e| e as usize).collect();
     if ends.windows(2).any(|w| w[0] > w[1]) {
@@ -369,27 +317,4 @@ fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
         lites,
         forms,
     })
-}
-
-/// Reads the file's little-endian numbers and byte runs.
-struct Cursor<'b> {
-    bytes: &'b [u8],
-    at: usize,
-}
-
-impl<'b> Cursor<'b> {
-    fn take(&mut self, n: usize) -> Option<&'b [u8]> {
-        let out = self.bytes.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(out)
-    }
-
-    fn word(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn words(&mut self, n: usize) -> Option<impl Iterator<Item = u32> + 'b> {
-        let raw = self.take(n.checked_mul(4)?)?;
-        Some(raw.chunks_exact(4).map(|b| word(b, 0)))
-    }
 }

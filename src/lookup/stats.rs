@@ -107,7 +107,7 @@ fn dir_size(dir: &Path) -> Result<u64> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
-        if meta.is_file() && !super::entity_table::is_cache(&entry.file_name()) {
+        if meta.is_file() && !crate::index::sidecar::is_cache(&entry.file_name()) {
             total += meta.len();
         }
     }

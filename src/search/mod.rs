@@ -233,12 +233,12 @@ pub fn select_resolved(
     let mut selection = Selection::default();
     selection
         .articles
-        .reserve(keep.as_ref().map_or(table.rows().len(), |k| k.len()));
-    let mut consider = |row: &table::Row| {
+        .reserve(keep.as_ref().map_or(table.len(), |k| k.len()));
+    let mut consider = |row: table::Row| {
         if passing.as_ref().is_some_and(|p| !p.contains(&row.key))
             || outlets
                 .as_ref()
-                .is_some_and(|o| !table::ArticleTable::outlet_allowed(row, o))
+                .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
         {
             return;
         }
@@ -249,8 +249,8 @@ pub fn select_resolved(
                 ArticleFacts {
                     addr: row.addr,
                     date_secs: row.date_secs,
-                    outlet: table.outlet(row).map(|o| o.to_string()),
-                    cluster: row.cluster,
+                    outlet: table.outlet(&row).map(|o| o.to_string()),
+                    cluster: mi.canonical_cluster(row.cluster),
                 },
             );
         } else if date.is_none() {
@@ -262,7 +262,7 @@ pub fn select_resolved(
             .iter()
             .filter_map(|&k| table.get(k))
             .for_each(&mut consider),
-        None => table.rows().iter().for_each(&mut consider),
+        None => table.rows().for_each(&mut consider),
     }
     Ok(selection)
 }

@@ -1,32 +1,50 @@
-//! The article table: what selecting articles needs to know of every article of a commit, read
-//! from the fast fields once and kept on the index handle for the next query.
+//! The article table: what selecting articles needs to know of every article of a commit, kept
+//! in the index folder (`articles.bin`, left by the ingest) and on the index handle.
 //!
 //! Before it, every search and lookup scanned every article document (its key, date, cluster and
 //! outlet columns, and the outlet's name copied for each) and every path document, whatever the
-//! query matched: a cost that grew with the archive on every query. The table holds one compact
-//! row per article (address, date, outlet number, canonical copy cluster, number of records
-//! read) and a map from article key to row, so a query that matched `n` articles selects them
-//! in `O(n)` lookups; outlet filters compare outlet numbers. It also keeps each segment's
-//! opened passage columns, so queries do not open (and decode the block headers of) the same
-//! columns again.
+//! query matched: a cost that grew with the archive on every query. The table holds one row of
+//! 40 bytes per article (key, address, date, outlet number, copy cluster, number of records
+//! read), sorted by key, and the outlet names, so a query that matched `n` articles selects
+//! them in `n` binary searches, and outlet filters compare outlet numbers. The file is read
+//! through a memory map: a process pays for the rows it touches, not for the archive.
+//!
+//! It is a cache of the commit (see `index::sidecar`): keyed by its segments, built again from
+//! the fast fields when missing, damaged or keyed otherwise, and only kept in memory when the
+//! folder cannot be written. The index handle also keeps each segment's opened passage
+//! columns, so queries do not open (and decode the block headers of) the same columns again.
 //!
 //! Entity and metadata filters stay queries over the article documents: they are evaluated as a
 //! set of keys that the rows are checked against.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::index::sidecar::{self, long, word};
 use crate::index::{
-    keyword_key, keyword_term, names, KeyMap, MorgueIndex, PassageColumns, PassageRecord,
-    KIND_ARTICLE,
+    keyword_key, keyword_term, names, MorgueIndex, PassageColumns, PassageRecord, KIND_ARTICLE,
 };
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::directory::OwnedBytes;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
+/// The table's file in the index folder.
+pub const TABLE_FILE: &str = "articles.bin";
+
+/// The first bytes of the file (the version changes with the layout; the key holds the crate
+/// version too).
+const MAGIC: &[u8; 16] = b"morgue-articles1";
+
+/// Bytes per row: key, segment, document, date, outlet, records, cluster.
+const ROW_BYTES: usize = 40;
+
 /// No outlet.
 const NO_OUTLET: u32 = u32::MAX;
+
+/// No date (a date is Unix seconds).
+const NO_DATE: i64 = i64::MIN;
 
 /// One article of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,16 +57,44 @@ pub struct Row {
     pub date_secs: Option<i64>,
     /// Outlet number in [`ArticleTable::outlet`] ([`NO_OUTLET`] when unknown).
     outlet: u32,
-    /// Canonical copy cluster (`MorgueIndex::canonical_cluster`).
+    /// Copy cluster as stored (a sharded root maps it to its canonical one:
+    /// `MorgueIndex::canonical_cluster`).
     pub cluster: u64,
     /// Path documents (records read) of the text.
     pub paths: u32,
 }
 
+impl Row {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.key.to_le_bytes());
+        out.extend_from_slice(&self.addr.segment_ord.to_le_bytes());
+        out.extend_from_slice(&self.addr.doc_id.to_le_bytes());
+        out.extend_from_slice(&self.date_secs.unwrap_or(NO_DATE).to_le_bytes());
+        out.extend_from_slice(&self.outlet.to_le_bytes());
+        out.extend_from_slice(&self.paths.to_le_bytes());
+        out.extend_from_slice(&self.cluster.to_le_bytes());
+    }
+
+    /// The row at the start of `b` (at least [`ROW_BYTES`] long).
+    fn decode(b: &[u8]) -> Row {
+        let date = long(b, 16) as i64;
+        Row {
+            key: long(b, 0),
+            addr: DocAddress::new(word(b, 8), word(b, 12)),
+            date_secs: (date != NO_DATE).then_some(date),
+            outlet: word(b, 24),
+            paths: word(b, 28),
+            cluster: long(b, 32),
+        }
+    }
+}
+
 /// Every article of a commit (see the module documentation).
 pub struct ArticleTable {
-    rows: Vec<Row>,
-    by_key: KeyMap<u32>,
+    /// The file's bytes; the rows start at `rows_at`.
+    bytes: OwnedBytes,
+    rows_at: usize,
+    len: usize,
     /// Outlet names as stored, by number.
     outlets: Vec<Arc<str>>,
     /// Each outlet name as the outlet field indexes it (what an outlet filter's term matches).
@@ -57,79 +103,77 @@ pub struct ArticleTable {
     columns: Vec<PassageColumns>,
 }
 
+/// Builds the table of `mi`'s latest commit unless its folder has it: what an ingest leaves for
+/// the next query.
+pub fn prepare(mi: &MorgueIndex) -> Result<()> {
+    ArticleTable::load(mi, &mi.searcher()?).map(drop)
+}
+
 impl ArticleTable {
-    /// The table of `searcher`'s commit, built once per commit on `mi`'s handle.
+    /// The table of `searcher`'s commit, loaded once per commit on `mi`'s handle.
     pub fn cached(mi: &MorgueIndex, searcher: &Searcher) -> Result<Arc<ArticleTable>> {
-        mi.derived(searcher, &(), || ArticleTable::build(mi, searcher))
+        mi.derived(searcher, &(), || ArticleTable::load(mi, searcher))
     }
 
-    /// Reads the table from `searcher`'s fast fields.
-    pub fn build(mi: &MorgueIndex, searcher: &Searcher) -> Result<ArticleTable> {
-        let f = &mi.fields;
-        let articles = TermQuery::new(
-            Term::from_field_text(f.kind, KIND_ARTICLE),
-            IndexRecordOption::Basic,
-        );
-        let parts = searcher.search(&articles, &RowCollector)?;
-        let mut table = ArticleTable {
-            rows: Vec::new(),
-            by_key: KeyMap::default(),
-            outlets: Vec::new(),
-            outlet_terms: Vec::new(),
-            columns: Vec::with_capacity(searcher.segment_readers().len()),
-        };
-        let n: usize = parts.iter().map(|p| p.rows.len()).sum();
-        table.rows.reserve(n);
-        table.by_key.reserve(n);
-        let mut outlet_ids: std::collections::HashMap<String, u32> = Default::default();
-        for part in parts {
-            // This segment's outlet ordinals as table numbers.
-            let numbers: Vec<u32> = part
-                .outlet_names
-                .into_iter()
-                .map(|name| {
-                    *outlet_ids.entry(name).or_insert_with_key(|name| {
-                        table.outlets.push(Arc::from(name.as_str()));
-                        table.outlet_terms.push(keyword_term(name));
-                        (table.outlets.len() - 1) as u32
-                    })
-                })
-                .collect();
-            for mut row in part.rows {
-                if row.outlet != NO_OUTLET {
-                    row.outlet = numbers[row.outlet as usize];
-                }
-                row.cluster = mi.canonical_cluster(row.cluster);
-                // A key held by two article documents: the later one counts, as a map of
-                // facts collected segment by segment kept it.
-                match table.by_key.get(&row.key) {
-                    Some(&i) => table.rows[i as usize] = row,
-                    None => {
-                        table.by_key.insert(row.key, table.rows.len() as u32);
-                        table.rows.push(row);
-                    }
-                }
-            }
-        }
-        for (key, n) in super::appearances::path_counts(searcher, f, None)? {
-            if let Some(&i) = table.by_key.get(&key) {
-                table.rows[i as usize].paths = n;
-            }
-        }
+    /// The table of `searcher`'s commit: read from the index folder when it is there and
+    /// current, else built from the fast fields and written for the next process.
+    pub fn load(mi: &MorgueIndex, searcher: &Searcher) -> Result<ArticleTable> {
+        let key = sidecar::commit_key(searcher);
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
-            table.columns.push(PassageColumns::open(reader)?);
+            columns.push(PassageColumns::open(reader)?);
         }
-        Ok(table)
+        if let Some(table) = sidecar::read(mi.dir(), TABLE_FILE)
+            .and_then(|bytes| decode(bytes, &key, searcher, columns.clone()))
+        {
+            return Ok(table);
+        }
+        let bytes = encode(&key, &build(mi, searcher)?);
+        // A cache: a folder that cannot be written only costs the next process the build.
+        let _ = sidecar::write(mi.dir(), TABLE_FILE, &bytes);
+        decode(OwnedBytes::new(bytes), &key, searcher, columns).ok_or_else(|| {
+            Error::Index(tantivy::TantivyError::InternalError(
+                "the article table just built does not read back".into(),
+            ))
+        })
+    }
+
+    /// The number of articles.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the commit holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn row(&self, i: usize) -> Row {
+        let at = self.rows_at + i * ROW_BYTES;
+        Row::decode(&self.bytes[at..at + ROW_BYTES])
+    }
+
+    fn key_at(&self, i: usize) -> u64 {
+        long(&self.bytes, self.rows_at + i * ROW_BYTES)
     }
 
     /// The row of the article `key`.
-    pub fn get(&self, key: u64) -> Option<&Row> {
-        self.by_key.get(&key).map(|&i| &self.rows[i as usize])
+    pub fn get(&self, key: u64) -> Option<Row> {
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.key_at(mid).cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.row(mid)),
+            }
+        }
+        None
     }
 
-    /// Every row.
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
+    /// Every row, by key.
+    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        (0..self.len).map(|i| self.row(i))
     }
 
     /// A row's outlet name as stored.
@@ -170,6 +214,124 @@ impl ArticleTable {
             None => crate::index::passage_record(searcher, addr, text),
         }
     }
+}
+
+/// The rows (sorted by key) and outlet names of `searcher`'s commit, read from the fast fields.
+struct Built {
+    rows: Vec<Row>,
+    outlets: Vec<String>,
+}
+
+fn build(mi: &MorgueIndex, searcher: &Searcher) -> Result<Built> {
+    let f = &mi.fields;
+    let articles = TermQuery::new(
+        Term::from_field_text(f.kind, KIND_ARTICLE),
+        IndexRecordOption::Basic,
+    );
+    let parts = searcher.search(&articles, &RowCollector)?;
+    let mut built = Built {
+        rows: Vec::with_capacity(parts.iter().map(|p| p.rows.len()).sum()),
+        outlets: Vec::new(),
+    };
+    let mut outlet_ids: std::collections::HashMap<String, u32> = Default::default();
+    for part in parts {
+        // This segment's outlet ordinals as table numbers.
+        let numbers: Vec<u32> = part
+            .outlet_names
+            .into_iter()
+            .map(|name| {
+                *outlet_ids.entry(name).or_insert_with_key(|name| {
+                    built.outlets.push(name.clone());
+                    (built.outlets.len() - 1) as u32
+                })
+            })
+            .collect();
+        for mut row in part.rows {
+            if row.outlet != NO_OUTLET {
+                row.outlet = numbers[row.outlet as usize];
+            }
+            built.rows.push(row);
+        }
+    }
+    // By key; of a key held by two article documents the later one counts (as a map of facts
+    // collected segment by segment kept it): a stable sort keeps their order, and the last of
+    // a run of equal keys is kept.
+    built.rows.sort_by_key(|r| r.key);
+    let mut deduped: Vec<Row> = Vec::with_capacity(built.rows.len());
+    for row in built.rows.drain(..) {
+        match deduped.last_mut() {
+            Some(last) if last.key == row.key => *last = row,
+            _ => deduped.push(row),
+        }
+    }
+    built.rows = deduped;
+    for (key, n) in super::appearances::path_counts(searcher, f, None)? {
+        if let Ok(i) = built.rows.binary_search_by_key(&key, |r| r.key) {
+            built.rows[i].paths = n;
+        }
+    }
+    Ok(built)
+}
+
+/// The file: magic, key (length and bytes), outlet names (count, then length and bytes of
+/// each), rows (count, then [`ROW_BYTES`] each).
+fn encode(key: &str, built: &Built) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + key.len() + built.rows.len() * ROW_BYTES);
+    sidecar::write_header(&mut out, MAGIC, key);
+    out.extend_from_slice(&(built.outlets.len() as u32).to_le_bytes());
+    for name in &built.outlets {
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+    }
+    out.extend_from_slice(&(built.rows.len() as u32).to_le_bytes());
+    for row in &built.rows {
+        row.encode(&mut out);
+    }
+    out
+}
+
+/// The table in `bytes` when it is whole, keyed by `key` and fits `searcher`'s segments (rows
+/// sorted by key, addresses in their segments, outlet numbers known).
+fn decode(
+    bytes: OwnedBytes,
+    key: &str,
+    searcher: &Searcher,
+    columns: Vec<PassageColumns>,
+) -> Option<ArticleTable> {
+    let mut r = sidecar::after_header(&bytes, MAGIC, key)?;
+    let outlets_n = r.word()? as usize;
+    let mut outlets = Vec::new();
+    for _ in 0..outlets_n {
+        let n = r.word()? as usize;
+        outlets.push(std::str::from_utf8(r.take(n)?).ok()?.to_string());
+    }
+    let len = r.word()? as usize;
+    let rows_at = r.at;
+    let rows = r.take(len.checked_mul(ROW_BYTES)?)?;
+    if r.at != bytes.len() {
+        return None;
+    }
+    let segments = searcher.segment_readers();
+    let mut previous: Option<u64> = None;
+    for b in rows.chunks_exact(ROW_BYTES) {
+        let row = Row::decode(b);
+        let fits = segments
+            .get(row.addr.segment_ord as usize)
+            .is_some_and(|s| row.addr.doc_id < s.max_doc());
+        let known = row.outlet == NO_OUTLET || (row.outlet as usize) < outlets.len();
+        if !fits || !known || previous.is_some_and(|p| p >= row.key) {
+            return None;
+        }
+        previous = Some(row.key);
+    }
+    Some(ArticleTable {
+        rows_at,
+        len,
+        outlet_terms: outlets.iter().map(|o| keyword_term(o)).collect(),
+        outlets: outlets.into_iter().map(Arc::from).collect(),
+        columns,
+        bytes,
+    })
 }
 
 /// One segment's rows, outlets numbered by the segment's ordinals.
