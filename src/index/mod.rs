@@ -70,15 +70,15 @@ pub struct MorgueIndex {
     reader: Arc<Mutex<Option<CachedReader>>>,
     /// The index folder.
     dir: PathBuf,
-    /// One value that later stages derive from a commit and keep for the next query on this
-    /// handle (see [`MorgueIndex::query_cache`]).
+    /// What later stages derive from a commit and keep for the next query on this handle (see
+    /// [`MorgueIndex::derived`]).
     query_cache: Arc<Mutex<QueryCache>>,
     /// Copy clusters joined across the shards of a sharded root (empty for a single index).
     clusters: Arc<shards::ClusterMap>,
 }
 
-/// What [`MorgueIndex::derived`] keeps: one value per type that a later stage derives from a
-/// commit, each tagged with the searcher generation and the tag it was built for.
+/// What [`MorgueIndex::derived`] keeps: per type, the latest values a later stage derived from a
+/// commit, each tagged with the commit and the tag it was built for.
 type QueryCache = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
 
 /// A reader and the `meta.json` it was loaded from.
@@ -126,7 +126,10 @@ impl MorgueIndex {
     /// The value of type `T` that a later stage derives from `searcher`'s commit under `tag`
     /// (the search stage keeps its entity resolver here, tagged with the alias table, and its
     /// article table): built by `build` once per commit and tag, then shared by the clones of
-    /// this handle. One value per type is kept: another tag or a newer commit replaces it.
+    /// this handle. Values are told apart by the commit's segments and deletes
+    /// ([`sidecar::commit_key`]), not by the reader's generation, which another reader counts
+    /// from 0 again. The two latest values of each type are kept, so requests on the commits
+    /// before and after a reload do not evict each other's.
     pub fn derived<T, K>(
         &self,
         searcher: &Searcher,
@@ -137,25 +140,30 @@ impl MorgueIndex {
         T: Send + Sync + 'static,
         K: Clone + PartialEq + Send + Sync + 'static,
     {
-        let generation = searcher.generation().generation_id();
-        let slot = TypeId::of::<(u64, K, Arc<T>)>();
+        type Entries<K, T> = Vec<(String, K, Arc<T>)>;
+        let commit = sidecar::commit_key(searcher);
+        let slot = TypeId::of::<Entries<K, T>>();
         let found = {
             let cache = self.query_cache.lock().unwrap_or_else(|p| p.into_inner());
             cache
                 .get(&slot)
-                .and_then(|c| c.downcast_ref::<(u64, K, Arc<T>)>())
-                .filter(|(g, k, _)| *g == generation && k == tag)
+                .and_then(|c| c.downcast_ref::<Entries<K, T>>())
+                .and_then(|e| e.iter().find(|(c, k, _)| *c == commit && k == tag))
                 .map(|(_, _, v)| Arc::clone(v))
         };
         if let Some(v) = found {
             return Ok(v);
         }
         let v = Arc::new(build()?);
-        let entry = (generation, tag.clone(), Arc::clone(&v));
-        self.query_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(slot, Box::new(entry));
+        let mut cache = self.query_cache.lock().unwrap_or_else(|p| p.into_inner());
+        let entries = cache
+            .entry(slot)
+            .or_insert_with(|| Box::new(Entries::<K, T>::new()));
+        if let Some(e) = entries.downcast_mut::<Entries<K, T>>() {
+            e.retain(|(c, k, _)| !(*c == commit && k == tag));
+            e.insert(0, (commit, tag.clone(), Arc::clone(&v)));
+            e.truncate(2);
+        }
         Ok(v)
     }
 

@@ -8,8 +8,14 @@ use std::path::Path;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::Searcher;
 
+/// The search stage's article table (`search::table`).
+pub const ARTICLE_TABLE: &str = "articles.bin";
+
+/// The lookups' table of resolved entities (`lookup::entity_table`).
+pub const ENTITY_TABLE: &str = "entities.bin";
+
 /// The cache files' names.
-pub const CACHE_FILES: [&str; 2] = ["articles.bin", "entities.bin"];
+pub const CACHE_FILES: [&str; 2] = [ARTICLE_TABLE, ENTITY_TABLE];
 
 /// What a cache of `searcher`'s commit is keyed by: the crate version and each segment's id,
 /// documents and deletes (a merge, a commit or a delete changes it).
@@ -35,8 +41,15 @@ pub fn read(dir: &Path, name: &str) -> Option<OwnedBytes> {
 
 /// Writes `bytes` as the cache file `name` of `dir`, replacing it in one step.
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    // Unique per process, thread and call: two builders never share a temporary file.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = dir.join(name);
-    let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    let tmp = dir.join(format!(
+        "{name}.{}.{:?}.{call}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

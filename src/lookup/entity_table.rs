@@ -25,7 +25,7 @@ use tantivy::directory::OwnedBytes;
 use tantivy::{DocAddress, Searcher};
 
 /// The table's file in the index folder.
-pub const TABLE_FILE: &str = "entities.bin";
+pub const TABLE_FILE: &str = sidecar::ENTITY_TABLE;
 
 /// The first bytes of the file; the version changes whenever the resolution rules or the layout
 /// do (the key holds the crate version too).

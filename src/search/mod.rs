@@ -384,7 +384,11 @@ pub fn rank_top(
     sort: SortOrder,
     limit: usize,
 ) -> Result<Vec<Ranked>> {
-    if sort == SortOrder::Relevance && per_article <= 1 && limit <= top::MAX_LIMIT {
+    if sort == SortOrder::Relevance
+        && per_article <= 1
+        && limit <= top::MAX_LIMIT
+        && !top::flat_term_union(expr)
+    {
         let mut builder = build::Builder::new(searcher, &mi.fields);
         if let Some(q) = builder.positive(expr)? {
             let table = table::ArticleTable::cached(mi, searcher)?;

@@ -31,7 +31,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// The table's file in the index folder.
-pub const TABLE_FILE: &str = "articles.bin";
+pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).

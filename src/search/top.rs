@@ -20,6 +20,20 @@ use tantivy::{DocAddress, Score, Searcher};
 /// Most articles the bounded set is used for; longer pages take the general path.
 pub const MAX_LIMIT: usize = 1000;
 
+/// True when the positive atoms of `expr` make a flat union of three or more single-field
+/// words: block-max WAND adds such terms' scores in another order than the scorer the general
+/// path uses, so a score could differ in its last bit and equal passages be ranked by it. Those
+/// queries take the general path (a word searched in title and body is a nested union of two,
+/// and adding two numbers does not depend on their order).
+pub(crate) fn flat_term_union(expr: &super::Expr) -> bool {
+    use super::query::{AtomKind, Field};
+    let atoms = expr.positive_atoms();
+    let single = |a: &&&super::query::Atom| {
+        matches!(a.field, Field::Text | Field::Title) && matches!(a.kind, AtomKind::Word(_))
+    };
+    atoms.iter().filter(single).count() >= 3
+}
+
 /// A kept article: its best passage so far.
 #[derive(Debug, Clone, Copy)]
 struct Kept {
@@ -74,6 +88,8 @@ pub(crate) fn top_articles(
     let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
     // Best first; `limit` entries at most.
     let mut kept: Vec<Kept> = Vec::with_capacity(limit + 1);
+    // The keys in `kept`.
+    let mut members = crate::index::Keys::default();
     let threshold = |kept: &Vec<Kept>| match kept.len() == limit {
         // An equal score may still win on the tie-breaks: let it through.
         true => kept.last().map_or(Score::MIN, |k| k.score.next_down()),
@@ -90,6 +106,8 @@ pub(crate) fn top_articles(
             }
         };
         let alive = reader.alive_bitset();
+        // What the segments before this one left to beat.
+        let start = threshold(&kept);
         let mut callback = |doc: u32, score: Score| -> Score {
             // Deleted documents (an article indexed again) are not the collector's to skip here.
             if alive.is_some_and(|a| a.is_deleted(doc)) {
@@ -109,21 +127,28 @@ pub(crate) fn top_articles(
                 number,
                 addr: DocAddress::new(segment, doc),
             };
-            match kept.iter().position(|k| k.key == key) {
-                Some(i) if passage_better(&candidate, &kept[i]) => {
-                    kept.remove(i);
+            if members.contains(&key) {
+                match kept.iter().position(|k| k.key == key) {
+                    Some(i) if passage_better(&candidate, &kept[i]) => {
+                        kept.remove(i);
+                        members.remove(&key);
+                    }
+                    _ => return threshold(&kept),
                 }
-                Some(_) => return threshold(&kept),
-                None => {}
             }
             let at = kept.partition_point(|k| article_order(k, &candidate).is_lt());
             if at < limit {
                 kept.insert(at, candidate);
-                kept.truncate(limit);
+                members.insert(key);
+                if kept.len() > limit {
+                    if let Some(out) = kept.pop() {
+                        members.remove(&out.key);
+                    }
+                }
             }
             threshold(&kept)
         };
-        weight.for_each_pruning(Score::MIN, reader, &mut callback)?;
+        weight.for_each_pruning(start, reader, &mut callback)?;
     }
     let mut ranked: Vec<Ranked> = kept.iter().map(Kept::ranked).collect();
     if ranked.len() < limit {
@@ -209,7 +234,12 @@ mod tests {
         w.commit().unwrap();
 
         let searcher = mi.searcher().unwrap();
-        for query in ["pier", "pier OR harbor", "pier -storm"] {
+        for query in [
+            "pier",
+            "pier OR harbor",
+            "pier -storm",
+            "text:pier OR text:harbor OR text:ferry",
+        ] {
             let expr = parse(query).unwrap();
             let articles = select(&mi, &searcher, Some(&expr), &Filters::default())
                 .unwrap()
