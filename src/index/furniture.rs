@@ -31,6 +31,7 @@
 use crate::error::{Error, Result};
 use crate::extract::ner::model::{put, take_varint};
 use crate::hashing::PreHashedMap;
+use crate::index::sidecar::{long, word};
 use crate::normalize::furniture::{Kind, Learned};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -104,15 +105,6 @@ pub struct Table {
     unscanned: bool,
     /// The override file as last applied to the index's articles.
     overrides: String,
-}
-
-/// The little-endian numbers at the start of `b` (which holds at least 4 or 8 bytes).
-fn le_u32(b: &[u8]) -> u32 {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-}
-
-fn le_u64(b: &[u8]) -> u64 {
-    u64::from(le_u32(b)) | u64::from(le_u32(&b[4..])) << 32
 }
 
 /// Reads a section of the table: its record count (u64), then that many `N`-byte records, each
@@ -251,14 +243,14 @@ impl Table {
             let outlets = t.outlets.len();
             let forms = &mut t.forms;
             read_records(&mut r, &path, "form", |rec: &[u8; 20]| {
-                let (form, outlet) = (le_u64(&rec[..8]), le_u32(&rec[8..]));
-                forms.insert((form, outlet), (le_u32(&rec[12..]), le_u32(&rec[16..])));
+                let (form, outlet) = (long(rec, 0), word(rec, 8));
+                forms.insert((form, outlet), (word(rec, 12), word(rec, 16)));
                 (outlet as usize) < outlets
             })?;
             let cards = &mut t.cards;
             read_records(&mut r, &path, "card count", |rec: &[u8; 16]| {
-                let (key, outlet) = (le_u64(&rec[..8]), le_u32(&rec[8..]));
-                cards.insert((key, outlet), le_u32(&rec[12..]));
+                let (key, outlet) = (long(rec, 0), word(rec, 8));
+                cards.insert((key, outlet), word(rec, 12));
                 (outlet as usize) < outlets
             })?;
         }

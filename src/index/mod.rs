@@ -126,10 +126,11 @@ impl MorgueIndex {
     /// The value of type `T` that a later stage derives from `searcher`'s commit under `tag`
     /// (the search stage keeps its entity resolver here, tagged with the alias table, and its
     /// article table): built by `build` once per commit and tag, then shared by the clones of
-    /// this handle. Values are told apart by the commit's segments and deletes
-    /// ([`sidecar::commit_key`]), not by the reader's generation, which another reader counts
-    /// from 0 again. The two latest values of each type are kept, so requests on the commits
-    /// before and after a reload do not evict each other's.
+    /// this handle. Values are told apart by the commit's segments and their deletes, in the
+    /// searcher's order, not by the reader's generation, which another reader counts from 0
+    /// again. The two latest values of each type are kept, so requests on the commits before
+    /// and after a reload do not evict each other's. A query asks for a value several times:
+    /// finding it allocates nothing.
     pub fn derived<T, K>(
         &self,
         searcher: &Searcher,
@@ -140,21 +141,31 @@ impl MorgueIndex {
         T: Send + Sync + 'static,
         K: Clone + PartialEq + Send + Sync + 'static,
     {
-        type Entries<K, T> = Vec<(String, K, Arc<T>)>;
-        let commit = sidecar::commit_key(searcher);
+        type Commit = Vec<(tantivy::index::SegmentId, Option<tantivy::Opstamp>)>;
+        type Entries<K, T> = Vec<(Commit, K, Arc<T>)>;
+        let segments = || {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|r| (r.segment_id(), r.delete_opstamp()))
+        };
         let slot = TypeId::of::<Entries<K, T>>();
         let found = {
             let cache = self.query_cache.lock().unwrap_or_else(|p| p.into_inner());
             cache
                 .get(&slot)
                 .and_then(|c| c.downcast_ref::<Entries<K, T>>())
-                .and_then(|e| e.iter().find(|(c, k, _)| *c == commit && k == tag))
+                .and_then(|e| {
+                    e.iter()
+                        .find(|(c, k, _)| c.iter().copied().eq(segments()) && k == tag)
+                })
                 .map(|(_, _, v)| Arc::clone(v))
         };
         if let Some(v) = found {
             return Ok(v);
         }
         let v = Arc::new(build()?);
+        let commit: Commit = segments().collect();
         let mut cache = self.query_cache.lock().unwrap_or_else(|p| p.into_inner());
         let entries = cache
             .entry(slot)

@@ -121,7 +121,7 @@ pub fn export(
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
         for (score, _, addr) in &r.best.0 {
-            let p = table.passage(searcher, *addr, &article.text)?;
+            let p = table.passage(*addr, &article.text)?;
             passages.push((Some(p.number), Some(article.clean_slice(&p.bytes)), *score));
         }
         if passages.is_empty() {

@@ -56,19 +56,12 @@ pub fn path_counts(
         Term::from_field_text(fields.kind, KIND_PATH),
         IndexRecordOption::Basic,
     );
-    Ok(searcher.search(
-        &paths,
-        &PathCounts {
-            keys,
-            kind: fields.kind,
-        },
-    )?)
+    Ok(searcher.search(&paths, &PathCounts { keys })?)
 }
 
 /// Counts the path documents of the selected texts (of every text with `None`).
 struct PathCounts {
     keys: Option<Arc<Keys>>,
-    kind: tantivy::schema::Field,
 }
 
 /// Per-segment state of [`PathCounts`].
@@ -87,20 +80,10 @@ impl Collector for PathCounts {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<PathCountsSegment> {
-        // One path document per text, mostly: room for each of the segment's.
-        let paths = reader
-            .inverted_index(self.kind)?
-            .doc_freq(&Term::from_field_text(self.kind, KIND_PATH))?;
-        let room = match &self.keys {
-            Some(keys) => keys.len().min(paths as usize),
-            None => paths as usize,
-        };
-        let mut counts = KeyMap::default();
-        counts.reserve(room);
         Ok(PathCountsSegment {
             selected: self.keys.clone(),
             keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
-            counts,
+            counts: KeyMap::default(),
         })
     }
 

@@ -1,7 +1,7 @@
 //! Collectors: best passages per article; what a selection knows of an article.
 
 use super::table::ArticleTable;
-use crate::index::{KeyMap, Keys, PassageColumns};
+use crate::index::{KeyMap, Keys};
 
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -152,12 +152,9 @@ impl Collector for PassageCollector {
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
-        reader: &SegmentReader,
+        _: &SegmentReader,
     ) -> tantivy::Result<PassageSegment> {
-        let columns = match self.table.columns(segment) {
-            Some(c) => c.clone(),
-            None => PassageColumns::open(reader)?,
-        };
+        let columns = self.table.columns(segment)?.clone();
         Ok(PassageSegment {
             segment,
             per_article: self.per_article,

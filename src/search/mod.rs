@@ -490,7 +490,7 @@ fn opening_passages(
 ) -> Result<Vec<DocAddress>> {
     let mut numbered = Vec::new();
     for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
-        numbered.push((table.passage(searcher, a, text)?.number, a));
+        numbered.push((table.passage(a, text)?.number, a));
     }
     numbered.sort_unstable_by_key(|(number, _)| *number);
     Ok(numbered.into_iter().take(n).map(|(_, a)| a).collect())
@@ -528,7 +528,7 @@ pub(crate) fn assemble(
     let passage_hits = |highlighter: &mut Highlighter, scored: &[(f32, DocAddress)]| {
         let mut passages = Vec::new();
         for (score, addr) in scored {
-            let p = table.passage(searcher, *addr, &article.text)?;
+            let p = table.passage(*addr, &article.text)?;
             let text = article.clean_slice(&p.bytes);
             passages.push(PassageHit {
                 number: p.number,

@@ -96,7 +96,7 @@ pub struct ArticleTable {
     rows_at: usize,
     len: usize,
     /// Outlet names as stored, by number.
-    outlets: Vec<Arc<str>>,
+    outlets: Vec<String>,
     /// Each outlet name as the outlet field indexes it (what an outlet filter's term matches).
     outlet_terms: Vec<String>,
     /// Per segment ordinal.
@@ -177,8 +177,8 @@ impl ArticleTable {
     }
 
     /// A row's outlet name as stored.
-    pub fn outlet(&self, row: &Row) -> Option<&Arc<str>> {
-        self.outlets.get(row.outlet as usize)
+    pub fn outlet(&self, row: &Row) -> Option<&str> {
+        self.outlets.get(row.outlet as usize).map(String::as_str)
     }
 
     /// Which outlet numbers an outlet filter lets through: those whose indexed term is one of
@@ -197,22 +197,19 @@ impl ArticleTable {
         allowed.get(row.outlet as usize).copied().unwrap_or(false)
     }
 
-    /// The passage columns of the segment `segment`.
-    pub fn columns(&self, segment: SegmentOrdinal) -> Option<&PassageColumns> {
-        self.columns.get(segment as usize)
+    /// The passage columns of the segment `segment` of the table's commit (the searcher it
+    /// was loaded for has the same segments, in the same order).
+    pub fn columns(&self, segment: SegmentOrdinal) -> tantivy::Result<&PassageColumns> {
+        self.columns.get(segment as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!(
+                "segment {segment} is not in the article table's commit"
+            ))
+        })
     }
 
     /// The record of the passage at `addr` (see [`PassageColumns::record`]).
-    pub fn passage(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-        text: &str,
-    ) -> Result<PassageRecord> {
-        match self.columns(addr.segment_ord) {
-            Some(c) => Ok(c.record(addr.doc_id, text)),
-            None => crate::index::passage_record(searcher, addr, text),
-        }
+    pub fn passage(&self, addr: DocAddress, text: &str) -> Result<PassageRecord> {
+        Ok(self.columns(addr.segment_ord)?.record(addr.doc_id, text))
     }
 }
 
@@ -328,7 +325,7 @@ fn decode(
         rows_at,
         len,
         outlet_terms: outlets.iter().map(|o| keyword_term(o)).collect(),
-        outlets: outlets.into_iter().map(Arc::from).collect(),
+        outlets,
         columns,
         bytes,
     })

@@ -97,14 +97,7 @@ pub(crate) fn top_articles(
     };
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let segment = segment as u32;
-        let opened;
-        let columns = match table.columns(segment) {
-            Some(c) => c,
-            None => {
-                opened = crate::index::PassageColumns::open(reader)?;
-                &opened
-            }
-        };
+        let columns = table.columns(segment)?;
         let alive = reader.alive_bitset();
         // What the segments before this one left to beat.
         let start = threshold(&kept);
@@ -154,10 +147,9 @@ pub(crate) fn top_articles(
     if ranked.len() < limit {
         // Every matching passage was seen (nothing was pruned): the rest matched only through
         // their article's boolean logic (a negation) and score nothing.
-        let scored: crate::index::Keys = kept.iter().map(|k| k.key).collect();
         let mut rest: Vec<Ranked> = articles
             .iter()
-            .filter(|(k, _)| !scored.contains(k))
+            .filter(|(k, _)| !members.contains(k))
             .map(|(&key, facts)| Ranked {
                 key,
                 date_secs: facts.date_secs,
