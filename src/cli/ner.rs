@@ -38,7 +38,7 @@ pub enum NerCommand {
 #[derive(Debug, clap::Args)]
 pub struct LexiconArgs {
     /// Plain-text files (UTF-8) of running text.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "base", value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Where to write the lexicon.
     #[arg(long, value_name = "FILE")]
@@ -46,6 +46,17 @@ pub struct LexiconArgs {
     /// Words kept, most frequent first.
     #[arg(long, default_value_t = 80_000)]
     pub vocabulary: usize,
+    /// Word classes from word vectors to add (TAB-separated: word, then a class number per
+    /// granularity, coarsest first; `scripts/word_classes.py` writes them).
+    #[arg(long, value_name = "FILE")]
+    pub classes: Option<PathBuf>,
+    /// Also write FILEs' sentences here, one per line, as the lexicon's lowercase word forms
+    /// (the text `scripts/word_classes.py` learns word vectors from).
+    #[arg(long, value_name = "FILE", conflicts_with = "base")]
+    pub sentences: Option<PathBuf>,
+    /// Start from this lexicon instead of learning one from FILEs (to add `--classes` to it).
+    #[arg(long, value_name = "LEXICON", conflicts_with = "files")]
+    pub base: Option<PathBuf>,
 }
 
 /// `morgue ner train`.
@@ -241,16 +252,39 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(exit::OK))
         }
         NerCommand::Lexicon(a) => {
-            let mut texts = Vec::new();
-            for p in &a.files {
-                let b = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
-                texts.push(String::from_utf8_lossy(&b).into_owned());
-            }
-            let opts = lexicon::LexiconOptions {
-                vocabulary: a.vocabulary,
-                ..Default::default()
+            let mut lex = if let Some(base) = &a.base {
+                let bytes = std::fs::read(base).map_err(|e| morgue::Error::io(base, e))?;
+                model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
+                    option: "--base".into(),
+                    message: format!("{}: {e}", base.display()),
+                })?
+            } else {
+                let mut texts = Vec::new();
+                for p in &a.files {
+                    let b = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
+                    texts.push(String::from_utf8_lossy(&b).into_owned());
+                }
+                let opts = lexicon::LexiconOptions {
+                    vocabulary: a.vocabulary,
+                    ..Default::default()
+                };
+                if let Some(p) = &a.sentences {
+                    let f = std::fs::File::create(p).map_err(|e| morgue::Error::io(p, e))?;
+                    let mut w = std::io::BufWriter::new(f);
+                    lexicon::Lexicon::write_sentences(texts.iter().map(String::as_str), &mut w)
+                        .and_then(|_| std::io::Write::flush(&mut w))
+                        .map_err(|e| morgue::Error::io(p, e))?;
+                }
+                lexicon::Lexicon::build(texts.iter().map(String::as_str), &opts)
             };
-            let lex = lexicon::Lexicon::build(texts.iter().map(String::as_str), &opts);
+            if let Some(p) = &a.classes {
+                let text = std::fs::read_to_string(p).map_err(|e| morgue::Error::io(p, e))?;
+                lex.add_classes(&text)
+                    .map_err(|reason| morgue::Error::BadOption {
+                        option: "--classes".into(),
+                        message: format!("{}: {reason}", p.display()),
+                    })?;
+            }
             let bytes = model::lexicon_to_bytes(&lex);
             std::fs::write(&a.out, &bytes).map_err(|e| morgue::Error::io(&a.out, e))?;
             eprintln!(

@@ -11,11 +11,13 @@
 //! word bigrams; the shape trigram; gazetteer matches (type and begin/inside); headline (mostly
 //! all-caps) sentence × lowercase word; from the lexicon, the word's capitalization habit and its
 //! word-cluster path prefixes of 4, 6, 10 and 20 bits, and the previous and next words' prefixes
-//! of 4 and 10 bits; previous tag, previous two tags, previous tag × word and × shape.
+//! of 4 and 10 bits; from the lexicon's word-vector classes, the word's class at each
+//! granularity and the middle granularity's class of the words at ±1 and ±2; previous tag,
+//! previous two tags, previous tag × word and × shape.
 
 use super::clusters::prefix;
 use super::gazetteer::{Gazetteer, TYPE_BITS};
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, CLASS_BITS, CLASS_LEVELS};
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -62,6 +64,9 @@ const T_HEADLINE: u32 = 26;
 const T_WORD_AT: u32 = 27; // 27..=28 for -1, +1 exact
 const T_SHORT2: u32 = 29; // 29..=30 short shape bigrams
 const T_FIRST_LOWER: u32 = 31;
+const T_CLASS: u32 = 32; // 32..=34 word-vector classes (CLASS_LEVELS)
+const T_CLASS_AT: u32 = 35; // 35..=36 the middle level's class at -1, +1
+const T_CLASS_AT2: u32 = 37; // 37..=38 the middle level's class at -2, +2
 const T_PREV: u32 = 40;
 const T_PREV2: u32 = 41;
 const T_PREV_LOWER: u32 = 42;
@@ -77,6 +82,11 @@ const T_CLUSTER_AT: u32 = 52; // 52..=55 path prefixes (NEIGHBOUR_PREFIXES) at -
 const CLUSTER_PREFIXES: [u32; 4] = [4, 6, 10, 20];
 /// Cluster path prefixes used as features of the previous and next words.
 const NEIGHBOUR_PREFIXES: [u32; 2] = [4, 10];
+
+/// A word's class at `level` of its packed word-vector classes (non-zero).
+fn class(classes: u32, level: usize) -> u32 {
+    ((classes - 1) >> (CLASS_BITS * level as u32)) & ((1 << CLASS_BITS) - 1)
+}
 
 /// Number of tag-dependent features per token (see [`dynamic`]).
 pub const N_DYNAMIC: usize = 4;
@@ -121,6 +131,8 @@ struct Tok {
     caps_seen: u64,
     /// Cluster signature + 1 (0 = unknown word).
     cluster: u64,
+    /// Word-vector classes (see [`super::lexicon::Classes`]; 0 = none).
+    classes: u32,
 }
 
 /// The lowercase form used by the lexical templates: lowercase, digits as `0`.
@@ -301,7 +313,10 @@ impl SentenceFeatures {
                 cap,
                 gaz: 0,
                 caps_seen: entry.map_or(12, |e| u64::from(e.caps)),
-                cluster: entry.map_or(0, |e| u64::from(e.cluster) + 1),
+                cluster: entry
+                    .filter(|e| e.cluster != 0)
+                    .map_or(0, |e| u64::from(e.cluster) + 1),
+                classes: entry.map_or(0, |e| e.classes),
             });
         }
         gaz.mark(&self.lower_hashes, &mut self.gaz_marks);
@@ -340,6 +355,7 @@ impl SentenceFeatures {
                     gaz: 0,
                     caps_seen: 13,
                     cluster: 0,
+                    classes: 0,
                 }
             } else {
                 self.toks[i as usize]
@@ -420,6 +436,30 @@ impl SentenceFeatures {
                             u64::from(prefix(c, bits)),
                         ));
                     }
+                }
+            }
+            if t.classes != 0 {
+                for level in 0..CLASS_LEVELS {
+                    f.push(feature(
+                        T_CLASS + level as u32,
+                        u64::from(class(t.classes, level)),
+                    ));
+                }
+            }
+            for (k, o) in [l, r].into_iter().enumerate() {
+                if o.classes != 0 {
+                    f.push(feature(
+                        T_CLASS_AT + k as u32,
+                        u64::from(class(o.classes, 1)),
+                    ));
+                }
+            }
+            for (k, o) in [at(ii - 2), at(ii + 2)].into_iter().enumerate() {
+                if o.classes != 0 {
+                    f.push(feature(
+                        T_CLASS_AT2 + k as u32,
+                        u64::from(class(o.classes, 1)),
+                    ));
                 }
             }
         }

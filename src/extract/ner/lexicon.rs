@@ -19,23 +19,39 @@ use std::collections::HashMap;
 /// bits long with its leading 1).
 pub const BITS: u32 = 24;
 
+/// Classes of a word at each of [`CLASS_LEVELS`] granularities, from [`Lexicon::add_classes`]:
+/// `0` when the word has none, else 1 + the class numbers packed [`CLASS_BITS`] bits apart.
+pub type Classes = u32;
+
+/// Granularities of the word classes from word vectors.
+pub const CLASS_LEVELS: usize = 3;
+/// Bits of one level's class number (so at most 1,024 classes per level).
+pub const CLASS_BITS: u32 = 10;
+
+/// `caps` of a word the lexicon knows only by its classes.
+pub const CAPS_UNKNOWN: u8 = 12;
+
 /// What the lexicon knows about a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
-    /// Share of non-initial occurrences written capitalized, in tenths (0–10).
+    /// Share of non-initial occurrences written capitalized, in tenths (0–10; 11: never seen
+    /// inside a sentence; [`CAPS_UNKNOWN`]: not counted).
     pub caps: u8,
-    /// Cluster path (see [`clusters::build`]).
+    /// Cluster path (see [`clusters::build`]; 0: none).
     pub cluster: u32,
+    /// Classes from word vectors (see [`Classes`]).
+    pub classes: Classes,
 }
 
 impl Entry {
-    fn pack(self) -> u32 {
-        (u32::from(self.caps) << BITS) | self.cluster
+    fn pack(self) -> u64 {
+        (u64::from(self.classes) << 32) | (u64::from(self.caps) << BITS) | u64::from(self.cluster)
     }
-    fn unpack(v: u32) -> Entry {
+    fn unpack(v: u64) -> Entry {
         Entry {
-            caps: (v >> BITS) as u8,
-            cluster: v & ((1 << BITS) - 1),
+            caps: ((v >> BITS) & 0xff) as u8,
+            cluster: (v & ((1 << BITS) - 1)) as u32,
+            classes: (v >> 32) as u32,
         }
     }
 }
@@ -43,7 +59,7 @@ impl Entry {
 /// Words (by the hash of their lowercase form) and what is known about them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lexicon {
-    words: super::model::HashedMap<u32>,
+    words: super::model::HashedMap<u64>,
 }
 
 /// Settings of [`Lexicon::build`].
@@ -98,17 +114,86 @@ impl Lexicon {
     }
 
     /// Every (word hash, packed entry), sorted (for writing).
-    pub fn entries(&self) -> Vec<(u64, u32)> {
-        let mut v: Vec<(u64, u32)> = self.words.iter().map(|(k, v)| (*k, *v)).collect();
+    pub fn entries(&self) -> Vec<(u64, u64)> {
+        let mut v: Vec<(u64, u64)> = self.words.iter().map(|(k, v)| (*k, *v)).collect();
         v.sort_unstable();
         v
     }
 
     /// Rebuilds a lexicon from [`Lexicon::entries`].
-    pub fn from_entries(e: impl IntoIterator<Item = (u64, u32)>) -> Lexicon {
+    pub fn from_entries(e: impl IntoIterator<Item = (u64, u64)>) -> Lexicon {
         Lexicon {
             words: e.into_iter().collect(),
         }
+    }
+
+    /// Adds word classes read from `text`: one word per line (its [`lower_form`]), then
+    /// [`CLASS_LEVELS`] class numbers below 1,024, TAB-separated, coarsest first (as
+    /// `scripts/word_classes.py` writes them from word vectors). Words the lexicon does not
+    /// know yet are added with classes only. Returns how many words got classes.
+    pub fn add_classes(&mut self, text: &str) -> Result<usize, String> {
+        let mut n = 0;
+        for (i, line) in text.lines().enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let word = cols.next().unwrap_or_default();
+            let mut packed = 0u32;
+            for level in 0..CLASS_LEVELS {
+                let c: u32 = cols
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .filter(|&c| c < 1 << CLASS_BITS)
+                    .ok_or_else(|| {
+                        format!(
+                            "line {}: expected {CLASS_LEVELS} class numbers below 1024",
+                            i + 1
+                        )
+                    })?;
+                packed |= c << (CLASS_BITS * level as u32);
+            }
+            let k = key(word);
+            let mut e = self.get(k).unwrap_or(Entry {
+                caps: CAPS_UNKNOWN,
+                cluster: 0,
+                classes: 0,
+            });
+            e.classes = packed + 1;
+            self.words.insert(k, e.pack());
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Writes the sentences of plain texts as the lexicon sees them, one per line: the
+    /// [`lower_form`]s of their tokens, space-separated (sentences of one token are left out).
+    /// This is the text word vectors are learned from (`scripts/word_classes.py`), so that
+    /// their words are the lexicon's keys. Returns the number of sentences written.
+    pub fn write_sentences<'a>(
+        texts: impl Iterator<Item = &'a str>,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<u64> {
+        let (mut n, mut buf, mut line) = (0, String::new(), String::new());
+        for text in texts {
+            for s in tokenize::sentences(text) {
+                if s.tokens.len() < 2 {
+                    continue;
+                }
+                line.clear();
+                for r in &s.tokens {
+                    lower_form(&text[r.clone()], &mut buf);
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(&buf);
+                }
+                line.push('\n');
+                out.write_all(line.as_bytes())?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     /// Learns a lexicon from plain texts.
@@ -177,6 +262,7 @@ impl Lexicon {
                 Entry {
                     caps,
                     cluster: paths[vi],
+                    classes: 0,
                 }
                 .pack(),
             );
@@ -229,5 +315,44 @@ mod tests {
         assert!(shared("Mosul", "Raqqa") > shared("Raqqa", "quickly"));
         let back = Lexicon::from_entries(lex.entries());
         assert_eq!(back, lex);
+    }
+
+    #[test]
+    fn word_classes_join_known_words_and_add_new_ones() {
+        let text = "Mosul is far. Mosul is near.\n".repeat(5);
+        let opts = LexiconOptions {
+            min_count: 1,
+            ..LexiconOptions::default()
+        };
+        let mut lex = Lexicon::build([text.as_str()].into_iter(), &opts);
+        let before = lex.get(key("mosul")).unwrap();
+        assert_eq!(before.classes, 0);
+        assert_eq!(
+            lex.add_classes("mosul\t3\t17\t1023\nraqqa\t3\t17\t900\n"),
+            Ok(2)
+        );
+        let mosul = lex.get(key("mosul")).unwrap();
+        assert_eq!((mosul.caps, mosul.cluster), (before.caps, before.cluster));
+        assert_eq!(
+            mosul.classes,
+            1 + (3 | 17 << CLASS_BITS | 1023 << (2 * CLASS_BITS))
+        );
+        let raqqa = lex.get(key("raqqa")).unwrap();
+        assert_eq!((raqqa.caps, raqqa.cluster), (CAPS_UNKNOWN, 0));
+        assert_ne!(raqqa.classes, 0);
+        assert_eq!(Lexicon::from_entries(lex.entries()), lex);
+        let mut out = Vec::new();
+        let text = "Senate confirms Brett Kavanaugh's nomination in 2018.\nOK\n";
+        assert_eq!(
+            Lexicon::write_sentences([text].into_iter(), &mut out).unwrap(),
+            1
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "senate confirms brett kavanaugh 's nomination in 0000 .\n"
+        );
+        let err = lex.add_classes("aleppo\t1\t2\n").unwrap_err();
+        assert!(err.starts_with("line 1:"), "{err}");
+        assert!(lex.add_classes("aleppo\t1\t2\t1024\n").is_err());
     }
 }

@@ -266,7 +266,7 @@ fn write_lexicon(out: &mut Vec<u8>, lex: &Lexicon) {
     for (k, v) in entries {
         put(out, k - last);
         last = k;
-        put(out, u64::from(v));
+        put(out, v);
     }
 }
 
@@ -276,7 +276,7 @@ fn read_lexicon(r: &mut Reader<'_>) -> Option<Lexicon> {
     let mut key = 0u64;
     for _ in 0..n {
         key = key.wrapping_add(r.varint()?);
-        entries.push((key, u32::try_from(r.varint()?).ok()?));
+        entries.push((key, r.varint()?));
     }
     Some(Lexicon::from_entries(entries))
 }
@@ -374,7 +374,7 @@ mod tests {
         r1[0] = 1.5;
         r1[3] = -0.25;
         let zero = [0f32; N_TAGS];
-        let lex = Lexicon::from_entries([(5, 77), (9, 1 << 26)]);
+        let lex = Lexicon::from_entries([(5, 77), (9, 1 << 26), (11, (5 << 32) | (12 << 24))]);
         let m = Model::from_rows([(7, r1), (3, zero), (u32::MAX, r1)], g.clone(), lex.clone());
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.n_features(), 2, "all-zero rows are dropped");
