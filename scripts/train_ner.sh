@@ -25,6 +25,10 @@
 #    model trained on both, as CoNLL systems commonly are: a quarter more data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -n "${TRAIN_ONLY:-}" ] && [ -z "${1:-}" ]; then
+    echo "train_ner.sh: TRAIN_ONLY=1 needs an OUT file (data/ner.model is the shipped model)" >&2
+    exit 2
+fi
 OUT="${1:-data/ner.model}"
 CORPORA="${CORPORA:-../shared/corpora}"
 TMP="$(mktemp -d)"
@@ -53,10 +57,16 @@ mapfile -t BBC < <(find "$CORPORA/bbc" -name '*.txt' ! -path '*/sport/199.txt' |
 cargo build --release --quiet
 target/release/morgue ner lexicon --out "$TMP/clusters.bin" --sentences "$TMP/sentences.txt" \
     "$TMP/unlabeled.txt" "${BBC[@]}"
+# The word vectors' tools, from PyPI, in a venv kept under target/ (installed again when the
+# pins change or an install did not finish).
 VENV=target/ner-venv
-if [ ! -x "$VENV/bin/python" ]; then
+PINS="gensim==4.3.3 numpy==1.26.4 scipy==1.13.1"
+if [ "$(cat "$VENV/pins" 2>/dev/null)" != "$PINS" ]; then
+    rm -rf "$VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet gensim==4.3.3 numpy==1.26.4 scipy==1.13.1
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" install --quiet $PINS
+    echo "$PINS" > "$VENV/pins"
 fi
 PYTHONHASHSEED=0 "$VENV/bin/python" scripts/word_classes.py vectors "$TMP/sentences.txt" "$TMP/vectors.txt"
 "$VENV/bin/python" scripts/word_classes.py classes "$TMP/vectors.txt" "$TMP/classes.tsv"

@@ -11,8 +11,9 @@ similarity) at three granularities and writes `word TAB class64 TAB class256 TAB
 word per line in the vectors' order (most frequent first).
 
 Both are deterministic: one worker thread, fixed seeds, PYTHONHASHSEED=0 (gensim seeds each
-word's initial vector from Python's string hash) and one BLAS thread, so
-`scripts/train_ner.sh` rebuilds the same classes, and the same model, byte for byte.
+word's initial vector from Python's string hash; `vectors` sets it) and one BLAS thread, so
+`scripts/train_ner.sh` rebuilds the same classes, and the same model, byte for byte on the same
+kind of machine (OpenBLAS chooses its kernels by CPU, which may break near ties elsewhere).
 
 The classes give the recognizer a second view of a word's company, next to the exchange
 clusters of `morgue ner lexicon` (Guo, Che, Wang & Liu 2014 found clustered word vectors and
@@ -22,9 +23,8 @@ the 80,000 most frequent.
 import os
 import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_threads] = "1"
 
 LEVELS = (64, 256, 1024)
 ITERATIONS = 20
@@ -33,7 +33,8 @@ SEED = 1
 
 def vectors(corpus, out):
     if os.environ.get("PYTHONHASHSEED") != "0":
-        sys.exit("word_classes.py vectors: run with PYTHONHASHSEED=0 (gensim seeds vectors by hash)")
+        # gensim seeds each word's initial vector from Python's string hash: fix it.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
@@ -74,11 +75,15 @@ def kmeans(x, k, rng):
     import numpy as np
 
     n = x.shape[0]
+    k = min(k, n)
     centers = np.empty((k, x.shape[1]), dtype=np.float32)
     centers[0] = x[rng.randint(n)]
     dist = 1.0 - x @ centers[0]
     for j in range(1, k):
         p = np.maximum(dist, 0).astype(np.float64)
+        if p.sum() <= 0:  # fewer distinct vectors than classes
+            centers = centers[:j]
+            break
         p /= p.sum()
         centers[j] = x[rng.choice(n, p=p)]
         dist = np.minimum(dist, 1.0 - x @ centers[j])

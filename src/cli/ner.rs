@@ -29,8 +29,8 @@ pub enum NerCommand {
     /// Cross-validate training options on a CoNLL file, by document: per-type precision,
     /// recall and F1 of each fold, and their mean ± standard deviation.
     Cv(CvArgs),
-    /// Learn a lexicon (capitalization habits and word clusters) from unlabeled plain text,
-    /// for `ner train --lexicon`.
+    /// Learn a lexicon (capitalization habits, word clusters, word-vector classes) from
+    /// unlabeled plain text, for `ner train --lexicon`.
     Lexicon(LexiconArgs),
 }
 
@@ -44,7 +44,7 @@ pub struct LexiconArgs {
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Words kept, most frequent first.
-    #[arg(long, default_value_t = 80_000)]
+    #[arg(long, default_value_t = 80_000, conflicts_with = "base")]
     pub vocabulary: usize,
     /// Word classes from word vectors to add (TAB-separated: word, then a class number per
     /// granularity, coarsest first; `scripts/word_classes.py` writes them).
@@ -55,7 +55,12 @@ pub struct LexiconArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "base")]
     pub sentences: Option<PathBuf>,
     /// Start from this lexicon instead of learning one from FILEs (to add `--classes` to it).
-    #[arg(long, value_name = "LEXICON", conflicts_with = "files")]
+    #[arg(
+        long,
+        value_name = "LEXICON",
+        conflicts_with = "files",
+        requires = "classes"
+    )]
     pub base: Option<PathBuf>,
 }
 
@@ -279,11 +284,20 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             };
             if let Some(p) = &a.classes {
                 let text = std::fs::read_to_string(p).map_err(|e| morgue::Error::io(p, e))?;
-                lex.add_classes(&text)
-                    .map_err(|reason| morgue::Error::BadOption {
-                        option: "--classes".into(),
-                        message: format!("{}: {reason}", p.display()),
-                    })?;
+                let (with, new) =
+                    lex.add_classes(&text)
+                        .map_err(|reason| morgue::Error::BadOption {
+                            option: "--classes".into(),
+                            message: format!("{}: {reason}", p.display()),
+                        })?;
+                eprintln!("{with} words got classes, {new} of them new to the lexicon");
+                if with == new {
+                    eprintln!(
+                        "warning: no word of {} is in the lexicon (were its words written by \
+                         `morgue ner lexicon --sentences`?)",
+                        p.display()
+                    );
+                }
             }
             let bytes = model::lexicon_to_bytes(&lex);
             std::fs::write(&a.out, &bytes).map_err(|e| morgue::Error::io(&a.out, e))?;
@@ -365,5 +379,33 @@ mod tests {
         bad.truncate(5);
         bad.extend(["--stack-folds", "many"]);
         assert!(Cli::try_parse_from(&bad).is_err());
+    }
+
+    #[test]
+    fn lexicon_options_parse() {
+        let lexicon = |args: &[&str]| {
+            let mut all = vec!["morgue", "ner", "lexicon", "--out", "lex.bin"];
+            all.extend(args);
+            Cli::try_parse_from(all).map(|c| match c.command {
+                Command::Ner(super::Args {
+                    command: super::NerCommand::Lexicon(a),
+                }) => a,
+                other => panic!("{other:?}"),
+            })
+        };
+        let a = lexicon(&["--sentences", "s.txt", "a.txt", "b.txt"]).unwrap();
+        assert_eq!((a.files.len(), a.vocabulary), (2, 80_000));
+        assert_eq!(a.sentences.unwrap().to_str(), Some("s.txt"));
+        let a = lexicon(&["--base", "old.bin", "--classes", "c.tsv"]).unwrap();
+        assert_eq!(a.base.unwrap().to_str(), Some("old.bin"));
+        assert!(a.files.is_empty());
+        assert!(lexicon(&[]).is_err(), "text or a base lexicon is needed");
+        assert!(
+            lexicon(&["--base", "old.bin"]).is_err(),
+            "a base needs classes"
+        );
+        assert!(lexicon(&["--base", "old.bin", "--classes", "c.tsv", "a.txt"]).is_err());
+        assert!(lexicon(&["--base", "o", "--classes", "c", "--sentences", "s"]).is_err());
+        assert!(lexicon(&["--base", "o", "--classes", "c", "--vocabulary", "5"]).is_err());
     }
 }

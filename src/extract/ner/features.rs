@@ -17,7 +17,7 @@
 
 use super::clusters::prefix;
 use super::gazetteer::{Gazetteer, TYPE_BITS};
-use super::lexicon::{Lexicon, CLASS_BITS, CLASS_LEVELS};
+use super::lexicon::{Lexicon, CAPS_UNKNOWN, CLASS_BITS, CLASS_LEVELS};
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -82,6 +82,8 @@ const T_CLUSTER_AT: u32 = 52; // 52..=55 path prefixes (NEIGHBOUR_PREFIXES) at -
 const CLUSTER_PREFIXES: [u32; 4] = [4, 6, 10, 20];
 /// Cluster path prefixes used as features of the previous and next words.
 const NEIGHBOUR_PREFIXES: [u32; 2] = [4, 10];
+/// The level of word-vector classes used as features of the words at ±1 and ±2 (256 classes).
+const NEIGHBOUR_CLASS: usize = 1;
 
 /// A word's class at `level` of its packed word-vector classes (non-zero).
 fn class(classes: u32, level: usize) -> u32 {
@@ -312,7 +314,7 @@ impl SentenceFeatures {
                 short: hash_str(&self.short),
                 cap,
                 gaz: 0,
-                caps_seen: entry.map_or(12, |e| u64::from(e.caps)),
+                caps_seen: entry.map_or(u64::from(CAPS_UNKNOWN), |e| u64::from(e.caps)),
                 cluster: entry
                     .filter(|e| e.cluster != 0)
                     .map_or(0, |e| u64::from(e.cluster) + 1),
@@ -450,7 +452,7 @@ impl SentenceFeatures {
                 if o.classes != 0 {
                     f.push(feature(
                         T_CLASS_AT + k as u32,
-                        u64::from(class(o.classes, 1)),
+                        u64::from(class(o.classes, NEIGHBOUR_CLASS)),
                     ));
                 }
             }
@@ -458,7 +460,7 @@ impl SentenceFeatures {
                 if o.classes != 0 {
                     f.push(feature(
                         T_CLASS_AT2 + k as u32,
-                        u64::from(class(o.classes, 1)),
+                        u64::from(class(o.classes, NEIGHBOUR_CLASS)),
                     ));
                 }
             }
@@ -519,5 +521,54 @@ mod tests {
         a.compute(&["Abu", "Bakr", "al-Baghdadi", "spoke"], &g, &lex);
         assert_eq!(a.statics(2), &first[..]);
         assert_eq!(a.len(), 4);
+    }
+
+    #[test]
+    fn word_vector_classes_are_features_of_the_word_and_its_neighbours() {
+        use super::super::lexicon::key;
+        let g = Gazetteer::default();
+        let words = ["fled", "to", "Raqqa", "on", "Monday"];
+        // "raqqa" known by its classes only; "fled" by its capitalization and cluster only.
+        let known = (key("fled"), (2u64 << 24) | 0b101);
+        let classes = (1 + (3 | 17 << CLASS_BITS | 900 << (2 * CLASS_BITS))) as u64;
+        let with = Lexicon::from_entries([known, (key("raqqa"), classes << 32 | 12 << 24)]);
+        let without = Lexicon::from_entries([known]);
+        let (mut a, mut b) = (SentenceFeatures::new(), SentenceFeatures::new());
+        a.compute(&words, &g, &with);
+        b.compute(&words, &g, &without);
+        let extra = |i: usize| -> Vec<u32> {
+            let base: Vec<u32> = b.statics(i).to_vec();
+            let mut v: Vec<u32> = a
+                .statics(i)
+                .iter()
+                .copied()
+                .filter(|f| !base.contains(f))
+                .collect();
+            v.sort_unstable();
+            assert!(
+                base.iter().all(|f| a.statics(i).contains(f)),
+                "token {i} lost features"
+            );
+            v
+        };
+        let mut own: Vec<u32> = (0..CLASS_LEVELS)
+            .map(|l| feature(T_CLASS + l as u32, u64::from(class(classes as u32, l))))
+            .collect();
+        own.sort_unstable();
+        // The word's class at each level, and no cluster or capitalization habit it lacks
+        // (its caps stay "unknown", as for a word the lexicon does not know).
+        assert_eq!(extra(2), own);
+        assert_eq!(
+            extra(1),
+            vec![feature(T_CLASS_AT + 1, 17)],
+            "next word's class"
+        );
+        assert_eq!(
+            extra(3),
+            vec![feature(T_CLASS_AT, 17)],
+            "previous word's class"
+        );
+        assert_eq!(extra(0), vec![feature(T_CLASS_AT2 + 1, 17)], "at +2");
+        assert_eq!(extra(4), vec![feature(T_CLASS_AT2, 17)], "at -2");
     }
 }

@@ -1,6 +1,6 @@
 //! A lexicon learned from unlabeled text: for frequent words, how often they are written
-//! capitalized where capitals are not forced (not at the start of a sentence), and a
-//! distributional cluster.
+//! capitalized where capitals are not forced (not at the start of a sentence), a
+//! distributional cluster, and classes of their word vectors ([`Lexicon::add_classes`]).
 //!
 //! Both generalize beyond the CoNLL training words: "Raqqa" is always capitalized in news text,
 //! "Later" almost never except at the start of a sentence; words that occur in similar contexts
@@ -27,6 +27,10 @@ pub type Classes = u32;
 pub const CLASS_LEVELS: usize = 3;
 /// Bits of one level's class number (so at most 1,024 classes per level).
 pub const CLASS_BITS: u32 = 10;
+const _: () = assert!(
+    CLASS_BITS * CLASS_LEVELS as u32 <= 31,
+    "classes + 1 fit in 32 bits"
+);
 
 /// `caps` of a word the lexicon knows only by its classes.
 pub const CAPS_UNKNOWN: u8 = 12;
@@ -113,6 +117,11 @@ impl Lexicon {
         self.words.is_empty()
     }
 
+    /// True when some word has word-vector classes.
+    pub fn has_classes(&self) -> bool {
+        self.words.values().any(|v| v >> 32 != 0)
+    }
+
     /// Every (word hash, packed entry), sorted (for writing).
     pub fn entries(&self) -> Vec<(u64, u64)> {
         let mut v: Vec<(u64, u64)> = self.words.iter().map(|(k, v)| (*k, *v)).collect();
@@ -130,9 +139,15 @@ impl Lexicon {
     /// Adds word classes read from `text`: one word per line (its [`lower_form`]), then
     /// [`CLASS_LEVELS`] class numbers below 1,024, TAB-separated, coarsest first (as
     /// `scripts/word_classes.py` writes them from word vectors). Words the lexicon does not
-    /// know yet are added with classes only. Returns how many words got classes.
-    pub fn add_classes(&mut self, text: &str) -> Result<usize, String> {
-        let mut n = 0;
+    /// know yet are added with classes only; classes the lexicon had before are dropped.
+    /// Returns how many words got classes, and how many of them it did not know.
+    pub fn add_classes(&mut self, text: &str) -> Result<(usize, usize), String> {
+        self.words.retain(|_, v| {
+            *v &= u64::from(u32::MAX);
+            let e = Entry::unpack(*v);
+            e.caps != CAPS_UNKNOWN || e.cluster != 0
+        });
+        let (mut n, mut new, mut lower) = (0, 0, String::new());
         for (i, line) in text.lines().enumerate() {
             if line.is_empty() {
                 continue;
@@ -153,17 +168,21 @@ impl Lexicon {
                     })?;
                 packed |= c << (CLASS_BITS * level as u32);
             }
-            let k = key(word);
-            let mut e = self.get(k).unwrap_or(Entry {
-                caps: CAPS_UNKNOWN,
-                cluster: 0,
-                classes: 0,
+            lower_form(word, &mut lower);
+            let k = key(&lower);
+            let mut e = self.get(k).unwrap_or_else(|| {
+                new += 1;
+                Entry {
+                    caps: CAPS_UNKNOWN,
+                    cluster: 0,
+                    classes: 0,
+                }
             });
             e.classes = packed + 1;
             self.words.insert(k, e.pack());
             n += 1;
         }
-        Ok(n)
+        Ok((n, new))
     }
 
     /// Writes the sentences of plain texts as the lexicon sees them, one per line: the
@@ -328,8 +347,8 @@ mod tests {
         let before = lex.get(key("mosul")).unwrap();
         assert_eq!(before.classes, 0);
         assert_eq!(
-            lex.add_classes("mosul\t3\t17\t1023\nraqqa\t3\t17\t900\n"),
-            Ok(2)
+            lex.add_classes("Mosul\t3\t17\t1023\nraqqa\t3\t17\t900\n"),
+            Ok((2, 1))
         );
         let mosul = lex.get(key("mosul")).unwrap();
         assert_eq!((mosul.caps, mosul.cluster), (before.caps, before.cluster));
@@ -341,6 +360,14 @@ mod tests {
         assert_eq!((raqqa.caps, raqqa.cluster), (CAPS_UNKNOWN, 0));
         assert_ne!(raqqa.classes, 0);
         assert_eq!(Lexicon::from_entries(lex.entries()), lex);
+        assert!(lex.has_classes());
+        // Classes added again replace the old ones: "raqqa" was known by its classes only.
+        assert_eq!(lex.add_classes("mosul\t1\t1\t1\n"), Ok((1, 0)));
+        assert!(lex.get(key("raqqa")).is_none());
+        assert_eq!(
+            lex.get(key("mosul")).unwrap().classes,
+            1 + (1 | 1 << 10 | 1 << 20)
+        );
         let mut out = Vec::new();
         let text = "Senate confirms Brett Kavanaugh's nomination in 2018.\nOK\n";
         assert_eq!(

@@ -370,9 +370,10 @@ const PARTICLES: &[&str] = &[
 
 /// Joins two entities separated by one lowercase name particle ("Deir | ez | Zor", whatever
 /// the two types), or of one type separated by one capitalized word ("Samir | Abd | Muhammad
-/// al-Khlifawi"), and a person's name with
-/// an `al-` surname right after it whatever its tag ("Nouri | Al-Maliki"): the greedy tagger
-/// sometimes breaks long foreign names there.
+/// al-Khlifawi"), a person's name with an `al-` surname right after it whatever its tag
+/// ("Nouri | Al-Maliki"), and a kunya or patronymic word right before a person's name whatever
+/// its tag ("Abu | Bakr al-Baghdadi"): the greedy tagger sometimes breaks long foreign names
+/// there.
 fn join_split_names(
     words: &[&str],
     spans: Vec<(EntityType, Range<usize>)>,

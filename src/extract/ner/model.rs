@@ -5,22 +5,25 @@
 //! feature ids are sorted and delta-encoded, all integers as LEB128 varints:
 //!
 //! ```text
-//! magic "MORGUENER" version(u8 = 2, 3 or 4)
-//! scale(f32 LE) [doc_features(varint), versions 3 and 4] n_features(varint)
+//! magic "MORGUENER" version(u8 = 2, 3, 4 or 5)
+//! scale(f32 LE) [doc_features(varint), versions 3 to 5] n_features(varint)
 //! n_features × { key_delta(varint) tag_mask(varint, 9 bits) weight(zigzag varint) per set bit }
 //! n_phrases(varint)
-//! n_phrases × { phrase_key_delta(varint u64) kind_mask(u8; version 4: varint u16) }
+//! n_phrases × { phrase_key_delta(varint u64) kind_mask(u8; versions 4, 5: varint u16) }
 //! n_words(varint)
-//! n_words × { word_key_delta(varint u64) caps_and_cluster(varint u32) }   (the lexicon)
+//! n_words × { word_key_delta(varint u64) entry(varint) }   (the lexicon)
 //! ```
 //!
 //! Version 3 is written only for a model with document-level weights (a second pass, see
 //! [`super::document`]); a model without them is written as version 2, byte for byte as before.
 //! Version 4 is written only when the gazetteer holds list kinds (masks above 8 bits, see
-//! [`super::gazetteer::LIST_KINDS`]).
+//! [`super::gazetteer::LIST_KINDS`]). Version 5 is written only when the lexicon holds
+//! word-vector classes: a lexicon entry is then a u64 (caps and cluster path in the low 32 bits,
+//! the classes in the high 32, see [`super::lexicon::Entry`]), a u32 before. The version tells
+//! binaries older than the classes that they cannot use the model ("bad magic").
 //!
-//! A lexicon alone (`morgue ner lexicon`) is stored as `"MORGUELEX" 1` followed by the last
-//! two lines.
+//! A lexicon alone (`morgue ner lexicon`) is stored as `"MORGUELEX" 1` (no classes) or 2 (with
+//! classes) followed by the last two lines.
 
 use super::gazetteer::Gazetteer;
 use super::lexicon::Lexicon;
@@ -29,7 +32,9 @@ use super::N_TAGS;
 const MAGIC: &[u8] = b"MORGUENER\x02";
 const MAGIC_DOC: &[u8] = b"MORGUENER\x03";
 const MAGIC_LISTS: &[u8] = b"MORGUENER\x04";
+const MAGIC_CLASSES: &[u8] = b"MORGUENER\x05";
 const LEX_MAGIC: &[u8] = b"MORGUELEX\x01";
+const LEX_MAGIC_CLASSES: &[u8] = b"MORGUELEX\x02";
 
 /// A map keyed by feature ids.
 pub type IdMap<V> = crate::hashing::PreHashedMap<u32, V>;
@@ -147,8 +152,11 @@ impl Model {
             }
         }
         let entries = self.gazetteer.entries();
-        let wide = entries.iter().any(|(_, m)| *m > 0xff);
-        let mut out = if wide {
+        let classes = self.lexicon.has_classes();
+        let wide = classes || entries.iter().any(|(_, m)| *m > 0xff);
+        let mut out = if classes {
+            MAGIC_CLASSES.to_vec()
+        } else if wide {
             MAGIC_LISTS.to_vec()
         } else if self.doc_features == 0 {
             MAGIC.to_vec()
@@ -193,11 +201,13 @@ impl Model {
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, FormatError> {
         let err = |m: &str| FormatError(m.to_string());
         let version = |magic: &[u8]| bytes.strip_prefix(magic);
+        // Version 5 is version 4's layout with classes in the lexicon (which needs no other
+        // reading: its entries are varints either way).
         let (rest, doc_level, wide) = if let Some(rest) = version(MAGIC) {
             (rest, false, false)
         } else if let Some(rest) = version(MAGIC_DOC) {
             (rest, true, false)
-        } else if let Some(rest) = version(MAGIC_LISTS) {
+        } else if let Some(rest) = version(MAGIC_LISTS).or_else(|| version(MAGIC_CLASSES)) {
             (rest, true, true)
         } else {
             return Err(err(if bytes.is_empty() {
@@ -283,7 +293,11 @@ fn read_lexicon(r: &mut Reader<'_>) -> Option<Lexicon> {
 
 /// A lexicon file's bytes.
 pub fn lexicon_to_bytes(lex: &Lexicon) -> Vec<u8> {
-    let mut out = LEX_MAGIC.to_vec();
+    let mut out = if lex.has_classes() {
+        LEX_MAGIC_CLASSES.to_vec()
+    } else {
+        LEX_MAGIC.to_vec()
+    };
     write_lexicon(&mut out, lex);
     out
 }
@@ -292,6 +306,7 @@ pub fn lexicon_to_bytes(lex: &Lexicon) -> Vec<u8> {
 pub fn lexicon_from_bytes(bytes: &[u8]) -> Result<Lexicon, FormatError> {
     let rest = bytes
         .strip_prefix(LEX_MAGIC)
+        .or_else(|| bytes.strip_prefix(LEX_MAGIC_CLASSES))
         .ok_or_else(|| FormatError("not a lexicon file".into()))?;
     let mut r = Reader {
         bytes: rest,
@@ -374,7 +389,7 @@ mod tests {
         r1[0] = 1.5;
         r1[3] = -0.25;
         let zero = [0f32; N_TAGS];
-        let lex = Lexicon::from_entries([(5, 77), (9, 1 << 26), (11, (5 << 32) | (12 << 24))]);
+        let lex = Lexicon::from_entries([(5, 77), (9, 1 << 26)]);
         let m = Model::from_rows([(7, r1), (3, zero), (u32::MAX, r1)], g.clone(), lex.clone());
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.n_features(), 2, "all-zero rows are dropped");
@@ -403,6 +418,16 @@ mod tests {
         assert_eq!(back.gazetteer, listed.gazetteer);
         assert_eq!(back.doc_features, 0);
         assert_eq!(lexicon_from_bytes(&lexicon_to_bytes(&lex)).unwrap(), lex);
+        assert!(lexicon_to_bytes(&lex).starts_with(LEX_MAGIC));
+        // Word-vector classes: entries above 32 bits, and versions that say so.
+        let mut classed = m.clone();
+        classed.lexicon = Lexicon::from_entries([(5, 77), (11, (5 << 32) | (12 << 24))]);
+        let bytes = classed.to_bytes();
+        assert!(bytes.starts_with(MAGIC_CLASSES));
+        assert_eq!(Model::from_bytes(&bytes).unwrap().lexicon, classed.lexicon);
+        let lex_bytes = lexicon_to_bytes(&classed.lexicon);
+        assert!(lex_bytes.starts_with(LEX_MAGIC_CLASSES));
+        assert_eq!(lexicon_from_bytes(&lex_bytes).unwrap(), classed.lexicon);
         assert!(Model::from_bytes(b"nope").is_err());
         assert!(Model::from_bytes(&[]).is_err());
         let bytes = m.to_bytes();
