@@ -166,16 +166,19 @@ pub struct TagArgs {
     pub json: bool,
 }
 
+/// The lexicon file `path`, given as `option`.
+fn read_lexicon(path: &std::path::Path, option: &str) -> morgue::Result<lexicon::Lexicon> {
+    let bytes = std::fs::read(path).map_err(|e| morgue::Error::io(path, e))?;
+    model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
+        option: option.into(),
+        message: format!("{}: {e}", path.display()),
+    })
+}
+
 impl TrainingOptions {
     fn to_options(&self) -> anyhow::Result<train::TrainOptions> {
         let lexicon = match &self.lexicon {
-            Some(p) => {
-                let bytes = std::fs::read(p).map_err(|e| morgue::Error::io(p, e))?;
-                model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
-                    option: "--lexicon".into(),
-                    message: format!("{}: {e}", p.display()),
-                })?
-            }
+            Some(p) => read_lexicon(p, "--lexicon")?,
             None => Default::default(),
         };
         let mut lists = Vec::new();
@@ -258,11 +261,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         NerCommand::Lexicon(a) => {
             let mut lex = if let Some(base) = &a.base {
-                let bytes = std::fs::read(base).map_err(|e| morgue::Error::io(base, e))?;
-                model::lexicon_from_bytes(&bytes).map_err(|e| morgue::Error::BadOption {
-                    option: "--base".into(),
-                    message: format!("{}: {e}", base.display()),
-                })?
+                read_lexicon(base, "--base")?
             } else {
                 let mut texts = Vec::new();
                 for p in &a.files {

@@ -17,7 +17,7 @@
 
 use super::clusters::prefix;
 use super::gazetteer::{Gazetteer, TYPE_BITS};
-use super::lexicon::{Lexicon, CAPS_UNKNOWN, CLASS_BITS, CLASS_LEVELS};
+use super::lexicon::{class, Lexicon, CAPS_UNKNOWN, CLASS_LEVELS};
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -84,11 +84,6 @@ const CLUSTER_PREFIXES: [u32; 4] = [4, 6, 10, 20];
 const NEIGHBOUR_PREFIXES: [u32; 2] = [4, 10];
 /// The level of word-vector classes used as features of the words at ±1 and ±2 (256 classes).
 const NEIGHBOUR_CLASS: usize = 1;
-
-/// A word's class at `level` of its packed word-vector classes (non-zero).
-fn class(classes: u32, level: usize) -> u32 {
-    ((classes - 1) >> (CLASS_BITS * level as u32)) & ((1 << CLASS_BITS) - 1)
-}
 
 /// Number of tag-dependent features per token (see [`dynamic`]).
 pub const N_DYNAMIC: usize = 4;
@@ -525,7 +520,7 @@ mod tests {
 
     #[test]
     fn word_vector_classes_are_features_of_the_word_and_its_neighbours() {
-        use super::super::lexicon::key;
+        use super::super::lexicon::{key, CLASS_BITS};
         let g = Gazetteer::default();
         let words = ["fled", "to", "Raqqa", "on", "Monday"];
         // "raqqa" known by its classes only; "fled" by its capitalization and cluster only.

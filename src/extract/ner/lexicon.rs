@@ -32,6 +32,11 @@ const _: () = assert!(
     "classes + 1 fit in 32 bits"
 );
 
+/// A word's class at `level` (0: the coarsest) of its packed [`Classes`] (non-zero).
+pub fn class(classes: Classes, level: usize) -> u32 {
+    ((classes - 1) >> (CLASS_BITS * level as u32)) & ((1 << CLASS_BITS) - 1)
+}
+
 /// `caps` of a word the lexicon knows only by its classes.
 pub const CAPS_UNKNOWN: u8 = 12;
 
