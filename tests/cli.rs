@@ -1906,21 +1906,38 @@ mod entity {
     fn lookups_follow_alias_edits_and_ingests_after_keeping_their_table() {
         let w = seeds();
         let table_file = w.path("index/entities.bin");
+        let resolver_file = w.path("index/resolver.bin");
         assert!(table_file.is_file(), "the ingest leaves the lookups' table");
+        assert!(resolver_file.is_file(), "and the short-name table");
         std::fs::remove_file(&table_file).unwrap();
+        std::fs::remove_file(&resolver_file).unwrap();
         let all = ["entities", "--json", "--top", "200", "--all-copies"];
         let (_, before) = json(&w, &all);
         assert_eq!(row(&before, "Islamic State").unwrap()["articles"], 5);
         assert!(table_file.is_file(), "the lookup keeps its table");
+        assert!(resolver_file.is_file(), "and the short-name table");
+        let one = ["entity", "ISIL", "--json", "--all-copies"];
+        let (_, entity) = json(&w, &one);
+        assert_eq!(entity["articles"], 5);
         let stats = |w: &Workdir| json(w, &["stats", "--json"]).1;
         let distinct = stats(&w)["entities"].as_u64().unwrap();
-        // A kept table gives the same answers, and so does a damaged one (built again).
+        // Kept tables give the same answers, and so do damaged ones (built again).
         assert_eq!(json(&w, &all).1["entities"], before["entities"]);
-        std::fs::write(
-            w.path("index/entities.bin"),
-            b"morgue-entities1 and then garbage",
-        )
-        .unwrap();
+        for (file, magic) in [
+            (&table_file, "morgue-entities2"),
+            (&resolver_file, "morgue-resolver1"),
+        ] {
+            std::fs::write(file, format!("{magic} and then garbage")).unwrap();
+        }
+        assert_eq!(json(&w, &all).1["entities"], before["entities"]);
+        for file in [&table_file, &resolver_file] {
+            let mut bytes = std::fs::read(file).unwrap();
+            bytes.truncate(bytes.len() - 5);
+            std::fs::write(file, bytes).unwrap();
+        }
+        let (_, again) = json(&w, &one);
+        assert_eq!(again["co_mentioned"], entity["co_mentioned"]);
+        assert_eq!(again["articles"], entity["articles"]);
         assert_eq!(json(&w, &all).1["entities"], before["entities"]);
         // An edit of the index's alias table: ISIS, ISIL and Islamic State are apart again.
         let table = w.path("index/aliases.tsv");

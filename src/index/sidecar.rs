@@ -1,5 +1,6 @@
 //! Caches a later stage keeps in the index folder beside a commit (the search stage's article
-//! table, `articles.bin`; the lookups' resolved entities, `entities.bin`): each is keyed by the
+//! table, `articles.bin`, and short-name table, `resolver.bin`; the lookups' resolved entities,
+//! `entities.bin`): each is keyed by the
 //! commit's segments, written in one step (a reader sees the old file or the new one), read
 //! through a memory map, and left out of the index's size. Deleting one changes no answer; the
 //! next reader builds it again.
@@ -14,8 +15,11 @@ pub const ARTICLE_TABLE: &str = "articles.bin";
 /// The lookups' table of resolved entities (`lookup::entity_table`).
 pub const ENTITY_TABLE: &str = "entities.bin";
 
+/// The archive's short-name table (`search::resolve`).
+pub const RESOLVER: &str = "resolver.bin";
+
 /// The cache files' names.
-pub const CACHE_FILES: [&str; 2] = [ARTICLE_TABLE, ENTITY_TABLE];
+pub const CACHE_FILES: [&str; 3] = [ARTICLE_TABLE, ENTITY_TABLE, RESOLVER];
 
 /// What a cache of `searcher`'s commit is keyed by: the crate version and each segment's id,
 /// documents and deletes (a merge, a commit or a delete changes it).
@@ -104,11 +108,28 @@ impl<'a> Cursor<'a> {
         self.take(4).map(|b| word(b, 0))
     }
 
+    /// The next 64-bit number.
+    pub fn long(&mut self) -> Option<u64> {
+        self.take(8).map(|b| long(b, 0))
+    }
+
+    /// The next string (its length in bytes, then its UTF-8 bytes; see [`put_str`]).
+    pub fn string(&mut self) -> Option<String> {
+        let n = self.word()? as usize;
+        std::str::from_utf8(self.take(n)?).ok().map(str::to_string)
+    }
+
     /// The next `n` 32-bit numbers.
     pub fn words(&mut self, n: usize) -> Option<impl Iterator<Item = u32> + 'a> {
         let raw = self.take(n.checked_mul(4)?)?;
         Some(raw.chunks_exact(4).map(|b| word(b, 0)))
     }
+}
+
+/// Writes `s` as [`Cursor::string`] reads it.
+pub fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
 }
 
 /// The little-endian 32-bit number at `at` (in bounds: the caller checked).

@@ -10,7 +10,8 @@
 //! mention the entity (the one `search` shows).
 
 use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
-use super::entity_table::EntityTable;
+use super::entity_table::{EntityTable, LiteRow};
+use super::tally::Tallies;
 use crate::error::Result;
 use crate::extract::aliases::AliasTable;
 use crate::extract::ner::EntityType;
@@ -18,7 +19,7 @@ use crate::hashing::{PreHashedMap, PreHashedSet};
 use crate::index::stored_str as text;
 use crate::index::{MorgueIndex, KIND_ARTICLE};
 use crate::search::copies::original_first;
-use crate::search::resolve::{entity_key, Resolver};
+use crate::search::resolve::Resolver;
 use crate::search::{query, select_resolved, to_date, Filters, Selection};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -272,114 +273,23 @@ fn walk_stories<'s>(
     Ok(())
 }
 
-/// Tallies identities over stories: names and types seen (over every article), and per story
-/// the mentions of the copy that stands for it (the first in story order that mentions it).
-#[derive(Default)]
-struct Tallies {
-    map: PreHashedMap<u32, Tally>,
-    /// Stories added so far (the one being added, while it is).
-    stories: u32,
-}
-
-#[derive(Default)]
-struct Tally {
-    stories: usize,
-    mentions: u64,
-    names: Counts,
-    kinds: Counts,
-    ambiguous: bool,
-    /// The last story that counted it (0: none), and which of its articles (the one whose
-    /// mentions count).
-    counted_in: (u32, u32),
-}
-
-impl Tallies {
-    /// Adds one story's articles, counting only the identities in `only` when set.
-    fn story(&mut self, articles: &[(Row, ArticleEntities)], only: Option<&PreHashedSet<u32>>) {
-        self.stories += 1;
-        let story = self.stories;
-        for (article, (_, found)) in articles.iter().enumerate() {
-            let article = article as u32;
-            for r in &found.lites {
-                if only.is_some_and(|o| !o.contains(&r.identity)) {
-                    continue;
-                }
-                let t = self.map.entry(r.identity).or_default();
-                bump(&mut t.names, r.name, u64::from(r.count));
-                bump(&mut t.kinds, r.kind, u64::from(r.count));
-                t.ambiguous |= r.ambiguous;
-                if t.counted_in.0 != story {
-                    t.counted_in = (story, article);
-                    t.stories += 1;
-                    t.mentions += u64::from(r.count);
-                } else if t.counted_in.1 == article {
-                    t.mentions += u64::from(r.count);
-                }
+/// Adds one story's articles to `tallies`, counting only the identities in `only` when set.
+fn tally_story(
+    tallies: &mut Tallies,
+    articles: &[(Row, ArticleEntities)],
+    only: Option<&PreHashedSet<u32>>,
+) {
+    tallies.begin_story();
+    for (article, (_, found)) in articles.iter().enumerate() {
+        for r in &found.lites {
+            if only.is_some_and(|o| !o.contains(&r.identity)) {
+                continue;
+            }
+            match tallies.counts_alone() {
+                true => tallies.add_count(article as u32, r.identity, r.count),
+                false => tallies.add(article as u32, &LiteRow::from(r)),
             }
         }
-    }
-}
-
-impl Tally {
-    /// The most counted of `m` (ties: the smallest string), preferring those `prefer` accepts.
-    fn best(m: &Counts, strings: &Interner, prefer: impl Fn(&str) -> bool) -> String {
-        m.iter()
-            .map(|(id, n)| (strings.get(id), n))
-            .max_by(|a, b| {
-                (prefer(a.0), a.1)
-                    .cmp(&(prefer(b.0), b.1))
-                    .then_with(|| b.0.cmp(a.0))
-            })
-            .map(|(k, _)| k.to_string())
-            .unwrap_or_default()
-    }
-
-    fn kind(&self, strings: &Interner) -> String {
-        Tally::best(&self.kinds, strings, |_| false)
-    }
-
-    /// The listing row of identity `id`: the alias table's name, else the most mentioned name
-    /// written in full (whose key is the identity).
-    fn count(&self, id: u32, strings: &Interner, aliases: &AliasTable) -> EntityCount {
-        let id = strings.get(id);
-        let name = match aliases.lookup_key(id) {
-            Some(g) => g.canonical.clone(),
-            None => Tally::best(&self.names, strings, |n| entity_key(n) == id),
-        };
-        EntityCount {
-            name,
-            kind: self.kind(strings),
-            articles: self.stories,
-            mentions: self.mentions,
-            ambiguous: self.ambiguous,
-        }
-    }
-}
-
-/// Counts of ids, the first kept inline: most entities have one name and one type, and a
-/// listing tallies hundreds of thousands of them.
-#[derive(Default)]
-struct Counts {
-    first: Option<(u32, u64)>,
-    more: Vec<(u32, u64)>,
-}
-
-impl Counts {
-    /// The ids with their counts, in the order they were first added.
-    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
-        self.first.into_iter().chain(self.more.iter().copied())
-    }
-}
-
-/// Adds `n` to the count of `k`.
-fn bump(m: &mut Counts, k: u32, n: u64) {
-    match &mut m.first {
-        None => m.first = Some((k, n)),
-        Some((x, v)) if *x == k => *v += n,
-        Some(_) => match m.more.iter_mut().find(|(x, _)| *x == k) {
-            Some((_, v)) => *v += n,
-            None => m.more.push((k, n)),
-        },
     }
 }
 
@@ -394,31 +304,63 @@ fn by_articles(a: &EntityCount, b: &EntityCount) -> std::cmp::Ordering {
         .then_with(|| a.ambiguous.cmp(&b.ambiguous))
 }
 
-/// The `top` rows of `tallies` by stories, then mentions, then name (of those `keep` accepts),
-/// and how many `keep` accepts. Names are worked out only for the rows that may be listed.
+/// Adds the entities of the document at `addr`, the `article`-th of the current story, reading
+/// only the columns `tallies` counts.
+fn add_article(tallies: &mut Tallies, table: &EntityTable, article: u32, addr: DocAddress) {
+    if tallies.counts_alone() {
+        for (identity, count) in table.counts(addr) {
+            tallies.add_count(article, identity, count);
+        }
+    } else {
+        for l in table.lites(addr) {
+            tallies.add(article, &l);
+        }
+    }
+}
+
+/// The identities of the `req.top` rows of `tallies` by stories, then mentions (of the type
+/// asked for, with every identity tied with the last: names decide their order), and how many
+/// are of that type.
+fn top_ids(tallies: &Tallies, req: &EntitiesRequest, strings: &Interner) -> (Vec<u32>, usize) {
+    let top = req.top;
+    let kind = req.kind.map(|k| strings.find(k.name()));
+    let keep = |id: u32| {
+        kind.is_none_or(|k| k.is_some_and(|k| tallies.kind(id, strings) == strings.get(k)))
+    };
+    let rank = |id: u32| (tallies.stories(id), tallies.mentions(id));
+    let mut kept: Vec<u32> = tallies
+        .ids()
+        .iter()
+        .copied()
+        .filter(|&id| keep(id))
+        .collect();
+    let distinct = kept.len();
+    if top == 0 {
+        kept.clear();
+    } else if kept.len() > top {
+        kept.select_nth_unstable_by_key(top - 1, |&id| std::cmp::Reverse(rank(id)));
+        let bar = rank(kept[top - 1]);
+        kept.retain(|&id| rank(id) >= bar);
+    }
+    (kept, distinct)
+}
+
+/// The listing rows of `ids` (see [`top_ids`]): by stories, then mentions, then name, at most
+/// `top`.
 fn top_rows(
-    tallies: &PreHashedMap<u32, Tally>,
+    tallies: &Tallies,
+    ids: Vec<u32>,
     strings: &Interner,
     aliases: &AliasTable,
     top: usize,
-    keep: impl Fn(&Tally) -> bool,
-) -> (Vec<EntityCount>, usize) {
-    let mut kept: Vec<(&u32, &Tally)> = tallies.iter().filter(|(_, t)| keep(t)).collect();
-    let distinct = kept.len();
-    kept.sort_unstable_by_key(|(_, t)| std::cmp::Reverse((t.stories, t.mentions)));
-    if let Some(last) = kept.get(top.saturating_sub(1)).filter(|_| top > 0) {
-        let bar = (last.1.stories, last.1.mentions);
-        kept.retain(|(_, t)| (t.stories, t.mentions) >= bar);
-    } else if top == 0 {
-        kept.clear();
-    }
-    let mut rows: Vec<EntityCount> = kept
+) -> Vec<EntityCount> {
+    let mut rows: Vec<EntityCount> = ids
         .into_iter()
-        .map(|(id, t)| t.count(*id, strings, aliases))
+        .map(|id| tallies.count(id, strings, aliases))
         .collect();
     rows.sort_by(by_articles);
     rows.truncate(top);
-    (rows, distinct)
+    rows
 }
 
 /// The most mentioned entities of the index, or of a query's results.
@@ -441,25 +383,49 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     )?;
     let rows = rows(&selection, req.all_copies);
     let table = EntityTable::load(mi, &searcher, aliases)?;
-    let mut tallies = Tallies::default();
-    // Over much of the archive, most of its names are identities: one allocation instead of
-    // growing the map.
-    tallies
-        .map
-        .reserve((table.strings.len() / 2).min(rows.len().saturating_mul(8)));
+    let strings = &table.strings;
+    // Story by story, reading only the columns a tally needs (not the forms); names, ambiguity
+    // (and types, unless a type is asked for) only for the identities listed.
+    let mut tallies = Tallies::counts_only(strings.len(), req.kind.is_some());
     let mut stories = 0;
-    walk_stories(&mut &table, &rows, |story| {
+    // Stories of one article are counted in the table's order (its pages read in turn), the
+    // others story by story: a story's count does not depend on the order of stories.
+    let mut alone: Vec<DocAddress> = Vec::new();
+    for story in rows.chunk_by(|a, b| a.story == b.story) {
         stories += 1;
-        tallies.story(story, None);
-    })?;
-    Ok(listed(
-        req,
-        &tallies,
-        &table.strings,
-        aliases,
-        stories,
-        rows.len(),
-    ))
+        if let [row] = story {
+            alone.push(row.addr);
+            continue;
+        }
+        tallies.begin_story();
+        for (article, row) in story.iter().enumerate() {
+            add_article(&mut tallies, &table, article as u32, row.addr);
+        }
+    }
+    alone.sort_unstable();
+    for &addr in &alone {
+        tallies.begin_story();
+        add_article(&mut tallies, &table, 0, addr);
+    }
+    let (ids, distinct) = top_ids(&tallies, req, strings);
+    let mut listed = vec![false; strings.len()];
+    for &id in &ids {
+        listed[id as usize] = true;
+    }
+    let mut every: Vec<DocAddress> = rows.iter().map(|r| r.addr).collect();
+    every.sort_unstable();
+    for addr in every {
+        for l in table.lites_of(addr, |id| listed[id as usize]) {
+            tallies.add_details(&l);
+        }
+    }
+    Ok(EntitiesResult {
+        query: req.query.clone(),
+        articles: stories,
+        copies: rows.len() - stories,
+        distinct,
+        entities: top_rows(&tallies, ids, strings, aliases, req.top),
+    })
 }
 
 /// The number of distinct entities of the articles of `selection`, every copy counted: the
@@ -494,10 +460,8 @@ fn listed(
     stories: usize,
     articles: usize,
 ) -> EntitiesResult {
-    let kind = req.kind.map(|k| strings.find(k.name()));
-    let (entities, distinct) = top_rows(&tallies.map, strings, aliases, req.top, |t| {
-        kind.is_none_or(|k| k.is_some_and(|k| t.kind(strings) == strings.get(k)))
-    });
+    let (ids, distinct) = top_ids(tallies, req, strings);
+    let entities = top_rows(tallies, ids, strings, aliases, req.top);
     EntitiesResult {
         query: req.query.clone(),
         articles: stories,
@@ -569,7 +533,7 @@ pub fn entities_part(
     let selection = select_resolved(mi, &searcher, expr.as_ref(), filters, Some(resolver))?;
     let rows = rows(&selection, all_copies);
     let mut cols = EntityColumns::open(&searcher, resolver)?;
-    let mut tallies = Tallies::default();
+    let mut tallies = Tallies::new(0);
     let mut part = EntitiesPart {
         articles: rows.len(),
         ..EntitiesPart::default()
@@ -582,25 +546,23 @@ pub fn entities_part(
             }
         } else {
             part.stories += 1;
-            tallies.story(story, None);
+            tally_story(&mut tallies, story, None);
         }
     })?;
     let strings = &cols.strings;
-    let named = |m: &Counts| -> Vec<(String, u64)> {
-        m.iter()
-            .map(|(id, n)| (strings.get(id).to_string(), n))
-            .collect()
+    let named = |m: &mut dyn Iterator<Item = (u32, u64)>| -> Vec<(String, u64)> {
+        m.map(|(id, n)| (strings.get(id).to_string(), n)).collect()
     };
     part.tallies = tallies
-        .map
+        .ids()
         .iter()
-        .map(|(&id, t)| TallyPart {
+        .map(|&id| TallyPart {
             identity: strings.get(id).to_string(),
-            stories: t.stories,
-            mentions: t.mentions,
-            names: named(&t.names),
-            kinds: named(&t.kinds),
-            ambiguous: t.ambiguous,
+            stories: tallies.stories(id),
+            mentions: tallies.mentions(id),
+            names: named(&mut tallies.names(id)),
+            kinds: named(&mut tallies.kinds(id)),
+            ambiguous: tallies.ambiguous(id),
         })
         .collect();
     part.tallies.sort_by(|a, b| a.identity.cmp(&b.identity));
@@ -637,7 +599,7 @@ pub fn entities_merged(
     resolver: &Resolver,
 ) -> EntitiesResult {
     let mut strings = Interner::default();
-    let mut tallies = Tallies::default();
+    let mut tallies = Tallies::new(0);
     let (mut stories, mut articles) = (0, 0);
     let mut split = Vec::new();
     for part in parts {
@@ -645,16 +607,17 @@ pub fn entities_merged(
         articles += part.articles;
         split.extend(part.split);
         for t in part.tallies {
-            let tally = tallies.map.entry(strings.id(&t.identity)).or_default();
-            tally.stories += t.stories;
-            tally.mentions += t.mentions;
-            tally.ambiguous |= t.ambiguous;
-            for (n, c) in &t.names {
-                bump(&mut tally.names, strings.id(n), *c);
-            }
-            for (k, c) in &t.kinds {
-                bump(&mut tally.kinds, strings.id(k), *c);
-            }
+            let id = strings.id(&t.identity);
+            let names: Vec<(u32, u64)> = t.names.iter().map(|(n, c)| (strings.id(n), *c)).collect();
+            let kinds: Vec<(u32, u64)> = t.kinds.iter().map(|(k, c)| (strings.id(k), *c)).collect();
+            tallies.add_tally(
+                id,
+                t.stories,
+                t.mentions,
+                t.ambiguous,
+                names.into_iter(),
+                kinds.into_iter(),
+            );
         }
     }
     // The split stories, each in story order (original first), as `walk_stories` gives them.
@@ -695,7 +658,7 @@ pub fn entities_merged(
             ));
         }
         stories += 1;
-        tallies.story(&story, None);
+        tally_story(&mut tallies, &story, None);
     }
     listed(
         req,
@@ -737,7 +700,11 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     let mut variants: PreHashedMap<u32, usize> = PreHashedMap::default();
     let mut outlets: HashMap<&str, usize> = HashMap::new();
     let mut together: PreHashedMap<u32, u64> = PreHashedMap::default();
-    let (mut mine_tally, mut others) = (Tallies::default(), Tallies::default());
+    // The entity's own identities in full; the others' names and types only for those listed.
+    let (mut mine_tally, mut others) = (
+        Tallies::new(table.strings.len()),
+        Tallies::counts_only(table.strings.len(), false),
+    );
     let mut mentioning = 0;
     let mut ids_seen = Vec::new();
     walk_stories(&mut &table, &rows, |story| {
@@ -774,17 +741,17 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
             }
         }
         shown.extend(rep);
-        mine_tally.story(story, Some(&ids));
-        others.story(story, None);
+        tally_story(&mut mine_tally, story, Some(&ids));
+        tally_story(&mut others, story, None);
     })?;
     if shown.is_empty() {
         return Ok(EntityAnswer::Missing);
     }
     let strings = &table.strings;
     let mut candidates: Vec<EntityCount> = mine_tally
-        .map
+        .ids()
         .iter()
-        .map(|(id, t)| t.count(*id, strings, resolver.aliases()))
+        .map(|&id| mine_tally.count(id, strings, resolver.aliases()))
         .collect();
     candidates.sort_by(by_articles);
     // Newest first, undated last, then by id.
@@ -811,15 +778,14 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         .iter()
         .filter_map(|s| s.row.date_secs.and_then(to_date));
     let (first_date, last_date) = (dates.clone().min(), dates.max());
-    others
-        .map
-        .retain(|id, t| !ids.contains(id) && t.stories >= MIN_CO_MENTIONS);
     let co_mentioned = co_mentions(
         &searcher,
         mi,
-        &resolver,
-        strings,
-        &others.map,
+        resolver.aliases(),
+        &table,
+        &rows,
+        &mut others,
+        &ids,
         &together,
         mentioning,
         req.related,
@@ -873,15 +839,18 @@ fn most_first<T>(
 /// The entities most associated with the entity (`others`: the identities of the stories that
 /// mention it, with at least [`MIN_CO_MENTIONS`] of them; `together`: articles mentioning both;
 /// `mentioning`: articles mentioning the entity): Dunning's log-likelihood ratio over article
-/// counts in the whole index, for those mentioned more often with the entity than without. Raw
-/// co-occurrence would rank whatever is everywhere ("Democrats") first.
+/// counts in the whole index (each identity's from the entity table, counted as `together`
+/// is), for those mentioned more often with the entity than without. Raw co-occurrence would
+/// rank whatever is everywhere ("Democrats") first.
 #[allow(clippy::too_many_arguments)]
 fn co_mentions(
     searcher: &Searcher,
     mi: &MorgueIndex,
-    resolver: &Resolver,
-    strings: &Interner,
-    others: &PreHashedMap<u32, Tally>,
+    aliases: &AliasTable,
+    table: &EntityTable,
+    rows: &[Row],
+    others: &mut Tallies,
+    mine: &PreHashedSet<u32>,
     together: &PreHashedMap<u32, u64>,
     mentioning: usize,
     top: usize,
@@ -895,22 +864,48 @@ fn co_mentions(
         &Count,
     )? as f64;
     let a = mentioning as f64;
-    let mut out = Vec::new();
-    for (id, t) in others {
-        let c = together.get(id).copied().unwrap_or(0) as f64;
-        let q = resolver.query(f, &[strings.get(*id).to_string()]);
-        let b = (searcher.search(q.as_ref(), &Count)? as f64).max(c);
+    let mut scored: Vec<(f64, u32)> = Vec::new();
+    for &id in others.ids() {
+        if mine.contains(&id) || others.stories(id) < MIN_CO_MENTIONS {
+            continue;
+        }
+        let c = together.get(&id).copied().unwrap_or(0) as f64;
+        let b = f64::from(table.articles_with(id)).max(c);
         if c * total <= a * b {
             continue; // not more frequent with the entity than without
         }
-        let row = t.count(*id, strings, resolver.aliases());
-        out.push(CoMention {
-            name: row.name,
-            kind: row.kind,
-            articles: row.articles,
-            score: log_likelihood(c, a, b, total),
-        });
+        scored.push((log_likelihood(c, a, b, total), id));
     }
+    // Names and types only for the entities listed (and those tied with the last, which names
+    // order): one more pass over the stories' entities, reading the identity column.
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0));
+    match top
+        .checked_sub(1)
+        .and_then(|last| scored.get(last))
+        .map(|s| s.0)
+    {
+        Some(bar) => scored.retain(|s| s.0 >= bar),
+        None if top == 0 => scored.clear(),
+        None => {}
+    }
+    let listed: PreHashedSet<u32> = scored.iter().map(|s| s.1).collect();
+    for row in rows {
+        for l in table.lites_of(row.addr, |id| listed.contains(&id)) {
+            others.add_details(&l);
+        }
+    }
+    let mut out: Vec<CoMention> = scored
+        .into_iter()
+        .map(|(score, id)| {
+            let row = others.count(id, &table.strings, aliases);
+            CoMention {
+                name: row.name,
+                kind: row.kind,
+                articles: row.articles,
+                score,
+            }
+        })
+        .collect();
     out.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)

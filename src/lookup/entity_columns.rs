@@ -18,6 +18,9 @@ use std::collections::HashMap;
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, Searcher};
 
+/// Most names [`Interner::find_all`] finds one by one in an unhashed interner.
+const FEW: usize = 8;
+
 /// Strings as dense ids, kept end to end in one buffer and found by their 64-bit hash.
 #[derive(Debug, Default)]
 pub struct Interner {
@@ -117,15 +120,26 @@ impl Interner {
         None
     }
 
-    /// The ids of those of `wanted` that were seen: one pass over the strings when they are
-    /// not hashed (a name may mean hundreds of identities).
+    /// The ids of those of `wanted` that were seen, in increasing order: one pass over the
+    /// strings when they are not hashed and many are wanted (a name may mean hundreds of
+    /// identities).
     pub fn find_all<'s>(&self, wanted: impl Iterator<Item = &'s str>) -> Vec<u32> {
-        if !self.unhashed {
-            return wanted.filter_map(|s| self.find(s)).collect();
+        let wanted: Vec<&str> = wanted.collect();
+        // A few names are found in the text; more in one pass, a string compared only when
+        // its length is one of theirs.
+        if !self.unhashed || wanted.len() <= FEW {
+            let mut ids: Vec<u32> = wanted.into_iter().filter_map(|s| self.find(s)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            return ids;
         }
-        let wanted: std::collections::HashSet<&str> = wanted.collect();
-        (0..self.ends.len() as u32)
-            .filter(|&id| wanted.contains(self.get(id)))
+        let lengths: std::collections::HashSet<usize> = wanted.iter().map(|s| s.len()).collect();
+        let wanted: std::collections::HashSet<&str> = wanted.into_iter().collect();
+        let start_of = |id: usize| if id == 0 { 0 } else { self.ends[id - 1] };
+        (0..self.ends.len())
+            .filter(|&id| lengths.contains(&(self.ends[id] - start_of(id))))
+            .filter(|&id| wanted.contains(self.get(id as u32)))
+            .map(|id| id as u32)
             .collect()
     }
 
@@ -682,7 +696,14 @@ mod tests {
         assert_eq!(read.find_all(wanted.iter().copied()), vec![0, 4]);
         assert_eq!(read.id("new"), 6);
         assert_eq!(read.id("aba"), 1);
-        assert_eq!(read.find_all(wanted.iter().copied()), vec![4, 0]);
+        assert_eq!(read.find_all(wanted.iter().copied()), vec![0, 4]);
+        // Many names, unhashed: the one pass gives the same.
+        let many: Vec<String> = (0..20).map(|i| format!("x{i}")).collect();
+        let mut read = Interner::from_parts(text.to_string(), ends.to_vec());
+        let asked = many.iter().map(String::as_str).chain(["barack obama", "é"]);
+        assert_eq!(read.find_all(asked.clone()), vec![3, 5]);
+        read.id("hashed now");
+        assert_eq!(read.find_all(asked), vec![3, 5]);
     }
 
     #[test]

@@ -7,7 +7,11 @@
 //! What it finds depends only on the commit (the columns, and the form counts the resolver is
 //! built from) and on the alias table, so it is written once per commit and alias table and read
 //! by the next lookups: per segment and document, the resolved entities ([`Lite`]s) and their
-//! forms, and the strings they name.
+//! forms, the strings they name, and per identity the number of articles that mention it.
+//!
+//! The entities are stored by column (identities, names, mentions, types, form ranges), so a
+//! lookup that needs only some of them (`entities` reads neither forms nor their ranges) maps
+//! only those pages: its memory is what it reads, not the file.
 //!
 //! The file is keyed by the commit's segments (ids, documents, deletes) and by the alias table's
 //! contents. A lookup that finds it missing, damaged or keyed otherwise (after an ingest, a merge,
@@ -29,10 +33,48 @@ pub const TABLE_FILE: &str = sidecar::ENTITY_TABLE;
 
 /// The first bytes of the file; the version changes whenever the resolution rules or the layout
 /// do (the key holds the crate version too).
-const MAGIC: &[u8; 16] = b"morgue-entities1";
+const MAGIC: &[u8; 16] = b"morgue-entities2";
 
-/// Numbers per [`Lite`] in the file: identity, name, kind, count, ambiguous, forms start, end.
-const LITE_WORDS: usize = 7;
+/// The columns of the entities, in the file's order: one 32-bit number per entity each.
+const IDENTITY: usize = 0;
+const NAME: usize = 1;
+const COUNT: usize = 2;
+/// The type's string id, with [`AMBIGUOUS`] set for a short name the archive cannot resolve.
+const KIND: usize = 3;
+const FORMS_START: usize = 4;
+const FORMS_END: usize = 5;
+const COLUMNS: usize = 6;
+
+/// The bit of the [`KIND`] column that marks an ambiguous entity.
+const AMBIGUOUS: u32 = 1 << 31;
+
+/// An entity of the table as [`EntityTable::lites`] reads it: the columns a tally needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiteRow {
+    /// The identity (a key) it counts under.
+    pub identity: u32,
+    /// The name the article gave it.
+    pub name: u32,
+    /// Its type.
+    pub kind: u32,
+    /// Mentions in the article.
+    pub count: u32,
+    /// A short name that the archive cannot resolve.
+    pub ambiguous: bool,
+}
+
+impl LiteRow {
+    /// The entity stored as these columns' numbers.
+    fn read(identity: u32, name: u32, count: u32, kind: u32) -> LiteRow {
+        LiteRow {
+            identity,
+            name,
+            kind: kind & !AMBIGUOUS,
+            count,
+            ambiguous: kind & AMBIGUOUS != 0,
+        }
+    }
+}
 
 /// The resolved entities of every document of a commit (see the module doc), read in place
 /// from the file's bytes.
@@ -44,9 +86,12 @@ pub struct EntityTable {
     /// Per segment, where its documents' (first entity, first form) pairs start in `bytes`;
     /// one pair more than documents.
     docs: Vec<(usize, u32)>,
-    /// Where the entities (`LITE_WORDS` numbers each) and the (form, mentions) pairs start.
-    lites: usize,
+    /// Where each column of the entities starts (`COLUMNS` of them, `n_lites` numbers each).
+    columns: [usize; COLUMNS],
+    /// Where the (form, mentions) pairs start.
     forms: usize,
+    /// Where the articles per string id start (one number per string).
+    articles: usize,
 }
 
 impl Default for EntityTable {
@@ -55,8 +100,9 @@ impl Default for EntityTable {
             strings: Interner::default(),
             bytes: OwnedBytes::empty(),
             docs: Vec::new(),
-            lites: 0,
+            columns: [0; COLUMNS],
             forms: 0,
+            articles: 0,
         }
     }
 }
@@ -72,8 +118,11 @@ pub fn prepare(mi: &MorgueIndex, aliases: &AliasTable) -> Result<()> {
 struct Built {
     strings: Interner,
     docs: Vec<Vec<(u32, u32)>>,
-    lites: Vec<u32>,
+    /// The entities' columns.
+    columns: [Vec<u32>; COLUMNS],
     forms: Vec<(u32, u32)>,
+    /// Articles per string id (of those that are identities).
+    articles: Vec<u32>,
 }
 
 impl EntityTable {
@@ -115,16 +164,17 @@ impl EntityTable {
             ids[i]
         };
         let mut found = ArticleEntities::default();
+        // The last document (+1) that counted each identity.
+        let mut counted: Vec<u32> = Vec::new();
+        let mut live = 0u32;
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
             let mut docs = Vec::with_capacity(reader.max_doc() as usize + 1);
             for doc in 0..reader.max_doc() {
-                docs.push((
-                    (table.lites.len() / LITE_WORDS) as u32,
-                    table.forms.len() as u32,
-                ));
+                docs.push((table.lites() as u32, table.forms.len() as u32));
                 if reader.is_deleted(doc) {
                     continue;
                 }
+                live += 1;
                 cols.article(DocAddress::new(seg as u32, doc), &mut found)?;
                 let base = table.forms.len() as u32;
                 for &(form, n) in &found.forms {
@@ -135,23 +185,32 @@ impl EntityTable {
                     let identity = remap(l.identity, &cols, &mut table.strings);
                     let name = remap(l.name, &cols, &mut table.strings);
                     let kind = remap(l.kind, &cols, &mut table.strings);
-                    table.lites.extend([
+                    let row = [
                         identity,
                         name,
-                        kind,
                         l.count,
-                        u32::from(l.ambiguous),
+                        kind | if l.ambiguous { AMBIGUOUS } else { 0 },
                         base + l.forms.start,
                         base + l.forms.end,
-                    ]);
+                    ];
+                    for (column, value) in table.columns.iter_mut().zip(row) {
+                        column.push(value);
+                    }
+                    let i = identity as usize;
+                    if i >= counted.len() {
+                        counted.resize(i + 1, 0);
+                        table.articles.resize(i + 1, 0);
+                    }
+                    if counted[i] != live {
+                        counted[i] = live;
+                        table.articles[i] += 1;
+                    }
                 }
             }
-            docs.push((
-                (table.lites.len() / LITE_WORDS) as u32,
-                table.forms.len() as u32,
-            ));
+            docs.push((table.lites() as u32, table.forms.len() as u32));
             table.docs.push(docs);
         }
+        table.articles.resize(table.strings.len(), 0);
         Ok(table)
     }
 
@@ -159,8 +218,22 @@ impl EntityTable {
     pub fn identities(&self, addr: DocAddress) -> impl Iterator<Item = u32> + '_ {
         let (l0, l1) = self.range(addr).map_or((0, 0), |(l, _)| l);
         (l0..l1)
-            .map(|l| word(&self.bytes, self.lites + 4 * LITE_WORDS * l as usize))
+            .map(|l| self.column(IDENTITY, l))
             .filter(|&id| (id as usize) < self.strings.len())
+    }
+
+    /// The number of live articles with an entity of the identity `id` (every copy counted).
+    pub fn articles_with(&self, id: u32) -> u32 {
+        match (id as usize) < self.strings.len() {
+            true => word(&self.bytes, self.articles + 4 * id as usize),
+            false => 0,
+        }
+    }
+
+    /// Entity `l`'s number in column `column` (in bounds: `layout` checked the columns' size
+    /// and each document's range).
+    fn column(&self, column: usize, l: u32) -> u32 {
+        word(&self.bytes, self.columns[column] + 4 * l as usize)
     }
 
     /// The document at `addr`'s entities and forms: (first, end) of each.
@@ -173,6 +246,55 @@ impl EntityTable {
         let (l0, f0) = (word(&self.bytes, pair), word(&self.bytes, pair + 4));
         let (l1, f1) = (word(&self.bytes, pair + 8), word(&self.bytes, pair + 12));
         Some(((l0, l1), (f0, f1)))
+    }
+
+    /// The entities of the document at `addr` without their forms: only the columns a tally
+    /// reads are touched. A damaged entity (an id out of bounds) is left out.
+    pub fn lites(&self, addr: DocAddress) -> impl Iterator<Item = LiteRow> + '_ {
+        let ok = |id: u32| (id as usize) < self.strings.len();
+        self.column_of(IDENTITY, addr)
+            .zip(self.column_of(NAME, addr))
+            .zip(self.column_of(COUNT, addr).zip(self.column_of(KIND, addr)))
+            .map(|((identity, name), (count, kind))| LiteRow::read(identity, name, count, kind))
+            .filter(move |l| ok(l.identity) && ok(l.name) && ok(l.kind))
+    }
+
+    /// The (identity, mentions) of the entities of the document at `addr`: the two columns a
+    /// count of stories reads. A damaged entity (an id out of bounds) is left out.
+    pub fn counts(&self, addr: DocAddress) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let n = self.strings.len();
+        self.column_of(IDENTITY, addr)
+            .zip(self.column_of(COUNT, addr))
+            .filter(move |&(id, _)| (id as usize) < n)
+    }
+
+    /// The entities of the document at `addr` whose identity `wanted` accepts: the identity
+    /// column read, the others only for those.
+    pub fn lites_of<'a>(
+        &'a self,
+        addr: DocAddress,
+        wanted: impl Fn(u32) -> bool + 'a,
+    ) -> impl Iterator<Item = LiteRow> + 'a {
+        let (l0, _) = self.range(addr).map_or((0, 0), |(l, _)| l);
+        let ok = |id: u32| (id as usize) < self.strings.len();
+        self.column_of(IDENTITY, addr)
+            .enumerate()
+            .filter(move |&(_, id)| ok(id) && wanted(id))
+            .filter_map(move |(i, identity)| {
+                let l = l0 + i as u32;
+                let (name, count) = (self.column(NAME, l), self.column(COUNT, l));
+                let row = LiteRow::read(identity, name, count, self.column(KIND, l));
+                (ok(row.name) && ok(row.kind)).then_some(row)
+            })
+    }
+
+    /// The numbers of column `c` of the document at `addr`'s entities.
+    fn column_of(&self, c: usize, addr: DocAddress) -> impl Iterator<Item = u32> + '_ {
+        let (l0, l1) = self.range(addr).map_or((0, 0), |(l, _)| l);
+        let at = self.columns[c];
+        self.bytes[at + 4 * l0 as usize..at + 4 * l1 as usize]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// The resolved entities of the document at `addr`, into `out` (cleared first): what
@@ -189,20 +311,19 @@ impl EntityTable {
             out.forms
                 .push((word(&self.bytes, at), word(&self.bytes, at + 4)));
         }
-        let lites = &self.bytes
-            [self.lites + 4 * LITE_WORDS * l0 as usize..self.lites + 4 * LITE_WORDS * l1 as usize];
-        out.lites
-            .extend(lites.chunks_exact(4 * LITE_WORDS).map(|w| {
-                let w = |i: usize| word(w, 4 * i);
-                Lite {
-                    identity: w(0),
-                    name: w(1),
-                    kind: w(2),
-                    count: w(3),
-                    ambiguous: w(4) != 0,
-                    forms: w(5).wrapping_sub(f0)..w(6).wrapping_sub(f0),
-                }
-            }));
+        out.lites.extend((l0..l1).map(|l| {
+            let (identity, name) = (self.column(IDENTITY, l), self.column(NAME, l));
+            let row = LiteRow::read(identity, name, self.column(COUNT, l), self.column(KIND, l));
+            Lite {
+                identity: row.identity,
+                name: row.name,
+                kind: row.kind,
+                count: row.count,
+                ambiguous: row.ambiguous,
+                forms: self.column(FORMS_START, l).wrapping_sub(f0)
+                    ..self.column(FORMS_END, l).wrapping_sub(f0),
+            }
+        }));
         // A damaged document (ids or forms out of bounds) reads as one without entities.
         let n = out.forms.len() as u32;
         let damaged = out.forms.iter().any(|&(f, _)| !ok(f))
@@ -235,14 +356,19 @@ impl Built {
             put(&mut w, &mut std::iter::once(docs.len() as u32));
             put(&mut w, &mut docs.iter().flat_map(|&(l, f)| [l, f]));
         }
-        put(
-            &mut w,
-            &mut std::iter::once((self.lites.len() / LITE_WORDS) as u32),
-        );
-        put(&mut w, &mut self.lites.iter().copied());
+        put(&mut w, &mut std::iter::once(self.lites() as u32));
+        for column in &self.columns {
+            put(&mut w, &mut column.iter().copied());
+        }
         put(&mut w, &mut std::iter::once(self.forms.len() as u32));
         put(&mut w, &mut self.forms.iter().flat_map(|&(f, n)| [f, n]));
+        put(&mut w, &mut self.articles.iter().copied());
         w
+    }
+
+    /// The number of entities.
+    fn lites(&self) -> usize {
+        self.columns[IDENTITY].len()
     }
 }
 
@@ -293,11 +419,16 @@ fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
         }
     }
     let n_lites = r.word()? as usize;
-    let lites = r.at;
-    r.take(n_lites.checked_mul(4 * LITE_WORDS)?)?;
+    let mut columns = [0; COLUMNS];
+    for column in &mut columns {
+        *column = r.at;
+        r.take(n_lites.checked_mul(4)?)?;
+    }
     let n_forms = r.word()? as usize;
     let forms = r.at;
     r.take(n_forms.checked_mul(8)?)?;
+    let articles = r.at;
+    r.take(strings.len().checked_mul(4)?)?;
     if r.at != bytes.len() {
         return None;
     }
@@ -314,7 +445,8 @@ fn layout(bytes: &[u8], key: &str, searcher: &Searcher) -> Option<EntityTable> {
         strings,
         bytes: OwnedBytes::empty(),
         docs,
-        lites,
+        columns,
         forms,
+        articles,
     })
 }

@@ -16,6 +16,7 @@ pub mod export;
 pub mod facet;
 pub mod outlets;
 pub mod stats;
+mod tally;
 pub mod timeline;
 
 use crate::error::Result;

@@ -29,6 +29,7 @@ use crate::error::Result;
 use crate::extract::aliases::{canonical_key, AliasTable};
 use crate::extract::entities::person_core;
 use crate::extract::ner::EntityType;
+use crate::index::sidecar;
 use crate::index::{
     entity_form_term, entity_name_term, keyword_key, parse_entity_form_term, Fields, MorgueIndex,
     FORM_TERM,
@@ -47,6 +48,13 @@ use tantivy::{Searcher, Term};
 /// too many to fold silently. On AllSides it separates the surnames shared by two well-known
 /// people (Clinton, Bush, Paul) from those that are not (see `docs/entities.md`).
 pub const DOMINANT_SHARE: f64 = 0.9;
+
+/// The resolver's cache file in the index folder (see [`Resolver::cached`]).
+pub const RESOLVER_FILE: &str = sidecar::RESOLVER;
+
+/// The first bytes of the cache file; the version changes whenever its layout does (the key
+/// holds the crate version, so a release with other rules builds it again).
+const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver1";
 
 /// Fewest articles in which the dominant full name must have been written out for a short name
 /// to resolve to it: one or two articles are no measure of a share.
@@ -137,16 +145,138 @@ impl Resolver {
     }
 
     /// The resolver of `searcher`'s commit under `aliases`, built once per commit and alias
-    /// table and kept on the index handle: building it reads every form term of the index, which
-    /// would otherwise be most of the time of a query with an entity filter.
+    /// table: kept on the index handle, and in the index folder (`resolver.bin`) for the next
+    /// process. Building it reads every form term of the index, which would otherwise be most
+    /// of the time of a lookup or of a query with an entity filter. The file is a cache keyed
+    /// like the entity table (commit and alias table): one missing, damaged or keyed otherwise
+    /// is built again and replaced, and a folder that cannot be written only costs the build.
     pub fn cached(
         mi: &MorgueIndex,
         searcher: &Searcher,
         aliases: &AliasTable,
     ) -> Result<Arc<Resolver>> {
         mi.derived(searcher, aliases, || {
-            Resolver::new(searcher, &mi.fields, aliases)
+            let key = sidecar::commit_key(searcher) + &aliases.fingerprint();
+            if let Some(r) = sidecar::read(mi.dir(), RESOLVER_FILE)
+                .and_then(|bytes| Resolver::decode(&bytes, &key, aliases))
+            {
+                return Ok(r);
+            }
+            let r = Resolver::new(searcher, &mi.fields, aliases)?;
+            let _ = sidecar::write(mi.dir(), RESOLVER_FILE, &r.encode(&key));
+            Ok(r)
         })
+    }
+
+    /// The table as the cache file holds it (see [`Resolver::cached`]): the archive's decisions,
+    /// entries in sorted order so that one commit always gives the same bytes.
+    fn encode(&self, key: &str) -> Vec<u8> {
+        let mut w = Vec::new();
+        sidecar::write_header(&mut w, RESOLVER_MAGIC, key);
+        let pair = |w: &mut Vec<u8>, (form, kind): &(String, String)| {
+            sidecar::put_str(w, form);
+            sidecar::put_str(w, kind);
+        };
+        let count = |w: &mut Vec<u8>, n: usize| w.extend_from_slice(&(n as u32).to_le_bytes());
+        let mut holders: Vec<_> = self.holders.iter().collect();
+        holders.sort();
+        count(&mut w, holders.len());
+        for (k, names) in holders {
+            pair(&mut w, k);
+            count(&mut w, names.len());
+            for (name, n) in names {
+                sidecar::put_str(&mut w, name);
+                w.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+        let mut split_uses: Vec<_> = self.split_uses.iter().collect();
+        split_uses.sort();
+        count(&mut w, split_uses.len());
+        for (k, n) in split_uses {
+            pair(&mut w, k);
+            w.extend_from_slice(&n.to_le_bytes());
+        }
+        count(&mut w, self.split_pairs.len());
+        for (form, kind, name) in &self.split_pairs {
+            pair(&mut w, &(form.clone(), kind.clone()));
+            sidecar::put_str(&mut w, name);
+        }
+        let mut resolved: Vec<_> = self.resolved.iter().collect();
+        resolved.sort();
+        count(&mut w, resolved.len());
+        for (k, id) in resolved {
+            pair(&mut w, k);
+            sidecar::put_str(&mut w, id);
+        }
+        let mut ambiguous: Vec<_> = self.ambiguous.iter().collect();
+        ambiguous.sort();
+        count(&mut w, ambiguous.len());
+        for (k, ids) in ambiguous {
+            pair(&mut w, k);
+            count(&mut w, ids.len());
+            for id in ids {
+                sidecar::put_str(&mut w, id);
+            }
+        }
+        w
+    }
+
+    /// The table [`Resolver::encode`] wrote under `key`; `None` for another key or version,
+    /// or damaged bytes.
+    fn decode(bytes: &[u8], key: &str, aliases: &AliasTable) -> Option<Resolver> {
+        let mut r = sidecar::after_header(bytes, RESOLVER_MAGIC, key)?;
+        let mut out = Resolver::from_pairs(HashMap::new(), aliases);
+        let pair = |r: &mut sidecar::Cursor| Some((r.string()?, r.string()?));
+        // Room for the entries said (no more than the bytes could hold).
+        let room = |n: u32| (n as usize).min(bytes.len() / 8);
+        let n = r.word()?;
+        out.holders.reserve(room(n));
+        for _ in 0..n {
+            let k = pair(&mut r)?;
+            let n = r.word()? as usize;
+            let mut names = Vec::with_capacity(n.min(bytes.len()));
+            for _ in 0..n {
+                names.push((r.string()?, r.long()?));
+            }
+            out.holders.insert(k, names);
+        }
+        let n = r.word()?;
+        out.split_uses.reserve(room(n));
+        for _ in 0..n {
+            let k = pair(&mut r)?;
+            out.split_uses.insert(k, r.long()?);
+        }
+        for _ in 0..r.word()? {
+            let (form, kind) = pair(&mut r)?;
+            out.split_pairs.push((form, kind, r.string()?));
+        }
+        let n = r.word()?;
+        out.resolved.reserve(room(n));
+        for _ in 0..n {
+            let k = pair(&mut r)?;
+            let id = r.string()?;
+            out.resolved_to
+                .entry(id.clone())
+                .or_default()
+                .push(k.clone());
+            out.resolved.insert(k, id);
+        }
+        for _ in 0..r.word()? {
+            let k = pair(&mut r)?;
+            let n = r.word()? as usize;
+            let mut ids = Vec::with_capacity(n.min(bytes.len()));
+            for _ in 0..n {
+                ids.push(r.string()?);
+            }
+            out.ambiguous.insert(k, ids);
+        }
+        if r.at != bytes.len() {
+            return None;
+        }
+        for v in out.resolved_to.values_mut() {
+            v.sort();
+        }
+        Some(out)
     }
 
     /// Builds the table from (form, kind, name) pairs and their numbers of articles.
@@ -606,5 +736,46 @@ mod tests {
             got,
             [("pelosi".to_string(), 3), ("nancy pelosi".to_string(), 1)]
         );
+    }
+
+    #[test]
+    fn the_cached_table_reads_back_as_the_table_written_and_refuses_other_bytes() {
+        let aliases = AliasTable::parse("!separate\tPelosi\tNancy Pelosi\n").unwrap();
+        let r = table(
+            &[
+                ("pelosi", "person", "nancy pelosi", 60),
+                ("pelosi", "person", "paul pelosi", 3),
+                ("clinton", "person", "hillary clinton", 60),
+                ("clinton", "person", "bill clinton", 40),
+                ("bush", "person", "george w bush", 30),
+                ("bush", "person", "jeb bush", 31),
+                ("obama", "person", "barack obama", 90),
+                ("obama", "org", "obama foundation", 4),
+            ],
+            &aliases,
+        );
+        let bytes = r.encode("key");
+        let back = Resolver::decode(&bytes, "key", &aliases).expect("its own bytes");
+        assert_eq!(back.short_names(), r.short_names());
+        assert_eq!(back.split_pairs, r.split_pairs);
+        assert_eq!(back.split_uses, r.split_uses);
+        assert_eq!(back.ambiguous, r.ambiguous);
+        assert_eq!(back.resolved_to, r.resolved_to);
+        for (key, kind) in [
+            ("obama", "person"),
+            ("clinton", "person"),
+            ("pelosi", "person"),
+        ] {
+            assert_eq!(back.identity(key, kind), r.identity(key, kind));
+            assert_eq!(back.is_ambiguous(key, kind), r.is_ambiguous(key, kind));
+        }
+        assert!(back.is_ambiguous("bush", "person"));
+        assert_eq!(r.encode("key"), bytes, "one table, one file");
+        // Another commit's key, a cut file or trailing bytes: built again, never half read.
+        assert!(Resolver::decode(&bytes, "other key", &aliases).is_none());
+        assert!(Resolver::decode(&bytes[..bytes.len() - 3], "key", &aliases).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Resolver::decode(&longer, "key", &aliases).is_none());
     }
 }
