@@ -231,29 +231,10 @@ fn rows(selection: &Selection, all_copies: bool) -> Vec<Row<'_>> {
     rows
 }
 
-/// Where [`walk_stories`] reads an article's resolved entities: the entity column, or the
-/// commit's [`EntityTable`].
-trait Source {
-    fn read(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()>;
-}
-
-impl Source for EntityColumns<'_> {
-    fn read(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()> {
-        self.article(addr, out)
-    }
-}
-
-impl Source for &EntityTable {
-    fn read(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()> {
-        self.article(addr, out);
-        Ok(())
-    }
-}
-
 /// Calls `visit` with each story's articles (original first) and their resolved entities,
 /// reading those of one story at a time.
 fn walk_stories<'s>(
-    cols: &mut impl Source,
+    cols: &mut EntityColumns,
     rows: &[Row<'s>],
     mut visit: impl FnMut(&[(Row<'s>, ArticleEntities)]),
 ) -> Result<()> {
@@ -265,7 +246,7 @@ fn walk_stories<'s>(
         }
         for row in chunk {
             let mut found = spare.pop().unwrap_or_default();
-            cols.read(row.addr, &mut found)?;
+            cols.article(row.addr, &mut found)?;
             story.push((*row, found));
         }
         visit(&story);
@@ -706,29 +687,40 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         Tallies::counts_only(table.strings.len(), false),
     );
     let mut mentioning = 0;
-    let mut ids_seen = Vec::new();
-    walk_stories(&mut &table, &rows, |story| {
+    // Story by story, an article's entities read without their forms; the forms only for the
+    // copy that stands for a story (its variants).
+    let (mut lites, mut seen): (Vec<LiteRow>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut forms: Vec<u32> = Vec::new();
+    for story in rows.chunk_by(|a, b| a.story == b.story) {
+        mine_tally.begin_story();
+        others.begin_story();
         let mut rep: Option<Shown> = None;
-        for (row, found) in story {
-            let mine: Vec<&Lite> = found
-                .lites
-                .iter()
-                .filter(|r| ids.contains(&r.identity))
-                .collect();
-            if mine.is_empty() {
+        for (article, row) in story.iter().enumerate() {
+            lites.clear();
+            lites.extend(table.lites(row.addr));
+            for l in &lites {
+                others.add_count(article as u32, l.identity, l.count);
+                if ids.contains(&l.identity) {
+                    mine_tally.add(article as u32, l);
+                }
+            }
+            let mine = lites.iter().filter(|l| ids.contains(&l.identity));
+            if mine.clone().next().is_none() {
                 continue;
             }
             mentioning += 1;
-            found.identities(&mut ids_seen);
-            for &(id, _) in &ids_seen {
+            seen.clear();
+            seen.extend(lites.iter().map(|l| l.identity));
+            seen.sort_unstable();
+            seen.dedup();
+            for &id in &seen {
                 *together.entry(id).or_default() += 1;
             }
             if rep.is_none() {
-                let forms: HashSet<u32> = mine
-                    .iter()
-                    .flat_map(|r| found.forms_of(r).iter().map(|(f, _)| *f))
-                    .collect();
-                for form in forms {
+                table.forms_of(row.addr, |id| ids.contains(&id), &mut forms);
+                forms.sort_unstable();
+                forms.dedup();
+                for &form in &forms {
                     *variants.entry(form).or_default() += 1;
                 }
                 if let Some(o) = row.outlet {
@@ -736,14 +728,12 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
                 }
                 rep = Some(Shown {
                     row: *row,
-                    mentions: mine.iter().map(|r| r.count).sum(),
+                    mentions: mine.map(|l| l.count).sum(),
                 });
             }
         }
         shown.extend(rep);
-        tally_story(&mut mine_tally, story, Some(&ids));
-        tally_story(&mut others, story, None);
-    })?;
+    }
     if shown.is_empty() {
         return Ok(EntityAnswer::Missing);
     }

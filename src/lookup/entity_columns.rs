@@ -673,6 +673,59 @@ mod tests {
             .lites
             .iter()
             .any(|l| cols.strings.get(l.identity) == "clinton" && l.ambiguous));
+        // The commit's table, written and read back, says what the columns say: the entities
+        // by column, the forms of the entities asked for, and the articles per identity.
+        let table = crate::lookup::entity_table::EntityTable::of_commit(&searcher, &resolver);
+        let t = &table.strings;
+        let mut per_identity: std::collections::HashMap<String, u32> = Default::default();
+        for doc in 0..articles.len() as u32 {
+            let addr = DocAddress::new(0, doc);
+            cols.article(addr, &mut found).unwrap();
+            let s = &cols.strings;
+            let mut want: Vec<(String, String, String, u32, bool)> = Vec::new();
+            let mut want_forms: Vec<String> = Vec::new();
+            for l in &found.lites {
+                let (id, name, kind) = (s.get(l.identity), s.get(l.name), s.get(l.kind));
+                want.push((id.into(), name.into(), kind.into(), l.count, l.ambiguous));
+                if id == "hillary clinton" || id == "pelosi" {
+                    want_forms.extend(found.forms_of(l).iter().map(|&(f, _)| s.get(f).into()));
+                }
+            }
+            let mut got: Vec<(String, String, String, u32, bool)> = table
+                .lites(addr)
+                .map(|l| {
+                    let (id, name, kind) = (t.get(l.identity), t.get(l.name), t.get(l.kind));
+                    (id.into(), name.into(), kind.into(), l.count, l.ambiguous)
+                })
+                .collect();
+            let mut seen: Vec<&String> = want.iter().map(|w| &w.0).collect();
+            seen.sort();
+            seen.dedup();
+            for id in seen {
+                *per_identity.entry(id.clone()).or_default() += 1;
+            }
+            let counts: Vec<(String, u32)> = table
+                .counts(addr)
+                .map(|(id, n)| (t.get(id).to_string(), n))
+                .collect();
+            let wanted = |id: u32| ["hillary clinton", "pelosi"].contains(&t.get(id));
+            let mut forms = Vec::new();
+            table.forms_of(addr, wanted, &mut forms);
+            let mut got_forms: Vec<String> = forms.iter().map(|&f| t.get(f).into()).collect();
+            assert_eq!(
+                counts,
+                want.iter().map(|w| (w.0.clone(), w.3)).collect::<Vec<_>>()
+            );
+            got.sort();
+            want.sort();
+            got_forms.sort();
+            want_forms.sort();
+            assert_eq!((got, got_forms), (want, want_forms), "article {doc}");
+        }
+        for (id, n) in per_identity {
+            assert_eq!(table.articles_with(t.find(&id).unwrap()), n, "{id}");
+        }
+        assert_eq!(table.articles_with(u32::MAX), 0);
     }
 
     #[test]

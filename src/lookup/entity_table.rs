@@ -6,7 +6,7 @@
 //! (decoding, interning and resolving about 0.8M distinct values, and building the resolver).
 //! What it finds depends only on the commit (the columns, and the form counts the resolver is
 //! built from) and on the alias table, so it is written once per commit and alias table and read
-//! by the next lookups: per segment and document, the resolved entities ([`Lite`]s) and their
+//! by the next lookups: per segment and document, the resolved entities (`Lite`s) and their
 //! forms, the strings they name, and per identity the number of articles that mention it.
 //!
 //! The entities are stored by column (identities, names, mentions, types, form ranges), so a
@@ -19,7 +19,7 @@
 //! when the folder cannot be written the table is only used in memory. It is a cache: deleting it
 //! changes no answer, and `stats` leaves it out of the index's size. Must not print.
 
-use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
+use super::entity_columns::{ArticleEntities, EntityColumns, Interner};
 use crate::error::Result;
 use crate::extract::aliases::AliasTable;
 use crate::index::sidecar::{self, word};
@@ -288,6 +288,29 @@ impl EntityTable {
             })
     }
 
+    /// The forms (ids) of those of the document at `addr`'s entities whose identity `wanted`
+    /// accepts, into `out` (cleared first; a form may come twice). Forms out of bounds are left
+    /// out.
+    pub fn forms_of(&self, addr: DocAddress, wanted: impl Fn(u32) -> bool, out: &mut Vec<u32>) {
+        out.clear();
+        let Some(((l0, _), (_, f1))) = self.range(addr) else {
+            return;
+        };
+        for (i, identity) in self.column_of(IDENTITY, addr).enumerate() {
+            if !wanted(identity) {
+                continue;
+            }
+            let l = l0 + i as u32;
+            let (start, end) = (self.column(FORMS_START, l), self.column(FORMS_END, l));
+            for f in start..end.min(f1) {
+                let form = word(&self.bytes, self.forms + 8 * f as usize);
+                if (form as usize) < self.strings.len() {
+                    out.push(form);
+                }
+            }
+        }
+    }
+
     /// The numbers of column `c` of the document at `addr`'s entities.
     fn column_of(&self, c: usize, addr: DocAddress) -> impl Iterator<Item = u32> + '_ {
         let (l0, l1) = self.range(addr).map_or((0, 0), |(l, _)| l);
@@ -297,45 +320,14 @@ impl EntityTable {
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// The resolved entities of the document at `addr`, into `out` (cleared first): what
-    /// [`EntityColumns::article`] gives.
-    pub fn article(&self, addr: DocAddress, out: &mut ArticleEntities) {
-        out.lites.clear();
-        out.forms.clear();
-        let Some(((l0, l1), (f0, f1))) = self.range(addr) else {
-            return;
-        };
-        let ok = |id: u32| (id as usize) < self.strings.len();
-        for f in f0..f1 {
-            let at = self.forms + 8 * f as usize;
-            out.forms
-                .push((word(&self.bytes, at), word(&self.bytes, at + 4)));
-        }
-        out.lites.extend((l0..l1).map(|l| {
-            let (identity, name) = (self.column(IDENTITY, l), self.column(NAME, l));
-            let row = LiteRow::read(identity, name, self.column(COUNT, l), self.column(KIND, l));
-            Lite {
-                identity: row.identity,
-                name: row.name,
-                kind: row.kind,
-                count: row.count,
-                ambiguous: row.ambiguous,
-                forms: self.column(FORMS_START, l).wrapping_sub(f0)
-                    ..self.column(FORMS_END, l).wrapping_sub(f0),
-            }
-        }));
-        // A damaged document (ids or forms out of bounds) reads as one without entities.
-        let n = out.forms.len() as u32;
-        let damaged = out.forms.iter().any(|&(f, _)| !ok(f))
-            || out.lites.iter().any(|l| {
-                !(ok(l.identity) && ok(l.name) && ok(l.kind))
-                    || l.forms.start > l.forms.end
-                    || l.forms.end > n
-            });
-        if damaged {
-            out.lites.clear();
-            out.forms.clear();
-        }
+    /// The table of `searcher`'s commit under `resolver`, written and read back as a lookup
+    /// reads it (for tests, without an index folder).
+    #[cfg(test)]
+    pub fn of_commit(searcher: &Searcher, resolver: &Resolver) -> EntityTable {
+        let bytes = EntityTable::build(searcher, resolver)
+            .unwrap()
+            .encode("key");
+        decode(OwnedBytes::new(bytes), "key", searcher).expect("its own bytes")
     }
 }
 
