@@ -420,8 +420,11 @@ pub fn distinct(
     let table = EntityTable::load(mi, searcher, aliases)?;
     let mut seen = vec![false; table.strings.len()];
     let mut distinct = 0;
-    for facts in selection.articles.values() {
-        for id in table.identities(facts.addr) {
+    // In the table's order: its pages are read in turn.
+    let mut addrs: Vec<DocAddress> = selection.articles.values().map(|f| f.addr).collect();
+    addrs.sort_unstable();
+    for addr in addrs {
+        for id in table.identities(addr) {
             if let Some(s) = seen.get_mut(id as usize).filter(|s| !**s) {
                 *s = true;
                 distinct += 1;

@@ -53,13 +53,14 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
         Ok(searcher.search(&q, &Count)?)
     };
     let selection = select(mi, &searcher, None, &filters)?;
-    let mut outlets = HashSet::new();
+    // Outlets as written, then by key: the key is worked out once per name, not per article.
+    let mut written: HashSet<&str> = HashSet::new();
     let mut unknown_outlet = 0;
     let (mut first, mut last, mut undated) = (None::<NaiveDate>, None::<NaiveDate>, 0);
     for facts in selection.articles.values() {
         match &facts.outlet {
             Some(o) => {
-                outlets.insert(keyword_key(o));
+                written.insert(o);
             }
             None => unknown_outlet += 1,
         }
@@ -71,6 +72,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
             None => undated += 1,
         }
     }
+    let outlets: HashSet<String> = written.into_iter().map(keyword_key).collect();
     // One entity as `morgue entities --all-copies` counts it: variants and alias-table names
     // are one.
     let entities = super::entities::distinct(mi, &searcher, &selection, filters.alias_table())?;
