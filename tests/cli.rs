@@ -1970,6 +1970,46 @@ mod entity {
     }
 
     #[test]
+    fn co_mentioned_entities_are_scored_and_cut_with_ties_ordered_by_name() {
+        let w = seeds();
+        let co = |args: &[&str]| -> Vec<(String, u64, f64)> {
+            let (code, v) = json(&w, args);
+            assert_eq!(code, 0);
+            v["co_mentioned"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let name = c["name"].as_str().unwrap().to_string();
+                    (
+                        name,
+                        c["articles"].as_u64().unwrap(),
+                        c["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let row = |n: &str, a: u64, s: f64| (n.to_string(), a, s);
+        // Qatar is in 4 of the 8 stories, always with Saudi Arabia; four entities share 3 of
+        // its stories and one score.
+        let all = co(&["entity", "Qatar", "--json"]);
+        assert_eq!(
+            all,
+            vec![
+                row("Saudi Arabia", 4, 5.0),
+                row("Al-Nusra Front", 3, 2.2),
+                row("Mosul", 3, 2.2),
+                row("Saudi", 3, 2.2),
+                row("Turkish", 3, 2.2),
+            ]
+        );
+        // The cut falls among the tied: names decide which are listed.
+        let two = co(&["entity", "Qatar", "--json", "--related", "2"]);
+        assert_eq!(two, all[..2].to_vec());
+        assert_eq!(co(&["entity", "Qatar", "--json", "--related", "0"]), vec![]);
+    }
+
+    #[test]
     fn entity_lookup_is_alias_aware() {
         let w = seeds();
         let (code, v) = json(&w, &["entity", "ISIL", "--json"]);

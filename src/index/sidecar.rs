@@ -1,9 +1,9 @@
 //! Caches a later stage keeps in the index folder beside a commit (the search stage's article
 //! table, `articles.bin`, and short-name table, `resolver.bin`; the lookups' resolved entities,
-//! `entities.bin`): each is keyed by the
-//! commit's segments, written in one step (a reader sees the old file or the new one), read
-//! through a memory map, and left out of the index's size. Deleting one changes no answer; the
-//! next reader builds it again.
+//! `entities.bin`): each is keyed by the commit's segments (and, for those that hold the
+//! resolver's decisions, by the rules and the alias table), written in one step (a reader sees
+//! the old file or the new one), read through a memory map, and left out of the index's size.
+//! Deleting one changes no answer; the next reader builds it again.
 
 use std::path::Path;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};

@@ -254,22 +254,12 @@ fn walk_stories<'s>(
     Ok(())
 }
 
-/// Adds one story's articles to `tallies`, counting only the identities in `only` when set.
-fn tally_story(
-    tallies: &mut Tallies,
-    articles: &[(Row, ArticleEntities)],
-    only: Option<&PreHashedSet<u32>>,
-) {
+/// Adds one story's articles to `tallies`.
+fn tally_story(tallies: &mut Tallies, articles: &[(Row, ArticleEntities)]) {
     tallies.begin_story();
     for (article, (_, found)) in articles.iter().enumerate() {
         for r in &found.lites {
-            if only.is_some_and(|o| !o.contains(&r.identity)) {
-                continue;
-            }
-            match tallies.counts_alone() {
-                true => tallies.add_count(article as u32, r.identity, r.count),
-                false => tallies.add(article as u32, &LiteRow::from(r)),
-            }
+            tallies.add(article as u32, &LiteRow::from(r));
         }
     }
 }
@@ -530,7 +520,7 @@ pub fn entities_part(
             }
         } else {
             part.stories += 1;
-            tally_story(&mut tallies, story, None);
+            tally_story(&mut tallies, story);
         }
     })?;
     let strings = &cols.strings;
@@ -642,7 +632,7 @@ pub fn entities_merged(
             ));
         }
         stories += 1;
-        tally_story(&mut tallies, &story, None);
+        tally_story(&mut tallies, &story);
     }
     listed(
         req,
@@ -731,7 +721,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
                 }
                 rep = Some(Shown {
                     row: *row,
-                    mentions: mine.map(|l| l.count).sum(),
+                    mentions: mine.fold(0u32, |n, l| n.saturating_add(l.count)),
                 });
             }
         }
@@ -829,12 +819,14 @@ fn most_first<T>(
     v.into_iter().map(|(k, n)| row(k, n)).collect()
 }
 
-/// The entities most associated with the entity (`others`: the identities of the stories that
-/// mention it, with at least [`MIN_CO_MENTIONS`] of them; `together`: articles mentioning both;
-/// `mentioning`: articles mentioning the entity): Dunning's log-likelihood ratio over article
-/// counts in the whole index (each identity's from the entity table, counted as `together`
-/// is), for those mentioned more often with the entity than without. Raw co-occurrence would
-/// rank whatever is everywhere ("Democrats") first.
+/// The entities most associated with the entity (`others`: the tallies of the stories of
+/// `rows`, those that mention it, without names; `mine`: the entity's own identities, left
+/// out; `together`: articles mentioning both; `mentioning`: articles mentioning the entity),
+/// among those of at least [`MIN_CO_MENTIONS`] stories: Dunning's log-likelihood ratio over
+/// article counts in the whole index (each identity's from the entity table, counted as
+/// `together` is), for those mentioned more often with the entity than without. Raw
+/// co-occurrence would rank whatever is everywhere ("Democrats") first. Names and types are
+/// counted (into `others`) only for the `top` rows and those tied with the last.
 #[allow(clippy::too_many_arguments)]
 fn co_mentions(
     searcher: &Searcher,

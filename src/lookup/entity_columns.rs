@@ -188,18 +188,6 @@ impl ArticleEntities {
     pub fn forms_of(&self, lite: &Lite) -> &[(u32, u32)] {
         &self.forms[lite.forms.start as usize..lite.forms.end as usize]
     }
-
-    /// The identities of the entities with their mentions, each once, into `out` (cleared
-    /// first), in first-seen order.
-    pub fn identities(&self, out: &mut Vec<(u32, u32)>) {
-        out.clear();
-        for r in &self.lites {
-            match out.iter_mut().find(|(id, _)| *id == r.identity) {
-                Some((_, n)) => *n += r.count,
-                None => out.push((r.identity, r.count)),
-            }
-        }
-    }
 }
 
 /// What the resolver says of an entity (its identity and ambiguity; `None`: it has none).

@@ -293,16 +293,18 @@ impl EntityTable {
     /// out.
     pub fn forms_of(&self, addr: DocAddress, wanted: impl Fn(u32) -> bool, out: &mut Vec<u32>) {
         out.clear();
-        let Some(((l0, _), (_, f1))) = self.range(addr) else {
+        let Some(((l0, _), (f0, f1))) = self.range(addr) else {
             return;
         };
+        let n = self.strings.len();
         for (i, identity) in self.column_of(IDENTITY, addr).enumerate() {
-            if !wanted(identity) {
+            if identity as usize >= n || !wanted(identity) {
                 continue;
             }
             let l = l0 + i as u32;
             let (start, end) = (self.column(FORMS_START, l), self.column(FORMS_END, l));
-            for f in start..end.min(f1) {
+            // Within the document's own forms, whatever a damaged row says.
+            for f in start.max(f0)..end.min(f1) {
                 let form = word(&self.bytes, self.forms + 8 * f as usize);
                 if (form as usize) < self.strings.len() {
                     out.push(form);
@@ -364,9 +366,10 @@ impl Built {
     }
 }
 
-/// What the table of `searcher`'s commit under `aliases` is keyed by.
+/// What the table of `searcher`'s commit under `aliases` is keyed by: what the resolver's
+/// decisions are (see [`crate::search::resolve::cache_key`]).
 fn key(searcher: &Searcher, aliases: &AliasTable) -> String {
-    sidecar::commit_key(searcher) + &aliases.fingerprint()
+    crate::search::resolve::cache_key(searcher, aliases)
 }
 
 /// The table in `bytes` when it is whole and keyed by `key` (and fits `searcher`'s segments).

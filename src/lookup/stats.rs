@@ -97,7 +97,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
 }
 
 /// The bytes of the files in the index folder (and in each shard of a sharded root), the
-/// lookups' cache left out (see [`super::entity_table`]).
+/// caches left out (`index::sidecar`: the article, entity and short-name tables).
 fn dir_size(dir: &Path) -> Result<u64> {
     let mut total = 0;
     if crate::index::shards::is_root(dir) {

@@ -385,6 +385,17 @@ mod tests {
         assert_eq!(names, vec![(ids[1], 2)]);
         assert_eq!(t.count(ids[0], &strings, &AliasTable::default()).name, "A");
         assert_eq!(t.names(ids[2]).count(), 0);
+        // Without types up front (what co-mentions use), the details add them, once.
+        let mut t = Tallies::counts_only(5, false);
+        t.begin_story();
+        for l in &entities {
+            t.add_count(0, l.identity, l.count);
+        }
+        assert_eq!(t.kinds(ids[0]).count(), 0);
+        t.add_details(&entities[0]);
+        let kinds: Vec<_> = t.kinds(ids[0]).collect();
+        assert_eq!(kinds, vec![(ids[4], 2)]);
+        assert_eq!((t.stories(ids[0]), t.mentions(ids[0])), (1, 2));
     }
 
     #[test]

@@ -52,9 +52,24 @@ pub const DOMINANT_SHARE: f64 = 0.9;
 /// The resolver's cache file in the index folder (see [`Resolver::cached`]).
 pub const RESOLVER_FILE: &str = sidecar::RESOLVER;
 
-/// The first bytes of the cache file; the version changes whenever its layout does (the key
-/// holds the crate version, so a release with other rules builds it again).
+/// The first bytes of the cache file; the version changes whenever its layout does.
 const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver1";
+
+/// The version of the resolution rules (this module's shares, supports and splits, and
+/// `extract::entities`' in-article rules they read): part of the key of every cache that holds
+/// their decisions (`resolver.bin`, `entities.bin`), so a change of rules builds them again
+/// even under the same crate version.
+const RULES: u32 = 1;
+
+/// What a cache of the resolver's decisions for `searcher`'s commit under `aliases` is keyed
+/// by: the commit, the rules and the alias table.
+pub fn cache_key(searcher: &Searcher, aliases: &AliasTable) -> String {
+    format!(
+        "{}rules {RULES}\n{}",
+        sidecar::commit_key(searcher),
+        aliases.fingerprint()
+    )
+}
 
 /// Fewest articles in which the dominant full name must have been written out for a short name
 /// to resolve to it: one or two articles are no measure of a share.
@@ -156,7 +171,7 @@ impl Resolver {
         aliases: &AliasTable,
     ) -> Result<Arc<Resolver>> {
         mi.derived(searcher, aliases, || {
-            let key = sidecar::commit_key(searcher) + &aliases.fingerprint();
+            let key = cache_key(searcher, aliases);
             if let Some(r) = sidecar::read(mi.dir(), RESOLVER_FILE)
                 .and_then(|bytes| Resolver::decode(&bytes, &key, aliases))
             {
@@ -227,16 +242,18 @@ impl Resolver {
         let mut r = sidecar::after_header(bytes, RESOLVER_MAGIC, key)?;
         let mut out = Resolver::from_pairs(HashMap::new(), aliases);
         let pair = |r: &mut sidecar::Cursor| Some((r.string()?, r.string()?));
+        // Numbers of articles: a count no index could hold is a damaged file.
+        let count = |r: &mut sidecar::Cursor| r.long().filter(|&n| n <= u64::from(u32::MAX));
         // Room for the entries said (no more than the bytes could hold).
-        let room = |n: u32| (n as usize).min(bytes.len() / 8);
+        let room = |n: u32| (n as usize).min(bytes.len() / 16);
         let n = r.word()?;
         out.holders.reserve(room(n));
         for _ in 0..n {
             let k = pair(&mut r)?;
             let n = r.word()? as usize;
-            let mut names = Vec::with_capacity(n.min(bytes.len()));
+            let mut names = Vec::with_capacity(n.min((bytes.len() - r.at) / 12));
             for _ in 0..n {
-                names.push((r.string()?, r.long()?));
+                names.push((r.string()?, count(&mut r)?));
             }
             out.holders.insert(k, names);
         }
@@ -244,7 +261,7 @@ impl Resolver {
         out.split_uses.reserve(room(n));
         for _ in 0..n {
             let k = pair(&mut r)?;
-            out.split_uses.insert(k, r.long()?);
+            out.split_uses.insert(k, count(&mut r)?);
         }
         for _ in 0..r.word()? {
             let (form, kind) = pair(&mut r)?;
@@ -264,7 +281,7 @@ impl Resolver {
         for _ in 0..r.word()? {
             let k = pair(&mut r)?;
             let n = r.word()? as usize;
-            let mut ids = Vec::with_capacity(n.min(bytes.len()));
+            let mut ids = Vec::with_capacity(n.min((bytes.len() - r.at) / 4));
             for _ in 0..n {
                 ids.push(r.string()?);
             }
@@ -757,6 +774,8 @@ mod tests {
         let bytes = r.encode("key");
         let back = Resolver::decode(&bytes, "key", &aliases).expect("its own bytes");
         assert_eq!(back.short_names(), r.short_names());
+        assert_eq!(back.holders, r.holders);
+        assert_eq!(back.resolved, r.resolved);
         assert_eq!(back.split_pairs, r.split_pairs);
         assert_eq!(back.split_uses, r.split_uses);
         assert_eq!(back.ambiguous, r.ambiguous);
