@@ -379,24 +379,19 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
         add_article(&mut tallies, &table, 0, addr);
     }
     let (ids, distinct) = top_ids(&tallies, req, strings);
-    let mut listed = vec![false; strings.len()];
+    let mut shown = vec![false; strings.len()];
     for &id in &ids {
-        listed[id as usize] = true;
+        shown[id as usize] = true;
     }
     let mut every: Vec<DocAddress> = rows.iter().map(|r| r.addr).collect();
     every.sort_unstable();
     for addr in every {
-        for l in table.lites_of(addr, |id| listed[id as usize]) {
+        for l in table.lites_of(addr, |id| shown[id as usize]) {
             tallies.add_details(&l);
         }
     }
-    Ok(EntitiesResult {
-        query: req.query.clone(),
-        articles: stories,
-        copies: rows.len() - stories,
-        distinct,
-        entities: top_rows(&tallies, ids, strings, aliases, req.top),
-    })
+    let entities = top_rows(&tallies, ids, strings, aliases, req.top);
+    Ok(listed(req, entities, distinct, stories, rows.len()))
 }
 
 /// The number of distinct entities of the articles of `selection`, every copy counted: the
@@ -424,18 +419,15 @@ pub fn distinct(
     Ok(distinct)
 }
 
-/// The answer of [`entities`] from the tallies of `stories` stories over `articles` articles:
-/// the top entities of the type asked for.
+/// The answer of [`entities`]: its rows (see [`top_rows`]), `distinct` entities of the type
+/// asked for, over `stories` stories of `articles` articles.
 fn listed(
     req: &EntitiesRequest,
-    tallies: &Tallies,
-    strings: &Interner,
-    aliases: &AliasTable,
+    entities: Vec<EntityCount>,
+    distinct: usize,
     stories: usize,
     articles: usize,
 ) -> EntitiesResult {
-    let (ids, distinct) = top_ids(tallies, req, strings);
-    let entities = top_rows(tallies, ids, strings, aliases, req.top);
     EntitiesResult {
         query: req.query.clone(),
         articles: stories,
@@ -634,14 +626,9 @@ pub fn entities_merged(
         stories += 1;
         tally_story(&mut tallies, &story);
     }
-    listed(
-        req,
-        &tallies,
-        &strings,
-        resolver.aliases(),
-        stories,
-        articles,
-    )
+    let (ids, distinct) = top_ids(&tallies, req, &strings);
+    let entities = top_rows(&tallies, ids, &strings, resolver.aliases(), req.top);
+    listed(req, entities, distinct, stories, articles)
 }
 
 /// The copy that stands for a story in `morgue entity`.
@@ -682,28 +669,28 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     let mut mentioning = 0;
     // Story by story, an article's entities read without their forms; the forms only for the
     // copy that stands for a story (its variants).
-    let (mut lites, mut seen): (Vec<LiteRow>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut seen: Vec<u32> = Vec::new();
     let mut forms: Vec<u32> = Vec::new();
     for story in rows.chunk_by(|a, b| a.story == b.story) {
         mine_tally.begin_story();
         others.begin_story();
         let mut rep: Option<Shown> = None;
         for (article, row) in story.iter().enumerate() {
-            lites.clear();
-            lites.extend(table.lites(row.addr));
-            for l in &lites {
+            // The entity's mentions in the article, if it mentions it.
+            let mut mine: Option<u32> = None;
+            seen.clear();
+            for l in table.lites(row.addr) {
                 others.add_count(article as u32, l.identity, l.count);
+                seen.push(l.identity);
                 if ids.contains(&l.identity) {
-                    mine_tally.add(article as u32, l);
+                    mine_tally.add(article as u32, &l);
+                    mine = Some(mine.unwrap_or(0).saturating_add(l.count));
                 }
             }
-            let mine = lites.iter().filter(|l| ids.contains(&l.identity));
-            if mine.clone().next().is_none() {
+            let Some(mentions) = mine else {
                 continue;
-            }
+            };
             mentioning += 1;
-            seen.clear();
-            seen.extend(lites.iter().map(|l| l.identity));
             seen.sort_unstable();
             seen.dedup();
             for &id in &seen {
@@ -721,7 +708,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
                 }
                 rep = Some(Shown {
                     row: *row,
-                    mentions: mine.fold(0u32, |n, l| n.saturating_add(l.count)),
+                    mentions,
                 });
             }
         }

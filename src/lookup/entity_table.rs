@@ -19,7 +19,7 @@
 //! when the folder cannot be written the table is only used in memory. It is a cache: deleting it
 //! changes no answer, and `stats` leaves it out of the index's size. Must not print.
 
-use super::entity_columns::{ArticleEntities, EntityColumns, Interner};
+use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
 use crate::error::Result;
 use crate::extract::aliases::AliasTable;
 use crate::index::sidecar::{self, word};
@@ -61,6 +61,18 @@ pub struct LiteRow {
     pub count: u32,
     /// A short name that the archive cannot resolve.
     pub ambiguous: bool,
+}
+
+impl From<&Lite> for LiteRow {
+    fn from(l: &Lite) -> LiteRow {
+        LiteRow {
+            identity: l.identity,
+            name: l.name,
+            kind: l.kind,
+            count: l.count,
+            ambiguous: l.ambiguous,
+        }
+    }
 }
 
 impl LiteRow {
@@ -216,18 +228,21 @@ impl EntityTable {
 
     /// The identities of the document at `addr`'s entities (an identity may come twice).
     pub fn identities(&self, addr: DocAddress) -> impl Iterator<Item = u32> + '_ {
-        let (l0, l1) = self.range(addr).map_or((0, 0), |(l, _)| l);
-        (l0..l1)
-            .map(|l| self.column(IDENTITY, l))
-            .filter(|&id| (id as usize) < self.strings.len())
+        self.column_in(IDENTITY, self.entities_of(addr))
+            .filter(|&id| self.known(id))
     }
 
     /// The number of live articles with an entity of the identity `id` (every copy counted).
     pub fn articles_with(&self, id: u32) -> u32 {
-        match (id as usize) < self.strings.len() {
+        match self.known(id) {
             true => word(&self.bytes, self.articles + 4 * id as usize),
             false => 0,
         }
+    }
+
+    /// True when `id` is one of the table's strings (a damaged row may name another).
+    fn known(&self, id: u32) -> bool {
+        (id as usize) < self.strings.len()
     }
 
     /// Entity `l`'s number in column `column` (in bounds: `layout` checked the columns' size
@@ -248,24 +263,40 @@ impl EntityTable {
         Some(((l0, l1), (f0, f1)))
     }
 
+    /// The document at `addr`'s entities: (first, end); none for a document the table lacks.
+    fn entities_of(&self, addr: DocAddress) -> (u32, u32) {
+        self.range(addr).map_or((0, 0), |(l, _)| l)
+    }
+
+    /// The numbers of column `c` of the entities `first..end`.
+    fn column_in(&self, c: usize, (first, end): (u32, u32)) -> impl Iterator<Item = u32> + '_ {
+        let at = self.columns[c];
+        self.bytes[at + 4 * first as usize..at + 4 * end as usize]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
     /// The entities of the document at `addr` without their forms: only the columns a tally
     /// reads are touched. A damaged entity (an id out of bounds) is left out.
     pub fn lites(&self, addr: DocAddress) -> impl Iterator<Item = LiteRow> + '_ {
-        let ok = |id: u32| (id as usize) < self.strings.len();
-        self.column_of(IDENTITY, addr)
-            .zip(self.column_of(NAME, addr))
-            .zip(self.column_of(COUNT, addr).zip(self.column_of(KIND, addr)))
+        let range = self.entities_of(addr);
+        self.column_in(IDENTITY, range)
+            .zip(self.column_in(NAME, range))
+            .zip(
+                self.column_in(COUNT, range)
+                    .zip(self.column_in(KIND, range)),
+            )
             .map(|((identity, name), (count, kind))| LiteRow::read(identity, name, count, kind))
-            .filter(move |l| ok(l.identity) && ok(l.name) && ok(l.kind))
+            .filter(|l| self.known(l.identity) && self.known(l.name) && self.known(l.kind))
     }
 
     /// The (identity, mentions) of the entities of the document at `addr`: the two columns a
     /// count of stories reads. A damaged entity (an id out of bounds) is left out.
     pub fn counts(&self, addr: DocAddress) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let n = self.strings.len();
-        self.column_of(IDENTITY, addr)
-            .zip(self.column_of(COUNT, addr))
-            .filter(move |&(id, _)| (id as usize) < n)
+        let range = self.entities_of(addr);
+        self.column_in(IDENTITY, range)
+            .zip(self.column_in(COUNT, range))
+            .filter(|&(id, _)| self.known(id))
     }
 
     /// The entities of the document at `addr` whose identity `wanted` accepts: the identity
@@ -275,17 +306,11 @@ impl EntityTable {
         addr: DocAddress,
         wanted: impl Fn(u32) -> bool + 'a,
     ) -> impl Iterator<Item = LiteRow> + 'a {
-        let (l0, _) = self.range(addr).map_or((0, 0), |(l, _)| l);
-        let ok = |id: u32| (id as usize) < self.strings.len();
-        self.column_of(IDENTITY, addr)
-            .enumerate()
-            .filter(move |&(_, id)| ok(id) && wanted(id))
-            .filter_map(move |(i, identity)| {
-                let l = l0 + i as u32;
-                let (name, count) = (self.column(NAME, l), self.column(COUNT, l));
-                let row = LiteRow::read(identity, name, count, self.column(KIND, l));
-                (ok(row.name) && ok(row.kind)).then_some(row)
-            })
+        self.wanted(addr, wanted).filter_map(|(l, identity)| {
+            let (name, count) = (self.column(NAME, l), self.column(COUNT, l));
+            let row = LiteRow::read(identity, name, count, self.column(KIND, l));
+            (self.known(row.name) && self.known(row.kind)).then_some(row)
+        })
     }
 
     /// The forms (ids) of those of the document at `addr`'s entities whose identity `wanted`
@@ -293,33 +318,32 @@ impl EntityTable {
     /// out.
     pub fn forms_of(&self, addr: DocAddress, wanted: impl Fn(u32) -> bool, out: &mut Vec<u32>) {
         out.clear();
-        let Some(((l0, _), (f0, f1))) = self.range(addr) else {
+        let Some((_, (f0, f1))) = self.range(addr) else {
             return;
         };
-        let n = self.strings.len();
-        for (i, identity) in self.column_of(IDENTITY, addr).enumerate() {
-            if identity as usize >= n || !wanted(identity) {
-                continue;
-            }
-            let l = l0 + i as u32;
+        for (l, _) in self.wanted(addr, wanted) {
             let (start, end) = (self.column(FORMS_START, l), self.column(FORMS_END, l));
             // Within the document's own forms, whatever a damaged row says.
             for f in start.max(f0)..end.min(f1) {
                 let form = word(&self.bytes, self.forms + 8 * f as usize);
-                if (form as usize) < self.strings.len() {
+                if self.known(form) {
                     out.push(form);
                 }
             }
         }
     }
 
-    /// The numbers of column `c` of the document at `addr`'s entities.
-    fn column_of(&self, c: usize, addr: DocAddress) -> impl Iterator<Item = u32> + '_ {
-        let (l0, l1) = self.range(addr).map_or((0, 0), |(l, _)| l);
-        let at = self.columns[c];
-        self.bytes[at + 4 * l0 as usize..at + 4 * l1 as usize]
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    /// The (entity, identity) of the document at `addr`'s entities whose identity is known
+    /// and `wanted` accepts, found by reading the identity column alone.
+    fn wanted<'a>(
+        &'a self,
+        addr: DocAddress,
+        wanted: impl Fn(u32) -> bool + 'a,
+    ) -> impl Iterator<Item = (u32, u32)> + 'a {
+        let range = self.entities_of(addr);
+        (range.0..range.1)
+            .zip(self.column_in(IDENTITY, range))
+            .filter(move |&(_, id)| self.known(id) && wanted(id))
     }
 
     /// The table of `searcher`'s commit under `resolver`, written and read back as a lookup

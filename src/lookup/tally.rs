@@ -7,21 +7,18 @@
 //! touched. Names and types keep their first value in the arrays and the rare others aside.
 
 use super::entities::EntityCount;
-use super::entity_columns::{Interner, Lite};
+use super::entity_columns::Interner;
 use super::entity_table::LiteRow;
 use crate::extract::aliases::AliasTable;
 use crate::hashing::PreHashedMap;
 use crate::search::resolve::entity_key;
 
-impl From<&Lite> for LiteRow {
-    fn from(l: &Lite) -> LiteRow {
-        LiteRow {
-            identity: l.identity,
-            name: l.name,
-            kind: l.kind,
-            count: l.count,
-            ambiguous: l.ambiguous,
-        }
+/// Grows `v` to `n` zeros (`false`s): a first allocation is made zeroed, so that its pages are
+/// touched only when written.
+fn grow_zeroed<T: Clone + Default>(v: &mut Vec<T>, n: usize) {
+    match v.is_empty() {
+        true => *v = vec![T::default(); n],
+        false => v.resize(n, T::default()),
     }
 }
 
@@ -40,14 +37,8 @@ struct Counts {
 
 impl Counts {
     fn grow(&mut self, n: usize) {
-        if self.first.is_empty() {
-            // Zeroed allocations: pages of identities never named are never touched.
-            self.first = vec![0; n];
-            self.first_n = vec![0; n];
-        } else {
-            self.first.resize(n, 0);
-            self.first_n.resize(n, 0);
-        }
+        grow_zeroed(&mut self.first, n);
+        grow_zeroed(&mut self.first_n, n);
     }
 
     /// Adds `n` to the count of `k` for identity `at` (in bounds).
@@ -153,18 +144,10 @@ impl Tallies {
     }
 
     fn grow(&mut self, n: usize) {
-        if self.slots.is_empty() {
-            self.slots = vec![[0; 3]; n];
-        } else {
-            self.slots.resize(n, [0; 3]);
-        }
+        grow_zeroed(&mut self.slots, n);
         self.names.grow(n);
         self.kinds.grow(n);
-        if self.ambiguous.is_empty() {
-            self.ambiguous = vec![false; n];
-        } else {
-            self.ambiguous.resize(n, false);
-        }
+        grow_zeroed(&mut self.ambiguous, n);
     }
 
     /// Makes room for identity `id`.
@@ -192,14 +175,19 @@ impl Tallies {
         if self.with_kinds {
             self.kinds.bump(l.identity, l.kind, n);
         }
-        self.add_count(article, l.identity, l.count);
+        self.count_in_story(article, l.identity, n);
     }
 
     /// Adds `count` mentions of `identity` in the current story's `article`-th article: what
     /// [`Tallies::add`] counts of an entity when it counts neither details nor types.
     pub fn add_count(&mut self, article: u32, identity: u32, count: u32) {
         self.reach(identity);
-        let n = u64::from(count);
+        self.count_in_story(article, identity, u64::from(count));
+    }
+
+    /// Counts `n` mentions of `identity` (in bounds) in the current story's `article`-th
+    /// article, and the story when it is the first article to mention it.
+    fn count_in_story(&mut self, article: u32, identity: u32, n: u64) {
         let this = (u64::from(self.story) << 32) | u64::from(article);
         let slot = &mut self.slots[identity as usize];
         if slot[COUNTED_IN] >> 32 != u64::from(self.story) {
@@ -320,6 +308,13 @@ impl Tallies {
 mod tests {
     use super::*;
 
+    /// An interner of `words`, and their ids.
+    fn interned(words: &[&str]) -> (Interner, Vec<u32>) {
+        let mut strings = Interner::default();
+        let ids = words.iter().map(|s| strings.id(s)).collect();
+        (strings, ids)
+    }
+
     fn lite(identity: u32, name: u32, kind: u32, count: u32) -> LiteRow {
         LiteRow {
             identity,
@@ -362,11 +357,7 @@ mod tests {
 
     #[test]
     fn names_left_for_later_are_counted_for_the_identities_asked() {
-        let mut strings = Interner::default();
-        let ids: Vec<u32> = ["a", "A", "b", "B", "person"]
-            .iter()
-            .map(|s| strings.id(s))
-            .collect();
+        let (strings, ids) = interned(&["a", "A", "b", "B", "person"]);
         let entities = [
             lite(ids[0], ids[1], ids[4], 2),
             lite(ids[2], ids[3], ids[4], 1),
@@ -400,11 +391,7 @@ mod tests {
 
     #[test]
     fn tallies_grow_for_identities_past_their_size_and_add_up_other_tallies() {
-        let mut strings = Interner::default();
-        let ids: Vec<u32> = ["a", "b", "c", "org", "location"]
-            .iter()
-            .map(|s| strings.id(s))
-            .collect();
+        let (strings, ids) = interned(&["a", "b", "c", "org", "location"]);
         let mut t = Tallies::new(0);
         t.add_tally(ids[2], 3, 9, true, [(ids[0], 9)].into_iter(), {
             [(ids[3], 5), (ids[4], 4)].into_iter()
