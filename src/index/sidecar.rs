@@ -2,10 +2,12 @@
 //! table, `articles.bin`, and short-name table, `resolver.bin`; the lookups' resolved entities,
 //! `entities.bin`): each is keyed by the commit's segments (and, for those that hold the
 //! resolver's decisions, by the rules and the alias table), written in one step (a reader sees
-//! the old file or the new one), read through a memory map, and left out of the index's size.
-//! Deleting one changes no answer; the next reader builds it again.
+//! the old file or the new one), read through a memory map (or, for the large entity table, in
+//! blocks: [`Blocks`]), and left out of the index's size. Deleting one changes no answer; the
+//! next reader builds it again.
 
-use std::path::Path;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::Searcher;
 
@@ -142,4 +144,224 @@ pub fn long(bytes: &[u8], at: usize) -> u64 {
     let mut b = [0u8; 8];
     b.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(b)
+}
+
+/// A cache file read in blocks through a few small windows instead of mapped: a reader holds
+/// the windows, not the pages it has read, so its memory does not grow with the file (a scan
+/// of a mapped file keeps every page it touched in the process's resident set). Each window
+/// serves one region read in order (one column, say); a read near the window's end moves it
+/// forward by [`Blocks::AHEAD`] bytes, a read elsewhere loads only what it asks (at least a
+/// page). A file that fails to read mid-scan is remembered and reported by [`Blocks::failed`].
+#[derive(Debug)]
+pub struct Blocks {
+    source: Source,
+    len: u64,
+    windows: RefCell<Vec<Window>>,
+    failed: RefCell<Option<(PathBuf, std::io::Error)>>,
+}
+
+#[derive(Debug)]
+enum Source {
+    Memory(Vec<u8>),
+    File(std::fs::File, PathBuf),
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Default for Blocks {
+    fn default() -> Blocks {
+        Blocks::memory(Vec::new(), 0)
+    }
+}
+
+impl Blocks {
+    /// Bytes a window reads ahead when it moves forward.
+    pub const AHEAD: usize = 64 << 10;
+
+    /// The smallest read of a window that jumps.
+    const PAGE: usize = 4 << 10;
+
+    /// The cache file `name` of the folder `dir`, with `windows` windows; `None` when it cannot
+    /// be opened.
+    pub fn open(dir: &Path, name: &str, windows: usize) -> Option<Blocks> {
+        let path = dir.join(name);
+        let file = std::fs::File::open(&path).ok()?;
+        let len = file.metadata().ok()?.len();
+        Some(Blocks::with_source(Source::File(file, path), len, windows))
+    }
+
+    /// `bytes` read as a file would be (a table built in memory).
+    pub fn memory(bytes: Vec<u8>, windows: usize) -> Blocks {
+        let len = bytes.len() as u64;
+        Blocks::with_source(Source::Memory(bytes), len, windows)
+    }
+
+    fn with_source(source: Source, len: u64, windows: usize) -> Blocks {
+        Blocks {
+            source,
+            len,
+            windows: RefCell::new((0..windows).map(|_| Window::default()).collect()),
+            failed: RefCell::new(None),
+        }
+    }
+
+    /// The file's size in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True for an empty file.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `f` of the `n` bytes at `at`, read through window `w`; `None` past the end, through a
+    /// window that does not exist, or when the file fails to read (see [`Blocks::failed`]).
+    pub fn with<R>(&self, w: usize, at: u64, n: usize, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let end = at.checked_add(n as u64).filter(|&e| e <= self.len)?;
+        let mut windows = self.windows.borrow_mut();
+        let window = windows.get_mut(w)?;
+        let file = match &self.source {
+            Source::Memory(bytes) => return Some(f(&bytes[at as usize..end as usize])),
+            _ if n == 0 => return Some(f(&[])),
+            Source::File(file, path) => (file, path),
+        };
+        let held = window.start..window.start + window.bytes.len() as u64;
+        if !(held.contains(&at) && end <= held.end) {
+            // Forward within reach of the window: a scan; it reads ahead. Else a jump.
+            let ahead = at >= held.start && at <= held.end + Blocks::AHEAD as u64;
+            let want = n.max(if ahead { Blocks::AHEAD } else { Blocks::PAGE });
+            let size = want.min((self.len - at) as usize);
+            window.bytes.resize(size, 0);
+            window.start = at;
+            use std::io::{Read, Seek, SeekFrom};
+            let mut reader = file.0;
+            let read = reader
+                .seek(SeekFrom::Start(at))
+                .and_then(|_| reader.read_exact(&mut window.bytes));
+            if let Err(e) = read {
+                window.bytes.clear();
+                self.failed.borrow_mut().get_or_insert((file.1.clone(), e));
+                return None;
+            }
+        }
+        let from = (at - window.start) as usize;
+        Some(f(&window.bytes[from..from + n]))
+    }
+
+    /// The `n` bytes at `at`, read apart from the windows (a part read once, such as a
+    /// table's strings); `None` past the end or when the file fails to read.
+    pub fn read(&self, at: u64, n: usize) -> Option<Vec<u8>> {
+        let end = at.checked_add(n as u64).filter(|&e| e <= self.len)?;
+        match &self.source {
+            Source::Memory(bytes) => Some(bytes[at as usize..end as usize].to_vec()),
+            Source::File(file, path) => {
+                use std::io::{Read, Seek, SeekFrom};
+                let mut out = vec![0; n];
+                let mut reader = file;
+                let read = reader
+                    .seek(SeekFrom::Start(at))
+                    .and_then(|_| reader.read_exact(&mut out));
+                match read {
+                    Ok(()) => Some(out),
+                    Err(e) => {
+                        self.failed.borrow_mut().get_or_insert((path.clone(), e));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The 32-bit number at `at`, read through window `w`.
+    pub fn word(&self, w: usize, at: u64) -> Option<u32> {
+        self.with(w, at, 4, |b| word(b, 0))
+    }
+
+    /// The first error met reading the file, with its path: a scan that met one is incomplete.
+    pub fn failed(&self) -> crate::error::Result<()> {
+        match self.failed.borrow_mut().take() {
+            Some((path, e)) => Err(crate::error::Error::io(path, e)),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes `i` for `i` in `0..n` (so any range names its own contents).
+    fn counting(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i % 251) as u8).collect()
+    }
+
+    #[test]
+    fn blocks_read_what_the_file_holds_in_turn_and_by_jumps() {
+        let bytes = counting(3 * Blocks::AHEAD + 1000);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.bin"), &bytes).unwrap();
+        let file = Blocks::open(dir.path(), "t.bin", 2).unwrap();
+        let memory = Blocks::memory(bytes.clone(), 2);
+        assert_eq!(file.len(), bytes.len() as u64);
+        // In turn through window 0, jumps through window 1, interleaved, across window ends.
+        let mut reads: Vec<(usize, u64, usize)> = (0..bytes.len() as u64 - 40)
+            .step_by(997)
+            .map(|at| (0, at, 37))
+            .collect();
+        for (i, at) in [150_000u64, 7, 99_999, 65_530, 196_000, 3]
+            .into_iter()
+            .enumerate()
+        {
+            reads.insert(3 * i + 1, (1, at, 300));
+        }
+        for (w, at, n) in reads {
+            let want = &bytes[at as usize..at as usize + n];
+            for blocks in [&file, &memory] {
+                assert_eq!(blocks.with(w, at, n, <[u8]>::to_vec).unwrap(), want);
+            }
+        }
+        // Nothing, through a window that holds nothing yet and through one elsewhere; a read
+        // larger than a window, the last bytes, and past the end.
+        let end = bytes.len() as u64;
+        let fresh = Blocks::open(dir.path(), "t.bin", 1).unwrap();
+        assert_eq!(fresh.with(0, 10_812, 0, <[u8]>::len), Some(0));
+        assert_eq!(fresh.with(0, 5, 3, <[u8]>::to_vec), Some(vec![5, 6, 7]));
+        assert_eq!(fresh.with(0, 150_000, 0, <[u8]>::len), Some(0));
+        assert_eq!(fresh.with(0, 1, 0, <[u8]>::len), Some(0));
+        for blocks in [&file, &memory] {
+            let all = blocks.with(0, 0, bytes.len(), <[u8]>::to_vec).unwrap();
+            assert_eq!(all, bytes);
+            assert_eq!(blocks.word(1, end - 4), Some(word(&bytes, bytes.len() - 4)));
+            assert_eq!(blocks.word(1, end - 3), None);
+            assert_eq!(blocks.with(0, end, 1, |_| ()), None);
+            assert_eq!(blocks.with(2, 0, 1, |_| ()), None, "no such window");
+            assert_eq!(blocks.read(5, 3), Some(bytes[5..8].to_vec()));
+            assert_eq!(blocks.read(end, 1), None);
+            blocks.failed().unwrap();
+        }
+    }
+
+    #[test]
+    fn blocks_that_fail_to_read_say_so() {
+        // A folder opens as a file on Unix but does not read.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("d")).unwrap();
+        let Some(blocks) = Blocks::open(dir.path(), "d", 1) else {
+            return; // not openable at all here: nothing to report
+        };
+        if blocks.is_empty() {
+            return;
+        }
+        assert_eq!(blocks.word(0, 0), None);
+        let e = blocks.failed().unwrap_err().to_string();
+        let path = dir.path().join("d").display().to_string();
+        assert!(e.starts_with(&format!("{path}: ")), "{e}");
+        // Reported once.
+        blocks.failed().unwrap();
+    }
 }

@@ -254,6 +254,19 @@ fn walk_stories<'s>(
     Ok(())
 }
 
+/// The stories of `rows` (see [`rows`]) in the order the entity table reads best: stories of
+/// several copies first, as they come, then the stories of one article in the table's order,
+/// so that its blocks are read in turn. A tally of stories does not depend on their order.
+fn in_table_order<'r, 's>(rows: &'r [Row<'s>]) -> Vec<&'r [Row<'s>]> {
+    let mut stories: Vec<&[Row]> = rows.chunk_by(|a, b| a.story == b.story).collect();
+    // Stable: the stories of several copies keep their order.
+    stories.sort_by_key(|s| match s {
+        [alone] => (true, Some(alone.addr)),
+        _ => (false, None),
+    });
+    stories
+}
+
 /// Adds one story's articles to `tallies`.
 fn tally_story(tallies: &mut Tallies, articles: &[(Row, ArticleEntities)]) {
     tallies.begin_story();
@@ -359,24 +372,12 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
     // (and types, unless a type is asked for) only for the identities listed.
     let mut tallies = Tallies::counts_only(strings.len(), req.kind.is_some());
     let mut stories = 0;
-    // Stories of one article are counted in the table's order (its pages read in turn), the
-    // others story by story: a story's count does not depend on the order of stories.
-    let mut alone: Vec<DocAddress> = Vec::new();
-    for story in rows.chunk_by(|a, b| a.story == b.story) {
+    for story in in_table_order(&rows) {
         stories += 1;
-        if let [row] = story {
-            alone.push(row.addr);
-            continue;
-        }
         tallies.begin_story();
         for (article, row) in story.iter().enumerate() {
             add_article(&mut tallies, &table, article as u32, row.addr);
         }
-    }
-    alone.sort_unstable();
-    for &addr in &alone {
-        tallies.begin_story();
-        add_article(&mut tallies, &table, 0, addr);
     }
     let (ids, distinct) = top_ids(&tallies, req, strings);
     let mut shown = vec![false; strings.len()];
@@ -390,6 +391,7 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
             tallies.add_details(&l);
         }
     }
+    table.failed()?;
     let entities = top_rows(&tallies, ids, strings, aliases, req.top);
     Ok(listed(req, entities, distinct, stories, rows.len()))
 }
@@ -416,6 +418,7 @@ pub fn distinct(
             }
         }
     }
+    table.failed()?;
     Ok(distinct)
 }
 
@@ -671,7 +674,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
     // copy that stands for a story (its variants).
     let mut seen: Vec<u32> = Vec::new();
     let mut forms: Vec<u32> = Vec::new();
-    for story in rows.chunk_by(|a, b| a.story == b.story) {
+    for story in in_table_order(&rows) {
         mine_tally.begin_story();
         others.begin_story();
         let mut rep: Option<Shown> = None;
@@ -760,6 +763,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         mentioning,
         req.related,
     )?;
+    table.failed()?;
     let mut article_list = Vec::new();
     for s in shown.iter().take(req.limit) {
         // Only the listed articles' documents are loaded.
@@ -837,10 +841,12 @@ fn co_mentions(
     )? as f64;
     let a = mentioning as f64;
     let mut scored: Vec<(f64, u32)> = Vec::new();
-    for &id in others.ids() {
-        if mine.contains(&id) || others.stories(id) < MIN_CO_MENTIONS {
-            continue;
-        }
+    // In increasing ids: the table's articles per identity are read in turn.
+    let mut candidates: Vec<u32> = (others.ids().iter().copied())
+        .filter(|id| !mine.contains(id) && others.stories(*id) >= MIN_CO_MENTIONS)
+        .collect();
+    candidates.sort_unstable();
+    for id in candidates {
         let c = together.get(&id).copied().unwrap_or(0) as f64;
         let b = f64::from(table.articles_with(id)).max(c);
         if c * total <= a * b {
@@ -861,8 +867,10 @@ fn co_mentions(
         None => {}
     }
     let listed: PreHashedSet<u32> = scored.iter().map(|s| s.1).collect();
-    for row in rows {
-        for l in table.lites_of(row.addr, |id| listed.contains(&id)) {
+    let mut addrs: Vec<DocAddress> = rows.iter().map(|r| r.addr).collect();
+    addrs.sort_unstable();
+    for addr in addrs {
+        for l in table.lites_of(addr, |id| listed.contains(&id)) {
             others.add_details(&l);
         }
     }

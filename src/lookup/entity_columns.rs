@@ -714,6 +714,24 @@ mod tests {
             assert_eq!(table.articles_with(t.find(&id).unwrap()), n, "{id}");
         }
         assert_eq!(table.articles_with(u32::MAX), 0);
+        // A damaged range reads as a document without entities; the others read as before.
+        let damaged =
+            crate::lookup::entity_table::EntityTable::of_commit_damaged(&searcher, &resolver, 1);
+        let names = |table: &crate::lookup::entity_table::EntityTable, doc: u32| {
+            let addr = DocAddress::new(0, doc);
+            let lites: Vec<String> = table
+                .lites(addr)
+                .map(|l| table.strings.get(l.identity).to_string())
+                .collect();
+            let mut forms = Vec::new();
+            table.forms_of(addr, |_| true, &mut forms);
+            (lites, table.counts(addr).count(), forms.len())
+        };
+        assert_eq!(names(&damaged, 0), (vec![], 0, 0));
+        assert_eq!(names(&damaged, 1), (vec![], 0, 0));
+        assert_eq!(names(&table, 2), names(&damaged, 2));
+        assert!(!names(&table, 1).0.is_empty());
+        damaged.failed().unwrap();
     }
 
     #[test]
