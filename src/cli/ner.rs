@@ -119,6 +119,10 @@ pub struct TrainingOptions {
     /// Scale of the second stage's weights where they join the first stage's.
     #[arg(long = "doc-weight", default_value_t = 3.0)]
     pub doc_weight: f32,
+    /// Train this many models with seeds SEED, SEED+1… and average their weights into one
+    /// (the same size and speed as one model).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub ensemble: u64,
 }
 
 /// `morgue ner cv`.
@@ -203,6 +207,7 @@ impl TrainingOptions {
             stack_folds: self.stack_folds,
             stack_epochs: self.stack_epochs,
             doc_weight: self.doc_weight,
+            ensemble: self.ensemble as usize,
         })
     }
 }
@@ -378,6 +383,13 @@ mod tests {
         bad.truncate(5);
         bad.extend(["--stack-folds", "many"]);
         assert!(Cli::try_parse_from(&bad).is_err());
+        assert_eq!(training(&[]).ensemble, 1);
+        assert_eq!(training(&["--ensemble", "6"]).ensemble, 6);
+        for n in ["0", "65"] {
+            bad.truncate(5);
+            bad.extend(["--ensemble", n]);
+            assert!(Cli::try_parse_from(&bad).is_err(), "--ensemble {n}");
+        }
     }
 
     #[test]

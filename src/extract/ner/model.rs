@@ -113,6 +113,28 @@ impl Model {
         }
     }
 
+    /// The average of `models`' weights (a feature a model lacks weighs 0 in it), with the
+    /// first one's gazetteer, lexicon and document-level groups: models trained alike on the
+    /// same data (and so with the same gazetteer and lexicon) with different seeds.
+    pub fn average<'a>(models: impl IntoIterator<Item = &'a Model>) -> Model {
+        let mut models = models.into_iter();
+        let Some(first) = models.next() else {
+            return Model::default();
+        };
+        let mut sum = first.clone();
+        let mut n = 1u32;
+        for m in models {
+            // Each feature's sum is taken in the models' order, whatever the rows' order.
+            sum.add_rows(m.rows().map(|(k, r)| (k, *r)));
+            n += 1;
+        }
+        let scale = 1.0 / n as f32;
+        for r in &mut sum.rows {
+            r.iter_mut().for_each(|x| *x *= scale);
+        }
+        sum
+    }
+
     /// Number of features with weights.
     pub fn n_features(&self) -> usize {
         self.rows.len()
@@ -380,6 +402,31 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_average_weighs_a_missing_feature_as_zero() {
+        let row = |x: f32| {
+            let mut r = [0f32; N_TAGS];
+            r[1] = x;
+            r
+        };
+        let mut g = Gazetteer::new();
+        g.add(&["Mosul"], 2);
+        let a = Model::from_rows([(1, row(3.0)), (2, row(1.0))], g, Lexicon::default());
+        let b = Model::from_rows(
+            [(1, row(1.0)), (9, row(-4.0))],
+            Gazetteer::new(),
+            Lexicon::default(),
+        );
+        let m = Model::average([&a, &b]);
+        assert_eq!(m.row(1), Some(&row(2.0)));
+        assert_eq!(m.row(2), Some(&row(0.5)));
+        assert_eq!(m.row(9), Some(&row(-2.0)));
+        assert_eq!(m.n_features(), 3);
+        assert_eq!(m.gazetteer, a.gazetteer, "the first model's gazetteer");
+        assert_eq!(Model::average([&a]).to_bytes(), a.to_bytes());
+        assert_eq!(Model::average([]).n_features(), 0);
+    }
 
     #[test]
     fn round_trips_through_bytes() {

@@ -61,6 +61,9 @@ pub struct TrainOptions {
     /// Scale of the second stage's weights where they join the first stage's: how much the
     /// document's say counts against the sentence's.
     pub doc_weight: f32,
+    /// Models trained with seeds `seed`, `seed + 1`…, whose weights are averaged into one
+    /// model (1: a single model). The average is one model of the same size and speed.
+    pub ensemble: usize,
 }
 
 impl Default for TrainOptions {
@@ -77,6 +80,7 @@ impl Default for TrainOptions {
             stack_folds: 5,
             stack_epochs: 5,
             doc_weight: 3.0,
+            ensemble: 1,
         }
     }
 }
@@ -267,6 +271,32 @@ pub fn train_stages(
     dev: Option<&[Sentence]>,
     opts: &TrainOptions,
     mut progress: impl FnMut(&EpochReport),
+) -> (Model, Model) {
+    if opts.ensemble > 1 {
+        let members: Vec<(Model, Model)> = (0..opts.ensemble as u64)
+            .map(|i| {
+                let one = TrainOptions {
+                    seed: opts.seed + i,
+                    ensemble: 1,
+                    ..opts.clone()
+                };
+                train_one(train, dev, &one, &mut progress)
+            })
+            .collect();
+        return (
+            Model::average(members.iter().map(|m| &m.0)),
+            Model::average(members.iter().map(|m| &m.1)),
+        );
+    }
+    train_one(train, dev, opts, &mut progress)
+}
+
+/// [`train_stages`] of one model (`opts.ensemble` left aside).
+fn train_one(
+    train: &[Sentence],
+    dev: Option<&[Sentence]>,
+    opts: &TrainOptions,
+    mut progress: &mut dyn FnMut(&EpochReport),
 ) -> (Model, Model) {
     let first = train_first_stage(train, dev, opts, &mut progress);
     if opts.doc_features == 0 {
@@ -627,6 +657,42 @@ mod tests {
         let back = Model::from_bytes(&bytes).unwrap();
         assert_eq!(back.doc_features, opts.doc_features);
         assert_eq!(evaluate(&back, &data).overall.f1, 1.0);
+    }
+
+    #[test]
+    fn an_ensemble_is_the_average_of_its_seeds_models() {
+        let data = toy_corpus(true);
+        let opts = TrainOptions {
+            epochs: 2,
+            folds: 0,
+            doc_features: super::super::document::EXACT,
+            stack_folds: 3,
+            stack_epochs: 1,
+            ..TrainOptions::default()
+        };
+        let seeded = |seed| {
+            let one = TrainOptions {
+                seed,
+                ..opts.clone()
+            };
+            train(&data, None, &one, |_| {})
+        };
+        let members = [seeded(5), seeded(6), seeded(7)];
+        let three = TrainOptions {
+            seed: 5,
+            ensemble: 3,
+            ..opts.clone()
+        };
+        let mut epochs = 0;
+        let (first, m) = train_stages(&data, None, &three, |_| epochs += 1);
+        assert_eq!(epochs, 3 * 3, "each member's epochs, both stages");
+        assert_eq!(m.to_bytes(), Model::average(&members).to_bytes());
+        assert_eq!(m.doc_features, opts.doc_features);
+        assert_eq!(first.doc_features, 0);
+        assert_eq!(evaluate(&m, &data).overall.f1, 1.0);
+        // The members differ (their seeds shuffle differently), so the average is none of them.
+        assert!(members.iter().all(|x| x.to_bytes() != m.to_bytes()));
+        assert_eq!(train(&data, None, &three, |_| {}).to_bytes(), m.to_bytes());
     }
 
     #[test]
