@@ -373,7 +373,7 @@ impl Group {
                 key,
                 addr: (facts.addr.segment_ord, facts.addr.doc_id),
                 date_secs: facts.date_secs,
-                outlet: facts.outlet,
+                outlet: facts.outlet.as_deref().map(String::from),
                 cluster: facts.cluster,
                 score: best.get(&key).map_or(0.0, BestPassages::score),
                 records: records.get(&key).copied().unwrap_or(0),
@@ -539,7 +539,7 @@ impl Group {
                 records: records.get(&key).copied().unwrap_or(0),
                 values: values_of.as_ref().map(|v| v(&facts)).unwrap_or_default(),
                 date_secs: facts.date_secs,
-                outlet: facts.outlet,
+                outlet: facts.outlet.as_deref().map(String::from),
                 cluster: facts.cluster,
             })
             .collect();
@@ -847,7 +847,7 @@ impl crate::lookup::Articles for Remote<'_> {
                     ArticleFacts {
                         addr,
                         date_secs: row.date_secs,
-                        outlet: row.outlet,
+                        outlet: row.outlet.map(std::sync::Arc::from),
                         cluster: row.cluster,
                     },
                 );
@@ -1025,7 +1025,7 @@ impl Driver {
                     ArticleFacts {
                         addr: DocAddress::new(row.addr.0, row.addr.1),
                         date_secs: row.date_secs,
-                        outlet: row.outlet,
+                        outlet: row.outlet.map(std::sync::Arc::from),
                         cluster: row.cluster,
                     },
                 );

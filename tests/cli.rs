@@ -425,11 +425,22 @@ mod search {
         std::fs::remove_file(&table).unwrap();
         assert_eq!(run(&w), before);
         assert!(table.is_file(), "a search keeps the table it built");
-        std::fs::write(&table, b"morgue-articles1 and then garbage").unwrap();
+        std::fs::write(&table, b"morgue-articles2 and then garbage").unwrap();
         assert_eq!(run(&w), before);
         let whole = std::fs::read(&table).unwrap();
         std::fs::write(&table, &whole[..whole.len() - 7]).unwrap();
         assert_eq!(run(&w), before);
+        // The directory ends the file: its last number is the number of rows. Another number,
+        // or one bucket's start moved, and the table is built again (not read past its rows,
+        // nor missing the keys of a bucket).
+        for (from_end, value) in [(4, 0xffff_u32), (8, 0), (8, u32::MAX)] {
+            let mut damaged = whole.clone();
+            let at = damaged.len() - from_end;
+            damaged[at..at + 4].copy_from_slice(&value.to_le_bytes());
+            std::fs::write(&table, &damaged).unwrap();
+            assert_eq!(run(&w), before, "{from_end} {value}");
+            assert_eq!(std::fs::read(&table).unwrap(), whole);
+        }
         assert_eq!(outlets(&w), before_outlets);
         assert_eq!(std::fs::read(&table).unwrap(), whole);
         // Another ingest: the table of the old commit is not used for the new one.

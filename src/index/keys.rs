@@ -23,6 +23,9 @@ pub struct KeyCollector;
 pub struct KeySegment {
     keys: Column<u64>,
     found: Keys,
+    /// The key inserted last: a segment holds an article's passages side by side, so a query's
+    /// matches come in runs of one key, and a run costs one insert.
+    last: Option<u64>,
 }
 
 impl Collector for KeyCollector {
@@ -37,6 +40,7 @@ impl Collector for KeyCollector {
         Ok(KeySegment {
             keys: reader.fast_fields().u64(super::names::ARTICLE_KEY)?,
             found: Keys::default(),
+            last: None,
         })
     }
 
@@ -59,7 +63,10 @@ impl SegmentCollector for KeySegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(k) = self.keys.first(doc) {
-            self.found.insert(k);
+            if self.last != Some(k) {
+                self.found.insert(k);
+                self.last = Some(k);
+            }
         }
     }
 

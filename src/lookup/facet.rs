@@ -119,7 +119,7 @@ pub type ValuesOf<'a> = Box<dyn Fn(&ArticleFacts) -> Vec<String> + 'a>;
 
 /// An article's outlet, as a facet value.
 pub fn outlet_values<'a>() -> ValuesOf<'a> {
-    Box::new(|facts: &ArticleFacts| facts.outlet.iter().cloned().collect())
+    Box::new(|facts: &ArticleFacts| facts.outlet.iter().map(|o| o.to_string()).collect())
 }
 
 /// The values of `key` for an article: its outlet for [`OUTLET`], else the metadata key's

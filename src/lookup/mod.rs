@@ -92,7 +92,7 @@ pub(crate) mod testing {
                 ArticleFacts {
                     addr: tantivy::DocAddress::new(0, i as u32),
                     date_secs: *d,
-                    outlet: o.map(String::from),
+                    outlet: o.map(std::sync::Arc::from),
                     cluster: i as u64,
                 },
             );

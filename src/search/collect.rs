@@ -216,8 +216,9 @@ pub struct ArticleFacts {
     pub addr: DocAddress,
     /// Publication date as Unix seconds (midnight UTC); `None` when undated.
     pub date_secs: Option<i64>,
-    /// Outlet name as stored; `None` when unknown.
-    pub outlet: Option<String>,
+    /// Outlet name as stored; `None` when unknown. Shared with the article table's name (a
+    /// query selecting thousands of articles copies no name).
+    pub outlet: Option<std::sync::Arc<str>>,
     /// Copy cluster (see `index::ClusterFinder`); the article's own key when it has no copies.
     pub cluster: u64,
 }

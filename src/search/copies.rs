@@ -102,12 +102,12 @@ pub fn copy_ref(
     // Title and URL of the record the article document holds (its outlet and date).
     let held = appearances
         .iter()
-        .find(|a| a.outlet == facts.outlet && a.date == date)
+        .find(|a| a.outlet.as_deref() == facts.outlet.as_deref() && a.date == date)
         .or(appearances.first());
     CopyRef {
         article_id: ArticleId(key),
         title: held.map(|a| a.title.clone()).unwrap_or_default(),
-        outlet: facts.outlet.clone(),
+        outlet: facts.outlet.as_deref().map(String::from),
         date,
         url: held.and_then(|a| a.url.clone()),
         paths: appearances.into_iter().map(|a| a.path).collect(),
@@ -304,7 +304,7 @@ mod tests {
         ArticleFacts {
             addr: DocAddress::new(0, i),
             date_secs: date,
-            outlet: Some(format!("outlet {i}")),
+            outlet: Some(format!("outlet {i}").into()),
             cluster,
         }
     }

@@ -249,7 +249,7 @@ pub fn select_resolved(
                 ArticleFacts {
                     addr: row.addr,
                     date_secs: row.date_secs,
-                    outlet: table.outlet(&row).map(|o| o.to_string()),
+                    outlet: table.shared_outlet(&row),
                     cluster: mi.canonical_cluster(row.cluster),
                 },
             );
