@@ -289,9 +289,11 @@ pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(9),
         }),
-        // 128 KiB blocks store this prose about 4% smaller than 64 KiB ones, which keeps the
-        // index under the size of the text it holds; showing a hit decompresses one block.
-        docstore_blocksize: 128 << 10,
+        // Showing a hit decompresses its block (and the blocks of its records): with 128 KiB
+        // blocks that was a fifth of every search's time. 16 KiB blocks (two or three articles
+        // of news prose) took the query set's median from 6.7 to 5.2 ms on AllSides, for a
+        // store 14% larger (the index 4.5%: 401 to 419 MB). PERFORMANCE.md has the figures.
+        docstore_blocksize: 16 << 10,
         ..tantivy::IndexSettings::default()
     };
     let index =
