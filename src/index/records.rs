@@ -380,13 +380,25 @@ pub fn load_article(
     article_id: ArticleId,
     passages: bool,
 ) -> Result<Option<ArticleRecord>> {
-    let f = fields;
-    let Some(addr) = doc_addresses(searcher, f, KIND_ARTICLE, article_id)?
+    let Some(addr) = doc_addresses(searcher, fields, KIND_ARTICLE, article_id)?
         .into_iter()
         .next()
     else {
         return Ok(None);
     };
+    load_article_at(searcher, fields, article_id, addr, passages).map(Some)
+}
+
+/// Loads the article `article_id` whose article document is at `addr` (known from the article
+/// table: no query for it), as [`load_article`].
+pub fn load_article_at(
+    searcher: &Searcher,
+    fields: &Fields,
+    article_id: ArticleId,
+    addr: DocAddress,
+    passages: bool,
+) -> Result<ArticleRecord> {
+    let f = fields;
     let doc: TantivyDocument = searcher.doc(addr)?;
     let sourced = |value: Option<String>, source: Field| {
         value.map(|value| Found {
@@ -457,7 +469,7 @@ pub fn load_article(
         }
         record.passages.sort_by_key(|p| p.number);
     }
-    Ok(Some(record))
+    Ok(record)
 }
 
 /// One appearance of an article's text: a record or page it was read from, with that record's
