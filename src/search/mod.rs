@@ -28,8 +28,7 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article, load_article_at, KeyCollector, KeyMap, Keys, MorgueIndex,
-    KIND_PASSAGE, NEWS_EN,
+    doc_addresses, load_article_at, KeyCollector, KeyMap, Keys, MorgueIndex, KIND_PASSAGE, NEWS_EN,
 };
 use crate::model::{ArticleId, ArticleSummary};
 use boolean::KeySet;
@@ -509,15 +508,12 @@ pub(crate) fn assemble(
     let table = table::ArticleTable::cached(mi, searcher)?;
     let article_id = r.article_id();
     // The table knows where the article document is: no query for it.
-    let loaded = match table.get(r.key) {
-        Some(row) => Some(load_article_at(searcher, f, article_id, row.addr, false)?),
-        None => load_article(searcher, f, article_id, false)?,
-    };
-    let mut article = loaded.ok_or_else(|| {
+    let row = table.get(r.key).ok_or_else(|| {
         crate::Error::Index(tantivy::TantivyError::InternalError(format!(
             "article {article_id} has passages but no article document"
         )))
     })?;
+    let mut article = load_article_at(searcher, f, article_id, row.addr, false)?;
     if let Some(all) = appearances {
         // Every shard's records of the text, not only this searcher's.
         article.paths = all.iter().map(|a| a.path.clone()).collect();
