@@ -203,10 +203,7 @@ pub fn dates(gold: &Path, pages: &Path, folds: Option<usize>) -> Result<DateEval
                 .unwrap_or(default);
             let (ok, n) = score(best, &|f| f == fold);
             held_out.push(ratio(ok, n));
-            chosen.push(format!(
-                "zone_by_language={} url_breaks_one_day_ties={}",
-                variants[best].zone_by_language, variants[best].url_breaks_one_day_ties
-            ));
+            chosen.push(variants[best].to_string());
         }
         let mean = held_out.iter().sum::<f64>() / k as f64;
         let var = held_out.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
@@ -277,7 +274,7 @@ fn page_date(
     file: &str,
 ) -> Option<crate::model::Sourced<chrono::NaiveDate>> {
     let markup = page.date.clone();
-    let url = page.url_date.clone();
+    let url = page.url_date.clone().or(page.modified.clone());
     match page.into_article(file) {
         Ok(raw) => pipeline::build_article(raw, None).ok().and_then(|a| a.date),
         Err(_) => None,

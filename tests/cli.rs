@@ -2692,9 +2692,10 @@ mod dates {
         let w = Workdir::new();
         w.copy_dir(&repo().join("tests/fixtures/dates"), "dates");
         let r = w.ingest(&["dates"]);
-        assert_eq!(r["articles_indexed"], 15, "{r}");
+        assert_eq!(r["articles_indexed"], 19, "{r}");
         let expected = "\
 arabic.html 2017-11-18 html:date-element
+author.html 2010-12-29 html:date-element
 byline.txt 2017-11-18 dateline
 cited_parenthesis.txt
 cited_post.txt
@@ -2702,15 +2703,21 @@ disagreeing.txt
 first_published.txt
 footer.txt 2017-11-18 dateline
 list.txt
+modified_only.html 2019-03-02 modified:meta:article:modified_time
 published_updated.txt 2017-11-18 dateline
 quoted.txt
 recorded.jsonl:1 2017-11-19 metadata
+slashed.html 2020-10-02 html:date-element
+time_text.html 2019-06-29 time:text
 utc.html 2019-10-19 meta:article:published_time
 weekday.txt 2017-11-18 dateline
 wire.txt 2017-11-18 dateline";
-        assert_eq!(dated_rows(&w, "harbor OR Hafen OR الميناء"), expected);
+        assert_eq!(
+            dated_rows(&w, "harbor OR harbour OR port OR Hafen OR الميناء"),
+            expected
+        );
         // JSON Lines carry the same column.
-        let (_, out, _) = w.run(&["export", "Hafen", "--format", "jsonl"]);
+        let (_, out, _) = w.run(&["export", "Festmacher", "--format", "jsonl"]);
         let row: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
         assert_eq!(row["date_source"], "meta:article:published_time");
         // Chinese/Japanese year-month-day written on the page.

@@ -21,7 +21,10 @@ pub mod value;
 pub mod zone;
 
 pub use bound::{parse_bound, Bound};
-pub use text::{find_text_date, find_text_dates, month_number};
+pub use text::{
+    find_text_date, find_text_date_in, find_text_dates, find_text_dates_in, month_number,
+    SlashOrder,
+};
 pub use value::{parse_loose, parse_str, parse_value};
 
 use chrono::{Datelike, NaiveDate};

@@ -4,7 +4,9 @@
 //!
 //! Digits of other scripts (Arabic-Indic, Persian, Devanagari, Bengali, full-width) are folded to
 //! ASCII first. Day-month-year is assumed for dotted numerals (the European notation); slashed
-//! all-numeric dates are never taken (their order is unknown). Partial dates are never taken.
+//! all-numeric dates are taken only when their numbers leave one reading (`26/12/2019`,
+//! `12/26/2019`, `08/08/2017`), and when day and month could be swapped (`02/10/2020`) only in the order the caller knows
+//! from the page's locale ([`SlashOrder`]). Partial dates are never taken.
 //! Dates in other calendars (Solar Hijri, Hijri, Thai Buddhist era, Japanese eras) and in Chinese
 //! numerals are found by `calendars` and converted to the Gregorian day. Not checked for
 //! plausibility.
@@ -555,6 +557,7 @@ static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<cjk>(?P<cy>(?:19|20)\d{{2}})\s*[年년]\s*(?P<cm>\d{{1,2}})\s*[月월]\s*(?P<cd>\d{{1,2}})\s*[日号일])
       | (?P<hu>\b(?P<hy>(?:19|20)\d{{2}})\.\s*(?P<hm>\p{{L}}{{3,12}})\.?\s+(?P<hd>\d{{1,2}})\.)
       | (?P<dmy>\b(?P<dd>\d{{1,2}})\.\s?(?P<dm>\d{{1,2}})\.\s?(?P<dy>(?:19|20)?\d{{2}})\b)
+      | (?P<slash>\b(?P<sa>\d{{1,2}})/(?P<sb>\d{{1,2}})/(?P<sy>(?:19|20)\d{{2}})\b)
       | (?P<dnamed>\b(?P<nd>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<nm>{name})\.?[,،]?\s*(?:de\s+)?(?P<ny>(?:19|20)\d{{2}})\b)
       | (?P<vi>\b(?P<vd>\d{{1,2}})\s+tháng\s+(?P<vm>\d{{1,2}})(?:\s*,\s*|\s+năm\s+|\s+)(?P<vy>(?:19|20)\d{{2}})\b)
       | (?P<named>\b(?P<mm>{name})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th|\.)?[,،]?\s+(?P<my>(?:19|20)\d{{2}})\b)"
@@ -562,14 +565,43 @@ static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid date regex")
 });
 
+/// How to read an all-numeric slashed date whose day and month could be swapped (`02/10/2020`):
+/// the page's locale says (`en-GB` pages write the day first, `en-US` pages the month), else it
+/// is not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SlashOrder {
+    /// Slashed all-numeric dates are never taken.
+    Never,
+    /// Not known: only slashed dates with one reading are taken.
+    #[default]
+    Unknown,
+    /// `02/10/2020` is 2 October.
+    DayFirst,
+    /// `02/10/2020` is 10 February.
+    MonthFirst,
+}
+
 /// Finds the first complete date written out in a short piece of page text (see the module
 /// documentation for the forms).
 pub fn find_text_date(s: &str) -> Option<NaiveDate> {
     find_text_dates(s).next().map(|(_, d)| d)
 }
 
+/// [`find_text_date`] with a known order for slashed dates.
+pub fn find_text_date_in(s: &str, order: SlashOrder) -> Option<NaiveDate> {
+    find_text_dates_in(s, order).next().map(|(_, d)| d)
+}
+
 /// Every complete date written out in `s`, with its byte offset in `s`.
 pub fn find_text_dates(s: &str) -> impl Iterator<Item = (usize, NaiveDate)> + '_ {
+    find_text_dates_in(s, SlashOrder::Unknown)
+}
+
+/// [`find_text_dates`] with a known order for slashed dates.
+pub fn find_text_dates_in(
+    s: &str,
+    order: SlashOrder,
+) -> impl Iterator<Item = (usize, NaiveDate)> + '_ {
     let (text, origin) = match fold_digits(s) {
         Some((folded, origin)) => (std::borrow::Cow::Owned(folded), Some(origin)),
         None => (std::borrow::Cow::Borrowed(s), None),
@@ -581,7 +613,7 @@ pub fn find_text_dates(s: &str) -> impl Iterator<Item = (usize, NaiveDate)> + '_
     };
     let mut found: Vec<(usize, NaiveDate)> = TEXT_DATE
         .captures_iter(&text)
-        .filter_map(|c| date_of(&c).map(|d| (c.get(0).map_or(0, |m| m.start()), d)))
+        .filter_map(|c| date_of(&c, order).map(|d| (c.get(0).map_or(0, |m| m.start()), d)))
         .collect();
     let persian_digit = |at: usize| {
         origin.is_some() && s[back(at)..].starts_with(|c| ('\u{06F0}'..='\u{06F9}').contains(&c))
@@ -599,7 +631,7 @@ pub fn find_text_dates(s: &str) -> impl Iterator<Item = (usize, NaiveDate)> + '_
 }
 
 /// The date one match of [`TEXT_DATE`] stands for.
-fn date_of(c: &regex::Captures<'_>) -> Option<NaiveDate> {
+fn date_of(c: &regex::Captures<'_>, order: SlashOrder) -> Option<NaiveDate> {
     let get = |n: &str| c.name(n).map(|m| m.as_str());
     let num = |n: &str| get(n).and_then(|v| v.parse::<u32>().ok());
     let year = |n: &str| get(n).and_then(|v| v.parse::<i32>().ok());
@@ -616,6 +648,21 @@ fn date_of(c: &regex::Captures<'_>) -> Option<NaiveDate> {
             y => y,
         };
         (y, num("dm")?, num("dd")?)
+    } else if c.name("slash").is_some() {
+        if order == SlashOrder::Never {
+            return None;
+        }
+        // Day and month in an unknown order: taken only when the numbers leave one reading.
+        let (a, b) = (num("sa")?, num("sb")?);
+        let (m, d) = match (a > 12, b > 12, order) {
+            (true, false, _) => (b, a),
+            (false, true, _) => (a, b),
+            _ if a == b => (a, a),
+            (false, false, SlashOrder::DayFirst) => (b, a),
+            (false, false, SlashOrder::MonthFirst) => (a, b),
+            _ => return None,
+        };
+        (year("sy")?, m, d)
     } else if c.name("vi").is_some() {
         (year("vy")?, num("vm")?, num("vd")?)
     } else if c.name("dnamed").is_some() {
@@ -651,6 +698,29 @@ mod tests {
         }
         assert_eq!(find_text_date("03/04/2017"), None);
         assert_eq!(find_text_date("in November 2017"), None);
+    }
+
+    #[test]
+    fn slashed_dates_only_in_an_order_that_is_known() {
+        // One reading: taken whatever the locale.
+        assert_eq!(find_text_date("26/12/2019"), day(2019, 12, 26));
+        assert_eq!(find_text_date("12/26/2019"), day(2019, 12, 26));
+        assert_eq!(find_text_date("08/08/2017"), day(2017, 8, 8));
+        // Two readings: only in the page's order.
+        assert_eq!(find_text_date("02/10/2020"), None);
+        let gb = find_text_date_in("02/10/2020", SlashOrder::DayFirst);
+        assert_eq!(gb, day(2020, 10, 2));
+        let us = find_text_date_in("02/10/2020", SlashOrder::MonthFirst);
+        assert_eq!(us, day(2020, 2, 10));
+        // A known order never overrules the numbers.
+        let gb = find_text_date_in("12/26/2019", SlashOrder::DayFirst);
+        assert_eq!(gb, day(2019, 12, 26));
+        for s in ["26/12/2019", "02/10/2020"] {
+            assert_eq!(find_text_date_in(s, SlashOrder::Never), None, "{s}");
+        }
+        // Not a date: a month past 12 either way, a fraction, a Persian year.
+        assert_eq!(find_text_date("13/14/2019"), None);
+        assert_eq!(find_text_date("1402/08/25"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The page's language: declared in its markup (`<html lang>`, `content-language`, `og:locale`),
 //! else the script most of its letters are in.
 
+use crate::dates::SlashOrder;
 use dom_query::Document;
 
 /// The primary language subtag (`de` for `de-DE`, lowercase) the page declares, if any.
@@ -23,6 +24,34 @@ pub fn declared(doc: &Document) -> Option<String> {
             && primary.bytes().all(|b| b.is_ascii_lowercase()))
         .then_some(primary)
     })
+}
+
+/// How the page writes all-numeric slashed dates, from its declared locale: US and Philippine
+/// English write the month first; any other locale the day first (`en-GB`, `de`, `fr-CA`…).
+/// Unknown without a declared language, and for bare `en` (its region could be either).
+pub fn slash_order(doc: &Document) -> SlashOrder {
+    let tag = [
+        ("html", "lang"),
+        ("html", "xml:lang"),
+        ("meta[http-equiv='content-language' i]", "content"),
+        ("meta[property='og:locale']", "content"),
+    ]
+    .iter()
+    .find_map(|(sel, attr)| {
+        let v = doc.select(sel).nodes().first()?.attr(attr)?;
+        let v = v.trim().to_ascii_lowercase().replace('_', "-");
+        (!v.is_empty()).then_some(v)
+    });
+    let Some(tag) = tag else {
+        return SlashOrder::Unknown;
+    };
+    let mut parts = tag.split(['-', ',', ' ']);
+    match (parts.next(), parts.next()) {
+        (Some("en"), None) => SlashOrder::Unknown,
+        (Some("en"), Some("us" | "ph")) => SlashOrder::MonthFirst,
+        (Some(p), _) if p.len() == 2 || p.len() == 3 => SlashOrder::DayFirst,
+        _ => SlashOrder::Unknown,
+    }
 }
 
 /// A language tag for the script most letters of `text` are in (`und-Arab`, `und-Cyrl`,

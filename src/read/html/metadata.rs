@@ -1,5 +1,6 @@
 //! Machine-readable metadata: JSON-LD (`datePublished`, publisher), meta tags, `itemprop`,
-//! `<time datetime>`, and dates in script data. Modification dates are never taken.
+//! `<time datetime>`, and dates in script data. Modification dates are read apart
+//! ([`modified_date`]), as a last resort.
 
 use super::shown::in_aside;
 use crate::dates::zone::{parse_timestamp, PageZone};
@@ -151,6 +152,22 @@ const META_DATES: &[&str] = &[
     "created",
 ];
 
+/// Every `<meta>` tag's name (its `property`, `name`, `itemprop` or `http-equiv`, lowercase) and
+/// `content`.
+fn meta_tags(doc: &Document) -> Vec<(String, String)> {
+    doc.select("meta")
+        .nodes()
+        .iter()
+        .filter_map(|node| {
+            let key = ["property", "name", "itemprop", "http-equiv"]
+                .iter()
+                .find_map(|a| node.attr(a))?;
+            let content = node.attr("content")?;
+            Some((key.trim().to_ascii_lowercase(), content.to_string()))
+        })
+        .collect()
+}
+
 /// Parses a metadata date value (ISO, RFC 2822 or written out); a timestamp's day is taken in
 /// the outlet's zone.
 pub(super) fn meta_value_date(v: &str, zone: &PageZone) -> Option<NaiveDate> {
@@ -164,8 +181,14 @@ pub(super) fn metadata_date(
     doc: &Document,
     jsonld: &[Value],
     zone: &PageZone,
+    shown_over_attribute: bool,
     warnings: &mut Vec<String>,
 ) -> Option<Sourced<NaiveDate>> {
+    let shown_other_day = |node: &dom_query::NodeRef, d: NaiveDate| {
+        shown_over_attribute
+            .then(|| shown_other_day(node, d))
+            .flatten()
+    };
     let meta_value_date = |v: &str| meta_value_date(v, zone);
     let mut accept = |d: NaiveDate, source: &str| -> Option<Sourced<NaiveDate>> {
         match plausible(d) {
@@ -191,14 +214,7 @@ pub(super) fn metadata_date(
     }
     // 2. Meta tags, in order of trust.
     let mut metas: Vec<(usize, String)> = Vec::new();
-    for node in doc.select("meta").nodes() {
-        let key = ["property", "name", "itemprop", "http-equiv"]
-            .iter()
-            .find_map(|a| node.attr(a))
-            .map(|k| k.trim().to_ascii_lowercase());
-        let (Some(key), Some(content)) = (key, node.attr("content")) else {
-            continue;
-        };
+    for (key, content) in meta_tags(doc) {
         let rank = META_DATES.iter().position(|m| *m == key).or_else(|| {
             // Site-specific names: `zdf:publicationdate`, `xyz:publishdate`…
             [
@@ -212,7 +228,7 @@ pub(super) fn metadata_date(
             .then_some(META_DATES.len())
         });
         if let Some(rank) = rank {
-            metas.push((rank, content.to_string()));
+            metas.push((rank, content));
         }
     }
     metas.sort_by_key(|(rank, _)| *rank);
@@ -231,7 +247,11 @@ pub(super) fn metadata_date(
     {
         let v = node.attr("datetime").or_else(|| node.attr("content")).or_else(|| node.attr("title")).map(|v| v.to_string()).unwrap_or_else(|| node.text().to_string());
         if let Some(d) = meta_value_date(&v) {
-            if let Some(s) = accept(d, "itemprop") {
+            let (d, source) = match shown_other_day(node, d) {
+                Some(s) => (s, "itemprop:text"),
+                None => (d, "itemprop"),
+            };
+            if let Some(s) = accept(d, source) {
                 return Some(s);
             }
         }
@@ -267,12 +287,24 @@ pub(super) fn metadata_date(
         .chain(times.iter());
     for node in ordered {
         if let Some(d) = node.attr("datetime").and_then(|v| meta_value_date(&v)) {
-            if let Some(s) = accept(d, "time") {
+            let (d, source) = match shown_other_day(node, d) {
+                Some(s) => (s, "time:text"),
+                None => (d, "time"),
+            };
+            if let Some(s) = accept(d, source) {
                 return Some(s);
             }
         }
     }
     None
+}
+
+/// The day an element with a machine-readable date shows its readers, when it is another day
+/// than its attribute's: "Publié le 29 juin 2019" over a `datetime` of the day the page was last
+/// saved, "26/12/2019" over a UTC timestamp that falls on the 27th in the outlet's zone. The
+/// day readers see is the one they cite.
+fn shown_other_day(node: &dom_query::NodeRef, attribute: NaiveDate) -> Option<NaiveDate> {
+    find_text_date(&node.text()).filter(|s| *s != attribute && plausible(*s).is_ok())
 }
 
 static SCRIPT_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -389,4 +421,62 @@ fn ld_names(v: &Value, out: &mut Vec<String>) {
         Value::Array(a) => a.iter().take(64).for_each(|x| ld_names(x, out)),
         _ => {}
     }
+}
+
+/// Meta tag names (lowercase) that hold the date a page was last changed.
+const META_MODIFIED: &[&str] = &[
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "modified_time",
+    "datemodified",
+    "last-modified",
+    "lastmod",
+    "dc.date.modified",
+    "dcterms.modified",
+    "revised",
+];
+
+/// The date the page says it was last changed: JSON-LD `dateModified` of the page's article,
+/// meta tags such as `article:modified_time`, `itemprop="dateModified"` (provenance
+/// `modified:json-ld`, `modified:meta:NAME`, `modified:itemprop`). Never a publication date:
+/// the reader offers it only as a last resort (`DateRules::modified_when_nothing_else`).
+pub(super) fn modified_date(
+    doc: &Document,
+    jsonld: &[Value],
+    zone: &PageZone,
+) -> Option<Sourced<NaiveDate>> {
+    let usable = |d: NaiveDate| plausible(d).ok();
+    let from_ld = jsonld.iter().filter(|v| is_article(v)).find_map(|v| {
+        let d = meta_value_date(v.get("dateModified")?.as_str()?, zone)?;
+        usable(d).map(|d| Sourced::new(d, "modified:json-ld"))
+    });
+    from_ld
+        .or_else(|| {
+            let mut metas: Vec<(usize, &str, String)> = Vec::new();
+            for (key, content) in meta_tags(doc) {
+                if let Some(rank) = META_MODIFIED.iter().position(|m| *m == key) {
+                    metas.push((rank, META_MODIFIED[rank], content));
+                }
+            }
+            metas.sort_by_key(|(rank, _, _)| *rank);
+            metas.into_iter().find_map(|(_, name, content)| {
+                let d = usable(meta_value_date(&content, zone)?)?;
+                Some(Sourced::new(d, format!("modified:meta:{name}")))
+            })
+        })
+        .or_else(|| {
+            doc.select("[itemprop='dateModified']")
+                .nodes()
+                .iter()
+                .find_map(|node| {
+                    let v = node
+                        .attr("datetime")
+                        .or_else(|| node.attr("content"))
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| node.text().to_string());
+                    let d = usable(meta_value_date(&v, zone)?)?;
+                    Some(Sourced::new(d, "modified:itemprop"))
+                })
+        })
 }

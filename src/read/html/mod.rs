@@ -11,10 +11,14 @@
 //! * publication date, in order of trust: JSON-LD `datePublished` (`json-ld`), meta tags such as
 //!   `article:published_time` (`meta:NAME`), `itemprop="datePublished"` (`itemprop`),
 //!   `<time datetime>` (`time`), a date in an element whose class or id says it is the
-//!   publication date (`html:date-element`); then, in the pipeline, a dateline in the text; and
-//!   last the URL path (`/2017/11/18/`, `fallback_date`, provenance `url`).
+//!   publication date (`html:date-element`); then, in the pipeline, a dateline in the text; then
+//!   the URL path (`/2017/11/18/`, `fallback_date`, provenance `url`); and last, for a page that
+//!   gives no publication date at all, the day it says it was last changed (`modified:…`).
 //!
-//! Modification dates (`article:modified_time`, `dateModified`) are never taken. A timestamp's
+//! An element whose visible text shows another day than its `datetime` gives the shown day
+//! (`time:text`, `itemprop:text`). Modification dates (`article:modified_time`, `dateModified`,
+//! "last edited …") are taken only as that last resort, with their own provenance, so a
+//! researcher can tell them apart (`export`'s `date_source`). A timestamp's
 //! day is taken in the outlet's own zone (`dates::zone`): the page's own offset, else its
 //! country-code domain's zone, else (when [`DateRules::zone_by_language`]) its language's.
 
@@ -28,8 +32,8 @@ pub use charset::{decode_page, decode_page_hinted};
 pub use url::{archived_url, url_date, url_domain};
 
 use super::{slurp, Input, Items, RawArticle, ReadOptions, Reader, Skip};
-use crate::dates::find_text_dates;
 use crate::dates::zone::{page_offset, zone_for, PageZone};
+use crate::dates::{find_text_dates, SlashOrder};
 use crate::model::Sourced;
 use chrono::NaiveDate;
 use dom_query::Document;
@@ -37,8 +41,8 @@ use metadata::{first_attr, json_ld, jsonld_publisher, metadata_date, script_date
 use shown::{date_element, main_start, near_heading_date, page_text_date, spaced_text, HEAD_BYTES};
 
 /// Choices in how a page's date is found that `morgue eval dates --folds K` cross-validates
-/// (`eval::dates`); [`DateRules::default`] (both on) is what ingest uses. On the htmldate dev
-/// pages the variants are within a page or two of each other.
+/// (`eval::dates`: every combination is run, chosen on K−1 folds, scored on the held-out one);
+/// [`DateRules::default`] (all on) is what ingest uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRules {
     /// Take a UTC timestamp's day in the zone of the page's language when its domain names no
@@ -46,30 +50,98 @@ pub struct DateRules {
     pub zone_by_language: bool,
     /// A date one day off the URL's date is a time-zone shift: take the URL's day.
     pub url_breaks_one_day_ties: bool,
+    /// A page that gives no publication date anywhere (markup, shown dates, its text's
+    /// dateline, its URL) is dated by the day it says it was last changed, with a `modified:`
+    /// provenance: an upper bound, never earlier than the publication.
+    pub modified_when_nothing_else: bool,
+    /// An element with a machine-readable date (`<time datetime>`, `itemprop`) that shows its
+    /// readers another whole day: the shown day wins (provenance `time:text`, `itemprop:text`).
+    pub shown_over_attribute: bool,
+    /// All-numeric slashed dates are read: those with one reading (`26/12/2019`), and the others
+    /// in the order of the page's declared locale (`lang::slash_order`).
+    pub slashed_dates: bool,
+    /// Elements whose class says author (`<div class="author">Author: X am 29.12.2010`) are
+    /// searched for the shown date like date and byline elements.
+    pub author_elements: bool,
+    /// Day-first URL dates (`/meldungen/29-10-2021`).
+    pub day_first_urls: bool,
 }
 
 impl Default for DateRules {
     fn default() -> Self {
-        DateRules {
-            zone_by_language: true,
-            url_breaks_one_day_ties: true,
+        DateRules::from_flags(&[true; DateRules::NAMES.len()])
+    }
+}
+
+impl std::fmt::Display for DateRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let flags = self.flags();
+        let on: Vec<&str> = DateRules::NAMES
+            .iter()
+            .zip(flags)
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect();
+        if on.is_empty() {
+            write!(f, "none")
+        } else {
+            write!(f, "{}", on.join(" "))
         }
     }
 }
 
 impl DateRules {
-    /// Every combination of the choices, for cross-validation.
-    pub fn all() -> Vec<DateRules> {
-        let mut out = Vec::new();
-        for zone_by_language in [false, true] {
-            for url_breaks_one_day_ties in [false, true] {
-                out.push(DateRules {
-                    zone_by_language,
-                    url_breaks_one_day_ties,
-                });
-            }
+    /// The choices' names, in the order of [`DateRules::flags`].
+    pub const NAMES: [&'static str; 7] = [
+        "zone_by_language",
+        "url_breaks_one_day_ties",
+        "modified_when_nothing_else",
+        "shown_over_attribute",
+        "slashed_dates",
+        "author_elements",
+        "day_first_urls",
+    ];
+
+    /// The choices as booleans, in the order of [`DateRules::NAMES`].
+    pub fn flags(&self) -> [bool; 7] {
+        [
+            self.zone_by_language,
+            self.url_breaks_one_day_ties,
+            self.modified_when_nothing_else,
+            self.shown_over_attribute,
+            self.slashed_dates,
+            self.author_elements,
+            self.day_first_urls,
+        ]
+    }
+
+    fn from_flags(f: &[bool; 7]) -> Self {
+        DateRules {
+            zone_by_language: f[0],
+            url_breaks_one_day_ties: f[1],
+            modified_when_nothing_else: f[2],
+            shown_over_attribute: f[3],
+            slashed_dates: f[4],
+            author_elements: f[5],
+            day_first_urls: f[6],
         }
-        out
+    }
+
+    /// Every combination of the choices (fewest rules first), for cross-validation.
+    pub fn all() -> Vec<DateRules> {
+        let n = DateRules::NAMES.len();
+        let mut masks: Vec<u32> = (0..1u32 << n).collect();
+        masks.sort_by_key(|m| (m.count_ones(), *m));
+        masks
+            .into_iter()
+            .map(|m| {
+                let mut f = [false; 7];
+                for (i, on) in f.iter_mut().enumerate() {
+                    *on = m & (1 << i) != 0;
+                }
+                DateRules::from_flags(&f)
+            })
+            .collect()
     }
 }
 
@@ -127,6 +199,9 @@ pub struct Page {
     pub date: Option<Sourced<NaiveDate>>,
     /// The date in the URL path, if any.
     pub url_date: Option<Sourced<NaiveDate>>,
+    /// The day the page says it was last changed, when [`DateRules::modified_when_nothing_else`]
+    /// (a last resort, after the URL's date).
+    pub modified: Option<Sourced<NaiveDate>>,
     /// The URL's domain as an outlet of last resort.
     pub url_outlet: Option<Sourced<String>>,
     /// The page's URL (given, or its canonical link).
@@ -158,7 +233,7 @@ impl Page {
             url: self.url,
             title: self.title,
             date: self.date,
-            fallback_date: self.url_date,
+            fallback_date: self.url_date.or(self.modified),
             outlet: self.outlet.or(self.url_outlet),
             crawled: None,
             warnings: self.warnings,
@@ -225,8 +300,14 @@ pub fn parse_page_with(
             rules.zone_by_language,
         ),
     };
-    let machine = metadata_date(&doc, &jsonld, &zone, &mut page.warnings)
-        .or_else(|| script_date(&html, &zone));
+    let machine = metadata_date(
+        &doc,
+        &jsonld,
+        &zone,
+        rules.shown_over_attribute,
+        &mut page.warnings,
+    )
+    .or_else(|| script_date(&html, &zone));
     page.outlet = first_attr(&doc, &["meta[property='og:site_name']"], &["content"])
         .map(|s| Sourced::new(s, "meta:og:site_name"))
         .or_else(|| jsonld_publisher(&jsonld).map(|s| Sourced::new(s, "json-ld")));
@@ -235,14 +316,24 @@ pub fn parse_page_with(
         // A web-archive copy: the original URL names the outlet and may hold the date; the
         // capture time is a crawl date.
         let original = archived_url(u).unwrap_or(u);
-        page.url_date = url_date(original).map(|d| Sourced::new(d, "url"));
+        page.url_date =
+            url::url_date_with(original, rules.day_first_urls).map(|d| Sourced::new(d, "url"));
         page.url_outlet = url_domain(original).map(|d| Sourced::new(d, "url"));
     }
     // Scripts, styles, and the Wayback Machine's toolbar (its dates are capture dates).
     doc.select("script, style, noscript, template, #wm-ipp-base, #wm-ipp, #donato")
         .remove();
-    let element = date_element(&doc);
-    let near = near_heading_date(&doc, &mut page.warnings);
+    let modified = rules
+        .modified_when_nothing_else
+        .then(|| metadata::modified_date(&doc, &jsonld, &zone))
+        .flatten();
+    let order = if rules.slashed_dates {
+        lang::slash_order(&doc)
+    } else {
+        SlashOrder::Never
+    };
+    let element = date_element(&doc, order, rules.author_elements);
+    let near = near_heading_date(&doc, order, &mut page.warnings);
     let body_text = spaced_text(&doc);
     page.language = markup_language.or_else(|| lang::by_script(&body_text));
     let cfg = dom_smoothie::Config {
@@ -281,7 +372,8 @@ pub fn parse_page_with(
     let shown = match element {
         Some((d, text)) => Some((in_head(&text), d)),
         None => near.map(|d| (true, d)).or_else(|| {
-            page_text_date(&body_text, page.text.as_deref()).map(|d| (d.source != "html:cue", d))
+            page_text_date(&body_text, page.text.as_deref(), order)
+                .map(|d| (d.source != "html:cue", d))
         }),
     };
     let url_date = page
@@ -289,6 +381,12 @@ pub fn parse_page_with(
         .as_ref()
         .filter(|_| rules.url_breaks_one_day_ties);
     page.date = choose_date(machine, shown, &body_text, url_date);
+    page.modified = modified.or_else(|| {
+        rules
+            .modified_when_nothing_else
+            .then(|| shown::modified_text_date(&body_text, order))
+            .flatten()
+    });
     Ok(page)
 }
 
@@ -393,14 +491,16 @@ mod tests {
         let text = spaced_text(&doc);
         assert_eq!(text, "Datum: 26. Januar 2022 Jahr: 2022");
         assert_eq!(
-            page_text_date(&text, None).map(|d| d.value),
+            page_text_date(&text, None, SlashOrder::Unknown).map(|d| d.value),
             Some(day(2022, 1, 26))
         );
     }
 
     #[test]
     fn publication_cues_in_footers_and_other_languages() {
-        let cue = |text: &str| page_text_date(text, None).map(|d| (d.value, d.source));
+        let cue = |text: &str| {
+            page_text_date(text, None, SlashOrder::Unknown).map(|d| (d.value, d.source))
+        };
         let at = |y, m, d| Some((day(y, m, d), "html:cue".to_string()));
         assert_eq!(
             cue("Tags: SCADA Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:00 Uhr veröffentlicht"),
@@ -429,12 +529,127 @@ mod tests {
         let doc = Document::from(
             "<body><p class='time'>Aktuelle Zeit: 14.10.2020, 12:18</p><p>Post</p></body>",
         );
-        assert_eq!(date_element(&doc), None);
+        assert_eq!(date_element(&doc, SlashOrder::Unknown, true), None);
         let doc = Document::from("<body><p class='time'>Am 14.10.2020, 12:18</p></body>");
         assert_eq!(
-            date_element(&doc).map(|(d, _)| d.value),
+            date_element(&doc, SlashOrder::Unknown, true).map(|(d, _)| d.value),
             Some(day(2020, 10, 14))
         );
+    }
+
+    #[test]
+    fn an_author_line_is_searched_for_the_date_when_the_rule_is_on() {
+        let doc = Document::from(
+            "<body><div class='left author'>Author: <b>Bo2man</b> am 29.12.2010, 13:36 Uhr</div></body>",
+        );
+        assert_eq!(
+            date_element(&doc, SlashOrder::Unknown, true).map(|(d, _)| d.value),
+            Some(day(2010, 12, 29))
+        );
+        assert_eq!(date_element(&doc, SlashOrder::Unknown, false), None);
+    }
+
+    #[test]
+    fn the_day_an_element_shows_wins_over_its_attribute() {
+        let rules = |shown_over_attribute| DateRules {
+            shown_over_attribute,
+            ..DateRules::default()
+        };
+        let html = "<html lang='fr'><body><article><h1>Le port</h1><time datetime='2019-07-03T10:18:46Z'>Publié le 29 juin 2019</time><p>La capitainerie a fermé le port samedi soir après que la tempête a rompu deux amarres.</p></article></body></html>";
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
+        assert_eq!(p.date, Some(Sourced::new(day(2019, 6, 29), "time:text")));
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(false)).unwrap();
+        assert_eq!(p.date, Some(Sourced::new(day(2019, 7, 3), "time")));
+        // A UTC timestamp late in the evening falls on the next day in Zurich; the page shows
+        // the day its newsroom wrote.
+        let html = "<html lang='de'><body><article><h1>Talente</h1><time class='entry-date published' datetime='2019-12-26T23:07:45+00:00' itemprop='datePublished'>26/12/2019</time><p>Der Verein hat am Wochenende den neuen Steg im Hafen eingeweiht, alle Mitglieder sind eingeladen.</p></article></body></html>";
+        let p = parse_page_with(
+            html.as_bytes(),
+            Some("https://www.talent.ch/?p=1"),
+            None,
+            &rules(true),
+        )
+        .unwrap();
+        assert_eq!(
+            p.date,
+            Some(Sourced::new(day(2019, 12, 26), "itemprop:text"))
+        );
+        // The same day shown: the attribute's provenance stays.
+        let html = "<html><body><article><h1>Port</h1><time datetime='2019-07-03'>3 July 2019</time><p>The harbor was closed on Friday evening after the storm broke two moorings, the port authority said.</p></article></body></html>";
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
+        assert_eq!(p.date, Some(Sourced::new(day(2019, 7, 3), "time")));
+    }
+
+    #[test]
+    fn a_modification_date_only_when_nothing_else_dates_the_page() {
+        let rules = |modified_when_nothing_else| DateRules {
+            modified_when_nothing_else,
+            ..DateRules::default()
+        };
+        let modified =
+            r#"<meta property="article:modified_time" content="2019-03-02T10:00:00+01:00">"#;
+        let html = format!("<html><head>{modified}</head><body>{BODY}</body></html>");
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
+        assert_eq!(p.date, None);
+        let want = Sourced::new(day(2019, 3, 2), "modified:meta:article:modified_time");
+        assert_eq!(p.modified, Some(want.clone()));
+        assert_eq!(p.into_article("p.html").unwrap().fallback_date, Some(want));
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(false)).unwrap();
+        assert_eq!(p.modified, None);
+        // The URL's date comes first.
+        let url = "https://bay.example/2019/02/27/storm";
+        let p = parse_page_with(html.as_bytes(), Some(url), None, &rules(true)).unwrap();
+        let fallback = p.into_article("p.html").unwrap().fallback_date;
+        assert_eq!(fallback.map(|d| d.source).as_deref(), Some("url"));
+        // A page's footer saying when it was last changed.
+        for (footer, want) in [
+            (
+                "BeginnersGuide/Download (last edited 2019-11-10 13:28:18 by Mats)",
+                day(2019, 11, 10),
+            ),
+            (
+                "Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.",
+                day(2020, 1, 29),
+            ),
+            ("Aktualisiert: 30.12.2016", day(2016, 12, 30)),
+            ("Letzte Änderung: 14.01.2022 um 09:25", day(2022, 1, 14)),
+        ] {
+            let html = format!("<html><body>{BODY}<footer>{footer}</footer></body></html>");
+            let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
+            assert_eq!(
+                p.modified.map(|d| (d.value, d.source)),
+                Some((want, "modified:html:cue".to_string())),
+                "{footer}"
+            );
+        }
+        // A modification date in a sentence about something else is not one.
+        let html = format!(
+            "<html><body>{BODY}<footer>The law was last updated in 2019.</footer></body></html>"
+        );
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
+        assert_eq!(p.modified, None);
+    }
+
+    #[test]
+    fn slashed_dates_follow_the_declared_locale() {
+        let order = |html: &str| lang::slash_order(&Document::from(html));
+        assert_eq!(
+            order("<html xml:lang='en-GB'></html>"),
+            SlashOrder::DayFirst
+        );
+        assert_eq!(order("<html lang='en-US'></html>"), SlashOrder::MonthFirst);
+        assert_eq!(order("<html lang='en'></html>"), SlashOrder::Unknown);
+        assert_eq!(order("<html lang='de-DE'></html>"), SlashOrder::DayFirst);
+        assert_eq!(
+            order("<html><head><meta property='og:locale' content='fr_CA'></head></html>"),
+            SlashOrder::DayFirst
+        );
+        assert_eq!(order("<html></html>"), SlashOrder::Unknown);
+        let html = "<html xml:lang='en-GB'><body><article><h1>Storm shuts the harbour</h1><span class='time'>02/10/2020</span><p>The harbour was closed on Friday evening after the storm broke two moorings, the port authority said.</p></article></body></html>";
+        let p = parse_page(html.as_bytes(), None).unwrap();
+        assert_eq!(p.date.map(|d| d.value), Some(day(2020, 10, 2)));
+        let p = parse_page(html.replace("en-GB", "en").as_bytes(), None).unwrap();
+        assert_eq!(p.date, None);
     }
 
     #[test]
@@ -508,6 +723,15 @@ mod tests {
             Some(day(2017, 9, 8))
         );
         assert_eq!(url_date("https://x.example/2017/11/title"), None);
+        assert_eq!(
+            url_date("https://weisser-ring.example/meldungen/29-10-2021"),
+            Some(day(2021, 10, 29))
+        );
+        assert_eq!(
+            url::url_date_with("https://weisser-ring.example/meldungen/29-10-2021", false),
+            None
+        );
+        assert_eq!(url_date("https://x.example/items/10-13-2021"), None);
         assert_eq!(url_date("https://x.example/a?d=2017/11/18/"), None);
         assert_eq!(
             url_domain("https://WWW.Example.com:8080/a"),

@@ -1,7 +1,7 @@
 //! Dates the page shows its readers: in an element marked as the date, next to the headline,
 //! after a publication cue, or at the head of the text; and the page text they are looked for in.
 
-use crate::dates::{find_text_date, find_text_dates, plausible};
+use crate::dates::{find_text_date_in, find_text_dates_in, plausible, SlashOrder};
 use crate::model::Sourced;
 use chrono::NaiveDate;
 use dom_query::Document;
@@ -9,11 +9,18 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// A date shown in an element whose class or id says it holds the publication date.
-pub(super) fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String)> {
-    for node in doc
-        .select("[class*='date'], [class*='Date'], [id*='date'], [class*='publish'], [class*='posted'], [class*='time'], [class*='byline'], [class*='meta']")
-        .nodes()
-    {
+pub(super) fn date_element(
+    doc: &Document,
+    order: SlashOrder,
+    author_elements: bool,
+) -> Option<(Sourced<NaiveDate>, String)> {
+    const MARKED: &str = "[class*='date'], [class*='Date'], [id*='date'], [class*='publish'], [class*='posted'], [class*='time'], [class*='byline'], [class*='meta']";
+    let selector = if author_elements {
+        format!("{MARKED}, [class*='author']")
+    } else {
+        MARKED.to_string()
+    };
+    for node in doc.select(&selector).nodes() {
         let marker = format!(
             "{} {}",
             node.attr("class").unwrap_or_default(),
@@ -27,7 +34,7 @@ pub(super) fn date_element(doc: &Document) -> Option<(Sourced<NaiveDate>, String
         if text.len() > 200 || NOW.is_match(&text) {
             continue;
         }
-        if let Some(d) = find_text_date(&text) {
+        if let Some(d) = find_text_date_in(&text, order) {
             if plausible(d).is_ok() {
                 return Some((Sourced::new(d, "html:date-element"), text));
             }
@@ -84,6 +91,7 @@ const NEAR_AFTER: usize = 400;
 /// sit just above or below it.
 pub(super) fn near_heading_date(
     doc: &Document,
+    order: SlashOrder,
     warnings: &mut Vec<String>,
 ) -> Option<Sourced<NaiveDate>> {
     let heading = doc
@@ -97,7 +105,7 @@ pub(super) fn near_heading_date(
     let start = floor_boundary(&body, at.saturating_sub(NEAR_BEFORE));
     let end = floor_boundary(&body, (at + heading.len() + NEAR_AFTER).min(body.len()));
     let window = &body[start..end];
-    let d = find_text_date(window)?;
+    let d = find_text_date_in(window, order)?;
     match plausible(d) {
         Ok(d) => Some(Sourced::new(d, "html:near-heading")),
         Err(e) => {
@@ -159,11 +167,15 @@ pub(super) fn main_start(body: &str, main: Option<&str>) -> Option<usize> {
 /// and bylines), else in the first 300 bytes of the main content (`html:page-text`). Dates further
 /// down are about something else. A cue whose sentence goes on to say the page was changed
 /// ("… wurde am 29. Januar 2020 geändert") gives no date.
-pub(super) fn page_text_date(body: &str, main: Option<&str>) -> Option<Sourced<NaiveDate>> {
+pub(super) fn page_text_date(
+    body: &str,
+    main: Option<&str>,
+    order: SlashOrder,
+) -> Option<Sourced<NaiveDate>> {
     let usable = |d: &NaiveDate| plausible(*d).is_ok();
     for c in CUE.find_iter(body) {
         let after = &body[c.end()..floor_boundary(body, (c.end() + 60).min(body.len()))];
-        let Some((at, d)) = find_text_dates(after).next() else {
+        let Some((at, d)) = find_text_dates_in(after, order).next() else {
             continue;
         };
         // Right after the cue, or after one word such as a weekday ("am Samstag, 3. …").
@@ -182,10 +194,10 @@ pub(super) fn page_text_date(body: &str, main: Option<&str>) -> Option<Sourced<N
     let main = main_text;
     let pre = &body[..start.unwrap_or(0)];
     let head = &main[..floor_boundary(&main, HEAD_BYTES.min(main.len()))];
-    find_text_dates(pre)
+    find_text_dates_in(pre, order)
         .map(|(_, d)| d)
         .find(usable)
-        .or_else(|| find_text_dates(head).map(|(_, d)| d).find(usable))
+        .or_else(|| find_text_dates_in(head, order).map(|(_, d)| d).find(usable))
         .map(|d| Sourced::new(d, "html:page-text"))
 }
 
@@ -228,3 +240,29 @@ pub(super) fn floor_boundary(s: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// A date the page's text says it was last changed on: "last edited 2019-11-10",
+/// "This page was last edited on 29 January 2020", "Diese Seite wurde zuletzt am 29. Januar 2020
+/// … geändert", "Aktualisiert: 30.12.2016", "Letzte Änderung: 14.01.2022", "Stand: 09.10.2017",
+/// "Mis à jour le …" (provenance `modified:html:cue`). Offered only as a last resort, like the
+/// markup's modification dates.
+pub(super) fn modified_text_date(body: &str, order: SlashOrder) -> Option<Sourced<NaiveDate>> {
+    MODIFIED_CUE.find_iter(body).find_map(|c| {
+        let after = &body[c.end()..floor_boundary(body, (c.end() + 40).min(body.len()))];
+        let (at, d) = find_text_dates_in(after, order).next()?;
+        (at <= 3 && plausible(d).is_ok()).then(|| Sourced::new(d, "modified:html:cue"))
+    })
+}
+
+/// Words that announce the date a page was last changed.
+static MODIFIED_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)(?:^|[^\p{L}])(?:",
+        r"last\s+(?:edited|modified|updated|changed|revised)(?:\s+on)?",
+        r"|(?:wurde\s+)?zuletzt\s+(?:am|geändert|bearbeitet|aktualisiert)(?:\s+am)?",
+        r"|aktualisiert(?:\s+am)?|letzte\s+(?:änderung|aktualisierung)|stand",
+        r"|mis\s+à\s+jour\s+le|modifié\s+le|dernière\s+mise\s+à\s+jour|actualizado(?:\s+el)?|aggiornato(?:\s+il)?",
+        r")\s*[:：]?\s*",
+    ))
+    .expect("valid modified cue regex")
+});
