@@ -63,20 +63,32 @@ pub struct LanguageScore {
 }
 
 /// K-fold cross-validation of the choices in [`DateRules`]: pages are split into K folds by a
-/// hash of their URL; for each fold, the rules that score best on the other folds are scored on
-/// it.
+/// hash of their URL; for each fold, each rule is kept only if turning it off (all others on)
+/// loses pages on the other folds, and the rules kept are scored on the held-out fold.
 #[derive(Debug, Clone, Serialize)]
 pub struct CrossValidation {
     /// K.
     pub folds: usize,
     /// Held-out accuracy of each fold.
     pub held_out: Vec<f64>,
-    /// The rules chosen on each fold's training folds (`zone_by_language`, `url_breaks_one_day_ties`).
+    /// The rules kept on each fold's training folds (names of [`DateRules::NAMES`], or `none`).
     pub chosen: Vec<String>,
     /// Mean held-out accuracy.
     pub mean: f64,
     /// Standard deviation of the held-out accuracies (over folds, n − 1).
     pub sd: f64,
+    /// What each rule is worth on all pages: pages right with every rule, minus pages right
+    /// with that one turned off.
+    pub worth: Vec<RuleWorth>,
+}
+
+/// Pages one rule of [`DateRules`] gains (negative: loses) on all pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleWorth {
+    /// The rule's name ([`DateRules::NAMES`]).
+    pub rule: &'static str,
+    /// Pages right with every rule minus pages right without this one.
+    pub pages: i64,
 }
 
 /// One gold page.
@@ -95,36 +107,42 @@ struct Outcome {
 /// Evaluates publication-date extraction on a gold file in htmldate's format: an object mapping
 /// each page's URL to `{"file": NAME, "date": "YYYY-MM-DD" | null | "NaN"}`. Page files are
 /// looked for in `pages` and its immediate subfolders (htmldate ships `eval/` and `cache/`).
-/// With `folds`, also cross-validates the reader's [`DateRules`] (every combination is run).
+/// With `folds`, also cross-validates the reader's [`DateRules`] (each rule is ablated: see
+/// [`CrossValidation`]).
 pub fn dates(gold: &Path, pages: &Path, folds: Option<usize>) -> Result<DateEval> {
     let cases = read_gold(gold)?;
     let dirs = page_dirs(pages);
-    let variants: Vec<DateRules> = match folds {
-        Some(_) => DateRules::all(),
-        None => vec![DateRules::default()],
+    // The rules as ingest uses them, then (with folds) each with one rule turned off.
+    let mut variants = vec![DateRules::default()];
+    if folds.is_some() {
+        variants.extend((0..DateRules::NAMES.len()).map(|i| DateRules::default().with(i, false)));
+    }
+    let read = |case: &Case| -> std::result::Result<Vec<u8>, Skip> {
+        let path = dirs
+            .iter()
+            .map(|d| d.join(&case.file))
+            .find(|p| p.is_file())
+            .ok_or_else(|| Skip::new(case.file.clone(), "page file not found"))?;
+        std::fs::read(&path).map_err(|e| Skip::new(case.file.clone(), e.to_string()))
     };
+    let run =
+        |case: &Case, bytes: &[u8], rules: &DateRules| -> std::result::Result<Outcome, Skip> {
+            let page = parse_page_with(bytes, Some(&case.url), None, rules)
+                .map_err(|r| Skip::new(case.file.clone(), r))?;
+            let language = page.language.clone();
+            Ok(Outcome {
+                found: page_date(page, &case.file),
+                language,
+            })
+        };
     // outcomes[page][variant]
     let outcomes: Vec<std::result::Result<Vec<Outcome>, Skip>> = cases
         .par_iter()
         .map(|case| {
-            let path = dirs
-                .iter()
-                .map(|d| d.join(&case.file))
-                .find(|p| p.is_file())
-                .ok_or_else(|| Skip::new(case.file.clone(), "page file not found"))?;
-            let bytes =
-                std::fs::read(&path).map_err(|e| Skip::new(case.file.clone(), e.to_string()))?;
+            let bytes = read(case)?;
             variants
                 .iter()
-                .map(|rules| {
-                    let page = parse_page_with(&bytes, Some(&case.url), None, rules)
-                        .map_err(|r| Skip::new(case.file.clone(), r))?;
-                    let language = page.language.clone();
-                    Ok(Outcome {
-                        found: page_date(page, &case.file),
-                        language,
-                    })
-                })
+                .map(|rules| run(case, &bytes, rules))
                 .collect()
         })
         .collect();
@@ -197,14 +215,42 @@ pub fn dates(gold: &Path, pages: &Path, folds: Option<usize>) -> Result<DateEval
         let mut held_out = Vec::with_capacity(k);
         let mut chosen = Vec::with_capacity(k);
         for fold in 0..k {
-            // Ties go to the earlier variant: fewer rules first.
-            let best = (0..variants.len())
-                .max_by_key(|&v| (score(v, &|f| f != fold).0, std::cmp::Reverse(v)))
-                .unwrap_or(default);
-            let (ok, n) = score(best, &|f| f == fold);
+            let train = |v: usize| score(v, &|f| f != fold).0;
+            let all_on = train(0);
+            // Keep a rule when the training folds lose pages without it.
+            let mut rules = DateRules::default();
+            for i in 0..DateRules::NAMES.len() {
+                if train(i + 1) >= all_on {
+                    rules = rules.with(i, false);
+                }
+            }
+            let ok = match variants.iter().position(|v| *v == rules) {
+                Some(v) => score(v, &|f| f == fold).0,
+                // Another combination: run it on the held-out fold's pages.
+                None => cases
+                    .par_iter()
+                    .zip(&folds)
+                    .filter(|(_, f)| **f == fold)
+                    .filter(|(case, _)| {
+                        read(case)
+                            .and_then(|bytes| run(case, &bytes, &rules))
+                            .is_ok_and(|o| right(case, &o))
+                    })
+                    .count(),
+            };
+            let n = folds.iter().filter(|f| **f == fold).count();
             held_out.push(ratio(ok, n));
-            chosen.push(variants[best].to_string());
+            chosen.push(rules.to_string());
         }
+        let everywhere = |v: usize| score(v, &|_| true).0 as i64;
+        let worth = DateRules::NAMES
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| RuleWorth {
+                rule,
+                pages: everywhere(0) - everywhere(i + 1),
+            })
+            .collect();
         let mean = held_out.iter().sum::<f64>() / k as f64;
         let var = held_out.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
         CrossValidation {
@@ -213,6 +259,7 @@ pub fn dates(gold: &Path, pages: &Path, folds: Option<usize>) -> Result<DateEval
             chosen,
             mean,
             sd: var.sqrt(),
+            worth,
         }
     });
 
@@ -274,7 +321,7 @@ fn page_date(
     file: &str,
 ) -> Option<crate::model::Sourced<chrono::NaiveDate>> {
     let markup = page.date.clone();
-    let url = page.url_date.clone().or(page.modified.clone());
+    let url = page.url_date.clone().or(page.last_resort.clone());
     match page.into_article(file) {
         Ok(raw) => pipeline::build_article(raw, None).ok().and_then(|a| a.date),
         Err(_) => None,

@@ -2759,6 +2759,22 @@ mod eval {
         assert!(text.contains("accuracy 0.750"), "{text}");
         let (code, _, err) = w.run(&["eval", "dates", "nope.json", "eval"]);
         assert_eq!(code, 2, "{err}");
+
+        // Cross-validation: a held-out figure per fold, the rules kept, and each rule's worth.
+        let args = ["eval", "dates", "eval/gold.json", "eval", "--folds", "2"];
+        let (code, out, err) = w.run(&[&args[..], &["--json"]].concat());
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let cv = &v["cross_validation"];
+        assert_eq!(cv["held_out"].as_array().unwrap().len(), 2, "{cv}");
+        let worth = cv["worth"].as_array().unwrap();
+        assert_eq!(worth.len(), 9, "{cv}");
+        assert!(worth.iter().all(|w| w["pages"] == 0), "{cv}");
+        // No rule changes a page here, so none is kept.
+        assert_eq!(cv["chosen"][0], "none", "{cv}");
+        let (_, text, _) = w.run(&args);
+        assert!(text.contains("rule lone_text_date"), "{text}");
+        assert!(text.contains("cross-validated accuracy"), "{text}");
     }
 }
 

@@ -349,7 +349,8 @@ fn one_line<T: Serialize>(v: &T) -> String {
 /// where the gold has none), `misses` (`[{url, file, expected, found, source}]`), `unreadable`,
 /// `languages` (`[{language, total, correct, accuracy}]`, most pages first) and
 /// `cross_validation` (`null`, or with `--folds K`: `{folds, held_out: [accuracy per fold],
-/// chosen: [rules per fold], mean, sd}`).
+/// chosen: [rules kept per fold], mean, sd, worth: [{rule, pages}]}`, `pages` being what each
+/// rule gains on all pages).
 pub fn date_eval(r: &crate::eval::DateEval) -> String {
     to_string(r)
 }

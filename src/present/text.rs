@@ -367,9 +367,12 @@ pub fn date_eval(r: &crate::eval::DateEval) -> String {
         for (i, (acc, rules)) in cv.held_out.iter().zip(&cv.chosen).enumerate() {
             let _ = writeln!(out, "fold {}  held-out {acc:.3}  rules {rules}", i + 1);
         }
+        for w in &cv.worth {
+            let _ = writeln!(out, "rule {:<28} {:+} pages", w.rule, w.pages);
+        }
         let _ = writeln!(
             out,
-            "cross-validated accuracy {:.3} ± {:.3}  ({} folds, rules chosen on the others)",
+            "cross-validated accuracy {:.3} ± {:.3}  ({} folds, rules kept on the others)",
             cv.mean, cv.sd, cv.folds
         );
     }

@@ -65,6 +65,13 @@ pub struct DateRules {
     pub author_elements: bool,
     /// Day-first URL dates (`/meldungen/29-10-2021`).
     pub day_first_urls: bool,
+    /// A page that gives no publication date, no URL date and no modification date is dated by
+    /// the date in the path of its own preview image (`og:image` `…/files/2016/05/04/…`,
+    /// provenance `url:image`): the day the picture was uploaded for it.
+    pub image_url_dates: bool,
+    /// A page that gives no date by any other rule is dated by the one date its text shows, when
+    /// it shows exactly one (provenance `html:only-date`); with several, it stays undated.
+    pub lone_text_date: bool,
 }
 
 impl Default for DateRules {
@@ -92,7 +99,7 @@ impl std::fmt::Display for DateRules {
 
 impl DateRules {
     /// The choices' names, in the order of [`DateRules::flags`].
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 9] = [
         "zone_by_language",
         "url_breaks_one_day_ties",
         "modified_when_nothing_else",
@@ -100,10 +107,12 @@ impl DateRules {
         "slashed_dates",
         "author_elements",
         "day_first_urls",
+        "image_url_dates",
+        "lone_text_date",
     ];
 
     /// The choices as booleans, in the order of [`DateRules::NAMES`].
-    pub fn flags(&self) -> [bool; 7] {
+    pub fn flags(&self) -> [bool; 9] {
         [
             self.zone_by_language,
             self.url_breaks_one_day_ties,
@@ -112,10 +121,12 @@ impl DateRules {
             self.slashed_dates,
             self.author_elements,
             self.day_first_urls,
+            self.image_url_dates,
+            self.lone_text_date,
         ]
     }
 
-    fn from_flags(f: &[bool; 7]) -> Self {
+    fn from_flags(f: &[bool; 9]) -> Self {
         DateRules {
             zone_by_language: f[0],
             url_breaks_one_day_ties: f[1],
@@ -124,24 +135,19 @@ impl DateRules {
             slashed_dates: f[4],
             author_elements: f[5],
             day_first_urls: f[6],
+            image_url_dates: f[7],
+            lone_text_date: f[8],
         }
     }
 
-    /// Every combination of the choices (fewest rules first), for cross-validation.
-    pub fn all() -> Vec<DateRules> {
-        let n = DateRules::NAMES.len();
-        let mut masks: Vec<u32> = (0..1u32 << n).collect();
-        masks.sort_by_key(|m| (m.count_ones(), *m));
-        masks
-            .into_iter()
-            .map(|m| {
-                let mut f = [false; 7];
-                for (i, on) in f.iter_mut().enumerate() {
-                    *on = m & (1 << i) != 0;
-                }
-                DateRules::from_flags(&f)
-            })
-            .collect()
+    /// These rules with rule `i` (of [`DateRules::NAMES`]) turned on or off.
+    #[must_use]
+    pub fn with(self, i: usize, on: bool) -> Self {
+        let mut f = self.flags();
+        if let Some(flag) = f.get_mut(i) {
+            *flag = on;
+        }
+        DateRules::from_flags(&f)
     }
 }
 
@@ -199,9 +205,11 @@ pub struct Page {
     pub date: Option<Sourced<NaiveDate>>,
     /// The date in the URL path, if any.
     pub url_date: Option<Sourced<NaiveDate>>,
-    /// The day the page says it was last changed, when [`DateRules::modified_when_nothing_else`]
-    /// (a last resort, after the URL's date).
-    pub modified: Option<Sourced<NaiveDate>>,
+    /// A date offered only when nothing else dates the page (after the URL's date): its preview
+    /// image's URL date, the day it says it was last changed, or the one date its text shows
+    /// ([`DateRules::image_url_dates`], [`DateRules::modified_when_nothing_else`],
+    /// [`DateRules::lone_text_date`]).
+    pub last_resort: Option<Sourced<NaiveDate>>,
     /// The URL's domain as an outlet of last resort.
     pub url_outlet: Option<Sourced<String>>,
     /// The page's URL (given, or its canonical link).
@@ -233,7 +241,7 @@ impl Page {
             url: self.url,
             title: self.title,
             date: self.date,
-            fallback_date: self.url_date.or(self.modified),
+            fallback_date: self.url_date.or(self.last_resort),
             outlet: self.outlet.or(self.url_outlet),
             crawled: None,
             warnings: self.warnings,
@@ -323,6 +331,18 @@ pub fn parse_page_with(
     // Scripts, styles, and the Wayback Machine's toolbar (its dates are capture dates).
     doc.select("script, style, noscript, template, #wm-ipp-base, #wm-ipp, #donato")
         .remove();
+    let image = first_attr(
+        &doc,
+        &[
+            "meta[property='og:image']",
+            "meta[name='twitter:image']",
+            "link[rel='image_src']",
+        ],
+        &["content", "href"],
+    )
+    .filter(|_| rules.image_url_dates)
+    .and_then(|u| url::url_date_with(&u, rules.day_first_urls))
+    .map(|d| Sourced::new(d, "url:image"));
     let modified = rules
         .modified_when_nothing_else
         .then(|| metadata::modified_date(&doc, &jsonld, &zone))
@@ -381,12 +401,20 @@ pub fn parse_page_with(
         .as_ref()
         .filter(|_| rules.url_breaks_one_day_ties);
     page.date = choose_date(machine, shown, &body_text, url_date);
-    page.modified = modified.or_else(|| {
-        rules
-            .modified_when_nothing_else
-            .then(|| shown::modified_text_date(&body_text, order))
-            .flatten()
-    });
+    page.last_resort = image
+        .or(modified)
+        .or_else(|| {
+            rules
+                .modified_when_nothing_else
+                .then(|| shown::modified_text_date(&body_text, order))
+                .flatten()
+        })
+        .or_else(|| {
+            rules
+                .lone_text_date
+                .then(|| shown::lone_text_date(&body_text, order))
+                .flatten()
+        });
     Ok(page)
 }
 
@@ -592,10 +620,10 @@ mod tests {
         let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
         assert_eq!(p.date, None);
         let want = Sourced::new(day(2019, 3, 2), "modified:meta:article:modified_time");
-        assert_eq!(p.modified, Some(want.clone()));
+        assert_eq!(p.last_resort, Some(want.clone()));
         assert_eq!(p.into_article("p.html").unwrap().fallback_date, Some(want));
         let p = parse_page_with(html.as_bytes(), None, None, &rules(false)).unwrap();
-        assert_eq!(p.modified, None);
+        assert_eq!(p.last_resort, None);
         // The URL's date comes first.
         let url = "https://bay.example/2019/02/27/storm";
         let p = parse_page_with(html.as_bytes(), Some(url), None, &rules(true)).unwrap();
@@ -617,7 +645,7 @@ mod tests {
             let html = format!("<html><body>{BODY}<footer>{footer}</footer></body></html>");
             let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
             assert_eq!(
-                p.modified.map(|d| (d.value, d.source)),
+                p.last_resort.map(|d| (d.value, d.source)),
                 Some((want, "modified:html:cue".to_string())),
                 "{footer}"
             );
@@ -627,7 +655,46 @@ mod tests {
             "<html><body>{BODY}<footer>The law was last updated in 2019.</footer></body></html>"
         );
         let p = parse_page_with(html.as_bytes(), None, None, &rules(true)).unwrap();
-        assert_eq!(p.modified, None);
+        assert_eq!(p.last_resort, None);
+    }
+
+    #[test]
+    fn last_resorts_an_image_s_url_then_the_only_date_shown() {
+        let rules = |image_url_dates, lone_text_date| DateRules {
+            image_url_dates,
+            lone_text_date,
+            ..DateRules::default()
+        };
+        let image = r#"<meta property="og:image" content="https://bay.example/files/2016/05/04/report.png">"#;
+        let html = format!("<html><head>{image}</head><body>{BODY}</body></html>");
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(true, true)).unwrap();
+        assert_eq!(p.date, None);
+        assert_eq!(
+            p.last_resort,
+            Some(Sourced::new(day(2016, 5, 4), "url:image"))
+        );
+        let p = parse_page_with(html.as_bytes(), None, None, &rules(false, true)).unwrap();
+        assert_eq!(p.last_resort, None);
+        // One date shown, however often: taken. Two different ones: none (a guess).
+        let one = format!(
+            "<html><body>{BODY}<h5>23.01.2019</h5><p>Ausgabe vom 23.01.2019</p></body></html>"
+        );
+        let p = parse_page_with(one.as_bytes(), None, None, &rules(true, true)).unwrap();
+        assert_eq!(
+            p.last_resort,
+            Some(Sourced::new(day(2019, 1, 23), "html:only-date"))
+        );
+        let p = parse_page_with(one.as_bytes(), None, None, &rules(true, false)).unwrap();
+        assert_eq!(p.last_resort, None);
+        let two = one.replace("Ausgabe vom 23.01.2019", "Ausgabe vom 16.01.2019");
+        let p = parse_page_with(two.as_bytes(), None, None, &rules(true, true)).unwrap();
+        assert_eq!(p.last_resort, None);
+        // The page's own publication date comes first.
+        let dated = format!("<html><head><meta property='article:published_time' content='2019-01-20'>{image}</head><body>{BODY}</body></html>");
+        let p = parse_page_with(dated.as_bytes(), None, None, &rules(true, true)).unwrap();
+        assert_eq!(p.date.as_ref().map(|d| d.value), Some(day(2019, 1, 20)));
+        let article = p.into_article("p.html").unwrap();
+        assert_eq!(article.date.map(|d| d.value), Some(day(2019, 1, 20)));
     }
 
     #[test]

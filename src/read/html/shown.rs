@@ -254,6 +254,18 @@ pub(super) fn modified_text_date(body: &str, order: SlashOrder) -> Option<Source
     })
 }
 
+/// The one date the page's text shows, when it shows exactly one (whatever the number of times);
+/// none when it shows several: one of them would be a guess (provenance `html:only-date`).
+pub(super) fn lone_text_date(body: &str, order: SlashOrder) -> Option<Sourced<NaiveDate>> {
+    let mut dates = find_text_dates_in(body, order)
+        .map(|(_, d)| d)
+        .filter(|d| plausible(*d).is_ok());
+    let first = dates.next()?;
+    dates
+        .all(|d| d == first)
+        .then(|| Sourced::new(first, "html:only-date"))
+}
+
 /// Words that announce the date a page was last changed.
 static MODIFIED_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
