@@ -2768,7 +2768,7 @@ mod eval {
         let cv = &v["cross_validation"];
         assert_eq!(cv["held_out"].as_array().unwrap().len(), 2, "{cv}");
         let worth = cv["worth"].as_array().unwrap();
-        assert_eq!(worth.len(), 9, "{cv}");
+        assert_eq!(worth.len(), 10, "{cv}");
         assert!(worth.iter().all(|w| w["pages"] == 0), "{cv}");
         // No rule changes a page here, so none is kept.
         assert_eq!(cv["chosen"][0], "none", "{cv}");

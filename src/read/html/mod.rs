@@ -65,6 +65,10 @@ pub struct DateRules {
     pub author_elements: bool,
     /// Day-first URL dates (`/meldungen/29-10-2021`).
     pub day_first_urls: bool,
+    /// A generic metadata date (`<meta name="date">`, `dc.date`, `dcterms.date`, `datecreated`,
+    /// script data: tags that do not say which date they hold) yields to another day shown in the
+    /// article's head.
+    pub shown_over_weak_metadata: bool,
     /// A page that gives no publication date, no URL date and no modification date is dated by
     /// the date in the path of its own preview image (`og:image` `…/files/2016/05/04/…`,
     /// provenance `url:image`): the day the picture was uploaded for it.
@@ -99,7 +103,7 @@ impl std::fmt::Display for DateRules {
 
 impl DateRules {
     /// The choices' names, in the order of [`DateRules::flags`].
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "zone_by_language",
         "url_breaks_one_day_ties",
         "modified_when_nothing_else",
@@ -107,12 +111,13 @@ impl DateRules {
         "slashed_dates",
         "author_elements",
         "day_first_urls",
+        "shown_over_weak_metadata",
         "image_url_dates",
         "lone_text_date",
     ];
 
     /// The choices as booleans, in the order of [`DateRules::NAMES`].
-    pub fn flags(&self) -> [bool; 9] {
+    pub fn flags(&self) -> [bool; 10] {
         [
             self.zone_by_language,
             self.url_breaks_one_day_ties,
@@ -121,12 +126,13 @@ impl DateRules {
             self.slashed_dates,
             self.author_elements,
             self.day_first_urls,
+            self.shown_over_weak_metadata,
             self.image_url_dates,
             self.lone_text_date,
         ]
     }
 
-    fn from_flags(f: &[bool; 9]) -> Self {
+    fn from_flags(f: &[bool; 10]) -> Self {
         DateRules {
             zone_by_language: f[0],
             url_breaks_one_day_ties: f[1],
@@ -135,8 +141,9 @@ impl DateRules {
             slashed_dates: f[4],
             author_elements: f[5],
             day_first_urls: f[6],
-            image_url_dates: f[7],
-            lone_text_date: f[8],
+            shown_over_weak_metadata: f[7],
+            image_url_dates: f[8],
+            lone_text_date: f[9],
         }
     }
 
@@ -400,7 +407,7 @@ pub fn parse_page_with(
         .url_date
         .as_ref()
         .filter(|_| rules.url_breaks_one_day_ties);
-    page.date = choose_date(machine, shown, &body_text, url_date);
+    page.date = choose_date(machine, shown, &body_text, url_date, rules);
     page.last_resort = image
         .or(modified)
         .or_else(|| {
@@ -437,7 +444,9 @@ fn word_count(text: &str) -> usize {
 /// Reconciles the machine-readable date with the one the page shows readers.
 ///
 /// The machine-readable one wins, unless the page's text never shows it while it shows another
-/// (stale CMS values, republished pieces: the date readers see is the one they cite). A date one
+/// (stale CMS values, republished pieces: the date readers see is the one they cite), or it comes
+/// from a generic tag that does not say which date it is (`<meta name="date">`, `dc.date`, script
+/// data) while the article's head shows another ([`DateRules::shown_over_weak_metadata`]). A date one
 /// day off the URL's date is a time-zone shift (markup often says UTC): the URL carries the
 /// newsroom's own day.
 fn choose_date(
@@ -445,8 +454,27 @@ fn choose_date(
     shown: Option<(bool, Sourced<NaiveDate>)>,
     body_text: &str,
     url: Option<&Sourced<NaiveDate>>,
+    rules: &DateRules,
 ) -> Option<Sourced<NaiveDate>> {
+    // Generic date tags and script data do not say which date they hold (publication,
+    // creation, indexing).
+    let weak = |m: &Sourced<NaiveDate>| {
+        rules.shown_over_weak_metadata
+            && matches!(
+                m.source.as_str(),
+                "meta:date"
+                    | "meta:dc.date"
+                    | "meta:dcterms.date"
+                    | "meta:datecreated"
+                    | "meta:created"
+                    | "script"
+            )
+    };
     let date = match (machine, shown) {
+        (Some(m), Some((true, s))) if weak(&m) && s.value != m.value => Some(Sourced::new(
+            s.value,
+            format!("{} (over {})", s.source, m.source),
+        )),
         (Some(m), Some((true, s))) if (s.value - m.value).num_days() > 1 => {
             let visible = find_text_dates(body_text).any(|(_, d)| d == m.value);
             if visible {
@@ -695,6 +723,28 @@ mod tests {
         assert_eq!(p.date.as_ref().map(|d| d.value), Some(day(2019, 1, 20)));
         let article = p.into_article("p.html").unwrap();
         assert_eq!(article.date.map(|d| d.value), Some(day(2019, 1, 20)));
+    }
+
+    #[test]
+    fn a_generic_date_tag_yields_to_the_day_the_head_shows() {
+        let rules = |shown_over_weak_metadata| DateRules {
+            shown_over_weak_metadata,
+            ..DateRules::default()
+        };
+        let article = |meta: &str| {
+            format!("<html lang='de'><head>{meta}</head><body><article><h1>Mietenstreik in den USA</h1><ul class='Infoline'><li class='Author'>Von Moritz Wichmann</li><li class='Date'><time>29.04.2020, 12:01 Uhr</time></li></ul><p>Viele Mieter in den USA haben kein Geld mehr, um die Miete zu zahlen, und warnen ihre Vermieter vor einem Streik im Mai.</p></article></body></html>")
+        };
+        let generic = article(r#"<meta name="date" content="2020-04-30">"#);
+        let p = parse_page_with(generic.as_bytes(), None, None, &rules(true)).unwrap();
+        let want = "html:date-element (over meta:date)";
+        assert_eq!(p.date, Some(Sourced::new(day(2020, 4, 29), want)));
+        let p = parse_page_with(generic.as_bytes(), None, None, &rules(false)).unwrap();
+        assert_eq!(p.date, Some(Sourced::new(day(2020, 4, 30), "meta:date")));
+        // A tag that says it holds the publication date keeps its one-day-off day.
+        let named = article(r#"<meta property="article:published_time" content="2020-04-30">"#);
+        let p = parse_page_with(named.as_bytes(), None, None, &rules(true)).unwrap();
+        let want = "meta:article:published_time";
+        assert_eq!(p.date, Some(Sourced::new(day(2020, 4, 30), want)));
     }
 
     #[test]
