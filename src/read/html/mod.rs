@@ -13,12 +13,16 @@
 //!   `<time datetime>` (`time`), a date in an element whose class or id says it is the
 //!   publication date (`html:date-element`); then, in the pipeline, a dateline in the text; then
 //!   the URL path (`/2017/11/18/`, `fallback_date`, provenance `url`); and last, for a page that
-//!   gives no publication date at all, the day it says it was last changed (`modified:…`).
+//!   gives no publication date at all, its last resorts ([`Page::last_resort`]): the date in its
+//!   preview image's URL (`url:image`), the day it says it was last changed (`modified:…`), the
+//!   one date it shows when it shows exactly one (`html:only-date`).
 //!
 //! An element whose visible text shows another day than its `datetime` gives the shown day
 //! (`time:text`, `itemprop:text`). Modification dates (`article:modified_time`, `dateModified`,
-//! "last edited …") are taken only as that last resort, with their own provenance, so a
-//! researcher can tell them apart (`export`'s `date_source`). A timestamp's
+//! "last edited …") are taken only as a last resort, with their own provenance, so a
+//! researcher can tell them apart (`export`'s `date_source`). A generic date tag that does not
+//! say which date it holds (`<meta name="date">`, `dc.date`) yields to another day shown in the
+//! article's head. Each of these choices is a [`DateRules`] flag. A timestamp's
 //! day is taken in the outlet's own zone (`dates::zone`): the page's own offset, else its
 //! country-code domain's zone, else (when [`DateRules::zone_by_language`]) its language's.
 
@@ -41,8 +45,9 @@ use metadata::{first_attr, json_ld, jsonld_publisher, metadata_date, script_date
 use shown::{date_element, main_start, near_heading_date, page_text_date, spaced_text, HEAD_BYTES};
 
 /// Choices in how a page's date is found that `morgue eval dates --folds K` cross-validates
-/// (`eval::dates`: every combination is run, chosen on K−1 folds, scored on the held-out one);
-/// [`DateRules::default`] (all on) is what ingest uses.
+/// (`eval::dates`: on K−1 folds each rule is kept only if turning it off loses pages, and the
+/// rules kept are scored on the held-out fold); [`DateRules::default`] (all on) is what ingest
+/// uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRules {
     /// Take a UTC timestamp's day in the zone of the page's language when its domain names no
