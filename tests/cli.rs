@@ -1978,6 +1978,19 @@ mod entity {
         assert_eq!(row(&after, "Islamic State").unwrap()["articles"], 6);
         let (_, v) = json(&w, &["entity", "ISIL", "--json", "--all-copies"]);
         assert_eq!(v["articles"], 6);
+        // The table built after that ingest (its rows spooled to disk as it was written) is
+        // whole: the next lookup reads it instead of building it again, and no spool is left.
+        let modified = |f: &Path| std::fs::metadata(f).unwrap().modified().unwrap();
+        let (built, bytes) = (modified(&table_file), std::fs::read(&table_file).unwrap());
+        assert_eq!(json(&w, &all).1["entities"], after["entities"]);
+        assert_eq!(modified(&table_file), built);
+        assert_eq!(std::fs::read(&table_file).unwrap(), bytes);
+        let leftovers: Vec<String> = std::fs::read_dir(w.path("index"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]

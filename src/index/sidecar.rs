@@ -47,6 +47,17 @@ pub fn read(dir: &Path, name: &str) -> Option<OwnedBytes> {
 
 /// Writes `bytes` as the cache file `name` of `dir`, replacing it in one step.
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    write_with(dir, name, |w| std::io::Write::write_all(w, bytes))
+}
+
+/// Writes the cache file `name` of `dir` from what `fill` writes (buffered), replacing it in one
+/// step: a file too large to hold in memory is written as it is made.
+pub fn write_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
     // Unique per process, thread and call: two builders never share a temporary file.
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -56,7 +67,13 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
         std::process::id(),
         std::thread::current().id()
     ));
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|file| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            fill(&mut w)?;
+            w.flush()
+        })
+        .and_then(|()| std::fs::rename(&tmp, &path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
