@@ -27,8 +27,9 @@ pub fn declared(doc: &Document) -> Option<String> {
 }
 
 /// How the page writes all-numeric slashed dates, from its declared locale: US and Philippine
-/// English write the month first; any other locale the day first (`en-GB`, `de`, `fr-CA`…).
-/// Unknown without a declared language, and for bare `en` (its region could be either).
+/// English write the month first; other locales the day first (`en-GB`, `de`, `fr-CA`…).
+/// Unknown without a declared language, for bare `en` and `en-CA` (either order is common), and
+/// for year-first locales (Chinese, Japanese, Korean, Hungarian, Lithuanian, Persian, Mongolian).
 pub fn slash_order(doc: &Document) -> SlashOrder {
     let tag = [
         ("html", "lang"),
@@ -47,8 +48,10 @@ pub fn slash_order(doc: &Document) -> SlashOrder {
     };
     let mut parts = tag.split(['-', ',', ' ']);
     match (parts.next(), parts.next()) {
-        (Some("en"), None) => SlashOrder::Unknown,
+        (Some("en"), None | Some("ca")) => SlashOrder::Unknown,
         (Some("en"), Some("us" | "ph")) => SlashOrder::MonthFirst,
+        // Locales that write the year first: a day-month-year numeral is no habit of theirs.
+        (Some("zh" | "ja" | "ko" | "hu" | "lt" | "fa" | "mn"), _) => SlashOrder::Unknown,
         (Some(p), _) if p.len() == 2 || p.len() == 3 => SlashOrder::DayFirst,
         _ => SlashOrder::Unknown,
     }

@@ -761,6 +761,9 @@ mod tests {
         );
         assert_eq!(order("<html lang='en-US'></html>"), SlashOrder::MonthFirst);
         assert_eq!(order("<html lang='en'></html>"), SlashOrder::Unknown);
+        assert_eq!(order("<html lang='en-CA'></html>"), SlashOrder::Unknown);
+        assert_eq!(order("<html lang='ja'></html>"), SlashOrder::Unknown);
+        assert_eq!(order("<html lang='zh-CN'></html>"), SlashOrder::Unknown);
         assert_eq!(order("<html lang='de-DE'></html>"), SlashOrder::DayFirst);
         assert_eq!(
             order("<html><head><meta property='og:locale' content='fr_CA'></head></html>"),
