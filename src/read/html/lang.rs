@@ -6,6 +6,13 @@ use dom_query::Document;
 
 /// The primary language subtag (`de` for `de-DE`, lowercase) the page declares, if any.
 pub fn declared(doc: &Document) -> Option<String> {
+    declared_tag(doc).map(|tag| primary(&tag).to_string())
+}
+
+/// The language tag the page declares (`de-de`, `en-gb`: lowercase, `_` as `-`): the first of
+/// `<html lang>`, `<html xml:lang>`, `content-language`, `og:locale` whose primary subtag is a
+/// language code.
+pub fn declared_tag(doc: &Document) -> Option<String> {
     let candidates = [
         ("html", "lang"),
         ("html", "xml:lang"),
@@ -14,35 +21,23 @@ pub fn declared(doc: &Document) -> Option<String> {
     ];
     candidates.iter().find_map(|(sel, attr)| {
         let v = doc.select(sel).nodes().first()?.attr(attr)?;
-        let primary = v
-            .trim()
-            .split(['-', '_', ',', ' '])
-            .next()?
-            .to_ascii_lowercase();
-        (primary.len() >= 2
-            && primary.len() <= 3
-            && primary.bytes().all(|b| b.is_ascii_lowercase()))
-        .then_some(primary)
+        let tag = v.trim().to_ascii_lowercase().replace('_', "-");
+        let p = primary(&tag);
+        (p.len() >= 2 && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_lowercase())).then_some(tag)
     })
 }
 
-/// How the page writes all-numeric slashed dates, from its declared locale: US and Philippine
-/// English write the month first; other locales the day first (`en-GB`, `de`, `fr-CA`…).
-/// Unknown without a declared language, for bare `en` and `en-CA` (either order is common), and
-/// for year-first locales (Chinese, Japanese, Korean, Hungarian, Lithuanian, Persian, Mongolian).
-pub fn slash_order(doc: &Document) -> SlashOrder {
-    let tag = [
-        ("html", "lang"),
-        ("html", "xml:lang"),
-        ("meta[http-equiv='content-language' i]", "content"),
-        ("meta[property='og:locale']", "content"),
-    ]
-    .iter()
-    .find_map(|(sel, attr)| {
-        let v = doc.select(sel).nodes().first()?.attr(attr)?;
-        let v = v.trim().to_ascii_lowercase().replace('_', "-");
-        (!v.is_empty()).then_some(v)
-    });
+/// A tag's primary subtag (`de` of `de-de`).
+pub fn primary(tag: &str) -> &str {
+    tag.split(['-', ',', ' ']).next().unwrap_or_default()
+}
+
+/// How a page declaring the language tag `tag` (see [`declared_tag`]) writes all-numeric
+/// slashed dates: US and Philippine English write the month first; other locales the day first
+/// (`en-GB`, `de`, `fr-CA`…). Unknown without a declared language, for bare `en` and `en-CA`
+/// (either order is common), and for year-first locales (Chinese, Japanese, Korean, Hungarian,
+/// Lithuanian, Persian, Mongolian).
+pub fn slash_order(tag: Option<&str>) -> SlashOrder {
     let Some(tag) = tag else {
         return SlashOrder::Unknown;
     };
@@ -52,7 +47,7 @@ pub fn slash_order(doc: &Document) -> SlashOrder {
         (Some("en"), Some("us" | "ph")) => SlashOrder::MonthFirst,
         // Locales that write the year first: a day-month-year numeral is no habit of theirs.
         (Some("zh" | "ja" | "ko" | "hu" | "lt" | "fa" | "mn"), _) => SlashOrder::Unknown,
-        (Some(p), _) if p.len() == 2 || p.len() == 3 => SlashOrder::DayFirst,
+        (Some(_), _) => SlashOrder::DayFirst,
         _ => SlashOrder::Unknown,
     }
 }

@@ -311,7 +311,10 @@ pub fn parse_page_with(
     let jsonld = json_ld(&doc);
     let original = page.url.as_deref().map(|u| archived_url(u).unwrap_or(u));
     let host = original.and_then(url_domain);
-    let markup_language = lang::declared(&doc);
+    let language_tag = lang::declared_tag(&doc);
+    let markup_language = language_tag
+        .as_deref()
+        .map(|t| lang::primary(t).to_string());
     let zone = PageZone {
         offset: page_offset(&html),
         zone: zone_for(
@@ -343,6 +346,9 @@ pub fn parse_page_with(
     // Scripts, styles, and the Wayback Machine's toolbar (its dates are capture dates).
     doc.select("script, style, noscript, template, #wm-ipp-base, #wm-ipp, #donato")
         .remove();
+    // Last resorts, for a page nothing else dates: only when its markup and URL give no date
+    // (the text's scan the whole page), the markup's before readability takes it.
+    let undated = machine.is_none() && page.url_date.is_none();
     let image = first_attr(
         &doc,
         &[
@@ -352,15 +358,14 @@ pub fn parse_page_with(
         ],
         &["content", "href"],
     )
-    .filter(|_| rules.image_url_dates)
+    .filter(|_| undated && rules.image_url_dates)
     .and_then(|u| url::url_date_with(&u, rules.day_first_urls))
     .map(|d| Sourced::new(d, "url:image"));
-    let modified = rules
-        .modified_when_nothing_else
+    let modified = (undated && rules.modified_when_nothing_else)
         .then(|| metadata::modified_date(&doc, &jsonld, &zone))
         .flatten();
     let order = if rules.slashed_dates {
-        lang::slash_order(&doc)
+        lang::slash_order(language_tag.as_deref())
     } else {
         SlashOrder::Never
     };
@@ -413,20 +418,22 @@ pub fn parse_page_with(
         .as_ref()
         .filter(|_| rules.url_breaks_one_day_ties);
     page.date = choose_date(machine, shown, &body_text, url_date, rules);
-    page.last_resort = image
-        .or(modified)
-        .or_else(|| {
-            rules
-                .modified_when_nothing_else
-                .then(|| shown::modified_text_date(&body_text, order))
-                .flatten()
-        })
-        .or_else(|| {
-            rules
-                .lone_text_date
-                .then(|| shown::lone_text_date(&body_text, order))
-                .flatten()
-        });
+    if undated {
+        page.last_resort = image
+            .or(modified)
+            .or_else(|| {
+                rules
+                    .modified_when_nothing_else
+                    .then(|| shown::modified_text_date(&body_text, order))
+                    .flatten()
+            })
+            .or_else(|| {
+                rules
+                    .lone_text_date
+                    .then(|| shown::lone_text_date(&body_text, order))
+                    .flatten()
+            });
+    }
     Ok(page)
 }
 
@@ -754,7 +761,8 @@ mod tests {
 
     #[test]
     fn slashed_dates_follow_the_declared_locale() {
-        let order = |html: &str| lang::slash_order(&Document::from(html));
+        let order =
+            |html: &str| lang::slash_order(lang::declared_tag(&Document::from(html)).as_deref());
         assert_eq!(
             order("<html xml:lang='en-GB'></html>"),
             SlashOrder::DayFirst
