@@ -153,8 +153,8 @@ const META_DATES: &[&str] = &[
 ];
 
 /// Every `<meta>` tag's name (its `property`, `name`, `itemprop` or `http-equiv`, lowercase) and
-/// `content`.
-fn meta_tags(doc: &Document) -> Vec<(String, String)> {
+/// `content`; read once per page, for [`metadata_date`] and [`modified_date`].
+pub(super) fn meta_tags(doc: &Document) -> Vec<(String, String)> {
     doc.select("meta")
         .nodes()
         .iter()
@@ -177,8 +177,21 @@ pub(super) fn meta_value_date(v: &str, zone: &PageZone) -> Option<NaiveDate> {
     parse_loose(v).or_else(|| find_text_date(v))
 }
 
+/// The date value an element carries: its `datetime`, `content` or `title` attribute, else its
+/// text.
+fn element_value(node: &dom_query::NodeRef) -> String {
+    ["datetime", "content", "title"]
+        .iter()
+        .find_map(|a| node.attr(a))
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| node.text().to_string())
+}
+
+/// The page's publication date from its markup: JSON-LD, then meta tags (`metas`, from
+/// [`meta_tags`]) in order of trust, then `itemprop` and `<time>` elements.
 pub(super) fn metadata_date(
     doc: &Document,
+    metas: &[(String, String)],
     jsonld: &[Value],
     zone: &PageZone,
     shown_over_attribute: bool,
@@ -213,8 +226,8 @@ pub(super) fn metadata_date(
         }
     }
     // 2. Meta tags, in order of trust.
-    let mut metas: Vec<(usize, String)> = Vec::new();
-    for (key, content) in meta_tags(doc) {
+    let mut ranked: Vec<(usize, &str)> = Vec::new();
+    for (key, content) in metas {
         let rank = META_DATES.iter().position(|m| *m == key).or_else(|| {
             // Site-specific names: `zdf:publicationdate`, `xyz:publishdate`…
             [
@@ -228,12 +241,12 @@ pub(super) fn metadata_date(
             .then_some(META_DATES.len())
         });
         if let Some(rank) = rank {
-            metas.push((rank, content));
+            ranked.push((rank, content));
         }
     }
-    metas.sort_by_key(|(rank, _)| *rank);
-    for (rank, content) in metas {
-        if let Some(d) = meta_value_date(&content) {
+    ranked.sort_by_key(|(rank, _)| *rank);
+    for (rank, content) in ranked {
+        if let Some(d) = meta_value_date(content) {
             let name = META_DATES.get(rank).copied().unwrap_or("site-specific");
             if let Some(s) = accept(d, &format!("meta:{name}")) {
                 return Some(s);
@@ -245,8 +258,7 @@ pub(super) fn metadata_date(
         .select("[itemprop='datePublished'], [property$='datePublished'], [itemprop='dateCreated'], [property$='dateCreated'], [property~='dc:date'], [property~='dc:created'], [property~='dcterms:created'], abbr.published[title], .published[title]")
         .nodes()
     {
-        let v = node.attr("datetime").or_else(|| node.attr("content")).or_else(|| node.attr("title")).map(|v| v.to_string()).unwrap_or_else(|| node.text().to_string());
-        if let Some(d) = meta_value_date(&v) {
+        if let Some(d) = meta_value_date(&element_value(node)) {
             let (d, source) = match shown_other_day(node, d) {
                 Some(s) => (s, "itemprop:text"),
                 None => (d, "itemprop"),
@@ -443,6 +455,7 @@ const META_MODIFIED: &[&str] = &[
 /// the reader offers it only as a last resort (`DateRules::modified_when_nothing_else`).
 pub(super) fn modified_date(
     doc: &Document,
+    metas: &[(String, String)],
     jsonld: &[Value],
     zone: &PageZone,
 ) -> Option<Sourced<NaiveDate>> {
@@ -453,15 +466,15 @@ pub(super) fn modified_date(
     });
     from_ld
         .or_else(|| {
-            let mut metas: Vec<(usize, &str, String)> = Vec::new();
-            for (key, content) in meta_tags(doc) {
-                if let Some(rank) = META_MODIFIED.iter().position(|m| *m == key) {
-                    metas.push((rank, META_MODIFIED[rank], content));
+            let mut ranked: Vec<(usize, &str, &str)> = Vec::new();
+            for (key, content) in metas {
+                if let Some(rank) = META_MODIFIED.iter().position(|m| m == key) {
+                    ranked.push((rank, META_MODIFIED[rank], content));
                 }
             }
-            metas.sort_by_key(|(rank, _, _)| *rank);
-            metas.into_iter().find_map(|(_, name, content)| {
-                let d = usable(meta_value_date(&content, zone)?)?;
+            ranked.sort_by_key(|(rank, _, _)| *rank);
+            ranked.into_iter().find_map(|(_, name, content)| {
+                let d = usable(meta_value_date(content, zone)?)?;
                 Some(Sourced::new(d, format!("modified:meta:{name}")))
             })
         })
@@ -470,12 +483,7 @@ pub(super) fn modified_date(
                 .nodes()
                 .iter()
                 .find_map(|node| {
-                    let v = node
-                        .attr("datetime")
-                        .or_else(|| node.attr("content"))
-                        .map(|v| v.to_string())
-                        .unwrap_or_else(|| node.text().to_string());
-                    let d = usable(meta_value_date(&v, zone)?)?;
+                    let d = usable(meta_value_date(&element_value(node), zone)?)?;
                     Some(Sourced::new(d, "modified:itemprop"))
                 })
         })

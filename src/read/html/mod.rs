@@ -323,8 +323,10 @@ pub fn parse_page_with(
             rules.zone_by_language,
         ),
     };
+    let metas = metadata::meta_tags(&doc);
     let machine = metadata_date(
         &doc,
+        &metas,
         &jsonld,
         &zone,
         rules.shown_over_attribute,
@@ -362,7 +364,7 @@ pub fn parse_page_with(
     .and_then(|u| url::url_date_with(&u, rules.day_first_urls))
     .map(|d| Sourced::new(d, "url:image"));
     let modified = (undated && rules.modified_when_nothing_else)
-        .then(|| metadata::modified_date(&doc, &jsonld, &zone))
+        .then(|| metadata::modified_date(&doc, &metas, &jsonld, &zone))
         .flatten();
     let order = if rules.slashed_dates {
         lang::slash_order(language_tag.as_deref())
