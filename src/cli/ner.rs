@@ -123,6 +123,10 @@ pub struct TrainingOptions {
     /// (the same size and speed as one model).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub ensemble: u64,
+    /// Share of a token's features left out at each training step of the sentence tagger, chosen
+    /// afresh at each step (0 to 1; 0: none).
+    #[arg(long, default_value_t = 0.0)]
+    pub dropout: f32,
 }
 
 /// `morgue ner cv`.
@@ -208,6 +212,7 @@ impl TrainingOptions {
             stack_epochs: self.stack_epochs,
             doc_weight: self.doc_weight,
             ensemble: self.ensemble as usize,
+            dropout: self.dropout,
         })
     }
 }

@@ -64,6 +64,10 @@ pub struct TrainOptions {
     /// Models trained with seeds `seed`, `seed + 1`…, whose weights are averaged into one
     /// model (1: a single model). The average is one model of the same size and speed.
     pub ensemble: usize,
+    /// Share of a token's features left out at each training step of the first stage
+    /// (chosen afresh each time, reproducibly from the seed; 0: none), so that no feature
+    /// (the word itself, say) carries a decision alone.
+    pub dropout: f32,
 }
 
 impl Default for TrainOptions {
@@ -81,6 +85,7 @@ impl Default for TrainOptions {
             stack_epochs: 5,
             doc_weight: 3.0,
             ensemble: 1,
+            dropout: 0.0,
         }
     }
 }
@@ -480,6 +485,10 @@ fn train_first_stage(
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut rng = opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut dynamic = [0u32; N_DYNAMIC];
+    let mut kept: Vec<u32> = Vec::new();
+    // Features are dropped when a hash of (seed, step, feature) falls under this.
+    let drop_below = (f64::from(opts.dropout.clamp(0.0, 1.0)) * u64::MAX as f64) as u64;
+    let seed = opts.seed.wrapping_mul(0xD6E8_FEB8_6659_FD93);
     for epoch in 1..=opts.epochs {
         shuffle(&mut order, &mut rng);
         let (mut wrong, mut total) = (0usize, 0usize);
@@ -489,18 +498,30 @@ fn train_first_stage(
             for (i, &gold) in s.tags.iter().enumerate() {
                 t.step += 1;
                 f.dynamic(i, prev, prev2, &mut dynamic);
-                let statics = f.statics(i);
+                let mut feats = f.statics(i);
+                let mut dynamic: &[u32] = &dynamic;
+                if drop_below > 0 {
+                    // Static and tag features alike, so that the weights keep their balance
+                    // when every feature is used at tagging time.
+                    let step = u64::from(t.step).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed;
+                    let keep = |x: &&u32| super::features::mix(step ^ u64::from(**x)) >= drop_below;
+                    kept.clear();
+                    kept.extend(feats.iter().filter(keep));
+                    let n = kept.len();
+                    kept.extend(dynamic.iter().filter(keep));
+                    (feats, dynamic) = kept.split_at(n);
+                }
                 let mut sc = [0f32; N_TAGS];
-                t.score(statics, &mut sc);
-                t.score(&dynamic, &mut sc);
+                t.score(feats, &mut sc);
+                t.score(dynamic, &mut sc);
                 let guess = best_with(&sc, prev, valid);
                 total += 1;
                 if guess != gold {
                     wrong += 1;
-                    t.update(statics, gold, 1.0);
-                    t.update(&dynamic, gold, 1.0);
-                    t.update(statics, guess, -1.0);
-                    t.update(&dynamic, guess, -1.0);
+                    t.update(feats, gold, 1.0);
+                    t.update(dynamic, gold, 1.0);
+                    t.update(feats, guess, -1.0);
+                    t.update(dynamic, guess, -1.0);
                 }
                 prev2 = prev;
                 prev = guess;
@@ -628,6 +649,32 @@ mod tests {
         assert_eq!(e.overall.f1, 1.0);
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(evaluate(&back, &data).overall.f1, 1.0);
+    }
+
+    #[test]
+    fn dropout_is_reproducible_and_still_learns() {
+        let data = toy_corpus(false);
+        let opts = TrainOptions {
+            epochs: 8,
+            folds: 0,
+            doc_features: 0,
+            dropout: 0.2,
+            ..TrainOptions::default()
+        };
+        let m = train(&data, None, &opts, |_| {});
+        assert_eq!(evaluate(&m, &data).overall.f1, 1.0);
+        let again = train(&data, None, &opts, |_| {});
+        assert_eq!(m.to_bytes(), again.to_bytes(), "same seed, same model");
+        let plain = train(
+            &data,
+            None,
+            &TrainOptions {
+                dropout: 0.0,
+                ..opts
+            },
+            |_| {},
+        );
+        assert_ne!(m.to_bytes(), plain.to_bytes(), "features were left out");
     }
 
     #[test]
