@@ -432,6 +432,25 @@ fn join_split_names(
         }
         out.push((k, r));
     }
+    // A name followed by a lowercase particle and a capitalized word that no span holds goes
+    // on over both: "Deir | ez Zor", "Osama | bin Laden" when the tagger left the last word out.
+    // (Not over particles that are also English words: "Obama as President".)
+    let starts: Vec<usize> = out.iter().map(|(_, r)| r.start).collect();
+    for (i, (_, r)) in out.iter_mut().enumerate() {
+        let next_start = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+        let (Some(p), Some(w)) = (words.get(r.end), words.get(r.end + 1)) else {
+            continue;
+        };
+        let goes_on = r.end + 1 < next_start
+            && p.starts_with(char::is_lowercase)
+            && PARTICLES.contains(p)
+            && !matches!(*p, "as" | "an" | "ad")
+            && w.starts_with(char::is_uppercase)
+            && w.chars().all(char::is_alphabetic);
+        if goes_on {
+            r.end += 2;
+        }
+    }
     out
 }
 
@@ -594,6 +613,27 @@ mod tests {
                 vec![(loc, 1..2), (per, 2..4), (loc, 5..7), (per, 7..8)]
             ),
             vec![(per, 1..4), (loc, 5..7), (per, 7..8)]
+        );
+        // The last word left out by the tagger, after a particle; not after "as", nor into the
+        // next name.
+        let words = [
+            "to",
+            "Deir",
+            "ez",
+            "Zor",
+            "with",
+            "Obama",
+            "as",
+            "President",
+        ];
+        assert_eq!(
+            join_split_names(&words, vec![(loc, 1..2), (per, 5..6)]),
+            vec![(loc, 1..4), (per, 5..6)]
+        );
+        let words = ["Osama", "bin", "Laden", "and", "Deir", "ez", "Zor", "."];
+        assert_eq!(
+            join_split_names(&words, vec![(per, 0..1), (per, 2..3), (loc, 4..5)]),
+            vec![(per, 0..3), (loc, 4..7)]
         );
     }
 
