@@ -81,7 +81,7 @@ fi
 target/release/morgue ner train --train "$TMP/train.conll" \
     --lexicon "$TMP/lexicon.bin" --gazetteer data/gazetteer/iso-codes.tsv --epochs 12 \
     --doc-features exact,lower,longer,first --stack-folds 5 --stack-epochs 5 --doc-weight 3 \
-    --ensemble 6 --out "$OUT"
+    --dropout 0.2 --ensemble 6 --out "$OUT"
 if [ -n "${TRAIN_ONLY:-}" ]; then
     target/release/morgue ner eval --model "$OUT" "$CORPORA/conll2003/eng.testa"
 fi
