@@ -39,8 +39,8 @@
 //! eng.train and eng.testa; `TRAIN_ONLY=1 scripts/train_ner.sh` rebuilds the checked one.
 //!
 //! [`Recognizer::recognize`] adds rules for web text around the tagger (glued words split;
-//! handles, URLs and, on headline lines, usually-lowercase words cut out of names; lone
-//! pronouns, titles and company suffixes dropped); CoNLL scoring (`ner eval`, `ner cv`) tags
+//! handles, URLs and, on headline lines, usually-lowercase words cut out of names; titles left
+//! out of persons; lone pronouns, titles and company suffixes dropped); CoNLL scoring (`ner eval`, `ner cv`) tags
 //! pre-tokenized sentences and does not use them.
 
 pub mod clusters;
@@ -262,6 +262,13 @@ impl Recognizer {
             );
             for (kind, range) in join_split_names(words, decode::spans(&tags[r.clone()])) {
                 for piece in cut_span(range, &cuts) {
+                    let (kind, piece) = match kind {
+                        EntityType::Person => (kind, without_title(words, piece)),
+                        _ => match person_after_title(words, piece.clone()) {
+                            Some(name) => (EntityType::Person, name),
+                            None => (kind, piece),
+                        },
+                    };
                     if piece.len() == 1 && never_alone(words[piece.start]) {
                         continue;
                     }
@@ -295,6 +302,127 @@ fn cut_span(range: Range<usize>, cuts: &[bool]) -> Vec<Range<usize>> {
         out.push(start..range.end);
     }
     out
+}
+
+/// Words that end a title standing before a person's name ("House *Speaker* Nancy Pelosi",
+/// "Senate Majority *Leader* Mitch McConnell", "*Sen.* Rand Paul"). Royal and religious titles
+/// are not here: "Prince Harry", "Pope Francis" are how those people are named.
+const TITLE_HEADS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "sgt",
+    "rev",
+    "president",
+    "speaker",
+    "judge",
+    "justice",
+    "senator",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "secretary",
+    "chairman",
+    "chairwoman",
+    "leader",
+    "mayor",
+    "director",
+    "minister",
+    "ambassador",
+    "attorney",
+    "adviser",
+    "advisor",
+    "spokesman",
+    "spokeswoman",
+    "candidate",
+    "nominee",
+    "commissioner",
+    "administrator",
+    "counsel",
+    "whip",
+    "chancellor",
+    "premier",
+    "general",
+];
+
+/// A person's span without the title words it starts with, as CoNLL-2003 annotates names
+/// ("House Speaker Nancy Pelosi" → "Nancy Pelosi", "Attorney General Bill Barr" → "Bill Barr",
+/// "President Trump" → "Trump"): the span
+/// starts after its last title word when a capitalized word follows it. A lone title is left
+/// to [`never_alone`].
+fn without_title(words: &[&str], piece: Range<usize>) -> Range<usize> {
+    let is_head = |w: &str| {
+        let w = w.trim_end_matches('.');
+        TITLE_HEADS.iter().any(|t| t.eq_ignore_ascii_case(w))
+    };
+    let last = (piece.start..piece.end.saturating_sub(1))
+        .rev()
+        .find(|&i| is_head(words[i]));
+    match last {
+        Some(i) if words[i + 1].starts_with(char::is_uppercase) => i + 1..piece.end,
+        _ => piece,
+    }
+}
+
+/// Titles that only a person holds, for [`person_after_title`] (not "General", "Director",
+/// "Attorney": "General Electric Company").
+const PERSON_TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "sen",
+    "rep",
+    "gov",
+    "president",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "senator",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "secretary",
+    "leader",
+    "mayor",
+    "ambassador",
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "adviser",
+    "advisor",
+    "whip",
+    "chancellor",
+    "premier",
+    "nominee",
+    "candidate",
+    "judge",
+    "justice",
+];
+
+/// The person's name at the end of a span the tagger typed otherwise because a title starts it
+/// ("House Speaker Nancy Pelosi" as one organization): the words after its last person-only
+/// title, when they are at least two and all capitalized.
+fn person_after_title(words: &[&str], piece: Range<usize>) -> Option<Range<usize>> {
+    let is_title = |w: &str| {
+        let w = w.trim_end_matches('.');
+        PERSON_TITLES.iter().any(|t| t.eq_ignore_ascii_case(w))
+    };
+    let i = (piece.start..piece.end)
+        .rev()
+        .find(|&i| is_title(words[i]))?;
+    let name = i + 1..piece.end;
+    let capitalized = words[name.clone()]
+        .iter()
+        .all(|w| w.starts_with(char::is_uppercase) && !is_title(w));
+    (name.len() >= 2 && capitalized).then_some(name)
 }
 
 /// A handle, hashtag or URL: never part of a name.
@@ -564,6 +692,48 @@ mod tests {
             "Baghdadi's men met Obama's envoy in Baghdad.",
             "Baghdad",
             "LOC",
+        );
+    }
+
+    #[test]
+    fn titles_are_left_out_of_persons() {
+        let w = [
+            "House",
+            "Speaker",
+            "Nancy",
+            "Pelosi",
+            "and",
+            "Sen.",
+            "Rand",
+            "Paul",
+            "Secretary",
+            "of",
+            "State",
+            "Prince",
+            "Harry",
+        ];
+        assert_eq!(without_title(&w, 0..4), 2..4);
+        assert_eq!(without_title(&w, 5..8), 6..8);
+        assert_eq!(without_title(&w, 2..4), 2..4);
+        // A title not followed by a capitalized word stays: it is no name's start.
+        assert_eq!(without_title(&w, 8..11), 8..11);
+        assert_eq!(without_title(&w, 11..13), 11..13);
+        assert_eq!(person_after_title(&w, 0..4), Some(2..4));
+        assert_eq!(person_after_title(&w, 5..8), Some(6..8));
+        let w = [
+            "General", "Electric", "Company", "Senate", "Majority", "Leader", "Speaker", "Ryan",
+        ];
+        assert_eq!(person_after_title(&w, 0..3), None);
+        assert_eq!(person_after_title(&w, 3..6), None);
+        assert_eq!(person_after_title(&w, 6..8), None, "one word: no sure name");
+        let f = found("Senate Majority Leader Mitch McConnell met House Speaker Nancy Pelosi.");
+        assert!(
+            f.iter().any(|(n, k)| n == "Mitch McConnell" && *k == "PER"),
+            "{f:?}"
+        );
+        assert!(
+            f.iter().any(|(n, k)| n == "Nancy Pelosi" && *k == "PER"),
+            "{f:?}"
         );
     }
 
