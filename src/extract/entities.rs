@@ -146,41 +146,13 @@ fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> boo
     acronym && initials(&l.join(" ")) == s[0]
 }
 
-/// Words that stand before a person's name without being a given name: titles, honorifics,
-/// prefixes the recognizer leaves in a span ("House Speaker Nancy Pelosi", "Mr Trump",
-/// "anti-Trump").
-const NOT_GIVEN_NAMES: [&str; 47] = [
-    "mr",
-    "mrs",
-    "ms",
+/// Words that stand before a person's name without being a given name: titles (the
+/// recognizer's, [`super::ner::title`]) and these honorifics, royal titles and prefixes the
+/// recognizer leaves in a span ("Mr Trump", "Prince Harry", "anti-Trump").
+const NOT_GIVEN_NAMES: [&str; 19] = [
     "miss",
-    "dr",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "lt",
-    "col",
-    "sgt",
-    "rev",
     "sir",
-    "president",
-    "speaker",
-    "judge",
-    "justice",
-    "senator",
-    "representative",
-    "governor",
-    "secretary",
-    "chairman",
-    "chairwoman",
-    "leader",
-    "general",
-    "mayor",
     "chief",
-    "director",
-    "minister",
-    "ambassador",
     "agent",
     "professor",
     "prof",
@@ -198,6 +170,11 @@ const NOT_GIVEN_NAMES: [&str; 47] = [
     "deputy",
     "associate",
 ];
+
+/// Is `w` (a key's word) a word that is no given name ([`NOT_GIVEN_NAMES`] or a title)?
+fn not_given_name(w: &str) -> bool {
+    NOT_GIVEN_NAMES.contains(&w) || super::ner::title(w).is_some()
+}
 
 /// The person a full name (a key) designates, as given name and surname (with a generational
 /// suffix): "house speaker nancy pelosi" and "nancy pelosi" are `nancy pelosi`, "donald j
@@ -217,7 +194,7 @@ pub fn person_core(name: &str) -> Option<String> {
         .iter()
         .rev()
         .find(|w| w.chars().count() > 1)?;
-    if NOT_GIVEN_NAMES.contains(given) {
+    if not_given_name(given) {
         return None;
     }
     let mut core = format!("{given} {surname}");
@@ -607,6 +584,9 @@ mod tests {
         );
         assert_eq!(person_core("mrs pelosi"), None);
         assert_eq!(person_core("anti trump"), None);
+        // The recognizer's titles are no given names either.
+        assert_eq!(person_core("candidate sanders"), None);
+        assert_eq!(person_core("sen paul"), None);
         assert_eq!(person_core("j trump"), None);
         assert_eq!(person_core("pelosi"), None);
     }

@@ -40,8 +40,8 @@
 //!
 //! [`Recognizer::recognize`] adds rules for web text around the tagger (glued words split;
 //! handles, URLs and, on headline lines, usually-lowercase words cut out of names; titles left
-//! out of persons; lone pronouns, titles and company suffixes dropped); CoNLL scoring (`ner eval`, `ner cv`) tags
-//! pre-tokenized sentences and does not use them.
+//! out of persons; lone pronouns, titles and company suffixes dropped); CoNLL scoring (`ner
+//! eval`, `ner cv`) tags pre-tokenized sentences and does not use them.
 
 pub mod clusters;
 pub mod conll;
@@ -262,13 +262,7 @@ impl Recognizer {
             );
             for (kind, range) in join_split_names(words, decode::spans(&tags[r.clone()])) {
                 for piece in cut_span(range, &cuts) {
-                    let (kind, piece) = match kind {
-                        EntityType::Person => (kind, without_title(words, piece)),
-                        _ => match person_after_title(words, piece.clone()) {
-                            Some(name) => (EntityType::Person, name),
-                            None => (kind, piece),
-                        },
-                    };
+                    let (kind, piece) = without_title(words, kind, piece);
                     if piece.len() == 1 && never_alone(words[piece.start]) {
                         continue;
                     }
@@ -304,125 +298,102 @@ fn cut_span(range: Range<usize>, cuts: &[bool]) -> Vec<Range<usize>> {
     out
 }
 
-/// Words that end a title standing before a person's name ("House *Speaker* Nancy Pelosi",
-/// "Senate Majority *Leader* Mitch McConnell", "*Sen.* Rand Paul"). Royal and religious titles
-/// are not here: "Prince Harry", "Pope Francis" are how those people are named.
-const TITLE_HEADS: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "lt",
-    "col",
-    "sgt",
-    "rev",
-    "president",
-    "speaker",
-    "judge",
-    "justice",
-    "senator",
-    "representative",
-    "congressman",
-    "congresswoman",
-    "governor",
-    "secretary",
-    "chairman",
-    "chairwoman",
-    "leader",
-    "mayor",
-    "director",
-    "minister",
-    "ambassador",
-    "attorney",
-    "adviser",
-    "advisor",
-    "spokesman",
-    "spokeswoman",
-    "candidate",
-    "nominee",
-    "commissioner",
-    "administrator",
-    "counsel",
-    "whip",
-    "chancellor",
-    "premier",
-    "general",
+/// Titles that stand before a person's name ("House *Speaker* Nancy Pelosi", "Senate Majority
+/// *Leader* Mitch McConnell", "*Sen.* Rand Paul"), each with whether only a person holds it
+/// (not "General", "Director", "Attorney": "General Electric Company"). Royal and religious
+/// titles are not here: "Prince Harry", "Pope Francis" are how those people are named. Also the
+/// base of `entities`' words that are no given name.
+const TITLES: &[(&str, bool)] = &[
+    ("mr", true),
+    ("mrs", true),
+    ("ms", true),
+    ("sen", true),
+    ("rep", true),
+    ("gov", true),
+    ("president", true),
+    ("speaker", true),
+    ("chairman", true),
+    ("chairwoman", true),
+    ("senator", true),
+    ("congressman", true),
+    ("congresswoman", true),
+    ("governor", true),
+    ("secretary", true),
+    ("leader", true),
+    ("mayor", true),
+    ("ambassador", true),
+    ("minister", true),
+    ("spokesman", true),
+    ("spokeswoman", true),
+    ("adviser", true),
+    ("advisor", true),
+    ("whip", true),
+    ("chancellor", true),
+    ("premier", true),
+    ("nominee", true),
+    ("candidate", true),
+    ("judge", true),
+    ("justice", true),
+    ("dr", false),
+    ("gen", false),
+    ("lt", false),
+    ("col", false),
+    ("sgt", false),
+    ("rev", false),
+    ("representative", false),
+    ("director", false),
+    ("attorney", false),
+    ("commissioner", false),
+    ("administrator", false),
+    ("counsel", false),
+    ("general", false),
 ];
 
-/// A person's span without the title words it starts with, as CoNLL-2003 annotates names
-/// ("House Speaker Nancy Pelosi" → "Nancy Pelosi", "Attorney General Bill Barr" → "Bill Barr",
-/// "President Trump" → "Trump"): the span
-/// starts after its last title word when a capitalized word follows it. A lone title is left
-/// to [`never_alone`].
-fn without_title(words: &[&str], piece: Range<usize>) -> Range<usize> {
-    let is_head = |w: &str| {
-        let w = w.trim_end_matches('.');
-        TITLE_HEADS.iter().any(|t| t.eq_ignore_ascii_case(w))
-    };
-    let last = (piece.start..piece.end.saturating_sub(1))
-        .rev()
-        .find(|&i| is_head(words[i]));
-    match last {
-        Some(i) if words[i + 1].starts_with(char::is_uppercase) => i + 1..piece.end,
-        _ => piece,
-    }
+/// Is `w` a title of [`TITLES`] (any case, a final period ignored), and one only a person holds?
+pub fn title(w: &str) -> Option<bool> {
+    let w = w.trim_end_matches('.');
+    TITLES
+        .iter()
+        .find(|(t, _)| t.eq_ignore_ascii_case(w))
+        .map(|&(_, person_only)| person_only)
 }
 
-/// Titles that only a person holds, for [`person_after_title`] (not "General", "Director",
-/// "Attorney": "General Electric Company").
-const PERSON_TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "sen",
-    "rep",
-    "gov",
-    "president",
-    "speaker",
-    "chairman",
-    "chairwoman",
-    "senator",
-    "congressman",
-    "congresswoman",
-    "governor",
-    "secretary",
-    "leader",
-    "mayor",
-    "ambassador",
-    "minister",
-    "spokesman",
-    "spokeswoman",
-    "adviser",
-    "advisor",
-    "whip",
-    "chancellor",
-    "premier",
-    "nominee",
-    "candidate",
-    "judge",
-    "justice",
-];
-
-/// The person's name at the end of a span the tagger typed otherwise because a title starts it
-/// ("House Speaker Nancy Pelosi" as one organization): the words after its last person-only
-/// title, when they are at least two and all capitalized.
-fn person_after_title(words: &[&str], piece: Range<usize>) -> Option<Range<usize>> {
-    let is_title = |w: &str| {
-        let w = w.trim_end_matches('.');
-        PERSON_TITLES.iter().any(|t| t.eq_ignore_ascii_case(w))
-    };
-    let i = (piece.start..piece.end)
+/// A span without the titles it starts with, as CoNLL-2003 annotates names. A person's span
+/// starts after its last title when a capitalized word follows ("House Speaker | Nancy Pelosi",
+/// "Attorney General | Bill Barr", "President | Trump"; a lone title is left to
+/// [`never_alone`]). A span of another type that the tagger let a title start ("House Speaker
+/// Nancy Pelosi" as one organization) is the person named after its last person-only title,
+/// when two or more words follow it, all capitalized.
+fn without_title(
+    words: &[&str],
+    kind: EntityType,
+    piece: Range<usize>,
+) -> (EntityType, Range<usize>) {
+    let capitalized = |w: &&str| w.starts_with(char::is_uppercase);
+    if kind == EntityType::Person {
+        let last = (piece.start..piece.end.saturating_sub(1))
+            .rev()
+            .find(|&i| title(words[i]).is_some());
+        return match last {
+            Some(i) if capitalized(&words[i + 1]) => (kind, i + 1..piece.end),
+            _ => (kind, piece),
+        };
+    }
+    let person_only = |w: &str| title(w) == Some(true);
+    let name = (piece.start..piece.end)
         .rev()
-        .find(|&i| is_title(words[i]))?;
-    let name = i + 1..piece.end;
-    let capitalized = words[name.clone()]
-        .iter()
-        .all(|w| w.starts_with(char::is_uppercase) && !is_title(w));
-    (name.len() >= 2 && capitalized).then_some(name)
+        .find(|&i| person_only(words[i]))
+        .map(|i| i + 1..piece.end)
+        .filter(|name| {
+            name.len() >= 2
+                && words[name.clone()]
+                    .iter()
+                    .all(|w| capitalized(w) && !person_only(w))
+        });
+    match name {
+        Some(name) => (EntityType::Person, name),
+        None => (kind, piece),
+    }
 }
 
 /// A handle, hashtag or URL: never part of a name.
@@ -538,10 +509,7 @@ fn join_split_names(
             let gap = pr.end..r.start;
             // A lowercase particle between two names joins them whatever their types (the
             // first name's type is kept): "Deir | ez | Zor", "Osama | bin | Laden".
-            let particle = gap.len() == 1
-                && words
-                    .get(gap.start)
-                    .is_some_and(|w| w.starts_with(char::is_lowercase) && PARTICLES.contains(w));
+            let particle = gap.len() == 1 && words.get(gap.start).is_some_and(lowercase_particle);
             let joins = particle
                 || (*pk == k
                     && gap.len() <= 1
@@ -563,15 +531,14 @@ fn join_split_names(
     // A name followed by a lowercase particle and a capitalized word that no span holds goes
     // on over both: "Deir | ez Zor", "Osama | bin Laden" when the tagger left the last word out.
     // (Not over particles that are also English words: "Obama as President".)
-    let starts: Vec<usize> = out.iter().map(|(_, r)| r.start).collect();
-    for (i, (_, r)) in out.iter_mut().enumerate() {
-        let next_start = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+    for i in 0..out.len() {
+        let next_start = out.get(i + 1).map_or(usize::MAX, |(_, r)| r.start);
+        let r = &mut out[i].1;
         let (Some(p), Some(w)) = (words.get(r.end), words.get(r.end + 1)) else {
             continue;
         };
         let goes_on = r.end + 1 < next_start
-            && p.starts_with(char::is_lowercase)
-            && PARTICLES.contains(p)
+            && lowercase_particle(p)
             && !matches!(*p, "as" | "an" | "ad")
             && w.starts_with(char::is_uppercase)
             && w.chars().all(char::is_alphabetic);
@@ -580,6 +547,11 @@ fn join_split_names(
         }
     }
     out
+}
+
+/// A name particle written lowercase ("ez", "bin"; see [`PARTICLES`]).
+fn lowercase_particle(w: &&str) -> bool {
+    w.starts_with(char::is_lowercase) && PARTICLES.contains(w)
 }
 
 #[cfg(test)]
@@ -712,20 +684,28 @@ mod tests {
             "Prince",
             "Harry",
         ];
-        assert_eq!(without_title(&w, 0..4), 2..4);
-        assert_eq!(without_title(&w, 5..8), 6..8);
-        assert_eq!(without_title(&w, 2..4), 2..4);
+        let (per, org) = (EntityType::Person, EntityType::Org);
+        assert_eq!(without_title(&w, per, 0..4), (per, 2..4));
+        assert_eq!(without_title(&w, per, 5..8), (per, 6..8));
+        assert_eq!(without_title(&w, per, 2..4), (per, 2..4));
         // A title not followed by a capitalized word stays: it is no name's start.
-        assert_eq!(without_title(&w, 8..11), 8..11);
-        assert_eq!(without_title(&w, 11..13), 11..13);
-        assert_eq!(person_after_title(&w, 0..4), Some(2..4));
-        assert_eq!(person_after_title(&w, 5..8), Some(6..8));
+        assert_eq!(without_title(&w, per, 8..11), (per, 8..11));
+        assert_eq!(without_title(&w, per, 11..13), (per, 11..13));
+        assert_eq!(without_title(&w, org, 0..4), (per, 2..4));
+        assert_eq!(without_title(&w, org, 5..8), (per, 6..8));
         let w = [
             "General", "Electric", "Company", "Senate", "Majority", "Leader", "Speaker", "Ryan",
         ];
-        assert_eq!(person_after_title(&w, 0..3), None);
-        assert_eq!(person_after_title(&w, 3..6), None);
-        assert_eq!(person_after_title(&w, 6..8), None, "one word: no sure name");
+        assert_eq!(without_title(&w, org, 0..3), (org, 0..3));
+        assert_eq!(without_title(&w, org, 3..6), (org, 3..6));
+        assert_eq!(
+            without_title(&w, org, 6..8),
+            (org, 6..8),
+            "one word: no sure name"
+        );
+        assert_eq!(title("Sen."), Some(true));
+        assert_eq!(title("General"), Some(false));
+        assert_eq!(title("Prince"), None);
         let f = found("Senate Majority Leader Mitch McConnell met House Speaker Nancy Pelosi.");
         assert!(
             f.iter().any(|(n, k)| n == "Mitch McConnell" && *k == "PER"),
