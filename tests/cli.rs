@@ -1994,6 +1994,34 @@ mod entity {
     }
 
     #[test]
+    fn the_table_retypes_a_name_without_reindexing() {
+        let w = seeds();
+        let kind_of = |args: &[&str], name: &str| -> Option<String> {
+            let (_, v) = json(&w, args);
+            v["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["name"] == name)
+                .map(|e| e["type"].as_str().unwrap().to_string())
+        };
+        let top = ["entities", "--top", "20", "--json"];
+        assert_eq!(kind_of(&top, "West").as_deref(), Some("location"));
+        // The researcher says "the West" is no place: a line of the index's table.
+        let table = w.path("index/aliases.tsv");
+        let mut text = std::fs::read_to_string(&table).unwrap();
+        text.push_str("West\tmisc\n");
+        std::fs::write(&table, text).unwrap();
+        assert_eq!(kind_of(&top, "West").as_deref(), Some("misc"));
+        let misc = ["entities", "--top", "20", "--type", "misc", "--json"];
+        assert_eq!(kind_of(&misc, "West").as_deref(), Some("misc"));
+        let places = ["entities", "--top", "20", "--type", "location", "--json"];
+        assert_eq!(kind_of(&places, "West"), None);
+        let (_, v) = json(&w, &["entity", "West", "--json"]);
+        assert_eq!(v["type"], "misc", "{v}");
+    }
+
+    #[test]
     fn co_mentioned_entities_are_scored_and_cut_with_ties_ordered_by_name() {
         let w = seeds();
         let co = |args: &[&str]| -> Vec<(String, u64, f64)> {

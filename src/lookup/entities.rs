@@ -305,11 +305,16 @@ fn add_article(tallies: &mut Tallies, table: &EntityTable, article: u32, addr: D
 /// The identities of the `req.top` rows of `tallies` by stories, then mentions (of the type
 /// asked for, with every identity tied with the last: names decide their order), and how many
 /// are of that type.
-fn top_ids(tallies: &Tallies, req: &EntitiesRequest, strings: &Interner) -> (Vec<u32>, usize) {
+fn top_ids(
+    tallies: &Tallies,
+    req: &EntitiesRequest,
+    strings: &Interner,
+    aliases: &AliasTable,
+) -> (Vec<u32>, usize) {
     let top = req.top;
-    let kind = req.kind.map(|k| strings.find(k.name()));
     let keep = |id: u32| {
-        kind.is_none_or(|k| k.is_some_and(|k| tallies.kind(id, strings) == strings.get(k)))
+        req.kind
+            .is_none_or(|k| tallies.kind(id, strings, aliases) == k.name())
     };
     let rank = |id: u32| (tallies.stories(id), tallies.mentions(id));
     let mut kept: Vec<u32> = tallies
@@ -379,7 +384,7 @@ pub fn entities(mi: &MorgueIndex, req: &EntitiesRequest) -> Result<EntitiesResul
             add_article(&mut tallies, &table, article as u32, row.addr);
         }
     }
-    let (ids, distinct) = top_ids(&tallies, req, strings);
+    let (ids, distinct) = top_ids(&tallies, req, strings, aliases);
     let mut shown = vec![false; strings.len()];
     for &id in &ids {
         shown[id as usize] = true;
@@ -629,7 +634,7 @@ pub fn entities_merged(
         stories += 1;
         tally_story(&mut tallies, &story);
     }
-    let (ids, distinct) = top_ids(&tallies, req, &strings);
+    let (ids, distinct) = top_ids(&tallies, req, &strings, resolver.aliases());
     let entities = top_rows(&tallies, ids, &strings, resolver.aliases(), req.top);
     listed(req, entities, distinct, stories, articles)
 }

@@ -281,9 +281,13 @@ impl Tallies {
             .unwrap_or_default()
     }
 
-    /// The type most mentions of `id` were given.
-    pub fn kind(&self, id: u32, strings: &Interner) -> String {
-        Tallies::best(self.kinds(id), strings, |_| false)
+    /// The type of `id`: the alias table's when it gives one (a correction takes effect at once,
+    /// without re-indexing), else the type most mentions of `id` were given.
+    pub fn kind(&self, id: u32, strings: &Interner, aliases: &AliasTable) -> String {
+        match aliases.lookup_key(strings.get(id)).and_then(|g| g.kind) {
+            Some(k) => k.name().to_string(),
+            None => Tallies::best(self.kinds(id), strings, |_| false),
+        }
     }
 
     /// The listing row of identity `id`: the alias table's name, else the most mentioned name
@@ -296,7 +300,7 @@ impl Tallies {
         };
         EntityCount {
             name,
-            kind: self.kind(id, strings),
+            kind: self.kind(id, strings, aliases),
             articles: self.stories(id),
             mentions: self.mentions(id),
             ambiguous: self.ambiguous(id),
@@ -401,7 +405,7 @@ mod tests {
         assert_eq!((t.stories(ids[2]), t.mentions(ids[2])), (4, 11));
         assert!(t.ambiguous(ids[2]));
         // Location 6 against org 5; names a 9, b 2.
-        assert_eq!(t.kind(ids[2], &strings), "location");
+        assert_eq!(t.kind(ids[2], &strings, &AliasTable::default()), "location");
         let names: Vec<_> = t.names(ids[2]).collect();
         assert_eq!(names, vec![(ids[0], 9), (ids[1], 2)]);
     }
