@@ -79,7 +79,8 @@ else
     cat "$CORPORA/conll2003/eng.train" "$CORPORA/conll2003/eng.testa" > "$TMP/train.conll"
 fi
 target/release/morgue ner train --train "$TMP/train.conll" \
-    --lexicon "$TMP/lexicon.bin" --gazetteer data/gazetteer/iso-codes.tsv --epochs 12 \
+    --lexicon "$TMP/lexicon.bin" --gazetteer data/gazetteer/iso-codes.tsv \
+    --gazetteer data/gazetteer/brands.tsv --gazetteer data/gazetteer/wordnet.tsv --epochs 12 \
     --doc-features exact,lower,longer,first --stack-folds 5 --stack-epochs 5 --doc-weight 3 \
     --dropout 0.2 --ensemble 6 --out "$OUT"
 if [ -n "${TRAIN_ONLY:-}" ]; then

@@ -3,7 +3,7 @@
 //! A gazetteer holds hashed lowercase phrases of up to [`MAX_LEN`] tokens, each with the kinds it
 //! was listed as. Kinds 0–3 are the entity types (the entities of the training data, and public
 //! lists of names of a type such as `data/gazetteer/iso-codes.tsv`); kinds 4–7 are public lists
-//! that are evidence rather than a type ([`LIST_KINDS`]: first names, surnames, cities), kept
+//! that are evidence rather than a type ([`LIST_KINDS`]: first names, surnames, cities, brands), kept
 //! apart so that the tagger learns what each list is worth. Matching marks every token of every
 //! listed phrase in the sentence: bit [`begin_bit`] of its kind for the first token of a phrase,
 //! that bit shifted by 4 for its other tokens (types in bits 0–7, lists in bits 8–15).
@@ -18,7 +18,7 @@ const SEED: u64 = 0x2545_f491_4f6c_dd1d;
 
 /// The kinds of public lists after the four entity types, by the name a list file gives them
 /// (`FIRST<TAB>Maria`): kind `4 + position`.
-pub const LIST_KINDS: [&str; 3] = ["FIRST", "LAST", "CITY"];
+pub const LIST_KINDS: [&str; 4] = ["FIRST", "LAST", "CITY", "BRAND"];
 
 /// Number of kinds: the four entity types, then the list kinds (at most 8).
 pub const N_KINDS: usize = 4 + LIST_KINDS.len();

@@ -231,7 +231,7 @@ pub fn read_list(text: &str) -> Result<Vec<(Vec<String>, usize)>, super::conll::
         let Some((kind, name)) = parsed else {
             return Err(super::conll::ParseError {
                 line: n + 1,
-                message: format!("expected 'KIND<TAB>name' (KIND: PER, ORG, LOC, MISC, FIRST, LAST or CITY), found '{line}'"),
+                message: format!("expected 'KIND<TAB>name' (KIND: PER, ORG, LOC, MISC, FIRST, LAST, CITY or BRAND), found '{line}'"),
             });
         };
         let words: Vec<String> = super::tokenize::sentences(name)
