@@ -78,6 +78,24 @@ pub fn split(s: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// True when the word at byte `at` of `s` opens a sentence or a line by the rule of [`split`]:
+/// before it, past spaces and opening quotes or brackets, comes the start of the text, a line
+/// break, or `.`, `!` or `?` (with closing quotes or brackets) that does not end an abbreviation;
+/// also `:`, which opens a quotation or a list item. There a capital says nothing about a word.
+pub fn starts_sentence(s: &str, at: usize) -> bool {
+    let before = s[..at].trim_end_matches(|c: char| {
+        (c.is_whitespace() && c != '\n') || matches!(c, '"' | '\'' | '(' | '[' | '“' | '‘')
+    });
+    let end = before.trim_end_matches(['"', '\'', ')', ']', '”', '’']);
+    let spaced = s[before.len()..at].contains(char::is_whitespace);
+    match end.chars().next_back() {
+        None | Some('\n' | ':') => true,
+        Some('!' | '?') => spaced,
+        Some('.') => spaced && !is_abbreviation(last_word(&end[..end.len() - 1])),
+        Some(_) => false,
+    }
+}
+
 /// The last word of `before`, without leading quotes or brackets.
 fn last_word(before: &str) -> &str {
     before
@@ -104,6 +122,19 @@ mod tests {
             ]
         );
         assert_eq!(split("  Two.  Parts. "), vec![2..6, 8..14]);
+    }
+
+    #[test]
+    fn sentence_starts() {
+        let s = "Twitter said so. Twitter, he said: \"Facebook\" and Mr. Google.\n(Amazon) x.Yahoo";
+        let at = |w: &str| starts_sentence(s, s.find(w).unwrap());
+        assert!(at("Twitter said"), "the text's start");
+        assert!(at("Twitter,"), "after a period");
+        assert!(at("Facebook"), "after a colon and a quote");
+        assert!(!at("Google"), "after an abbreviation");
+        assert!(at("Amazon"), "a line's start, past a bracket");
+        assert!(!at("Yahoo"), "no space after the period");
+        assert!(!at("said so"), "mid-sentence");
     }
 
     #[test]

@@ -14,8 +14,10 @@
 //! 4. The alias table maps known variants to one canonical entity (and its type).
 //!    Multi-word names of the table found in the text replace the recognizer's mentions they
 //!    overlap ("Islamic" + "State" → "Islamic State").
-//! 5. One-word names that the article also writes in lowercase are ordinary words capitalized
-//!    at the start of a sentence ("Again"), and are dropped.
+//! 5. One-word names found only where a capital says nothing (opening a sentence or a line, on
+//!    a headline line) that the article also writes in lowercase are ordinary words ("Again"),
+//!    and are dropped; a word also capitalized mid-sentence stays a name ("Twitter" in an
+//!    article that also quotes "twitter is").
 //! 6. Names found only in headline-like lines (ALL CAPS or Title Case) are dropped unless the
 //!    body mentions them too: headline case defeats the recognizer's capitalization cues.
 
@@ -23,6 +25,7 @@ use super::aliases::{canonical_key, AliasTable};
 use super::ner::{EntityType, Mention, Recognizer};
 use crate::model::ArticleEntity;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// One mention of a group: the form written, where, in the body or a headline, its type.
 #[derive(Debug, Clone)]
@@ -126,12 +129,36 @@ fn surname<'a>(words: &[&'a str]) -> Option<&'a str> {
     (end >= 2).then(|| words[end - 1])
 }
 
+/// The public lists of names in `data/gazetteer/` that the recognizer also learned from, other
+/// than persons: countries and subdivisions, WordNet's places, groups and events, brands.
+const PUBLIC_LISTS: [&str; 3] = [
+    include_str!("../../data/gazetteer/iso-codes.tsv"),
+    include_str!("../../data/gazetteer/wordnet.tsv"),
+    include_str!("../../data/gazetteer/brands.tsv"),
+];
+
+/// Is the key (split into words) a name of its own in a public list ([`PUBLIC_LISTS`])?
+fn listed(words: &[&str]) -> bool {
+    static KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        PUBLIC_LISTS
+            .iter()
+            .flat_map(|list| list.lines())
+            .filter_map(|line| line.split_once('\t'))
+            .filter(|(kind, _)| *kind != "PER" && !kind.starts_with('#'))
+            .map(|(_, name)| canonical_key(name))
+            .collect()
+    });
+    KEYS.contains(&words.join(" "))
+}
+
 /// Can the short key (split into words `s`) name the long one (words `l`, same type)?
 ///
 /// A person's one-word form is a surname or a given name ("Pelosi", "Hillary"); a person's
 /// longer form is a name of its own, never a part of another ("Donald Trump" is not "Donald
 /// Trump Jr."). Other names resolve to a longer name ending with them ("Baghdadi" → "Abu Bakr
-/// al-Baghdadi") or whose initials they are ("SDF").
+/// al-Baghdadi") unless a public list has them as names of their own ("Korea" is not "North
+/// Korea", "Virginia" not "West Virginia", "Twitter" not "Conservative Twitter"), or to a
+/// longer name whose initials they are ("SDF").
 fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> bool {
     if s.len() >= l.len() {
         return false;
@@ -140,7 +167,7 @@ fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> boo
         return s.len() == 1 && (surname(l) == Some(s[0]) || l[0] == s[0]);
     }
     if l.ends_with(s) {
-        return true;
+        return !listed(s);
     }
     let acronym = short_form_caps && s.len() == 1 && s[0].len() >= 2;
     acronym && initials(&l.join(" ")) == s[0]
@@ -210,7 +237,10 @@ pub fn person_core(name: &str) -> Option<String> {
 pub fn resolvable(short: &str, long: &str, kind: EntityType) -> bool {
     let s: Vec<&str> = short.split(' ').collect();
     let l: Vec<&str> = long.split(' ').collect();
-    names(&s, true, &l, kind) || (s.len() == 1 && surname(&l) == Some(s[0]))
+    names(&s, true, &l, kind)
+        || (s.len() == 1
+            && surname(&l) == Some(s[0])
+            && (kind == EntityType::Person || !listed(&s)))
 }
 
 /// The article's entities, most mentioned first (ties by name), at most `max`.
@@ -222,10 +252,16 @@ pub fn extract_entities(text: &str, aliases: &AliasTable, max: usize) -> Vec<Art
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| w.starts_with(char::is_lowercase))
         .collect();
-    let mentions: Vec<Mention> = r
-        .recognize(text)
-        .into_iter()
-        .filter(|m| !common_word(&m.text, &lowercase))
+    let recognized = r.recognize(text);
+    let named: HashSet<&str> = recognized
+        .iter()
+        .filter(|m| !capital_says_nothing(text, m))
+        .map(|m| m.text.as_str())
+        .collect();
+    let mentions: Vec<Mention> = recognized
+        .iter()
+        .filter(|m| !common_word(text, m, &lowercase, &named))
+        .cloned()
         .collect();
     let mentions = with_table_names(text, mentions, aliases);
     from_mentions(&mentions, aliases, max)
@@ -267,13 +303,23 @@ fn with_table_names(text: &str, mentions: Vec<Mention>, aliases: &AliasTable) ->
     out
 }
 
-/// A one-word mention that the article also writes in lowercase ("Again", "Relationship" at
-/// the start of a sentence) is an ordinary word, not a name.
-fn common_word(mention: &str, lowercase: &HashSet<&str>) -> bool {
-    if mention.contains(' ') || !mention.chars().any(char::is_lowercase) {
+/// Does the mention stand where a capital says nothing about a word: opening a sentence or a
+/// line, or on a headline line?
+fn capital_says_nothing(text: &str, m: &Mention) -> bool {
+    m.headline || crate::sentences::starts_sentence(text, m.span.start)
+}
+
+/// A one-word mention where a capital says nothing whose word the article also writes in
+/// lowercase ("Again", "Relationship" opening a sentence) is an ordinary word, not a name,
+/// unless the article also writes it with a capital mid-sentence (`named`): "Twitter" in an
+/// article that quotes "twitter is", "Trump" next to "trump card".
+fn common_word(text: &str, m: &Mention, lowercase: &HashSet<&str>, named: &HashSet<&str>) -> bool {
+    if m.text.contains(' ') || !m.text.chars().any(char::is_lowercase) {
         return false;
     }
-    lowercase.contains(mention.to_lowercase().as_str())
+    capital_says_nothing(text, m)
+        && !named.contains(m.text.as_str())
+        && lowercase.contains(m.text.to_lowercase().as_str())
 }
 
 /// Groups, resolves and counts recognized mentions (see the module doc).
@@ -476,6 +522,38 @@ mod tests {
         assert_eq!(e[0].count, 3, "most mentioned first");
     }
 
+    #[test]
+    fn a_listed_name_is_not_folded_into_a_longer_one() {
+        use EntityType::*;
+        let ms = [
+            m("North Korea", Location),
+            m("Korea", Location),
+            m("West Virginia", Location),
+            m("Virginia", Location),
+            m("Conservative Twitter", Org),
+            m("Twitter", Org),
+            m("Washington Times", Org),
+            m("Times", Org),
+        ];
+        let e = from_mentions(&ms, &AliasTable::default(), 64);
+        for name in [
+            "North Korea",
+            "Korea",
+            "West Virginia",
+            "Virginia",
+            "Twitter",
+        ] {
+            assert_eq!(get(&e, name).count, 1, "{name}: {e:?}");
+        }
+        assert_eq!(
+            get(&e, "Washington Times").count,
+            2,
+            "not a name of its own"
+        );
+        assert!(!resolvable("korea", "north korea", Location));
+        assert!(resolvable("times", "washington times", Org));
+    }
+
     fn at(text: &str, kind: EntityType, pos: usize) -> Mention {
         Mention {
             span: pos..pos + text.len(),
@@ -650,11 +728,32 @@ mod tests {
 
     #[test]
     fn capitalized_common_words_are_not_names() {
-        let low: HashSet<&str> = ["again", "the"].into_iter().collect();
-        assert!(common_word("Again", &low));
-        assert!(!common_word("Raqqa", &low));
-        assert!(!common_word("AGAIN", &low), "acronyms stay");
-        assert!(!common_word("Again Raqqa", &low));
+        let text = "Again Twitter said.\nAGAIN. Again Raqqa. Then again, twitter is Twitter.";
+        let low: HashSet<&str> = ["again", "twitter"].into_iter().collect();
+        let at_with = |w: &str, n: usize, named: &HashSet<&str>| {
+            let start = text.match_indices(w).nth(n).unwrap().0;
+            let m = Mention {
+                text: w.to_string(),
+                kind: EntityType::Org,
+                span: start..start + w.len(),
+                headline: false,
+            };
+            common_word(text, &m, &low, named)
+        };
+        let at = |w: &str, n: usize| at_with(w, n, &HashSet::new());
+        assert!(at("Again", 0), "opening the text");
+        assert!(
+            !at("Twitter", 0) && !at("Twitter", 1),
+            "mid-sentence: a name"
+        );
+        assert!(!at("AGAIN", 0), "acronyms stay");
+        assert!(!at("Again Raqqa", 0), "several words");
+        assert!(at("Again", 1), "opening a sentence");
+        let named: HashSet<&str> = ["Again"].into_iter().collect();
+        assert!(
+            !at_with("Again", 1, &named),
+            "also written with a capital mid-sentence"
+        );
     }
 
     #[test]
@@ -665,5 +764,16 @@ mod tests {
         let b = get(&e, "Abu Bakr al-Baghdadi");
         assert!(b.count >= 2, "{e:?}");
         assert_eq!(get(&e, "Mosul").kind, "location");
+    }
+
+    #[test]
+    fn a_lowercase_quote_does_not_hide_a_name() {
+        // Every "Twitter" was dropped when the article also quoted someone writing "twitter".
+        let text = "Twitter banned political ads on Wednesday. The decision by Twitter drew \
+                    praise. \"Candidates know that twitter is important,\" one critic said. \
+                    Investors in Twitter were calm.";
+        let e = extract_entities(text, AliasTable::builtin(), 64);
+        let t = get(&e, "Twitter");
+        assert_eq!((t.kind.as_str(), t.count), ("org", 3), "{e:?}");
     }
 }
