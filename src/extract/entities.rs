@@ -167,7 +167,8 @@ fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> boo
         return s.len() == 1 && (surname(l) == Some(s[0]) || l[0] == s[0]);
     }
     if l.ends_with(s) {
-        return !listed(s);
+        // "The New York Times" is "New York Times"; "North Korea" is not "Korea".
+        return l.len() == s.len() + 1 && l[0] == "the" || !listed(s);
     }
     let acronym = short_form_caps && s.len() == 1 && s[0].len() >= 2;
     acronym && initials(&l.join(" ")) == s[0]
