@@ -262,18 +262,19 @@ impl Recognizer {
             );
             for (kind, range) in join_split_names(words, decode::spans(&tags[r.clone()])) {
                 for piece in cut_span(range, &cuts) {
-                    let (kind, piece) = without_title(words, kind, piece);
-                    let piece = without_lowercase_end(words, piece);
-                    if piece.is_empty() || piece.len() == 1 && never_alone(words[piece.start]) {
-                        continue;
+                    for (kind, piece) in without_title(words, kind, piece) {
+                        let piece = without_lowercase_end(words, piece);
+                        if piece.is_empty() || piece.len() == 1 && never_alone(words[piece.start]) {
+                            continue;
+                        }
+                        let span = tokens[piece.start].start..tokens[piece.end - 1].end;
+                        out.push(Mention {
+                            text: text[span.clone()].to_string(),
+                            kind,
+                            span,
+                            headline,
+                        });
                     }
-                    let span = tokens[piece.start].start..tokens[piece.end - 1].end;
-                    out.push(Mention {
-                        text: text[span.clone()].to_string(),
-                        kind,
-                        span,
-                        headline,
-                    });
                 }
             }
         }
@@ -347,6 +348,7 @@ const TITLES: &[(&str, bool)] = &[
     ("nominee", true),
     ("candidate", true),
     ("judge", true),
+    ("ceo", true),
     ("justice", true),
     ("dr", false),
     ("gen", false),
@@ -372,27 +374,76 @@ pub fn title(w: &str) -> Option<bool> {
         .map(|&(_, person_only)| person_only)
 }
 
-/// A span without the titles it starts with, as CoNLL-2003 annotates names. A person's span
-/// starts after its last title when a capitalized word follows ("House Speaker | Nancy Pelosi",
-/// "Attorney General | Bill Barr", "President | Trump"; a lone title is left to
-/// [`never_alone`]). A span of another type that the tagger let a title start ("House Speaker
+/// Words that qualify a title before it ("Senate | Majority Leader", "White House | Press
+/// Secretary", "DOJ | Inspector General"): left out of a name together with the title.
+const TITLE_QUALIFIERS: &[&str] = &[
+    "majority",
+    "minority",
+    "deputy",
+    "vice",
+    "assistant",
+    "associate",
+    "acting",
+    "chief",
+    "executive",
+    "press",
+    "interim",
+    "senior",
+    "former",
+    "special",
+    "inspector",
+    "lieutenant",
+    "maj",
+    "prime",
+    "foreign",
+    "republican",
+    "democratic",
+];
+
+/// A span without its titles, as CoNLL-2003 annotates names (the pieces left, in order).
+///
+/// A person's span starts after its last title when a capitalized word follows ("House Speaker
+/// | Nancy Pelosi", "Attorney General | Bill Barr", "President | Trump"; a lone title is left to
+/// [`never_alone`]). A span of another type that the tagger let a title into ("House Speaker
 /// Nancy Pelosi" as one organization) is the person named after its last person-only title,
-/// when two or more words follow it, all capitalized.
+/// when two or more words follow it, all capitalized, and before the title the name the title
+/// belongs to ("House"). A name of two or more words that ends in a title loses the title and
+/// its qualifiers ("FBI | Director", "Twitter | CEO", "Senate | Majority Leader"), unless a
+/// lowercase word precedes the title ("Department of Justice"); titles alone are no name ("Vice
+/// President").
 fn without_title(
     words: &[&str],
     kind: EntityType,
     piece: Range<usize>,
-) -> (EntityType, Range<usize>) {
+) -> Vec<(EntityType, Range<usize>)> {
     let capitalized = |w: &&str| w.starts_with(char::is_uppercase);
     if kind == EntityType::Person {
         let last = (piece.start..piece.end.saturating_sub(1))
             .rev()
             .find(|&i| title(words[i]).is_some());
         return match last {
-            Some(i) if capitalized(&words[i + 1]) => (kind, i + 1..piece.end),
-            _ => (kind, piece),
+            Some(i) if capitalized(&words[i + 1]) => vec![(kind, i + 1..piece.end)],
+            _ => vec![(kind, piece)],
         };
     }
+    // Where the name before titles ending at `end` ends (`end` when no title ends there).
+    let before_titles = |end: usize| {
+        let titled = end > piece.start + 1
+            && title(words[end - 1]).is_some()
+            && capitalized(&words[end - 2]);
+        if !titled {
+            return end;
+        }
+        let qualifier = |w: &str| {
+            let w = w.strip_suffix('.').unwrap_or(w);
+            title(w).is_some() || TITLE_QUALIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w))
+        };
+        let mut e = end;
+        while e > piece.start && qualifier(words[e - 1]) {
+            e -= 1;
+        }
+        e
+    };
     let person_only = |w: &str| title(w) == Some(true);
     let name = (piece.start..piece.end)
         .rev()
@@ -404,10 +455,23 @@ fn without_title(
                     .iter()
                     .all(|w| capitalized(w) && !person_only(w))
         });
-    match name {
-        Some(name) => (EntityType::Person, name),
-        None => (kind, piece),
+    let (head, person) = match name {
+        Some(name) => (piece.start..name.start, Some(name)),
+        None => (piece.clone(), None),
+    };
+    let mut out = Vec::with_capacity(2);
+    let head_end = match (before_titles(head.end), &person) {
+        // The title before the person goes in any case.
+        (e, Some(_)) if e == head.end => head.end - 1,
+        (e, _) => e,
+    };
+    if head_end > head.start {
+        out.push((kind, head.start..head_end));
     }
+    if let Some(name) = person {
+        out.push((EntityType::Person, name));
+    }
+    out
 }
 
 /// A handle, hashtag or URL: never part of a name.
@@ -699,23 +763,44 @@ mod tests {
             "Harry",
         ];
         let (per, org) = (EntityType::Person, EntityType::Org);
-        assert_eq!(without_title(&w, per, 0..4), (per, 2..4));
-        assert_eq!(without_title(&w, per, 5..8), (per, 6..8));
-        assert_eq!(without_title(&w, per, 2..4), (per, 2..4));
+        let t = |w: &[&str], kind, r: Range<usize>| without_title(w, kind, r);
+        assert_eq!(t(&w, per, 0..4), [(per, 2..4)]);
+        assert_eq!(t(&w, per, 5..8), [(per, 6..8)]);
+        assert_eq!(t(&w, per, 2..4), [(per, 2..4)]);
         // A title not followed by a capitalized word stays: it is no name's start.
-        assert_eq!(without_title(&w, per, 8..11), (per, 8..11));
-        assert_eq!(without_title(&w, per, 11..13), (per, 11..13));
-        assert_eq!(without_title(&w, org, 0..4), (per, 2..4));
-        assert_eq!(without_title(&w, org, 5..8), (per, 6..8));
+        assert_eq!(t(&w, per, 8..11), [(per, 8..11)]);
+        assert_eq!(t(&w, per, 11..13), [(per, 11..13)]);
+        // The organization the title belongs to, then the person.
+        assert_eq!(t(&w, org, 0..4), [(org, 0..1), (per, 2..4)]);
+        assert_eq!(t(&w, org, 5..8), [(per, 6..8)]);
         let w = [
-            "General", "Electric", "Company", "Senate", "Majority", "Leader", "Speaker", "Ryan",
+            "General",
+            "Electric",
+            "Company",
+            "Senate",
+            "Majority",
+            "Leader",
+            "Speaker",
+            "Ryan",
+            "Vice",
+            "President",
+            "Department",
+            "of",
+            "Justice",
+            "Twitter",
+            "CEO",
+            "Justice",
         ];
-        assert_eq!(without_title(&w, org, 0..3), (org, 0..3));
-        assert_eq!(without_title(&w, org, 3..6), (org, 3..6));
+        assert_eq!(t(&w, org, 0..3), [(org, 0..3)]);
+        assert_eq!(t(&w, org, 3..6), [(org, 3..4)], "Senate | Majority Leader");
+        assert_eq!(t(&w, org, 6..8), [(org, 6..8)], "one word: no sure name");
+        assert_eq!(t(&w, org, 8..10), [], "titles alone");
+        assert_eq!(t(&w, org, 10..13), [(org, 10..13)], "a title after 'of'");
+        assert_eq!(t(&w, org, 13..15), [(org, 13..14)], "Twitter | CEO");
         assert_eq!(
-            without_title(&w, org, 6..8),
-            (org, 6..8),
-            "one word: no sure name"
+            t(&w, org, 15..16),
+            [(org, 15..16)],
+            "one word is left alone"
         );
         assert_eq!(title("Sen."), Some(true));
         assert_eq!(title("General"), Some(false));
