@@ -174,13 +174,12 @@ fn names(s: &[&str], short_form_caps: bool, l: &[&str], kind: EntityType) -> boo
     acronym && initials(&l.join(" ")) == s[0]
 }
 
-/// Words that stand before a person's name without being a given name: titles (the
-/// recognizer's, [`super::ner::title`]) and these honorifics, royal titles and prefixes the
-/// recognizer leaves in a span ("Mr Trump", "Prince Harry", "anti-Trump").
-const NOT_GIVEN_NAMES: [&str; 19] = [
+/// Words that stand before a person's name without being a given name: titles and their
+/// qualifiers (the recognizer's, [`super::ner::title_word`]) and these honorifics, royal titles
+/// and prefixes the recognizer leaves in a span ("Mr Trump", "Prince Harry", "anti-Trump").
+const NOT_GIVEN_NAMES: [&str; 14] = [
     "miss",
     "sir",
-    "chief",
     "agent",
     "professor",
     "prof",
@@ -191,17 +190,13 @@ const NOT_GIVEN_NAMES: [&str; 19] = [
     "anti",
     "team",
     "pro",
-    "former",
     "first",
     "lady",
-    "vice",
-    "deputy",
-    "associate",
 ];
 
-/// Is `w` (a key's word) a word that is no given name ([`NOT_GIVEN_NAMES`] or a title)?
+/// Is `w` (a key's word) a word that is no given name ([`NOT_GIVEN_NAMES`] or a title word)?
 fn not_given_name(w: &str) -> bool {
-    NOT_GIVEN_NAMES.contains(&w) || super::ner::title(w).is_some()
+    NOT_GIVEN_NAMES.contains(&w) || super::ner::title_word(w)
 }
 
 /// The person a full name (a key) designates, as given name and surname (with a generational
@@ -254,15 +249,26 @@ pub fn extract_entities(text: &str, aliases: &AliasTable, max: usize) -> Vec<Art
         .filter(|w| w.starts_with(char::is_lowercase))
         .collect();
     let recognized = r.recognize(text);
+    let says_nothing: Vec<bool> = recognized
+        .iter()
+        .map(|m| capital_says_nothing(text, m))
+        .collect();
+    // Words the article writes with a capital where the capital means a name.
     let named: HashSet<&str> = recognized
         .iter()
-        .filter(|m| !capital_says_nothing(text, m))
-        .map(|m| m.text.as_str())
+        .zip(&says_nothing)
+        .filter(|(_, &nothing)| !nothing)
+        .map(|(m, _)| m.text.as_str())
+        .collect();
+    let keep: Vec<bool> = recognized
+        .iter()
+        .zip(&says_nothing)
+        .map(|(m, &nothing)| !(nothing && common_word(&m.text, &lowercase, &named)))
         .collect();
     let mentions: Vec<Mention> = recognized
-        .iter()
-        .filter(|m| !common_word(text, m, &lowercase, &named))
-        .cloned()
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(m, keep)| keep.then_some(m))
         .collect();
     let mentions = with_table_names(text, mentions, aliases);
     from_mentions(&mentions, aliases, max)
@@ -310,17 +316,16 @@ fn capital_says_nothing(text: &str, m: &Mention) -> bool {
     m.headline || crate::sentences::starts_sentence(text, m.span.start)
 }
 
-/// A one-word mention where a capital says nothing whose word the article also writes in
-/// lowercase ("Again", "Relationship" opening a sentence) is an ordinary word, not a name,
-/// unless the article also writes it with a capital mid-sentence (`named`): "Twitter" in an
-/// article that quotes "twitter is", "Trump" next to "trump card".
-fn common_word(text: &str, m: &Mention, lowercase: &HashSet<&str>, named: &HashSet<&str>) -> bool {
-    if m.text.contains(' ') || !m.text.chars().any(char::is_lowercase) {
-        return false;
-    }
-    capital_says_nothing(text, m)
-        && !named.contains(m.text.as_str())
-        && lowercase.contains(m.text.to_lowercase().as_str())
+/// A one-word name, found where a capital says nothing about a word (opening a sentence or a
+/// line, on a headline line), that the article also writes in lowercase ("Again",
+/// "Relationship") is an ordinary word, unless the article also writes it with a capital
+/// mid-sentence (`named`): "Twitter" in an article that quotes "twitter is", "Trump" next to
+/// "trump card".
+fn common_word(word: &str, lowercase: &HashSet<&str>, named: &HashSet<&str>) -> bool {
+    !word.contains(' ')
+        && word.chars().any(char::is_lowercase)
+        && !named.contains(word)
+        && lowercase.contains(word.to_lowercase().as_str())
 }
 
 /// Groups, resolves and counts recognized mentions (see the module doc).
@@ -739,7 +744,7 @@ mod tests {
                 span: start..start + w.len(),
                 headline: false,
             };
-            common_word(text, &m, &low, named)
+            capital_says_nothing(text, &m) && common_word(&m.text, &low, named)
         };
         let at = |w: &str, n: usize| at_with(w, n, &HashSet::new());
         assert!(at("Again", 0), "opening the text");

@@ -59,7 +59,7 @@ const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver1";
 /// `extract::entities`' in-article rules they read): part of the key of every cache that holds
 /// their decisions (`resolver.bin`, `entities.bin`), so a change of rules builds them again
 /// even under the same crate version.
-const RULES: u32 = 5;
+const RULES: u32 = 6;
 
 /// What a cache of the resolver's decisions for `searcher`'s commit under `aliases` is keyed
 /// by: the commit, the rules and the alias table.

@@ -400,6 +400,15 @@ const TITLE_QUALIFIERS: &[&str] = &[
     "democratic",
 ];
 
+/// Is `w` a title or a word that qualifies one ([`TITLES`], [`TITLE_QUALIFIERS`]; any case, a
+/// final period ignored)? Such words are left out of names, and are no one's given name.
+pub fn title_word(w: &str) -> bool {
+    title(w).is_some() || {
+        let w = w.trim_end_matches('.');
+        TITLE_QUALIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w))
+    }
+}
+
 /// A span without its titles, as CoNLL-2003 annotates names (the pieces left, in order).
 ///
 /// A person's span starts after its last title when a capitalized word follows ("House Speaker
@@ -434,12 +443,8 @@ fn without_title(
         if !titled {
             return end;
         }
-        let qualifier = |w: &str| {
-            let w = w.strip_suffix('.').unwrap_or(w);
-            title(w).is_some() || TITLE_QUALIFIERS.iter().any(|q| q.eq_ignore_ascii_case(w))
-        };
         let mut e = end;
-        while e > piece.start && qualifier(words[e - 1]) {
+        while e > piece.start && title_word(words[e - 1]) {
             e -= 1;
         }
         e

@@ -635,15 +635,20 @@ mod tests {
         parse(&text).unwrap()
     }
 
-    #[test]
-    fn learns_a_toy_corpus() {
-        let data = toy_corpus(false);
-        let opts = TrainOptions {
-            epochs: 5,
+    /// Options for the sentence tagger alone, with the full gazetteer: `epochs` epochs.
+    fn sentence_tagger(epochs: usize) -> TrainOptions {
+        TrainOptions {
+            epochs,
             folds: 0,
             doc_features: 0,
             ..TrainOptions::default()
-        };
+        }
+    }
+
+    #[test]
+    fn learns_a_toy_corpus() {
+        let data = toy_corpus(false);
+        let opts = sentence_tagger(5);
         let m = train(&data, None, &opts, |_| {});
         let e = evaluate(&m, &data);
         assert_eq!(e.overall.f1, 1.0);
@@ -655,11 +660,8 @@ mod tests {
     fn dropout_is_reproducible_and_still_learns() {
         let data = toy_corpus(false);
         let opts = TrainOptions {
-            epochs: 8,
-            folds: 0,
-            doc_features: 0,
             dropout: 0.2,
-            ..TrainOptions::default()
+            ..sentence_tagger(8)
         };
         let m = train(&data, None, &opts, |_| {});
         assert_eq!(evaluate(&m, &data).overall.f1, 1.0);
@@ -745,12 +747,7 @@ mod tests {
     #[test]
     fn cross_validation_holds_out_whole_documents() {
         let data = toy_corpus(true);
-        let opts = TrainOptions {
-            epochs: 3,
-            folds: 0,
-            doc_features: 0,
-            ..TrainOptions::default()
-        };
+        let opts = sentence_tagger(3);
         let mut seen = Vec::new();
         let cv = cross_validate(&data, 3, false, &opts, |f, e, _| {
             seen.push((f, e.sentences))
