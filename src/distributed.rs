@@ -849,6 +849,7 @@ impl crate::lookup::Articles for Remote<'_> {
                         date_secs: row.date_secs,
                         outlet: row.outlet.map(std::sync::Arc::from),
                         cluster: row.cluster,
+                        records: row.records + held,
                     },
                 );
             }
@@ -1027,6 +1028,8 @@ impl Driver {
                         date_secs: row.date_secs,
                         outlet: row.outlet.map(std::sync::Arc::from),
                         cluster: row.cluster,
+                        // (`runs` reads `self.records`, which adds the strays.)
+                        records: row.records,
                     },
                 );
             }

@@ -42,7 +42,7 @@ pub use records::{
     entity_facts, entity_form_term, entity_name_term, entity_terms, fact_hash, load_article,
     load_article_at, pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record,
     resolve_article, sort_appearances, stored_id, stored_str, stored_u64, unpack_fact_count,
-    Appearance, ArticleRecord, CharSpan, EntityFact, Found, PassageColumns, PassageRecord,
+    Appearance, ArticleRecord, CharSpan, EntityFact, Found, Parts, PassageColumns, PassageRecord,
     FORM_TERM, NAME_TERM,
 };
 pub use schema::{

@@ -386,7 +386,20 @@ pub fn load_article(
     else {
         return Ok(None);
     };
-    load_article_at(searcher, fields, article_id, addr, passages).map(Some)
+    let parts = Parts {
+        passages,
+        entities: true,
+    };
+    load_article_at(searcher, fields, article_id, addr, parts).map(Some)
+}
+
+/// What [`load_article_at`] loads besides the article document's stored fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// Every passage's span (from the passage documents' columns).
+    pub passages: bool,
+    /// The entities (decoded from their stored JSON; a search hit shows none).
+    pub entities: bool,
 }
 
 /// Loads the article `article_id` whose article document is at `addr` (known from the article
@@ -396,7 +409,7 @@ pub fn load_article_at(
     fields: &Fields,
     article_id: ArticleId,
     addr: DocAddress,
-    passages: bool,
+    parts: Parts,
 ) -> Result<ArticleRecord> {
     let f = fields;
     let doc: TantivyDocument = searcher.doc(addr)?;
@@ -427,9 +440,12 @@ pub fn load_article_at(
         url: stored_str(&doc, f.url),
         paths,
         encoding: stored_str(&doc, f.encoding).unwrap_or_default(),
-        entities: stored_str(&doc, f.entity_counts)
-            .map(|j| decode_entities(&j))
-            .unwrap_or_default(),
+        entities: match parts.entities {
+            true => stored_str(&doc, f.entity_counts)
+                .map(|j| decode_entities(&j))
+                .unwrap_or_default(),
+            false => Vec::new(),
+        },
         words: stored_u64(&doc, f.words),
         appearances,
         meta: doc
@@ -454,7 +470,7 @@ pub fn load_article_at(
             })
             .collect();
     }
-    if passages {
+    if parts.passages {
         // Sorted by address: one opening of a segment's columns for its run of passages.
         let mut columns: Option<(u32, PassageColumns)> = None;
         for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {

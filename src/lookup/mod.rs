@@ -94,6 +94,7 @@ pub(crate) mod testing {
                     date_secs: *d,
                     outlet: o.map(std::sync::Arc::from),
                     cluster: i as u64,
+                    records: 1,
                 },
             );
         }

@@ -8,7 +8,6 @@
 //! outlet and metadata filters itself ([`Filters::passes`]). `search` lists them as a hit's
 //! copies; the lookups count them.
 
-use super::table::ArticleTable;
 use super::{Filters, Selection};
 use crate::error::Result;
 use crate::index::{
@@ -33,10 +32,9 @@ pub fn runs(
     selection: &Selection,
     filters: &Filters,
 ) -> Result<Runs> {
-    let table = ArticleTable::cached(mi, searcher)?;
     let mut runs = Runs::default();
-    for &key in selection.articles.keys() {
-        if table.get(key).is_none_or(|row| row.paths < 2) {
+    for (&key, facts) in &selection.articles {
+        if facts.records < 2 {
             continue;
         }
         let all = article_appearances(searcher, &mi.fields, ArticleId(key))?;

@@ -221,6 +221,8 @@ pub struct ArticleFacts {
     pub outlet: Option<std::sync::Arc<str>>,
     /// Copy cluster (see `index::ClusterFinder`); the article's own key when it has no copies.
     pub cluster: u64,
+    /// Records (path documents) the text was read from.
+    pub records: u32,
 }
 
 #[cfg(test)]

@@ -306,6 +306,7 @@ mod tests {
             date_secs: date,
             outlet: Some(format!("outlet {i}").into()),
             cluster,
+            records: 1,
         }
     }
 

@@ -17,6 +17,7 @@ mod filters;
 mod highlight;
 pub mod query;
 pub mod resolve;
+mod rows;
 pub mod suggest;
 pub mod table;
 mod top;
@@ -28,10 +29,9 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article_at, KeyCollector, KeyMap, Keys, MorgueIndex, KIND_PASSAGE, NEWS_EN,
+    doc_addresses, load_article_at, KeyMap, Keys, MorgueIndex, Parts, KIND_PASSAGE, NEWS_EN,
 };
 use crate::model::{ArticleId, ArticleSummary};
-use boolean::KeySet;
 use chrono::NaiveDate;
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
@@ -189,6 +189,8 @@ pub fn select_resolved(
     resolver: Option<&resolve::Resolver>,
 ) -> Result<Selection> {
     let f = &mi.fields;
+    let table = table::ArticleTable::cached(mi, searcher)?;
+    let rows = rows::RowsCollector::new(table.clone());
     let keep = match expr {
         None => None,
         Some(expr) => {
@@ -196,23 +198,15 @@ pub fn select_resolved(
             if let Some(r) = resolver {
                 builder = builder.with_resolver(searcher, r);
             }
-            let matched =
-                boolean::evaluate(expr, &mut builder, searcher, f)?.ok_or_else(|| QueryError {
-                    kind: query::QueryErrorKind::Empty,
-                    offset: 0,
-                    message: "the query has no searchable words".into(),
-                })?;
-            Some(Arc::new(match matched {
-                KeySet::Only(s) => s,
-                KeySet::AllBut(out) => {
-                    let all = searcher.search(build::all_articles(f).as_ref(), &KeyCollector)?;
-                    all.into_iter().filter(|k| !out.contains(k)).collect()
-                }
-            }))
+            let matched = boolean::evaluate(expr, &mut builder, searcher, f, &rows)?;
+            Some(matched.ok_or_else(|| QueryError {
+                kind: query::QueryErrorKind::Empty,
+                offset: 0,
+                message: "the query has no searchable words".into(),
+            })?)
         }
     };
-    let table = table::ArticleTable::cached(mi, searcher)?;
-    // Entity and metadata filters are queries over the article documents: the keys they let
+    // Entity and metadata filters are queries over the article documents: the rows they let
     // through (outlet filters are checked on the table's outlet numbers).
     let mut entities = Vec::with_capacity(filters.entities.len());
     for name in &filters.entities {
@@ -222,20 +216,21 @@ pub fn select_resolved(
         })?;
         entities.push(build::entity_query(searcher, f, r, name)?);
     }
-    let passing: Option<Keys> = match entities.is_empty() && filters.meta.is_empty() {
+    let passing: Option<rows::Rows> = match entities.is_empty() && filters.meta.is_empty() {
         true => None,
         false => Some(searcher.search(
             build::articles_filtered(f, filters, entities).as_ref(),
-            &KeyCollector,
+            &rows,
         )?),
     };
     let outlets = (!filters.outlets.is_empty()).then(|| table.outlets_matching(&filters.outlets));
     let mut selection = Selection::default();
     selection
         .articles
-        .reserve(keep.as_ref().map_or(table.len(), |k| k.len()));
-    let mut consider = |row: table::Row| {
-        if passing.as_ref().is_some_and(|p| !p.contains(&row.key))
+        .reserve(keep.as_ref().map_or(table.len(), |k| k.count_ones(..)));
+    let mut consider = |i: usize| {
+        let row = table.row(i);
+        if passing.as_ref().is_some_and(|p| !p.contains(i))
             || outlets
                 .as_ref()
                 .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
@@ -251,6 +246,7 @@ pub fn select_resolved(
                     date_secs: row.date_secs,
                     outlet: table.shared_outlet(&row),
                     cluster: mi.canonical_cluster(row.cluster),
+                    records: row.paths,
                 },
             );
         } else if date.is_none() {
@@ -258,11 +254,8 @@ pub fn select_resolved(
         }
     };
     match &keep {
-        Some(keys) => keys
-            .iter()
-            .filter_map(|&k| table.get(k))
-            .for_each(&mut consider),
-        None => table.rows().for_each(&mut consider),
+        Some(set) => set.ones().for_each(&mut consider),
+        None => (0..table.len()).for_each(&mut consider),
     }
     Ok(selection)
 }
@@ -513,7 +506,12 @@ pub(crate) fn assemble(
             "article {article_id} has passages but no article document"
         )))
     })?;
-    let mut article = load_article_at(searcher, f, article_id, row.addr, false)?;
+    // A hit shows no entities: their stored JSON is not decoded.
+    let parts = Parts {
+        passages: false,
+        entities: false,
+    };
+    let mut article = load_article_at(searcher, f, article_id, row.addr, parts)?;
     if let Some(all) = appearances {
         // Every shard's records of the text, not only this searcher's.
         article.paths = all.iter().map(|a| a.path.clone()).collect();

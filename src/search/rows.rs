@@ -1,0 +1,145 @@
+//! Sets of articles as bitsets over the article table's rows.
+//!
+//! Exact totals need the set of articles that a query's matching passages belong to: every
+//! match is walked, unscored. Each document's article row is read from the table's row map (a
+//! 32-bit number per document, [`super::table::RowMap`]) and set in a bitset of one bit per
+//! article, so the walk costs a read and a bit per match, where a key column read, a hash-set
+//! insert and a table lookup per article were the largest part of a search. The article-level
+//! boolean logic (`boolean.rs`) is then word-wise `and`, `or` and complement.
+
+use super::table::{ArticleTable, RowMap};
+use fixedbitset::FixedBitSet;
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// A set of articles: bit `i` stands for the table's row `i`.
+pub type Rows = FixedBitSet;
+
+/// Collects the rows of the articles of the matching documents, without scoring.
+pub struct RowsCollector {
+    table: Arc<ArticleTable>,
+}
+
+impl RowsCollector {
+    /// A collector into sets of `table`'s rows (the table of the searcher it runs on).
+    pub fn new(table: Arc<ArticleTable>) -> RowsCollector {
+        RowsCollector { table }
+    }
+}
+
+/// Per-segment state of [`RowsCollector`].
+pub struct RowsSegment {
+    map: RowMap,
+    found: Rows,
+}
+
+impl Collector for RowsCollector {
+    type Fruit = Rows;
+    type Child = RowsSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<RowsSegment> {
+        Ok(RowsSegment {
+            map: self.table.row_map(segment)?,
+            found: Rows::with_capacity(self.table.len()),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Rows>) -> tantivy::Result<Rows> {
+        let mut all = Rows::with_capacity(self.table.len());
+        for f in fruits {
+            all.union_with(&f);
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for RowsSegment {
+    type Fruit = Rows;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(row) = self.map.get(doc) {
+            self.found.insert(row as usize);
+        }
+    }
+
+    fn harvest(self) -> Rows {
+        self.found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{KeyCollector, Keys, KIND_ARTICLE, KIND_PASSAGE};
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{TantivyDocument, Term};
+
+    #[test]
+    fn rows_are_the_articles_of_the_matching_documents_across_segments_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let f = mi.fields;
+        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
+        let words = ["harbor", "ferry", "council", "budget"];
+        // Three commits, so three segments; articles 1000.. with passages of some words.
+        for batch in 0..3u64 {
+            for a in 0..20u64 {
+                let key = 1000 + batch * 100 + a;
+                let mut article = TantivyDocument::default();
+                article.add_text(f.kind, KIND_ARTICLE);
+                article.add_u64(f.article_key, key);
+                article.add_u64(f.cluster, key);
+                w.add_document(article).unwrap();
+                for p in 0..(a % 3 + 1) {
+                    let mut passage = TantivyDocument::default();
+                    passage.add_text(f.kind, KIND_PASSAGE);
+                    passage.add_u64(f.article_key, key);
+                    passage.add_u64(f.passage_no, p);
+                    let word = words[((a + p + batch) % 4) as usize];
+                    passage.add_text(f.body, format!("{word} {key}"));
+                    w.add_document(passage).unwrap();
+                }
+            }
+            w.commit().unwrap();
+        }
+        // An article indexed again is deleted whole: its rows are gone from the table.
+        w.delete_term(Term::from_field_u64(f.article_key, 1105));
+        w.commit().unwrap();
+        let searcher = mi.searcher().unwrap();
+        assert!(searcher.segment_readers().len() > 1);
+        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
+        assert_eq!(table.len(), 59);
+        let collector = RowsCollector::new(table.clone());
+        for word in [
+            "harbor", "ferry", "council", "budget", "1105", "1203", "absent",
+        ] {
+            let q = TermQuery::new(
+                Term::from_field_text(f.body, word),
+                IndexRecordOption::Basic,
+            );
+            let rows = searcher.search(&q, &collector).unwrap();
+            assert_eq!(rows.len(), table.len());
+            let got: Keys = rows.ones().map(|i| table.row(i).key).collect();
+            let want: Keys = searcher.search(&q, &KeyCollector).unwrap();
+            assert_eq!(got, want, "{word}");
+        }
+        let all = TermQuery::new(
+            Term::from_field_text(f.kind, KIND_PASSAGE),
+            IndexRecordOption::Basic,
+        );
+        let every = searcher.search(&all, &collector).unwrap();
+        assert_eq!(every.count_ones(..), 59);
+        assert!(table.get(1105).is_none());
+    }
+}
