@@ -464,11 +464,15 @@ fn decode(
     for s in segments {
         let n = r.word()?;
         let map = r.take((n as usize).checked_mul(4)?)?;
-        // Every number is a row or none (a damaged map is found here, not in a count).
-        let rows_ok = map
-            .chunks_exact(4)
-            .all(|b| matches!(word(b, 0), n if (n as usize) < len || n == NO_ROW));
-        if n != s.max_doc() || !rows_ok {
+        // Every number is a row or none (a damaged map is found here, not in a count): with
+        // one added, NO_ROW wraps to 0 and a row is at most `len`. A maximum over the map
+        // (vectorized) instead of a test that stops at the first bad number.
+        let (numbers, _) = map.as_chunks::<4>();
+        let highest = numbers
+            .iter()
+            .map(|&b| u32::from_le_bytes(b).wrapping_add(1))
+            .fold(0, u32::max);
+        if n != s.max_doc() || highest as usize > len {
             return None;
         }
         maps.push((r.at - map.len(), n));
