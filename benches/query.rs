@@ -1,8 +1,11 @@
 //! Query latency by query type over one index built once: up to 1,000 BBC articles (else the
 //! seeds) with a recorded date each (one a day from 2004) and their topic folder as outlet,
-//! so that date and outlet filters select part of them. Each iteration is one
+//! so that date and outlet filters select part of them. Group `query`: each iteration is one
 //! `morgue::search::search` (top 10 articles, one highlighted passage each), as
-//! `morgue search` runs it. `scripts/bench.sh` measures the same on AllSides beside baselines.
+//! `morgue search` runs it. Group `select`: only the counting, `morgue::search::select` (every
+//! matching passage's article set as a bit over the article table's rows, the boolean logic,
+//! the filters), which gives the exact totals. `scripts/bench.sh` measures the same on AllSides
+//! beside baselines.
 //!
 //! ```sh
 //! cargo bench --bench query
@@ -49,6 +52,7 @@ fn bench(c: &mut Criterion) {
     let mi = build(dir.path());
     let bbc = common::files(1).iter().any(|(_, folder)| folder != "seeds");
     let mut g = c.benchmark_group("query");
+    let mut requests = Vec::new();
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(2));
     for (kind, query, [from, to, outlet, entity]) in CASES {
@@ -71,6 +75,23 @@ fn bench(c: &mut Criterion) {
         assert!(!bbc || total > 0, "{kind} `{query}` matched nothing");
         g.bench_function(kind, |b| {
             b.iter(|| search::search(&mi, &req).expect("search").hits.len())
+        });
+        requests.push((kind, req));
+    }
+    g.finish();
+    let searcher = mi.searcher().expect("searcher");
+    let mut g = c.benchmark_group("select");
+    g.sample_size(20);
+    g.measurement_time(Duration::from_secs(2));
+    for (kind, req) in &requests {
+        let expr = search::parse(&req.query).expect("query");
+        g.bench_function(*kind, |b| {
+            b.iter(|| {
+                search::select(&mi, &searcher, Some(&expr), &req.filters)
+                    .expect("select")
+                    .articles
+                    .len()
+            })
         });
     }
     g.finish();

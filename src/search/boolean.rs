@@ -7,7 +7,7 @@
 //! the article table's rows (`rows.rs`), so a negation is a complement over every article of
 //! the commit.
 
-use super::build::{articles_only, passages_only, Builder, EvalError};
+use super::build::{articles_only, Builder, EvalError};
 use super::query::{Expr, Field as QField};
 use super::rows::{Rows, RowsCollector};
 use crate::index::Fields;
@@ -26,12 +26,14 @@ pub fn evaluate(
         Expr::Atom(a) => match builder.atom(a)? {
             None => None,
             Some(q) => {
-                // Outlet and entity are article properties; words live in passages.
-                let q = match a.field {
-                    QField::Outlet | QField::Entity | QField::Meta => articles_only(fields, q),
-                    _ => passages_only(fields, q),
-                };
-                Some(searcher.search(q.as_ref(), collector)?)
+                // Outlet and entity are article properties; words live in passages (the
+                // collector counts passages only: no intersection with every passage).
+                Some(match a.field {
+                    QField::Outlet | QField::Entity | QField::Meta => {
+                        searcher.search(articles_only(fields, q).as_ref(), collector)?
+                    }
+                    _ => searcher.search(q.as_ref(), &collector.passages())?,
+                })
             }
         },
         Expr::Not(inner) => {

@@ -17,20 +17,39 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 pub type Rows = FixedBitSet;
 
 /// Collects the rows of the articles of the matching documents, without scoring.
+#[derive(Clone)]
 pub struct RowsCollector {
     table: Arc<ArticleTable>,
+    /// Only the matching passages count (not article or record documents).
+    passages: bool,
 }
 
 impl RowsCollector {
-    /// A collector into sets of `table`'s rows (the table of the searcher it runs on).
+    /// A collector into sets of `table`'s rows (the table of the searcher it runs on), from
+    /// matching documents of every kind.
     pub fn new(table: Arc<ArticleTable>) -> RowsCollector {
-        RowsCollector { table }
+        RowsCollector {
+            table,
+            passages: false,
+        }
+    }
+
+    /// The same collector counting matching passages only: what a word query means (article
+    /// documents index the title too, and an article without passages matches no words).
+    /// The row map tells passages apart, so the query needs no intersection with every
+    /// passage document.
+    pub fn passages(&self) -> RowsCollector {
+        RowsCollector {
+            table: self.table.clone(),
+            passages: true,
+        }
     }
 }
 
 /// Per-segment state of [`RowsCollector`].
 pub struct RowsSegment {
     map: RowMap,
+    passages: bool,
     found: Rows,
 }
 
@@ -45,6 +64,7 @@ impl Collector for RowsCollector {
     ) -> tantivy::Result<RowsSegment> {
         Ok(RowsSegment {
             map: self.table.row_map(segment)?,
+            passages: self.passages,
             found: Rows::with_capacity(self.table.len()),
         })
     }
@@ -67,7 +87,11 @@ impl SegmentCollector for RowsSegment {
 
     #[inline]
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(row) = self.map.get(doc) {
+        let row = match self.passages {
+            true => self.map.passage(doc),
+            false => self.map.get(doc),
+        };
+        if let Some(row) = row {
             self.found.insert(row as usize);
         }
     }
@@ -113,14 +137,23 @@ mod tests {
             }
             w.commit().unwrap();
         }
+        // An article without passages whose title has a word: no word query finds it (its
+        // article document indexes the title, as every passage does).
+        let mut orphan = TantivyDocument::default();
+        orphan.add_text(f.kind, KIND_ARTICLE);
+        orphan.add_u64(f.article_key, 1999);
+        orphan.add_u64(f.cluster, 1999);
+        orphan.add_text(f.title, "harbor");
+        w.add_document(orphan).unwrap();
         // An article indexed again is deleted whole: its rows are gone from the table.
         w.delete_term(Term::from_field_u64(f.article_key, 1105));
         w.commit().unwrap();
         let searcher = mi.searcher().unwrap();
         assert!(searcher.segment_readers().len() > 1);
         let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
-        assert_eq!(table.len(), 59);
+        assert_eq!(table.len(), 60);
         let collector = RowsCollector::new(table.clone());
+        let keys = |rows: &Rows| -> Keys { rows.ones().map(|i| table.row(i).key).collect() };
         for word in [
             "harbor", "ferry", "council", "budget", "1105", "1203", "absent",
         ] {
@@ -128,18 +161,38 @@ mod tests {
                 Term::from_field_text(f.body, word),
                 IndexRecordOption::Basic,
             );
-            let rows = searcher.search(&q, &collector).unwrap();
+            let rows = searcher.search(&q, &collector.passages()).unwrap();
             assert_eq!(rows.len(), table.len());
-            let got: Keys = rows.ones().map(|i| table.row(i).key).collect();
             let want: Keys = searcher.search(&q, &KeyCollector).unwrap();
-            assert_eq!(got, want, "{word}");
+            assert_eq!(keys(&rows), want, "{word}");
         }
+        let title = TermQuery::new(
+            Term::from_field_text(f.title, "harbor"),
+            IndexRecordOption::Basic,
+        );
+        let by_passages = keys(&searcher.search(&title, &collector.passages()).unwrap());
+        let by_any = keys(&searcher.search(&title, &collector).unwrap());
+        assert_eq!(by_any, [1999].into_iter().collect());
+        assert!(by_passages.is_empty(), "{by_passages:?}");
         let all = TermQuery::new(
             Term::from_field_text(f.kind, KIND_PASSAGE),
             IndexRecordOption::Basic,
         );
         let every = searcher.search(&all, &collector).unwrap();
         assert_eq!(every.count_ones(..), 59);
+        let articles = TermQuery::new(
+            Term::from_field_text(f.kind, KIND_ARTICLE),
+            IndexRecordOption::Basic,
+        );
+        let by_passages = searcher.search(&articles, &collector.passages()).unwrap();
+        assert_eq!(by_passages.count_ones(..), 0);
+        assert_eq!(
+            searcher
+                .search(&articles, &collector)
+                .unwrap()
+                .count_ones(..),
+            60
+        );
         assert!(table.get(1105).is_none());
     }
 }

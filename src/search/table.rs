@@ -45,7 +45,7 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).
-const MAGIC: &[u8; 16] = b"morgue-articles3";
+const MAGIC: &[u8; 16] = b"morgue-articles4";
 
 /// Bytes per row: key, segment, document, date, outlet, records, cluster.
 const ROW_BYTES: usize = 40;
@@ -61,6 +61,10 @@ const NO_DATE: i64 = i64::MIN;
 
 /// In a segment's row map: the document belongs to no article of the table.
 const NO_ROW: u32 = u32::MAX;
+
+/// In a segment's row map: set on the row of a document that is not a passage (an article or
+/// a record document). Rows are below it.
+const NOT_PASSAGE: u32 = 1 << 31;
 
 /// One article of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,8 +202,9 @@ impl ArticleTable {
         None
     }
 
-    /// The row maps of segment `segment`: for each of its documents (passages, records and
-    /// the article document alike) the number of its article's row.
+    /// The row map of segment `segment`: for each of its documents (passages, records and
+    /// the article document alike) the number of its article's row, and whether it is a
+    /// passage.
     pub fn row_map(&self, segment: SegmentOrdinal) -> tantivy::Result<RowMap> {
         let &(at, n) = self.maps.get(segment as usize).ok_or_else(|| {
             tantivy::TantivyError::InternalError(format!(
@@ -271,12 +276,26 @@ pub struct RowMap {
 }
 
 impl RowMap {
+    #[inline]
+    fn number(&self, doc: DocId) -> Option<u32> {
+        let at = 4 * doc as usize;
+        let b = self.bytes.as_slice().get(at..at + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
     /// The row of the article that `doc` belongs to.
     #[inline]
     pub fn get(&self, doc: DocId) -> Option<u32> {
-        let at = 4 * doc as usize;
-        let b = self.bytes.as_slice().get(at..at + 4)?;
-        let row = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let row = self.number(doc)? & !NOT_PASSAGE;
+        (row < self.rows).then_some(row)
+    }
+
+    /// The row of the article that `doc` belongs to when `doc` is a passage: a word query
+    /// counts the articles of its matching passages, without intersecting the query with
+    /// every passage document (article documents index the title too).
+    #[inline]
+    pub fn passage(&self, doc: DocId) -> Option<u32> {
+        let row = self.number(doc)?;
         (row < self.rows).then_some(row)
     }
 }
@@ -343,10 +362,11 @@ fn build(mi: &MorgueIndex, searcher: &Searcher) -> Result<Built> {
 }
 
 /// Each segment's map from documents to the rows of `rows` (sorted by key): the row of the
-/// document's article key, [`NO_ROW`] for a document without one or whose article is not in
-/// the table (a deleted one).
+/// document's article key, with [`NOT_PASSAGE`] set unless it is a passage (it has a passage
+/// number); [`NO_ROW`] for a document without a key or whose article is not in the table (a
+/// deleted one).
 fn row_maps(searcher: &Searcher, rows: &[Row]) -> Result<Vec<Vec<u32>>> {
-    let numbers: crate::index::KeyMap<u32> = rows
+    let rows_of: crate::index::KeyMap<u32> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| (r.key, i as u32))
@@ -354,6 +374,7 @@ fn row_maps(searcher: &Searcher, rows: &[Row]) -> Result<Vec<Vec<u32>>> {
     let mut maps = Vec::with_capacity(searcher.segment_readers().len());
     for reader in searcher.segment_readers() {
         let keys = reader.fast_fields().u64(names::ARTICLE_KEY)?;
+        let numbers = reader.fast_fields().u64(names::PASSAGE_NO)?;
         let mut map = Vec::with_capacity(reader.max_doc() as usize);
         // A segment holds an article's documents side by side: a run costs one lookup.
         let mut last: Option<(u64, u32)> = None;
@@ -363,13 +384,17 @@ fn row_maps(searcher: &Searcher, rows: &[Row]) -> Result<Vec<Vec<u32>>> {
                 Some(k) => match last {
                     Some((lk, row)) if lk == k => row,
                     _ => {
-                        let row = numbers.get(&k).copied().unwrap_or(NO_ROW);
+                        let row = rows_of.get(&k).copied().unwrap_or(NO_ROW);
                         last = Some((k, row));
                         row
                     }
                 },
             };
-            map.push(row);
+            let passage = numbers.first(doc).is_some();
+            map.push(match passage || row == NO_ROW {
+                true => row,
+                false => row | NOT_PASSAGE,
+            });
         }
         maps.push(map);
     }
@@ -454,6 +479,9 @@ fn decode(
         outlets.push(Arc::from(std::str::from_utf8(r.take(n)?).ok()?));
     }
     let len = r.word()? as usize;
+    if len >= NOT_PASSAGE as usize {
+        return None;
+    }
     let rows_at = r.at;
     let rows = r.take(len.checked_mul(ROW_BYTES)?)?;
     let segments = searcher.segment_readers();
@@ -464,13 +492,14 @@ fn decode(
     for s in segments {
         let n = r.word()?;
         let map = r.take((n as usize).checked_mul(4)?)?;
-        // Every number is a row or none (a damaged map is found here, not in a count): with
-        // one added, NO_ROW wraps to 0 and a row is at most `len`. A maximum over the map
-        // (vectorized) instead of a test that stops at the first bad number.
+        // Every number is a row (with or without NOT_PASSAGE) or none: a damaged map is found
+        // here, not in a count. With one added and NOT_PASSAGE cleared, NO_ROW wraps to 0 and
+        // a row is at most `len`. A maximum over the map (vectorized) instead of a test that
+        // stops at the first bad number.
         let (numbers, _) = map.as_chunks::<4>();
         let highest = numbers
             .iter()
-            .map(|&b| u32::from_le_bytes(b).wrapping_add(1))
+            .map(|&b| u32::from_le_bytes(b).wrapping_add(1) & !NOT_PASSAGE)
             .fold(0, u32::max);
         if n != s.max_doc() || highest as usize > len {
             return None;
