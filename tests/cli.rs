@@ -442,14 +442,16 @@ mod search {
             assert_eq!(std::fs::read(&table).unwrap(), whole);
         }
         // Before the directory (`bits`, then 2^bits + 1 numbers, the last the number of rows)
-        // come the row maps, a row number per document: the last document's row, damaged, is
-        // found at once (the table is built again), not counted under no article.
+        // come the row maps, a row number per document (its top bit set when the document is
+        // not a passage): the last document's row, damaged, is found at once (the table is
+        // built again), not counted under no article.
         let word = |at: usize| u32::from_le_bytes(whole[at..at + 4].try_into().unwrap());
         let rows = word(whole.len() - 4);
         let bits = if rows <= 1 { 0 } else { rows.ilog2() };
         assert_eq!(word(whole.len() - 4 * ((1 << bits) + 2)), bits);
         let last_doc = whole.len() - 4 * ((1 << bits) + 3);
-        assert!(word(last_doc) < rows, "the last document is an article's");
+        let row = word(last_doc) & !(1 << 31);
+        assert!(row < rows, "the last document is one of an article");
         for value in [rows, u32::MAX - 1] {
             let mut damaged = whole.clone();
             damaged[last_doc..last_doc + 4].copy_from_slice(&value.to_le_bytes());
