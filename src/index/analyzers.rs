@@ -10,6 +10,7 @@
 //! what matched.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
     Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
@@ -29,6 +30,69 @@ pub fn news_en() -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(RememberedStems)
         .build()
+}
+
+/// [`NEWS_EN`] analyzers kept on an index handle for the next search: each remembers the stems
+/// of the words it has seen ([`RememberedStems`]), so a process that runs many searches (a
+/// batch, the server) stems a word of its hits once, not in every search. At most
+/// [`POOLED_ANALYZERS`] are kept (one per search running at once).
+#[derive(Clone, Default)]
+pub struct AnalyzerPool(Arc<Mutex<Vec<TextAnalyzer>>>);
+
+/// Most analyzers an [`AnalyzerPool`] keeps.
+const POOLED_ANALYZERS: usize = 8;
+
+impl AnalyzerPool {
+    /// An analyzer from the pool, or `fresh()` when none is free; it goes back on drop.
+    pub fn take(&self, fresh: impl FnOnce() -> TextAnalyzer) -> PooledAnalyzer {
+        let kept = self.0.lock().ok().and_then(|mut v| v.pop());
+        PooledAnalyzer {
+            analyzer: Some(kept.unwrap_or_else(fresh)),
+            pool: Some(self.clone()),
+        }
+    }
+}
+
+/// An analyzer that goes back to its [`AnalyzerPool`] when dropped (or one of no pool).
+pub struct PooledAnalyzer {
+    analyzer: Option<TextAnalyzer>,
+    pool: Option<AnalyzerPool>,
+}
+
+impl From<TextAnalyzer> for PooledAnalyzer {
+    fn from(analyzer: TextAnalyzer) -> PooledAnalyzer {
+        PooledAnalyzer {
+            analyzer: Some(analyzer),
+            pool: None,
+        }
+    }
+}
+
+impl std::ops::Deref for PooledAnalyzer {
+    type Target = TextAnalyzer;
+
+    fn deref(&self) -> &TextAnalyzer {
+        self.analyzer.as_ref().expect("an analyzer until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledAnalyzer {
+    fn deref_mut(&mut self) -> &mut TextAnalyzer {
+        self.analyzer.as_mut().expect("an analyzer until dropped")
+    }
+}
+
+impl Drop for PooledAnalyzer {
+    fn drop(&mut self) {
+        let (Some(pool), Some(analyzer)) = (&self.pool, self.analyzer.take()) else {
+            return;
+        };
+        if let Ok(mut kept) = pool.0.lock() {
+            if kept.len() < POOLED_ANALYZERS {
+                kept.push(analyzer);
+            }
+        }
+    }
 }
 
 /// Words whose stems one analyzer remembers; past this, it forgets them all and starts again.
@@ -190,6 +254,37 @@ pub fn keyword_key(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pool_lends_analyzers_back_and_keeps_a_few() {
+        let pool = AnalyzerPool::default();
+        let kept = |pool: &AnalyzerPool| pool.0.lock().unwrap().len();
+        let mut first = pool.take(news_en);
+        let words = |a: &mut TextAnalyzer| -> Vec<String> {
+            analyze(a, "Elections electing")
+                .into_iter()
+                .map(|t| t.text)
+                .collect()
+        };
+        assert_eq!(words(&mut first), ["elect", "elect"]);
+        drop(first);
+        assert_eq!(kept(&pool), 1);
+        // The analyzer lent again remembers the stems and gives the same tokens.
+        let mut again = pool.take(|| unreachable!("one is free"));
+        assert_eq!(kept(&pool), 0);
+        assert_eq!(words(&mut again), ["elect", "elect"]);
+        drop(again);
+        // Searches at once each get one; no more than POOLED_ANALYZERS are kept.
+        let many: Vec<PooledAnalyzer> = (0..POOLED_ANALYZERS + 3)
+            .map(|_| pool.take(news_en))
+            .collect();
+        assert_eq!(kept(&pool), 0);
+        drop(many);
+        assert_eq!(kept(&pool), POOLED_ANALYZERS);
+        // One of no pool is just dropped.
+        drop(PooledAnalyzer::from(news_en()));
+        assert_eq!(kept(&pool), POOLED_ANALYZERS);
+    }
 
     fn texts(s: &str) -> Vec<String> {
         analyze(&mut news_en(), s)

@@ -31,8 +31,8 @@ pub mod sidecar;
 mod writer;
 
 pub use analyzers::{
-    analyze, keyword_key, keyword_term, news_en as news_en_analyzer, AnalyzedToken, KEYWORD,
-    NEWS_EN,
+    analyze, keyword_key, keyword_term, news_en as news_en_analyzer, AnalyzedToken, AnalyzerPool,
+    PooledAnalyzer, KEYWORD, NEWS_EN,
 };
 pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use directory::{classify as classify_error, damage};
@@ -75,6 +75,8 @@ pub struct MorgueIndex {
     query_cache: Arc<Mutex<QueryCache>>,
     /// Copy clusters joined across the shards of a sharded root (empty for a single index).
     clusters: Arc<shards::ClusterMap>,
+    /// Text analyzers for the next search on this handle (see [`MorgueIndex::news_en`]).
+    analyzers: analyzers::AnalyzerPool,
 }
 
 /// What [`MorgueIndex::derived`] keeps: per type, the latest values a later stage derived from a
@@ -101,6 +103,17 @@ impl MorgueIndex {
     /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The index's [`NEWS_EN`] analyzer, one that already remembers the stems of earlier
+    /// searches on this handle when one is free (it goes back when dropped).
+    pub fn news_en(&self) -> analyzers::PooledAnalyzer {
+        self.analyzers.take(|| {
+            self.index
+                .tokenizers()
+                .get(NEWS_EN)
+                .unwrap_or_else(news_en_analyzer)
+        })
     }
 
     /// The number of distinct articles in the index.
@@ -315,5 +328,6 @@ fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
         dir: dir.to_path_buf(),
         query_cache: Arc::default(),
         clusters: Arc::default(),
+        analyzers: analyzers::AnalyzerPool::default(),
     })
 }

@@ -10,7 +10,7 @@
 
 use super::build::prefix_stem;
 use super::query::{AtomKind, Expr, Field as QField};
-use crate::index::{analyze, AnalyzedToken};
+use crate::index::{analyze, AnalyzedToken, PooledAnalyzer};
 use std::ops::Range;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -26,14 +26,15 @@ enum Pattern {
 
 /// Marks what a query matched in passage and title texts.
 pub struct Highlighter {
-    analyzer: TextAnalyzer,
+    analyzer: PooledAnalyzer,
     body: Vec<Pattern>,
     title: Vec<Pattern>,
 }
 
 impl Highlighter {
     /// Prepares the patterns of the positive (not negated) atoms of `expr`.
-    pub fn new(expr: &Expr, mut analyzer: TextAnalyzer) -> Highlighter {
+    pub fn new(expr: &Expr, analyzer: impl Into<PooledAnalyzer>) -> Highlighter {
+        let mut analyzer = analyzer.into();
         let mut body = Vec::new();
         let mut title = Vec::new();
         for atom in expr.positive_atoms() {

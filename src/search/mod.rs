@@ -29,7 +29,7 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article_at, KeyMap, Keys, MorgueIndex, Parts, KIND_PASSAGE, NEWS_EN,
+    doc_addresses, load_article_at, KeyMap, Keys, MorgueIndex, Parts, KIND_PASSAGE,
 };
 use crate::model::{ArticleId, ArticleSummary};
 use chrono::NaiveDate;
@@ -327,12 +327,7 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
 
 /// A highlighter for `expr` with the index's analyzer (what search hits are marked with).
 pub fn highlighter(mi: &MorgueIndex, expr: &Expr) -> Highlighter {
-    let analyzer = mi
-        .index
-        .tokenizers()
-        .get(NEWS_EN)
-        .unwrap_or_else(crate::index::news_en_analyzer);
-    Highlighter::new(expr, analyzer)
+    Highlighter::new(expr, mi.news_en())
 }
 
 /// A selected article with its best passages, in rank order.
