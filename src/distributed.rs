@@ -292,7 +292,7 @@ impl Group {
             .search(all_articles(f).as_ref(), &crate::index::KeyCollector)?
             .into_iter()
             .collect();
-        let mut strays: Vec<(u64, u32)> = path_counts(&searcher, f, None)?
+        let mut strays: Vec<(u64, u32)> = path_counts(&searcher, f)?
             .into_iter()
             .filter(|(k, _)| !articles.contains(k))
             .collect();
@@ -345,7 +345,6 @@ impl Group {
     pub fn query(&self, req: &SearchRequest, stats: &Statistics) -> Result<QueryPart> {
         let expr = parse(&req.query)?;
         let searcher = self.mi.searcher()?;
-        let f = &self.mi.fields;
         let needed =
             !req.filters.entities.is_empty() || expr.has_field(crate::search::query::Field::Entity);
         let resolver = match needed {
@@ -364,8 +363,7 @@ impl Group {
             global: stats,
             local: &searcher,
         };
-        let best = best_passages(&self.mi, &searcher, &expr, keep.clone(), 1, Some(&provider))?;
-        let records = path_counts(&searcher, f, Some(keep))?;
+        let best = best_passages(&self.mi, &searcher, &expr, keep, 1, Some(&provider))?;
         let mut rows: Vec<Row> = selection
             .articles
             .into_iter()
@@ -376,7 +374,7 @@ impl Group {
                 outlet: facts.outlet.as_deref().map(String::from),
                 cluster: facts.cluster,
                 score: best.get(&key).map_or(0.0, BestPassages::score),
-                records: records.get(&key).copied().unwrap_or(0),
+                records: facts.records,
             })
             .collect();
         rows.sort_unstable_by_key(|r| r.key);
@@ -509,7 +507,6 @@ impl Group {
     ) -> Result<SelectPart> {
         let expr = query.map(parse).transpose()?;
         let searcher = self.mi.searcher()?;
-        let f = &self.mi.fields;
         let needed = !filters.entities.is_empty()
             || expr
                 .as_ref()
@@ -529,14 +526,12 @@ impl Group {
             Some(key) => crate::lookup::facet::values_of(&searcher, key)?,
             None => None,
         };
-        let keep: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
-        let records = path_counts(&searcher, f, Some(keep))?;
         let mut rows: Vec<FactRow> = selection
             .articles
             .into_iter()
             .map(|(key, facts)| FactRow {
                 key,
-                records: records.get(&key).copied().unwrap_or(0),
+                records: facts.records,
                 values: values_of.as_ref().map(|v| v(&facts)).unwrap_or_default(),
                 date_secs: facts.date_secs,
                 outlet: facts.outlet.as_deref().map(String::from),
@@ -667,10 +662,10 @@ pub struct Remote<'t> {
     /// The groups holding stray records of each text, with how many.
     strays: KeyMap<Vec<(u32, u32)>>,
     transport: RefCell<Box<Transport<'t>>>,
-    /// What the lookups' selections learned: each text's group and records, and the values of
-    /// the key asked for by row (a driver-side article's address is (group, row)).
+    /// What the lookups' selections learned: each text's group, and the values of the key asked
+    /// for by row (a driver-side article's address is (group, row)). A text's records, strays
+    /// included, are in its selected facts.
     owners: RefCell<KeyMap<u32>>,
-    records: RefCell<KeyMap<u32>>,
     values: RefCell<Vec<Vec<String>>>,
     values_key: RefCell<Option<String>>,
 }
@@ -708,7 +703,6 @@ impl<'t> Remote<'t> {
             strays,
             transport: RefCell::new(transport),
             owners: RefCell::default(),
-            records: RefCell::default(),
             values: RefCell::default(),
             values_key: RefCell::default(),
         })
@@ -826,11 +820,7 @@ impl crate::lookup::Articles for Remote<'_> {
             other => Err(other),
         })?;
         let mut selection = Selection::default();
-        let (mut owners, mut records, mut values) = (
-            self.owners.borrow_mut(),
-            self.records.borrow_mut(),
-            self.values.borrow_mut(),
-        );
+        let (mut owners, mut values) = (self.owners.borrow_mut(), self.values.borrow_mut());
         for (g, part) in parts.into_iter().enumerate() {
             selection.undated += part.undated;
             for row in part.rows {
@@ -839,7 +829,6 @@ impl crate::lookup::Articles for Remote<'_> {
                     .strays
                     .get(&row.key)
                     .map_or(0, |h| h.iter().map(|s| s.1).sum());
-                records.insert(row.key, row.records + held);
                 let addr = DocAddress::new(g as u32, values.len() as u32);
                 values.push(row.values);
                 selection.articles.insert(
@@ -859,12 +848,11 @@ impl crate::lookup::Articles for Remote<'_> {
 
     fn runs(&self, selection: &Selection, filters: &Filters) -> Result<Runs> {
         let several: Vec<u64> = {
-            let records = self.records.borrow();
             let mut keys: Vec<u64> = selection
                 .articles
-                .keys()
-                .copied()
-                .filter(|k| records.get(k).is_some_and(|&n| n >= 2))
+                .iter()
+                .filter(|(_, facts)| facts.records >= 2)
+                .map(|(&k, _)| k)
                 .collect();
             keys.sort_unstable();
             keys
@@ -957,7 +945,6 @@ pub struct Driver {
     stats: Statistics,
     selection: Selection,
     owners: KeyMap<u32>,
-    records: KeyMap<u32>,
     folded: usize,
     page: Vec<(usize, u64, Option<i64>)>,
     appearances: KeyMap<Vec<Appearance>>,
@@ -987,7 +974,6 @@ impl Driver {
             stats: Statistics::default(),
             selection: Selection::default(),
             owners: KeyMap::default(),
-            records: KeyMap::default(),
             folded: 0,
             page: Vec::new(),
             appearances: KeyMap::default(),
@@ -1018,7 +1004,12 @@ impl Driver {
         for (g, part) in parts.into_iter().enumerate() {
             self.selection.undated += part.undated;
             for row in part.rows {
-                *self.records.entry(row.key).or_default() += row.records;
+                // A text's records add up over the groups that send it.
+                let before = self
+                    .selection
+                    .articles
+                    .get(&row.key)
+                    .map_or(0, |f| f.records);
                 self.owners.insert(row.key, g as u32);
                 scores.insert(row.key, row.score);
                 self.selection.articles.insert(
@@ -1028,15 +1019,14 @@ impl Driver {
                         date_secs: row.date_secs,
                         outlet: row.outlet.map(std::sync::Arc::from),
                         cluster: row.cluster,
-                        // (`runs` reads `self.records`, which adds the strays.)
-                        records: row.records,
+                        records: before + row.records,
                     },
                 );
             }
         }
         for (key, held) in &self.strays {
-            if let Some(n) = self.records.get_mut(key) {
-                *n += held.iter().map(|h| h.1).sum::<u32>();
+            if let Some(facts) = self.selection.articles.get_mut(key) {
+                facts.records += held.iter().map(|h| h.1).sum::<u32>();
             }
         }
         if !self.req.all_copies {
@@ -1076,9 +1066,9 @@ impl Driver {
         let mut wanted: Vec<u64> = self
             .selection
             .articles
-            .keys()
-            .copied()
-            .filter(|k| self.records.get(k).is_some_and(|&n| n >= 2))
+            .iter()
+            .filter(|(_, facts)| facts.records >= 2)
+            .map(|(&k, _)| k)
             .collect();
         for (_, key, _) in &self.page {
             wanted.push(*key);
@@ -1116,9 +1106,9 @@ impl Driver {
         self.other_records = self
             .selection
             .articles
-            .keys()
-            .filter(|k| self.records.get(k).is_some_and(|&n| n >= 2))
-            .map(|k| {
+            .iter()
+            .filter(|(_, facts)| facts.records >= 2)
+            .map(|(k, _)| {
                 let all = self.appearances.get(k).map(Vec::as_slice).unwrap_or(&[]);
                 let kept = all.iter().filter(|a| self.req.filters.passes(a)).count();
                 kept.saturating_sub(1)

@@ -48,24 +48,16 @@ impl AnalyzerPool {
         let kept = self.0.lock().ok().and_then(|mut v| v.pop());
         PooledAnalyzer {
             analyzer: Some(kept.unwrap_or_else(fresh)),
-            pool: Some(self.clone()),
+            pool: self.clone(),
         }
     }
 }
 
-/// An analyzer that goes back to its [`AnalyzerPool`] when dropped (or one of no pool).
+/// An analyzer that goes back to its [`AnalyzerPool`] when dropped.
 pub struct PooledAnalyzer {
+    /// `None` only once dropped.
     analyzer: Option<TextAnalyzer>,
-    pool: Option<AnalyzerPool>,
-}
-
-impl From<TextAnalyzer> for PooledAnalyzer {
-    fn from(analyzer: TextAnalyzer) -> PooledAnalyzer {
-        PooledAnalyzer {
-            analyzer: Some(analyzer),
-            pool: None,
-        }
-    }
+    pool: AnalyzerPool,
 }
 
 impl std::ops::Deref for PooledAnalyzer {
@@ -84,10 +76,10 @@ impl std::ops::DerefMut for PooledAnalyzer {
 
 impl Drop for PooledAnalyzer {
     fn drop(&mut self) {
-        let (Some(pool), Some(analyzer)) = (&self.pool, self.analyzer.take()) else {
+        let Some(analyzer) = self.analyzer.take() else {
             return;
         };
-        if let Ok(mut kept) = pool.0.lock() {
+        if let Ok(mut kept) = self.pool.0.lock() {
             if kept.len() < POOLED_ANALYZERS {
                 kept.push(analyzer);
             }
@@ -281,8 +273,8 @@ mod tests {
         assert_eq!(kept(&pool), 0);
         drop(many);
         assert_eq!(kept(&pool), POOLED_ANALYZERS);
-        // One of no pool is just dropped.
-        drop(PooledAnalyzer::from(news_en()));
+        // One of another pool goes back to that one.
+        drop(AnalyzerPool::default().take(news_en));
         assert_eq!(kept(&pool), POOLED_ANALYZERS);
     }
 

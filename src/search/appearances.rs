@@ -11,10 +11,9 @@
 use super::{Filters, Selection};
 use crate::error::Result;
 use crate::index::{
-    article_appearances, names, Appearance, Fields, KeyMap, Keys, MorgueIndex, KIND_PATH,
+    article_appearances, names, Appearance, Fields, KeyMap, MorgueIndex, KIND_PATH,
 };
 use crate::model::ArticleId;
-use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::TermQuery;
@@ -44,27 +43,21 @@ pub fn runs(
     Ok(runs)
 }
 
-/// The number of path documents (records read) of each text in `keys`, or of every text.
-pub fn path_counts(
-    searcher: &Searcher,
-    fields: &Fields,
-    keys: Option<Arc<Keys>>,
-) -> Result<KeyMap<u32>> {
+/// The number of path documents (records read) of every text. (A selection knows its texts'
+/// counts: `ArticleFacts::records`, from the article table built with this.)
+pub fn path_counts(searcher: &Searcher, fields: &Fields) -> Result<KeyMap<u32>> {
     let paths = TermQuery::new(
         Term::from_field_text(fields.kind, KIND_PATH),
         IndexRecordOption::Basic,
     );
-    Ok(searcher.search(&paths, &PathCounts { keys })?)
+    Ok(searcher.search(&paths, &PathCounts)?)
 }
 
-/// Counts the path documents of the selected texts (of every text with `None`).
-struct PathCounts {
-    keys: Option<Arc<Keys>>,
-}
+/// Counts the path documents of every text.
+struct PathCounts;
 
 /// Per-segment state of [`PathCounts`].
 struct PathCountsSegment {
-    selected: Option<Arc<Keys>>,
     keys: Column<u64>,
     counts: KeyMap<u32>,
 }
@@ -79,7 +72,6 @@ impl Collector for PathCounts {
         reader: &SegmentReader,
     ) -> tantivy::Result<PathCountsSegment> {
         Ok(PathCountsSegment {
-            selected: self.keys.clone(),
             keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
             counts: KeyMap::default(),
         })
@@ -109,9 +101,7 @@ impl SegmentCollector for PathCountsSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(key) = self.keys.first(doc) {
-            if self.selected.as_ref().is_none_or(|s| s.contains(&key)) {
-                *self.counts.entry(key).or_default() += 1;
-            }
+            *self.counts.entry(key).or_default() += 1;
         }
     }
 

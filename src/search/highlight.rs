@@ -33,8 +33,7 @@ pub struct Highlighter {
 
 impl Highlighter {
     /// Prepares the patterns of the positive (not negated) atoms of `expr`.
-    pub fn new(expr: &Expr, analyzer: impl Into<PooledAnalyzer>) -> Highlighter {
-        let mut analyzer = analyzer.into();
+    pub fn new(expr: &Expr, mut analyzer: PooledAnalyzer) -> Highlighter {
         let mut body = Vec::new();
         let mut title = Vec::new();
         for atom in expr.positive_atoms() {
@@ -147,12 +146,12 @@ fn match_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::news_en_analyzer;
+    use crate::index::{news_en_analyzer, AnalyzerPool};
     use crate::search::query::parse;
 
     fn marked(query: &str, text: &str) -> Vec<String> {
         let expr = parse(query).unwrap();
-        let mut h = Highlighter::new(&expr, news_en_analyzer());
+        let mut h = Highlighter::new(&expr, AnalyzerPool::default().take(news_en_analyzer));
         h.passage(text)
             .into_iter()
             .map(|r| text[r].to_string())

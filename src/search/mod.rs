@@ -246,7 +246,7 @@ pub fn select_resolved(
                     date_secs: row.date_secs,
                     outlet: table.shared_outlet(&row),
                     cluster: mi.canonical_cluster(row.cluster),
-                    records: row.paths,
+                    records: row.records,
                 },
             );
         } else if date.is_none() {

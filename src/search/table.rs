@@ -80,8 +80,8 @@ pub struct Row {
     /// Copy cluster as stored (a sharded root maps it to its canonical one:
     /// `MorgueIndex::canonical_cluster`).
     pub cluster: u64,
-    /// Path documents (records read) of the text.
-    pub paths: u32,
+    /// Records (path documents) the text was read from.
+    pub records: u32,
 }
 
 impl Row {
@@ -91,7 +91,7 @@ impl Row {
         out.extend_from_slice(&self.addr.doc_id.to_le_bytes());
         out.extend_from_slice(&self.date_secs.unwrap_or(NO_DATE).to_le_bytes());
         out.extend_from_slice(&self.outlet.to_le_bytes());
-        out.extend_from_slice(&self.paths.to_le_bytes());
+        out.extend_from_slice(&self.records.to_le_bytes());
         out.extend_from_slice(&self.cluster.to_le_bytes());
     }
 
@@ -103,7 +103,7 @@ impl Row {
             addr: DocAddress::new(word(b, 8), word(b, 12)),
             date_secs: (date != NO_DATE).then_some(date),
             outlet: word(b, 24),
-            paths: word(b, 28),
+            records: word(b, 28),
             cluster: long(b, 32),
         }
     }
@@ -156,7 +156,7 @@ impl ArticleTable {
         {
             return Ok(table);
         }
-        let bytes = encode(&key, &build(mi, searcher)?);
+        let bytes = encode(&key, &build(mi, searcher, &columns)?);
         // A cache: a folder that cannot be written only costs the next process the build.
         let _ = sidecar::write(mi.dir(), TABLE_FILE, &bytes);
         decode(OwnedBytes::new(bytes), &key, searcher, columns).ok_or_else(|| {
@@ -215,11 +215,6 @@ impl ArticleTable {
             bytes: self.bytes.slice(at..at + 4 * n as usize),
             rows: self.len as u32,
         })
-    }
-
-    /// Every row, by key.
-    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-        (0..self.len).map(|i| self.row(i))
     }
 
     /// A row's outlet name as stored.
@@ -308,7 +303,7 @@ struct Built {
     maps: Vec<Vec<u32>>,
 }
 
-fn build(mi: &MorgueIndex, searcher: &Searcher) -> Result<Built> {
+fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> Result<Built> {
     let f = &mi.fields;
     let articles = TermQuery::new(
         Term::from_field_text(f.kind, KIND_ARTICLE),
@@ -352,34 +347,32 @@ fn build(mi: &MorgueIndex, searcher: &Searcher) -> Result<Built> {
         }
     }
     built.rows = deduped;
-    for (key, n) in super::appearances::path_counts(searcher, f, None)? {
+    for (key, n) in super::appearances::path_counts(searcher, f)? {
         if let Ok(i) = built.rows.binary_search_by_key(&key, |r| r.key) {
-            built.rows[i].paths = n;
+            built.rows[i].records = n;
         }
     }
-    built.maps = row_maps(searcher, &built.rows)?;
+    built.maps = row_maps(columns, searcher, &built.rows);
     Ok(built)
 }
 
-/// Each segment's map from documents to the rows of `rows` (sorted by key): the row of the
-/// document's article key, with [`NOT_PASSAGE`] set unless it is a passage (it has a passage
-/// number); [`NO_ROW`] for a document without a key or whose article is not in the table (a
-/// deleted one).
-fn row_maps(searcher: &Searcher, rows: &[Row]) -> Result<Vec<Vec<u32>>> {
+/// Each segment's map from documents to the rows of `rows` (sorted by key), read from the
+/// segment's passage columns (`columns`, by segment ordinal): the row of the document's article
+/// key, with [`NOT_PASSAGE`] set unless it is a passage (it has a passage number); [`NO_ROW`]
+/// for a document without a key or whose article is not in the table (a deleted one).
+fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Vec<Vec<u32>> {
     let rows_of: crate::index::KeyMap<u32> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| (r.key, i as u32))
         .collect();
-    let mut maps = Vec::with_capacity(searcher.segment_readers().len());
-    for reader in searcher.segment_readers() {
-        let keys = reader.fast_fields().u64(names::ARTICLE_KEY)?;
-        let numbers = reader.fast_fields().u64(names::PASSAGE_NO)?;
+    let mut maps = Vec::with_capacity(columns.len());
+    for (c, reader) in columns.iter().zip(searcher.segment_readers()) {
         let mut map = Vec::with_capacity(reader.max_doc() as usize);
         // A segment holds an article's documents side by side: a run costs one lookup.
         let mut last: Option<(u64, u32)> = None;
         for doc in 0..reader.max_doc() {
-            let row = match keys.first(doc) {
+            let row = match c.keys.first(doc) {
                 None => NO_ROW,
                 Some(k) => match last {
                     Some((lk, row)) if lk == k => row,
@@ -390,7 +383,7 @@ fn row_maps(searcher: &Searcher, rows: &[Row]) -> Result<Vec<Vec<u32>>> {
                     }
                 },
             };
-            let passage = numbers.first(doc).is_some();
+            let passage = c.numbers.first(doc).is_some();
             map.push(match passage || row == NO_ROW {
                 true => row,
                 false => row | NOT_PASSAGE,
@@ -398,7 +391,7 @@ fn row_maps(searcher: &Searcher, rows: &[Row]) -> Result<Vec<Vec<u32>>> {
         }
         maps.push(map);
     }
-    Ok(maps)
+    maps
 }
 
 /// The bucket of `key` among `2^bits`: its leading `bits` bits.
@@ -422,7 +415,10 @@ fn bits_for(len: usize) -> u32 {
 /// each its number of documents and their row numbers), the directory (`bits`, then
 /// `2^bits + 1` row numbers: where each bucket's rows start, and the number of rows).
 fn encode(key: &str, built: &Built) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + key.len() + built.rows.len() * ROW_BYTES);
+    let docs: usize = built.maps.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(
+        64 + key.len() + built.rows.len() * ROW_BYTES + 4 * (docs + built.maps.len()),
+    );
     sidecar::write_header(&mut out, MAGIC, key);
     out.extend_from_slice(&(built.outlets.len() as u32).to_le_bytes());
     for name in &built.outlets {
@@ -491,6 +487,9 @@ fn decode(
     let mut maps = Vec::with_capacity(segments.len());
     for s in segments {
         let n = r.word()?;
+        if n != s.max_doc() {
+            return None;
+        }
         let map = r.take((n as usize).checked_mul(4)?)?;
         // Every number is a row (with or without NOT_PASSAGE) or none: a damaged map is found
         // here, not in a count. With one added and NOT_PASSAGE cleared, NO_ROW wraps to 0 and
@@ -501,7 +500,7 @@ fn decode(
             .iter()
             .map(|&b| u32::from_le_bytes(b).wrapping_add(1) & !NOT_PASSAGE)
             .fold(0, u32::max);
-        if n != s.max_doc() || highest as usize > len {
+        if highest as usize > len {
             return None;
         }
         maps.push((r.at - map.len(), n));
@@ -620,7 +619,7 @@ impl SegmentCollector for RowSegment {
             date_secs: self.dates.first(doc).map(|d| d.into_timestamp_secs()),
             outlet,
             cluster: self.clusters.first(doc).unwrap_or(key),
-            paths: 0,
+            records: 0,
         });
     }
 
