@@ -431,20 +431,49 @@ mod search {
         std::fs::write(&table, &whole[..whole.len() - 7]).unwrap();
         assert_eq!(run(&w), before);
         // The directory ends the file: its last number is the number of rows. Another number,
-        // or one bucket's start moved, and the table is built again (not read past its rows,
-        // nor missing the keys of a bucket).
-        for (from_end, value) in [(4, 0xffff_u32), (8, 0), (8, u32::MAX)] {
+        // and the table is built again when it is opened (not read past its rows).
+        let mut damaged = whole.clone();
+        let at = damaged.len() - 4;
+        damaged[at..at + 4].copy_from_slice(&0xffff_u32.to_le_bytes());
+        std::fs::write(&table, &damaged).unwrap();
+        assert_eq!(run(&w), before);
+        assert_eq!(std::fs::read(&table).unwrap(), whole);
+        // One bucket's start moved: a query that reads that bucket says the table is damaged
+        // (it does not miss the keys of a bucket), and `morgue check` builds it again.
+        for value in [0, u32::MAX] {
             let mut damaged = whole.clone();
-            let at = damaged.len() - from_end;
+            let at = damaged.len() - 8;
             damaged[at..at + 4].copy_from_slice(&value.to_le_bytes());
             std::fs::write(&table, &damaged).unwrap();
-            assert_eq!(run(&w), before, "{from_end} {value}");
-            assert_eq!(std::fs::read(&table).unwrap(), whole);
+            let (code, out, err) = w.run(&["search", "Mosul OR Raqqa", "--json"]);
+            match code {
+                0 => {
+                    let mut v: Value = serde_json::from_str(&out).unwrap();
+                    v.as_object_mut().unwrap().remove("took_ms");
+                    assert_eq!(v, before, "{value}");
+                }
+                _ => assert!(
+                    err.contains(
+                        "the article table (articles.bin) is damaged: the directory's bucket "
+                    ) && err.contains("`morgue check` builds it again"),
+                    "{value}: {err}"
+                ),
+            }
+            let (code, out, _) = w.run(&["check"]);
+            assert_eq!(code, 2, "{out}");
+            assert!(out.contains("  cache     articles.bin: "), "{out}");
+            assert_eq!(
+                std::fs::read(&table).unwrap(),
+                whole,
+                "{value}: built again"
+            );
+            assert_eq!(run(&w), before, "{value}");
         }
         // Before the directory (`bits`, then 2^bits + 1 numbers, the last the number of rows)
         // come the row maps, a row number per document (its top bit set when the document is
-        // not a passage): the last document's row, damaged, is found at once (the table is
-        // built again), not counted under no article.
+        // not a passage). Opening the file does not read them (that grew with the archive): a
+        // damaged number counts nothing and fails nothing, and `morgue check` finds it, says so
+        // and builds the table again.
         let word = |at: usize| u32::from_le_bytes(whole[at..at + 4].try_into().unwrap());
         let rows = word(whole.len() - 4);
         let bits = if rows <= 1 { 0 } else { rows.ilog2() };
@@ -456,8 +485,27 @@ mod search {
             let mut damaged = whole.clone();
             damaged[last_doc..last_doc + 4].copy_from_slice(&value.to_le_bytes());
             std::fs::write(&table, &damaged).unwrap();
+            let (code, _, err) = w.run(&["search", "Mosul OR Raqqa", "--json"]);
+            assert_eq!((code, err.as_str()), (0, ""), "row {value}");
+            assert_eq!(
+                std::fs::read(&table).unwrap(),
+                damaged,
+                "not read at opening"
+            );
+            let (code, out, _) = w.run(&["check"]);
+            assert_eq!(code, 2, "{out}");
+            assert!(
+                out.contains("  cache     articles.bin: the row map of segment ")
+                    && out.contains(&format!(
+                        "a row the table does not have (it has {rows} rows); the table has been built again\n"
+                    ))
+                    && !out.contains("rebuild it"),
+                "{out}"
+            );
+            assert_eq!(std::fs::read(&table).unwrap(), whole, "built again");
             assert_eq!(run(&w), before, "row {value}");
-            assert_eq!(std::fs::read(&table).unwrap(), whole);
+            let (code, out, _) = w.run(&["check"]);
+            assert_eq!(code, 0, "{out}");
         }
         assert_eq!(outlets(&w), before_outlets);
         assert_eq!(std::fs::read(&table).unwrap(), whole);

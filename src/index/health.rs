@@ -46,7 +46,8 @@ pub struct Health {
 /// One problem found by [`check`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    /// `files` (meta.json missing), `open`, `checksum`, `read` or `ledger`.
+    /// `files` (meta.json missing), `open`, `checksum`, `read`, `cache` (a file the index
+    /// keeps beside its segments was damaged; it has been built again) or `ledger`.
     pub kind: &'static str,
     /// The file concerned (a segment file, or a source for `ledger`), when there is one.
     pub file: Option<String>,
@@ -55,7 +56,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(kind: &'static str, file: Option<String>, detail: impl Into<String>) -> Problem {
+    /// A problem of `kind` with `file`, described by `detail`.
+    pub fn new(kind: &'static str, file: Option<String>, detail: impl Into<String>) -> Problem {
         Problem {
             kind,
             file,
@@ -88,21 +90,30 @@ pub fn first_damage(dir: &Path) -> Option<String> {
 /// Checks the index in `dir`; [`Error::NoIndex`] when there is none. Problems are reported in
 /// the result, not as errors.
 pub fn check(dir: &Path) -> Result<Health> {
+    check_with(dir, &|_| Vec::new())
+}
+
+/// A check of what later stages keep beside the index (their caches), run on each opened index
+/// (each shard of a sharded root) once its files and documents are found sound.
+pub type CacheCheck<'a> = &'a dyn Fn(&super::MorgueIndex) -> Vec<Problem>;
+
+/// [`check`], with `caches` run on each index that is found sound.
+pub fn check_with(dir: &Path, caches: CacheCheck) -> Result<Health> {
     if super::shards::is_root(dir) {
-        return check_root(dir);
+        return check_root(dir, caches);
     }
     let mut h = Health {
         index: dir.display().to_string(),
         ..Health::default()
     };
-    h.problems = run_checks(dir, &mut h)?;
+    h.problems = run_checks(dir, &mut h, caches)?;
     h.healthy = h.problems.is_empty();
     Ok(h)
 }
 
 /// Checks every shard of the sharded root `dir`; counts are summed, and each problem's file is
 /// named with its shard's folder.
-fn check_root(dir: &Path) -> Result<Health> {
+fn check_root(dir: &Path, caches: CacheCheck) -> Result<Health> {
     let mut h = Health {
         index: dir.display().to_string(),
         ..Health::default()
@@ -114,7 +125,7 @@ fn check_root(dir: &Path) -> Result<Health> {
             .push(Problem::new("open", manifest_file, e.to_string())),
         Ok(manifest) => {
             for (name, folder) in manifest.shards.iter().zip(manifest.folders(dir)) {
-                let shard = match check(&folder) {
+                let shard = match check_with(&folder, caches) {
                     Ok(shard) => shard,
                     Err(e) => {
                         let why = format!("shard {}: {e}", name.display());
@@ -140,7 +151,7 @@ fn check_root(dir: &Path) -> Result<Health> {
     Ok(h)
 }
 
-fn run_checks(dir: &Path, h: &mut Health) -> Result<Vec<Problem>> {
+fn run_checks(dir: &Path, h: &mut Health, caches: CacheCheck) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     if !super::exists(dir) {
         let left = leftovers(dir);
@@ -187,6 +198,7 @@ fn run_checks(dir: &Path, h: &mut Health) -> Result<Vec<Problem>> {
     if !problems.is_empty() {
         return Ok(problems);
     }
+    problems.extend(caches(&mi));
     let ledger = Ledger::open(dir)?;
     h.ledger_sources = ledger.entries().count();
     let searcher = mi.searcher()?;

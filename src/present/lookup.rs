@@ -408,7 +408,8 @@ pub fn health_text(h: &crate::index::health::Health) -> String {
             }
         }
     }
-    if !h.healthy {
+    // A damaged cache has been built again already: the index itself needs nothing.
+    if h.problems.iter().any(|p| p.kind != "cache") {
         let _ = writeln!(
             out,
             "rebuild it: move {} away and run `morgue ingest SOURCES --index {}`",

@@ -228,14 +228,14 @@ pub fn select_resolved(
     selection
         .articles
         .reserve(keep.as_ref().map_or(table.len(), |k| k.count_ones(..)));
-    let mut consider = |i: usize| {
-        let row = table.row(i);
+    let mut consider = |i: usize| -> Result<()> {
+        let row = table.row(i)?;
         if passing.as_ref().is_some_and(|p| !p.contains(i))
             || outlets
                 .as_ref()
                 .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
         {
-            return;
+            return Ok(());
         }
         let date = row.date_secs.and_then(to_date);
         if filters.date_passes(date) {
@@ -252,10 +252,11 @@ pub fn select_resolved(
         } else if date.is_none() {
             selection.undated += 1;
         }
+        Ok(())
     };
     match &keep {
-        Some(set) => set.ones().for_each(&mut consider),
-        None => (0..table.len()).for_each(&mut consider),
+        Some(set) => set.ones().try_for_each(&mut consider)?,
+        None => (0..table.len()).try_for_each(&mut consider)?,
     }
     Ok(selection)
 }
@@ -496,7 +497,7 @@ pub(crate) fn assemble(
     let table = table::ArticleTable::cached(mi, searcher)?;
     let article_id = r.article_id();
     // The table knows where the article document is: no query for it.
-    let row = table.get(r.key).ok_or_else(|| {
+    let row = table.get(r.key)?.ok_or_else(|| {
         crate::Error::Index(tantivy::TantivyError::InternalError(format!(
             "article {article_id} has passages but no article document"
         )))

@@ -153,7 +153,8 @@ mod tests {
         let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
         assert_eq!(table.len(), 60);
         let collector = RowsCollector::new(table.clone());
-        let keys = |rows: &Rows| -> Keys { rows.ones().map(|i| table.row(i).key).collect() };
+        let keys =
+            |rows: &Rows| -> Keys { rows.ones().map(|i| table.row(i).unwrap().key).collect() };
         for word in [
             "harbor", "ferry", "council", "budget", "1105", "1203", "absent",
         ] {
@@ -193,6 +194,6 @@ mod tests {
                 .count_ones(..),
             60
         );
-        assert!(table.get(1105).is_none());
+        assert!(table.get(1105).unwrap().is_none());
     }
 }
