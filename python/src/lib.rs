@@ -206,7 +206,7 @@ impl NativeIndex {
     /// What the CLI says on stderr about filter values that match no article of the index.
     fn unmatched(&self, filters: &Filters) -> Outcome<Vec<String>> {
         let searcher = self.mi.searcher()?;
-        let found = morgue::search::suggest::unmatched(&searcher, &self.mi.fields, filters)?;
+        let found = morgue::search::suggest::unmatched(&self.mi, &searcher, filters)?;
         Ok(found
             .into_iter()
             .map(|u| {

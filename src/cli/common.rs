@@ -84,7 +84,7 @@ impl Ctx {
     ) -> anyhow::Result<morgue::index::MorgueIndex> {
         let mi = self.open_index()?;
         let searcher = mi.searcher()?;
-        for u in morgue::search::suggest::unmatched(&searcher, &mi.fields, filters)? {
+        for u in morgue::search::suggest::unmatched(&mi, &searcher, filters)? {
             let hint = match u.closest.is_empty() {
                 true => "no close value in the index".to_string(),
                 false => format!("closest: {}", u.closest.join(", ")),

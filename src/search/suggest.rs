@@ -9,7 +9,7 @@ use super::resolve::Resolver;
 use super::Filters;
 use crate::error::Result;
 use crate::index::meta::{column_values, meta_key_term, meta_keys};
-use crate::index::{keyword_key, Fields, META_FIELD, NAME_TERM};
+use crate::index::{keyword_key, MorgueIndex, META_FIELD, NAME_TERM};
 use tantivy::collector::Count;
 use tantivy::{Searcher, Term};
 
@@ -36,10 +36,11 @@ pub struct Unmatched {
 /// (as indexed: lowercased), metadata values of the same key (or the keys, when no article has
 /// the key).
 pub fn unmatched(
+    mi: &MorgueIndex,
     searcher: &Searcher,
-    fields: &Fields,
     filters: &Filters,
 ) -> Result<Vec<Unmatched>> {
+    let fields = &mi.fields;
     let mut out = Vec::new();
     let absent = |field, text: &str| -> Result<bool> {
         Ok(searcher.doc_freq(&Term::from_field_text(field, text))? == 0)
@@ -61,7 +62,9 @@ pub fn unmatched(
         }
     }
     if !filters.entities.is_empty() {
-        let resolver = Resolver::new(searcher, fields, filters.alias_table())?;
+        // The resolver the search then uses (kept in the index folder and on the handle), not
+        // one built again from every entity of the index.
+        let resolver = Resolver::cached(mi, searcher, filters.alias_table())?;
         let mut known: Option<Vec<String>> = None;
         for name in &filters.entities {
             let q = super::build::entity_query(searcher, fields, &resolver, name)?;
