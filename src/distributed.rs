@@ -389,11 +389,7 @@ impl Group {
         let searcher = self.mi.searcher()?;
         let mut out = Vec::with_capacity(keys.len());
         for &key in keys {
-            let found = crate::index::article_appearances(
-                &searcher,
-                &self.mi.fields,
-                crate::model::ArticleId(key),
-            )?;
+            let found = crate::search::appearances::appearances_of(&self.mi, &searcher, key)?;
             if !found.is_empty() {
                 out.push((key, found));
             }

@@ -390,7 +390,7 @@ pub fn load_article(
         passages,
         entities: true,
     };
-    load_article_at(searcher, fields, article_id, addr, parts).map(Some)
+    load_article_at(searcher, fields, article_id, addr, None, parts).map(Some)
 }
 
 /// What [`load_article_at`] loads besides the article document's stored fields.
@@ -403,12 +403,14 @@ pub struct Parts {
 }
 
 /// Loads the article `article_id` whose article document is at `addr` (known from the article
-/// table: no query for it), as [`load_article`].
+/// table: no query for it), as [`load_article`]; its path documents are at `records` when
+/// given (else they are looked up).
 pub fn load_article_at(
     searcher: &Searcher,
     fields: &Fields,
     article_id: ArticleId,
     addr: DocAddress,
+    records: Option<&[DocAddress]>,
     parts: Parts,
 ) -> Result<ArticleRecord> {
     let f = fields;
@@ -427,7 +429,10 @@ pub fn load_article_at(
             value: d.date_naive(),
             source: stored_str(&doc, f.date_source).unwrap_or_default(),
         });
-    let appearances = article_appearances(searcher, f, article_id)?;
+    let appearances = match records {
+        Some(records) => appearances_at(searcher, f, records)?,
+        None => article_appearances(searcher, f, article_id)?,
+    };
     let paths = appearances.iter().map(|a| a.path.clone()).collect();
     let mut record = ArticleRecord {
         article_id,
@@ -563,8 +568,19 @@ pub fn article_appearances(
     fields: &Fields,
     article_id: ArticleId,
 ) -> Result<Vec<Appearance>> {
-    let mut out: Vec<Appearance> = Vec::new();
-    for a in doc_addresses(searcher, fields, KIND_PATH, article_id)? {
+    let records = doc_addresses(searcher, fields, KIND_PATH, article_id)?;
+    appearances_at(searcher, fields, &records)
+}
+
+/// [`article_appearances`] of a text whose path documents are at `records` (known from the
+/// article table: no query for them).
+pub fn appearances_at(
+    searcher: &Searcher,
+    fields: &Fields,
+    records: &[DocAddress],
+) -> Result<Vec<Appearance>> {
+    let mut out: Vec<Appearance> = Vec::with_capacity(records.len());
+    for &a in records {
         let p: TantivyDocument = searcher.doc(a)?;
         let Some(path) = stored_str(&p, fields.path) else {
             continue;

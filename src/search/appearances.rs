@@ -11,14 +11,14 @@
 use super::{Filters, Selection};
 use crate::error::Result;
 use crate::index::{
-    article_appearances, names, Appearance, Fields, KeyMap, MorgueIndex, KIND_PATH,
+    appearances_at, article_appearances, names, Appearance, Fields, KeyMap, MorgueIndex, KIND_PATH,
 };
 use crate::model::ArticleId;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// The appearances that pass the filters, for each selected text that has several.
 pub type Runs = KeyMap<Vec<Appearance>>;
@@ -36,44 +36,72 @@ pub fn runs(
         if facts.records < 2 {
             continue;
         }
-        let all = article_appearances(searcher, &mi.fields, ArticleId(key))?;
+        let all = appearances_of(mi, searcher, key)?;
         let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
         runs.insert(key, kept);
     }
     Ok(runs)
 }
 
+/// Every appearance of the text `key` (see `index::article_appearances`), read at the record
+/// addresses the article table holds (no query), or looked up when the table does not have
+/// the text.
+pub fn appearances_of(mi: &MorgueIndex, searcher: &Searcher, key: u64) -> Result<Vec<Appearance>> {
+    let table = super::table::ArticleTable::cached(mi, searcher)?;
+    match table.get(key)? {
+        Some(row) => appearances_at(searcher, &mi.fields, &table.records(&row)?),
+        None => article_appearances(searcher, &mi.fields, ArticleId(key)),
+    }
+}
+
 /// The number of path documents (records read) of every text. (A selection knows its texts'
-/// counts: `ArticleFacts::records`, from the article table built with this.)
+/// counts: `ArticleFacts::records`, from the article table built with [`path_records`].)
 pub fn path_counts(searcher: &Searcher, fields: &Fields) -> Result<KeyMap<u32>> {
+    let mut counts = KeyMap::default();
+    for (key, _) in path_records(searcher, fields)? {
+        *counts.entry(key).or_default() += 1;
+    }
+    Ok(counts)
+}
+
+/// Every path document (record read) of every text: its text's key and its address, sorted.
+pub fn path_records(searcher: &Searcher, fields: &Fields) -> Result<Vec<(u64, DocAddress)>> {
     let paths = TermQuery::new(
         Term::from_field_text(fields.kind, KIND_PATH),
         IndexRecordOption::Basic,
     );
-    Ok(searcher.search(&paths, &PathCounts)?)
+    let mut all: Vec<(u64, DocAddress)> = searcher
+        .search(&paths, &RecordCollector)?
+        .into_iter()
+        .flatten()
+        .collect();
+    all.sort_unstable();
+    Ok(all)
 }
 
-/// Counts the path documents of every text.
-struct PathCounts;
+/// Collects the text's key and the address of every matching document.
+struct RecordCollector;
 
-/// Per-segment state of [`PathCounts`].
-struct PathCountsSegment {
+/// Per-segment state of [`RecordCollector`].
+struct RecordSegment {
+    segment: SegmentOrdinal,
     keys: Column<u64>,
-    counts: KeyMap<u32>,
+    out: Vec<(u64, DocAddress)>,
 }
 
-impl Collector for PathCounts {
-    type Fruit = KeyMap<u32>;
-    type Child = PathCountsSegment;
+impl Collector for RecordCollector {
+    type Fruit = Vec<Vec<(u64, DocAddress)>>;
+    type Child = RecordSegment;
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<PathCountsSegment> {
-        Ok(PathCountsSegment {
+    ) -> tantivy::Result<RecordSegment> {
+        Ok(RecordSegment {
+            segment,
             keys: reader.fast_fields().u64(names::ARTICLE_KEY)?,
-            counts: KeyMap::default(),
+            out: Vec::new(),
         })
     }
 
@@ -81,31 +109,24 @@ impl Collector for PathCounts {
         false
     }
 
-    fn merge_fruits(&self, mut fruits: Vec<KeyMap<u32>>) -> tantivy::Result<KeyMap<u32>> {
-        // Into the largest segment's counts.
-        fruits.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        let mut iter = fruits.into_iter();
-        let mut all = iter.next().unwrap_or_default();
-        for f in iter {
-            all.reserve(f.len());
-            for (k, n) in f {
-                *all.entry(k).or_default() += n;
-            }
-        }
-        Ok(all)
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(u64, DocAddress)>>,
+    ) -> tantivy::Result<Vec<Vec<(u64, DocAddress)>>> {
+        Ok(fruits)
     }
 }
 
-impl SegmentCollector for PathCountsSegment {
-    type Fruit = KeyMap<u32>;
+impl SegmentCollector for RecordSegment {
+    type Fruit = Vec<(u64, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(key) = self.keys.first(doc) {
-            *self.counts.entry(key).or_default() += 1;
+            self.out.push((key, DocAddress::new(self.segment, doc)));
         }
     }
 
-    fn harvest(self) -> KeyMap<u32> {
-        self.counts
+    fn harvest(self) -> Vec<(u64, DocAddress)> {
+        self.out
     }
 }

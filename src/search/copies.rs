@@ -11,8 +11,7 @@ use super::{to_date, ArticleFacts, Selection};
 use crate::dedup::compact_similarity;
 use crate::error::Result;
 use crate::index::{
-    article_appearances, cluster_members, load_article, read_copy_fields, stored_u64, KeyMap,
-    MorgueIndex,
+    cluster_members, load_article, read_copy_fields, stored_u64, KeyMap, MorgueIndex,
 };
 use crate::model::{ArticleId, ArticleSummary};
 use chrono::NaiveDate;
@@ -86,7 +85,7 @@ pub fn copy_refs(
 ) -> Result<Vec<CopyRef>> {
     let mut out = Vec::with_capacity(copies.len());
     for (key, facts) in copies {
-        let appearances = article_appearances(searcher, &mi.fields, ArticleId(*key))?;
+        let appearances = super::appearances::appearances_of(mi, searcher, *key)?;
         out.push(copy_ref(*key, facts, appearances));
     }
     Ok(out)

@@ -507,7 +507,12 @@ pub(crate) fn assemble(
         passages: false,
         entities: false,
     };
-    let mut article = load_article_at(searcher, f, article_id, row.addr, parts)?;
+    let records = match &appearances {
+        // Every shard's records are given: this searcher's are not read.
+        Some(_) => Vec::new(),
+        None => table.records(&row)?,
+    };
+    let mut article = load_article_at(searcher, f, article_id, row.addr, Some(&records), parts)?;
     if let Some(all) = appearances {
         // Every shard's records of the text, not only this searcher's.
         article.paths = all.iter().map(|a| a.path.clone()).collect();

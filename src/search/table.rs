@@ -4,9 +4,10 @@
 //! Before it, every search and lookup scanned every article document (its key, date, cluster and
 //! outlet columns, and the outlet's name copied for each) and every path document, whatever the
 //! query matched: a cost that grew with the archive on every query. The table holds one row of
-//! 40 bytes per article (key, address, date, outlet number, copy cluster, number of records
-//! read), sorted by key, and the outlet names, so outlet filters compare outlet numbers. Keys
-//! are uniform hashes, so the rows of keys with the same leading `bits` bits sit together, about
+//! 44 bytes per article (key, address, date, outlet number, copy cluster, number of records
+//! read, where their addresses start), sorted by key; the outlet names, so outlet filters
+//! compare outlet numbers; and the addresses of every article's records (path documents), so
+//! listing a hit's appearances reads them without a query. Keys are uniform hashes, so the rows of keys with the same leading `bits` bits sit together, about
 //! one per such bucket: a directory of where each bucket starts finds a key in two or three
 //! reads, where a binary search over the rows took 15 to 17 (at 37,000 and 150,000 articles),
 //! each a likely cache miss, and was the largest part of selecting a query's articles. The
@@ -47,10 +48,10 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).
-const MAGIC: &[u8; 16] = b"morgue-articles4";
+const MAGIC: &[u8; 16] = b"morgue-articles5";
 
 /// Bytes per row: key, segment, document, date, outlet, records, cluster.
-const ROW_BYTES: usize = 40;
+const ROW_BYTES: usize = 44;
 
 /// No outlet.
 const NO_OUTLET: u32 = u32::MAX;
@@ -84,6 +85,8 @@ pub struct Row {
     pub cluster: u64,
     /// Records (path documents) the text was read from.
     pub records: u32,
+    /// Where the addresses of its records start in the table's list of them.
+    first_record: u32,
 }
 
 impl Row {
@@ -95,6 +98,7 @@ impl Row {
         out.extend_from_slice(&self.outlet.to_le_bytes());
         out.extend_from_slice(&self.records.to_le_bytes());
         out.extend_from_slice(&self.cluster.to_le_bytes());
+        out.extend_from_slice(&self.first_record.to_le_bytes());
     }
 
     /// The row at the start of `b` (at least [`ROW_BYTES`] long).
@@ -107,6 +111,7 @@ impl Row {
             outlet: word(b, 24),
             records: word(b, 28),
             cluster: long(b, 32),
+            first_record: word(b, 40),
         }
     }
 }
@@ -126,6 +131,10 @@ pub struct ArticleTable {
     outlets: Vec<Arc<str>>,
     /// Each outlet name as the outlet field indexes it (what an outlet filter's term matches).
     outlet_terms: Vec<String>,
+    /// Where the addresses of the records (path documents) start in `bytes`, 8 bytes each
+    /// (segment, document), grouped by row; and how many there are.
+    records_at: usize,
+    records_len: usize,
     /// Per segment ordinal.
     columns: Vec<PassageColumns>,
     /// Per segment ordinal: where its row map starts in `bytes` and how many documents it
@@ -223,7 +232,8 @@ impl ArticleTable {
             };
             for i in range {
                 let at = self.rows_at + i * ROW_BYTES;
-                if !self.fits(&Row::decode(&self.bytes[at..at + ROW_BYTES])) {
+                let row = Row::decode(&self.bytes[at..at + ROW_BYTES]);
+                if !self.fits(&row) || self.record_addresses(&row).is_none() {
                     return Some(row_damage(i));
                 }
                 let key = self.key_at(i);
@@ -278,10 +288,43 @@ impl ArticleTable {
         }
     }
 
+    /// The addresses of `row`'s records (path documents), in index order: what listing a
+    /// text's appearances reads, without a query for them.
+    pub fn records(&self, row: &Row) -> Result<Vec<DocAddress>> {
+        self.record_addresses(row).ok_or_else(|| {
+            damaged(format!(
+                "the records of the article {:016x} are not documents of the commit",
+                row.key
+            ))
+        })
+    }
+
+    fn record_addresses(&self, row: &Row) -> Option<Vec<DocAddress>> {
+        let first = row.first_record as usize;
+        let end = first.checked_add(row.records as usize)?;
+        if end > self.records_len {
+            return None;
+        }
+        let at = self.records_at + 8 * first;
+        let (pairs, _) = self.bytes[at..at + 8 * (end - first)].as_chunks::<8>();
+        pairs
+            .iter()
+            .map(|p| {
+                let addr = DocAddress::new(word(p, 0), word(p, 4));
+                self.holds(addr).then_some(addr)
+            })
+            .collect()
+    }
+
+    /// Whether `addr` is a document of the commit.
+    fn holds(&self, addr: DocAddress) -> bool {
+        let docs = self.maps.get(addr.segment_ord as usize).map(|m| m.1);
+        docs.is_some_and(|n| addr.doc_id < n)
+    }
+
     /// Whether `row`'s article document is in the commit and its outlet number known.
     fn fits(&self, row: &Row) -> bool {
-        let docs = self.maps.get(row.addr.segment_ord as usize).map(|m| m.1);
-        docs.is_some_and(|n| row.addr.doc_id < n)
+        self.holds(row.addr)
             && (row.outlet == NO_OUTLET || (row.outlet as usize) < self.outlets.len())
     }
 
@@ -412,6 +455,8 @@ struct Built {
     rows: Vec<Row>,
     outlets: Vec<String>,
     maps: Vec<Vec<u32>>,
+    /// The rows' record addresses, grouped by row in row order.
+    records: Vec<DocAddress>,
 }
 
 fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> Result<Built> {
@@ -425,6 +470,7 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
         rows: Vec::with_capacity(parts.iter().map(|p| p.rows.len()).sum()),
         outlets: Vec::new(),
         maps: Vec::new(),
+        records: Vec::new(),
     };
     let mut outlet_ids: std::collections::HashMap<String, u32> = Default::default();
     for part in parts {
@@ -458,10 +504,16 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
         }
     }
     built.rows = deduped;
-    for (key, n) in super::appearances::path_counts(searcher, f)? {
-        if let Ok(i) = built.rows.binary_search_by_key(&key, |r| r.key) {
-            built.rows[i].records = n;
+    // Every record's address, by key: each row's run of them.
+    let records = super::appearances::path_records(searcher, f)?;
+    let mut next = records.iter().peekable();
+    for row in &mut built.rows {
+        while next.next_if(|(k, _)| *k < row.key).is_some() {}
+        row.first_record = built.records.len() as u32;
+        while let Some((_, addr)) = next.next_if(|(k, _)| *k == row.key) {
+            built.records.push(*addr);
         }
+        row.records = built.records.len() as u32 - row.first_record;
     }
     built.maps = row_maps(columns, searcher, &built.rows);
     Ok(built)
@@ -543,7 +595,10 @@ fn bits_for(len: usize) -> u32 {
 fn encode(key: &str, built: &Built) -> Vec<u8> {
     let docs: usize = built.maps.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(
-        64 + key.len() + built.rows.len() * ROW_BYTES + 4 * (docs + built.maps.len()),
+        64 + key.len()
+            + built.rows.len() * ROW_BYTES
+            + 8 * built.records.len()
+            + 4 * (docs + built.maps.len()),
     );
     sidecar::write_header(&mut out, MAGIC, key);
     out.extend_from_slice(&(built.outlets.len() as u32).to_le_bytes());
@@ -554,6 +609,11 @@ fn encode(key: &str, built: &Built) -> Vec<u8> {
     out.extend_from_slice(&(built.rows.len() as u32).to_le_bytes());
     for row in &built.rows {
         row.encode(&mut out);
+    }
+    out.extend_from_slice(&(built.records.len() as u32).to_le_bytes());
+    for addr in &built.records {
+        out.extend_from_slice(&addr.segment_ord.to_le_bytes());
+        out.extend_from_slice(&addr.doc_id.to_le_bytes());
     }
     out.extend_from_slice(&(built.maps.len() as u32).to_le_bytes());
     for map in &built.maps {
@@ -606,6 +666,9 @@ fn decode(
     }
     let rows_at = r.at;
     r.take(len.checked_mul(ROW_BYTES)?)?;
+    let records_len = r.word()? as usize;
+    let records_at = r.at;
+    r.take(records_len.checked_mul(8)?)?;
     let segments = searcher.segment_readers();
     if r.word()? as usize != segments.len() {
         return None;
@@ -634,6 +697,8 @@ fn decode(
     // 150,000). Each is checked when it is read (`ArticleTable::row`, `get`, `RowMap`), and
     // `morgue check` reads them all (`ArticleTable::damage`).
     Some(ArticleTable {
+        records_at,
+        records_len,
         rows_at,
         len,
         bits,
@@ -722,6 +787,7 @@ impl SegmentCollector for RowSegment {
             outlet,
             cluster: self.clusters.first(doc).unwrap_or(key),
             records: 0,
+            first_record: 0,
         });
     }
 
