@@ -26,7 +26,8 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    ctx.open_index()?;
+    // Built from the seeds when missing; this handle is not the one used.
+    drop(std::mem::ManuallyDrop::into_inner(ctx.open_index()?));
     let (listing, took) = timed(|| Listing::open(&ctx.index));
     let mut listing = listing?;
     if let Some(name) = &args.outlet {

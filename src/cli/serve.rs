@@ -56,8 +56,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             args.host
         ));
     }
-    // On first use of the default index, this builds it from the bundled seeds.
-    ctx.open_index()?;
+    // On first use of the default index, this builds it from the bundled seeds (the handle
+    // itself is not the one used).
+    drop(std::mem::ManuallyDrop::into_inner(ctx.open_index()?));
     let app = morgue::server::App::open(&morgue::server::ServeOptions {
         index: ctx.index.clone(),
         aliases: ctx.aliases.clone(),
