@@ -7,8 +7,9 @@
 //! 44 bytes per article (key, address, date, outlet number, copy cluster, number of records
 //! read, where their addresses start), sorted by key; the outlet names, so outlet filters
 //! compare outlet numbers; and the addresses of every article's records (path documents), so
-//! listing a hit's appearances reads them without a query. Keys are uniform hashes, so the rows of keys with the same leading `bits` bits sit together, about
-//! one per such bucket: a directory of where each bucket starts finds a key in two or three
+//! listing a hit's appearances reads them without a query. Keys are uniform hashes, so the
+//! rows of keys with the same leading `bits` bits sit together, about one per such bucket: a
+//! directory of where each bucket starts finds a key in two or three
 //! reads, where a binary search over the rows took 15 to 17 (at 37,000 and 150,000 articles),
 //! each a likely cache miss, and was the largest part of selecting a query's articles. The
 //! file is read through a memory map: a process pays for the rows it touches, not for the
@@ -50,7 +51,7 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 /// version too).
 const MAGIC: &[u8; 16] = b"morgue-articles5";
 
-/// Bytes per row: key, segment, document, date, outlet, records, cluster.
+/// Bytes per row: key, segment, document, date, outlet, records, cluster, first record.
 const ROW_BYTES: usize = 44;
 
 /// No outlet.
@@ -149,8 +150,8 @@ pub fn prepare(mi: &MorgueIndex) -> Result<()> {
 }
 
 /// `morgue check`'s look at the article table of `mi`'s latest commit (see
-/// `index::health::check_with`): a table whose row maps are damaged is built again and
-/// reported as a `cache` problem. A table that cannot be read at all is built again by any
+/// `index::health::check_with`): a table with a damaged row, directory bucket, record address
+/// or row map (see [`ArticleTable::damage`]) is built again and reported as a `cache` problem. A table that cannot be read at all is built again by any
 /// query, and is not reported.
 pub fn check(mi: &MorgueIndex) -> Vec<crate::index::health::Problem> {
     let problem = |detail: String| {
@@ -222,8 +223,8 @@ impl ArticleTable {
 
     /// What is wrong with the table, read whole (opening the file checks only its structure,
     /// and a query checks what it reads): a row whose document or outlet is not in the commit,
-    /// rows out of key order or outside their bucket, a bucket of the directory that is not a
-    /// range of rows, or a map number that is neither a row nor none.
+    /// record addresses that are not documents of the commit, rows out of key order or outside
+    /// their bucket, a bucket of the directory that is not a range of rows, or a map number that is neither a row nor none.
     pub fn damage(&self) -> Option<String> {
         let mut previous: Option<u64> = None;
         for b in 0..(1usize << self.bits) {
@@ -589,7 +590,8 @@ fn bits_for(len: usize) -> u32 {
 }
 
 /// The file: magic, key (length and bytes), outlet names (count, then length and bytes of
-/// each), rows (count, then [`ROW_BYTES`] each), the row maps (count of segments, then for
+/// each), rows (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and
+/// document of each, grouped by row), the row maps (count of segments, then for
 /// each its number of documents and their row numbers), the directory (`bits`, then
 /// `2^bits + 1` row numbers: where each bucket's rows start, and the number of rows).
 fn encode(key: &str, built: &Built) -> Vec<u8> {
