@@ -134,8 +134,16 @@ impl<'a> Cursor<'a> {
 
     /// The next string (its length in bytes, then its UTF-8 bytes; see [`put_str`]).
     pub fn string(&mut self) -> Option<String> {
+        std::str::from_utf8(self.str_bytes()?)
+            .ok()
+            .map(str::to_string)
+    }
+
+    /// The next string's bytes, not checked to be UTF-8: what skipping a string or comparing
+    /// it as sorted needs.
+    pub fn str_bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.word()? as usize;
-        std::str::from_utf8(self.take(n)?).ok().map(str::to_string)
+        self.take(n)
     }
 
     /// The next `n` 32-bit numbers.

@@ -45,7 +45,7 @@ pub fn runs(
 
 /// Every appearance of the text `key` (see `index::article_appearances`), read at the record
 /// addresses the article table holds (no query), or looked up when the table does not have
-/// the text.
+/// the text (a shard asked for the stray records of a text whose article another shard holds).
 pub fn appearances_of(mi: &MorgueIndex, searcher: &Searcher, key: u64) -> Result<Vec<Appearance>> {
     let table = super::table::ArticleTable::cached(mi, searcher)?;
     match table.get(key)? {

@@ -165,9 +165,10 @@ impl Holders {
             Holders::Stored { bytes, entries } => {
                 let wanted = (form.as_bytes(), kind.as_bytes());
                 let i = entries
+                    // The offsets' lengths were checked when the file was opened: a key is
+                    // always there (`None` cannot happen; it would sort first, never found).
                     .binary_search_by(|&at| match stored_key(bytes, at as usize) {
                         Some(k) => k.cmp(&wanted),
-                        // A damaged entry: sorted first, so never found.
                         None => std::cmp::Ordering::Less,
                     })
                     .ok()?;
@@ -195,10 +196,7 @@ impl Holders {
 /// The (form, kind) of the stored holders entry at `at`, as bytes.
 fn stored_key(bytes: &[u8], at: usize) -> Option<(&[u8], &[u8])> {
     let mut r = sidecar::Cursor { bytes, at };
-    let n = r.word()? as usize;
-    let form = r.take(n)?;
-    let n = r.word()? as usize;
-    Some((form, r.take(n)?))
+    Some((r.str_bytes()?, r.str_bytes()?))
 }
 
 /// The stored holders entry at `at`, decoded; `None` when its bytes are damaged.
@@ -225,13 +223,12 @@ fn holders_offsets(r: &mut sidecar::Cursor, start: usize) -> Option<Vec<u32>> {
     let mut entries = Vec::with_capacity(n.min(r.bytes.len() / 16));
     for _ in 0..n {
         entries.push(u32::try_from(r.at - start).ok()?);
-        for _ in 0..2 {
-            let len = r.word()? as usize;
-            r.take(len)?;
-        }
+        // Form and kind, then each name and its number of articles.
+        r.str_bytes()?;
+        r.str_bytes()?;
         for _ in 0..r.word()? {
-            let len = r.word()? as usize;
-            r.take(len.checked_add(8)?)?;
+            r.str_bytes()?;
+            r.long()?;
         }
     }
     Some(entries)

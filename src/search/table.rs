@@ -190,23 +190,32 @@ impl ArticleTable {
     pub fn load(mi: &MorgueIndex, searcher: &Searcher) -> Result<ArticleTable> {
         let key = sidecar::commit_key(searcher);
         let columns = Self::open_columns(searcher)?;
+        // Cloning the opened columns is cheap; opening them again is not.
         if let Some(table) = sidecar::read(mi.dir(), TABLE_FILE)
-            .and_then(|bytes| decode(bytes, &key, searcher, columns))
+            .and_then(|bytes| decode(bytes, &key, searcher, columns.clone()))
         {
             return Ok(table);
         }
-        Self::rebuild(mi, searcher)
+        Self::build_and_write(mi, searcher, &key, columns)
     }
 
     /// The table of `searcher`'s commit built from the fast fields, and written for the next
     /// process.
     fn rebuild(mi: &MorgueIndex, searcher: &Searcher) -> Result<ArticleTable> {
         let key = sidecar::commit_key(searcher);
-        let columns = Self::open_columns(searcher)?;
-        let bytes = encode(&key, &build(mi, searcher, &columns)?);
+        Self::build_and_write(mi, searcher, &key, Self::open_columns(searcher)?)
+    }
+
+    fn build_and_write(
+        mi: &MorgueIndex,
+        searcher: &Searcher,
+        key: &str,
+        columns: Vec<PassageColumns>,
+    ) -> Result<ArticleTable> {
+        let bytes = encode(key, &build(mi, searcher, &columns)?);
         // A cache: a folder that cannot be written only costs the next process the build.
         let _ = sidecar::write(mi.dir(), TABLE_FILE, &bytes);
-        decode(OwnedBytes::new(bytes), &key, searcher, columns).ok_or_else(|| {
+        decode(OwnedBytes::new(bytes), key, searcher, columns).ok_or_else(|| {
             Error::Index(tantivy::TantivyError::InternalError(
                 "the article table just built does not read back".into(),
             ))
@@ -248,16 +257,11 @@ impl ArticleTable {
             let map = &self.bytes[at..at + 4 * n as usize];
             let (numbers, _) = map.as_chunks::<4>();
             // With one added and NOT_PASSAGE cleared, NO_ROW wraps to 0 and a row is at most
-            // `len`: a vectorized maximum finds whether any number is out of range.
-            let out_of_range = |b: &[u8; 4]| {
-                (u32::from_le_bytes(*b).wrapping_add(1) & !NOT_PASSAGE) as usize > self.len
-            };
-            let highest = numbers
-                .iter()
-                .map(|&b| u32::from_le_bytes(b).wrapping_add(1) & !NOT_PASSAGE)
-                .fold(0, u32::max);
-            if highest as usize > self.len {
-                let doc = numbers.iter().position(out_of_range).unwrap_or_default();
+            // `len` (`morgue check` reads every stored document too: a plain scan will do).
+            let bad = numbers.iter().position(|&b| {
+                (u32::from_le_bytes(b).wrapping_add(1) & !NOT_PASSAGE) as usize > self.len
+            });
+            if let Some(doc) = bad {
                 return Some(format!(
                     "the row map of segment {segment} gives document {doc} a row the table does not have (it has {} rows)",
                     self.len
@@ -420,8 +424,8 @@ impl ArticleTable {
 #[derive(Clone)]
 pub struct RowMap {
     bytes: OwnedBytes,
-    /// The table's number of rows (the file's numbers are checked when it is opened; a number
-    /// at or above it is [`NO_ROW`]).
+    /// The table's number of rows: a number is checked when it is read, and one at or above
+    /// it (a damaged one, or [`NO_ROW`]) is no row.
     rows: u32,
 }
 
