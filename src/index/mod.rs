@@ -216,6 +216,43 @@ impl MorgueIndex {
     }
 }
 
+/// How many live documents of `segment` hold the term whose dictionary entry is `info`.
+///
+/// A term's `doc_freq` counts deleted documents too: an article indexed again (its furniture
+/// changed, or its copies) leaves its old documents deleted until a merge drops them, and which
+/// segments the writer has merged by a commit depends on thread timing. A count taken from
+/// `doc_freq` alone could then differ between two ingests of the same files.
+pub fn live_doc_freq(
+    segment: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    info: &tantivy::postings::TermInfo,
+) -> Result<u64> {
+    Ok(match segment.alive_bitset() {
+        None => u64::from(info.doc_freq),
+        Some(alive) => u64::from(
+            inverted
+                .read_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+                .doc_freq_given_deletes(alive),
+        ),
+    })
+}
+
+/// How many live documents of the index hold `term` (see [`live_doc_freq`]).
+pub fn live_term_docs(searcher: &Searcher, term: &tantivy::Term) -> Result<u64> {
+    let mut n = 0;
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(term.field())?;
+        let info = inverted
+            .get_term_info(term)
+            .map_err(tantivy::TantivyError::from)?;
+        if let Some(info) = info {
+            n += live_doc_freq(segment, &inverted, &info)?;
+        }
+    }
+    Ok(n)
+}
+
 /// True when `dir` holds a tantivy index or is a sharded root.
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file() || shards::is_root(dir)

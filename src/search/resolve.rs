@@ -31,8 +31,8 @@ use crate::extract::entities::person_core;
 use crate::extract::ner::EntityType;
 use crate::index::sidecar;
 use crate::index::{
-    entity_form_term, entity_name_term, keyword_key, parse_entity_form_term, Fields, MorgueIndex,
-    FORM_TERM,
+    entity_form_term, entity_name_term, keyword_key, live_doc_freq, live_term_docs,
+    parse_entity_form_term, Fields, MorgueIndex, FORM_TERM,
 };
 use crate::model::ArticleEntity;
 use std::collections::HashMap;
@@ -59,8 +59,9 @@ const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver1";
 /// The version of the resolution rules (this module's shares, supports and splits, and
 /// `extract::entities`' in-article rules they read): part of the key of every cache that holds
 /// their decisions (`resolver.bin`, `entities.bin`), so a change of rules builds them again
-/// even under the same crate version.
-const RULES: u32 = 6;
+/// even under the same crate version. (7: counts are of live documents, see
+/// [`crate::index::live_doc_freq`].)
+const RULES: u32 = 7;
 
 /// What a cache of the resolver's decisions for `searcher`'s commit under `aliases` is keyed
 /// by: the commit, the rules and the alias table.
@@ -651,7 +652,7 @@ impl Resolver {
         let mut uses: HashMap<String, u64> = HashMap::new();
         for kind in EntityType::ALL.map(EntityType::name) {
             let term = Term::from_field_text(fields.entity, &entity_name_term(&key, kind));
-            let own = searcher.doc_freq(&term)?
+            let own = live_term_docs(searcher, &term)?
                 + self
                     .split_uses
                     .get(&(key.clone(), kind.to_string()))
@@ -771,9 +772,12 @@ pub fn form_counts(searcher: &Searcher, fields: &Fields) -> Result<FormCounts> {
                 continue;
             };
             if let Some((form, kind, name)) = parse_entity_form_term(term) {
-                *pairs
-                    .entry((form.to_string(), kind.to_string(), name.to_string()))
-                    .or_default() += u64::from(stream.value().doc_freq);
+                let n = live_doc_freq(segment, &inverted, stream.value())?;
+                if n > 0 {
+                    *pairs
+                        .entry((form.to_string(), kind.to_string(), name.to_string()))
+                        .or_default() += n;
+                }
             }
         }
     }

@@ -43,7 +43,7 @@ pub fn unmatched(
     let fields = &mi.fields;
     let mut out = Vec::new();
     let absent = |field, text: &str| -> Result<bool> {
-        Ok(searcher.doc_freq(&Term::from_field_text(field, text))? == 0)
+        Ok(crate::index::live_term_docs(searcher, &Term::from_field_text(field, text))? == 0)
     };
     if filters
         .outlets
