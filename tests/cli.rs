@@ -4034,6 +4034,15 @@ mod appearances {
                 "url": "https://www.washingtontimes.com/senate-border",
                 "title": "Senate OKs border funding", "meta": {"bias": ["right"]}})
         );
+        // stats counts the outlets `outlets` lists: each run's own, not only the article's.
+        let outlets = |args: &[&str]| -> Value {
+            let (code, out, err) = w.run(args);
+            assert_eq!(code, 0, "{err}");
+            serde_json::from_str(&out).unwrap()
+        };
+        let listed = outlets(&["outlets", "--json"]);
+        assert_eq!(listed["outlets"].as_array().unwrap().len(), 2, "{listed}");
+        assert_eq!(outlets(&["stats", "--json"])["outlets"], 2);
         // Export: one row per appearance, each with its own outlet, date, URL, title, metadata.
         let (_, out, _) = w.run(&["export", "senate"]);
         let rows = csv_rows(&out);

@@ -2,11 +2,10 @@
 
 use crate::error::{Error, Result};
 use crate::extract::aliases::AliasTable;
-use crate::index::{keyword_key, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use crate::index::{MorgueIndex, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
 use crate::search::{select, to_date, Filters};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashSet;
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
@@ -20,7 +19,8 @@ pub struct Stats {
     pub articles: usize,
     /// Passages indexed.
     pub passages: usize,
-    /// Distinct outlets (case-insensitive), not counting unknown.
+    /// Distinct outlets (case- and accent-insensitive) of the articles and their other
+    /// appearances, as `morgue outlets` lists them, not counting unknown.
     pub outlets: usize,
     /// Articles whose outlet is unknown.
     pub unknown_outlet: usize,
@@ -53,16 +53,19 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
         Ok(searcher.search(&q, &Count)?)
     };
     let selection = select(mi, &searcher, None, &filters)?;
-    // Outlets as written, then by key: the key is worked out once per name, not per article.
-    let mut written: HashSet<&str> = HashSet::new();
+    // Outlets as `morgue outlets` groups them: a text read from several records counts under
+    // each record's outlet. (Which record a text's article was built from depends on the order
+    // the records were read in, so its outlet alone would not give the same count every time.)
+    let runs = crate::search::appearances::runs(mi, &searcher, &selection, &filters)?;
+    let outlets = super::outlets::outlets(&selection, &runs)
+        .iter()
+        .filter(|r| r.outlet.is_some())
+        .count();
     let mut unknown_outlet = 0;
     let (mut first, mut last, mut undated) = (None::<NaiveDate>, None::<NaiveDate>, 0);
     for facts in selection.articles.values() {
-        match &facts.outlet {
-            Some(o) => {
-                written.insert(o);
-            }
-            None => unknown_outlet += 1,
+        if facts.outlet.is_none() {
+            unknown_outlet += 1;
         }
         match facts.date_secs.and_then(to_date) {
             Some(d) => {
@@ -72,7 +75,6 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
             None => undated += 1,
         }
     }
-    let outlets: HashSet<String> = written.into_iter().map(keyword_key).collect();
     // One entity as `morgue entities --all-copies` counts it: variants and alias-table names
     // are one.
     let entities = super::entities::distinct(mi, &searcher, &selection, filters.alias_table())?;
@@ -80,7 +82,7 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
     Ok(Stats {
         articles,
         passages: count(KIND_PASSAGE)?,
-        outlets: outlets.len(),
+        outlets,
         unknown_outlet,
         first_date: first,
         last_date: last,
