@@ -4007,6 +4007,36 @@ mod appearances {
     //! The same text in several records keeps each record's own metadata (issue 11).
     use super::*;
 
+    /// `stats` counts outlets and the unknown outlet as `outlets` lists them, whichever record
+    /// of a text its article was built from.
+    #[test]
+    fn stats_counts_outlets_as_outlets_lists_them() {
+        let w = Workdir::new();
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        let text = "The harbor commission voted on Tuesday to rebuild the north pier before winter, after engineers found rot in most of its pilings. The work will close the ferry landing for six weeks.";
+        let records = [
+            serde_json::json!({"outlet": "Reuters", "date": "2019-05-02", "title": "Pier to be rebuilt", "text": text}),
+            serde_json::json!({"date": "2019-05-03", "title": "Pier rebuild", "text": text}),
+        ];
+        let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+        std::fs::write(w.path("in/wire.jsonl"), lines).unwrap();
+        w.ingest(&["in"]);
+        let (code, out, err) = w.run(&["stats", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            (&v["articles"], &v["outlets"], &v["unknown_outlet"]),
+            (&1.into(), &1.into(), &1.into()),
+            "{v}"
+        );
+        let (_, out, _) = w.run(&["outlets"]);
+        assert!(
+            out.contains("Reuters                  1")
+                && out.contains("(unknown outlet)         1"),
+            "{out}"
+        );
+    }
+
     #[test]
     fn a_wire_story_run_by_two_outlets_keeps_both_runs() {
         let w = Workdir::new();

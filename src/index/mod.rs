@@ -368,3 +368,49 @@ fn finish_open(dir: &Path, index: Index) -> Result<MorgueIndex> {
         analyzers: analyzers::AnalyzerPool::default(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::live_term_docs;
+    use tantivy::indexer::NoMergePolicy;
+    use tantivy::schema::{Schema, STRING};
+    use tantivy::{doc, Index, Term};
+
+    #[test]
+    fn live_counts_leave_deleted_documents_out() {
+        let mut schema = Schema::builder();
+        let id = schema.add_text_field("id", STRING);
+        let word = schema.add_text_field("word", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for n in ["a", "b", "c"] {
+            writer.add_document(doc!(id => n, word => "pier")).unwrap();
+        }
+        writer
+            .add_document(doc!(id => "d", word => "ferry"))
+            .unwrap();
+        writer.commit().unwrap();
+        // "b" indexed again, as an article whose furniture changed is.
+        writer.delete_term(Term::from_field_text(id, "b"));
+        writer
+            .add_document(doc!(id => "b", word => "pier"))
+            .unwrap();
+        writer.delete_term(Term::from_field_text(id, "d"));
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let pier = Term::from_field_text(word, "pier");
+        assert_eq!(
+            searcher.doc_freq(&pier).unwrap(),
+            4,
+            "tantivy counts the deleted one"
+        );
+        assert_eq!(live_term_docs(&searcher, &pier).unwrap(), 3);
+        let ferry = Term::from_field_text(word, "ferry");
+        assert_eq!(live_term_docs(&searcher, &ferry).unwrap(), 0);
+        assert_eq!(
+            live_term_docs(&searcher, &Term::from_field_text(word, "dock")).unwrap(),
+            0
+        );
+    }
+}

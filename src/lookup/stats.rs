@@ -22,7 +22,8 @@ pub struct Stats {
     /// Distinct outlets (case- and accent-insensitive) of the articles and their other
     /// appearances, as `morgue outlets` lists them, not counting unknown.
     pub outlets: usize,
-    /// Articles whose outlet is unknown.
+    /// Articles whose outlet is unknown, as the unknown row of `morgue outlets` counts them (a
+    /// text read from several records counts once per record without an outlet).
     pub unknown_outlet: usize,
     /// Earliest publication date.
     pub first_date: Option<NaiveDate>,
@@ -57,16 +58,14 @@ pub fn stats(mi: &MorgueIndex, dir: &Path, aliases: AliasTable) -> Result<Stats>
     // each record's outlet. (Which record a text's article was built from depends on the order
     // the records were read in, so its outlet alone would not give the same count every time.)
     let runs = crate::search::appearances::runs(mi, &searcher, &selection, &filters)?;
-    let outlets = super::outlets::outlets(&selection, &runs)
+    let rows = super::outlets::outlets(&selection, &runs);
+    let outlets = rows.iter().filter(|r| r.outlet.is_some()).count();
+    let unknown_outlet = rows
         .iter()
-        .filter(|r| r.outlet.is_some())
-        .count();
-    let mut unknown_outlet = 0;
+        .find(|r| r.outlet.is_none())
+        .map_or(0, |r| r.articles);
     let (mut first, mut last, mut undated) = (None::<NaiveDate>, None::<NaiveDate>, 0);
     for facts in selection.articles.values() {
-        if facts.outlet.is_none() {
-            unknown_outlet += 1;
-        }
         match facts.date_secs.and_then(to_date) {
             Some(d) => {
                 first = Some(first.map_or(d, |x| x.min(d)));

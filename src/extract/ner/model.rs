@@ -252,6 +252,9 @@ impl Model {
             pos: 0,
         };
         let scale = f32::from_le_bytes(r.take4().ok_or_else(|| err("truncated"))?);
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(err("bad weight scale"));
+        }
         let mut m = Model::default();
         if doc_level {
             let groups = r.varint().ok_or_else(|| err("truncated"))?;
@@ -260,7 +263,10 @@ impl Model {
         let n = r.varint().ok_or_else(|| err("truncated"))? as usize;
         m.index.reserve(n.min(1 << 24));
         m.rows.reserve(n.min(1 << 24));
-        let mut packed = Packed::with_capacity(n.min(1 << 24), scale);
+        // Every feature takes at least two bytes: a file that claims more than it can hold
+        // does not get a table of that size.
+        let room = (r.bytes.len() - r.pos) / 2;
+        let mut packed = Packed::with_capacity(n.min(room).min(1 << 24), scale);
         let mut key = 0u64;
         for _ in 0..n {
             key += r.varint().ok_or_else(|| err("truncated feature"))?;
@@ -632,6 +638,15 @@ mod tests {
         assert!(Model::from_bytes(&[]).is_err());
         let bytes = m.to_bytes();
         assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        // A weight scale that is not a positive number would make every weight NaN or 0.
+        for bad in [f32::NAN, f32::INFINITY, 0.0, -1.0] {
+            let mut b = bytes.clone();
+            b[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&bad.to_le_bytes());
+            assert_eq!(
+                Model::from_bytes(&b).unwrap_err(),
+                FormatError("bad weight scale".into())
+            );
+        }
         for x in [0i16, 1, -1, i16::MAX, i16::MIN] {
             assert_eq!(unzigzag(zigzag(x)), x);
         }
