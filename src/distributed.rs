@@ -292,11 +292,11 @@ impl Group {
             .search(all_articles(f).as_ref(), &crate::index::KeyCollector)?
             .into_iter()
             .collect();
-        let mut strays: Vec<(u64, u32)> = path_counts(&searcher, f)?
+        // Sorted by key, as `path_counts` gives them.
+        let strays: Vec<(u64, u32)> = path_counts(&searcher, f)?
             .into_iter()
             .filter(|(k, _)| !articles.contains(k))
             .collect();
-        strays.sort_unstable();
         let meta_keys = crate::index::meta::meta_keys(&searcher)?
             .into_iter()
             .map(|(k, _)| k)
@@ -388,8 +388,14 @@ impl Group {
     pub fn appearances(&self, keys: &[u64]) -> Result<Records> {
         let searcher = self.mi.searcher()?;
         let mut out = Vec::with_capacity(keys.len());
+        let table = crate::search::table::ArticleTable::cached(&self.mi, &searcher)?;
         for &key in keys {
-            let found = crate::search::appearances::appearances_of(&self.mi, &searcher, key)?;
+            let found = crate::search::appearances::appearances_of(
+                &table,
+                &searcher,
+                &self.mi.fields,
+                key,
+            )?;
             if !found.is_empty() {
                 out.push((key, found));
             }

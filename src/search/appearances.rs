@@ -8,6 +8,7 @@
 //! outlet and metadata filters itself ([`Filters::passes`]). `search` lists them as a hit's
 //! copies; the lookups count them.
 
+use super::table::ArticleTable;
 use super::{Filters, Selection};
 use crate::error::Result;
 use crate::index::{
@@ -32,11 +33,12 @@ pub fn runs(
     filters: &Filters,
 ) -> Result<Runs> {
     let mut runs = Runs::default();
+    let table = ArticleTable::cached(mi, searcher)?;
     for (&key, facts) in &selection.articles {
         if facts.records < 2 {
             continue;
         }
-        let all = appearances_of(mi, searcher, key)?;
+        let all = appearances_of(&table, searcher, &mi.fields, key)?;
         let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
         runs.insert(key, kept);
     }
@@ -46,22 +48,28 @@ pub fn runs(
 /// Every appearance of the text `key` (see `index::article_appearances`), read at the record
 /// addresses the article table holds (no query), or looked up when the table does not have
 /// the text (a shard asked for the stray records of a text whose article another shard holds).
-pub fn appearances_of(mi: &MorgueIndex, searcher: &Searcher, key: u64) -> Result<Vec<Appearance>> {
-    let table = super::table::ArticleTable::cached(mi, searcher)?;
+/// `table` is the searcher's ([`ArticleTable::cached`]), taken once by callers that loop.
+pub fn appearances_of(
+    table: &ArticleTable,
+    searcher: &Searcher,
+    fields: &Fields,
+    key: u64,
+) -> Result<Vec<Appearance>> {
     match table.get(key)? {
-        Some(row) => appearances_at(searcher, &mi.fields, &table.records(&row)?),
-        None => article_appearances(searcher, &mi.fields, ArticleId(key)),
+        Some(row) => appearances_at(searcher, fields, &table.records(&row)?),
+        None => article_appearances(searcher, fields, ArticleId(key)),
     }
 }
 
-/// The number of path documents (records read) of every text. (A selection knows its texts'
-/// counts: `ArticleFacts::records`, from the article table built with [`path_records`].)
-pub fn path_counts(searcher: &Searcher, fields: &Fields) -> Result<KeyMap<u32>> {
-    let mut counts = KeyMap::default();
-    for (key, _) in path_records(searcher, fields)? {
-        *counts.entry(key).or_default() += 1;
-    }
-    Ok(counts)
+/// The number of path documents (records read) of every text, by key. (A selection knows its
+/// texts' counts: `ArticleFacts::records`, from the article table built with
+/// [`path_records`].)
+pub fn path_counts(searcher: &Searcher, fields: &Fields) -> Result<Vec<(u64, u32)>> {
+    let records = path_records(searcher, fields)?;
+    Ok(records
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (run[0].0, run.len() as u32))
+        .collect())
 }
 
 /// Every path document (record read) of every text: its text's key and its address, sorted.

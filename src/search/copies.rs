@@ -84,8 +84,9 @@ pub fn copy_refs(
     copies: &[(u64, ArticleFacts)],
 ) -> Result<Vec<CopyRef>> {
     let mut out = Vec::with_capacity(copies.len());
+    let table = super::table::ArticleTable::cached(mi, searcher)?;
     for (key, facts) in copies {
-        let appearances = super::appearances::appearances_of(mi, searcher, *key)?;
+        let appearances = super::appearances::appearances_of(&table, searcher, &mi.fields, *key)?;
         out.push(copy_ref(*key, facts, appearances));
     }
     Ok(out)

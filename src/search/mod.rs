@@ -22,6 +22,32 @@ pub mod suggest;
 pub mod table;
 mod top;
 
+/// Documents for the collectors' tests, which build small indexes by hand.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::index::{Fields, KIND_ARTICLE, KIND_PASSAGE};
+    use tantivy::TantivyDocument;
+
+    /// The article document of `key`, in a copy cluster of its own.
+    pub fn article(f: &Fields, key: u64) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, KIND_ARTICLE);
+        doc.add_u64(f.article_key, key);
+        doc.add_u64(f.cluster, key);
+        doc
+    }
+
+    /// Passage `no` of the article `key`, with `body` as its text.
+    pub fn passage(f: &Fields, key: u64, no: u64, body: &str) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, KIND_PASSAGE);
+        doc.add_u64(f.article_key, key);
+        doc.add_u64(f.passage_no, no);
+        doc.add_text(f.body, body);
+        doc
+    }
+}
+
 pub use crate::dates::{parse_bound, Bound};
 pub use filters::Filters;
 pub use highlight::Highlighter;

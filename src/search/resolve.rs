@@ -169,11 +169,12 @@ impl Holders {
                     // The offsets' lengths were checked when the file was opened: a key is
                     // always there (`None` cannot happen; it would sort first, never found).
                     .binary_search_by(|&at| match stored_key(bytes, at as usize) {
-                        Some(k) => k.cmp(&wanted),
+                        Some((k, _)) => k.cmp(&wanted),
                         None => std::cmp::Ordering::Less,
                     })
                     .ok()?;
-                stored_entry(bytes, entries[i] as usize).map(|(_, names)| names)
+                let (_, names_at) = stored_key(bytes, entries[i] as usize)?;
+                stored_names(bytes, names_at)
             }
         }
     }
@@ -194,22 +195,32 @@ impl Holders {
     }
 }
 
-/// The (form, kind) of the stored holders entry at `at`, as bytes.
-fn stored_key(bytes: &[u8], at: usize) -> Option<(&[u8], &[u8])> {
+/// A stored (form, kind), as bytes.
+type StoredKey<'a> = (&'a [u8], &'a [u8]);
+
+/// The (form, kind) of the stored holders entry at `at`, and where its names start.
+fn stored_key(bytes: &[u8], at: usize) -> Option<(StoredKey<'_>, usize)> {
     let mut r = sidecar::Cursor { bytes, at };
-    Some((r.str_bytes()?, r.str_bytes()?))
+    let key = (r.str_bytes()?, r.str_bytes()?);
+    Some((key, r.at))
 }
 
-/// The stored holders entry at `at`, decoded; `None` when its bytes are damaged.
-fn stored_entry(bytes: &[u8], at: usize) -> Option<(FormKind, Names)> {
+/// The names of a stored holders entry, starting at `at`; `None` when their bytes are damaged.
+fn stored_names(bytes: &[u8], at: usize) -> Option<Names> {
     let mut r = sidecar::Cursor { bytes, at };
-    let key = (r.string()?, r.string()?);
     let n = r.word()? as usize;
     let mut names = Vec::with_capacity(n.min(bytes.len() / 12));
     for _ in 0..n {
         names.push((r.string()?, stored_count(&mut r)?));
     }
-    Some((key, names))
+    Some(names)
+}
+
+/// The stored holders entry at `at`, decoded; `None` when its bytes are damaged.
+fn stored_entry(bytes: &[u8], at: usize) -> Option<(FormKind, Names)> {
+    let ((form, kind), names_at) = stored_key(bytes, at)?;
+    let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
+    Some(((text(form)?, text(kind)?), stored_names(bytes, names_at)?))
 }
 
 /// A number of articles: a count no index could hold is a damaged file.
@@ -346,7 +357,6 @@ impl Resolver {
         let mut r = sidecar::after_header(bytes, RESOLVER_MAGIC, key)?;
         let mut out = Resolver::from_pairs(HashMap::new(), aliases);
         let pair = |r: &mut sidecar::Cursor| Some((r.string()?, r.string()?));
-        let count = stored_count;
         // Room for the entries said (no more than the bytes could hold).
         let room = |n: u32| (n as usize).min(bytes.len() / 16);
         // The holders: their offsets now, each entry when a lookup asks for it.
@@ -360,7 +370,7 @@ impl Resolver {
         out.split_uses.reserve(room(n));
         for _ in 0..n {
             let k = pair(&mut r)?;
-            out.split_uses.insert(k, count(&mut r)?);
+            out.split_uses.insert(k, stored_count(&mut r)?);
         }
         for _ in 0..r.word()? {
             let (form, kind) = pair(&mut r)?;

@@ -105,6 +105,7 @@ impl SegmentCollector for RowsSegment {
 mod tests {
     use super::*;
     use crate::index::{KeyCollector, Keys, KIND_ARTICLE, KIND_PASSAGE};
+    use crate::search::testing::{article, passage};
     use tantivy::query::TermQuery;
     use tantivy::schema::IndexRecordOption;
     use tantivy::{TantivyDocument, Term};
@@ -120,29 +121,18 @@ mod tests {
         for batch in 0..3u64 {
             for a in 0..20u64 {
                 let key = 1000 + batch * 100 + a;
-                let mut article = TantivyDocument::default();
-                article.add_text(f.kind, KIND_ARTICLE);
-                article.add_u64(f.article_key, key);
-                article.add_u64(f.cluster, key);
-                w.add_document(article).unwrap();
+                w.add_document(article(&f, key)).unwrap();
                 for p in 0..(a % 3 + 1) {
-                    let mut passage = TantivyDocument::default();
-                    passage.add_text(f.kind, KIND_PASSAGE);
-                    passage.add_u64(f.article_key, key);
-                    passage.add_u64(f.passage_no, p);
                     let word = words[((a + p + batch) % 4) as usize];
-                    passage.add_text(f.body, format!("{word} {key}"));
-                    w.add_document(passage).unwrap();
+                    w.add_document(passage(&f, key, p, &format!("{word} {key}")))
+                        .unwrap();
                 }
             }
             w.commit().unwrap();
         }
         // An article without passages whose title has a word: no word query finds it (its
         // article document indexes the title, as every passage does).
-        let mut orphan = TantivyDocument::default();
-        orphan.add_text(f.kind, KIND_ARTICLE);
-        orphan.add_u64(f.article_key, 1999);
-        orphan.add_u64(f.cluster, 1999);
+        let mut orphan = article(&f, 1999);
         orphan.add_text(f.title, "harbor");
         w.add_document(orphan).unwrap();
         // An article indexed again is deleted whole: its rows are gone from the table.

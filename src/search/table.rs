@@ -172,8 +172,11 @@ pub fn check(mi: &MorgueIndex) -> Vec<crate::index::health::Problem> {
     let Some(damage) = table.damage() else {
         return Vec::new();
     };
+    // The columns opened to read the table serve to build it again.
+    let columns = table.columns.clone();
     drop(table);
-    match ArticleTable::rebuild(mi, &searcher).map(drop) {
+    let key = sidecar::commit_key(&searcher);
+    match ArticleTable::build_and_write(mi, &searcher, &key, columns).map(drop) {
         Ok(()) => problem(format!("{damage}; the table has been built again")),
         Err(e) => problem(format!("{damage}; building it again failed: {e}")),
     }
@@ -189,7 +192,10 @@ impl ArticleTable {
     /// current, else built from the fast fields and written for the next process.
     pub fn load(mi: &MorgueIndex, searcher: &Searcher) -> Result<ArticleTable> {
         let key = sidecar::commit_key(searcher);
-        let columns = Self::open_columns(searcher)?;
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            columns.push(PassageColumns::open(reader)?);
+        }
         // Cloning the opened columns is cheap; opening them again is not.
         if let Some(table) = sidecar::read(mi.dir(), TABLE_FILE)
             .and_then(|bytes| decode(bytes, &key, searcher, columns.clone()))
@@ -201,11 +207,6 @@ impl ArticleTable {
 
     /// The table of `searcher`'s commit built from the fast fields, and written for the next
     /// process.
-    fn rebuild(mi: &MorgueIndex, searcher: &Searcher) -> Result<ArticleTable> {
-        let key = sidecar::commit_key(searcher);
-        Self::build_and_write(mi, searcher, &key, Self::open_columns(searcher)?)
-    }
-
     fn build_and_write(
         mi: &MorgueIndex,
         searcher: &Searcher,
@@ -220,14 +221,6 @@ impl ArticleTable {
                 "the article table just built does not read back".into(),
             ))
         })
-    }
-
-    fn open_columns(searcher: &Searcher) -> Result<Vec<PassageColumns>> {
-        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
-        for reader in searcher.segment_readers() {
-            columns.push(PassageColumns::open(reader)?);
-        }
-        Ok(columns)
     }
 
     /// What is wrong with the table, read whole (opening the file checks only its structure,
@@ -846,24 +839,15 @@ mod tests {
 
     #[test]
     fn damage_is_found_where_it_is_read_and_by_the_check_which_builds_the_table_again() {
-        use crate::index::{KIND_ARTICLE, KIND_PASSAGE};
+        use crate::search::testing::{article, passage};
         use tantivy::TantivyDocument;
         let dir = tempfile::tempdir().unwrap();
         let mi = crate::index::open_or_create(dir.path()).unwrap();
         let f = mi.fields;
         let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
         for key in [7u64 << 60, 3 << 61, 5 << 60, 11] {
-            let mut article = TantivyDocument::default();
-            article.add_text(f.kind, KIND_ARTICLE);
-            article.add_u64(f.article_key, key);
-            article.add_u64(f.cluster, key);
-            w.add_document(article).unwrap();
-            let mut passage = TantivyDocument::default();
-            passage.add_text(f.kind, KIND_PASSAGE);
-            passage.add_u64(f.article_key, key);
-            passage.add_u64(f.passage_no, 0);
-            passage.add_text(f.body, "harbor");
-            w.add_document(passage).unwrap();
+            w.add_document(article(&f, key)).unwrap();
+            w.add_document(passage(&f, key, 0, "harbor")).unwrap();
         }
         w.commit().unwrap();
         let searcher = mi.searcher().unwrap();

@@ -171,7 +171,7 @@ pub(crate) fn top_articles(
 mod tests {
     use super::super::{parse, rank_top, select, Filters};
     use super::*;
-    use crate::index::{KIND_ARTICLE, KIND_PASSAGE};
+    use crate::search::testing::{article, passage};
     use tantivy::{DateTime, TantivyDocument, Term};
 
     /// A ranked article's best passage: score, number, address.
@@ -186,10 +186,7 @@ mod tests {
         let filler = ["harbor", "ferry", "council", "budget", "storm", "orchard"];
         for a in 0..60u64 {
             let key = 1000 + a;
-            let mut article = TantivyDocument::default();
-            article.add_text(f.kind, KIND_ARTICLE);
-            article.add_u64(f.article_key, key);
-            article.add_u64(f.cluster, key);
+            let mut article = article(&f, key);
             if a % 5 != 0 {
                 // Few distinct dates: equal scores are told apart by date, then key.
                 article.add_date(
@@ -206,20 +203,12 @@ mod tests {
                     .map(|i| filler[i % filler.len()])
                     .chain(std::iter::repeat_n("pier", piers as usize))
                     .collect();
-                let mut passage = TantivyDocument::default();
-                passage.add_text(f.kind, KIND_PASSAGE);
-                passage.add_u64(f.article_key, key);
-                passage.add_u64(f.passage_no, p);
-                passage.add_text(f.body, words.join(" "));
-                w.add_document(passage).unwrap();
+                w.add_document(passage(&f, key, p, &words.join(" ")))
+                    .unwrap();
             }
         }
         // A passage scoring above every other, deleted (an article indexed again leaves such).
-        let mut gone = TantivyDocument::default();
-        gone.add_text(f.kind, KIND_PASSAGE);
-        gone.add_u64(f.article_key, 1001);
-        gone.add_u64(f.passage_no, 9);
-        gone.add_text(f.body, "pier pier pier pier pier pier zzgone");
+        let gone = passage(&f, 1001, 9, "pier pier pier pier pier pier zzgone");
         w.add_document(gone).unwrap();
         w.commit().unwrap();
         w.delete_term(Term::from_field_text(f.body, "zzgone"));
