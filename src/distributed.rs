@@ -33,6 +33,8 @@ use crate::lookup::entities::{EntitiesPart, EntitiesRequest, EntitiesResult};
 use crate::lookup::facet::ValuesOf;
 use crate::search::appearances::path_counts;
 use crate::search::build::{all_articles, passages_only, Builder};
+use crate::search::statistics::LiveStatistics;
+use crate::search::table::ArticleTable;
 use crate::search::{
     assemble, best_passages, copies, highlighter, parse, ranked_order, resolve, select_resolved,
     ArticleFacts, BestPassages, Expr, Filters, Hit, Ranked, SearchRequest, SearchResults,
@@ -44,7 +46,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::Field;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, Term};
 
 /// What one group tells the driver once: see [`Globals`].
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -106,12 +108,11 @@ impl Globals {
     }
 }
 
-/// BM25 statistics of a query's terms: of one group, or added up over every group (then they
-/// are those of one index holding every shard, deleted documents included as tantivy counts
-/// them).
+/// BM25 statistics of a query's terms over live documents (`search::statistics`): of one
+/// group, or added up over every group (then they are those of one index holding every shard).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Statistics {
-    /// Documents (`max_doc` of every segment).
+    /// Live documents.
     pub docs: u64,
     /// Tokens per field id.
     pub tokens: BTreeMap<u32, u64>,
@@ -120,21 +121,22 @@ pub struct Statistics {
 }
 
 impl Statistics {
-    /// The statistics of `query`'s terms on `searcher`.
-    fn of(searcher: &Searcher, query: &dyn Query) -> Result<Statistics> {
+    /// The statistics of `query`'s terms on `searcher`'s live documents (`live`, see
+    /// `search::statistics`).
+    fn of(live: &LiveStatistics, query: &dyn Query) -> Result<Statistics> {
         let mut terms: Vec<Term> = Vec::new();
         query.query_terms(&mut |t, _| terms.push(t.clone()));
         let mut s = Statistics {
-            docs: Bm25StatisticsProvider::total_num_docs(searcher)?,
+            docs: live.total_num_docs()?,
             ..Statistics::default()
         };
         for t in terms {
             let field = t.field();
             if let std::collections::btree_map::Entry::Vacant(e) = s.tokens.entry(field.field_id())
             {
-                e.insert(Bm25StatisticsProvider::total_num_tokens(searcher, field)?);
+                e.insert(live.total_num_tokens(field)?);
             }
-            s.doc_freqs.insert(term_key(&t), searcher.doc_freq(&t)?);
+            s.doc_freqs.insert(term_key(&t), live.doc_freq(&t)?);
         }
         Ok(s)
     }
@@ -155,14 +157,14 @@ impl Statistics {
 /// scores) falls back to the group's own.
 struct Provider<'a> {
     global: &'a Statistics,
-    local: &'a Searcher,
+    local: LiveStatistics<'a>,
 }
 
 impl Bm25StatisticsProvider for Provider<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
         match self.global.tokens.get(&field.field_id()) {
             Some(n) => Ok(*n),
-            None => Bm25StatisticsProvider::total_num_tokens(self.local, field),
+            None => self.local.total_num_tokens(field),
         }
     }
 
@@ -330,11 +332,13 @@ impl Group {
         let expr = parse(&req.query)?;
         let searcher = self.mi.searcher()?;
         let f = &self.mi.fields;
+        let table = ArticleTable::cached(&self.mi, &searcher)?;
+        let live = LiveStatistics::new(&searcher, &table);
         let mut builder = Builder::new(&searcher, f);
         match builder.positive(&expr)? {
-            Some(q) => Statistics::of(&searcher, passages_only(f, q).as_ref()),
+            Some(q) => Statistics::of(&live, passages_only(f, q).as_ref()),
             None => Ok(Statistics {
-                docs: Bm25StatisticsProvider::total_num_docs(&searcher)?,
+                docs: live.total_num_docs()?,
                 ..Statistics::default()
             }),
         }
@@ -359,9 +363,10 @@ impl Group {
             resolver.as_deref(),
         )?;
         let keep: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
+        let table = ArticleTable::cached(&self.mi, &searcher)?;
         let provider = Provider {
             global: stats,
-            local: &searcher,
+            local: LiveStatistics::new(&searcher, &table),
         };
         let best = best_passages(&self.mi, &searcher, &expr, keep, 1, Some(&provider))?;
         let mut rows: Vec<Row> = selection
@@ -415,9 +420,10 @@ impl Group {
         let expr = parse(&req.query)?;
         let searcher = self.mi.searcher()?;
         let keep: Arc<Keys> = Arc::new(items.iter().map(|i| i.key).collect());
+        let table = ArticleTable::cached(&self.mi, &searcher)?;
         let provider = Provider {
             global: stats,
-            local: &searcher,
+            local: LiveStatistics::new(&searcher, &table),
         };
         let mut best = best_passages(
             &self.mi,

@@ -253,6 +253,59 @@ pub fn live_term_docs(searcher: &Searcher, term: &tantivy::Term) -> Result<u64> 
     Ok(n)
 }
 
+/// The fields a query scores with BM25: indexed text with term frequencies and field norms
+/// (`title` and `body`), in field order.
+pub fn scored_fields(schema: &tantivy::schema::Schema) -> Vec<tantivy::schema::Field> {
+    schema
+        .fields()
+        .filter(|(_, entry)| {
+            entry.has_fieldnorms()
+                && entry
+                    .field_type()
+                    .index_record_option()
+                    .is_some_and(|o| o.has_freq())
+        })
+        .map(|(field, _)| field)
+        .collect()
+}
+
+/// The tokens of `field` in the live documents of `searcher`'s commit, each document counted
+/// by its field norm (exact up to 40 tokens, then rounded down to one of tantivy's 256 steps):
+/// BM25's average length, taken so that it depends on which documents are live and on nothing
+/// else. tantivy's own total counts every token ever indexed in a segment, deleted documents'
+/// too (see [`live_doc_freq`] on why those differ between two ingests of the same files).
+///
+/// A field without norms (`outlet`, `meta`: keywords a query may name) has the length 1 in
+/// every document as tantivy scores it, so its total is the number of live documents: an
+/// average length of 1, no length normalization.
+pub fn live_tokens(searcher: &Searcher, field: tantivy::schema::Field) -> Result<u64> {
+    if !searcher.schema().get_field_entry(field).has_fieldnorms() {
+        return Ok(searcher.num_docs());
+    }
+    let mut total = 0u64;
+    for segment in searcher.segment_readers() {
+        let norms = segment.get_fieldnorms_reader(field)?;
+        // How many live documents have each norm: 256 additions instead of a lookup each.
+        let mut ids = [0u64; 256];
+        match segment.alive_bitset() {
+            None => (0..segment.max_doc()).for_each(|d| ids[norms.fieldnorm_id(d) as usize] += 1),
+            Some(alive) => alive
+                .iter_alive()
+                .for_each(|d| ids[norms.fieldnorm_id(d) as usize] += 1),
+        }
+        total += ids
+            .iter()
+            .enumerate()
+            .map(|(id, n)| {
+                n * u64::from(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(
+                    id as u8,
+                ))
+            })
+            .sum::<u64>();
+    }
+    Ok(total)
+}
+
 /// True when `dir` holds a tantivy index or is a sharded root.
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file() || shards::is_root(dir)

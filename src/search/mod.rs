@@ -18,6 +18,7 @@ mod highlight;
 pub mod query;
 pub mod resolve;
 mod rows;
+pub mod statistics;
 pub mod suggest;
 pub mod table;
 mod top;
@@ -432,7 +433,8 @@ pub fn rank_top(
 }
 
 /// The best `per_article` passages of each article in `keep` for the positive atoms of `expr`,
-/// scored with BM25 over `searcher`'s statistics, or over `statistics` when given (those of
+/// scored with BM25 over the statistics of `searcher`'s live documents
+/// ([`statistics::LiveStatistics`]), or over `statistics` when given (those of
 /// every shard, when this searcher holds only some: see `crate::distributed`).
 pub(crate) fn best_passages(
     mi: &MorgueIndex,
@@ -448,15 +450,15 @@ pub(crate) fn best_passages(
         Some(q) if !keep.is_empty() => build::passages_only(f, q),
         _ => return Ok(KeyMap::default()),
     };
+    let table = table::ArticleTable::cached(mi, searcher)?;
+    let live = statistics::LiveStatistics::new(searcher, &table);
     let collector = PassageCollector {
         per_article: per_article.max(1),
         keep,
-        table: table::ArticleTable::cached(mi, searcher)?,
+        table: Arc::clone(&table),
     };
-    Ok(match statistics {
-        Some(s) => searcher.search_with_statistics_provider(q.as_ref(), &collector, s)?,
-        None => searcher.search(q.as_ref(), &collector)?,
-    })
+    let statistics = statistics.unwrap_or(&live);
+    Ok(searcher.search_with_statistics_provider(q.as_ref(), &collector, statistics)?)
 }
 
 /// The `author` values of an article's metadata.

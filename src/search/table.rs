@@ -49,7 +49,7 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).
-const MAGIC: &[u8; 16] = b"morgue-articles5";
+const MAGIC: &[u8; 16] = b"morgue-articles6";
 
 /// Bytes per row: key, segment, document, date, outlet, records, cluster, first record.
 const ROW_BYTES: usize = 44;
@@ -130,6 +130,9 @@ pub struct ArticleTable {
     dir_at: usize,
     /// Outlet names as stored, by number.
     outlets: Vec<Arc<str>>,
+    /// The tokens of each scored field in the commit's live documents (field id, tokens; see
+    /// `index::live_tokens`): BM25's average lengths, read by `search::statistics`.
+    tokens: Vec<(u32, u64)>,
     /// Each outlet name as the outlet field indexes it (what an outlet filter's term matches).
     outlet_terms: Vec<String>,
     /// Where the addresses of the records (path documents) start in `bytes`, 8 bytes each
@@ -379,6 +382,15 @@ impl ArticleTable {
         self.outlets.get(row.outlet as usize).cloned()
     }
 
+    /// The tokens of the scored field `field` in the commit's live documents (see
+    /// `index::live_tokens`); `None` for a field no query scores.
+    pub fn live_tokens(&self, field: tantivy::schema::Field) -> Option<u64> {
+        self.tokens
+            .iter()
+            .find(|(f, _)| *f == field.field_id())
+            .map(|(_, n)| *n)
+    }
+
     /// Which outlet numbers an outlet filter lets through: those whose indexed term is one of
     /// `names`' keys (as `search::build::articles_filtered`'s term queries match them).
     pub fn outlets_matching(&self, names: &[String]) -> Vec<bool> {
@@ -455,6 +467,8 @@ struct Built {
     maps: Vec<Vec<u32>>,
     /// The rows' record addresses, grouped by row in row order.
     records: Vec<DocAddress>,
+    /// Tokens of each scored field in the live documents (field id, tokens).
+    tokens: Vec<(u32, u64)>,
 }
 
 fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> Result<Built> {
@@ -469,6 +483,7 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
         outlets: Vec::new(),
         maps: Vec::new(),
         records: Vec::new(),
+        tokens: Vec::new(),
     };
     let mut outlet_ids: std::collections::HashMap<String, u32> = Default::default();
     for part in parts {
@@ -514,6 +529,10 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
         row.records = built.records.len() as u32 - row.first_record;
     }
     built.maps = row_maps(columns, searcher, &built.rows);
+    for field in crate::index::scored_fields(searcher.schema()) {
+        let tokens = crate::index::live_tokens(searcher, field)?;
+        built.tokens.push((field.field_id(), tokens));
+    }
     Ok(built)
 }
 
@@ -587,7 +606,7 @@ fn bits_for(len: usize) -> u32 {
 }
 
 /// The file: magic, key (length and bytes), outlet names (count, then length and bytes of
-/// each), rows (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and
+/// each), the scored fields' live tokens (count, then field id and tokens of each), rows (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and
 /// document of each, grouped by row), the row maps (count of segments, then for
 /// each its number of documents and their row numbers), the directory (`bits`, then
 /// `2^bits + 1` row numbers: where each bucket's rows start, and the number of rows).
@@ -604,6 +623,11 @@ fn encode(key: &str, built: &Built) -> Vec<u8> {
     for name in &built.outlets {
         out.extend_from_slice(&(name.len() as u32).to_le_bytes());
         out.extend_from_slice(name.as_bytes());
+    }
+    out.extend_from_slice(&(built.tokens.len() as u32).to_le_bytes());
+    for (field, tokens) in &built.tokens {
+        out.extend_from_slice(&field.to_le_bytes());
+        out.extend_from_slice(&tokens.to_le_bytes());
     }
     out.extend_from_slice(&(built.rows.len() as u32).to_le_bytes());
     for row in &built.rows {
@@ -659,6 +683,11 @@ fn decode(
         let n = r.word()? as usize;
         outlets.push(Arc::from(std::str::from_utf8(r.take(n)?).ok()?));
     }
+    let tokens_n = r.word()? as usize;
+    let mut tokens = Vec::new();
+    for _ in 0..tokens_n {
+        tokens.push((r.word()?, r.long()?));
+    }
     let len = r.word()? as usize;
     if len >= NOT_PASSAGE as usize {
         return None;
@@ -704,6 +733,7 @@ fn decode(
         dir_at,
         outlet_terms: outlets.iter().map(|o| keyword_term(o)).collect(),
         outlets,
+        tokens,
         columns,
         maps,
         bytes,

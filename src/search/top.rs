@@ -85,7 +85,10 @@ pub(crate) fn top_articles(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let live = super::statistics::LiveStatistics::new(searcher, table);
+    let weight = q.weight(EnableScoring::enabled_from_statistics_provider(
+        &live, searcher,
+    ))?;
     // Best first; `limit` entries at most.
     let mut kept: Vec<Kept> = Vec::with_capacity(limit + 1);
     // The keys in `kept`.
