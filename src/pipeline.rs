@@ -1003,6 +1003,18 @@ fn ingest_into(
                                         report.already_present += 1;
                                         report.new_paths += 1;
                                     }
+                                    index::Added::Rebuilt { was_undated } => {
+                                        // The article's record is now this one.
+                                        let outlet = article
+                                            .outlet
+                                            .as_ref()
+                                            .map_or("", |o| o.value.as_str());
+                                        touched.insert(outlet.trim().to_lowercase());
+                                        report.already_present += 1;
+                                        report.new_paths += 1;
+                                        report.undated -= usize::from(was_undated);
+                                        report.undated += usize::from(article.date.is_none());
+                                    }
                                     index::Added::AlreadyPresent => report.already_present += 1,
                                 }
                                 if writer.stats().commits != commits {

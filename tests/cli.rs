@@ -4196,6 +4196,61 @@ mod appearances {
         assert_eq!(v["outlets"][0]["outlet"], "Reuters");
         assert_eq!(v["outlets"].as_array().unwrap().len(), 1);
     }
+
+    #[test]
+    fn a_text_read_twice_in_one_ingest_takes_its_record_from_the_first_in_input_order() {
+        // The same story as the last record of a long file and alone in a short one: the short
+        // file is built first (workers read files side by side), but the article's record, the
+        // one outlet and date filters read, is the long file's, which comes first in input order.
+        let w = Workdir::new();
+        std::fs::create_dir_all(w.path("dumps")).unwrap();
+        let story = "The harbour commission voted on Tuesday to close the northern pier for \
+                     repairs after inspectors found cracked pilings beneath the ferry landing.\n\n\
+                     Repairs are expected to take eight months and cost about four million dollars.";
+        let record = |outlet: &str, date: &str, title: &str, text: &str| {
+            let mut r = serde_json::json!({"outlet": outlet, "title": title, "text": text});
+            if !date.is_empty() {
+                r["date"] = date.into();
+            }
+            r.to_string()
+        };
+        let mut long: Vec<String> = (0..400)
+            .map(|i| {
+                let text = format!(
+                    "Council meeting number {i} of the district reviewed budget line {} and \
+                     scheduled hearing {} on road maintenance for ward {}.\n\nResidents \
+                     raised {} objections about parking near school {}.",
+                    i * 7,
+                    i * 13,
+                    i % 17,
+                    i % 5,
+                    i * 3
+                );
+                record("Alpha Wire", "2019-03-01", &format!("Meeting {i}"), &text)
+            })
+            .collect();
+        long.push(record("Alpha Wire", "", "Pier to close", story));
+        std::fs::write(w.path("dumps/a.jsonl"), long.join("\n") + "\n").unwrap();
+        let short = record("Beta Daily", "2019-03-02", "Pier closing", story);
+        std::fs::write(w.path("dumps/b.jsonl"), short + "\n").unwrap();
+        let r = w.ingest(&["dumps/a.jsonl", "dumps/b.jsonl"]);
+        // The report counts the article as the index holds it: undated, as Alpha Wire's record.
+        assert_eq!(
+            (
+                r["articles_indexed"].clone(),
+                r["new_paths"].clone(),
+                r["undated"].clone()
+            ),
+            (401.into(), 1.into(), 1.into())
+        );
+        let v = w.search(&["pilings", "--outlet", "Alpha Wire"]);
+        assert_eq!(v["total"], 1, "{v}");
+        assert_eq!(v["hits"][0]["path"], "dumps/a.jsonl:401", "{v}");
+        let (code, out, err) = w.run(&["stats", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let stats: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(stats["undated"], 1, "{stats}");
+    }
 }
 
 mod appearances_order {

@@ -6,7 +6,7 @@ use super::MorgueIndex;
 use crate::error::Result;
 use crate::model::Article;
 use crate::normalize::furniture::{encode_ranges, without};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -27,6 +27,13 @@ pub enum Added {
     },
     /// The same text was already indexed from another path; this path was recorded.
     NewPath,
+    /// The same text was already added by this ingest from a record that comes later in input
+    /// order: this path was recorded and the article built again from it (see
+    /// [`ArticleWriter::add`]).
+    Rebuilt {
+        /// The article as first built was undated.
+        was_undated: bool,
+    },
     /// The same text from the same path was already indexed: nothing was added.
     AlreadyPresent,
 }
@@ -44,6 +51,22 @@ pub struct WriterStats {
     pub cluster_nanos: u64,
 }
 
+/// The input order of two records' path labels: by file, then by the record's number within
+/// it (`dump.jsonl:9` before `dump.jsonl:10`); a label without a number comes before the
+/// numbered records of the same file.
+pub fn record_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(label: &str) -> (&str, Option<u64>) {
+        match label.rsplit_once(':') {
+            Some((file, n)) => match n.parse() {
+                Ok(n) => (file, Some(n)),
+                Err(_) => (label, None),
+            },
+            None => (label, None),
+        }
+    }
+    split(a).cmp(&split(b))
+}
+
 /// Adds articles to an index, once each, committing in batches.
 pub struct ArticleWriter {
     fields: Fields,
@@ -51,6 +74,10 @@ pub struct ArticleWriter {
     searcher: Searcher,
     known: super::Keys,
     known_paths: HashSet<(u64, String)>,
+    /// The articles this writer added, by key: the record each was built from, its copy
+    /// cluster, and whether it is undated (see [`ArticleWriter::add`] on which record a text's
+    /// article is built from).
+    added: HashMap<u64, (String, u64, bool)>,
     clusters: ClusterFinder,
     pending: usize,
     batch: usize,
@@ -100,6 +127,7 @@ impl ArticleWriter {
             searcher,
             known,
             known_paths: HashSet::new(),
+            added: HashMap::new(),
             pending: 0,
             batch: batch.max(1),
             stats: WriterStats::default(),
@@ -118,6 +146,13 @@ impl ArticleWriter {
     }
 
     /// Adds an article unless the same text is already indexed; records a new path either way.
+    ///
+    /// A text read from several records in one ingest is built from the record that comes
+    /// first in input order ([`record_order`]), not from the first to arrive: workers finish
+    /// in any order, and the article's record gives its title, outlet and date, which filters
+    /// and counts read. When an earlier record of a text this writer added arrives later, the
+    /// article is built again from it ([`ArticleWriter::replace`]); its path documents stay.
+    /// An article of an earlier ingest keeps its record (ingests run one after the other).
     pub fn add(&mut self, a: &Article) -> Result<Added> {
         let key = a.id.0;
         if self.known.contains(&key) {
@@ -126,8 +161,22 @@ impl ArticleWriter {
             }
             self.writer.add_document(self.path_doc(a))?;
             self.known_paths.insert((key, a.path.clone()));
-            self.bump()?;
-            return Ok(Added::NewPath);
+            let earlier = self.added.get(&key).and_then(|(path, cluster, undated)| {
+                (record_order(&a.path, path) == std::cmp::Ordering::Less)
+                    .then_some((*cluster, *undated))
+            });
+            return match earlier {
+                Some((cluster, was_undated)) => {
+                    let entry = (a.path.clone(), cluster, a.date.is_none());
+                    self.added.insert(key, entry);
+                    self.replace(a, cluster)?;
+                    Ok(Added::Rebuilt { was_undated })
+                }
+                None => {
+                    self.bump()?;
+                    Ok(Added::NewPath)
+                }
+            };
         }
         let started = std::time::Instant::now();
         let assigned = self.clusters.assign(key, a.minhash.as_ref())?;
@@ -143,6 +192,8 @@ impl ArticleWriter {
         self.writer.add_document(self.path_doc(a))?;
         self.known.insert(key);
         self.known_paths.insert((key, a.path.clone()));
+        let entry = (a.path.clone(), assigned.cluster, a.date.is_none());
+        self.added.insert(key, entry);
         self.bump()?;
         Ok(Added::New { copy })
     }
@@ -328,4 +379,21 @@ fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
         Term::from_field_text(field, value),
         IndexRecordOption::Basic,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::record_order;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn records_are_ordered_by_file_then_number() {
+        assert_eq!(record_order("dump.jsonl:9", "dump.jsonl:10"), Less);
+        assert_eq!(record_order("a.jsonl:41", "b.jsonl:1"), Less);
+        assert_eq!(record_order("b.jsonl:1", "a.jsonl:41"), Greater);
+        assert_eq!(record_order("page.html", "page.html:1"), Less);
+        assert_eq!(record_order("x.csv:7", "x.csv:7"), Equal);
+        // Not a record number: the whole label is the file's.
+        assert_eq!(record_order("c:/dir/a.html", "c:/dir/b.html"), Less);
+    }
 }
