@@ -32,7 +32,7 @@ use crate::lookup::appearances::Runs;
 use crate::lookup::entities::{EntitiesPart, EntitiesRequest, EntitiesResult};
 use crate::lookup::facet::ValuesOf;
 use crate::search::appearances::path_counts;
-use crate::search::build::{all_articles, passages_only, Builder};
+use crate::search::build::{all_articles, Builder};
 use crate::search::statistics::LiveStatistics;
 use crate::search::table::ArticleTable;
 use crate::search::{
@@ -336,7 +336,9 @@ impl Group {
         let live = LiveStatistics::new(&searcher, &table);
         let mut builder = Builder::new(&searcher, f);
         match builder.positive(&expr)? {
-            Some(q) => Statistics::of(&live, passages_only(f, q).as_ref()),
+            // The query's own terms: the passage filter that wraps it when it scores is
+            // not scored (a constant score), so its statistics would only cost a scan.
+            Some(q) => Statistics::of(&live, q.as_ref()),
             None => Ok(Statistics {
                 docs: live.total_num_docs()?,
                 ..Statistics::default()

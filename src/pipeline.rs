@@ -1320,6 +1320,55 @@ mod tests {
     const TEXT: &str = "18 November 2017\n\nWhy ISIS Fighters Were Allowed to Leave Raqqa?\n\nI have always been curious about why the story was never fully told.\n\nThis piece was reprinted by RINF Alternative News with permission or license.\n\nLeave a Reply\n\nConnecting to %s";
 
     #[test]
+    fn a_text_s_article_is_built_from_its_first_record_whatever_order_they_arrive_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let mi = index::open_or_create(dir.path()).unwrap();
+        let record = |path: &str, outlet: &str| {
+            let raw = RawArticle {
+                path: path.into(),
+                text: TEXT.into(),
+                encoding: "UTF-8",
+                outlet: Some(Sourced::new(outlet.to_string(), "metadata")),
+                ..RawArticle::default()
+            };
+            build_article(raw, None).unwrap()
+        };
+        let mut writer = ArticleWriter::open(&mi, dir.path(), 100, None).unwrap();
+        // Arrival order: element 10 of a JSON array, then 2 (first in input order), then 30.
+        let arrivals = [
+            ("feed.json#10", "Tenth Wire"),
+            ("feed.json#2", "Second Wire"),
+            ("feed.json#30", "Thirtieth Wire"),
+        ];
+        let added: Vec<index::Added> = arrivals
+            .iter()
+            .map(|(path, outlet)| writer.add(&record(path, outlet)).unwrap())
+            .collect();
+        assert_eq!(
+            added,
+            [
+                index::Added::New { copy: false },
+                index::Added::Rebuilt { was_undated: false },
+                index::Added::NewPath
+            ]
+        );
+        writer.finish().unwrap();
+        let searcher = mi.searcher().unwrap();
+        let id = record("feed.json#2", "Second Wire").id;
+        let article = index::load_article(&searcher, &mi.fields, id, true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(article.outlet.unwrap().value, "Second Wire");
+        assert_eq!(
+            article.paths,
+            ["feed.json#2", "feed.json#10", "feed.json#30"]
+        );
+        // One article document and one set of passages: the first build's are deleted.
+        let table = crate::search::table::ArticleTable::load(&mi, &searcher).unwrap();
+        assert_eq!(table.len(), 1);
+    }
+
+    #[test]
     fn plain_text_gets_dateline_title_signature_and_no_boilerplate() {
         let a = build_article(raw(TEXT), None).unwrap();
         assert_eq!(

@@ -453,11 +453,10 @@ pub fn join(root: &Path, manifest: &Manifest) -> Result<Joined> {
             writer
                 .commit()
                 .map_err(|e| super::directory::classify(folder, e))?;
-            // Deleted documents still count in tantivy's BM25 statistics (document frequencies
-            // and field lengths) until their segment is merged: merge them out. (A merge with
-            // deletes recounts field lengths from tantivy's quantized norms, so scores come close
-            // to, not exactly, those of an index that never held the duplicates. A shard ingested
-            // through its root never needs this: its writer sees the other shards.)
+            // Merge the deleted duplicates out, so the shard does not carry them. (Scores no
+            // longer depend on it: BM25 counts live documents only, see `search::statistics`.
+            // A shard ingested through its root never needs this: its writer sees the other
+            // shards.)
             let with_deletes: Vec<tantivy::index::SegmentId> = mi
                 .index
                 .searchable_segment_metas()?

@@ -51,17 +51,19 @@ pub struct WriterStats {
     pub cluster_nanos: u64,
 }
 
-/// The input order of two records' path labels: by file, then by the record's number within
-/// it (`dump.jsonl:9` before `dump.jsonl:10`); a label without a number comes before the
-/// numbered records of the same file.
+/// The input order of two records' path labels: by file, as the reader sorts the files it is
+/// given (`Path` order, component by component), then by the record's number within it: a line
+/// (`dump.jsonl:9` before `dump.jsonl:10`) or an element of a JSON array or WARC file
+/// (`feed.json#2` before `feed.json#10`). A label without a number comes before the numbered
+/// records of the same file.
 pub fn record_order(a: &str, b: &str) -> std::cmp::Ordering {
-    fn split(label: &str) -> (&str, Option<u64>) {
-        match label.rsplit_once(':') {
-            Some((file, n)) => match n.parse() {
-                Ok(n) => (file, Some(n)),
-                Err(_) => (label, None),
-            },
-            None => (label, None),
+    fn split(label: &str) -> (&Path, Option<u64>) {
+        let numbered = label
+            .rfind([':', '#'])
+            .and_then(|at| Some((&label[..at], label[at + 1..].parse::<u64>().ok()?)));
+        match numbered {
+            Some((file, n)) => (Path::new(file), Some(n)),
+            None => (Path::new(label), None),
         }
     }
     split(a).cmp(&split(b))
@@ -393,6 +395,11 @@ mod tests {
         assert_eq!(record_order("b.jsonl:1", "a.jsonl:41"), Greater);
         assert_eq!(record_order("page.html", "page.html:1"), Less);
         assert_eq!(record_order("x.csv:7", "x.csv:7"), Equal);
+        // Elements of a JSON array or records of a WARC file.
+        assert_eq!(record_order("feed.json#2", "feed.json#10"), Less);
+        assert_eq!(record_order("crawl.warc#12", "crawl.warc#3"), Greater);
+        // Files as the reader sorts them: component by component.
+        assert_eq!(record_order("d/2019/a.jsonl:5", "d/2019.jsonl:1"), Less);
         // Not a record number: the whole label is the file's.
         assert_eq!(record_order("c:/dir/a.html", "c:/dir/b.html"), Less);
     }
