@@ -395,7 +395,7 @@ impl Group {
     pub fn appearances(&self, keys: &[u64]) -> Result<Records> {
         let searcher = self.mi.searcher()?;
         let mut out = Vec::with_capacity(keys.len());
-        let table = crate::search::table::ArticleTable::cached(&self.mi, &searcher)?;
+        let table = ArticleTable::cached(&self.mi, &searcher)?;
         for &key in keys {
             let found = crate::search::appearances::appearances_of(
                 &table,

@@ -984,12 +984,10 @@ fn ingest_into(
                                         encoding: article.encoding,
                                     });
                                 }
+                                let outlet =
+                                    article.outlet.as_ref().map_or("", |o| o.value.as_str());
                                 match clock.time(Stage::Index, || writer.add(&article))? {
                                     index::Added::New { copy } => {
-                                        let outlet = article
-                                            .outlet
-                                            .as_ref()
-                                            .map_or("", |o| o.value.as_str());
                                         if !copy {
                                             furniture_table.observe(outlet, &keys);
                                             learning.observed(dir, &furniture_table)?;
@@ -1005,10 +1003,6 @@ fn ingest_into(
                                     }
                                     index::Added::Rebuilt { was_undated } => {
                                         // The article's record is now this one.
-                                        let outlet = article
-                                            .outlet
-                                            .as_ref()
-                                            .map_or("", |o| o.value.as_str());
                                         touched.insert(outlet.trim().to_lowercase());
                                         report.already_present += 1;
                                         report.new_paths += 1;

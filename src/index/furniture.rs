@@ -64,23 +64,6 @@ pub const ARCHIVE_STORIES: u32 = 30;
 /// Most (outlet, key) counts held: the map's 2^23 slots of 16 bytes, 136 MB with their control
 /// bytes (see [`Pair`]).
 pub const MAX_ENTRIES: usize = 4_000_000;
-
-/// A key of an outlet, as the counts hold it: 12 bytes, so with its count an entry takes 16
-/// bytes where a `(u64, u32)` tuple took 24 (210 MB of slots at [`MAX_ENTRIES`], 315 MB while
-/// the map grew to them: the largest single part of an ingest's memory at 37,500 AllSides
-/// articles). Hashed as that tuple is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(C, packed(4))]
-struct Pair {
-    key: u64,
-    outlet: u32,
-}
-
-impl Pair {
-    fn new(key: u64, outlet: u32) -> Pair {
-        Pair { key, outlet }
-    }
-}
 /// Items listed per outlet in the listing.
 pub const LISTED_ITEMS: usize = 100;
 
@@ -105,6 +88,23 @@ pub const OVERRIDES_HEADER: &str = "\
 #
 # The next ingest applies changes and re-indexes only the articles they concern.
 ";
+
+/// A key of an outlet, as the counts hold it: 12 bytes, so with its count an entry takes 16
+/// bytes where a `(u64, u32)` tuple took 24 (210 MB of slots at [`MAX_ENTRIES`], 315 MB while
+/// the map grew to them: the largest single part of an ingest's memory at 37,500 AllSides
+/// articles). Hashed as that tuple is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C, packed(4))]
+struct Pair {
+    key: u64,
+    outlet: u32,
+}
+
+impl Pair {
+    fn new(key: u64, outlet: u32) -> Pair {
+        Pair { key, outlet }
+    }
+}
 
 /// Per-outlet counts of the stories holding each key.
 #[derive(Debug, Default)]
@@ -302,12 +302,7 @@ impl Table {
             w.write_all(name.as_bytes()).map_err(io)?;
             w.write_all(&stories.to_le_bytes()).map_err(io)?;
         }
-        let mut entries: Vec<(u64, u32, u32)> = self
-            .counts
-            .iter()
-            .map(|(p, &c)| (p.key, p.outlet, c))
-            .collect();
-        entries.sort_unstable();
+        let entries = self.sorted_counts();
         let mut bytes = Vec::with_capacity(entries.len() * 9);
         let mut last = 0u64;
         for (key, outlet, count) in entries {
@@ -467,14 +462,20 @@ impl Table {
         threshold(self.stories(outlet))
     }
 
-    /// What the counts say is furniture (see the module documentation), before overrides.
-    pub fn learn(&self) -> Learned {
+    /// The counts as (key, outlet, stories), sorted: what the file stores and learning reads.
+    fn sorted_counts(&self) -> Vec<(u64, u32, u32)> {
         let mut entries: Vec<(u64, u32, u32)> = self
             .counts
             .iter()
             .map(|(p, &c)| (p.key, p.outlet, c))
             .collect();
         entries.sort_unstable();
+        entries
+    }
+
+    /// What the counts say is furniture (see the module documentation), before overrides.
+    pub fn learn(&self) -> Learned {
+        let entries = self.sorted_counts();
         let mut learned = Learned::default();
         let mut carded = vec![false; self.outlets.len()];
         let mut forms: Vec<_> = self.forms.iter().collect();

@@ -69,6 +69,26 @@ pub fn record_order(a: &str, b: &str) -> std::cmp::Ordering {
     split(a).cmp(&split(b))
 }
 
+/// An article a writer added: what building it again from another record needs.
+struct AddedArticle {
+    /// The label of the record it was built from.
+    path: String,
+    /// Its copy cluster.
+    cluster: u64,
+    /// It is undated.
+    undated: bool,
+}
+
+impl AddedArticle {
+    fn of(a: &Article, cluster: u64) -> AddedArticle {
+        AddedArticle {
+            path: a.path.clone(),
+            cluster,
+            undated: a.date.is_none(),
+        }
+    }
+}
+
 /// Adds articles to an index, once each, committing in batches.
 pub struct ArticleWriter {
     fields: Fields,
@@ -76,10 +96,9 @@ pub struct ArticleWriter {
     searcher: Searcher,
     known: super::Keys,
     known_paths: HashSet<(u64, String)>,
-    /// The articles this writer added, by key: the record each was built from, its copy
-    /// cluster, and whether it is undated (see [`ArticleWriter::add`] on which record a text's
-    /// article is built from).
-    added: HashMap<u64, (String, u64, bool)>,
+    /// The articles this writer added, by key (see [`ArticleWriter::add`] on which record a
+    /// text's article is built from).
+    added: HashMap<u64, AddedArticle>,
     clusters: ClusterFinder,
     pending: usize,
     batch: usize,
@@ -163,14 +182,14 @@ impl ArticleWriter {
             }
             self.writer.add_document(self.path_doc(a))?;
             self.known_paths.insert((key, a.path.clone()));
-            let earlier = self.added.get(&key).and_then(|(path, cluster, undated)| {
-                (record_order(&a.path, path) == std::cmp::Ordering::Less)
-                    .then_some((*cluster, *undated))
-            });
+            let earlier = self
+                .added
+                .get(&key)
+                .filter(|was| record_order(&a.path, &was.path).is_lt())
+                .map(|was| (was.cluster, was.undated));
             return match earlier {
                 Some((cluster, was_undated)) => {
-                    let entry = (a.path.clone(), cluster, a.date.is_none());
-                    self.added.insert(key, entry);
+                    self.added.insert(key, AddedArticle::of(a, cluster));
                     self.replace(a, cluster)?;
                     Ok(Added::Rebuilt { was_undated })
                 }
@@ -194,8 +213,8 @@ impl ArticleWriter {
         self.writer.add_document(self.path_doc(a))?;
         self.known.insert(key);
         self.known_paths.insert((key, a.path.clone()));
-        let entry = (a.path.clone(), assigned.cluster, a.date.is_none());
-        self.added.insert(key, entry);
+        self.added
+            .insert(key, AddedArticle::of(a, assigned.cluster));
         self.bump()?;
         Ok(Added::New { copy })
     }

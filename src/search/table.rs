@@ -606,8 +606,9 @@ fn bits_for(len: usize) -> u32 {
 }
 
 /// The file: magic, key (length and bytes), outlet names (count, then length and bytes of
-/// each), the scored fields' live tokens (count, then field id and tokens of each), rows (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and
-/// document of each, grouped by row), the row maps (count of segments, then for
+/// each), the scored fields' live tokens (count, then field id and tokens of each), rows
+/// (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and document of
+/// each, grouped by row), the row maps (count of segments, then for
 /// each its number of documents and their row numbers), the directory (`bits`, then
 /// `2^bits + 1` row numbers: where each bucket's rows start, and the number of rows).
 fn encode(key: &str, built: &Built) -> Vec<u8> {
