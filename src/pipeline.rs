@@ -106,7 +106,9 @@ pub struct IngestReport {
     pub already_present: usize,
     /// Of those, the ones found at a new path (the path was added).
     pub new_paths: usize,
-    /// Passages indexed.
+    /// Passages of the new articles, as the index holds them after the ingest (an article
+    /// built again from an earlier record or re-indexed for its furniture counts once, with
+    /// its last passages).
     pub passages: u64,
     /// New articles without a publication date.
     pub undated: usize,
@@ -994,7 +996,6 @@ fn ingest_into(
                                         }
                                         touched.insert(outlet.trim().to_lowercase());
                                         report.articles_indexed += 1;
-                                        report.passages += article.passages.len() as u64;
                                         report.undated += article.date.is_none() as usize;
                                     }
                                     index::Added::NewPath => {
@@ -1060,6 +1061,7 @@ fn ingest_into(
     })?;
     report.furniture = relearned.with_furniture;
     report.reindexed = relearned.reindexed;
+    report.passages = writer.added_passages();
     clock.time(Stage::Index, || writer.finish())?;
     ledger.append(to_record)?;
     bar.finish_and_clear();

@@ -3008,6 +3008,30 @@ mod furniture {
     }
 
     #[test]
+    fn the_report_counts_the_passages_the_index_holds() {
+        // Bay Tribune's newsletter prompt is a passage of its own until it is learned; the
+        // stories indexed before that are indexed again without it. The report counts the
+        // passages as they end up, as `stats` does: two per story.
+        let w = Workdir::new();
+        w.copy_dir(&repo().join("tests/fixtures/furniture"), "in");
+        let r = w.ingest(&["in/promo.jsonl"]);
+        assert_eq!(r["furniture"], 6, "{r}");
+        let passages = |w: &Workdir| {
+            let (code, out, err) = w.run(&["stats", "--json"]);
+            assert_eq!(code, 0, "{err}");
+            let stats: Value = serde_json::from_str(&out).unwrap();
+            stats["passages"].as_u64().unwrap()
+        };
+        assert_eq!(passages(&w), 12);
+        assert_eq!(r["passages"], 12, "{r}");
+        assert_eq!(total(&w, "\"morning newsletter\""), 0);
+        // A second ingest counts its own new articles' passages.
+        let second = w.ingest(&["in/later1.jsonl"]);
+        assert_eq!(passages(&w), 12 + second["passages"].as_u64().unwrap());
+        assert_eq!(second["passages"], 6, "{second}");
+    }
+
+    #[test]
     fn a_quote_repeated_across_outlets_stays_searchable() {
         let (w, _) = batch();
         assert_eq!(total(&w, "\"rebuild every pier\""), 8);

@@ -77,6 +77,8 @@ struct AddedArticle {
     cluster: u64,
     /// It is undated.
     undated: bool,
+    /// Its passages as last indexed.
+    passages: u64,
 }
 
 impl AddedArticle {
@@ -85,6 +87,7 @@ impl AddedArticle {
             path: a.path.clone(),
             cluster,
             undated: a.date.is_none(),
+            passages: a.passages.len() as u64,
         }
     }
 }
@@ -159,6 +162,13 @@ impl ArticleWriter {
     /// Counts so far (passages added, commits made).
     pub fn stats(&self) -> WriterStats {
         self.stats
+    }
+
+    /// The passages of the articles this writer added, as last indexed: after an article was
+    /// built again ([`ArticleWriter::replace`]: from an earlier record, or because its
+    /// furniture changed), its new passages, not its first ones.
+    pub fn added_passages(&self) -> u64 {
+        self.added.values().map(|a| a.passages).sum()
     }
 
     /// Number of distinct articles in the index, including those added so far.
@@ -240,6 +250,9 @@ impl ArticleWriter {
         for doc in self.passage_docs(a) {
             self.writer.add_document(doc)?;
             self.stats.passages += 1;
+        }
+        if let Some(added) = self.added.get_mut(&a.id.0) {
+            added.passages = a.passages.len() as u64;
         }
         self.writer.add_document(self.article_doc(a, cluster))?;
         self.bump()
