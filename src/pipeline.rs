@@ -986,31 +986,14 @@ fn ingest_into(
                                         encoding: article.encoding,
                                     });
                                 }
-                                let outlet =
-                                    article.outlet.as_ref().map_or("", |o| o.value.as_str());
-                                match clock.time(Stage::Index, || writer.add(&article))? {
-                                    index::Added::New { copy } => {
-                                        if !copy {
-                                            furniture_table.observe(outlet, &keys);
-                                            learning.observed(dir, &furniture_table)?;
-                                        }
-                                        touched.insert(outlet.trim().to_lowercase());
-                                        report.articles_indexed += 1;
-                                        report.undated += article.date.is_none() as usize;
-                                    }
-                                    index::Added::NewPath => {
-                                        report.already_present += 1;
-                                        report.new_paths += 1;
-                                    }
-                                    index::Added::Rebuilt { was_undated } => {
-                                        // The article's record is now this one.
-                                        touched.insert(outlet.trim().to_lowercase());
-                                        report.already_present += 1;
-                                        report.new_paths += 1;
-                                        report.undated -= usize::from(was_undated);
-                                        report.undated += usize::from(article.date.is_none());
-                                    }
-                                    index::Added::AlreadyPresent => report.already_present += 1,
+                                let added = clock.time(Stage::Index, || writer.add(&article))?;
+                                let counts = Counts {
+                                    furniture: &mut furniture_table,
+                                    touched: &mut touched,
+                                    report: &mut report,
+                                };
+                                if counts.add(added, &article, &keys) {
+                                    learning.observed(dir, &furniture_table)?;
                                 }
                                 if writer.stats().commits != commits {
                                     // Every source finished so far is covered by this commit.
@@ -1076,6 +1059,68 @@ fn ingest_into(
     report.elapsed = started.elapsed();
     report.stages = clock.seconds();
     Ok(report)
+}
+
+/// What an ingest counts of each article the writer took: the report's figures, the
+/// furniture counts, and the outlets whose furniture is to be learned again.
+struct Counts<'a> {
+    furniture: &'a mut index::furniture::Table,
+    touched: &'a mut std::collections::HashSet<String>,
+    report: &'a mut IngestReport,
+}
+
+impl Counts<'_> {
+    /// Counts what the writer did with `article`, whose text has the furniture keys `keys`.
+    /// True when the furniture counts changed.
+    fn add(self, added: index::Added, article: &Article, keys: &[u64]) -> bool {
+        let outlet = article.outlet.as_ref().map_or("", |o| o.value.as_str());
+        let report = self.report;
+        match added {
+            index::Added::New { copy } => {
+                if !copy {
+                    self.furniture.observe(outlet, keys);
+                }
+                self.touched.insert(outlet.trim().to_lowercase());
+                report.articles_indexed += 1;
+                report.undated += usize::from(article.date.is_none());
+                !copy
+            }
+            index::Added::NewPath => {
+                report.already_present += 1;
+                report.new_paths += 1;
+                false
+            }
+            index::Added::Rebuilt {
+                was_undated,
+                was_outlet,
+                copy,
+            } => {
+                // The article's record is now this one: its story counts under this outlet.
+                report.already_present += 1;
+                report.new_paths += 1;
+                report.undated -= usize::from(was_undated);
+                report.undated += usize::from(article.date.is_none());
+                let (now, was) = (
+                    outlet.trim().to_lowercase(),
+                    was_outlet.trim().to_lowercase(),
+                );
+                let moved = now != was;
+                self.touched.insert(now);
+                if moved {
+                    self.touched.insert(was);
+                    if !copy {
+                        self.furniture.forget(&was_outlet, keys);
+                        self.furniture.observe(outlet, keys);
+                    }
+                }
+                moved && !copy
+            }
+            index::Added::AlreadyPresent => {
+                report.already_present += 1;
+                false
+            }
+        }
+    }
 }
 
 /// A source's items in chunks of [`CHUNK`] (or [`CHUNK_BYTES`] of text), the time taken to
@@ -1336,17 +1381,45 @@ mod tests {
             ("feed.json#2", "Second Wire"),
             ("feed.json#30", "Thirtieth Wire"),
         ];
-        let added: Vec<index::Added> = arrivals
-            .iter()
-            .map(|(path, outlet)| writer.add(&record(path, outlet)).unwrap())
-            .collect();
+        // What the ingest counts of each: the story's furniture counts follow its record.
+        let mut furniture = index::furniture::Table::default();
+        let mut touched = std::collections::HashSet::new();
+        let mut report = IngestReport::default();
+        let keys = normalize::furniture::keys(TEXT);
+        let mut added = Vec::new();
+        for (path, outlet) in arrivals {
+            let article = record(path, outlet);
+            let a = writer.add(&article).unwrap();
+            added.push(a.clone());
+            let counts = Counts {
+                furniture: &mut furniture,
+                touched: &mut touched,
+                report: &mut report,
+            };
+            counts.add(a, &article, &keys);
+        }
         assert_eq!(
             added,
             [
                 index::Added::New { copy: false },
-                index::Added::Rebuilt { was_undated: false },
+                index::Added::Rebuilt {
+                    was_undated: false,
+                    was_outlet: "Tenth Wire".into(),
+                    copy: false
+                },
                 index::Added::NewPath
             ]
+        );
+        let stories = ["tenth wire", "second wire", "thirtieth wire"].map(|o| furniture.stories(o));
+        assert_eq!(stories, [0, 1, 0]);
+        assert!(touched.contains("tenth wire") && touched.contains("second wire"));
+        assert_eq!(
+            (
+                report.articles_indexed,
+                report.already_present,
+                report.new_paths
+            ),
+            (1, 2, 2)
         );
         writer.finish().unwrap();
         let searcher = mi.searcher().unwrap();

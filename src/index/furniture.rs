@@ -365,6 +365,26 @@ impl Table {
         }
     }
 
+    /// Takes back one story of `outlet` holding `keys` that [`Table::observe`] counted: when
+    /// the record a story is indexed from changes to another outlet's, its counts move there.
+    /// A count pruned meanwhile stays pruned.
+    pub fn forget(&mut self, outlet: &str, keys: &[u64]) {
+        let Some(&id) = self.ids.get(&outlet.trim().to_lowercase()) else {
+            return;
+        };
+        let stories = &mut self.stories[id as usize];
+        *stories = stories.saturating_sub(1);
+        for &k in keys {
+            let pair = Pair::new(k, id);
+            if let Some(c) = self.counts.get_mut(&pair) {
+                *c -= 1;
+                if *c == 0 {
+                    self.counts.remove(&pair);
+                }
+            }
+        }
+    }
+
     /// The id of the outlet `name` (lower case), added when new.
     fn id(&mut self, name: &str) -> u32 {
         match self.ids.get(name) {
@@ -772,6 +792,34 @@ mod tests {
             mark("Click here for reprint permission.", "times", &all.learn()),
             vec![0..34]
         );
+    }
+
+    #[test]
+    fn a_story_forgotten_under_one_outlet_counts_under_another_as_if_seen_there() {
+        // Five stories of the Times carry its reprint line, and a sixth is first counted as
+        // the Post's, then moved to the Times (its record changed).
+        let story = |i: usize| {
+            format!("Story number {i} says something.\n\nClick here for reprint permission.")
+        };
+        let (mut moved, mut direct) = (Table::default(), Table::default());
+        for i in 0..5 {
+            moved.observe("Times", &keys(&story(i)));
+            direct.observe("Times", &keys(&story(i)));
+        }
+        moved.observe("Post", &keys(&story(5)));
+        moved.observe("Post", &keys("Another outlet's story."));
+        moved.forget("POST ", &keys(&story(5)));
+        moved.observe("Times", &keys(&story(5)));
+        direct.observe("Times", &keys(&story(5)));
+        direct.observe("Post", &keys("Another outlet's story."));
+        assert_eq!(moved.sorted_counts(), direct.sorted_counts());
+        assert_eq!((moved.stories("times"), moved.stories("post")), (6, 1));
+        assert_eq!(moved.learn(), direct.learn());
+        // An outlet never seen changes nothing; keys never counted only take the story back.
+        moved.forget("Herald", &keys(&story(1)));
+        moved.forget("Post", &keys("Words never counted before, for no outlet."));
+        assert_eq!(moved.stories("post"), 0);
+        assert_eq!(moved.sorted_counts(), direct.sorted_counts());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tantivy::{DateTime, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Te
 const MEMORY_BUDGET: usize = 256 << 20;
 
 /// What [`ArticleWriter::add`] did with an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
     /// A new article: its passages, metadata and path were indexed; `copy` when it is a
     /// near-duplicate copy of a story already indexed.
@@ -33,6 +33,10 @@ pub enum Added {
     Rebuilt {
         /// The article as first built was undated.
         was_undated: bool,
+        /// The outlet of the record it was first built from (`""` when unknown).
+        was_outlet: Box<str>,
+        /// The article is a near-duplicate copy of a story indexed before it.
+        copy: bool,
     },
     /// The same text from the same path was already indexed: nothing was added.
     AlreadyPresent,
@@ -75,6 +79,10 @@ struct AddedArticle {
     path: String,
     /// Its copy cluster.
     cluster: u64,
+    /// It joined the cluster of a story indexed before it.
+    copy: bool,
+    /// Its outlet (`""` when unknown).
+    outlet: Box<str>,
     /// It is undated.
     undated: bool,
     /// Its passages as last indexed.
@@ -82,10 +90,12 @@ struct AddedArticle {
 }
 
 impl AddedArticle {
-    fn of(a: &Article, cluster: u64) -> AddedArticle {
+    fn of(a: &Article, cluster: u64, copy: bool) -> AddedArticle {
         AddedArticle {
             path: a.path.clone(),
             cluster,
+            copy,
+            outlet: a.outlet.as_ref().map_or("", |o| o.value.as_str()).into(),
             undated: a.date.is_none(),
             passages: a.passages.len() as u64,
         }
@@ -196,12 +206,16 @@ impl ArticleWriter {
                 .added
                 .get(&key)
                 .filter(|was| record_order(&a.path, &was.path).is_lt())
-                .map(|was| (was.cluster, was.undated));
+                .map(|was| (was.cluster, was.copy, was.undated, was.outlet.clone()));
             return match earlier {
-                Some((cluster, was_undated)) => {
-                    self.added.insert(key, AddedArticle::of(a, cluster));
+                Some((cluster, copy, was_undated, was_outlet)) => {
+                    self.added.insert(key, AddedArticle::of(a, cluster, copy));
                     self.replace(a, cluster)?;
-                    Ok(Added::Rebuilt { was_undated })
+                    Ok(Added::Rebuilt {
+                        was_undated,
+                        was_outlet,
+                        copy,
+                    })
                 }
                 None => {
                     self.bump()?;
@@ -224,7 +238,7 @@ impl ArticleWriter {
         self.known.insert(key);
         self.known_paths.insert((key, a.path.clone()));
         self.added
-            .insert(key, AddedArticle::of(a, assigned.cluster));
+            .insert(key, AddedArticle::of(a, assigned.cluster, copy));
         self.bump()?;
         Ok(Added::New { copy })
     }
