@@ -23,19 +23,29 @@ pub fn evaluate(
     collector: &RowsCollector,
 ) -> Result<Option<Rows>, EvalError> {
     Ok(match expr {
-        Expr::Atom(a) => match builder.atom(a)? {
-            None => None,
-            Some(q) => {
+        Expr::Atom(a) => {
+            // Each field's query runs alone and their articles are joined: walking a word's
+            // body and title postings through a union cost more than both walks.
+            let mut acc: Option<Rows> = None;
+            for q in builder.atom_parts(a)? {
                 // Outlet and entity are article properties; words live in passages (the
                 // collector counts passages only: no intersection with every passage).
-                Some(match a.field {
+                let set = match a.field {
                     QField::Outlet | QField::Entity | QField::Meta => {
                         searcher.search(articles_only(fields, q).as_ref(), collector)?
                     }
                     _ => searcher.search(q.as_ref(), &collector.passages())?,
-                })
+                };
+                acc = Some(match acc {
+                    None => set,
+                    Some(mut prev) => {
+                        prev.union_with(&set);
+                        prev
+                    }
+                });
             }
-        },
+            acc
+        }
         Expr::Not(inner) => {
             evaluate(inner, builder, searcher, fields, collector)?.map(|mut set| {
                 set.toggle_range(..);

@@ -141,6 +141,21 @@ impl<'a> Builder<'a> {
 
     /// The passage query for one atom; `None` when it has no searchable words.
     pub fn atom(&mut self, a: &Atom) -> Result<Option<Box<dyn Query>>, EvalError> {
+        let mut parts = self.atom_parts(a)?;
+        Ok(match parts.len() {
+            0 => None,
+            1 => parts.pop(),
+            _ => Some(Box::new(BooleanQuery::new(
+                parts.into_iter().map(|q| (Occur::Should, q)).collect(),
+            ))),
+        })
+    }
+
+    /// The queries whose matches together are [`Builder::atom`]'s, one per field searched (body
+    /// and title for a word of any field); empty when the atom has no searchable words. Finding
+    /// which articles match, each runs alone: a union's merging costs more than the
+    /// postings it merges.
+    pub fn atom_parts(&mut self, a: &Atom) -> Result<Vec<Box<dyn Query>>, EvalError> {
         let f = self.fields;
         let text_fields: &[Field] = match a.field {
             QField::Any => &[f.body, f.title],
@@ -157,7 +172,7 @@ impl<'a> Builder<'a> {
                     AtomKind::Phrase { words, .. } => words.as_str(),
                     AtomKind::Prefix(p) => {
                         let key = keyword_key(p);
-                        return Ok(Some(self.prefix(field, &key, a)?));
+                        return Ok(vec![self.prefix(field, &key, a)?]);
                     }
                 };
                 let key = match a.field {
@@ -165,14 +180,14 @@ impl<'a> Builder<'a> {
                     _ => keyword_key(value),
                 };
                 if key.is_empty() {
-                    return Ok(None);
+                    return Ok(Vec::new());
                 }
                 if a.field == QField::Entity {
                     let Some((searcher, resolver)) = self.entities else {
-                        return Ok(None);
+                        return Ok(Vec::new());
                     };
                     return entity_query(searcher, f, resolver, value)
-                        .map(Some)
+                        .map(|q| vec![q])
                         .map_err(|e| {
                             EvalError::Query(QueryError {
                                 kind: QueryErrorKind::Empty,
@@ -181,7 +196,7 @@ impl<'a> Builder<'a> {
                             })
                         });
                 }
-                return Ok(Some(term(field, &key)));
+                return Ok(vec![term(field, &key)]);
             }
         };
         let per_field: Vec<Box<dyn Query>> = match &a.kind {
@@ -189,7 +204,7 @@ impl<'a> Builder<'a> {
             AtomKind::Phrase { words, slop } => self.words(text_fields, words, *slop, a)?,
             AtomKind::Prefix(p) => {
                 let Some(stem) = prefix_stem(&mut self.analyzer, p) else {
-                    return Ok(None);
+                    return Ok(Vec::new());
                 };
                 let mut out = Vec::new();
                 for &field in text_fields {
@@ -198,13 +213,7 @@ impl<'a> Builder<'a> {
                 out
             }
         };
-        Ok(match per_field.len() {
-            0 => None,
-            1 => per_field.into_iter().next(),
-            _ => Some(Box::new(BooleanQuery::new(
-                per_field.into_iter().map(|q| (Occur::Should, q)).collect(),
-            ))),
-        })
+        Ok(per_field)
     }
 
     fn words(
