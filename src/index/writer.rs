@@ -9,6 +9,7 @@ use crate::normalize::furniture::{encode_ranges, without};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
+use tantivy::indexer::UserOperation;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -228,13 +229,7 @@ impl ArticleWriter {
         self.stats.cluster_nanos += started.elapsed().as_nanos() as u64;
         let copy = assigned.copy_of.is_some();
         self.stats.copies += u64::from(copy);
-        for doc in self.passage_docs(a) {
-            self.writer.add_document(doc)?;
-            self.stats.passages += 1;
-        }
-        self.writer
-            .add_document(self.article_doc(a, assigned.cluster))?;
-        self.writer.add_document(self.path_doc(a))?;
+        self.add_article(a, assigned.cluster, Some(self.path_doc(a)))?;
         self.known.insert(key);
         self.known_paths.insert((key, a.path.clone()));
         self.added
@@ -261,15 +256,33 @@ impl ArticleWriter {
             ]);
             self.writer.delete_query(Box::new(q))?;
         }
-        for doc in self.passage_docs(a) {
-            self.writer.add_document(doc)?;
-            self.stats.passages += 1;
-        }
+        self.add_article(a, cluster, None)?;
         if let Some(added) = self.added.get_mut(&a.id.0) {
             added.passages = a.passages.len() as u64;
         }
-        self.writer.add_document(self.article_doc(a, cluster))?;
         self.bump()
+    }
+
+    /// Adds `a`'s passages and article document (and `path`, its record's), as one batch: one
+    /// indexing thread writes them side by side in one segment, which merges keep, so the
+    /// article table finds an article's passages as one run of documents (ranking a few
+    /// articles reads their runs only; see `search::table`).
+    fn add_article(
+        &mut self,
+        a: &Article,
+        cluster: u64,
+        path: Option<TantivyDocument>,
+    ) -> Result<()> {
+        let mut ops: Vec<UserOperation<TantivyDocument>> = self
+            .passage_docs(a)
+            .into_iter()
+            .map(UserOperation::Add)
+            .collect();
+        self.stats.passages += ops.len() as u64;
+        ops.push(UserOperation::Add(self.article_doc(a, cluster)));
+        ops.extend(path.map(UserOperation::Add));
+        self.writer.run(ops)?;
+        Ok(())
     }
 
     fn bump(&mut self) -> Result<()> {

@@ -408,7 +408,16 @@ pub fn rank_top(
         let mut builder = build::Builder::new(searcher, &mi.fields);
         if let Some(q) = builder.positive(expr)? {
             let table = table::ArticleTable::cached(mi, searcher)?;
-            return top::top_articles(searcher, &table, q.as_ref(), &articles, limit);
+            let pruned = top::pruned(expr);
+            let runs = top::selected_runs(searcher, &table, q.as_ref(), &articles, pruned)?;
+            return top::top_articles(
+                searcher,
+                &table,
+                q.as_ref(),
+                &articles,
+                limit,
+                runs.as_ref(),
+            );
         }
     }
     let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());

@@ -4,8 +4,8 @@
 //! Before it, every search and lookup scanned every article document (its key, date, cluster and
 //! outlet columns, and the outlet's name copied for each) and every path document, whatever the
 //! query matched: a cost that grew with the archive on every query. The table holds one row of
-//! 44 bytes per article (key, address, date, outlet number, copy cluster, number of records
-//! read, where their addresses start), sorted by key; the outlet names, so outlet filters
+//! 52 bytes per article (key, address, date, outlet number, copy cluster, number of records
+//! read, where their addresses start, and where its passages are), sorted by key; the outlet names, so outlet filters
 //! compare outlet numbers; and the addresses of every article's records (path documents), so
 //! listing a hit's appearances reads them without a query. Keys are uniform hashes, so the
 //! rows of keys with the same leading `bits` bits sit together, about one per such bucket: a
@@ -28,6 +28,13 @@
 //! grew with the archive): a number is checked when a query reads it, one that is no row
 //! counts nothing, and `morgue check` reads them all and builds a damaged table again.
 //!
+//! The writer adds an article's passages and article document as one batch, which one indexing
+//! thread writes side by side and merges keep in order: a row records its live passages as one
+//! run of documents (first document and count) in its article document's segment, so ranking a
+//! few selected articles of many matches reads only their runs (`search::top::selected_runs`).
+//! A row of an index written before that, whose passages are scattered, says so, and such a
+//! selection is ranked over every document as before.
+//!
 //! Entity and metadata filters stay queries over the article documents: they are evaluated as a
 //! set of rows that the selected ones are checked against.
 
@@ -49,10 +56,15 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).
-const MAGIC: &[u8; 16] = b"morgue-articles6";
+const MAGIC: &[u8; 16] = b"morgue-articles7";
 
-/// Bytes per row: key, segment, document, date, outlet, records, cluster, first record.
-const ROW_BYTES: usize = 44;
+/// Bytes per row: key, segment, document, date, outlet, records, cluster, first record, first
+/// passage, passages.
+const ROW_BYTES: usize = 52;
+
+/// In a row's passage count: its passages are not one run of documents of its article
+/// document's segment (an index written before articles were added as one batch).
+const SCATTERED: u32 = u32::MAX;
 
 /// No outlet.
 const NO_OUTLET: u32 = u32::MAX;
@@ -88,6 +100,11 @@ pub struct Row {
     pub records: u32,
     /// Where the addresses of its records start in the table's list of them.
     first_record: u32,
+    /// Its first passage document, in the article document's segment.
+    first_passage: u32,
+    /// Its passages, the documents from `first_passage` on ([`SCATTERED`] when they are not
+    /// one run).
+    passages: u32,
 }
 
 impl Row {
@@ -100,6 +117,15 @@ impl Row {
         out.extend_from_slice(&self.records.to_le_bytes());
         out.extend_from_slice(&self.cluster.to_le_bytes());
         out.extend_from_slice(&self.first_record.to_le_bytes());
+        out.extend_from_slice(&self.first_passage.to_le_bytes());
+        out.extend_from_slice(&self.passages.to_le_bytes());
+    }
+
+    /// The article's passage documents, in the segment of its article document, when they are
+    /// one run of documents.
+    pub fn passage_docs(&self) -> Option<std::ops::Range<DocId>> {
+        (self.passages != SCATTERED)
+            .then(|| self.first_passage..self.first_passage.saturating_add(self.passages))
     }
 
     /// The row at the start of `b` (at least [`ROW_BYTES`] long).
@@ -113,6 +139,8 @@ impl Row {
             records: word(b, 28),
             cluster: long(b, 32),
             first_record: word(b, 40),
+            first_passage: word(b, 44),
+            passages: word(b, 48),
         }
     }
 }
@@ -327,6 +355,10 @@ impl ArticleTable {
     fn fits(&self, row: &Row) -> bool {
         self.holds(row.addr)
             && (row.outlet == NO_OUTLET || (row.outlet as usize) < self.outlets.len())
+            && row.passage_docs().is_none_or(|docs| {
+                let segment = self.maps.get(row.addr.segment_ord as usize);
+                segment.is_some_and(|&(_, n)| docs.end <= n && docs.start <= docs.end)
+            })
     }
 
     fn key_at(&self, i: usize) -> u64 {
@@ -529,6 +561,7 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
         row.records = built.records.len() as u32 - row.first_record;
     }
     built.maps = row_maps(columns, searcher, &built.rows);
+    passage_runs(searcher, &built.maps, &mut built.rows);
     for field in crate::index::scored_fields(searcher.schema()) {
         let tokens = crate::index::live_tokens(searcher, field)?;
         built.tokens.push((field.field_id(), tokens));
@@ -572,6 +605,44 @@ fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Ve
         maps.push(map);
     }
     maps
+}
+
+/// Sets each row's passage run from the row maps: its first passage document and number of
+/// live passages when they are one run of documents in its article document's segment, else
+/// [`SCATTERED`]. (An article indexed again keeps its key: its old, deleted passages are
+/// passed over.)
+fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
+    // Per row: segment, first and last document, passages seen.
+    let mut seen: Vec<(u32, u32, u32, u32)> = vec![(0, 0, 0, 0); rows.len()];
+    for (segment, (map, reader)) in maps.iter().zip(searcher.segment_readers()).enumerate() {
+        let alive = reader.alive_bitset();
+        for (doc, &n) in map.iter().enumerate() {
+            let Some(s) = seen.get_mut(n as usize) else {
+                continue; // no row, or not a passage
+            };
+            if alive.is_some_and(|a| a.is_deleted(doc as DocId)) {
+                continue;
+            }
+            let (segment, doc) = (segment as u32, doc as u32);
+            match s.3 {
+                0 => *s = (segment, doc, doc, 1),
+                _ if s.0 != segment => s.3 = SCATTERED,
+                SCATTERED => {}
+                _ => {
+                    s.2 = doc;
+                    s.3 += 1;
+                }
+            }
+        }
+    }
+    for (row, &(segment, first, last, count)) in rows.iter_mut().zip(&seen) {
+        let one_run = count == 0
+            || (count != SCATTERED && segment == row.addr.segment_ord && last - first + 1 == count);
+        (row.first_passage, row.passages) = match one_run {
+            true => (first, count),
+            false => (0, SCATTERED),
+        };
+    }
 }
 
 fn row_damage(i: usize) -> String {
@@ -818,6 +889,8 @@ impl SegmentCollector for RowSegment {
             cluster: self.clusters.first(doc).unwrap_or(key),
             records: 0,
             first_record: 0,
+            first_passage: 0,
+            passages: 0,
         });
     }
 
@@ -866,6 +939,59 @@ mod tests {
         assert_eq!(directory(&[42], bits_for(1)), vec![0, 1]);
         assert_eq!(bucket(u64::MAX, 0), 0);
         assert_eq!(bucket(u64::MAX, MAX_BITS), (1 << MAX_BITS) - 1);
+    }
+
+    #[test]
+    fn a_row_knows_its_passages_run_when_they_are_one_and_says_so_when_not() {
+        use crate::search::testing::{article, passage};
+        use tantivy::indexer::UserOperation;
+        use tantivy::TantivyDocument;
+        let dir = tempfile::tempdir().unwrap();
+        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let f = mi.fields;
+        // One indexing thread and no merges: a segment per commit.
+        let mut w = mi
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, 50_000_000)
+            .unwrap();
+        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        // An article and its passages as one batch, as the ingest writes them.
+        let batch = |key: u64, n: u64| {
+            let mut ops = vec![UserOperation::Add(article(&f, key))];
+            ops.extend((0..n).map(|p| UserOperation::Add(passage(&f, key, p, "harbor"))));
+            ops
+        };
+        for (key, n) in [(1, 3), (2, 0), (3, 2), (4, 1)] {
+            w.run(batch(key, n)).unwrap();
+        }
+        w.commit().unwrap();
+        // Article 3 indexed again in a second commit (its first documents deleted); a second
+        // passage of article 4 in that commit's segment.
+        w.delete_term(Term::from_field_u64(f.article_key, 3));
+        w.run(batch(3, 2)).unwrap();
+        w.add_document(passage(&f, 4, 1, "harbor")).unwrap();
+        w.commit().unwrap();
+        let searcher = mi.searcher().unwrap();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let table = ArticleTable::load(&mi, &searcher).unwrap();
+        let run = |key: u64| {
+            let row = table.get(key).unwrap().unwrap();
+            row.passage_docs().map(|r| (row.addr.segment_ord, r.len()))
+        };
+        let first = table.get(1).unwrap().unwrap();
+        assert_eq!(run(1), Some((first.addr.segment_ord, 3)));
+        assert_eq!(run(2).map(|r| r.1), Some(0));
+        // The live passages of the second build only.
+        let again = table.get(3).unwrap().unwrap();
+        assert_ne!(again.addr.segment_ord, first.addr.segment_ord);
+        assert_eq!(run(3), Some((again.addr.segment_ord, 2)));
+        assert_eq!(run(4), None, "passages in two segments");
+        // The run holds the article's passages and nothing else.
+        let map = table.row_map(first.addr.segment_ord).unwrap();
+        let row_of_1 = map.get(first.addr.doc_id).unwrap();
+        for doc in first.passage_docs().unwrap() {
+            assert_eq!(map.passage(doc), Some(row_of_1));
+        }
     }
 
     #[test]

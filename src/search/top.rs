@@ -15,7 +15,7 @@ use super::{ranked_order, ArticleFacts, BestPassages, Ranked, SortOrder};
 use crate::index::KeyMap;
 use std::cmp::Ordering;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, Score, Searcher};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
 
 /// Most articles the bounded set is used for; longer pages take the general path.
 pub const MAX_LIMIT: usize = 1000;
@@ -32,6 +32,81 @@ pub(crate) fn flat_term_union(expr: &super::Expr) -> bool {
         matches!(a.field, Field::Text | Field::Title) && matches!(a.kind, AtomKind::Word(_))
     };
     atoms.iter().filter(single).count() >= 3
+}
+
+/// Per segment, sorted runs of passage documents.
+pub(crate) type Runs = Vec<Vec<std::ops::Range<DocId>>>;
+
+/// How many times fewer than the documents a query's words are in the selected articles'
+/// passages must be for ranking to read only them: each run costs a seek of every posting
+/// list of the query, so a selection with about as many passages as the words' documents
+/// ranks faster by one pass over them.
+const FEWER: u64 = 3;
+
+/// [`FEWER`] for a query that block-max WAND ranks (a single word, or a union of words of
+/// one field): its pass over every document skips the blocks that cannot beat the worst kept
+/// article, so it is cheaper than its documents say.
+const FEWER_PRUNED: u64 = 16;
+
+/// True when the positive atoms of `expr` make a union of single-field words that block-max
+/// WAND ranks: one word (searched in title and body), or words of one field each.
+pub(crate) fn pruned(expr: &super::Expr) -> bool {
+    use super::query::{AtomKind, Field};
+    let atoms = expr.positive_atoms();
+    let words = atoms.iter().all(|a| matches!(a.kind, AtomKind::Word(_)));
+    let one_field = atoms
+        .iter()
+        .all(|a| matches!(a.field, Field::Text | Field::Title));
+    words && (atoms.len() == 1 || one_field)
+}
+
+/// The passage documents of the selected `articles`, per segment, when ranking should read
+/// only them: they are [`FEWER`] times fewer than the documents that the positive query `q`'s
+/// words are in ([`FEWER_PRUNED`] when `pruned`: see [`pruned`]), which are the passages it
+/// would score otherwise, those of articles outside the selection included; and each
+/// article's passages are one run of documents (see `table::Row::passage_docs`). `None` when
+/// the query should run over every document.
+pub(crate) fn selected_runs(
+    searcher: &Searcher,
+    table: &ArticleTable,
+    q: &dyn Query,
+    articles: &KeyMap<ArticleFacts>,
+    pruned: bool,
+) -> crate::Result<Option<Runs>> {
+    if articles.is_empty() || table.is_empty() {
+        return Ok(None);
+    }
+    let mut matched = 0u64;
+    q.query_terms(&mut |term, _| {
+        matched += searcher.doc_freq(term).unwrap_or(0);
+    });
+    let fewer = if pruned { FEWER_PRUNED } else { FEWER };
+    // The commit's documents per article, a first guess before any row is read.
+    let per_article = searcher.num_docs() / table.len() as u64;
+    if articles.len() as u64 * per_article * fewer >= matched {
+        return Ok(None);
+    }
+    let mut runs: Runs = vec![Vec::new(); searcher.segment_readers().len()];
+    let mut passages = 0u64;
+    for &key in articles.keys() {
+        let Some(row) = table.get(key)? else {
+            return Ok(None);
+        };
+        let Some(docs) = row.passage_docs() else {
+            return Ok(None);
+        };
+        passages += u64::from(docs.end - docs.start);
+        if let Some(segment) = runs.get_mut(row.addr.segment_ord as usize) {
+            segment.push(docs);
+        }
+    }
+    if passages * fewer >= matched {
+        return Ok(None);
+    }
+    for segment in &mut runs {
+        segment.sort_unstable_by_key(|r| r.start);
+    }
+    Ok(Some(runs))
 }
 
 /// A kept article: its best passage so far.
@@ -81,6 +156,7 @@ pub(crate) fn top_articles(
     q: &dyn Query,
     articles: &KeyMap<ArticleFacts>,
     limit: usize,
+    runs: Option<&Runs>,
 ) -> crate::Result<Vec<Ranked>> {
     if limit == 0 {
         return Ok(Vec::new());
@@ -144,7 +220,31 @@ pub(crate) fn top_articles(
             }
             threshold(&kept)
         };
-        weight.for_each_pruning(start, reader, &mut callback)?;
+        match runs.and_then(|r| r.get(segment as usize)) {
+            None => weight.for_each_pruning(start, reader, &mut callback)?,
+            Some(runs) => {
+                // The matches within the selected articles' runs only, scored and offered as
+                // `for_each_pruning` would (the same scorer, the same threshold rule).
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                let mut threshold = start;
+                for run in runs {
+                    let mut doc = scorer.doc();
+                    if doc < run.start {
+                        doc = scorer.seek(run.start);
+                    }
+                    while doc < run.end {
+                        let score = scorer.score();
+                        if score > threshold {
+                            threshold = callback(doc, score);
+                        }
+                        doc = scorer.advance();
+                    }
+                    if doc == TERMINATED {
+                        break;
+                    }
+                }
+            }
+        }
     }
     let mut ranked: Vec<Ranked> = kept.iter().map(Kept::ranked).collect();
     if ranked.len() < limit {
@@ -175,6 +275,7 @@ mod tests {
     use super::super::{parse, rank_top, select, Filters};
     use super::*;
     use crate::search::testing::{article, passage};
+    use tantivy::indexer::UserOperation;
     use tantivy::{DateTime, TantivyDocument, Term};
 
     /// A ranked article's best passage: score, number, address.
@@ -199,16 +300,20 @@ mod tests {
             }
             // Article documents index the title too; ranking is over passages only.
             article.add_text(f.title, "pier pier pier pier");
-            w.add_document(article).unwrap();
+            // One batch per article, as the ingest writes them: its passages are one run.
+            let mut docs = vec![UserOperation::Add(article)];
             for p in 0..(a % 4 + 1) {
                 let piers = (a * 7 + p * 3) % 5;
+                // A rare word in a few articles: `pier AND quay` selects few of many.
+                let quay = (a % 13 == 0 && p == 0).then_some("quay");
                 let words: Vec<&str> = (0..(a % 6 + 2) as usize)
                     .map(|i| filler[i % filler.len()])
                     .chain(std::iter::repeat_n("pier", piers as usize))
+                    .chain(quay)
                     .collect();
-                w.add_document(passage(&f, key, p, &words.join(" ")))
-                    .unwrap();
+                docs.push(UserOperation::Add(passage(&f, key, p, &words.join(" "))));
             }
+            w.run(docs).unwrap();
         }
         // A passage scoring above every other, deleted (an article indexed again leaves such).
         let gone = passage(&f, 1001, 9, "pier pier pier pier pier pier zzgone");
@@ -218,16 +323,30 @@ mod tests {
         w.commit().unwrap();
 
         let searcher = mi.searcher().unwrap();
+        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
         for query in [
             "pier",
             "pier OR harbor",
             "pier -storm",
             "text:pier OR text:harbor OR text:ferry",
+            "pier AND quay",
         ] {
             let expr = parse(query).unwrap();
             let articles = select(&mi, &searcher, Some(&expr), &Filters::default())
                 .unwrap()
                 .articles;
+            // Few articles of many matches are ranked from their passages' runs only.
+            let q = crate::search::build::Builder::new(&searcher, &f)
+                .positive(&expr)
+                .unwrap()
+                .unwrap();
+            let runs =
+                selected_runs(&searcher, &table, q.as_ref(), &articles, pruned(&expr)).unwrap();
+            match query {
+                "pier" => assert!(runs.is_none(), "{query}"),
+                "pier AND quay" => assert!(runs.is_some(), "{query}"),
+                _ => {}
+            }
             // Two passages per article: the path that scores every passage into a map.
             let every = rank_top(
                 &mi,
