@@ -367,7 +367,8 @@ impl Table {
 
     /// Takes back one story of `outlet` holding `keys` that [`Table::observe`] counted: when
     /// the record a story is indexed from changes to another outlet's, its counts move there.
-    /// A count pruned meanwhile stays pruned.
+    /// A count pruned meanwhile stays pruned; one pruned and then counted again by other
+    /// stories loses this story all the same (pruning keeps the counts approximate).
     pub fn forget(&mut self, outlet: &str, keys: &[u64]) {
         let Some(&id) = self.ids.get(&outlet.trim().to_lowercase()) else {
             return;

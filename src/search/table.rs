@@ -274,6 +274,11 @@ impl ArticleTable {
                 if bucket(key, self.bits) != b || previous.is_some_and(|p| p >= key) {
                     return Some(format!("row {i} is out of key order"));
                 }
+                if !self.run_is_its_passages(&row, i) {
+                    return Some(format!(
+                        "row {i}'s run of passages holds documents that are not its passages"
+                    ));
+                }
                 previous = Some(key);
             }
         }
@@ -345,6 +350,19 @@ impl ArticleTable {
             .collect()
     }
 
+    /// Whether every document of `row`'s passage run (when it has one) is a passage of row `i`
+    /// in the row map (`row` fits).
+    fn run_is_its_passages(&self, row: &Row, i: usize) -> bool {
+        let Some(docs) = row.passage_docs() else {
+            return true;
+        };
+        let Ok(map) = self.row_map(row.addr.segment_ord) else {
+            return false;
+        };
+        docs.into_iter()
+            .all(|doc| map.number(doc) == Some(i as u32))
+    }
+
     /// Whether `addr` is a document of the commit.
     fn holds(&self, addr: DocAddress) -> bool {
         let docs = self.maps.get(addr.segment_ord as usize).map(|m| m.1);
@@ -357,7 +375,7 @@ impl ArticleTable {
             && (row.outlet == NO_OUTLET || (row.outlet as usize) < self.outlets.len())
             && row.passage_docs().is_none_or(|docs| {
                 let segment = self.maps.get(row.addr.segment_ord as usize);
-                segment.is_some_and(|&(_, n)| docs.end <= n && docs.start <= docs.end)
+                segment.is_some_and(|&(_, n)| docs.end <= n)
             })
     }
 
@@ -964,7 +982,14 @@ mod tests {
         for (key, n) in [(1, 3), (2, 0), (3, 2), (4, 1)] {
             w.run(batch(key, n)).unwrap();
         }
+        // 5: three passages, the middle one deleted: the live ones are not one run.
+        let mut five = vec![UserOperation::Add(article(&f, 5))];
+        for (p, word) in ["harbor", "zzgone", "harbor"].iter().enumerate() {
+            five.push(UserOperation::Add(passage(&f, 5, p as u64, word)));
+        }
+        w.run(five).unwrap();
         w.commit().unwrap();
+        w.delete_term(Term::from_field_text(f.body, "zzgone"));
         // Article 3 indexed again in a second commit (its first documents deleted); a second
         // passage of article 4 in that commit's segment.
         w.delete_term(Term::from_field_u64(f.article_key, 3));
@@ -986,6 +1011,8 @@ mod tests {
         assert_ne!(again.addr.segment_ord, first.addr.segment_ord);
         assert_eq!(run(3), Some((again.addr.segment_ord, 2)));
         assert_eq!(run(4), None, "passages in two segments");
+        assert_eq!(run(5), None, "a deleted passage between two live ones");
+        assert_eq!(table.damage(), None);
         // The run holds the article's passages and nothing else.
         let map = table.row_map(first.addr.segment_ord).unwrap();
         let row_of_1 = map.get(first.addr.doc_id).unwrap();
@@ -1050,5 +1077,18 @@ mod tests {
         assert!(table
             .damage()
             .is_some_and(|d| d.contains("out of key order")));
+        drop(table);
+        // A run of passages that starts on the article document, in bounds.
+        let mut damaged = whole.clone();
+        let row0 = at - 8 - ROW_BYTES;
+        let doc0 = word(&damaged, row0 + 12);
+        damaged[row0 + 44..row0 + 48].copy_from_slice(&doc0.to_le_bytes());
+        damaged[row0 + 48..row0 + 52].copy_from_slice(&1u32.to_le_bytes());
+        std::fs::write(&path, &damaged).unwrap();
+        let table = ArticleTable::load(&mi, &searcher).unwrap();
+        assert_eq!(
+            table.damage().as_deref(),
+            Some("row 0's run of passages holds documents that are not its passages")
+        );
     }
 }

@@ -96,9 +96,10 @@ pub(crate) fn selected_runs(
             return Ok(None);
         };
         passages += u64::from(docs.end - docs.start);
-        if let Some(segment) = runs.get_mut(row.addr.segment_ord as usize) {
-            segment.push(docs);
-        }
+        let Some(segment) = runs.get_mut(row.addr.segment_ord as usize) else {
+            return Ok(None);
+        };
+        segment.push(docs);
     }
     if passages * fewer >= matched {
         return Ok(None);
@@ -222,6 +223,8 @@ pub(crate) fn top_articles(
         };
         match runs.and_then(|r| r.get(segment as usize)) {
             None => weight.for_each_pruning(start, reader, &mut callback)?,
+            // No selected article here.
+            Some(runs) if runs.is_empty() => {}
             Some(runs) => {
                 // The matches within the selected articles' runs only, scored and offered as
                 // `for_each_pruning` would (the same scorer, the same threshold rule).
