@@ -108,8 +108,8 @@ pub struct IngestReport {
     pub new_paths: usize,
     /// Passages of the new articles, as the index holds them after the ingest (an article
     /// built again from an earlier record or re-indexed for its furniture counts once, with
-    /// its last passages). A sharded root sums its shards' figures before the shards ingested
-    /// first catch up with the furniture learned from all of them, which can re-index some.
+    /// its last passages; in a sharded root, after the shards ingested first caught up with the
+    /// furniture learned from all of them).
     pub passages: u64,
     /// New articles without a publication date.
     pub undated: usize,
@@ -146,6 +146,10 @@ pub struct IngestReport {
     /// For a sharded root: its shards and what joining them found (absent for a single index).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharded: Option<ShardedReport>,
+    /// A shard's ingest in a sharded one: its new articles' passages by key, which the root's
+    /// furniture catch-up may change (empty otherwise).
+    #[serde(skip)]
+    added: std::collections::HashMap<u64, u64>,
 }
 
 /// What an ingest into a sharded root did beyond its shards' own ingests.
@@ -628,12 +632,14 @@ fn ingest_sharded(
     let mut total = IngestReport::default();
     let mut per_shard = Vec::with_capacity(n);
     let mut with_furniture = Vec::with_capacity(n);
+    // Per shard, its new articles' passages by key.
+    let mut added = Vec::with_capacity(n);
     for (folder, inputs) in folders.iter().zip(placed) {
         let part = Part {
             root: dir,
             folders: &folders,
         };
-        let r = ingest_into(
+        let mut r = ingest_into(
             folder,
             inputs,
             std::mem::take(&mut problems),
@@ -642,14 +648,22 @@ fn ingest_sharded(
         )?;
         per_shard.push(r.articles_indexed);
         with_furniture.push(r.furniture);
+        added.push(std::mem::take(&mut r.added));
         total.absorb(r);
     }
-    // The last shard learned from every shard's final counts; the others catch up.
+    // The last shard learned from every shard's final counts; the others catch up, which can
+    // index some of their new articles again with other passages.
     for (i, folder) in folders.iter().enumerate().take(n.saturating_sub(1)) {
-        let done = refurnish(dir, folder, &folders, opts)?;
+        let (done, replaced) = refurnish(dir, folder, &folders, opts)?;
         with_furniture[i] = done.with_furniture;
         total.reindexed += done.reindexed;
+        for (key, passages) in replaced {
+            if let Some(p) = added[i].get_mut(&key) {
+                *p = passages;
+            }
+        }
     }
+    total.passages = added.iter().flat_map(|a| a.values()).sum();
     total.furniture = with_furniture.iter().sum();
     let mi = index::open(dir)?;
     total.total_articles = mi.article_count()?;
@@ -823,7 +837,7 @@ pub fn finish_built_apart(dir: &Path, opts: &IngestOptions) -> Result<BuiltApart
         ..BuiltApart::default()
     };
     for folder in &folders {
-        let r = refurnish(dir, folder, &folders, opts)?;
+        let (r, _) = refurnish(dir, folder, &folders, opts)?;
         done.reindexed += r.reindexed;
         done.furniture += r.with_furniture;
     }
@@ -861,7 +875,10 @@ fn refurnish(
     dir: &Path,
     folders: &[PathBuf],
     opts: &IngestOptions,
-) -> Result<crate::furnish::Relearned> {
+) -> Result<(
+    crate::furnish::Relearned,
+    std::collections::HashMap<u64, u64>,
+)> {
     let mi = index::open(dir)?;
     let aliases = AliasTable::for_index(dir, opts.aliases.as_deref())?;
     let mut table = index::furniture::Table::open(dir)?;
@@ -879,8 +896,9 @@ fn refurnish(
         &aliases,
         Some(&counted),
     )?;
+    let replaced = writer.replaced_passages().clone();
     writer.finish()?;
-    Ok(done)
+    Ok((done, replaced))
 }
 
 /// Ingests `inputs` into the single index `dir`, reporting `problems` (met collecting them) as
@@ -1046,6 +1064,9 @@ fn ingest_into(
     report.furniture = relearned.with_furniture;
     report.reindexed = relearned.reindexed;
     report.passages = writer.added_passages();
+    if part.is_some() {
+        report.added = writer.added_passage_counts();
+    }
     clock.time(Stage::Index, || writer.finish())?;
     ledger.append(to_record)?;
     bar.finish_and_clear();

@@ -4600,6 +4600,26 @@ mod sharded {
         }
     }
 
+    /// Furniture learned only from both shards' counts re-indexes the first shard's new
+    /// articles without it: the report counts their passages as they end up, as `stats` does.
+    #[test]
+    fn a_sharded_ingest_reports_the_passages_the_shards_hold() {
+        let w = Workdir::new();
+        let promo =
+            std::fs::read_to_string(repo().join("tests/fixtures/furniture/promo.jsonl")).unwrap();
+        let lines: Vec<&str> = promo.lines().collect();
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        for (name, part) in [("a.jsonl", &lines[..3]), ("b.jsonl", &lines[3..])] {
+            std::fs::write(w.path("in").join(name), part.join("\n") + "\n").unwrap();
+        }
+        let r = w.ingest(&["in", "--index", "root", "--shards", "2"]);
+        assert_ne!(shard_of(&w, "in/a.jsonl"), shard_of(&w, "in/b.jsonl"));
+        assert_eq!(r["furniture"], 6, "{r}");
+        let stats = answer(&w, "root", &["stats"]);
+        assert_eq!(stats["passages"], 12);
+        assert_eq!(r["passages"], 12, "{r}");
+    }
+
     /// `shard merge` folds shards into one: the same answers (scores included), fewer shards,
     /// and the merged shard's ledger still knows every source.
     #[test]

@@ -113,6 +113,8 @@ pub struct ArticleWriter {
     /// The articles this writer added, by key (see [`ArticleWriter::add`] on which record a
     /// text's article is built from).
     added: HashMap<u64, AddedArticle>,
+    /// The passages of each article this writer built again ([`ArticleWriter::replace`]).
+    replaced: HashMap<u64, u64>,
     clusters: ClusterFinder,
     pending: usize,
     batch: usize,
@@ -163,6 +165,7 @@ impl ArticleWriter {
             known,
             known_paths: HashSet::new(),
             added: HashMap::new(),
+            replaced: HashMap::new(),
             pending: 0,
             batch: batch.max(1),
             stats: WriterStats::default(),
@@ -180,6 +183,18 @@ impl ArticleWriter {
     /// furniture changed), its new passages, not its first ones.
     pub fn added_passages(&self) -> u64 {
         self.added.values().map(|a| a.passages).sum()
+    }
+
+    /// The passages of each article this writer added, by key, as last indexed (see
+    /// [`ArticleWriter::added_passages`]).
+    pub fn added_passage_counts(&self) -> HashMap<u64, u64> {
+        self.added.iter().map(|(&k, a)| (k, a.passages)).collect()
+    }
+
+    /// The passages of each article this writer built again, by key: what another writer's
+    /// [`ArticleWriter::added_passage_counts`] become when this one re-indexes its articles.
+    pub fn replaced_passages(&self) -> &HashMap<u64, u64> {
+        &self.replaced
     }
 
     /// Number of distinct articles in the index, including those added so far.
@@ -257,9 +272,11 @@ impl ArticleWriter {
             self.writer.delete_query(Box::new(q))?;
         }
         self.add_article(a, cluster, None)?;
+        let passages = a.passages.len() as u64;
         if let Some(added) = self.added.get_mut(&a.id.0) {
-            added.passages = a.passages.len() as u64;
+            added.passages = passages;
         }
+        self.replaced.insert(a.id.0, passages);
         self.bump()
     }
 
