@@ -14,6 +14,7 @@ use crate::search::{ArticleFacts, Selection};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::rc::Rc;
 use tantivy::Searcher;
 
 /// The facet name that groups by outlet; every other name is a metadata key.
@@ -213,14 +214,32 @@ pub fn facet(
             }
         }
     };
-    for (date, mut vs) in counted(selection, runs, key, values) {
-        vs.sort_by_cached_key(|v| keyword_key(v));
-        vs.dedup_by_key(|v| keyword_key(v));
-        if vs.is_empty() {
+    // Each distinct spelling's key, folded once: an archive has few outlets and authors, and
+    // folding each article's values again was most of the work.
+    let mut keyed: HashMap<String, Rc<str>> = HashMap::new();
+    for (date, vs) in counted(selection, runs, key, values) {
+        let mut pairs: Vec<(Rc<str>, String)> = vs
+            .into_iter()
+            .map(|v| {
+                let key = match keyed.get(&v) {
+                    Some(k) => Rc::clone(k),
+                    None => {
+                        let k: Rc<str> = keyword_key(&v).into();
+                        keyed.insert(v.clone(), Rc::clone(&k));
+                        k
+                    }
+                };
+                (key, v)
+            })
+            .collect();
+        // One count per value of an article, whatever its spellings there.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|later, first| later.0 == first.0);
+        if pairs.is_empty() {
             add(&mut none, date);
         }
-        for v in vs {
-            add(groups.entry(&v), date);
+        for (key, v) in pairs {
+            add(groups.entry_keyed(&key, &v), date);
         }
     }
     let mut rows: Vec<FacetRow> = groups
