@@ -21,7 +21,8 @@ use crate::index::furniture::{
 use crate::index::{stored_id, stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE};
 use crate::model::ArticleId;
 use crate::normalize::furniture::{
-    decode_ranges, mark_pieces, mark_pieces_and_forms, template_label, Forms, Learned, Piece,
+    decode_ranges, mark_pieces, mark_pieces_and_forms, outlet_key, template_label, Forms, Learned,
+    Piece,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -170,7 +171,7 @@ fn scan_article(
     now: &Learned,
 ) -> Result<Option<Scanned>> {
     let outlet = stored_str(doc, f.outlet).unwrap_or_default();
-    let lower = outlet.trim().to_lowercase();
+    let lower = outlet_key(&outlet);
     if scan.is_some_and(|s| !s.contains(&lower)) {
         return Ok(None);
     }

@@ -13,7 +13,8 @@ use crate::extract::{date, entities, outlet, title};
 use crate::index::ledger::{Ledger, LedgerEntry};
 use crate::index::{self, ArticleWriter};
 use crate::model::{Article, ArticleId, Sourced};
-use crate::normalize::{self, furniture::Learned};
+use crate::normalize;
+use crate::normalize::furniture::{outlet_key, Learned};
 use crate::passages;
 use crate::read::skips::{SkipCount, SkipLog};
 use crate::read::{self, path_label, RawArticle, ReadOptions, Skip};
@@ -1103,7 +1104,7 @@ impl Counts<'_> {
                 if !copy {
                     self.furniture.observe(outlet, keys);
                 }
-                self.touched.insert(outlet.trim().to_lowercase());
+                self.touched.insert(outlet_key(outlet));
                 report.articles_indexed += 1;
                 report.undated += usize::from(article.date.is_none());
                 !copy
@@ -1123,10 +1124,7 @@ impl Counts<'_> {
                 report.new_paths += 1;
                 report.undated -= usize::from(was_undated);
                 report.undated += usize::from(article.date.is_none());
-                let (now, was) = (
-                    outlet.trim().to_lowercase(),
-                    was_outlet.trim().to_lowercase(),
-                );
+                let (now, was) = (outlet_key(outlet), outlet_key(&was_outlet));
                 let moved = now != was;
                 self.touched.insert(now);
                 if moved {

@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::extract::ner::model::{put, take_varint};
 use crate::hashing::PreHashedMap;
 use crate::index::sidecar::{long, word};
-use crate::normalize::furniture::{Kind, Learned};
+use crate::normalize::furniture::{outlet_key, Kind, Learned};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -355,7 +355,7 @@ impl Table {
 
     /// Counts one story of `outlet` (`""` when unknown) holding `keys` (distinct).
     pub fn observe(&mut self, outlet: &str, keys: &[u64]) {
-        let id = self.id(&outlet.trim().to_lowercase());
+        let id = self.id(&outlet_key(outlet));
         self.stories[id as usize] += 1;
         for &k in keys {
             *self.counts.entry(Pair::new(k, id)).or_insert(0) += 1;
@@ -370,7 +370,7 @@ impl Table {
     /// A count pruned meanwhile stays pruned; one pruned and then counted again by other
     /// stories loses this story all the same (pruning keeps the counts approximate).
     pub fn forget(&mut self, outlet: &str, keys: &[u64]) {
-        let Some(&id) = self.ids.get(&outlet.trim().to_lowercase()) else {
+        let Some(&id) = self.ids.get(&outlet_key(outlet)) else {
             return;
         };
         let stories = &mut self.stories[id as usize];
@@ -403,7 +403,7 @@ impl Table {
     /// Replaces the word forms' counts of `outlet` (see [`Table::learn`]) by `forms`: per
     /// form, the stories holding it and those where it ends a learned fragment.
     pub fn set_forms(&mut self, outlet: &str, forms: &HashMap<u64, (u32, u32)>) {
-        let id = self.id(&outlet.trim().to_lowercase());
+        let id = self.id(&outlet_key(outlet));
         self.forms.retain(|&(_, o), _| o != id);
         for (&form, &counts) in forms.iter().filter(|(_, c)| c.1 > 0) {
             self.forms.insert((form, id), counts);
@@ -413,7 +413,7 @@ impl Table {
     /// Replaces the card counts of `outlet` by `cards`: per shingle key, the stories holding it
     /// in a card region.
     pub fn set_card_counts(&mut self, outlet: &str, cards: &HashMap<u64, u32>) {
-        let id = self.id(&outlet.trim().to_lowercase());
+        let id = self.id(&outlet_key(outlet));
         self.cards.retain(|&(_, o), _| o != id);
         for (&key, &count) in cards {
             self.cards.insert((key, id), count);
@@ -474,7 +474,7 @@ impl Table {
     /// Stories counted for `outlet`.
     pub fn stories(&self, outlet: &str) -> u32 {
         self.ids
-            .get(&outlet.trim().to_lowercase())
+            .get(&outlet_key(outlet))
             .map_or(0, |&id| self.stories[id as usize])
     }
 

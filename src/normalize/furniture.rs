@@ -222,7 +222,9 @@ pub struct Learned {
     cards: HashMap<String, Cards>,
 }
 
-fn outlet_key(outlet: &str) -> String {
+/// An outlet's name as furniture is learned and counted per outlet: trimmed, in lower case
+/// (the learned table, the furniture counts and the outlets an ingest touched all key by it).
+pub fn outlet_key(outlet: &str) -> String {
     outlet.trim().to_lowercase()
 }
 

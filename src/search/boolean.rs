@@ -36,13 +36,7 @@ pub fn evaluate(
                     }
                     _ => searcher.search(q.as_ref(), &collector.passages())?,
                 };
-                acc = Some(match acc {
-                    None => set,
-                    Some(mut prev) => {
-                        prev.union_with(&set);
-                        prev
-                    }
-                });
+                acc = Some(join(acc, set, false));
             }
             acc
         }
@@ -59,18 +53,23 @@ pub fn evaluate(
                 let Some(set) = evaluate(c, builder, searcher, fields, collector)? else {
                     continue; // an atom with nothing searchable is neutral
                 };
-                acc = Some(match acc {
-                    None => set,
-                    Some(mut prev) => {
-                        match is_and {
-                            true => prev.intersect_with(&set),
-                            false => prev.union_with(&set),
-                        }
-                        prev
-                    }
-                });
+                acc = Some(join(acc, set, is_and));
             }
             acc
         }
     })
+}
+
+/// `set` joined to the articles found so far: their intersection when `and`, else their union.
+fn join(acc: Option<Rows>, set: Rows, and: bool) -> Rows {
+    match acc {
+        None => set,
+        Some(mut prev) => {
+            match and {
+                true => prev.intersect_with(&set),
+                false => prev.union_with(&set),
+            }
+            prev
+        }
+    }
 }

@@ -630,8 +630,16 @@ fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Ve
 /// [`SCATTERED`]. (An article indexed again keeps its key: its old, deleted passages are
 /// passed over.)
 fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
-    // Per row: segment, first and last document, passages seen.
-    let mut seen: Vec<(u32, u32, u32, u32)> = vec![(0, 0, 0, 0); rows.len()];
+    /// A row's live passages seen so far: in one segment, from `first` to `last`.
+    #[derive(Clone, Copy, Default)]
+    struct Seen {
+        segment: u32,
+        first: u32,
+        last: u32,
+        /// Passages seen, or [`SCATTERED`] once two segments hold some.
+        count: u32,
+    }
+    let mut seen = vec![Seen::default(); rows.len()];
     for (segment, (map, reader)) in maps.iter().zip(searcher.segment_readers()).enumerate() {
         let alive = reader.alive_bitset();
         for (doc, &n) in map.iter().enumerate() {
@@ -642,22 +650,31 @@ fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
                 continue;
             }
             let (segment, doc) = (segment as u32, doc as u32);
-            match s.3 {
-                0 => *s = (segment, doc, doc, 1),
-                _ if s.0 != segment => s.3 = SCATTERED,
+            match s.count {
+                0 => {
+                    *s = Seen {
+                        segment,
+                        first: doc,
+                        last: doc,
+                        count: 1,
+                    }
+                }
                 SCATTERED => {}
+                _ if s.segment != segment => s.count = SCATTERED,
                 _ => {
-                    s.2 = doc;
-                    s.3 += 1;
+                    s.last = doc;
+                    s.count += 1;
                 }
             }
         }
     }
-    for (row, &(segment, first, last, count)) in rows.iter_mut().zip(&seen) {
-        let one_run = count == 0
-            || (count != SCATTERED && segment == row.addr.segment_ord && last - first + 1 == count);
+    for (row, s) in rows.iter_mut().zip(&seen) {
+        let one_run = s.count == 0
+            || (s.count != SCATTERED
+                && s.segment == row.addr.segment_ord
+                && s.last - s.first + 1 == s.count);
         (row.first_passage, row.passages) = match one_run {
-            true => (first, count),
+            true => (s.first, s.count),
             false => (0, SCATTERED),
         };
     }

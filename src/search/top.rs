@@ -26,12 +26,21 @@ pub const MAX_LIMIT: usize = 1000;
 /// queries take the general path (a word searched in title and body is a nested union of two,
 /// and adding two numbers does not depend on their order).
 pub(crate) fn flat_term_union(expr: &super::Expr) -> bool {
-    use super::query::{AtomKind, Field};
     let atoms = expr.positive_atoms();
-    let single = |a: &&&super::query::Atom| {
-        matches!(a.field, Field::Text | Field::Title) && matches!(a.kind, AtomKind::Word(_))
-    };
-    atoms.iter().filter(single).count() >= 3
+    atoms.iter().filter(|a| one_field(a) && word(a)).count() >= 3
+}
+
+/// The atom is a word (not a phrase or a prefix): one term per field it searches.
+fn word(a: &super::query::Atom) -> bool {
+    matches!(a.kind, super::query::AtomKind::Word(_))
+}
+
+/// The atom searches one text field (`text:` or `title:`), not both.
+fn one_field(a: &super::query::Atom) -> bool {
+    matches!(
+        a.field,
+        super::query::Field::Text | super::query::Field::Title
+    )
 }
 
 /// Per segment, sorted runs of passage documents.
@@ -51,13 +60,8 @@ const FEWER_PRUNED: u64 = 16;
 /// True when the positive atoms of `expr` make a union of single-field words that block-max
 /// WAND ranks: one word (searched in title and body), or words of one field each.
 pub(crate) fn pruned(expr: &super::Expr) -> bool {
-    use super::query::{AtomKind, Field};
     let atoms = expr.positive_atoms();
-    let words = atoms.iter().all(|a| matches!(a.kind, AtomKind::Word(_)));
-    let one_field = atoms
-        .iter()
-        .all(|a| matches!(a.field, Field::Text | Field::Title));
-    words && (atoms.len() == 1 || one_field)
+    atoms.iter().all(|a| word(a)) && (atoms.len() == 1 || atoms.iter().all(|a| one_field(a)))
 }
 
 /// The passage documents of the selected `articles`, per segment, when ranking should read
