@@ -243,6 +243,27 @@ mod tests {
         assert_eq!(zone_for(Some("example.com"), Some("ja"), false), None);
     }
 
+    /// The build compiles in only the zones these tables name (`CHRONO_TZ_TIMEZONE_FILTER` in
+    /// `.cargo/config.toml`): a zone added here and not there would silently give no zone.
+    #[test]
+    fn every_zone_named_here_is_built() {
+        let filter = include_str!("../../.cargo/config.toml");
+        for (key, name) in TLD_ZONES.iter().chain(LANGUAGE_ZONES) {
+            assert!(
+                name.parse::<Tz>().is_ok(),
+                "{key}: {name} is not built; add it to CHRONO_TZ_TIMEZONE_FILTER"
+            );
+            assert!(
+                filter.contains(&format!("|{name}|"))
+                    || filter.contains(&format!("({name}|"))
+                    || filter.contains(&format!("|{name})")),
+                "{key}: {name} is missing from CHRONO_TZ_TIMEZONE_FILTER"
+            );
+        }
+        // The filter is in force: a zone no table names is not built.
+        assert!("America/Denver".parse::<Tz>().is_err());
+    }
+
     #[test]
     fn the_page_offset_wins_over_the_domain_zone() {
         let html =
