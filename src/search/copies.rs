@@ -38,17 +38,23 @@ impl Selection {
     /// Keeps one article per copy cluster, the original, and files the other selected copies
     /// under it in [`Selection::copies`]. Returns the number of copies folded.
     pub fn fold_copies(&mut self) -> usize {
-        // Most stories are selected once: count first, and move only the articles of clusters
-        // selected more than once.
-        let mut selected: KeyMap<u32> = KeyMap::default();
-        selected.reserve(self.articles.len());
-        for facts in self.articles.values() {
-            *selected.entry(facts.cluster).or_default() += 1;
+        // Two selected copies share a cluster id, and at most one of them has that id as its
+        // own key: so every cluster selected more than once is the cluster of an article whose
+        // key is not its cluster. Those clusters are few (most stories have one copy); a pass
+        // over the selection without hashing finds them, and only their articles move.
+        let foreign: crate::index::Keys = self
+            .articles
+            .iter()
+            .filter(|(&key, f)| f.cluster != key)
+            .map(|(_, f)| f.cluster)
+            .collect();
+        if foreign.is_empty() {
+            return 0;
         }
         let shared: Vec<u64> = self
             .articles
             .iter()
-            .filter(|(_, f)| selected.get(&f.cluster).is_some_and(|&n| n > 1))
+            .filter(|(_, f)| foreign.contains(&f.cluster))
             .map(|(&k, _)| k)
             .collect();
         let mut by_cluster: KeyMap<Vec<(u64, ArticleFacts)>> = KeyMap::default();
@@ -318,12 +324,30 @@ mod tests {
         s.articles.insert(3, facts(3, None, 1));
         s.articles.insert(4, facts(4, None, 4));
         s.articles.insert(5, facts(5, None, 4));
-        assert_eq!(s.fold_copies(), 3);
+        // A copy whose cluster's other articles are not selected stands alone.
+        s.articles.insert(6, facts(6, Some(50), 9));
+        // Two copies of a cluster whose first article is not selected fold into one.
+        s.articles.insert(7, facts(7, Some(70), 10));
+        s.articles.insert(8, facts(8, Some(60), 10));
+        // An article without copies.
+        s.articles.insert(11, facts(11, None, 11));
+        assert_eq!(s.fold_copies(), 4);
         let mut kept: Vec<u64> = s.articles.keys().copied().collect();
         kept.sort();
-        assert_eq!(kept, vec![2, 4]);
+        assert_eq!(kept, vec![2, 4, 6, 8, 11]);
         let copies: Vec<u64> = s.copies[&2].iter().map(|c| c.0).collect();
         assert_eq!(copies, vec![1, 3]);
         assert_eq!(s.copies[&4].len(), 1);
+        assert_eq!(s.copies[&8].iter().map(|c| c.0).collect::<Vec<_>>(), [7]);
+        assert_eq!(s.copies.len(), 3);
+
+        // Nothing to fold: every article is its own cluster.
+        let mut alone = Selection::default();
+        for k in [20, 21, 22] {
+            alone.articles.insert(k, facts(k as u32, None, k));
+        }
+        assert_eq!(alone.fold_copies(), 0);
+        assert_eq!(alone.articles.len(), 3);
+        assert!(alone.copies.is_empty());
     }
 }
