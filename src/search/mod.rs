@@ -255,6 +255,8 @@ pub fn select_resolved(
     selection
         .articles
         .reserve(keep.as_ref().map_or(table.len(), |k| k.count_ones(..)));
+    // Without date bounds every article passes, dated or not: no date is worked out.
+    let dated = filters.has_dates();
     let mut consider = |i: usize| -> Result<()> {
         let row = table.row(i)?;
         if passing.as_ref().is_some_and(|p| !p.contains(i))
@@ -264,8 +266,8 @@ pub fn select_resolved(
         {
             return Ok(());
         }
-        let date = row.date_secs.and_then(to_date);
-        if filters.date_passes(date) {
+        let date = row.date_secs.filter(|_| dated).and_then(to_date);
+        if !dated || filters.date_passes(date) {
             selection.articles.insert(
                 row.key,
                 ArticleFacts {
