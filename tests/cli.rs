@@ -80,6 +80,13 @@ impl Workdir {
         assert!(code == 0 || code == 1, "search failed ({code}): {err}");
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
     }
+
+    /// `morgue stats --json` on the default index, which must succeed.
+    fn stats(&self) -> Value {
+        let (code, out, err) = self.run(&["stats", "--json"]);
+        assert_eq!(code, 0, "stats failed: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
+    }
 }
 
 /// Checks that the first hits of `query` with a short `--limit` (found by a bounded set of the
@@ -3016,12 +3023,7 @@ mod furniture {
         w.copy_dir(&repo().join("tests/fixtures/furniture"), "in");
         let r = w.ingest(&["in/promo.jsonl"]);
         assert_eq!(r["furniture"], 6, "{r}");
-        let passages = |w: &Workdir| {
-            let (code, out, err) = w.run(&["stats", "--json"]);
-            assert_eq!(code, 0, "{err}");
-            let stats: Value = serde_json::from_str(&out).unwrap();
-            stats["passages"].as_u64().unwrap()
-        };
+        let passages = |w: &Workdir| w.stats()["passages"].as_u64().unwrap();
         assert_eq!(passages(&w), 12);
         assert_eq!(r["passages"], 12, "{r}");
         assert_eq!(total(&w, "\"morning newsletter\""), 0);
@@ -4045,9 +4047,7 @@ mod appearances {
         let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
         std::fs::write(w.path("in/wire.jsonl"), lines).unwrap();
         w.ingest(&["in"]);
-        let (code, out, err) = w.run(&["stats", "--json"]);
-        assert_eq!(code, 0, "{err}");
-        let v: Value = serde_json::from_str(&out).unwrap();
+        let v = w.stats();
         assert_eq!(
             (&v["articles"], &v["outlets"], &v["unknown_outlet"]),
             (&1.into(), &1.into(), &1.into()),
@@ -4270,9 +4270,7 @@ mod appearances {
         let v = w.search(&["pilings", "--outlet", "Alpha Wire"]);
         assert_eq!(v["total"], 1, "{v}");
         assert_eq!(v["hits"][0]["path"], "dumps/a.jsonl:401", "{v}");
-        let (code, out, err) = w.run(&["stats", "--json"]);
-        assert_eq!(code, 0, "{err}");
-        let stats: Value = serde_json::from_str(&out).unwrap();
+        let stats = w.stats();
         assert_eq!(stats["undated"], 1, "{stats}");
     }
 }

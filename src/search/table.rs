@@ -369,14 +369,15 @@ impl ArticleTable {
         docs.is_some_and(|n| addr.doc_id < n)
     }
 
-    /// Whether `row`'s article document is in the commit and its outlet number known.
+    /// Whether `row`'s article document and passage run are in the commit and its outlet
+    /// number known (read for every selected row: the segment is looked up once).
     fn fits(&self, row: &Row) -> bool {
-        self.holds(row.addr)
+        let Some(&(_, docs)) = self.maps.get(row.addr.segment_ord as usize) else {
+            return false;
+        };
+        row.addr.doc_id < docs
             && (row.outlet == NO_OUTLET || (row.outlet as usize) < self.outlets.len())
-            && row.passage_docs().is_none_or(|docs| {
-                let segment = self.maps.get(row.addr.segment_ord as usize);
-                segment.is_some_and(|&(_, n)| docs.end <= n)
-            })
+            && row.passage_docs().is_none_or(|run| run.end <= docs)
     }
 
     fn key_at(&self, i: usize) -> u64 {
