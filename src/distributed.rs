@@ -364,7 +364,7 @@ impl Group {
             &req.filters,
             resolver.as_deref(),
         )?;
-        let keep: Arc<Keys> = Arc::new(selection.articles.keys().copied().collect());
+        let keep: Arc<Keys> = Arc::new(selection.articles.keys().collect());
         let table = ArticleTable::cached(&self.mi, &searcher)?;
         let provider = Provider {
             global: stats,
@@ -862,7 +862,7 @@ impl crate::lookup::Articles for Remote<'_> {
                 .articles
                 .iter()
                 .filter(|(_, facts)| facts.records >= 2)
-                .map(|(&k, _)| k)
+                .map(|(k, _)| k)
                 .collect();
             keys.sort_unstable();
             keys
@@ -1046,7 +1046,7 @@ impl Driver {
             .selection
             .articles
             .iter()
-            .map(|(&key, facts)| Ranked {
+            .map(|(key, facts)| Ranked {
                 key,
                 date_secs: facts.date_secs,
                 best: BestPassages(vec![(
@@ -1078,7 +1078,7 @@ impl Driver {
             .articles
             .iter()
             .filter(|(_, facts)| facts.records >= 2)
-            .map(|(&k, _)| k)
+            .map(|(k, _)| k)
             .collect();
         for (_, key, _) in &self.page {
             wanted.push(*key);
@@ -1119,7 +1119,7 @@ impl Driver {
             .iter()
             .filter(|(_, facts)| facts.records >= 2)
             .map(|(k, _)| {
-                let all = self.appearances.get(k).map(Vec::as_slice).unwrap_or(&[]);
+                let all = self.appearances.get(&k).map(Vec::as_slice).unwrap_or(&[]);
                 let kept = all.iter().filter(|a| self.req.filters.passes(a)).count();
                 kept.saturating_sub(1)
             })

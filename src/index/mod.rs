@@ -131,6 +131,12 @@ impl MorgueIndex {
         self.clusters.canonical(cluster)
     }
 
+    /// The map behind [`MorgueIndex::canonical_cluster`], shared (a selection keeps it to
+    /// give its articles' clusters when asked).
+    pub fn cluster_map(&self) -> Arc<shards::ClusterMap> {
+        Arc::clone(&self.clusters)
+    }
+
     /// Every stored cluster id that stands for the canonical cluster `canon` (itself first).
     pub fn cluster_ids(&self, canon: u64) -> Vec<u64> {
         self.clusters.ids(canon)

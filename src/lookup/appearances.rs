@@ -33,11 +33,11 @@ pub fn counted(
 ) -> Vec<(Option<chrono::NaiveDate>, Vec<String>)> {
     let mut out = Vec::with_capacity(selection.articles.len());
     for (k, facts) in &selection.articles {
-        match runs.get(k) {
+        match runs.get(&k) {
             Some(aps) => out.extend(aps.iter().map(|a| (a.date, appearance_values(a, key)))),
             None => out.push((
                 facts.date_secs.and_then(crate::search::to_date),
-                values(facts),
+                values(&facts),
             )),
         }
     }

@@ -194,16 +194,16 @@ pub enum EntityAnswer {
 pub const MIN_CO_MENTIONS: usize = 3;
 
 /// A selected article as the lookups walk it.
-#[derive(Debug, Clone, Copy)]
-struct Row<'s> {
+#[derive(Debug, Clone)]
+struct Row {
     key: u64,
     story: u64,
     date_secs: Option<i64>,
     addr: DocAddress,
-    outlet: Option<&'s str>,
+    outlet: Option<std::sync::Arc<str>>,
 }
 
-impl Row<'_> {
+impl Row {
     fn rank(&self) -> (Option<i64>, u64) {
         (self.date_secs, self.key)
     }
@@ -211,16 +211,16 @@ impl Row<'_> {
 
 /// The selected articles grouped by story, each story's original first (the copy that stands
 /// for it), stories in key order: a compact array, whatever the size of the archive.
-fn rows(selection: &Selection, all_copies: bool) -> Vec<Row<'_>> {
+fn rows(selection: &Selection, all_copies: bool) -> Vec<Row> {
     let mut rows: Vec<Row> = selection
         .articles
         .iter()
         .map(|(key, facts)| Row {
-            key: *key,
-            story: if all_copies { *key } else { facts.cluster },
+            key,
+            story: if all_copies { key } else { facts.cluster },
             date_secs: facts.date_secs,
             addr: facts.addr,
-            outlet: facts.outlet.as_deref(),
+            outlet: facts.outlet,
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -233,12 +233,12 @@ fn rows(selection: &Selection, all_copies: bool) -> Vec<Row<'_>> {
 
 /// Calls `visit` with each story's articles (original first) and their resolved entities,
 /// reading those of one story at a time.
-fn walk_stories<'s>(
+fn walk_stories(
     cols: &mut EntityColumns,
-    rows: &[Row<'s>],
-    mut visit: impl FnMut(&[(Row<'s>, ArticleEntities)]),
+    rows: &[Row],
+    mut visit: impl FnMut(&[(Row, ArticleEntities)]),
 ) -> Result<()> {
-    let mut story: Vec<(Row<'s>, ArticleEntities)> = Vec::new();
+    let mut story: Vec<(Row, ArticleEntities)> = Vec::new();
     let mut spare: Vec<ArticleEntities> = Vec::new();
     for chunk in rows.chunk_by(|a, b| a.story == b.story) {
         for (_, v) in story.drain(..) {
@@ -247,7 +247,7 @@ fn walk_stories<'s>(
         for row in chunk {
             let mut found = spare.pop().unwrap_or_default();
             cols.article(row.addr, &mut found)?;
-            story.push((*row, found));
+            story.push((row.clone(), found));
         }
         visit(&story);
     }
@@ -257,7 +257,7 @@ fn walk_stories<'s>(
 /// The stories of `rows` (see [`rows`]) in the order the entity table reads best: stories of
 /// several copies first, as they come, then the stories of one article in the table's order,
 /// so that its blocks are read in turn. A tally of stories does not depend on their order.
-fn in_table_order<'r, 's>(rows: &'r [Row<'s>]) -> Vec<&'r [Row<'s>]> {
+fn in_table_order(rows: &[Row]) -> Vec<&[Row]> {
     let mut stories: Vec<&[Row]> = rows.chunk_by(|a, b| a.story == b.story).collect();
     // Stable: the stories of several copies keep their order.
     stories.sort_by_key(|s| match s {
@@ -640,8 +640,8 @@ pub fn entities_merged(
 }
 
 /// The copy that stands for a story in `morgue entity`.
-struct Shown<'s> {
-    row: Row<'s>,
+struct Shown {
+    row: Row,
     mentions: u32,
 }
 
@@ -711,11 +711,11 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
                 for &form in &forms {
                     *variants.entry(form).or_default() += 1;
                 }
-                if let Some(o) = row.outlet {
+                if let Some(o) = row.outlet.as_deref() {
                     *outlets.entry(o).or_default() += 1;
                 }
                 rep = Some(Shown {
-                    row: *row,
+                    row: row.clone(),
                     mentions,
                 });
             }
@@ -776,7 +776,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         article_list.push(EntityArticle {
             article_id: s.row.key.into(),
             title: text(&doc, f.title_text).unwrap_or_default(),
-            outlet: s.row.outlet.map(str::to_string),
+            outlet: s.row.outlet.as_deref().map(str::to_string),
             date: s.row.date_secs.and_then(to_date),
             mentions: s.mentions,
         });

@@ -34,10 +34,7 @@ pub fn runs(
 ) -> Result<Runs> {
     let mut runs = Runs::default();
     let table = ArticleTable::cached(mi, searcher)?;
-    for (&key, facts) in &selection.articles {
-        if facts.records < 2 {
-            continue;
-        }
+    for key in selection.articles.several_records() {
         let all = appearances_of(&table, searcher, &mi.fields, key)?;
         let kept = all.into_iter().filter(|a| filters.passes(a)).collect();
         runs.insert(key, kept);

@@ -38,25 +38,10 @@ impl Selection {
     /// Keeps one article per copy cluster, the original, and files the other selected copies
     /// under it in [`Selection::copies`]. Returns the number of copies folded.
     pub fn fold_copies(&mut self) -> usize {
-        // Two selected copies share a cluster id, and at most one of them has that id as its
-        // own key: so every cluster selected more than once is the cluster of an article whose
-        // key is not its cluster. Those clusters are few (most stories have one copy); a pass
-        // over the selection without hashing finds them, and only their articles move.
-        let foreign: crate::index::Keys = self
-            .articles
-            .iter()
-            .filter(|(&key, f)| f.cluster != key)
-            .map(|(_, f)| f.cluster)
-            .collect();
-        if foreign.is_empty() {
+        let shared = self.articles.sharing_a_cluster();
+        if shared.is_empty() {
             return 0;
         }
-        let shared: Vec<u64> = self
-            .articles
-            .iter()
-            .filter(|(_, f)| foreign.contains(&f.cluster))
-            .map(|(&k, _)| k)
-            .collect();
         let mut by_cluster: KeyMap<Vec<(u64, ArticleFacts)>> = KeyMap::default();
         for key in shared {
             if let Some(facts) = self.articles.remove(&key) {
@@ -332,7 +317,7 @@ mod tests {
         // An article without copies.
         s.articles.insert(11, facts(11, None, 11));
         assert_eq!(s.fold_copies(), 4);
-        let mut kept: Vec<u64> = s.articles.keys().copied().collect();
+        let mut kept: Vec<u64> = s.articles.keys().collect();
         kept.sort();
         assert_eq!(kept, vec![2, 4, 6, 8, 11]);
         let copies: Vec<u64> = s.copies[&2].iter().map(|c| c.0).collect();

@@ -18,6 +18,7 @@ mod highlight;
 pub mod query;
 pub mod resolve;
 mod rows;
+mod selected;
 pub mod statistics;
 pub mod suggest;
 pub mod table;
@@ -63,6 +64,7 @@ use chrono::NaiveDate;
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::PassageCollector;
+pub use selected::Articles;
 use serde::Serialize;
 
 use std::ops::Range;
@@ -177,7 +179,7 @@ pub struct SearchResults {
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Selected articles (after every filter) and their facts.
-    pub articles: KeyMap<ArticleFacts>,
+    pub articles: Articles,
     /// Articles that matched but were left out because they are undated and a date bound is set.
     pub undated: usize,
     /// After [`Selection::fold_copies`]: the other selected copies of each kept article.
@@ -251,43 +253,49 @@ pub fn select_resolved(
         )?),
     };
     let outlets = (!filters.outlets.is_empty()).then(|| table.outlets_matching(&filters.outlets));
-    let mut selection = Selection::default();
-    selection
-        .articles
-        .reserve(keep.as_ref().map_or(table.len(), |k| k.count_ones(..)));
     // Without date bounds every article passes, dated or not: no date is worked out.
     let dated = filters.has_dates();
-    let mut consider = |i: usize| -> Result<()> {
-        let row = table.row(i)?;
-        if passing.as_ref().is_some_and(|p| !p.contains(i))
-            || outlets
-                .as_ref()
-                .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
-        {
-            return Ok(());
+    let mut chosen = match keep {
+        Some(set) => set,
+        None => {
+            let mut all = rows::Rows::with_capacity(table.len());
+            all.insert_range(..);
+            all
         }
-        let date = row.date_secs.filter(|_| dated).and_then(to_date);
-        if !dated || filters.date_passes(date) {
-            selection.articles.insert(
-                row.key,
-                ArticleFacts {
-                    addr: row.addr,
-                    date_secs: row.date_secs,
-                    outlet: table.shared_outlet(&row),
-                    cluster: mi.canonical_cluster(row.cluster),
-                    records: row.records,
-                },
-            );
-        } else if date.is_none() {
-            selection.undated += 1;
-        }
-        Ok(())
     };
-    match &keep {
-        Some(set) => set.ones().try_for_each(&mut consider)?,
-        None => (0..table.len()).try_for_each(&mut consider)?,
+    if let Some(p) = &passing {
+        chosen.intersect_with(p);
     }
-    Ok(selection)
+    // Every selected row is read once, so a damaged one is an error here and not where its
+    // facts are read later; those an outlet or date filter leaves out are cleared.
+    let mut undated = 0;
+    let mut out = Vec::new();
+    let mut marks = selected::Marks::new(table.len());
+    let clusters = mi.cluster_map();
+    for i in chosen.ones() {
+        let row = table.row(i)?;
+        marks.note(i, row.key, clusters.canonical(row.cluster), row.records);
+        if outlets
+            .as_ref()
+            .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
+        {
+            out.push(i);
+        } else if dated {
+            let date = row.date_secs.and_then(to_date);
+            if !filters.date_passes(date) {
+                out.push(i);
+                undated += usize::from(date.is_none());
+            }
+        }
+    }
+    for i in out {
+        chosen.set(i, false);
+    }
+    Ok(Selection {
+        articles: Articles::from_rows(table, chosen, clusters, marks),
+        undated,
+        copies: KeyMap::default(),
+    })
 }
 
 /// Runs a search.
@@ -385,7 +393,7 @@ pub fn rank(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
-    articles: KeyMap<ArticleFacts>,
+    articles: Articles,
     per_article: usize,
     sort: SortOrder,
 ) -> Result<Vec<Ranked>> {
@@ -397,7 +405,7 @@ pub fn rank_top(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
-    articles: KeyMap<ArticleFacts>,
+    articles: Articles,
     per_article: usize,
     sort: SortOrder,
     limit: usize,
@@ -422,7 +430,7 @@ pub fn rank_top(
             );
         }
     }
-    let keep: Arc<Keys> = Arc::new(articles.keys().copied().collect());
+    let keep: Arc<Keys> = Arc::new(articles.keys().collect());
     let mut best = best_passages(mi, searcher, expr, keep, per_article, None)?;
     let mut ranked: Vec<Ranked> = articles
         .into_iter()

@@ -322,6 +322,13 @@ impl ArticleTable {
         }
     }
 
+    /// The row numbered `i` (`i < len`) as [`ArticleTable::row`] reads it, for a row that has
+    /// been read so before: not checked again.
+    pub(crate) fn row_read(&self, i: usize) -> Row {
+        let at = self.rows_at + i * ROW_BYTES;
+        Row::decode(&self.bytes[at..at + ROW_BYTES])
+    }
+
     /// The addresses of `row`'s records (path documents), in index order: what listing a
     /// text's appearances reads, without a query for them.
     pub fn records(&self, row: &Row) -> Result<Vec<DocAddress>> {
@@ -394,6 +401,14 @@ impl ArticleTable {
     /// The row of the article `key`: the rows of its bucket, in the directory, are read
     /// until one holds the key or a greater one.
     pub fn get(&self, key: u64) -> Result<Option<Row>> {
+        match self.find(key)? {
+            Some(i) => self.row(i).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The number of the row of the article `key`, as [`ArticleTable::get`] finds it.
+    pub fn find(&self, key: u64) -> Result<Option<usize>> {
         let b = bucket(key, self.bits);
         let rows = self
             .bucket_range(b)
@@ -401,11 +416,36 @@ impl ArticleTable {
         for i in rows {
             match self.key_at(i).cmp(&key) {
                 std::cmp::Ordering::Less => continue,
-                std::cmp::Ordering::Equal => return self.row(i).map(Some),
+                std::cmp::Ordering::Equal => return Ok(Some(i)),
                 std::cmp::Ordering::Greater => return Ok(None),
             }
         }
         Ok(None)
+    }
+
+    /// The key of row `i` (`i < len`), read alone.
+    #[inline]
+    pub fn key_of(&self, i: usize) -> u64 {
+        self.key_at(i)
+    }
+
+    /// The date of row `i` (`i < len`) as Unix seconds, read alone.
+    #[inline]
+    pub fn date_of(&self, i: usize) -> Option<i64> {
+        let date = long(&self.bytes, self.rows_at + i * ROW_BYTES + 16) as i64;
+        (date != NO_DATE).then_some(date)
+    }
+
+    /// The number of records of row `i` (`i < len`), read alone.
+    #[inline]
+    pub fn records_of(&self, i: usize) -> u32 {
+        word(&self.bytes, self.rows_at + i * ROW_BYTES + 28)
+    }
+
+    /// The copy cluster of row `i` (`i < len`) as stored, read alone.
+    #[inline]
+    pub fn cluster_of(&self, i: usize) -> u64 {
+        long(&self.bytes, self.rows_at + i * ROW_BYTES + 32)
     }
 
     /// The row map of segment `segment`: for each of its documents (passages, records and

@@ -11,8 +11,8 @@
 //! (`rank_top`'s general path), which the tests check.
 
 use super::table::ArticleTable;
-use super::{ranked_order, ArticleFacts, BestPassages, Ranked, SortOrder};
-use crate::index::KeyMap;
+use super::table::Row;
+use super::{ranked_order, Articles, BestPassages, Ranked, SortOrder};
 use std::cmp::Ordering;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
@@ -74,7 +74,7 @@ pub(crate) fn selected_runs(
     searcher: &Searcher,
     table: &ArticleTable,
     q: &dyn Query,
-    articles: &KeyMap<ArticleFacts>,
+    articles: &Articles,
     pruned: bool,
 ) -> crate::Result<Option<Runs>> {
     if articles.is_empty() || table.is_empty() {
@@ -92,18 +92,28 @@ pub(crate) fn selected_runs(
     }
     let mut runs: Runs = vec![Vec::new(); searcher.segment_readers().len()];
     let mut passages = 0u64;
-    for &key in articles.keys() {
-        let Some(row) = table.get(key)? else {
-            return Ok(None);
-        };
-        let Some(docs) = row.passage_docs() else {
-            return Ok(None);
-        };
+    let mut add = |row: Row| -> Option<()> {
+        let docs = row.passage_docs()?;
         passages += u64::from(docs.end - docs.start);
-        let Some(segment) = runs.get_mut(row.addr.segment_ord as usize) else {
-            return Ok(None);
-        };
-        segment.push(docs);
+        runs.get_mut(row.addr.segment_ord as usize)?.push(docs);
+        Some(())
+    };
+    let added = match articles.rows() {
+        // The selection's rows, read when it was made.
+        Some((selected, rows)) => rows.ones().try_for_each(|i| add(selected.row_read(i))),
+        None => {
+            let mut added = Some(());
+            for key in articles.keys() {
+                added = table.get(key)?.and_then(&mut add);
+                if added.is_none() {
+                    break;
+                }
+            }
+            added
+        }
+    };
+    if added.is_none() {
+        return Ok(None);
     }
     if passages * fewer >= matched {
         return Ok(None);
@@ -159,7 +169,7 @@ pub(crate) fn top_articles(
     searcher: &Searcher,
     table: &ArticleTable,
     q: &dyn Query,
-    articles: &KeyMap<ArticleFacts>,
+    articles: &Articles,
     limit: usize,
     runs: Option<&Runs>,
 ) -> crate::Result<Vec<Ranked>> {
@@ -182,6 +192,12 @@ pub(crate) fn top_articles(
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let segment = segment as u32;
         let columns = table.columns(segment)?;
+        // A selection of the table's rows is read through the segment's row map: a passage's
+        // row, its bit, and the row's key and date.
+        let selected = articles
+            .rows()
+            .map(|(t, rows)| t.row_map(segment).map(|map| (t, rows, map)))
+            .transpose()?;
         let alive = reader.alive_bitset();
         // What the segments before this one left to beat.
         let start = threshold(&kept);
@@ -190,16 +206,25 @@ pub(crate) fn top_articles(
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 return threshold(&kept);
             }
-            let (Some(key), Some(number)) = (columns.keys.first(doc), columns.numbers.first(doc))
-            else {
+            let Some(number) = columns.numbers.first(doc) else {
                 return threshold(&kept);
             };
-            let Some(facts) = articles.get(&key) else {
+            let member = match &selected {
+                Some((t, rows, map)) => map
+                    .passage(doc)
+                    .filter(|&i| rows.contains(i as usize))
+                    .map(|i| (t.key_of(i as usize), t.date_of(i as usize))),
+                None => columns
+                    .keys
+                    .first(doc)
+                    .and_then(|key| Some((key, articles.get(&key)?.date_secs))),
+            };
+            let Some((key, date_secs)) = member else {
                 return threshold(&kept);
             };
             let candidate = Kept {
                 key,
-                date_secs: facts.date_secs,
+                date_secs,
                 score,
                 number,
                 addr: DocAddress::new(segment, doc),
@@ -260,7 +285,7 @@ pub(crate) fn top_articles(
         let mut rest: Vec<Ranked> = articles
             .iter()
             .filter(|(k, _)| !members.contains(k))
-            .map(|(&key, facts)| Ranked {
+            .map(|(key, facts)| Ranked {
                 key,
                 date_secs: facts.date_secs,
                 best: BestPassages::default(),
