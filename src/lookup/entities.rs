@@ -194,13 +194,13 @@ pub enum EntityAnswer {
 pub const MIN_CO_MENTIONS: usize = 3;
 
 /// A selected article as the lookups walk it.
-#[derive(Debug, Clone)]
+/// (Its outlet is read from the selection for the few articles that show it.)
+#[derive(Debug, Clone, Copy)]
 struct Row {
     key: u64,
     story: u64,
     date_secs: Option<i64>,
     addr: DocAddress,
-    outlet: Option<std::sync::Arc<str>>,
 }
 
 impl Row {
@@ -220,7 +220,6 @@ fn rows(selection: &Selection, all_copies: bool) -> Vec<Row> {
             story: if all_copies { key } else { facts.cluster },
             date_secs: facts.date_secs,
             addr: facts.addr,
-            outlet: facts.outlet,
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -247,7 +246,7 @@ fn walk_stories(
         for row in chunk {
             let mut found = spare.pop().unwrap_or_default();
             cols.article(row.addr, &mut found)?;
-            story.push((row.clone(), found));
+            story.push((*row, found));
         }
         visit(&story);
     }
@@ -621,7 +620,6 @@ pub fn entities_merged(
                 story: a.story,
                 date_secs: a.date_secs,
                 addr: DocAddress::new(0, 0),
-                outlet: None,
             };
             story.push((
                 row,
@@ -642,6 +640,7 @@ pub fn entities_merged(
 /// The copy that stands for a story in `morgue entity`.
 struct Shown {
     row: Row,
+    outlet: Option<std::sync::Arc<str>>,
     mentions: u32,
 }
 
@@ -667,7 +666,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         .collect();
     let mut shown: Vec<Shown> = Vec::new();
     let mut variants: PreHashedMap<u32, usize> = PreHashedMap::default();
-    let mut outlets: HashMap<&str, usize> = HashMap::new();
+    let mut outlets: HashMap<std::sync::Arc<str>, usize> = HashMap::new();
     let mut together: PreHashedMap<u32, u64> = PreHashedMap::default();
     // The entity's own identities in full; the others' names and types only for those listed.
     let (mut mine_tally, mut others) = (
@@ -711,11 +710,13 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
                 for &form in &forms {
                     *variants.entry(form).or_default() += 1;
                 }
-                if let Some(o) = row.outlet.as_deref() {
-                    *outlets.entry(o).or_default() += 1;
+                let outlet = selection.articles.get(&row.key).and_then(|f| f.outlet);
+                if let Some(o) = &outlet {
+                    *outlets.entry(o.clone()).or_default() += 1;
                 }
                 rep = Some(Shown {
-                    row: row.clone(),
+                    row: *row,
+                    outlet,
                     mentions,
                 });
             }
@@ -776,7 +777,7 @@ pub fn entity(mi: &MorgueIndex, req: &EntityRequest) -> Result<EntityAnswer> {
         article_list.push(EntityArticle {
             article_id: s.row.key.into(),
             title: text(&doc, f.title_text).unwrap_or_default(),
-            outlet: s.row.outlet.as_deref().map(str::to_string),
+            outlet: s.outlet.as_deref().map(str::to_string),
             date: s.row.date_secs.and_then(to_date),
             mentions: s.mentions,
         });
