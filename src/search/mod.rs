@@ -64,7 +64,7 @@ use chrono::NaiveDate;
 pub use collect::ArticleFacts;
 pub use collect::BestPassages;
 use collect::PassageCollector;
-pub use selected::Articles;
+pub use selected::SelectedArticles;
 use serde::Serialize;
 
 use std::ops::Range;
@@ -179,7 +179,7 @@ pub struct SearchResults {
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Selected articles (after every filter) and their facts.
-    pub articles: Articles,
+    pub articles: SelectedArticles,
     /// Articles that matched but were left out because they are undated and a date bound is set.
     pub undated: usize,
     /// After [`Selection::fold_copies`]: the other selected copies of each kept article.
@@ -269,7 +269,7 @@ pub fn select_resolved(
     // Every selected row is read once, so a damaged one is an error here and not where its
     // facts are read later; those an outlet or date filter leaves out are cleared.
     let mut undated = 0;
-    let mut out = Vec::new();
+    let mut out = rows::Rows::with_capacity(table.len());
     let mut marks = selected::Marks::new(table.len());
     let clusters = mi.cluster_map();
     for i in chosen.ones() {
@@ -279,20 +279,18 @@ pub fn select_resolved(
             .as_ref()
             .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
         {
-            out.push(i);
+            out.insert(i);
         } else if dated {
             let date = row.date_secs.and_then(to_date);
             if !filters.date_passes(date) {
-                out.push(i);
+                out.insert(i);
                 undated += usize::from(date.is_none());
             }
         }
     }
-    for i in out {
-        chosen.set(i, false);
-    }
+    chosen.difference_with(&out);
     Ok(Selection {
-        articles: Articles::from_rows(table, chosen, clusters, marks),
+        articles: SelectedArticles::from_rows(table, chosen, clusters, marks),
         undated,
         copies: KeyMap::default(),
     })
@@ -393,7 +391,7 @@ pub fn rank(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
-    articles: Articles,
+    articles: SelectedArticles,
     per_article: usize,
     sort: SortOrder,
 ) -> Result<Vec<Ranked>> {
@@ -405,7 +403,7 @@ pub fn rank_top(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
-    articles: Articles,
+    articles: SelectedArticles,
     per_article: usize,
     sort: SortOrder,
     limit: usize,

@@ -2,12 +2,12 @@
 //!
 //! A query on one index selects rows of its article table (`table.rs`): the selection is a
 //! bitset with one bit per article of the commit, and an article's facts (date, outlet,
-//! cluster, records) are read from its row when they are asked for. So selecting costs a bit
-//! per article and no allocation per selected article, and a lookup over the whole archive
-//! holds an eighth of a byte per article instead of a map entry. A selection gathered from
+//! cluster, records) are read from its row when they are asked for. So selecting costs a few
+//! bits per article of the archive (the selection and its [`Marks`]) and no allocation per
+//! selected article, where a map held an entry of 64 bytes per selected article. A selection gathered from
 //! several indexes (the coordinator of a sharded root's workers, `crate::distributed`) has no
 //! one table: it is a map of keys to facts, as is a row selection asked to change an
-//! article's facts ([`Articles::get_mut`]).
+//! article's facts ([`SelectedArticles::get_mut`]).
 
 use super::rows::Rows;
 use super::table::ArticleTable;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// The selected articles: keys with their facts (see the module documentation).
 #[derive(Clone, Default)]
-pub struct Articles {
+pub struct SelectedArticles {
     inner: Inner,
 }
 
@@ -99,13 +99,13 @@ impl RowSet {
     }
 }
 
-impl std::fmt::Debug for Articles {
+impl std::fmt::Debug for SelectedArticles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl Articles {
+impl SelectedArticles {
     /// The rows `rows` of `table` (each read with [`ArticleTable::row`] before and noted in
     /// `marks`), their clusters given through `clusters`.
     pub(crate) fn from_rows(
@@ -113,9 +113,9 @@ impl Articles {
         rows: Rows,
         clusters: Arc<ClusterMap>,
         marks: Marks,
-    ) -> Articles {
+    ) -> SelectedArticles {
         let len = rows.count_ones(..);
-        Articles {
+        SelectedArticles {
             inner: Inner::Rows(RowSet {
                 table,
                 rows,
@@ -156,7 +156,7 @@ impl Articles {
         })
     }
 
-    /// The selected articles' keys (in [`Articles::iter`]'s order).
+    /// The selected articles' keys (in [`SelectedArticles::iter`]'s order).
     pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
         let (rows, map) = match &self.inner {
             Inner::Rows(r) => (Some(r.rows.ones().map(|i| r.table.key_of(i))), None),
@@ -165,7 +165,7 @@ impl Articles {
         rows.into_iter().flatten().chain(map.into_iter().flatten())
     }
 
-    /// The selected articles' facts (in [`Articles::iter`]'s order).
+    /// The selected articles' facts (in [`SelectedArticles::iter`]'s order).
     pub fn values(&self) -> impl Iterator<Item = ArticleFacts> + '_ {
         self.iter().map(|(_, f)| f)
     }
@@ -242,17 +242,18 @@ impl Articles {
         }
     }
 
-    /// Selects `key` with `facts`. A selection of rows stays one when `key` has a row (whose
-    /// facts `facts` are: they are read from it), and becomes a map otherwise.
+    /// Selects `key` with `facts`. A selection of rows stays one when `key` has a row whose
+    /// facts are `facts`, and becomes a map otherwise.
     pub fn insert(&mut self, key: u64, facts: ArticleFacts) {
         if let Inner::Rows(r) = &mut self.inner {
             if let Some(i) = r.table.find(key).ok().flatten() {
-                debug_assert_eq!(r.facts(i), (key, facts.clone()));
-                if !r.rows.put(i) {
-                    r.len += 1;
-                    r.marks.note(i, key, facts.cluster, facts.records);
+                if r.facts(i).1 == facts {
+                    if !r.rows.put(i) {
+                        r.len += 1;
+                        r.marks.note(i, key, facts.cluster, facts.records);
+                    }
+                    return;
                 }
-                return;
             }
         }
         self.map().insert(key, facts);
@@ -274,6 +275,9 @@ impl Articles {
     /// The facts of `key` to change, when it is selected (a selection of rows becomes a map:
     /// its facts are no longer its rows').
     pub fn get_mut(&mut self, key: &u64) -> Option<&mut ArticleFacts> {
+        if !self.contains_key(key) {
+            return None;
+        }
         self.map().get_mut(key)
     }
 
@@ -292,15 +296,15 @@ impl Articles {
     }
 }
 
-impl FromIterator<(u64, ArticleFacts)> for Articles {
-    fn from_iter<I: IntoIterator<Item = (u64, ArticleFacts)>>(iter: I) -> Articles {
-        Articles {
+impl FromIterator<(u64, ArticleFacts)> for SelectedArticles {
+    fn from_iter<I: IntoIterator<Item = (u64, ArticleFacts)>>(iter: I) -> SelectedArticles {
+        SelectedArticles {
             inner: Inner::Map(iter.into_iter().collect()),
         }
     }
 }
 
-/// The selected articles with their facts (see [`Articles::iter`]).
+/// The selected articles with their facts (see [`SelectedArticles::iter`]).
 pub struct Iter<'a>(IterInner<'a>);
 
 enum IterInner<'a> {
@@ -326,7 +330,7 @@ impl Iterator for Iter<'_> {
     }
 }
 
-impl<'a> IntoIterator for &'a Articles {
+impl<'a> IntoIterator for &'a SelectedArticles {
     type Item = (u64, ArticleFacts);
     type IntoIter = Iter<'a>;
 
@@ -335,7 +339,7 @@ impl<'a> IntoIterator for &'a Articles {
     }
 }
 
-impl IntoIterator for Articles {
+impl IntoIterator for SelectedArticles {
     type Item = (u64, ArticleFacts);
     type IntoIter = std::vec::IntoIter<(u64, ArticleFacts)>;
 
@@ -427,7 +431,7 @@ mod tests {
         assert_eq!(listed[3].1.records, 2);
         assert_eq!(listed[3].1.date_secs, None);
         assert_eq!(listed[1].1.outlet, None);
-        let map: Articles = listed.iter().cloned().collect();
+        let map: SelectedArticles = listed.iter().cloned().collect();
         assert!(map.rows().is_none());
         for s in [&rows, &map] {
             assert_eq!(sorted(s.iter().collect()), listed);
@@ -480,7 +484,17 @@ mod tests {
         assert_eq!(changed.len(), 13);
         assert_eq!(changed.get(&77), Some(stray));
         assert_eq!(changed.get(&1004), Some(listed[4].1.clone()));
-        // Changing facts makes a map too, with every article still there.
+        // Changing facts makes a map too, with every article still there; asking to change an
+        // article that is not selected changes nothing.
+        let mut kept = rows.clone();
+        assert!(kept.get_mut(&999).is_none());
+        assert!(kept.rows().is_some());
+        let mut more = listed[2].1.clone();
+        more.records += 1;
+        kept.insert(1002, more.clone());
+        assert!(kept.rows().is_none());
+        assert_eq!(kept.get(&1002), Some(more));
+        assert_eq!(kept.len(), 12);
         let mut edited = rows.clone();
         edited.get_mut(&1002).unwrap().records = 9;
         assert!(edited.rows().is_none());
@@ -508,7 +522,7 @@ mod tests {
         let keys: Vec<u64> = s.articles.keys().collect();
         assert_eq!(keys, vec![1004, 1006, 1008, 1010]);
         assert_eq!(s.undated, 6);
-        // Articles 1000, 1003, 1006, 1009 are one story: the earliest dated stands for it.
+        // SelectedArticles 1000, 1003, 1006, 1009 are one story: the earliest dated stands for it.
         let mut all = select(&mi, &searcher, None, &Filters::default()).unwrap();
         assert_eq!(all.fold_copies(), 3);
         assert!(all.articles.rows().is_some());

@@ -12,7 +12,7 @@
 
 use super::table::ArticleTable;
 use super::table::Row;
-use super::{ranked_order, Articles, BestPassages, Ranked, SortOrder};
+use super::{ranked_order, BestPassages, Ranked, SelectedArticles, SortOrder};
 use std::cmp::Ordering;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
@@ -74,7 +74,7 @@ pub(crate) fn selected_runs(
     searcher: &Searcher,
     table: &ArticleTable,
     q: &dyn Query,
-    articles: &Articles,
+    articles: &SelectedArticles,
     pruned: bool,
 ) -> crate::Result<Option<Runs>> {
     if articles.is_empty() || table.is_empty() {
@@ -98,8 +98,8 @@ pub(crate) fn selected_runs(
         runs.get_mut(row.addr.segment_ord as usize)?.push(docs);
         Some(())
     };
-    let added = match articles.rows() {
-        // The selection's rows, read when it was made.
+    let added = match articles.rows().filter(|(t, _)| std::ptr::eq(*t, table)) {
+        // The selection's rows of this table, read when it was made.
         Some((selected, rows)) => rows.ones().try_for_each(|i| add(selected.row_read(i))),
         None => {
             let mut added = Some(());
@@ -169,7 +169,7 @@ pub(crate) fn top_articles(
     searcher: &Searcher,
     table: &ArticleTable,
     q: &dyn Query,
-    articles: &Articles,
+    articles: &SelectedArticles,
     limit: usize,
     runs: Option<&Runs>,
 ) -> crate::Result<Vec<Ranked>> {
@@ -196,6 +196,7 @@ pub(crate) fn top_articles(
         // row, its bit, and the row's key and date.
         let selected = articles
             .rows()
+            .filter(|(t, _)| std::ptr::eq(*t, table))
             .map(|(t, rows)| t.row_map(segment).map(|map| (t, rows, map)))
             .transpose()?;
         let alive = reader.alive_bitset();
