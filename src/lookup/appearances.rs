@@ -23,25 +23,29 @@ pub fn appearance_values(a: &Appearance, key: &str) -> Vec<String> {
     }
 }
 
-/// What the lookups count: per selected text, its appearances that pass the filters when it has
-/// several (`runs`), else its article document: `(date, values of key)` each.
-pub fn counted(
+/// What the lookups count, given to `visit` one at a time (nothing per article is held): per
+/// selected text, its appearances that pass the filters when it has several (`runs`), else its
+/// article document: `(date, values of key)` each.
+pub fn each_counted(
     selection: &Selection,
     runs: &Runs,
     key: &str,
     values: &super::facet::ValuesOf,
-) -> Vec<(Option<chrono::NaiveDate>, Vec<String>)> {
-    let mut out = Vec::with_capacity(selection.articles.len());
+    mut visit: impl FnMut(Option<chrono::NaiveDate>, Vec<String>),
+) {
     for (k, facts) in &selection.articles {
         match runs.get(&k) {
-            Some(aps) => out.extend(aps.iter().map(|a| (a.date, appearance_values(a, key)))),
-            None => out.push((
+            Some(aps) => {
+                for a in aps {
+                    visit(a.date, appearance_values(a, key));
+                }
+            }
+            None => visit(
                 facts.date_secs.and_then(crate::search::to_date),
                 values(&facts),
-            )),
+            ),
         }
     }
-    out
 }
 
 /// The appearances counted: one per selected text, its passing appearances for those in `runs`.

@@ -6,7 +6,7 @@
 //! articles with none make one row with no value, last. The values come from fast columns
 //! (see [`values_of`]), never from stored documents.
 
-use super::appearances::{counted, Runs};
+use super::appearances::{each_counted, Runs};
 use crate::error::Result;
 use crate::index::keyword_key;
 use crate::index::meta::MetaColumn;
@@ -217,7 +217,7 @@ pub fn facet(
     // Each distinct spelling's key, folded once: an archive has few outlets and authors, and
     // folding each article's values again was most of the work.
     let mut keyed: HashMap<String, Rc<str>> = HashMap::new();
-    for (date, vs) in counted(selection, runs, key, values) {
+    each_counted(selection, runs, key, values, |date, vs| {
         let mut pairs: Vec<(Rc<str>, String)> = vs
             .into_iter()
             .map(|v| {
@@ -241,7 +241,7 @@ pub fn facet(
         for (key, v) in pairs {
             add(groups.entry_keyed(&key, &v), date);
         }
-    }
+    });
     let mut rows: Vec<FacetRow> = groups
         .into_named()
         .into_iter()

@@ -1,7 +1,7 @@
 //! Counts of matching articles per period, optionally split by outlet and normalized by each
 //! outlet's output in the period (attention share).
 
-use super::appearances::{counted, Runs};
+use super::appearances::{each_counted, Runs};
 use super::facet::Groups;
 use crate::index::keyword_key;
 use crate::search::{to_date, Selection};
@@ -240,59 +240,53 @@ pub fn timeline(
     baseline: Option<&Selection>,
     normalize: bool,
 ) -> Timeline {
+    // A dated item's date and groups (folded keys with their spellings).
+    type Visit<'v> = dyn FnMut(NaiveDate, &[(String, String)]) + 'v;
     // What is counted: per text (or, split by a key, per appearance of a text that has
-    // several), its date and its groups (folded keys with their spellings).
-    type Item = (Option<NaiveDate>, Vec<(String, String)>);
-    let items = |sel: &Selection, runs: &Runs| -> Vec<Item> {
+    // several), its date and its groups (folded keys with their spellings). Each pass below
+    // works them out again as it walks the selection, so nothing per article is held.
+    let each = |sel: &Selection, runs: &Runs, visit: &mut Visit| {
         let Some(split) = split else {
-            return sel
-                .articles
-                .values()
-                .map(|f| {
-                    let all = vec![(String::new(), "all".to_string())];
-                    (f.date_secs.and_then(to_date), all)
-                })
-                .collect();
-        };
-        counted(sel, runs, &split.key, &split.values)
-            .into_iter()
-            .map(|(date, values)| {
-                let mut vs: Vec<(String, String)> =
-                    values.into_iter().map(|v| (keyword_key(&v), v)).collect();
-                if vs.is_empty() {
-                    vs.push((MISSING_KEY.into(), split.missing.clone()));
+            let all = [(String::new(), "all".to_string())];
+            for (_, f) in sel.articles.iter() {
+                if let Some(d) = f.date_secs.and_then(to_date) {
+                    visit(d, &all);
                 }
-                vs.sort();
-                vs.dedup_by(|a, b| a.0 == b.0);
-                (date, vs)
-            })
-            .collect()
+            }
+            return;
+        };
+        each_counted(sel, runs, &split.key, &split.values, |date, values| {
+            let Some(d) = date else {
+                return;
+            };
+            let mut vs: Vec<(String, String)> =
+                values.into_iter().map(|v| (keyword_key(&v), v)).collect();
+            if vs.is_empty() {
+                vs.push((MISSING_KEY.into(), split.missing.clone()));
+            }
+            vs.sort();
+            vs.dedup_by(|a, b| a.0 == b.0);
+            visit(d, &vs);
+        });
     };
     let no_runs = Runs::default();
-    let matched_items = items(matches, split.map_or(&no_runs, |s| &s.runs));
-    let baseline_items = baseline.map(|b| items(b, split.map_or(&no_runs, |s| &s.baseline_runs)));
+    let matched_runs = split.map_or(&no_runs, |s| &s.runs);
+    let baseline_runs = split.map_or(&no_runs, |s| &s.baseline_runs);
     // Matches and baseline articles per group, and spellings.
     let mut matched: Groups<(usize, usize)> = Groups::default();
     let mut column_by_key: HashMap<String, usize> = HashMap::new();
-    let mut count_groups = |items: &[Item], slot: usize| {
-        for (date, groups) in items {
-            if date.is_none() {
-                continue;
-            }
-            for (key, name) in groups {
-                let entry = matched.entry_keyed(key, name);
-                if slot == 0 {
-                    entry.0 += 1;
-                } else {
-                    entry.1 += 1;
-                }
-            }
+    each(matches, matched_runs, &mut |_, groups| {
+        for (key, name) in groups {
+            matched.entry_keyed(key, name).0 += 1;
         }
-    };
-    count_groups(&matched_items, 0);
+    });
     if split.is_some() {
-        if let Some(b) = &baseline_items {
-            count_groups(b, 1);
+        if let Some(b) = baseline {
+            each(b, baseline_runs, &mut |_, groups| {
+                for (key, name) in groups {
+                    matched.entry_keyed(key, name).1 += 1;
+                }
+            });
         }
     }
     let mut named = matched.into_keyed();
@@ -327,28 +321,41 @@ pub fn timeline(
         cols
     };
     let mut counts: HashMap<(usize, NaiveDate), usize> = HashMap::new();
-    let mut undated = 0;
     let mut total = 0;
-    for (date, groups) in &matched_items {
-        let Some(d) = date else {
-            undated += 1;
-            continue;
-        };
+    each(matches, matched_runs, &mut |d, groups| {
         total += 1;
         for c in columns(groups) {
-            *counts.entry((c, by.start(*d))).or_default() += 1;
+            *counts.entry((c, by.start(d))).or_default() += 1;
         }
+    });
+    // Undated matches: texts (or appearances) without a date, counted apart.
+    let mut undated = 0;
+    match split {
+        None => {
+            undated = matches
+                .articles
+                .values()
+                .filter(|f| f.date_secs.and_then(to_date).is_none())
+                .count()
+        }
+        Some(split) => each_counted(
+            matches,
+            matched_runs,
+            &split.key,
+            &split.values,
+            |date, _| {
+                undated += usize::from(date.is_none());
+            },
+        ),
     }
     let denominators: Option<HashMap<(usize, NaiveDate), usize>> =
-        baseline_items.filter(|_| normalize).map(|b| {
+        baseline.filter(|_| normalize).map(|b| {
             let mut m = HashMap::new();
-            for (date, groups) in &b {
-                if let Some(d) = date {
-                    for c in columns(groups) {
-                        *m.entry((c, by.start(*d))).or_default() += 1;
-                    }
+            each(b, baseline_runs, &mut |d, groups| {
+                for c in columns(groups) {
+                    *m.entry((c, by.start(d))).or_default() += 1;
                 }
-            }
+            });
             m
         });
     let starts: BTreeMap<NaiveDate, ()> = counts.keys().map(|(_, p)| (*p, ())).collect();
