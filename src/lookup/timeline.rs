@@ -240,25 +240,20 @@ pub fn timeline(
     baseline: Option<&Selection>,
     normalize: bool,
 ) -> Timeline {
-    // A dated item's date and groups (folded keys with their spellings).
-    type Visit<'v> = dyn FnMut(NaiveDate, &[(String, String)]) + 'v;
+    // An item's date (`None`: undated) and groups (folded keys with their spellings).
+    type Visit<'v> = dyn FnMut(Option<NaiveDate>, &[(String, String)]) + 'v;
     // What is counted: per text (or, split by a key, per appearance of a text that has
     // several), its date and its groups (folded keys with their spellings). Each pass below
     // works them out again as it walks the selection, so nothing per article is held.
     let each = |sel: &Selection, runs: &Runs, visit: &mut Visit| {
         let Some(split) = split else {
             let all = [(String::new(), "all".to_string())];
-            for (_, f) in sel.articles.iter() {
-                if let Some(d) = f.date_secs.and_then(to_date) {
-                    visit(d, &all);
-                }
+            for f in sel.articles.values() {
+                visit(f.date_secs.and_then(to_date), &all);
             }
             return;
         };
         each_counted(sel, runs, &split.key, &split.values, |date, values| {
-            let Some(d) = date else {
-                return;
-            };
             let mut vs: Vec<(String, String)> =
                 values.into_iter().map(|v| (keyword_key(&v), v)).collect();
             if vs.is_empty() {
@@ -266,7 +261,7 @@ pub fn timeline(
             }
             vs.sort();
             vs.dedup_by(|a, b| a.0 == b.0);
-            visit(d, &vs);
+            visit(date, &vs);
         });
     };
     let no_runs = Runs::default();
@@ -275,16 +270,21 @@ pub fn timeline(
     // Matches and baseline articles per group, and spellings.
     let mut matched: Groups<(usize, usize)> = Groups::default();
     let mut column_by_key: HashMap<String, usize> = HashMap::new();
-    each(matches, matched_runs, &mut |_, groups| {
-        for (key, name) in groups {
-            matched.entry_keyed(key, name).0 += 1;
+    // Columns are chosen among the groups of dated items.
+    each(matches, matched_runs, &mut |date, groups| {
+        if date.is_some() {
+            for (key, name) in groups {
+                matched.entry_keyed(key, name).0 += 1;
+            }
         }
     });
     if split.is_some() {
         if let Some(b) = baseline {
-            each(b, baseline_runs, &mut |_, groups| {
-                for (key, name) in groups {
-                    matched.entry_keyed(key, name).1 += 1;
+            each(b, baseline_runs, &mut |date, groups| {
+                if date.is_some() {
+                    for (key, name) in groups {
+                        matched.entry_keyed(key, name).1 += 1;
+                    }
                 }
             });
         }
@@ -321,37 +321,24 @@ pub fn timeline(
         cols
     };
     let mut counts: HashMap<(usize, NaiveDate), usize> = HashMap::new();
-    let mut total = 0;
-    each(matches, matched_runs, &mut |d, groups| {
+    let (mut total, mut undated) = (0, 0);
+    each(matches, matched_runs, &mut |date, groups| {
+        let Some(d) = date else {
+            undated += 1;
+            return;
+        };
         total += 1;
         for c in columns(groups) {
             *counts.entry((c, by.start(d))).or_default() += 1;
         }
     });
-    // Undated matches: texts (or appearances) without a date, counted apart.
-    let mut undated = 0;
-    match split {
-        None => {
-            undated = matches
-                .articles
-                .values()
-                .filter(|f| f.date_secs.and_then(to_date).is_none())
-                .count()
-        }
-        Some(split) => each_counted(
-            matches,
-            matched_runs,
-            &split.key,
-            &split.values,
-            |date, _| {
-                undated += usize::from(date.is_none());
-            },
-        ),
-    }
     let denominators: Option<HashMap<(usize, NaiveDate), usize>> =
         baseline.filter(|_| normalize).map(|b| {
             let mut m = HashMap::new();
-            each(b, baseline_runs, &mut |d, groups| {
+            each(b, baseline_runs, &mut |date, groups| {
+                let Some(d) = date else {
+                    return;
+                };
                 for c in columns(groups) {
                     *m.entry((c, by.start(d))).or_default() += 1;
                 }

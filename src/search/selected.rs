@@ -39,8 +39,6 @@ impl Default for Inner {
 struct RowSet {
     table: Arc<ArticleTable>,
     rows: Rows,
-    /// The number of bits set.
-    len: usize,
     /// Stored clusters to canonical ones (a sharded root's; empty for one index).
     clusters: Arc<ClusterMap>,
     /// What was noted of the rows when they were read.
@@ -92,6 +90,13 @@ impl RowSet {
         (row.key, facts)
     }
 
+    /// The selected rows among those noted in `mark`.
+    fn marked<'a>(&'a self, mark: &Rows) -> impl Iterator<Item = usize> + 'a {
+        let mut both = mark.clone();
+        both.intersect_with(&self.rows);
+        both.into_ones()
+    }
+
     /// The row of `key` when it is selected.
     fn selected(&self, key: u64) -> Option<usize> {
         let i = self.table.find(key).ok().flatten()?;
@@ -114,30 +119,29 @@ impl SelectedArticles {
         clusters: Arc<ClusterMap>,
         marks: Marks,
     ) -> SelectedArticles {
-        let len = rows.count_ones(..);
         SelectedArticles {
             inner: Inner::Rows(RowSet {
                 table,
                 rows,
-                len,
                 clusters,
                 marks,
             }),
         }
     }
 
-    /// The table and its selected rows, for a selection of one index's rows.
-    pub(crate) fn rows(&self) -> Option<(&ArticleTable, &Rows)> {
+    /// The selected rows, for a selection of `table`'s rows (the very table, not another
+    /// commit's).
+    pub(crate) fn rows_of(&self, table: &ArticleTable) -> Option<&Rows> {
         match &self.inner {
-            Inner::Rows(r) => Some((&r.table, &r.rows)),
-            Inner::Map(_) => None,
+            Inner::Rows(r) if std::ptr::eq(&*r.table, table) => Some(&r.rows),
+            _ => None,
         }
     }
 
     /// The number of selected articles.
     pub fn len(&self) -> usize {
         match &self.inner {
-            Inner::Rows(r) => r.len,
+            Inner::Rows(r) => r.rows.count_ones(..),
             Inner::Map(m) => m.len(),
         }
     }
@@ -176,48 +180,41 @@ impl SelectedArticles {
     /// them has as its own key, so every selected article outside this list is alone in its
     /// cluster; the list is short (most stories have one copy).
     pub fn sharing_a_cluster(&self) -> Vec<u64> {
-        match &self.inner {
-            Inner::Rows(r) => {
-                let mut copies = r.marks.copies.clone();
-                copies.intersect_with(&r.rows);
-                let cluster = |i: usize| r.clusters.canonical(r.table.cluster_of(i));
-                let foreign: crate::index::Keys = copies
-                    .ones()
-                    .map(|i| (r.table.key_of(i), cluster(i)))
-                    .filter(|&(key, c)| c != key)
-                    .map(|(_, c)| c)
-                    .collect();
-                let mut shared: Vec<u64> = copies.ones().map(|i| r.table.key_of(i)).collect();
-                // And the articles whose key is the cluster, when selected and in it.
-                shared.extend(
-                    foreign
-                        .iter()
-                        .filter(|&&c| r.selected(c).is_some_and(|i| cluster(i) == c)),
-                );
-                shared
-            }
-            Inner::Map(m) => {
-                let foreign: crate::index::Keys = m
-                    .iter()
-                    .filter(|(&key, f)| f.cluster != key)
-                    .map(|(_, f)| f.cluster)
-                    .collect();
-                m.iter()
-                    .filter(|(_, f)| foreign.contains(&f.cluster))
-                    .map(|(&k, _)| k)
-                    .collect()
-            }
-        }
+        // (key, cluster) of the selected articles whose cluster is not their key: a selection
+        // of rows noted them when it read its rows.
+        let copies: Vec<(u64, u64)> = match &self.inner {
+            Inner::Rows(r) => r
+                .marked(&r.marks.copies)
+                .map(|i| {
+                    (
+                        r.table.key_of(i),
+                        r.clusters.canonical(r.table.cluster_of(i)),
+                    )
+                })
+                .collect(),
+            Inner::Map(m) => m
+                .iter()
+                .filter(|(&key, f)| f.cluster != key)
+                .map(|(&key, f)| (key, f.cluster))
+                .collect(),
+        };
+        let firsts: crate::index::Keys = copies.iter().map(|&(_, c)| c).collect();
+        let mut shared: Vec<u64> = copies.into_iter().map(|(key, _)| key).collect();
+        shared.extend(
+            firsts
+                .into_iter()
+                .filter(|&c| self.get(&c).is_some_and(|f| f.cluster == c)),
+        );
+        shared
     }
 
     /// The keys of the selected articles whose text was read from several records.
     pub fn several_records(&self) -> Vec<u64> {
         match &self.inner {
-            Inner::Rows(r) => {
-                let mut several = r.marks.several.clone();
-                several.intersect_with(&r.rows);
-                several.ones().map(|i| r.table.key_of(i)).collect()
-            }
+            Inner::Rows(r) => r
+                .marked(&r.marks.several)
+                .map(|i| r.table.key_of(i))
+                .collect(),
             Inner::Map(m) => m
                 .iter()
                 .filter(|(_, f)| f.records >= 2)
@@ -248,10 +245,8 @@ impl SelectedArticles {
         if let Inner::Rows(r) = &mut self.inner {
             if let Some(i) = r.table.find(key).ok().flatten() {
                 if r.facts(i).1 == facts {
-                    if !r.rows.put(i) {
-                        r.len += 1;
-                        r.marks.note(i, key, facts.cluster, facts.records);
-                    }
+                    r.rows.insert(i);
+                    r.marks.note(i, key, facts.cluster, facts.records);
                     return;
                 }
             }
@@ -265,7 +260,6 @@ impl SelectedArticles {
             Inner::Rows(r) => {
                 let i = r.selected(*key)?;
                 r.rows.set(i, false);
-                r.len -= 1;
                 Some(r.facts(i).1)
             }
             Inner::Map(m) => m.remove(key),
@@ -284,9 +278,7 @@ impl SelectedArticles {
     /// The selection as a map, made one if it is rows.
     fn map(&mut self) -> &mut KeyMap<ArticleFacts> {
         if let Inner::Rows(r) = &self.inner {
-            let mut m = KeyMap::default();
-            m.reserve(r.len);
-            m.extend(r.rows.ones().map(|i| r.facts(i)));
+            let m: KeyMap<ArticleFacts> = r.rows.ones().map(|i| r.facts(i)).collect();
             self.inner = Inner::Map(m);
         }
         match &mut self.inner {
@@ -324,7 +316,7 @@ impl Iterator for Iter<'_> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match &self.0 {
-            IterInner::Rows(r, _) => (0, Some(r.len)),
+            IterInner::Rows(r, _) => (0, Some(r.rows.len())),
             IterInner::Map(m) => m.size_hint(),
         }
     }
@@ -410,7 +402,8 @@ mod tests {
         let rows = select(&mi, &searcher, None, &Filters::default())
             .unwrap()
             .articles;
-        assert!(rows.rows().is_some());
+        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
+        assert!(rows.rows_of(&table).is_some());
         assert_eq!(rows.len(), 12);
         let listed: Vec<(u64, ArticleFacts)> = rows.iter().collect();
         // Rows are in key order; their facts are the table's.
@@ -418,7 +411,6 @@ mod tests {
             listed.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
             (1000..1012).collect::<Vec<_>>()
         );
-        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
         for (key, facts) in &listed {
             let row = table.get(*key).unwrap().unwrap();
             assert_eq!(facts.addr, row.addr);
@@ -432,7 +424,7 @@ mod tests {
         assert_eq!(listed[3].1.date_secs, None);
         assert_eq!(listed[1].1.outlet, None);
         let map: SelectedArticles = listed.iter().cloned().collect();
-        assert!(map.rows().is_none());
+        assert!(map.rows_of(&table).is_none());
         for s in [&rows, &map] {
             assert_eq!(sorted(s.iter().collect()), listed);
             assert_eq!(sorted(s.clone().into_iter().collect()), listed);
@@ -456,7 +448,7 @@ mod tests {
         changed.insert(1004, listed[4].1.clone());
         changed.insert(1004, listed[4].1.clone());
         assert_eq!(changed.len(), 12);
-        assert!(changed.rows().is_some());
+        assert!(changed.rows_of(&table).is_some());
         // Without the story's first article, its copies still share its cluster; with one
         // copy left of it, nothing is shared.
         changed.remove(&1000);
@@ -480,7 +472,7 @@ mod tests {
             records: 1,
         };
         changed.insert(77, stray.clone());
-        assert!(changed.rows().is_none());
+        assert!(changed.rows_of(&table).is_none());
         assert_eq!(changed.len(), 13);
         assert_eq!(changed.get(&77), Some(stray));
         assert_eq!(changed.get(&1004), Some(listed[4].1.clone()));
@@ -488,16 +480,16 @@ mod tests {
         // article that is not selected changes nothing.
         let mut kept = rows.clone();
         assert!(kept.get_mut(&999).is_none());
-        assert!(kept.rows().is_some());
+        assert!(kept.rows_of(&table).is_some());
         let mut more = listed[2].1.clone();
         more.records += 1;
         kept.insert(1002, more.clone());
-        assert!(kept.rows().is_none());
+        assert!(kept.rows_of(&table).is_none());
         assert_eq!(kept.get(&1002), Some(more));
         assert_eq!(kept.len(), 12);
         let mut edited = rows.clone();
         edited.get_mut(&1002).unwrap().records = 9;
-        assert!(edited.rows().is_none());
+        assert!(edited.rows_of(&table).is_none());
         assert_eq!(edited.len(), 12);
         assert_eq!(edited.get(&1002).unwrap().records, 9);
         assert!(edited.get_mut(&999).is_none());
@@ -507,6 +499,7 @@ mod tests {
     fn filters_clear_rows_and_copies_fold_within_rows() {
         let (_dir, mi) = index();
         let searcher = mi.searcher().unwrap();
+        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
         let tribune = Filters {
             outlets: vec!["tribune".into()],
             ..Filters::default()
@@ -525,7 +518,7 @@ mod tests {
         // SelectedArticles 1000, 1003, 1006, 1009 are one story: the earliest dated stands for it.
         let mut all = select(&mi, &searcher, None, &Filters::default()).unwrap();
         assert_eq!(all.fold_copies(), 3);
-        assert!(all.articles.rows().is_some());
+        assert!(all.articles.rows_of(&table).is_some());
         assert_eq!(all.articles.len(), 9);
         assert!(all.articles.contains_key(&1000));
         let mut copies: Vec<u64> = all.copies[&1000].iter().map(|(k, _)| *k).collect();

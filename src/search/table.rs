@@ -62,6 +62,18 @@ const MAGIC: &[u8; 16] = b"morgue-articles7";
 /// passage, passages.
 const ROW_BYTES: usize = 52;
 
+/// Where a row's key, date and copy cluster are, from its start: the fields that are also read
+/// alone ([`ArticleTable::key_of`], [`ArticleTable::date_of`], [`ArticleTable::cluster_of`]).
+const KEY_AT: usize = 0;
+const DATE_AT: usize = 16;
+const CLUSTER_AT: usize = 32;
+
+/// A stored date as Unix seconds, `None` for [`NO_DATE`].
+fn date_secs(stored: u64) -> Option<i64> {
+    let date = stored as i64;
+    (date != NO_DATE).then_some(date)
+}
+
 /// In a row's passage count: its passages are not one run of documents of its article
 /// document's segment (an index written before articles were added as one batch).
 const SCATTERED: u32 = u32::MAX;
@@ -130,14 +142,13 @@ impl Row {
 
     /// The row at the start of `b` (at least [`ROW_BYTES`] long).
     fn decode(b: &[u8]) -> Row {
-        let date = long(b, 16) as i64;
         Row {
-            key: long(b, 0),
+            key: long(b, KEY_AT),
             addr: DocAddress::new(word(b, 8), word(b, 12)),
-            date_secs: (date != NO_DATE).then_some(date),
+            date_secs: date_secs(long(b, DATE_AT)),
             outlet: word(b, 24),
             records: word(b, 28),
-            cluster: long(b, 32),
+            cluster: long(b, CLUSTER_AT),
             first_record: word(b, 40),
             first_passage: word(b, 44),
             passages: word(b, 48),
@@ -265,12 +276,11 @@ impl ArticleTable {
                 return Some(bucket_damage(b));
             };
             for i in range {
-                let at = self.rows_at + i * ROW_BYTES;
-                let row = Row::decode(&self.bytes[at..at + ROW_BYTES]);
+                let row = self.row_read(i);
                 if !self.fits(&row) || self.record_addresses(&row).is_none() {
                     return Some(row_damage(i));
                 }
-                let key = self.key_at(i);
+                let key = row.key;
                 if bucket(key, self.bits) != b || previous.is_some_and(|p| p >= key) {
                     return Some(format!("row {i} is out of key order"));
                 }
@@ -314,16 +324,15 @@ impl ArticleTable {
     /// document is not in the commit or whose outlet number is unknown is damage (see
     /// [`ArticleTable::damage`]).
     pub fn row(&self, i: usize) -> Result<Row> {
-        let at = self.rows_at + i * ROW_BYTES;
-        let row = Row::decode(&self.bytes[at..at + ROW_BYTES]);
+        let row = self.row_read(i);
         match self.fits(&row) {
             true => Ok(row),
             false => Err(damaged(row_damage(i))),
         }
     }
 
-    /// The row numbered `i` (`i < len`) as [`ArticleTable::row`] reads it, for a row that has
-    /// been read so before: not checked again.
+    /// The row numbered `i` (`i < len`), not checked: [`ArticleTable::row`] checks it, and a
+    /// selection reads again only rows it has read so.
     pub(crate) fn row_read(&self, i: usize) -> Row {
         let at = self.rows_at + i * ROW_BYTES;
         Row::decode(&self.bytes[at..at + ROW_BYTES])
@@ -387,10 +396,6 @@ impl ArticleTable {
             && row.passage_docs().is_none_or(|run| run.end <= docs)
     }
 
-    fn key_at(&self, i: usize) -> u64 {
-        long(&self.bytes, self.rows_at + i * ROW_BYTES)
-    }
-
     /// Where the rows of bucket `b` start and end in the directory, when they are rows.
     fn bucket_range(&self, b: usize) -> Option<std::ops::Range<usize>> {
         let first = word(&self.bytes, self.dir_at + 4 * b) as usize;
@@ -414,7 +419,7 @@ impl ArticleTable {
             .bucket_range(b)
             .ok_or_else(|| damaged(bucket_damage(b)))?;
         for i in rows {
-            match self.key_at(i).cmp(&key) {
+            match self.key_of(i).cmp(&key) {
                 std::cmp::Ordering::Less => continue,
                 std::cmp::Ordering::Equal => return Ok(Some(i)),
                 std::cmp::Ordering::Greater => return Ok(None),
@@ -426,26 +431,19 @@ impl ArticleTable {
     /// The key of row `i` (`i < len`), read alone.
     #[inline]
     pub fn key_of(&self, i: usize) -> u64 {
-        self.key_at(i)
+        long(&self.bytes, self.rows_at + i * ROW_BYTES + KEY_AT)
     }
 
     /// The date of row `i` (`i < len`) as Unix seconds, read alone.
     #[inline]
     pub fn date_of(&self, i: usize) -> Option<i64> {
-        let date = long(&self.bytes, self.rows_at + i * ROW_BYTES + 16) as i64;
-        (date != NO_DATE).then_some(date)
-    }
-
-    /// The number of records of row `i` (`i < len`), read alone.
-    #[inline]
-    pub fn records_of(&self, i: usize) -> u32 {
-        word(&self.bytes, self.rows_at + i * ROW_BYTES + 28)
+        date_secs(long(&self.bytes, self.rows_at + i * ROW_BYTES + DATE_AT))
     }
 
     /// The copy cluster of row `i` (`i < len`) as stored, read alone.
     #[inline]
     pub fn cluster_of(&self, i: usize) -> u64 {
-        long(&self.bytes, self.rows_at + i * ROW_BYTES + 32)
+        long(&self.bytes, self.rows_at + i * ROW_BYTES + CLUSTER_AT)
     }
 
     /// The row map of segment `segment`: for each of its documents (passages, records and
@@ -1111,7 +1109,7 @@ mod tests {
             e.contains("articles.bin) is damaged: row 1 names a document or an outlet the commit does not have; `morgue check` builds it again"),
             "{e}"
         );
-        let key = table.key_at(1);
+        let key = table.key_of(1);
         assert!(table.get(key).is_err());
         assert_eq!(
             table.damage().as_deref(),

@@ -92,28 +92,27 @@ pub(crate) fn selected_runs(
     }
     let mut runs: Runs = vec![Vec::new(); searcher.segment_readers().len()];
     let mut passages = 0u64;
+    // Adds an article's run of passages; `None` when they are not one run of a known segment.
     let mut add = |row: Row| -> Option<()> {
         let docs = row.passage_docs()?;
         passages += u64::from(docs.end - docs.start);
         runs.get_mut(row.addr.segment_ord as usize)?.push(docs);
         Some(())
     };
-    let added = match articles.rows().filter(|(t, _)| std::ptr::eq(*t, table)) {
-        // The selection's rows of this table, read when it was made.
-        Some((selected, rows)) => rows.ones().try_for_each(|i| add(selected.row_read(i))),
+    match articles.rows_of(table) {
+        // The selection's rows, read when it was made.
+        Some(rows) => {
+            if rows.ones().any(|i| add(table.row_read(i)).is_none()) {
+                return Ok(None);
+            }
+        }
         None => {
-            let mut added = Some(());
             for key in articles.keys() {
-                added = table.get(key)?.and_then(&mut add);
-                if added.is_none() {
-                    break;
+                if table.get(key)?.and_then(&mut add).is_none() {
+                    return Ok(None);
                 }
             }
-            added
         }
-    };
-    if added.is_none() {
-        return Ok(None);
     }
     if passages * fewer >= matched {
         return Ok(None);
@@ -195,9 +194,8 @@ pub(crate) fn top_articles(
         // A selection of the table's rows is read through the segment's row map: a passage's
         // row, its bit, and the row's key and date.
         let selected = articles
-            .rows()
-            .filter(|(t, _)| std::ptr::eq(*t, table))
-            .map(|(t, rows)| t.row_map(segment).map(|map| (t, rows, map)))
+            .rows_of(table)
+            .map(|rows| table.row_map(segment).map(|map| (rows, map)))
             .transpose()?;
         let alive = reader.alive_bitset();
         // What the segments before this one left to beat.
@@ -211,10 +209,10 @@ pub(crate) fn top_articles(
                 return threshold(&kept);
             };
             let member = match &selected {
-                Some((t, rows, map)) => map
+                Some((rows, map)) => map
                     .passage(doc)
                     .filter(|&i| rows.contains(i as usize))
-                    .map(|i| (t.key_of(i as usize), t.date_of(i as usize))),
+                    .map(|i| (table.key_of(i as usize), table.date_of(i as usize))),
                 None => columns
                     .keys
                     .first(doc)
