@@ -3,17 +3,17 @@
 use super::analyzers::{KEYWORD, NEWS_EN};
 use tantivy::schema::{
     BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    TextFieldIndexing, TextOptions, FAST, STORED,
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 9;
+pub const SCHEMA_VERSION: u64 = 10;
 
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
-    "version 9 keeps every record field as metadata (`--meta`, `--author`, `morgue facet`), \
-     every appearance of a text with its own outlet, date and URL, and the entities as columns \
-     for the entity lookups";
+    "version 10 keeps the copy-detection band keys as a column instead of terms, and no length \
+     norms for fields that are never scored (a smaller index; version 9 kept every record field \
+     as metadata, every appearance of a text, and the entities as columns)";
 
 /// Name of the metadata field (see [`Fields::meta`]).
 pub const META_FIELD: &str = "meta";
@@ -45,6 +45,8 @@ pub mod names {
     pub const ENTITY_FACT: &str = "entity_fact";
     /// See [`super::Fields::entity_fact_n`].
     pub const ENTITY_FACT_N: &str = "entity_fact_n";
+    /// See [`super::Fields::band`].
+    pub const BAND: &str = "band";
 }
 
 /// Handles to every field of the schema.
@@ -115,8 +117,9 @@ pub struct Fields {
     /// Copy cluster: the key of the first article ingested of the story this article is a copy
     /// of, or its own key (indexed, fast, stored; article documents). See `dedup`.
     pub cluster: Field,
-    /// LSH band keys of the article's MinHash signature, multi-valued (indexed; article
-    /// documents with a signature): near-duplicate candidates share one.
+    /// LSH band keys of the article's MinHash signature, 32-bit values, multi-valued (fast only:
+    /// read into `index::clusters::BandTable` when an ingest looks for copies; article documents
+    /// with a signature): near-duplicate candidates share one.
     pub band: Field,
     /// The compact (b-bit) MinHash signature, 128 bytes (stored; article documents with a
     /// signature).
@@ -159,11 +162,27 @@ fn keyword(stored: bool) -> TextOptions {
     }
 }
 
+/// A field matched whole (one term per value) and never scored: no length norms, which would
+/// cost a byte per document each.
+fn exact(stored: bool) -> TextOptions {
+    let o = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    if stored {
+        o.set_stored()
+    } else {
+        o
+    }
+}
+
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut sb = Schema::builder();
-    sb.add_text_field("kind", STRING);
-    sb.add_text_field("article_id", STRING | STORED);
+    sb.add_text_field("kind", exact(false));
+    sb.add_text_field("article_id", exact(true));
     // Passage documents store nothing: their offsets are read from fast fields, so showing a
     // hit never decompresses a doc-store block for a passage.
     // Character offsets are counted from the byte offsets when a passage is shown.
@@ -183,7 +202,8 @@ pub fn build() -> Schema {
     sb.add_text_field("entity", keyword(false));
     sb.add_date_field(
         names::DATE,
-        DateOptions::from(INDEXED)
+        DateOptions::default()
+            .set_indexed()
             .set_stored()
             .set_fast()
             .set_precision(DateTimePrecision::Seconds),
@@ -191,7 +211,7 @@ pub fn build() -> Schema {
     sb.add_text_field("title_source", STORED);
     sb.add_text_field("date_source", STORED);
     sb.add_text_field("outlet_source", STORED);
-    sb.add_text_field("path", STRING | STORED);
+    sb.add_text_field("path", exact(true));
     sb.add_text_field("url", STORED);
     sb.add_text_field("encoding", STORED);
     sb.add_text_field("entity_counts", STORED);
@@ -200,8 +220,14 @@ pub fn build() -> Schema {
     sb.add_u64_field("passages", STORED);
     sb.add_u64_field("words", STORED);
     sb.add_u64_field("chars", STORED);
-    sb.add_u64_field(names::CLUSTER, INDEXED | FAST | STORED);
-    sb.add_u64_field("band", INDEXED);
+    sb.add_u64_field(
+        names::CLUSTER,
+        NumericOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_stored(),
+    );
+    sb.add_u64_field(names::BAND, FAST);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
     sb.add_text_field(META_FIELD, keyword(true));
@@ -248,7 +274,7 @@ impl Fields {
             words: f("words")?,
             chars: f("chars")?,
             cluster: f(names::CLUSTER)?,
-            band: f("band")?,
+            band: f(names::BAND)?,
             minhash: f("minhash")?,
             furniture: f("furniture")?,
             meta: f(META_FIELD)?,

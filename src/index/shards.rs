@@ -489,6 +489,7 @@ pub fn join(root: &Path, manifest: &Manifest) -> Result<Joined> {
                 .try_into()
                 .map(|r: tantivy::IndexReader| r.searcher())
                 .map_err(|e| super::directory::classify(root, e))?;
+            let prior_bands = super::clusters::BandTable::of(&prior)?;
             let dup_set: Keys = dups.iter().copied().collect();
             let mut mine: Vec<u64> = keys
                 .iter()
@@ -515,7 +516,7 @@ pub fn join(root: &Path, manifest: &Manifest) -> Result<Joined> {
                 let Some(sig) = crate::dedup::Signature::of(&text) else {
                     continue;
                 };
-                if let Some(found) = best_prior(&prior, &f, &sig, &compact, key)? {
+                if let Some(found) = best_prior(&prior, &prior_bands, &f, &sig, &compact, key)? {
                     let canon = map.get(&found).copied().unwrap_or(found);
                     if canon != cluster {
                         map.insert(cluster, canon);
@@ -534,13 +535,14 @@ pub fn join(root: &Path, manifest: &Manifest) -> Result<Joined> {
 /// reaches the copy threshold (ties to the older cluster, as at ingest).
 fn best_prior(
     prior: &tantivy::Searcher,
+    prior_bands: &super::clusters::BandTable,
     f: &super::Fields,
     sig: &crate::dedup::Signature,
     compact: &[u8],
     key: u64,
 ) -> Result<Option<u64>> {
     let mut best: Option<(f64, u64, u64)> = None; // (similarity, cluster, key)
-    for (k, cluster, other) in super::clusters::band_candidates(prior, f, &sig.bands())? {
+    for (k, cluster, other) in prior_bands.copy_fields(prior, f, &sig.bands())? {
         if k == key {
             continue;
         }
