@@ -141,7 +141,7 @@ fn prefixed(column: &StrColumn, prefix: &str) -> Result<(Option<u64>, Vec<String
     Ok((first, values))
 }
 
-/// The distinct values of a string fast column (`outlet`, `entity`, `meta`) that start with
+/// The distinct values of a string fast column (`outlet`, `meta`) that start with
 /// `prefix`, the prefix cut off, sorted, over every segment.
 pub fn column_values(searcher: &Searcher, column: &str, prefix: &str) -> Result<Vec<String>> {
     let mut values: Vec<String> = Vec::new();

@@ -11,8 +11,8 @@ pub const SCHEMA_VERSION: u64 = 10;
 
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
-    "version 10 keeps the copy-detection band keys as a column instead of terms, and no length \
-     norms for fields that are never scored (a smaller index; version 9 kept every record field \
+    "version 10 keeps the copy-detection band keys as a column instead of terms, no column of \
+     the entity terms, and no length norms for fields that are never scored (a smaller index; version 9 kept every record field \
      as metadata, every appearance of a text, and the entities as columns)";
 
 /// Name of the metadata field (see [`Fields::meta`]).
@@ -77,7 +77,7 @@ pub struct Fields {
     pub text: Field,
     /// Outlet name (case-insensitive exact match, stored, fast; article documents).
     pub outlet: Field,
-    /// Entities of the article, multi-valued (exact match, fast; article documents): the
+    /// Entities of the article, multi-valued (exact match, indexed only; article documents): the
     /// canonical keys (see `extract::aliases::canonical_key`) of every entity name and form the
     /// article used; per entity a name term `=name|type`; per form other than the name a form
     /// term `~form|type|name` (see `records::entity_terms`). Name and form terms let
@@ -146,20 +146,20 @@ fn text() -> TextOptions {
     )
 }
 
-fn keyword(stored: bool) -> TextOptions {
-    let o = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(KEYWORD)
-                .set_index_option(IndexRecordOption::Basic)
-                .set_fieldnorms(false),
-        )
-        .set_fast("raw");
-    if stored {
-        o.set_stored()
-    } else {
-        o
+fn keyword(stored: bool, fast: bool) -> TextOptions {
+    let mut o = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(KEYWORD)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    if fast {
+        o = o.set_fast("raw");
     }
+    if stored {
+        o = o.set_stored();
+    }
+    o
 }
 
 /// A field matched whole (one term per value) and never scored: no length norms, which would
@@ -198,8 +198,10 @@ pub fn build() -> Schema {
     sb.add_u64_field(names::BYTE_START, FAST);
     sb.add_u64_field(names::BYTE_END, FAST);
     sb.add_text_field("text", STORED);
-    sb.add_text_field(names::OUTLET, keyword(true));
-    sb.add_text_field("entity", keyword(false));
+    sb.add_text_field(names::OUTLET, keyword(true, true));
+    // Indexed only: the names a suggestion lists and the forms the resolver counts are read
+    // from its term dictionary (a column of the same values took 2.6% of the index).
+    sb.add_text_field("entity", keyword(false, false));
     sb.add_date_field(
         names::DATE,
         DateOptions::default()
@@ -230,7 +232,7 @@ pub fn build() -> Schema {
     sb.add_u64_field(names::BAND, FAST);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
-    sb.add_text_field(META_FIELD, keyword(true));
+    sb.add_text_field(META_FIELD, keyword(true, true));
     sb.add_text_field("appearance", STORED);
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()

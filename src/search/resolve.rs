@@ -32,7 +32,7 @@ use crate::extract::ner::EntityType;
 use crate::index::sidecar;
 use crate::index::{
     entity_form_term, entity_name_term, keyword_key, live_doc_freq, live_term_docs,
-    parse_entity_form_term, Fields, MorgueIndex, FORM_TERM,
+    parse_entity_form_term, Fields, MorgueIndex, FORM_TERM, NAME_TERM,
 };
 use crate::model::ArticleEntity;
 use std::collections::HashMap;
@@ -764,10 +764,39 @@ fn dominant(n: u64, total: u64) -> bool {
 /// [`Resolver`] is built from. Shards' counts add up to those of the index holding them all.
 pub fn form_counts(searcher: &Searcher, fields: &Fields) -> Result<FormCounts> {
     let mut pairs: FormCounts = HashMap::new();
-    let lower = FORM_TERM.to_string();
-    let upper = char::from_u32(FORM_TERM as u32 + 1)
-        .unwrap_or(FORM_TERM)
-        .to_string();
+    each_entity_term(searcher, fields, FORM_TERM, |term, n| {
+        if let Some((form, kind, name)) = parse_entity_form_term(term) {
+            *pairs
+                .entry((form.to_string(), kind.to_string(), name.to_string()))
+                .or_default() += n;
+        }
+    })?;
+    Ok(pairs)
+}
+
+/// The distinct entity names (canonical keys, as the `entity` terms hold them) of the live
+/// articles of `searcher`, sorted: what a name that matches nothing is compared with.
+pub fn entity_names(searcher: &Searcher, fields: &Fields) -> Result<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    each_entity_term(searcher, fields, NAME_TERM, |term, _| {
+        let name = term[NAME_TERM.len_utf8()..].split('|').next();
+        names.extend(name.filter(|n| !n.is_empty()).map(str::to_string));
+    })?;
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
+}
+
+/// Each `entity` term starting with `tag` held by live articles, with their number, segment by
+/// segment.
+fn each_entity_term(
+    searcher: &Searcher,
+    fields: &Fields,
+    tag: char,
+    mut visit: impl FnMut(&str, u64),
+) -> Result<()> {
+    let lower = tag.to_string();
+    let upper = char::from_u32(tag as u32 + 1).unwrap_or(tag).to_string();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(fields.entity)?;
         let mut stream = inverted
@@ -781,17 +810,13 @@ pub fn form_counts(searcher: &Searcher, fields: &Fields) -> Result<FormCounts> {
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            if let Some((form, kind, name)) = parse_entity_form_term(term) {
-                let n = live_doc_freq(segment, &inverted, stream.value())?;
-                if n > 0 {
-                    *pairs
-                        .entry((form.to_string(), kind.to_string(), name.to_string()))
-                        .or_default() += n;
-                }
+            let n = live_doc_freq(segment, &inverted, stream.value())?;
+            if n > 0 {
+                visit(term, n);
             }
         }
     }
-    Ok(pairs)
+    Ok(())
 }
 
 /// Articles per (form, kind, name) entity term (see [`form_counts`]).

@@ -9,7 +9,7 @@ use super::resolve::Resolver;
 use super::Filters;
 use crate::error::Result;
 use crate::index::meta::{column_values, meta_key_term, meta_keys};
-use crate::index::{keyword_key, MorgueIndex, META_FIELD, NAME_TERM};
+use crate::index::{keyword_key, MorgueIndex, META_FIELD};
 use tantivy::collector::Count;
 use tantivy::{Searcher, Term};
 
@@ -50,7 +50,7 @@ pub fn unmatched(
         .iter()
         .any(|o| absent(fields.outlet, &keyword_key(o)).unwrap_or(false))
     {
-        let known = column_values(searcher, "outlet", "")?;
+        let known = column_values(searcher, crate::index::names::OUTLET, "")?;
         for o in &filters.outlets {
             if absent(fields.outlet, &keyword_key(o))? {
                 out.push(Unmatched {
@@ -72,13 +72,7 @@ pub fn unmatched(
                 continue;
             }
             if known.is_none() {
-                let names = column_values(searcher, "entity", &NAME_TERM.to_string())?;
-                let mut names: Vec<String> = names
-                    .into_iter()
-                    .map(|t| t.split('|').next().unwrap_or_default().to_string())
-                    .collect();
-                names.dedup();
-                known = Some(names);
+                known = Some(super::resolve::entity_names(searcher, fields)?);
             }
             out.push(Unmatched {
                 option: "--entity",
