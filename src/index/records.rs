@@ -227,51 +227,50 @@ pub struct EntityFact<'a> {
 
 /// Largest position of a form recorded in the `entity_fact_n` column (later forms share it).
 const MAX_POSITION: u32 = 0xff;
-/// Largest number of mentions recorded in the `entity_fact_n` column.
-const MAX_COUNT: u32 = 0x00ff_ffff;
+/// Longest `entity_fact` value written, in bytes: tantivy drops longer tokens, which would
+/// leave a value's number without it. A longer name is not a name.
+pub const MAX_FACT_BYTES: usize = 4096;
 
 /// The `entity_fact` and `entity_fact_n` columns' values of an article. Per entity the value
 /// `kind␟name`, per form `kind␟name␟form` (␟ is [`FACT_SEP`]): values without counts are shared
 /// by every article naming the entity, so the column's dictionary grows with the archive's
 /// vocabulary of names, not with its articles. The mentions (and a form's position among the
-/// entity's forms) go to the parallel number column, each tagged with its value's hash (see
-/// [`pack_fact_count`]), since a multi-valued string column keeps no order.
+/// entity's forms) go to the parallel number column, in the same order (see
+/// [`pack_fact_count`]): tantivy keeps a document's values of a multi-valued column in the order
+/// they were added, through merges too (`lookup::entity_columns` tests it).
 pub fn entity_facts(entities: &[ArticleEntity]) -> Vec<(String, u64)> {
     let clean = |s: &str| s.replace(FACT_SEP, " ");
     let mut out = Vec::new();
     for e in entities {
         let (kind, name) = (clean(&e.kind), clean(&e.name));
         let value = format!("{kind}{FACT_SEP}{name}");
-        out.push((value.clone(), pack_fact_count(&value, 0, e.count)));
+        if value.len() > MAX_FACT_BYTES {
+            continue;
+        }
+        out.push((value.clone(), pack_fact_count(0, e.count)));
         for (i, v) in e.variants.iter().enumerate() {
             let n = e.variant_counts.get(i).copied().unwrap_or(0);
             let form = format!("{value}{FACT_SEP}{}", clean(v));
-            let packed = pack_fact_count(&form, i as u32, n);
-            out.push((form, packed));
+            if form.len() <= MAX_FACT_BYTES {
+                out.push((form, pack_fact_count(i as u32, n)));
+            }
         }
     }
     out
 }
 
-/// The hash that ties an `entity_fact_n` number to its `entity_fact` value (32 bits of FNV-1a).
-pub fn fact_hash(value: &str) -> u32 {
-    (crate::extract::ner::features::hash_str(value) >> 32) as u32
+/// An `entity_fact_n` number: the mentions, and below them in the low byte the form's position
+/// (0 for an entity; at most 255). Small counts make small numbers, which the column packs in
+/// few bits.
+pub fn pack_fact_count(position: u32, count: u32) -> u64 {
+    (u64::from(count) << 8) | u64::from(position.min(MAX_POSITION))
 }
 
-/// An `entity_fact_n` number: the value's hash, the form's position (0 for an entity; at most
-/// 255) and the mentions (at most 16,777,215).
-pub fn pack_fact_count(value: &str, position: u32, count: u32) -> u64 {
-    (u64::from(fact_hash(value)) << 32)
-        | (u64::from(position.min(MAX_POSITION)) << 24)
-        | u64::from(count.min(MAX_COUNT))
-}
-
-/// Splits an `entity_fact_n` number into (hash, position, mentions).
-pub fn unpack_fact_count(n: u64) -> (u32, u32, u32) {
+/// Splits an `entity_fact_n` number into (position, mentions).
+pub fn unpack_fact_count(n: u64) -> (u32, u32) {
     (
-        (n >> 32) as u32,
-        ((n >> 24) as u32) & MAX_POSITION,
-        (n as u32) & MAX_COUNT,
+        (n as u32) & MAX_POSITION,
+        (n >> 8).min(u64::from(u32::MAX)) as u32,
     )
 }
 

@@ -12,7 +12,8 @@ pub const SCHEMA_VERSION: u64 = 10;
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
     "version 10 keeps the copy-detection band keys as a column instead of terms, no column of \
-     the entity terms, and no length norms for fields that are never scored (a smaller index; version 9 kept every record field \
+     the entity terms, entity mention counts in the order of their values instead of tagged \
+     with hashes, and no length norms for fields that are never scored (a smaller index; version 9 kept every record field \
      as metadata, every appearance of a text, and the entities as columns)";
 
 /// Name of the metadata field (see [`Fields::meta`]).
@@ -105,8 +106,8 @@ pub struct Fields {
     /// entity and one per form (see `records::entity_facts`). Lookups count entities from this
     /// column and `entity_fact_n` without loading any stored document.
     pub entity_fact: Field,
-    /// The mentions of each `entity_fact` value, tagged with the value's hash (fast only,
-    /// multi-valued; see `records::pack_fact_count`).
+    /// The mentions of each `entity_fact` value, in the same order (fast only, multi-valued;
+    /// see `records::pack_fact_count`).
     pub entity_fact_n: Field,
     /// Number of passages (stored, article documents).
     pub passages: Field,

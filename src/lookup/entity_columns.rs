@@ -12,7 +12,7 @@
 use crate::error::Result;
 use crate::extract::ner::features::hash_str;
 use crate::hashing::PreHashedMap;
-use crate::index::{fact_hash, names, parse_entity_fact, unpack_fact_count};
+use crate::index::{names, parse_entity_fact, unpack_fact_count};
 use crate::search::resolve::{entity_key, Resolver};
 use std::collections::HashMap;
 use tantivy::columnar::{Column, StrColumn};
@@ -229,9 +229,8 @@ enum Fate {
 struct Segment {
     column: Option<StrColumn>,
     counts: Option<Column<u64>>,
-    /// Per value (dictionary ordinal): its parts, its hash, and what the resolver says of it.
+    /// Per value (dictionary ordinal): its parts, and what the resolver says of it.
     raws: Vec<Raw>,
-    hashes: Vec<u32>,
     values: Vec<Option<Value>>,
 }
 
@@ -245,8 +244,8 @@ pub struct EntityColumns<'r> {
     identities: PreHashedMap<(u32, u32), Identity>,
     dropped: PreHashedMap<u32, bool>,
     fates: PreHashedMap<(u32, u32, u32), Fate>,
-    values_buf: Vec<(u32, u64)>,
-    counts_buf: Vec<(u32, u32, u32)>,
+    values_buf: Vec<u64>,
+    counts_buf: Vec<(u32, u32)>,
     entities: Vec<(u32, u32, u32, bool, Identity)>,
     found: Vec<FormRef>,
 }
@@ -274,7 +273,7 @@ impl<'r> EntityColumns<'r> {
                 .u64(names::ENTITY_FACT_N)
                 .ok()
                 .filter(|_| column.is_some());
-            let (mut raws, mut hashes) = (Vec::new(), Vec::new());
+            let mut raws = Vec::new();
             if let Some(c) = &column {
                 let mut terms = c
                     .dictionary()
@@ -282,7 +281,6 @@ impl<'r> EntityColumns<'r> {
                     .map_err(tantivy::TantivyError::from)?;
                 while terms.advance() {
                     let value = std::str::from_utf8(terms.key()).ok();
-                    hashes.push(value.map_or(0, fact_hash));
                     raws.push(match value.and_then(parse_entity_fact) {
                         Some(f) => Raw {
                             kind: strings.id(f.kind),
@@ -302,7 +300,6 @@ impl<'r> EntityColumns<'r> {
                 counts,
                 values: vec![None; raws.len()],
                 raws,
-                hashes,
             });
         }
         Ok(EntityColumns {
@@ -423,37 +420,21 @@ impl<'r> EntityColumns<'r> {
         out.lites.clear();
         out.forms.clear();
         let seg = addr.segment_ord as usize;
-        // The values and their numbers, paired by hash (the columns keep no common order).
+        // The values and their numbers, paired by position (see `index::entity_facts`).
         let mut values = std::mem::take(&mut self.values_buf);
         let mut counts = std::mem::take(&mut self.counts_buf);
         values.clear();
         counts.clear();
         let segment = &self.segments[seg];
         if let (Some(c), Some(n)) = (&segment.column, &segment.counts) {
-            values.extend(c.term_ords(addr.doc_id).map(|ord| {
-                let hash = segment.hashes.get(ord as usize).copied().unwrap_or(0);
-                (hash, ord)
-            }));
+            values.extend(c.term_ords(addr.doc_id));
             counts.extend(n.values_for_doc(addr.doc_id).map(unpack_fact_count));
         }
-        values.sort_unstable();
-        counts.sort_unstable();
         let mut entities = std::mem::take(&mut self.entities);
         let mut forms = std::mem::take(&mut self.found);
         entities.clear();
         forms.clear();
-        let mut next = 0;
-        for &(hash, ord) in &values {
-            while counts.get(next).is_some_and(|c| c.0 < hash) {
-                next += 1;
-            }
-            let Some(&(h, position, count)) = counts.get(next) else {
-                break;
-            };
-            if h != hash {
-                continue;
-            }
-            next += 1;
+        for (&ord, &(position, count)) in values.iter().zip(&counts) {
             match self.value(seg, ord) {
                 (_, Value::Bad) => {}
                 (raw, Value::Entity { dropped, identity }) => {
@@ -565,7 +546,7 @@ mod tests {
 
     #[test]
     fn column_entities_resolve_as_the_stored_entities_do() {
-        let articles = vec![
+        let articles = [
             vec![
                 ent(
                     "Nancy Pelosi",
@@ -591,18 +572,46 @@ mod tests {
         let mut sb = Schema::builder();
         let field = sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
         let counts = sb.add_u64_field(names::ENTITY_FACT_N, tantivy::schema::FAST);
+        let number = sb.add_u64_field("n", tantivy::schema::FAST);
         let index = Index::create_in_ram(sb.build());
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
-        for a in &articles {
+        // One segment per article, then merged: values and numbers are paired by their order,
+        // which the merge (remapping each segment's dictionary) must keep.
+        for (i, a) in articles.iter().enumerate() {
             let mut doc = TantivyDocument::default();
+            doc.add_u64(number, i as u64);
             for (v, n) in entity_facts(a) {
                 doc.add_text(field, v);
                 doc.add_u64(counts, n);
             }
             writer.add_document(doc).unwrap();
+            writer.commit().unwrap();
         }
-        writer.commit().unwrap();
+        // Merged in the order written, so that document numbers stay those of the articles.
+        let before = index.reader().unwrap().searcher();
+        let mut segments: Vec<(u64, tantivy::index::SegmentId)> = before
+            .segment_readers()
+            .iter()
+            .map(|r| {
+                (
+                    r.fast_fields().u64("n").unwrap().first(0).unwrap(),
+                    r.segment_id(),
+                )
+            })
+            .collect();
+        segments.sort_unstable();
+        let segments: Vec<tantivy::index::SegmentId> =
+            segments.into_iter().map(|(_, id)| id).collect();
+        assert!(segments.len() > 1);
+        writer.merge(&segments).wait().unwrap();
+        writer.wait_merging_threads().unwrap();
         let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        let numbers = searcher.segment_reader(0).fast_fields().u64("n").unwrap();
+        let doc_of = |article: usize| {
+            assert_eq!(numbers.first(article as u32), Some(article as u64));
+            DocAddress::new(0, article as u32)
+        };
         let aliases = AliasTable::parse("!drop\tI'm\n!separate\tPelosi\tNancy Pelosi\n").unwrap();
         let pairs = [
             ("pelosi", "nancy pelosi", 50),
@@ -616,8 +625,7 @@ mod tests {
         let mut cols = EntityColumns::open(&searcher, &resolver).unwrap();
         let mut found = ArticleEntities::default();
         for (doc, stored) in articles.iter().enumerate() {
-            cols.article(DocAddress::new(0, doc as u32), &mut found)
-                .unwrap();
+            cols.article(doc_of(doc), &mut found).unwrap();
             let s = &cols.strings;
             let mut got: Vec<Flat> = found
                 .lites
@@ -645,14 +653,14 @@ mod tests {
             assert_eq!(got, want, "article {doc}");
         }
         // The cases the table exercises.
-        cols.article(DocAddress::new(0, 0), &mut found).unwrap();
+        cols.article(doc_of(0), &mut found).unwrap();
         let counts: Vec<(&str, u32)> = found
             .lites
             .iter()
             .map(|l| (cols.strings.get(l.identity), l.count))
             .collect();
         assert!(counts.contains(&("pelosi", 3)) && counts.contains(&("nancy pelosi", 1)));
-        cols.article(DocAddress::new(0, 1), &mut found).unwrap();
+        cols.article(doc_of(1), &mut found).unwrap();
         assert!(found
             .lites
             .iter()
@@ -766,25 +774,33 @@ mod tests {
     }
 
     #[test]
-    fn counts_are_tied_to_their_values_and_saturate() {
-        use crate::index::{fact_hash, pack_fact_count, parse_entity_fact, unpack_fact_count};
-        let big = ent("A\u{1f}B", "person", 20_000_000, &[("B", 7)]);
+    fn counts_follow_their_values_and_saturate() {
+        use crate::index::{pack_fact_count, parse_entity_fact, unpack_fact_count, MAX_FACT_BYTES};
+        let big = ent("A\u{1f}B", "person", u32::MAX, &[("B", 7)]);
         let facts = entity_facts(&[big]);
         assert_eq!(
             facts[0].0, "person\u{1f}A B",
             "the separator never enters a name"
         );
-        let (hash, position, count) = unpack_fact_count(facts[0].1);
-        assert_eq!(
-            (hash, position, count),
-            (fact_hash(&facts[0].0), 0, 0x00ff_ffff)
+        assert_eq!(unpack_fact_count(facts[0].1), (0, u32::MAX));
+        assert_eq!(unpack_fact_count(facts[1].1), (0, 7));
+        assert_eq!(unpack_fact_count(pack_fact_count(300, 1)), (255, 1));
+        assert!(
+            pack_fact_count(3, 2) < 1 << 10,
+            "small counts are small numbers"
         );
-        let (hash, position, count) = unpack_fact_count(facts[1].1);
-        assert_eq!((hash, position, count), (fact_hash(&facts[1].0), 0, 7));
-        assert_eq!(unpack_fact_count(pack_fact_count("x", 300, 1)).1, 255);
         let f = parse_entity_fact(&facts[1].0).unwrap();
         assert_eq!((f.kind, f.name, f.form), ("person", "A B", Some("B")));
         assert_eq!(parse_entity_fact("person"), None);
         assert_eq!(parse_entity_fact("a\u{1f}b\u{1f}c\u{1f}d"), None);
+        // A value tantivy would drop is not written, nor its number.
+        let long = "x".repeat(MAX_FACT_BYTES);
+        let facts = entity_facts(&[
+            ent(&long, "person", 2, &[("x", 1)]),
+            ent("C", "org", 3, &[(long.as_str(), 1), ("C", 2)]),
+        ]);
+        let values: Vec<&str> = facts.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(values, ["org\u{1f}C", "org\u{1f}C\u{1f}C"]);
+        assert_eq!(unpack_fact_count(facts[1].1), (1, 2));
     }
 }
