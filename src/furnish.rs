@@ -392,7 +392,9 @@ pub fn relearn(
     for chunk in queue.chunks(CHUNK) {
         let mut records = Vec::with_capacity(chunk.len());
         for (id, cluster) in chunk {
-            if let Some(r) = crate::index::load_article(&searcher, f, *id, false)? {
+            if let Some(r) =
+                crate::index::load_article(&searcher, f, *id, crate::index::Parts::STORED)?
+            {
                 records.push((r, *cluster));
             }
         }

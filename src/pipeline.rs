@@ -1448,7 +1448,7 @@ mod tests {
         writer.finish().unwrap();
         let searcher = mi.searcher().unwrap();
         let id = record("feed.json#2", "Second Wire").id;
-        let article = index::load_article(&searcher, &mi.fields, id, true)
+        let article = index::load_article(&searcher, &mi.fields, id, index::Parts::ALL)
             .unwrap()
             .unwrap();
         assert_eq!(article.outlet.unwrap().value, "Second Wire");

@@ -35,7 +35,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(exit::ERROR));
     };
-    let article = morgue::index::load_article(&searcher, &mi.fields, id, true)?;
+    let article =
+        morgue::index::load_article(&searcher, &mi.fields, id, morgue::index::Parts::ALL)?;
     // Resolving the article and loading it: the library's part.
     let took = started.elapsed();
     let Some(article) = article else {

@@ -129,8 +129,8 @@ impl ClusterFinder {
 ///
 /// The keys are a column of the index (`band`, up to [`dedup::BANDS`] 32-bit values per
 /// article), not terms: a term dictionary of ~16 distinct keys per article took 4% of the index.
-/// Reading the column once per ingest costs a scan of 64 bytes per article (~50 ms for 600,000
-/// articles) and 8 bytes per key in memory.
+/// Reading the column once per ingest costs a scan of every document (0.14 s at 150,000 articles
+/// and their 2 million passages) and 8 bytes per key in memory (19 MB at 150,000 articles).
 #[derive(Debug, Default)]
 pub struct BandTable {
     /// `key << 32 | document`, sorted; the document numbered across segments (see `bases`).

@@ -141,44 +141,53 @@ pub fn doc_addresses(
     Ok(v)
 }
 
-/// An article's entities as stored: a JSON array of `[name, type, count, [[form, mentions]…]]`
-/// (the field names of [`ArticleEntity`] repeated for every entity were a fifth of the store).
-pub fn encode_entities(entities: &[ArticleEntity]) -> String {
-    type Row<'a> = (&'a str, &'a str, u32, Vec<(&'a str, u32)>);
-    let rows: Vec<Row> = entities
-        .iter()
-        .map(|e| {
-            let forms = e
-                .variants
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (v.as_str(), e.variant_counts.get(i).copied().unwrap_or(0)))
-                .collect();
-            (e.name.as_str(), e.kind.as_str(), e.count, forms)
-        })
-        .collect();
-    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
-}
-
-/// Reads what [`encode_entities`] wrote; empty when it is malformed.
-pub fn decode_entities(json: &str) -> Vec<ArticleEntity> {
-    type Row = (String, String, u32, Vec<(String, u32)>);
-    serde_json::from_str::<Vec<Row>>(json)
-        .map(|rows| {
-            rows.into_iter()
-                .map(|(name, kind, count, forms)| {
-                    let (variants, variant_counts) = forms.into_iter().unzip();
-                    ArticleEntity {
-                        name,
-                        kind,
-                        count,
-                        variants,
-                        variant_counts,
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// The entities of the article document at `addr`, as the article had them (most mentioned
+/// first, each with its forms in order), read back from its `entity_fact` and `entity_fact_n`
+/// columns (see [`entity_facts`]): the index keeps them there only. A name the columns could
+/// not hold (over [`MAX_FACT_BYTES`]) is left out.
+pub fn entities_at(searcher: &Searcher, addr: DocAddress) -> Result<Vec<ArticleEntity>> {
+    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let Some(values) = fast.str(names::ENTITY_FACT)? else {
+        return Ok(Vec::new());
+    };
+    let counts = fast.u64(names::ENTITY_FACT_N)?;
+    let mut out: Vec<ArticleEntity> = Vec::new();
+    let mut text = String::new();
+    let pairs = values
+        .term_ords(addr.doc_id)
+        .zip(counts.values_for_doc(addr.doc_id));
+    for (ord, n) in pairs {
+        text.clear();
+        if !values
+            .ord_to_str(ord, &mut text)
+            .map_err(tantivy::TantivyError::from)?
+        {
+            continue;
+        }
+        let Some(fact) = parse_entity_fact(&text) else {
+            continue;
+        };
+        let count = unpack_fact_count(n).1;
+        match fact.form {
+            None => out.push(ArticleEntity {
+                name: fact.name.to_string(),
+                kind: fact.kind.to_string(),
+                count,
+                variants: Vec::new(),
+                variant_counts: Vec::new(),
+            }),
+            Some(form) => {
+                let entity = out.last_mut();
+                if let Some(e) =
+                    entity.filter(|e| (e.kind.as_str(), e.name.as_str()) == (fact.kind, fact.name))
+                {
+                    e.variants.push(form.to_string());
+                    e.variant_counts.push(count);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The terms of the `entity` field for an article's entities (see [`super::Fields::entity`]):
@@ -371,23 +380,19 @@ pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Resu
     Ok(columns.record(addr.doc_id, text))
 }
 
-/// Loads an article by id; `None` when the index has no such article. With `passages`, every
-/// passage span is loaded too.
+/// Loads an article by id with the `parts` asked for; `None` when the index has no such
+/// article.
 pub fn load_article(
     searcher: &Searcher,
     fields: &Fields,
     article_id: ArticleId,
-    passages: bool,
+    parts: Parts,
 ) -> Result<Option<ArticleRecord>> {
     let Some(addr) = doc_addresses(searcher, fields, KIND_ARTICLE, article_id)?
         .into_iter()
         .next()
     else {
         return Ok(None);
-    };
-    let parts = Parts {
-        passages,
-        entities: true,
     };
     load_article_at(searcher, fields, article_id, addr, None, parts).map(Some)
 }
@@ -397,8 +402,21 @@ pub fn load_article(
 pub struct Parts {
     /// Every passage's span (from the passage documents' columns).
     pub passages: bool,
-    /// The entities (decoded from their stored JSON; a search hit shows none).
+    /// The entities (read from the entity columns, [`entities_at`]; a search hit shows none).
     pub entities: bool,
+}
+
+impl Parts {
+    /// The stored fields only.
+    pub const STORED: Parts = Parts {
+        passages: false,
+        entities: false,
+    };
+    /// Everything: what `show` prints.
+    pub const ALL: Parts = Parts {
+        passages: true,
+        entities: true,
+    };
 }
 
 /// Loads the article `article_id` whose article document is at `addr` (known from the article
@@ -445,9 +463,7 @@ pub fn load_article_at(
         paths,
         encoding: stored_str(&doc, f.encoding).unwrap_or_default(),
         entities: match parts.entities {
-            true => stored_str(&doc, f.entity_counts)
-                .map(|j| decode_entities(&j))
-                .unwrap_or_default(),
+            true => entities_at(searcher, addr)?,
             false => Vec::new(),
         },
         words: stored_u64(&doc, f.words),
@@ -643,4 +659,90 @@ pub fn resolve_article(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ent(name: &str, kind: &str, count: u32, forms: &[(&str, u32)]) -> ArticleEntity {
+        ArticleEntity {
+            name: name.into(),
+            kind: kind.into(),
+            count,
+            variants: forms.iter().map(|f| f.0.to_string()).collect(),
+            variant_counts: forms.iter().map(|f| f.1).collect(),
+        }
+    }
+
+    #[test]
+    fn entities_read_back_from_the_columns_as_the_article_had_them() {
+        let long = "y".repeat(MAX_FACT_BYTES);
+        let articles = [
+            vec![
+                // Not in alphabetical order: the article's order is kept.
+                ent(
+                    "Nancy Pelosi",
+                    "person",
+                    9,
+                    &[("Pelosi", 6), ("Nancy Pelosi", 3)],
+                ),
+                ent("Congress", "org", 4, &[]),
+                ent(&long, "person", 3, &[("y", 3)]),
+                ent(
+                    "Abe",
+                    "person",
+                    2,
+                    &[("Abe", 1), (long.as_str(), 1), ("Mr Abe", 1)],
+                ),
+            ],
+            vec![],
+            vec![ent(
+                "Zurich",
+                "location",
+                300,
+                &[("Zürich", 200), ("Zurich", 100)],
+            )],
+        ];
+        let index = tantivy::Index::create_in_ram(super::super::schema::build());
+        super::super::analyzers::register(&index);
+        let f = Fields::from_schema(&index.schema()).unwrap();
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // One segment per article, merged: the order must survive the merge.
+        for (i, entities) in articles.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(f.article_key, i as u64);
+            for (value, n) in entity_facts(entities) {
+                doc.add_text(f.entity_fact, value);
+                doc.add_u64(f.entity_fact_n, n);
+            }
+            writer.add_document(doc).unwrap();
+            writer.commit().unwrap();
+        }
+        let segments = index.searchable_segment_ids().unwrap();
+        writer.merge(&segments).wait().unwrap();
+        writer.wait_merging_threads().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        let keys = searcher
+            .segment_reader(0)
+            .fast_fields()
+            .u64(names::ARTICLE_KEY)
+            .unwrap();
+        for doc in 0..searcher.segment_reader(0).max_doc() {
+            let i = keys.first(doc).unwrap() as usize;
+            let mut want = articles[i].clone();
+            // The name too long for the column is left out, and so is the long form.
+            want.retain(|e| e.name != long);
+            for e in &mut want {
+                if let Some(at) = e.variants.iter().position(|v| *v == long) {
+                    e.variants.remove(at);
+                    e.variant_counts.remove(at);
+                }
+            }
+            let got = entities_at(&searcher, DocAddress::new(0, doc)).unwrap();
+            assert_eq!(got, want, "article {i}");
+        }
+    }
 }

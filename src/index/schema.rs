@@ -11,10 +11,9 @@ pub const SCHEMA_VERSION: u64 = 10;
 
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
-    "version 10 keeps the copy-detection band keys as a column instead of terms, no column of \
-     the entity terms, entity mention counts in the order of their values instead of tagged \
-     with hashes, and no length norms for fields that are never scored (a smaller index; version 9 kept every record field \
-     as metadata, every appearance of a text, and the entities as columns)";
+    "version 10 makes the index about a tenth smaller: the copy-detection band keys and the \
+     entities' mention counts are packed columns, the entities are kept once (no stored copy, \
+     no second column of their terms) and fields that are never scored have no length norms";
 
 /// Name of the metadata field (see [`Fields::meta`]).
 pub const META_FIELD: &str = "meta";
@@ -99,12 +98,10 @@ pub struct Fields {
     pub url: Field,
     /// Encoding the source was decoded from (stored, article documents).
     pub encoding: Field,
-    /// Entities as JSON `[[name, type, count, [[form, mentions]…]], …]`, most mentioned first
-    /// (stored, article documents).
-    pub entity_counts: Field,
-    /// The same entities as columns (fast only, multi-valued; article documents): one value per
-    /// entity and one per form (see `records::entity_facts`). Lookups count entities from this
-    /// column and `entity_fact_n` without loading any stored document.
+    /// The article's entities (fast only, multi-valued; article documents): one value per
+    /// entity and one per form, in the article's order (see `records::entity_facts`). Lookups
+    /// count entities from this column and `entity_fact_n`, and `show` reads them back from the
+    /// two (`records::entities_at`): they are not stored.
     pub entity_fact: Field,
     /// The mentions of each `entity_fact` value, in the same order (fast only, multi-valued;
     /// see `records::pack_fact_count`).
@@ -217,7 +214,6 @@ pub fn build() -> Schema {
     sb.add_text_field("path", exact(true));
     sb.add_text_field("url", STORED);
     sb.add_text_field("encoding", STORED);
-    sb.add_text_field("entity_counts", STORED);
     sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
     sb.add_u64_field(names::ENTITY_FACT_N, FAST);
     sb.add_u64_field("passages", STORED);
@@ -270,7 +266,6 @@ impl Fields {
             path: f("path")?,
             url: f("url")?,
             encoding: f("encoding")?,
-            entity_counts: f("entity_counts")?,
             entity_fact: f(names::ENTITY_FACT)?,
             entity_fact_n: f(names::ENTITY_FACT_N)?,
             passages: f("passages")?,
@@ -299,7 +294,7 @@ mod tests {
             e,
             format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}")
         );
-        assert!(e.contains("every record field as metadata"), "{e}");
+        assert!(e.contains("about a tenth smaller"), "{e}");
         assert!(Fields::from_schema(&build()).is_ok());
     }
 }

@@ -412,7 +412,6 @@ impl ArticleWriter {
         for (k, v) in &a.meta {
             doc.add_text(f.meta, super::meta::meta_term(k, v));
         }
-        doc.add_text(f.entity_counts, super::encode_entities(&a.entities));
         for (value, n) in super::entity_facts(&a.entities) {
             doc.add_text(f.entity_fact, value);
             doc.add_u64(f.entity_fact_n, n);

@@ -7,7 +7,7 @@
 //! split off or dropped) is taken once per distinct name: per article only integer work remains.
 //! Strings are interned ([`Interner`]); the results ([`Lite`]) hold their ids. The outcome is the
 //! same as [`Resolver::article_entities`](crate::search::resolve::Resolver::article_entities) on
-//! the stored entities (a test compares the two).
+//! the article's entities as extracted (a test compares the two).
 
 use crate::error::Result;
 use crate::extract::ner::features::hash_str;
@@ -415,7 +415,7 @@ impl<'r> EntityColumns<'r> {
     }
 
     /// The resolved entities of the article at `addr`, into `out` (cleared first): the same
-    /// as [`Resolver::article_entities`] on its stored entities.
+    /// as [`Resolver::article_entities`] on its entities as extracted.
     pub fn article(&mut self, addr: DocAddress, out: &mut ArticleEntities) -> Result<()> {
         out.lites.clear();
         out.forms.clear();

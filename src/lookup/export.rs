@@ -116,7 +116,8 @@ pub fn export(
     let mut rows = 0;
     for (i, r) in ranked.into_iter().enumerate() {
         let id = r.article_id();
-        let Some(article) = load_article(searcher, &mi.fields, id, false)? else {
+        let Some(article) = load_article(searcher, &mi.fields, id, crate::index::Parts::STORED)?
+        else {
             continue;
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();

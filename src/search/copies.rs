@@ -232,7 +232,7 @@ pub fn cluster_of(
         let Some(id) = crate::index::stored_id(&doc, f) else {
             continue;
         };
-        let Some(record) = load_article(searcher, f, id, false)? else {
+        let Some(record) = load_article(searcher, f, id, crate::index::Parts::STORED)? else {
             continue;
         };
         if record.appearances.len() > 1 {

@@ -547,11 +547,8 @@ pub(crate) fn assemble(
             "article {article_id} has passages but no article document"
         )))
     })?;
-    // A hit shows no entities: their stored JSON is not decoded.
-    let parts = Parts {
-        passages: false,
-        entities: false,
-    };
+    // A hit shows no entities: their columns are not read.
+    let parts = Parts::STORED;
     let records = match &appearances {
         // Every shard's records are given: this searcher's are not read.
         Some(_) => Vec::new(),

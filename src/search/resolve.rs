@@ -583,7 +583,8 @@ impl Resolver {
                 .contains_key(&(key.to_string(), kind.to_string()))
     }
 
-    /// An article's stored entities after the corrections and the archive's resolution.
+    /// An article's entities (as extracted, or as `index::entities_at` reads them back) after
+    /// the corrections and the archive's resolution.
     pub fn article_entities(&self, entities: &[ArticleEntity]) -> Vec<Resolved> {
         let mut out: Vec<Resolved> = Vec::with_capacity(entities.len());
         for e in entities {

@@ -326,7 +326,8 @@ async fn article(State(app): Shared, Path(id): Path<String>, RawQuery(raw): RawQ
         let q = p.text("q")?;
         let expr = parse_query(q.as_deref())?;
         let Some(a) =
-            crate::index::load_article(searcher, &app.mi.fields, id, true).map_err(lib(None))?
+            crate::index::load_article(searcher, &app.mi.fields, id, crate::index::Parts::ALL)
+                .map_err(lib(None))?
         else {
             return Ok(None);
         };
