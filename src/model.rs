@@ -161,6 +161,25 @@ pub struct ArticleEntity {
     pub variant_counts: Vec<u32>,
 }
 
+#[cfg(test)]
+impl ArticleEntity {
+    /// An entity with its forms and their mentions, for tests.
+    pub(crate) fn with_forms(
+        name: &str,
+        kind: &str,
+        count: u32,
+        forms: &[(&str, u32)],
+    ) -> ArticleEntity {
+        ArticleEntity {
+            name: name.into(),
+            kind: kind.into(),
+            count,
+            variants: forms.iter().map(|f| f.0.to_string()).collect(),
+            variant_counts: forms.iter().map(|f| f.1).collect(),
+        }
+    }
+}
+
 /// An article after reading, normalizing and extraction: what gets indexed.
 #[derive(Debug, Clone)]
 pub struct Article {

@@ -665,15 +665,7 @@ pub fn resolve_article(
 mod tests {
     use super::*;
 
-    fn ent(name: &str, kind: &str, count: u32, forms: &[(&str, u32)]) -> ArticleEntity {
-        ArticleEntity {
-            name: name.into(),
-            kind: kind.into(),
-            count,
-            variants: forms.iter().map(|f| f.0.to_string()).collect(),
-            variant_counts: forms.iter().map(|f| f.1).collect(),
-        }
-    }
+    use crate::model::ArticleEntity;
 
     #[test]
     fn entities_read_back_from_the_columns_as_the_article_had_them() {
@@ -681,15 +673,15 @@ mod tests {
         let articles = [
             vec![
                 // Not in alphabetical order: the article's order is kept.
-                ent(
+                ArticleEntity::with_forms(
                     "Nancy Pelosi",
                     "person",
                     9,
                     &[("Pelosi", 6), ("Nancy Pelosi", 3)],
                 ),
-                ent("Congress", "org", 4, &[]),
-                ent(&long, "person", 3, &[("y", 3)]),
-                ent(
+                ArticleEntity::with_forms("Congress", "org", 4, &[]),
+                ArticleEntity::with_forms(&long, "person", 3, &[("y", 3)]),
+                ArticleEntity::with_forms(
                     "Abe",
                     "person",
                     2,
@@ -697,7 +689,7 @@ mod tests {
                 ),
             ],
             vec![],
-            vec![ent(
+            vec![ArticleEntity::with_forms(
                 "Zurich",
                 "location",
                 300,

@@ -528,19 +528,10 @@ mod tests {
     use super::*;
     use crate::extract::aliases::AliasTable;
     use crate::index::entity_facts;
-    use crate::model::ArticleEntity;
     use tantivy::schema::{Schema, TextOptions};
     use tantivy::{Index, TantivyDocument};
 
-    fn ent(name: &str, kind: &str, count: u32, forms: &[(&str, u32)]) -> ArticleEntity {
-        ArticleEntity {
-            name: name.into(),
-            kind: kind.into(),
-            count,
-            variants: forms.iter().map(|f| f.0.to_string()).collect(),
-            variant_counts: forms.iter().map(|f| f.1).collect(),
-        }
-    }
+    use crate::model::ArticleEntity;
 
     type Flat = (String, String, String, u32, Vec<(String, u32)>, bool);
 
@@ -548,24 +539,24 @@ mod tests {
     fn column_entities_resolve_as_the_stored_entities_do() {
         let articles = [
             vec![
-                ent(
+                ArticleEntity::with_forms(
                     "Nancy Pelosi",
                     "person",
                     5,
                     &[("Pelosi", 3), ("Nancy Pelosi", 1), ("I'm", 1)],
                 ),
-                ent("Getty Images", "org", 1, &[]),
+                ArticleEntity::with_forms("Getty Images", "org", 1, &[]),
             ],
             vec![
-                ent(
+                ArticleEntity::with_forms(
                     "Barack Obama",
                     "person",
                     4,
                     &[("Obama", 3), ("Barack Obama", 1)],
                 ),
-                ent("Hillary Clinton", "person", 2, &[("Clinton", 2)]),
-                ent("Clinton", "person", 3, &[]),
-                ent("I'm", "person", 2, &[("I'm", 2)]),
+                ArticleEntity::with_forms("Hillary Clinton", "person", 2, &[("Clinton", 2)]),
+                ArticleEntity::with_forms("Clinton", "person", 3, &[]),
+                ArticleEntity::with_forms("I'm", "person", 2, &[("I'm", 2)]),
             ],
             vec![],
         ];
@@ -776,7 +767,7 @@ mod tests {
     #[test]
     fn counts_follow_their_values_and_saturate() {
         use crate::index::{pack_fact_count, parse_entity_fact, unpack_fact_count, MAX_FACT_BYTES};
-        let big = ent("A\u{1f}B", "person", u32::MAX, &[("B", 7)]);
+        let big = ArticleEntity::with_forms("A\u{1f}B", "person", u32::MAX, &[("B", 7)]);
         let facts = entity_facts(&[big]);
         assert_eq!(
             facts[0].0, "person\u{1f}A B",
@@ -796,8 +787,8 @@ mod tests {
         // A value tantivy would drop is not written, nor its number.
         let long = "x".repeat(MAX_FACT_BYTES);
         let facts = entity_facts(&[
-            ent(&long, "person", 2, &[("x", 1)]),
-            ent("C", "org", 3, &[(long.as_str(), 1), ("C", 2)]),
+            ArticleEntity::with_forms(&long, "person", 2, &[("x", 1)]),
+            ArticleEntity::with_forms("C", "org", 3, &[(long.as_str(), 1), ("C", 2)]),
         ]);
         let values: Vec<&str> = facts.iter().map(|(v, _)| v.as_str()).collect();
         assert_eq!(values, ["org\u{1f}C", "org\u{1f}C\u{1f}C"]);
