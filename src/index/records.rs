@@ -151,20 +151,26 @@ pub fn entities_at(searcher: &Searcher, addr: DocAddress) -> Result<Vec<ArticleE
         return Ok(Vec::new());
     };
     let counts = fast.u64(names::ENTITY_FACT_N)?;
+    let ords: Vec<u64> = values.term_ords(addr.doc_id).collect();
+    // The values, read in one pass over the dictionary: looked up one by one, each would
+    // decode a block of it.
+    let mut sorted = ords.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut texts: Vec<String> = Vec::with_capacity(sorted.len());
+    values
+        .dictionary()
+        .sorted_ords_to_term_cb(&sorted, |b| {
+            texts.push(String::from_utf8_lossy(b).into_owned())
+        })
+        .map_err(tantivy::TantivyError::from)?;
     let mut out: Vec<ArticleEntity> = Vec::new();
-    let mut text = String::new();
-    let pairs = values
-        .term_ords(addr.doc_id)
-        .zip(counts.values_for_doc(addr.doc_id));
-    for (ord, n) in pairs {
-        text.clear();
-        if !values
-            .ord_to_str(ord, &mut text)
-            .map_err(tantivy::TantivyError::from)?
-        {
+    for (ord, n) in ords.iter().zip(counts.values_for_doc(addr.doc_id)) {
+        let at = sorted.binary_search(ord).ok();
+        let Some(text) = at.and_then(|i| texts.get(i)) else {
             continue;
-        }
-        let Some(fact) = parse_entity_fact(&text) else {
+        };
+        let Some(fact) = parse_entity_fact(text) else {
             continue;
         };
         let count = unpack_fact_count(n).1;
