@@ -549,7 +549,8 @@ impl NativeIndex {
             let Some(id) = morgue::index::resolve_article(&searcher, f, &what)? else {
                 return Ok(None);
             };
-            let Some(a) = morgue::index::load_article(&searcher, f, id, true)? else {
+            let Some(a) = morgue::index::load_article(&searcher, f, id, morgue::index::Parts::ALL)?
+            else {
                 return Ok(None);
             };
             let took = started.elapsed();
