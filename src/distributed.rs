@@ -858,12 +858,7 @@ impl crate::lookup::Articles for Remote<'_> {
 
     fn runs(&self, selection: &Selection, filters: &Filters) -> Result<Runs> {
         let several: Vec<u64> = {
-            let mut keys: Vec<u64> = selection
-                .articles
-                .iter()
-                .filter(|(_, facts)| facts.records >= 2)
-                .map(|(k, _)| k)
-                .collect();
+            let mut keys = selection.articles.several_records();
             keys.sort_unstable();
             keys
         };
@@ -1073,13 +1068,7 @@ impl Driver {
             .map(|(i, r)| (i + 1, r.key, r.date_secs))
             .collect();
         // Texts read from several records (counted), the page's hits and their copies (shown).
-        let mut wanted: Vec<u64> = self
-            .selection
-            .articles
-            .iter()
-            .filter(|(_, facts)| facts.records >= 2)
-            .map(|(k, _)| k)
-            .collect();
+        let mut wanted: Vec<u64> = self.selection.articles.several_records();
         for (_, key, _) in &self.page {
             wanted.push(*key);
             if let Some(c) = self.selection.copies.get(key) {
@@ -1116,9 +1105,9 @@ impl Driver {
         self.other_records = self
             .selection
             .articles
-            .iter()
-            .filter(|(_, facts)| facts.records >= 2)
-            .map(|(k, _)| {
+            .several_records()
+            .into_iter()
+            .map(|k| {
                 let all = self.appearances.get(&k).map(Vec::as_slice).unwrap_or(&[]);
                 let kept = all.iter().filter(|a| self.req.filters.passes(a)).count();
                 kept.saturating_sub(1)

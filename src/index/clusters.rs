@@ -12,7 +12,6 @@
 use super::schema::{names, Fields};
 use crate::dedup::{self, Signature};
 use crate::error::Result;
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -38,7 +37,7 @@ pub struct ClusterFinder {
     /// The index as it was when the session began.
     prior: Searcher,
     /// Its articles' band keys, read when the first article with a signature comes.
-    prior_bands: OnceCell<BandTable>,
+    prior_bands: Option<BandTable>,
     /// Band key → indexes into `members`, for this session's articles.
     bands: HashMap<u64, Vec<u32>>,
     members: Vec<Member>,
@@ -50,7 +49,7 @@ impl ClusterFinder {
         ClusterFinder {
             fields,
             prior,
-            prior_bands: OnceCell::new(),
+            prior_bands: None,
             bands: HashMap::new(),
             members: Vec::new(),
         }
@@ -111,16 +110,14 @@ impl ClusterFinder {
     }
 
     /// Committed articles sharing a band key: (key, cluster, compact signature).
-    fn prior_candidates(&self, bands: &[u64]) -> Result<Vec<(u64, u64, Vec<u8>)>> {
+    fn prior_candidates(&mut self, bands: &[u64]) -> Result<Vec<(u64, u64, Vec<u8>)>> {
         if self.prior.num_docs() == 0 {
             return Ok(Vec::new());
         }
-        if self.prior_bands.get().is_none() {
-            let table = BandTable::of(&self.prior)?;
-            // Set only here, after the check above: it cannot be set already.
-            let _ = self.prior_bands.set(table);
-        }
-        let table = self.prior_bands.get().expect("set above");
+        let table = match &mut self.prior_bands {
+            Some(table) => table,
+            none => none.insert(BandTable::of(&self.prior)?),
+        };
         table.copy_fields(&self.prior, &self.fields, bands)
     }
 }

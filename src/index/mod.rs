@@ -37,6 +37,8 @@ pub use analyzers::{
 pub use clusters::{read_copy_fields, Assigned, ClusterFinder};
 pub use directory::{classify as classify_error, damage};
 pub use keys::{KeyCollector, KeyHasher, KeyMap, Keys};
+#[cfg(test)]
+pub(crate) use records::entities_index;
 pub use records::{
     appearances_at, article_appearances, cluster_members, doc_addresses, entities_at, entity_facts,
     entity_form_term, entity_name_term, entity_terms, load_article, load_article_at,

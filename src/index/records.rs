@@ -274,6 +274,62 @@ pub fn entity_facts(entities: &[ArticleEntity]) -> Vec<(String, u64)> {
     out
 }
 
+/// Adds an article's [`entity_facts`] to its document, each value with its number: readers
+/// pair them by position, so they are only ever written together here.
+pub fn add_entity_facts(doc: &mut TantivyDocument, fields: &Fields, entities: &[ArticleEntity]) {
+    for (value, n) in entity_facts(entities) {
+        doc.add_text(fields.entity_fact, value);
+        doc.add_u64(fields.entity_fact_n, n);
+    }
+}
+
+/// An index in RAM with one document per article of `articles`, holding its key (its number)
+/// and its entity columns: written one segment per article, then merged in that order (so
+/// document `i` is article `i`), since the columns must keep their order through a merge.
+#[cfg(test)]
+pub(crate) fn entities_index(articles: &[Vec<ArticleEntity>]) -> tantivy::Searcher {
+    let index = tantivy::Index::create_in_ram(super::schema::build());
+    super::analyzers::register(&index);
+    let f = Fields::from_schema(&index.schema()).unwrap();
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for (i, entities) in articles.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.article_key, i as u64);
+        add_entity_facts(&mut doc, &f, entities);
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+    }
+    let before = index.reader().unwrap().searcher();
+    let mut segments: Vec<(u64, tantivy::index::SegmentId)> = before
+        .segment_readers()
+        .iter()
+        .map(|r| {
+            let key = r.fast_fields().u64(names::ARTICLE_KEY).unwrap();
+            (key.first(0).unwrap(), r.segment_id())
+        })
+        .collect();
+    segments.sort_unstable();
+    let ids: Vec<tantivy::index::SegmentId> = segments.into_iter().map(|(_, id)| id).collect();
+    assert!(ids.len() > 1, "several segments to merge");
+    writer.merge(&ids).wait().unwrap();
+    writer.wait_merging_threads().unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    assert_eq!(searcher.segment_readers().len(), 1);
+    let keys = searcher
+        .segment_reader(0)
+        .fast_fields()
+        .u64(names::ARTICLE_KEY)
+        .unwrap();
+    for i in 0..articles.len() {
+        assert_eq!(
+            keys.first(i as u32),
+            Some(i as u64),
+            "merged in the order written"
+        );
+    }
+    searcher
+}
+
 /// An `entity_fact_n` number: the mentions, and below them in the low byte the form's position
 /// (0 for an entity; at most 255). Small counts make small numbers, which the column packs in
 /// few bits.
@@ -702,35 +758,9 @@ mod tests {
                 &[("Zürich", 200), ("Zurich", 100)],
             )],
         ];
-        let index = tantivy::Index::create_in_ram(super::super::schema::build());
-        super::super::analyzers::register(&index);
-        let f = Fields::from_schema(&index.schema()).unwrap();
-        let mut writer: tantivy::IndexWriter =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        // One segment per article, merged: the order must survive the merge.
-        for (i, entities) in articles.iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(f.article_key, i as u64);
-            for (value, n) in entity_facts(entities) {
-                doc.add_text(f.entity_fact, value);
-                doc.add_u64(f.entity_fact_n, n);
-            }
-            writer.add_document(doc).unwrap();
-            writer.commit().unwrap();
-        }
-        let segments = index.searchable_segment_ids().unwrap();
-        writer.merge(&segments).wait().unwrap();
-        writer.wait_merging_threads().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        assert_eq!(searcher.segment_readers().len(), 1);
-        let keys = searcher
-            .segment_reader(0)
-            .fast_fields()
-            .u64(names::ARTICLE_KEY)
-            .unwrap();
-        for doc in 0..searcher.segment_reader(0).max_doc() {
-            let i = keys.first(doc).unwrap() as usize;
-            let mut want = articles[i].clone();
+        let searcher = entities_index(&articles);
+        for (i, article) in articles.iter().enumerate() {
+            let mut want = article.clone();
             // The name too long for the column is left out, and so is the long form.
             want.retain(|e| e.name != long);
             for e in &mut want {
@@ -739,7 +769,7 @@ mod tests {
                     e.variant_counts.remove(at);
                 }
             }
-            let got = entities_at(&searcher, DocAddress::new(0, doc)).unwrap();
+            let got = entities_at(&searcher, DocAddress::new(0, i as u32)).unwrap();
             assert_eq!(got, want, "article {i}");
         }
     }

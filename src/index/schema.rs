@@ -144,43 +144,23 @@ fn text() -> TextOptions {
     )
 }
 
-fn keyword(stored: bool, fast: bool) -> TextOptions {
-    let mut o = TextOptions::default().set_indexing_options(
+/// A field whose values are matched whole through `tokenizer` (one term per value: `"raw"` as
+/// written, [`KEYWORD`] case- and accent-insensitively) and never scored, so without length
+/// norms (a byte per document each). Callers add `.set_stored()` and `.set_fast("raw")`.
+fn whole(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(KEYWORD)
+            .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::Basic)
             .set_fieldnorms(false),
-    );
-    if fast {
-        o = o.set_fast("raw");
-    }
-    if stored {
-        o = o.set_stored();
-    }
-    o
-}
-
-/// A field matched whole (one term per value) and never scored: no length norms, which would
-/// cost a byte per document each.
-fn exact(stored: bool) -> TextOptions {
-    let o = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("raw")
-            .set_index_option(IndexRecordOption::Basic)
-            .set_fieldnorms(false),
-    );
-    if stored {
-        o.set_stored()
-    } else {
-        o
-    }
+    )
 }
 
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut sb = Schema::builder();
-    sb.add_text_field("kind", exact(false));
-    sb.add_text_field("article_id", exact(true));
+    sb.add_text_field("kind", whole("raw"));
+    sb.add_text_field("article_id", whole("raw").set_stored());
     // Passage documents store nothing: their offsets are read from fast fields, so showing a
     // hit never decompresses a doc-store block for a passage.
     // Character offsets are counted from the byte offsets when a passage is shown.
@@ -196,10 +176,10 @@ pub fn build() -> Schema {
     sb.add_u64_field(names::BYTE_START, FAST);
     sb.add_u64_field(names::BYTE_END, FAST);
     sb.add_text_field("text", STORED);
-    sb.add_text_field(names::OUTLET, keyword(true, true));
+    sb.add_text_field(names::OUTLET, whole(KEYWORD).set_stored().set_fast("raw"));
     // Indexed only: the names a suggestion lists and the forms the resolver counts are read
     // from its term dictionary (a column of the same values took 2.6% of the index).
-    sb.add_text_field("entity", keyword(false, false));
+    sb.add_text_field("entity", whole(KEYWORD));
     sb.add_date_field(
         names::DATE,
         DateOptions::default()
@@ -211,7 +191,7 @@ pub fn build() -> Schema {
     sb.add_text_field("title_source", STORED);
     sb.add_text_field("date_source", STORED);
     sb.add_text_field("outlet_source", STORED);
-    sb.add_text_field("path", exact(true));
+    sb.add_text_field("path", whole("raw").set_stored());
     sb.add_text_field("url", STORED);
     sb.add_text_field("encoding", STORED);
     sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
@@ -229,7 +209,7 @@ pub fn build() -> Schema {
     sb.add_u64_field(names::BAND, FAST);
     sb.add_bytes_field("minhash", BytesOptions::default().set_stored());
     sb.add_text_field("furniture", STORED);
-    sb.add_text_field(META_FIELD, keyword(true, true));
+    sb.add_text_field(META_FIELD, whole(KEYWORD).set_stored().set_fast("raw"));
     sb.add_text_field("appearance", STORED);
     sb.add_u64_field(&format!("schema_v{SCHEMA_VERSION}"), STORED);
     sb.build()

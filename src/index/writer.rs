@@ -412,10 +412,7 @@ impl ArticleWriter {
         for (k, v) in &a.meta {
             doc.add_text(f.meta, super::meta::meta_term(k, v));
         }
-        for (value, n) in super::entity_facts(&a.entities) {
-            doc.add_text(f.entity_fact, value);
-            doc.add_u64(f.entity_fact_n, n);
-        }
+        super::records::add_entity_facts(&mut doc, f, &a.entities);
         doc.add_u64(f.passages, a.passages.len() as u64);
         if !a.furniture.is_empty() {
             doc.add_text(f.furniture, encode_ranges(&a.furniture));

@@ -528,8 +528,6 @@ mod tests {
     use super::*;
     use crate::extract::aliases::AliasTable;
     use crate::index::entity_facts;
-    use tantivy::schema::{Schema, TextOptions};
-    use tantivy::{Index, TantivyDocument};
 
     use crate::model::ArticleEntity;
 
@@ -560,49 +558,10 @@ mod tests {
             ],
             vec![],
         ];
-        let mut sb = Schema::builder();
-        let field = sb.add_text_field(names::ENTITY_FACT, TextOptions::default().set_fast("raw"));
-        let counts = sb.add_u64_field(names::ENTITY_FACT_N, tantivy::schema::FAST);
-        let number = sb.add_u64_field("n", tantivy::schema::FAST);
-        let index = Index::create_in_ram(sb.build());
-        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
         // One segment per article, then merged: values and numbers are paired by their order,
         // which the merge (remapping each segment's dictionary) must keep.
-        for (i, a) in articles.iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(number, i as u64);
-            for (v, n) in entity_facts(a) {
-                doc.add_text(field, v);
-                doc.add_u64(counts, n);
-            }
-            writer.add_document(doc).unwrap();
-            writer.commit().unwrap();
-        }
-        // Merged in the order written, so that document numbers stay those of the articles.
-        let before = index.reader().unwrap().searcher();
-        let mut segments: Vec<(u64, tantivy::index::SegmentId)> = before
-            .segment_readers()
-            .iter()
-            .map(|r| {
-                (
-                    r.fast_fields().u64("n").unwrap().first(0).unwrap(),
-                    r.segment_id(),
-                )
-            })
-            .collect();
-        segments.sort_unstable();
-        let segments: Vec<tantivy::index::SegmentId> =
-            segments.into_iter().map(|(_, id)| id).collect();
-        assert!(segments.len() > 1);
-        writer.merge(&segments).wait().unwrap();
-        writer.wait_merging_threads().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        assert_eq!(searcher.segment_readers().len(), 1);
-        let numbers = searcher.segment_reader(0).fast_fields().u64("n").unwrap();
-        let doc_of = |article: usize| {
-            assert_eq!(numbers.first(article as u32), Some(article as u64));
-            DocAddress::new(0, article as u32)
-        };
+        let searcher = crate::index::entities_index(&articles);
+        let doc_of = |article: usize| DocAddress::new(0, article as u32);
         let aliases = AliasTable::parse("!drop\tI'm\n!separate\tPelosi\tNancy Pelosi\n").unwrap();
         let pairs = [
             ("pelosi", "nancy pelosi", 50),

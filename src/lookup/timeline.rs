@@ -270,24 +270,21 @@ pub fn timeline(
     // Matches and baseline articles per group, and spellings.
     let mut matched: Groups<(usize, usize)> = Groups::default();
     let mut column_by_key: HashMap<String, usize> = HashMap::new();
-    // Columns are chosen among the groups of dated items.
-    each(matches, matched_runs, &mut |date, groups| {
-        if date.is_some() {
-            for (key, name) in groups {
-                matched.entry_keyed(key, name).0 += 1;
-            }
-        }
-    });
-    if split.is_some() {
-        if let Some(b) = baseline {
-            each(b, baseline_runs, &mut |date, groups| {
+    // Columns are chosen among the groups of dated items: the matches' counts, then (split)
+    // the baseline's.
+    let mut count_groups =
+        |sel: &Selection, runs: &Runs, count: fn(&mut (usize, usize)) -> &mut usize| {
+            each(sel, runs, &mut |date, groups| {
                 if date.is_some() {
                     for (key, name) in groups {
-                        matched.entry_keyed(key, name).1 += 1;
+                        *count(matched.entry_keyed(key, name)) += 1;
                     }
                 }
             });
-        }
+        };
+    count_groups(matches, matched_runs, |c| &mut c.0);
+    if let (Some(_), Some(b)) = (split, baseline) {
+        count_groups(b, baseline_runs, |c| &mut c.1);
     }
     let mut named = matched.into_keyed();
     named.sort_by(|a, b| {

@@ -515,7 +515,7 @@ mod tests {
         let keys: Vec<u64> = s.articles.keys().collect();
         assert_eq!(keys, vec![1004, 1006, 1008, 1010]);
         assert_eq!(s.undated, 6);
-        // SelectedArticles 1000, 1003, 1006, 1009 are one story: the earliest dated stands for it.
+        // Articles 1000, 1003, 1006, 1009 are one story: the earliest dated stands for it.
         let mut all = select(&mi, &searcher, None, &Filters::default()).unwrap();
         assert_eq!(all.fold_copies(), 3);
         assert!(all.articles.rows_of(&table).is_some());
