@@ -171,6 +171,111 @@ pub fn long(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// Bits needed for numbers up to `max`.
+pub fn width(max: u64) -> u32 {
+    64 - max.leading_zeros()
+}
+
+/// Bytes of `n` numbers of `width` bits packed (see [`Packer`]).
+pub fn packed_len(n: u64, width: u32) -> u64 {
+    (n * u64::from(width)).div_ceil(8)
+}
+
+/// Writes an array of numbers of one width, bit-packed (tantivy's bit packer: number `i` is
+/// bits `i * width..(i + 1) * width` of the little-endian stream), ending on a whole byte.
+pub struct Packer {
+    bits: tantivy_bitpacker::BitPacker,
+    width: u8,
+}
+
+impl Packer {
+    /// A packer of numbers of `width` bits (at most 56, or 64: what tantivy's unpacker reads).
+    pub fn new(width: u32) -> Packer {
+        debug_assert!(width <= 56 || width == 64);
+        Packer {
+            bits: tantivy_bitpacker::BitPacker::new(),
+            width: width as u8,
+        }
+    }
+
+    /// Writes `x`, which must fit the width.
+    pub fn put(&mut self, x: u64, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        debug_assert!(
+            width(x) <= u32::from(self.width),
+            "{x} wider than {}",
+            self.width
+        );
+        self.bits.write(x, self.width, out)
+    }
+
+    /// Writes the last byte.
+    pub fn finish(mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.bits.close(out)
+    }
+}
+
+/// An array of numbers of one width packed in a [`Blocks`] file (written by [`Packer`]), read
+/// through one window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Packed {
+    /// Where the array starts in the file.
+    pub at: u64,
+    /// Bits per number.
+    pub width: u32,
+    /// Numbers in the array.
+    pub n: u64,
+}
+
+impl Packed {
+    /// Bytes the array takes.
+    pub fn len(&self) -> u64 {
+        packed_len(self.n, self.width)
+    }
+
+    /// True for an array of no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f` with the index (from 0) and value of each of the numbers `first..end`, read
+    /// through window `w`; `None` (and no call) when they are not all in the array or cannot be
+    /// read.
+    pub fn range(
+        &self,
+        blocks: &Blocks,
+        w: usize,
+        first: u64,
+        end: u64,
+        mut f: impl FnMut(usize, u64),
+    ) -> Option<()> {
+        if first > end || end > self.n {
+            return None;
+        }
+        // From a multiple of eight numbers, which starts on a whole byte.
+        let width = u64::from(self.width);
+        let aligned = first & !7;
+        let from = aligned * width / 8;
+        let to = (end * width).div_ceil(8);
+        let unpacker = tantivy_bitpacker::BitUnpacker::new(self.width as u8);
+        // Seven bytes more where the file has them: the unpacker reads eight at a time, and
+        // takes a slower path near a slice's end.
+        let to = (to + 7).min(blocks.len().saturating_sub(self.at)).max(to);
+        blocks.with(w, self.at + from, (to - from) as usize, |b| {
+            let skip = (first - aligned) as u32;
+            for i in 0..(end - first) as u32 {
+                f(i as usize, unpacker.get(skip + i, b));
+            }
+        })
+    }
+
+    /// Number `i`, read through window `w`.
+    pub fn get(&self, blocks: &Blocks, w: usize, i: u64) -> Option<u64> {
+        let mut x = None;
+        self.range(blocks, w, i, i + 1, |_, v| x = Some(v))?;
+        x
+    }
+}
+
 /// A cache file read in blocks through a few small windows instead of mapped: a reader holds
 /// the windows, not the pages it has read, so its memory does not grow with the file (a scan
 /// of a mapped file keeps every page it touched in the process's resident set). Each window
@@ -323,6 +428,60 @@ mod tests {
     /// Bytes `i` for `i` in `0..n` (so any range names its own contents).
     fn counting(n: usize) -> Vec<u8> {
         (0..n).map(|i| (i % 251) as u8).collect()
+    }
+
+    #[test]
+    fn packed_arrays_read_back_every_width_and_range() {
+        for width_of in [0u32, 1, 3, 7, 8, 13, 21, 31, 32, 47, 64] {
+            let mask = if width_of == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width_of) - 1
+            };
+            // Numbers that fill their width, and some that do not.
+            let numbers: Vec<u64> = (0..300u64)
+                .map(|i| match i % 3 {
+                    0 => mask,
+                    1 => i.wrapping_mul(0x9e37_79b9_7f4a_7c15) & mask,
+                    _ => i & mask,
+                })
+                .collect();
+            // Two arrays after a header of 5 bytes, so neither starts on a word.
+            let mut bytes = vec![0xAA; 5];
+            for _ in 0..2 {
+                let mut p = Packer::new(width_of);
+                for &x in &numbers {
+                    p.put(x, &mut bytes).unwrap();
+                }
+                p.finish(&mut bytes).unwrap();
+            }
+            let len = packed_len(300, width_of);
+            assert_eq!(bytes.len() as u64, 5 + 2 * len, "width {width_of}");
+            // The second array, at the file's end: the last number reads without padding.
+            let array = Packed {
+                at: 5 + len,
+                width: width_of,
+                n: 300,
+            };
+            let blocks = Blocks::memory(bytes, 1);
+            for (first, end) in [(0, 300), (0, 1), (299, 300), (17, 96), (5, 5)] {
+                let mut got = Vec::new();
+                array
+                    .range(&blocks, 0, first, end, |i, x| got.push((i, x)))
+                    .unwrap();
+                let want: Vec<(usize, u64)> = numbers[first as usize..end as usize]
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .collect();
+                assert_eq!(got, want, "width {width_of}, {first}..{end}");
+            }
+            assert_eq!(array.get(&blocks, 0, 299), Some(numbers[299]));
+            // Past the array: nothing.
+            assert_eq!(array.get(&blocks, 0, 300), None);
+            assert!(array.range(&blocks, 0, 10, 9, |_, _| ()).is_none());
+        }
+        assert_eq!((width(0), width(1), width(255), width(256)), (0, 1, 8, 9));
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! by the next lookups: per segment and document, the resolved entities (`Lite`s) and their
 //! forms, the strings they name, and per identity the number of articles that mention it.
 //!
-//! The entities are stored by column (identities, names, mentions, types, form ranges), so a
-//! lookup that needs only some of them (`entities` reads neither forms nor their ranges) reads
-//! only those. It reads them in blocks through a window per column ([`Blocks`]), not through a
+//! The entities are stored by column (identities, names, mentions, types, form ranges), each
+//! bit-packed at the width its largest number needs (AllSides' 37.5k articles: 25 MB, 52 MB as
+//! 32-bit numbers), so a lookup that needs only some of them (`entities` reads neither forms nor
+//! their ranges) reads only those. It reads them in blocks through a window per column ([`Blocks`]), not through a
 //! memory map: a scan of a mapped file keeps every page it touched resident (at 150k articles
 //! the file is 192 MB, and `entity` touched nearly all of it), while a window holds 64 KiB. The
 //! lookups visit documents in address order wherever a story's count allows (see
@@ -29,7 +30,7 @@
 use super::entity_columns::{ArticleEntities, EntityColumns, Interner, Lite};
 use crate::error::Result;
 use crate::extract::aliases::AliasTable;
-use crate::index::sidecar::{self, word, Blocks};
+use crate::index::sidecar::{self, width, Blocks, Packed, Packer};
 use crate::index::MorgueIndex;
 use crate::search::resolve::Resolver;
 use std::io::{self, Read, Seek, Write};
@@ -40,20 +41,22 @@ pub const TABLE_FILE: &str = sidecar::ENTITY_TABLE;
 
 /// The first bytes of the file; the version changes whenever the resolution rules or the layout
 /// do (the key holds the crate version too).
-const MAGIC: &[u8; 16] = b"morgue-entities2";
+const MAGIC: &[u8; 16] = b"morgue-entities3";
 
-/// The columns of the entities, in the file's order: one 32-bit number per entity each.
+/// The columns of the entities, in the file's order: one number per entity each, bit-packed.
 const IDENTITY: usize = 0;
 const NAME: usize = 1;
 const COUNT: usize = 2;
-/// The type's string id, with [`AMBIGUOUS`] set for a short name the archive cannot resolve.
+/// The type's string id shifted left by one, with [`AMBIGUOUS`] set for a short name the
+/// archive cannot resolve.
 const KIND: usize = 3;
+/// Where the entity's forms start among the forms, and how many there are.
 const FORMS_START: usize = 4;
-const FORMS_END: usize = 5;
+const FORMS_LEN: usize = 5;
 const COLUMNS: usize = 6;
 
 /// The bit of the [`KIND`] column that marks an ambiguous entity.
-const AMBIGUOUS: u32 = 1 << 31;
+const AMBIGUOUS: u32 = 1;
 
 /// An entity of the table as [`EntityTable::lites`] reads it: the columns a tally needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +91,7 @@ impl LiteRow {
         LiteRow {
             identity,
             name,
-            kind: kind & !AMBIGUOUS,
+            kind: kind >> 1,
             count,
             ambiguous: kind & AMBIGUOUS != 0,
         }
@@ -104,15 +107,17 @@ pub struct EntityTable {
     /// The identities, names, kinds and forms the entities name.
     pub strings: Interner,
     blocks: Blocks,
-    /// Per segment, where its documents' (first entity, first form) pairs start in the file,
-    /// and its number of documents; one pair more than documents.
-    docs: Vec<(u64, u32)>,
-    /// Where each column of the entities starts (`COLUMNS` of them, `n_lites` numbers each).
-    columns: [u64; COLUMNS],
-    /// Where the (form, mentions) pairs start.
-    forms: u64,
-    /// Where the articles per string id start (one number per string).
-    articles: u64,
+    /// Per segment, its documents' (first entity, first form) pairs, one more than documents;
+    /// each pair one number, the entity in the low [`EntityTable::lites_width`] bits.
+    docs: Vec<Packed>,
+    /// Bits of the first entity in a document's pair.
+    lites_width: u32,
+    /// The columns of the entities (`COLUMNS` of them, `n_lites` numbers each).
+    columns: [Packed; COLUMNS],
+    /// The forms' string ids.
+    forms: Packed,
+    /// The articles per string id (one number per string).
+    articles: Packed,
     /// Entities and forms in all.
     n_lites: u32,
     n_forms: u32,
@@ -143,28 +148,42 @@ struct Built {
     /// Entities and forms in all.
     lites: u32,
     forms: u32,
+    /// The largest number of each column: its width.
+    max: [u32; COLUMNS],
 }
 
 /// Where a build puts what grows with the archive: each document's (first entity, first form)
-/// pair, the entities' columns and the forms; then writes them out in the file's order. Spooled
+/// pair, the entities' columns and the forms; then gives them back in the file's order. Spooled
 /// to temporary files ([`SpooledRows`]) when the table is written to the index folder, so that
 /// building the table of a large archive holds only its strings and counts (at 150k articles the
 /// rows are 190 MB); in memory ([`MemoryRows`]) otherwise.
 trait Rows {
     fn doc(&mut self, lites: u32, forms: u32);
     fn entity(&mut self, row: [u32; COLUMNS]);
-    fn form(&mut self, form: u32, mentions: u32);
-    /// Writes the next `n` documents' pairs.
-    fn write_docs(&mut self, n: u32, out: &mut dyn Write) -> io::Result<()>;
-    /// Writes column `c`.
-    fn write_column(&mut self, c: usize, out: &mut dyn Write) -> io::Result<()>;
-    /// Writes the forms.
-    fn write_forms(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    fn form(&mut self, form: u32);
+    /// Gives the next `n` documents' pairs (entity, form) to `f`, in turn.
+    fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()>;
+    /// Gives column `c`'s numbers to `f`, in turn.
+    fn read_column(&mut self, c: usize, f: &mut dyn FnMut(u64) -> io::Result<()>)
+        -> io::Result<()>;
+    /// Gives the forms to `f`, in turn.
+    fn read_forms(&mut self, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()>;
 }
 
 fn put(out: &mut dyn Write, xs: impl IntoIterator<Item = u32>) -> io::Result<()> {
     xs.into_iter()
         .try_for_each(|x| out.write_all(&x.to_le_bytes()))
+}
+
+/// Packs `n` numbers of `width` bits that `numbers` gives into `out`.
+fn pack(
+    out: &mut dyn Write,
+    width: u32,
+    numbers: impl FnOnce(&mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut packer = Packer::new(width);
+    numbers(&mut |x| packer.put(x, out))?;
+    packer.finish(out)
 }
 
 /// The rows in memory.
@@ -174,7 +193,7 @@ struct MemoryRows {
     /// The documents' pairs written so far.
     docs_written: usize,
     columns: [Vec<u32>; COLUMNS],
-    forms: Vec<(u32, u32)>,
+    forms: Vec<u32>,
 }
 
 impl Rows for MemoryRows {
@@ -188,24 +207,34 @@ impl Rows for MemoryRows {
         }
     }
 
-    fn form(&mut self, form: u32, mentions: u32) {
-        self.forms.push((form, mentions));
+    fn form(&mut self, form: u32) {
+        self.forms.push(form);
     }
 
-    fn write_docs(&mut self, n: u32, out: &mut dyn Write) -> io::Result<()> {
+    fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
         let end = (self.docs_written + n as usize).min(self.docs.len());
         let pairs = &self.docs[self.docs_written..end];
         self.docs_written = end;
-        put(out, pairs.iter().flat_map(|&(l, f)| [l, f]))
+        pairs.iter().try_for_each(|&(l, fo)| f(pair(l, fo)))
     }
 
-    fn write_column(&mut self, c: usize, out: &mut dyn Write) -> io::Result<()> {
-        put(out, self.columns[c].iter().copied())
+    fn read_column(
+        &mut self,
+        c: usize,
+        f: &mut dyn FnMut(u64) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.columns[c].iter().try_for_each(|&x| f(x.into()))
     }
 
-    fn write_forms(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        put(out, self.forms.iter().flat_map(|&(f, n)| [f, n]))
+    fn read_forms(&mut self, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
+        self.forms.iter().try_for_each(|&x| f(x.into()))
     }
+}
+
+/// A document's (first entity, first form) as one number: the entity in the low 32 bits, as
+/// the spools hold it (the file packs them closer, see [`Built::encode`]).
+fn pair(lites: u32, forms: u32) -> u64 {
+    u64::from(lites) | u64::from(forms) << 32
 }
 
 /// The rows spooled to anonymous temporary files in the index folder (removed by the system
@@ -251,9 +280,14 @@ impl SpooledRows {
         }
     }
 
-    /// Copies `bytes` (all when `None`) of spool `spool` to `out`, from where the last copy
-    /// stopped.
-    fn copy(&mut self, spool: usize, bytes: Option<u64>, out: &mut dyn Write) -> io::Result<()> {
+    /// Gives `words` (all when `None`) 32-bit numbers of spool `spool` to `f`, from where the
+    /// last read stopped.
+    fn read(
+        &mut self,
+        spool: usize,
+        words: Option<u64>,
+        f: &mut dyn FnMut(u32) -> io::Result<()>,
+    ) -> io::Result<()> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
@@ -267,15 +301,15 @@ impl SpooledRows {
         let Spool::Reading(r) = slot else {
             unreachable!("a spool is read once written")
         };
-        let wanted = bytes.unwrap_or(u64::MAX);
-        let copied = io::copy(&mut r.by_ref().take(wanted), out)?;
-        match bytes {
-            Some(n) if copied != n => Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "entity table spool shorter than written",
-            )),
-            _ => Ok(()),
+        let mut word = [0u8; 4];
+        for _ in 0..words.unwrap_or(u64::MAX) {
+            match r.read_exact(&mut word) {
+                Ok(()) => f(u32::from_le_bytes(word))?,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && words.is_none() => break,
+                Err(e) => return Err(e),
+            }
         }
+        Ok(())
     }
 }
 
@@ -290,20 +324,35 @@ impl Rows for SpooledRows {
         }
     }
 
-    fn form(&mut self, form: u32, mentions: u32) {
-        self.push(FORM_SPOOL, &[form, mentions]);
+    fn form(&mut self, form: u32) {
+        self.push(FORM_SPOOL, &[form]);
     }
 
-    fn write_docs(&mut self, n: u32, out: &mut dyn Write) -> io::Result<()> {
-        self.copy(DOC_SPOOL, Some(8 * u64::from(n)), out)
+    fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
+        let mut lites = None;
+        self.read(
+            DOC_SPOOL,
+            Some(2 * u64::from(n)),
+            &mut |x| match lites.take() {
+                None => {
+                    lites = Some(x);
+                    Ok(())
+                }
+                Some(l) => f(pair(l, x)),
+            },
+        )
     }
 
-    fn write_column(&mut self, c: usize, out: &mut dyn Write) -> io::Result<()> {
-        self.copy(c, None, out)
+    fn read_column(
+        &mut self,
+        c: usize,
+        f: &mut dyn FnMut(u64) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.read(c, None, &mut |x| f(x.into()))
     }
 
-    fn write_forms(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.copy(FORM_SPOOL, None, out)
+    fn read_forms(&mut self, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
+        self.read(FORM_SPOOL, None, &mut |x| f(x.into()))
     }
 }
 
@@ -373,23 +422,27 @@ impl EntityTable {
                 live += 1;
                 cols.article(DocAddress::new(seg as u32, doc), &mut found)?;
                 let base = table.forms;
-                for &(form, n) in &found.forms {
+                for &(form, _) in &found.forms {
                     let form = remap(form, &cols, &mut table.strings);
-                    rows.form(form, n);
+                    rows.form(form);
                     table.forms += 1;
                 }
                 for l in &found.lites {
                     let identity = remap(l.identity, &cols, &mut table.strings);
                     let name = remap(l.name, &cols, &mut table.strings);
                     let kind = remap(l.kind, &cols, &mut table.strings);
-                    rows.entity([
+                    let row = [
                         identity,
                         name,
                         l.count,
-                        kind | if l.ambiguous { AMBIGUOUS } else { 0 },
+                        kind << 1 | if l.ambiguous { AMBIGUOUS } else { 0 },
                         base + l.forms.start,
-                        base + l.forms.end,
-                    ]);
+                        l.forms.end.saturating_sub(l.forms.start),
+                    ];
+                    for (max, x) in table.max.iter_mut().zip(row) {
+                        *max = (*max).max(x);
+                    }
+                    rows.entity(row);
                     table.lites += 1;
                     let i = identity as usize;
                     if i >= counted.len() {
@@ -420,9 +473,9 @@ impl EntityTable {
     /// Cheapest asked in increasing `id`s (the numbers are read in turn).
     pub fn articles_with(&self, id: u32) -> u32 {
         match self.known(id) {
-            true => (self.blocks)
-                .word(ARTICLES, self.articles + 4 * u64::from(id))
-                .unwrap_or(0),
+            true => (self.articles)
+                .get(&self.blocks, ARTICLES, id.into())
+                .map_or(0, |n| n as u32),
             false => 0,
         }
     }
@@ -441,20 +494,22 @@ impl EntityTable {
     /// Entity `l`'s number in column `column` (0 when it cannot be read: `layout` checked the
     /// columns' size and each document's range, so only a failing file does that).
     fn column(&self, column: usize, l: u32) -> u32 {
-        let at = self.columns[column] + 4 * u64::from(l);
-        self.blocks.word(column, at).unwrap_or(0)
+        self.columns[column]
+            .get(&self.blocks, column, l.into())
+            .map_or(0, |x| x as u32)
     }
 
     /// The document at `addr`'s entities and forms: (first, end) of each.
     fn range(&self, addr: DocAddress) -> Option<((u32, u32), (u32, u32))> {
-        let &(at, n) = self.docs.get(addr.segment_ord as usize)?;
-        if addr.doc_id >= n {
-            return None;
-        }
-        let pair = at + 8 * u64::from(addr.doc_id);
-        let (lites, forms) = self.blocks.with(PAIRS, pair, 16, |b| {
-            ((word(b, 0), word(b, 8)), (word(b, 4), word(b, 12)))
+        let pairs = self.docs.get(addr.segment_ord as usize)?;
+        let doc = u64::from(addr.doc_id);
+        let mut both = [(0, 0); 2];
+        let low = (1u64 << self.lites_width) - 1;
+        pairs.range(&self.blocks, PAIRS, doc, doc + 2, |i, x| {
+            both[i] = ((x & low) as u32, (x >> self.lites_width) as u32)
         })?;
+        let [(l0, f0), (l1, f1)] = both;
+        let (lites, forms) = ((l0, l1), (f0, f1));
         // A damaged range reads as none.
         let whole = lites.0 <= lites.1 && lites.1 <= self.n_lites;
         (whole && forms.0 <= forms.1 && forms.1 <= self.n_forms).then_some((lites, forms))
@@ -506,12 +561,8 @@ impl EntityTable {
     /// Calls `f` with the index (from 0) and number of each of the entities `first..end` in
     /// column `c`; none when they cannot be read.
     fn read_column(&self, c: usize, (first, end): (u32, u32), mut f: impl FnMut(usize, u32)) {
-        let at = self.columns[c] + 4 * u64::from(first);
-        let n = 4 * (end - first) as usize;
-        self.blocks.with(c, at, n, |b| {
-            for (i, x) in b.chunks_exact(4).enumerate() {
-                f(i, word(x, 0));
-            }
+        (self.columns[c]).range(&self.blocks, c, first.into(), end.into(), |i, x| {
+            f(i, x as u32)
         });
     }
 
@@ -538,14 +589,16 @@ impl EntityTable {
             return;
         };
         for (l, _) in self.wanted(addr, wanted) {
-            let (start, end) = (self.column(FORMS_START, l), self.column(FORMS_END, l));
+            let start = self.column(FORMS_START, l);
+            let end = start.saturating_add(self.column(FORMS_LEN, l));
             // Within the document's own forms, whatever a damaged row says.
-            for f in start.max(f0)..end.min(f1) {
-                let at = self.forms + 8 * u64::from(f);
-                match self.blocks.word(FORMS, at) {
-                    Some(form) if self.known(form) => out.push(form),
-                    _ => {}
-                }
+            let (start, end) = (start.max(f0), end.min(f1));
+            if start < end {
+                (self.forms).range(&self.blocks, FORMS, start.into(), end.into(), |_, form| {
+                    if self.known(form as u32) {
+                        out.push(form as u32)
+                    }
+                });
             }
         }
     }
@@ -593,8 +646,14 @@ impl EntityTable {
             .unwrap()
             .bytes("key", &mut rows);
         let blocks = Blocks::memory(bytes.clone(), WINDOWS);
-        let at = layout(&blocks, "key", searcher).unwrap().docs[0].0 as usize + 8 * doc as usize;
-        bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let table = layout(&blocks, "key", searcher).unwrap();
+        // Every bit of the document's first entity set: past the entities' end.
+        assert!((1u64 << table.lites_width) - 1 > u64::from(table.n_lites));
+        let pairs = table.docs[0];
+        let first = 8 * pairs.at + u64::from(doc) * u64::from(pairs.width);
+        for bit in first..first + u64::from(table.lites_width) {
+            bytes[(bit / 8) as usize] |= 1 << (bit % 8);
+        }
         decode(Blocks::memory(bytes, WINDOWS), "key", searcher).expect("read as whole")
     }
 }
@@ -609,18 +668,41 @@ impl Built {
         put(w, [ends.len() as u32])?;
         put(w, ends.iter().map(|&e| e as u32))?;
         w.write_all(text.as_bytes())?;
+        let widths = self.widths();
+        put(w, [self.lites, self.forms])?;
+        put(w, widths)?;
+        let [lites_width, forms_width, ..] = widths;
         put(w, [self.segments.len() as u32])?;
         for &pairs in &self.segments {
             put(w, [pairs])?;
-            rows.write_docs(pairs, w)?;
+            pack(w, lites_width + forms_width, |f| {
+                rows.read_docs(
+                    pairs,
+                    &mut |x| f(x & 0xffff_ffff | (x >> 32) << lites_width),
+                )
+            })?;
         }
-        put(w, [self.lites])?;
         for c in 0..COLUMNS {
-            rows.write_column(c, w)?;
+            pack(w, widths[2 + c], |f| rows.read_column(c, f))?;
         }
-        put(w, [self.forms])?;
-        rows.write_forms(w)?;
-        put(w, self.articles.iter().copied())
+        pack(w, widths[2 + COLUMNS], |f| rows.read_forms(f))?;
+        pack(w, widths[3 + COLUMNS], |f| {
+            self.articles.iter().try_for_each(|&n| f(n.into()))
+        })
+    }
+
+    /// The widths of the file's packed arrays in its order: a document's first entity and
+    /// first form, each column, the forms' string ids, the articles per string.
+    fn widths(&self) -> [u32; WIDTHS] {
+        let mut widths = [0; WIDTHS];
+        widths[0] = width(self.lites.into());
+        widths[1] = width(self.forms.into());
+        for c in 0..COLUMNS {
+            widths[2 + c] = width(self.max[c].into());
+        }
+        widths[2 + COLUMNS] = width(self.strings.len().saturating_sub(1) as u64);
+        widths[3 + COLUMNS] = width(self.articles.iter().copied().max().unwrap_or(0).into());
+        widths
     }
 
     /// [`Built::encode`] into memory.
@@ -631,6 +713,9 @@ impl Built {
         bytes
     }
 }
+
+/// The packed arrays' widths the file holds (see [`Built::widths`]).
+const WIDTHS: usize = COLUMNS + 4;
 
 /// What the table of `searcher`'s commit under `aliases` is keyed by: what the resolver's
 /// decisions are (see [`crate::search::resolve::cache_key`]).
@@ -685,28 +770,42 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
         *at += 4;
         Some(w)
     };
+    let n_lites = next(&mut at)?;
+    let n_forms = next(&mut at)?;
+    let mut widths = [0; WIDTHS];
+    for w in &mut widths {
+        *w = next(&mut at)?;
+    }
+    // Numbers of 32 bits at most, pairs of two.
+    let [lites_width, forms_width, ..] = widths;
+    if lites_width > 32 || forms_width > 32 || widths[2..].iter().any(|&w| w > 32) {
+        return None;
+    }
+    // An array at `at` of `n` numbers of `width` bits; `at` moved past it.
+    let array = |at: &mut u64, n: u64, width: u32| -> Option<Packed> {
+        let packed = Packed { at: *at, width, n };
+        *at = at.checked_add(packed.len())?;
+        Some(packed)
+    };
     let segments = searcher.segment_readers();
     if next(&mut at)? as usize != segments.len() {
         return None;
     }
     let mut docs = Vec::with_capacity(segments.len());
     for reader in segments {
-        if next(&mut at)? as usize != reader.max_doc() as usize + 1 {
+        let pairs = next(&mut at)?;
+        if pairs as usize != reader.max_doc() as usize + 1 {
             return None;
         }
-        docs.push((at, reader.max_doc()));
-        at = at.checked_add(8 * (u64::from(reader.max_doc()) + 1))?;
+        docs.push(array(&mut at, pairs.into(), lites_width + forms_width)?);
     }
-    let n_lites = next(&mut at)?;
-    let mut columns = [0; COLUMNS];
-    for column in &mut columns {
-        *column = at;
-        at = at.checked_add(u64::from(n_lites) * 4)?;
+    let mut columns = [Packed::default(); COLUMNS];
+    for (c, column) in columns.iter_mut().enumerate() {
+        *column = array(&mut at, n_lites.into(), widths[2 + c])?;
     }
-    let n_forms = blocks.word(PAIRS, at)?;
-    let forms = at + 4;
-    let articles = forms.checked_add(u64::from(n_forms) * 8)?;
-    let end = articles.checked_add(strings.len() as u64 * 4)?;
+    let forms = array(&mut at, n_forms.into(), widths[2 + COLUMNS])?;
+    let articles = array(&mut at, strings.len() as u64, widths[3 + COLUMNS])?;
+    let end = at;
     // Whole; each document's range is checked as it is read (a scan reads only the documents
     // it selects).
     if end != blocks.len() {
@@ -716,6 +815,7 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
         strings,
         blocks: Blocks::default(),
         docs,
+        lites_width,
         columns,
         forms,
         articles,
