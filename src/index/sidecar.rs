@@ -176,6 +176,15 @@ pub fn width(max: u64) -> u32 {
     64 - max.leading_zeros()
 }
 
+/// The widest numbers a packed array holds short of 64 bits: tantivy's unpacker reads eight
+/// bytes at a time, so 57 to 63 bits cannot be read.
+pub const MAX_WIDTH: u32 = 56;
+
+/// True for a width a packed array can have: up to [`MAX_WIDTH`] bits, or 64.
+pub fn readable(width: u32) -> bool {
+    width <= MAX_WIDTH || width == 64
+}
+
 /// Bytes of `n` numbers of `width` bits packed (see [`Packer`]).
 pub fn packed_len(n: u64, width: u32) -> u64 {
     (n * u64::from(width)).div_ceil(8)
@@ -189,9 +198,10 @@ pub struct Packer {
 }
 
 impl Packer {
-    /// A packer of numbers of `width` bits (at most 56, or 64: what tantivy's unpacker reads).
+    /// A packer of numbers of `width` bits: at most [`MAX_WIDTH`], or 64 (what tantivy's
+    /// unpacker reads; see [`readable`]).
     pub fn new(width: u32) -> Packer {
-        debug_assert!(width <= 56 || width == 64);
+        assert!(readable(width), "no packed array has {width}-bit numbers");
         Packer {
             bits: tantivy_bitpacker::BitPacker::new(),
             width: width as u8,
@@ -238,8 +248,8 @@ impl Packed {
     }
 
     /// Calls `f` with the index (from 0) and value of each of the numbers `first..end`, read
-    /// through window `w`; `None` (and no call) when they are not all in the array or cannot be
-    /// read.
+    /// through window `w`; `None` (and no call) when they are not all in the array, cannot be
+    /// read, or the width is not [`readable`] (a damaged file).
     pub fn range(
         &self,
         blocks: &Blocks,
@@ -248,7 +258,7 @@ impl Packed {
         end: u64,
         mut f: impl FnMut(usize, u64),
     ) -> Option<()> {
-        if first > end || end > self.n {
+        if first > end || end > self.n || !readable(self.width) {
             return None;
         }
         // From a multiple of eight numbers, which starts on a whole byte.
@@ -432,14 +442,16 @@ mod tests {
 
     #[test]
     fn packed_arrays_read_back_every_width_and_range() {
-        for width_of in [0u32, 1, 3, 7, 8, 13, 21, 31, 32, 47, 64] {
+        for width_of in [0u32, 1, 3, 7, 8, 13, 21, 31, 32, 47, 56, 64] {
             let mask = if width_of == 64 {
                 u64::MAX
             } else {
                 (1u64 << width_of) - 1
             };
-            // Numbers that fill their width, and some that do not.
-            let numbers: Vec<u64> = (0..300u64)
+            // Numbers that fill their width, and some that do not; enough of them that the
+            // widest arrays span several windows of a file.
+            const N: u64 = 20_000;
+            let numbers: Vec<u64> = (0..N)
                 .map(|i| match i % 3 {
                     0 => mask,
                     1 => i.wrapping_mul(0x9e37_79b9_7f4a_7c15) & mask,
@@ -455,33 +467,63 @@ mod tests {
                 }
                 p.finish(&mut bytes).unwrap();
             }
-            let len = packed_len(300, width_of);
+            let len = packed_len(N, width_of);
             assert_eq!(bytes.len() as u64, 5 + 2 * len, "width {width_of}");
-            // The second array, at the file's end: the last number reads without padding.
-            let array = Packed {
-                at: 5 + len,
-                width: width_of,
-                n: 300,
-            };
-            let blocks = Blocks::memory(bytes, 1);
-            for (first, end) in [(0, 300), (0, 1), (299, 300), (17, 96), (5, 5)] {
-                let mut got = Vec::new();
-                array
-                    .range(&blocks, 0, first, end, |i, x| got.push((i, x)))
-                    .unwrap();
-                let want: Vec<(usize, u64)> = numbers[first as usize..end as usize]
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .collect();
-                assert_eq!(got, want, "width {width_of}, {first}..{end}");
+            // Both arrays, the second at the file's end (its last number reads without
+            // padding), in memory and from a file through a window (scans and jumps).
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("packed"), &bytes).unwrap();
+            let sources = [
+                Blocks::memory(bytes, 1),
+                Blocks::open(dir.path(), "packed", 1).unwrap(),
+            ];
+            for (blocks, at) in sources.iter().flat_map(|b| [(b, 5), (b, 5 + len)]) {
+                let array = Packed {
+                    at,
+                    width: width_of,
+                    n: N,
+                };
+                let ranges = [
+                    (0, 300),
+                    (0, 1),
+                    (17, 96),
+                    (5, 5),
+                    (9_000, 9_700),
+                    (N - 1, N),
+                    (3, 7),
+                    (0, N),
+                ];
+                for (first, end) in ranges {
+                    let mut got = Vec::new();
+                    array
+                        .range(blocks, 0, first, end, |i, x| got.push((i, x)))
+                        .unwrap();
+                    let want: Vec<(usize, u64)> = numbers[first as usize..end as usize]
+                        .iter()
+                        .copied()
+                        .enumerate()
+                        .collect();
+                    assert!(got == want, "width {width_of}, at {at}, {first}..{end}");
+                }
+                assert_eq!(array.get(blocks, 0, N - 1), Some(numbers[N as usize - 1]));
+                // Past the array: nothing.
+                assert_eq!(array.get(blocks, 0, N), None);
+                assert!(array.range(blocks, 0, 10, 9, |_, _| ()).is_none());
             }
-            assert_eq!(array.get(&blocks, 0, 299), Some(numbers[299]));
-            // Past the array: nothing.
-            assert_eq!(array.get(&blocks, 0, 300), None);
-            assert!(array.range(&blocks, 0, 10, 9, |_, _| ()).is_none());
         }
         assert_eq!((width(0), width(1), width(255), width(256)), (0, 1, 8, 9));
+        // Widths tantivy's unpacker cannot read are refused, not a panic.
+        for width_of in 57..64 {
+            assert!(!readable(width_of));
+            let array = Packed {
+                at: 0,
+                width: width_of,
+                n: 1,
+            };
+            let blocks = Blocks::memory(vec![0xFF; 16], 1);
+            assert_eq!(array.get(&blocks, 0, 0), None, "width {width_of}");
+        }
+        assert!(readable(56) && readable(64));
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //! 32-bit numbers), so a lookup that needs only some of them (`entities` reads neither forms nor
 //! their ranges) reads only those. It reads them in blocks through a window per column ([`Blocks`]), not through a
 //! memory map: a scan of a mapped file keeps every page it touched resident (at 150k articles
-//! the file is 192 MB, and `entity` touched nearly all of it), while a window holds 64 KiB. The
+//! the file was 192 MB in 32-bit numbers, 83 MB packed, and `entity` touches nearly all of
+//! it), while a window holds 64 KiB. The
 //! lookups visit documents in address order wherever a story's count allows (see
 //! `lookup::entities`), so the windows move forward.
 //!
@@ -22,7 +23,7 @@
 //! contents. A lookup that finds it missing, damaged or keyed otherwise (after an ingest, a merge,
 //! an edit of `aliases.tsv`, another `--aliases`) builds it from the columns and replaces it,
 //! writing it as it is built: the rows that grow with the archive (documents' ranges, columns,
-//! forms) are spooled to anonymous temporary files in the folder and copied into place, so the
+//! forms) are spooled to anonymous temporary files in the folder and read back packed, so the
 //! build holds only the strings and per-identity counts (at 150k articles its peak RSS went from
 //! 620 to 286 MB). When the folder cannot be written the table is built and used in memory. It is a cache: deleting it
 //! changes no answer, and `stats` leaves it out of the index's size. Must not print.
@@ -33,7 +34,7 @@ use crate::extract::aliases::AliasTable;
 use crate::index::sidecar::{self, width, Blocks, Packed, Packer};
 use crate::index::MorgueIndex;
 use crate::search::resolve::Resolver;
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, BufRead, Read, Seek, Write};
 use tantivy::{DocAddress, Searcher};
 
 /// The table's file in the index folder.
@@ -57,6 +58,17 @@ const COLUMNS: usize = 6;
 
 /// The bit of the [`KIND`] column that marks an ambiguous entity.
 const AMBIGUOUS: u32 = 1;
+
+/// A type's string id as its [`KIND`] column holds it, the low bit left for [`AMBIGUOUS`]; an
+/// error past 2^31 strings.
+fn kind_word(kind: u32) -> io::Result<u32> {
+    kind.checked_mul(2).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "entity table: too many names for a type's id",
+        )
+    })
+}
 
 /// An entity of the table as [`EntityTable::lites`] reads it: the columns a tally needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +168,7 @@ struct Built {
 /// pair, the entities' columns and the forms; then gives them back in the file's order. Spooled
 /// to temporary files ([`SpooledRows`]) when the table is written to the index folder, so that
 /// building the table of a large archive holds only its strings and counts (at 150k articles the
-/// rows are 190 MB); in memory ([`MemoryRows`]) otherwise.
+/// spooled rows are about 180 MB); in memory ([`MemoryRows`]) otherwise.
 trait Rows {
     fn doc(&mut self, lites: u32, forms: u32);
     fn entity(&mut self, row: [u32; COLUMNS]);
@@ -175,14 +187,27 @@ fn put(out: &mut dyn Write, xs: impl IntoIterator<Item = u32>) -> io::Result<()>
         .try_for_each(|x| out.write_all(&x.to_le_bytes()))
 }
 
-/// Packs `n` numbers of `width` bits that `numbers` gives into `out`.
+/// Packs the `n` numbers of `width` bits that `numbers` gives into `out`; an error when it
+/// gives another number of them (a reader finds each array by its count: a short one would
+/// shift every later array).
 fn pack(
     out: &mut dyn Write,
     width: u32,
+    n: u64,
     numbers: impl FnOnce(&mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut packer = Packer::new(width);
-    numbers(&mut |x| packer.put(x, out))?;
+    let mut given = 0u64;
+    numbers(&mut |x| {
+        given += 1;
+        packer.put(x, out)
+    })?;
+    if given != n {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("entity table: {given} numbers where {n} were counted"),
+        ));
+    }
     packer.finish(out)
 }
 
@@ -212,8 +237,13 @@ impl Rows for MemoryRows {
     }
 
     fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
-        let end = (self.docs_written + n as usize).min(self.docs.len());
-        let pairs = &self.docs[self.docs_written..end];
+        let end = self.docs_written + n as usize;
+        let pairs = self.docs.get(self.docs_written..end).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "entity table: fewer documents than counted",
+            )
+        })?;
         self.docs_written = end;
         pairs.iter().try_for_each(|&(l, fo)| f(pair(l, fo)))
     }
@@ -303,11 +333,13 @@ impl SpooledRows {
         };
         let mut word = [0u8; 4];
         for _ in 0..words.unwrap_or(u64::MAX) {
-            match r.read_exact(&mut word) {
-                Ok(()) => f(u32::from_le_bytes(word))?,
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && words.is_none() => break,
-                Err(e) => return Err(e),
+            // All of it asked for: up to the end, which falls between words (a partial word
+            // fails `read_exact`).
+            if words.is_none() && r.fill_buf()?.is_empty() {
+                break;
             }
+            r.read_exact(&mut word)?;
+            f(u32::from_le_bytes(word))?;
         }
         Ok(())
     }
@@ -435,7 +467,8 @@ impl EntityTable {
                         identity,
                         name,
                         l.count,
-                        kind << 1 | if l.ambiguous { AMBIGUOUS } else { 0 },
+                        kind_word(kind).map_err(|e| crate::error::Error::io(TABLE_FILE, e))?
+                            | if l.ambiguous { AMBIGUOUS } else { 0 },
                         base + l.forms.start,
                         l.forms.end.saturating_sub(l.forms.start),
                     ];
@@ -492,7 +525,8 @@ impl EntityTable {
     }
 
     /// Entity `l`'s number in column `column` (0 when it cannot be read: `layout` checked the
-    /// columns' size and each document's range, so only a failing file does that).
+    /// columns' size, so only a failing file does that; `range` checks each document's
+    /// entities lie within the columns).
     fn column(&self, column: usize, l: u32) -> u32 {
         self.columns[column]
             .get(&self.blocks, column, l.into())
@@ -535,8 +569,13 @@ impl EntityTable {
         self.read_column(IDENTITY, range, |_, identity| {
             rows.push(LiteRow::read(identity, 0, 0, 0))
         });
+        // A column that failed to read leaves `rows` short: the next ones fill what is there.
         let mut fill = |c: usize, set: fn(&mut LiteRow, u32)| {
-            self.read_column(c, range, |i, x| set(&mut rows[i], x))
+            self.read_column(c, range, |i, x| {
+                if let Some(row) = rows.get_mut(i) {
+                    set(row, x)
+                }
+            })
         };
         fill(NAME, |r, name| r.name = name);
         fill(COUNT, |r, count| r.count = count);
@@ -553,7 +592,11 @@ impl EntityTable {
         let range = self.entities_of(addr);
         let mut rows: Vec<(u32, u32)> = Vec::with_capacity((range.1 - range.0) as usize);
         self.read_column(IDENTITY, range, |_, id| rows.push((id, 0)));
-        self.read_column(COUNT, range, |i, n| rows[i].1 = n);
+        self.read_column(COUNT, range, |i, n| {
+            if let Some(row) = rows.get_mut(i) {
+                row.1 = n
+            }
+        });
         rows.retain(|&(id, _)| self.known(id));
         rows.into_iter()
     }
@@ -675,7 +718,7 @@ impl Built {
         put(w, [self.segments.len() as u32])?;
         for &pairs in &self.segments {
             put(w, [pairs])?;
-            pack(w, lites_width + forms_width, |f| {
+            pack(w, lites_width + forms_width, pairs.into(), |f| {
                 rows.read_docs(
                     pairs,
                     &mut |x| f(x & 0xffff_ffff | (x >> 32) << lites_width),
@@ -683,10 +726,15 @@ impl Built {
             })?;
         }
         for c in 0..COLUMNS {
-            pack(w, widths[2 + c], |f| rows.read_column(c, f))?;
+            pack(w, widths[2 + c], self.lites.into(), |f| {
+                rows.read_column(c, f)
+            })?;
         }
-        pack(w, widths[2 + COLUMNS], |f| rows.read_forms(f))?;
-        pack(w, widths[3 + COLUMNS], |f| {
+        pack(w, widths[2 + COLUMNS], self.forms.into(), |f| {
+            rows.read_forms(f)
+        })?;
+        let strings = self.articles.len() as u64;
+        pack(w, widths[3 + COLUMNS], strings, |f| {
             self.articles.iter().try_for_each(|&n| f(n.into()))
         })
     }
@@ -697,6 +745,11 @@ impl Built {
         let mut widths = [0; WIDTHS];
         widths[0] = width(self.lites.into());
         widths[1] = width(self.forms.into());
+        // A pair too wide to unpack (57 to 63 bits, past some 2^28 entities or forms) takes
+        // 64.
+        if !sidecar::readable(widths[0] + widths[1]) {
+            widths[..2].fill(32);
+        }
         for c in 0..COLUMNS {
             widths[2 + c] = width(self.max[c].into());
         }
@@ -776,9 +829,9 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
     for w in &mut widths {
         *w = next(&mut at)?;
     }
-    // Numbers of 32 bits at most, pairs of two.
+    // Numbers of 32 bits at most, pairs of two that can be unpacked.
     let [lites_width, forms_width, ..] = widths;
-    if lites_width > 32 || forms_width > 32 || widths[2..].iter().any(|&w| w > 32) {
+    if widths.iter().any(|&w| w > 32) || !sidecar::readable(lites_width + forms_width) {
         return None;
     }
     // An array at `at` of `n` numbers of `width` bits; `at` moved past it.
@@ -822,4 +875,75 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
         n_lites,
         n_forms,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_array_is_written_only_with_as_many_numbers_as_counted() {
+        let mut out = Vec::new();
+        pack(&mut out, 5, 3, |f| {
+            [1, 2, 3].into_iter().try_for_each(&mut *f)
+        })
+        .unwrap();
+        assert_eq!(out.len(), 2);
+        for given in [&[1u64, 2][..], &[1, 2, 3, 4]] {
+            let err = pack(&mut Vec::new(), 5, 3, |f| {
+                given.iter().try_for_each(|&x| f(x))
+            })
+            .unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        }
+        // Rows in memory give no fewer documents than asked for.
+        let mut rows = MemoryRows::default();
+        rows.doc(0, 0);
+        assert!(rows.read_docs(2, &mut |_| Ok(())).is_err());
+    }
+
+    #[test]
+    fn a_spool_ending_in_part_of_a_number_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rows = SpooledRows::new(dir.path()).unwrap();
+        rows.entity([7; COLUMNS]);
+        rows.entity([8; COLUMNS]);
+        let mut got = Vec::new();
+        rows.read_column(IDENTITY, &mut |x| {
+            got.push(x);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, [7, 8]);
+        // A byte more than whole numbers in the name column's spool.
+        if let Spool::Writing(w) = &mut rows.spools[NAME] {
+            w.write_all(&[1]).unwrap();
+        }
+        let read = rows.read_column(NAME, &mut |_| Ok(()));
+        assert_eq!(read.unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn widths_fit_the_largest_numbers_and_pairs_stay_readable() {
+        let built = Built {
+            lites: 1_000,
+            forms: 5,
+            max: [3, 4, 300, 9, 0, 6],
+            articles: vec![2, 17, 0],
+            ..Built::default()
+        };
+        let w = built.widths();
+        assert_eq!(w[..2], [10, 3]);
+        assert_eq!(w[2..2 + COLUMNS], [2, 3, 9, 4, 0, 3]);
+        assert_eq!(w[3 + COLUMNS], 5);
+        // Past 2^28 entities and forms a pair would be 58 bits: it takes 64.
+        let huge = Built {
+            lites: 1 << 28,
+            forms: 1 << 28,
+            ..Built::default()
+        };
+        assert_eq!(huge.widths()[..2], [32, 32]);
+        assert!(kind_word(1 << 30).is_ok());
+        assert!(kind_word(1 << 31).is_err());
+    }
 }
