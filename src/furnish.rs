@@ -258,6 +258,48 @@ impl Tally {
     }
 }
 
+/// Those of `addrs` whose outlet is one of `scan` (lower case; `""` for articles without an
+/// outlet), found from the outlet column: a scan of a few outlets reads only their articles
+/// from the store, not every article's (an ingest of 5 articles into 600k decompressed the whole
+/// store, 8 of its 10 seconds).
+fn of_outlets(
+    searcher: &tantivy::Searcher,
+    addrs: Vec<tantivy::DocAddress>,
+    scan: &HashSet<String>,
+) -> Result<Vec<tantivy::DocAddress>> {
+    // Per segment, its outlet column and which of its outlet numbers are scanned.
+    let mut segments = Vec::new();
+    for reader in searcher.segment_readers() {
+        let column = reader.fast_fields().str(crate::index::names::OUTLET)?;
+        let mut wanted = Vec::new();
+        if let Some(col) = &column {
+            let mut terms = col
+                .dictionary()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                let name = String::from_utf8_lossy(terms.key());
+                wanted.push(scan.contains(&outlet_key(&name)));
+            }
+        }
+        segments.push((column, wanted));
+    }
+    let none = scan.contains("");
+    Ok(addrs
+        .into_iter()
+        .filter(|addr| {
+            let (column, wanted) = &segments[addr.segment_ord as usize];
+            let ord = column
+                .as_ref()
+                .and_then(|c| c.term_ords(addr.doc_id).next());
+            match ord {
+                Some(ord) => wanted.get(ord as usize).copied().unwrap_or(false),
+                None => none,
+            }
+        })
+        .collect())
+}
+
 /// Reads and marks with `now` the articles at `addrs` of the outlets in `scan` (`None`: all),
 /// a chunk at a time in parallel, and tallies them per outlet (lower case) in order.
 fn scan_all(
@@ -355,6 +397,9 @@ pub fn relearn(
     );
     let mut addrs: Vec<_> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
     addrs.sort();
+    if let Some(scan) = &scan {
+        addrs = of_outlets(&searcher, addrs, scan)?;
+    }
     let mut tallies = scan_all(&searcher, f, &addrs, scan.as_ref(), &now)?;
     for t in tallies.values() {
         table.set_forms(&t.name, &t.forms);
@@ -451,6 +496,69 @@ pub fn relearn(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scan_of_some_outlets_keeps_their_articles_as_the_stored_outlet_names_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let (index, f) = (&mi.index, &mi.fields);
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Two segments, each with outlets in other cases and spacing, and an article without one.
+        let outlets = [
+            Some("The Hill"),
+            Some(" CNN "),
+            None,
+            Some("the hill"),
+            Some("Fox"),
+        ];
+        for part in outlets.chunks(3) {
+            for outlet in part {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(f.kind, KIND_ARTICLE);
+                if let Some(o) = outlet {
+                    doc.add_text(f.outlet, *o);
+                }
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        let mut addrs: Vec<tantivy::DocAddress> = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(|(s, r)| (0..r.max_doc()).map(move |d| tantivy::DocAddress::new(s as u32, d)))
+            .collect();
+        addrs.sort();
+        // What `scan_article` keeps, from each article's stored outlet.
+        let by_store = |scan: &HashSet<String>| -> Vec<tantivy::DocAddress> {
+            addrs
+                .iter()
+                .copied()
+                .filter(|&a| {
+                    let doc: TantivyDocument = searcher.doc(a).unwrap();
+                    scan.contains(&outlet_key(&stored_str(&doc, f.outlet).unwrap_or_default()))
+                })
+                .collect()
+        };
+        for scan in [
+            &["the hill"][..],
+            &["cnn", ""],
+            &[""],
+            &["fox", "the hill", "cnn"],
+            &["nobody"],
+        ] {
+            let scan: HashSet<String> = scan.iter().map(|s| s.to_string()).collect();
+            let kept = of_outlets(&searcher, addrs.clone(), &scan).unwrap();
+            assert_eq!(kept, by_store(&scan), "{scan:?}");
+        }
+        let hill: HashSet<String> = ["the hill".to_string()].into();
+        assert_eq!(
+            of_outlets(&searcher, addrs.clone(), &hill).unwrap().len(),
+            2
+        );
+    }
 
     #[test]
     fn a_text_is_listed_the_same_whatever_order_its_articles_are_scanned_in() {
