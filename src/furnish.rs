@@ -271,17 +271,13 @@ fn of_outlets(
     let mut segments = Vec::new();
     for reader in searcher.segment_readers() {
         let column = reader.fast_fields().str(crate::index::names::OUTLET)?;
-        let mut wanted = Vec::new();
-        if let Some(col) = &column {
-            let mut terms = col
-                .dictionary()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while terms.advance() {
-                let name = String::from_utf8_lossy(terms.key());
-                wanted.push(scan.contains(&outlet_key(&name)));
-            }
-        }
+        let wanted: Vec<bool> = match &column {
+            Some(col) => crate::index::meta::column_terms(col)?
+                .iter()
+                .map(|name| scan.contains(&outlet_key(name)))
+                .collect(),
+            None => Vec::new(),
+        };
         segments.push((column, wanted));
     }
     let none = scan.contains("");

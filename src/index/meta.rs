@@ -141,6 +141,11 @@ fn prefixed(column: &StrColumn, prefix: &str) -> Result<(Option<u64>, Vec<String
     Ok((first, values))
 }
 
+/// Every term of one segment's string column, in the order of their ordinals.
+pub fn column_terms(column: &StrColumn) -> Result<Vec<String>> {
+    Ok(prefixed(column, "")?.1)
+}
+
 /// The distinct values of a string fast column (`outlet`, `meta`) that start with
 /// `prefix`, the prefix cut off, sorted, over every segment.
 pub fn column_values(searcher: &Searcher, column: &str, prefix: &str) -> Result<Vec<String>> {
