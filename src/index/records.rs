@@ -292,6 +292,8 @@ pub(crate) fn entities_index(articles: &[Vec<ArticleEntity>]) -> tantivy::Search
     super::analyzers::register(&index);
     let f = Fields::from_schema(&index.schema()).unwrap();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    // Merged once, below, in the order written: none on the way.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     for (i, entities) in articles.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.article_key, i as u64);

@@ -42,7 +42,7 @@ pub const TABLE_FILE: &str = sidecar::ENTITY_TABLE;
 
 /// The first bytes of the file; the version changes whenever the resolution rules or the layout
 /// do (the key holds the crate version too).
-const MAGIC: &[u8; 16] = b"morgue-entities3";
+const MAGIC: &[u8; 16] = b"morgue-entities4";
 
 /// The columns of the entities, in the file's order: one number per entity each, bit-packed.
 const IDENTITY: usize = 0;
@@ -119,9 +119,8 @@ pub struct EntityTable {
     /// The identities, names, kinds and forms the entities name.
     pub strings: Interner,
     blocks: Blocks,
-    /// Per segment, its documents' (first entity, first form) pairs, one more than documents;
-    /// each pair one number, the entity in the low [`EntityTable::lites_width`] bits.
-    docs: Vec<Packed>,
+    /// Per segment, which of its documents have entities or forms, and their ranges.
+    docs: Vec<SegmentDocs>,
     /// Bits of the first entity in a document's pair.
     lites_width: u32,
     /// The columns of the entities (`COLUMNS` of them, `n_lites` numbers each).
@@ -135,11 +134,43 @@ pub struct EntityTable {
     n_forms: u32,
 }
 
+/// The documents of one segment that have entities or forms (articles; passages and path
+/// documents have none): a bit per document, 64 to a word, the number of marked documents
+/// before each word, and the marked documents' (first entity, first form) pairs in order,
+/// one more than them (a marked document's range ends where the next one's starts). Each pair
+/// is one number, the entity in the low [`EntityTable::lites_width`] bits. At 37.5k articles in
+/// 647k documents: 0.3 MB instead of 3.4 MB of pairs for every document.
+#[derive(Debug, Clone, Copy, Default)]
+struct SegmentDocs {
+    docs: u32,
+    marks: Packed,
+    ranks: Packed,
+    pairs: Packed,
+}
+
+impl SegmentDocs {
+    /// The index of document `doc`'s pair, `None` when it is not marked (or cannot be read).
+    fn pair_of(&self, blocks: &Blocks, doc: u32) -> Option<u64> {
+        if doc >= self.docs {
+            return None;
+        }
+        let word = self.marks.get(blocks, MARKS, u64::from(doc / 64))?;
+        let bit = 1u64 << (doc % 64);
+        if word & bit == 0 {
+            return None;
+        }
+        let before = self.ranks.get(blocks, RANKS, u64::from(doc / 64))?;
+        Some(before + u64::from((word & (bit - 1)).count_ones()))
+    }
+}
+
 /// The windows of [`Blocks`] the table reads through: the columns' are `0..COLUMNS`.
 const PAIRS: usize = COLUMNS;
 const FORMS: usize = COLUMNS + 1;
 const ARTICLES: usize = COLUMNS + 2;
-const WINDOWS: usize = COLUMNS + 3;
+const MARKS: usize = COLUMNS + 3;
+const RANKS: usize = COLUMNS + 4;
+const WINDOWS: usize = COLUMNS + 5;
 
 /// Builds the table of `mi`'s latest commit under `aliases` unless its folder has it: what an
 /// ingest leaves for the next lookup.
@@ -153,8 +184,9 @@ pub fn prepare(mi: &MorgueIndex, aliases: &AliasTable) -> Result<()> {
 #[derive(Default)]
 struct Built {
     strings: Interner,
-    /// Per segment, its number of (first entity, first form) pairs: one more than documents.
-    segments: Vec<u32>,
+    /// Per segment, its documents and which have entities or forms (a bit each, 64 to a word),
+    /// and how many do.
+    segments: Vec<(u32, Vec<u64>, u32)>,
     /// Articles per string id (of those that are identities).
     articles: Vec<u32>,
     /// Entities and forms in all.
@@ -164,11 +196,11 @@ struct Built {
     max: [u32; COLUMNS],
 }
 
-/// Where a build puts what grows with the archive: each document's (first entity, first form)
-/// pair, the entities' columns and the forms; then gives them back in the file's order. Spooled
-/// to temporary files ([`SpooledRows`]) when the table is written to the index folder, so that
-/// building the table of a large archive holds only its strings and counts (at 150k articles the
-/// spooled rows are about 180 MB); in memory ([`MemoryRows`]) otherwise.
+/// Where a build puts what grows with the archive: each marked document's (first entity, first
+/// form) pair, the entities' columns and the forms; then gives them back in the file's order.
+/// Spooled to temporary files ([`SpooledRows`]) when the table is written to the index folder,
+/// so that building the table of a large archive holds only its strings and counts (at 150k
+/// articles the spooled rows are about 180 MB); in memory ([`MemoryRows`]) otherwise.
 trait Rows {
     fn doc(&mut self, lites: u32, forms: u32);
     fn entity(&mut self, row: [u32; COLUMNS]);
@@ -446,13 +478,20 @@ impl EntityTable {
         let mut counted: Vec<u32> = Vec::new();
         let mut live = 0u32;
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut marks = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+            let mut marked = 0u32;
             for doc in 0..reader.max_doc() {
-                rows.doc(table.lites, table.forms);
                 if reader.is_deleted(doc) {
                     continue;
                 }
                 live += 1;
                 cols.article(DocAddress::new(seg as u32, doc), &mut found)?;
+                if found.lites.is_empty() && found.forms.is_empty() {
+                    continue;
+                }
+                rows.doc(table.lites, table.forms);
+                marks[doc as usize / 64] |= 1 << (doc % 64);
+                marked += 1;
                 let base = table.forms;
                 for &(form, _) in &found.forms {
                     let form = remap(form, &cols, &mut table.strings);
@@ -489,7 +528,7 @@ impl EntityTable {
                 }
             }
             rows.doc(table.lites, table.forms);
-            table.segments.push(reader.max_doc() + 1);
+            table.segments.push((reader.max_doc(), marks, marked));
         }
         table.articles.resize(table.strings.len(), 0);
         Ok(table)
@@ -535,11 +574,12 @@ impl EntityTable {
 
     /// The document at `addr`'s entities and forms: (first, end) of each.
     fn range(&self, addr: DocAddress) -> Option<((u32, u32), (u32, u32))> {
-        let pairs = self.docs.get(addr.segment_ord as usize)?;
-        let doc = u64::from(addr.doc_id);
+        let segment = self.docs.get(addr.segment_ord as usize)?;
+        // A document that is not marked has no entities nor forms.
+        let pair = segment.pair_of(&self.blocks, addr.doc_id)?;
         let mut both = [(0, 0); 2];
         let low = (1u64 << self.lites_width) - 1;
-        pairs.range(&self.blocks, PAIRS, doc, doc + 2, |i, x| {
+        (segment.pairs).range(&self.blocks, PAIRS, pair, pair + 2, |i, x| {
             both[i] = ((x & low) as u32, (x >> self.lites_width) as u32)
         })?;
         let [(l0, f0), (l1, f1)] = both;
@@ -692,8 +732,13 @@ impl EntityTable {
         let table = layout(&blocks, "key", searcher).unwrap();
         // Every bit of the document's first entity set: past the entities' end.
         assert!((1u64 << table.lites_width) - 1 > u64::from(table.n_lites));
-        let pairs = table.docs[0];
-        let first = 8 * pairs.at + u64::from(doc) * u64::from(pairs.width);
+        let segment = table.docs[0];
+        let blocks = Blocks::memory(bytes.clone(), WINDOWS);
+        let pair = segment
+            .pair_of(&blocks, doc)
+            .expect("a document with entities");
+        let pairs = segment.pairs;
+        let first = 8 * pairs.at + pair * u64::from(pairs.width);
         for bit in first..first + u64::from(table.lites_width) {
             bytes[(bit / 8) as usize] |= 1 << (bit % 8);
         }
@@ -716,8 +761,20 @@ impl Built {
         put(w, widths)?;
         let [lites_width, forms_width, ..] = widths;
         put(w, [self.segments.len() as u32])?;
-        for &pairs in &self.segments {
-            put(w, [pairs])?;
+        for (docs, marks, marked) in &self.segments {
+            let rank_width = width((*marked).into());
+            put(w, [*docs, *marked, rank_width])?;
+            let words = marks.len() as u64;
+            pack(w, 64, words, |f| marks.iter().try_for_each(|&m| f(m)))?;
+            pack(w, rank_width, words, |f| {
+                let mut before = 0u64;
+                marks.iter().try_for_each(|&m| {
+                    let r = f(before);
+                    before += u64::from(m.count_ones());
+                    r
+                })
+            })?;
+            let pairs = marked + 1;
             pack(w, lites_width + forms_width, pairs.into(), |f| {
                 rows.read_docs(
                     pairs,
@@ -846,11 +903,17 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
     }
     let mut docs = Vec::with_capacity(segments.len());
     for reader in segments {
-        let pairs = next(&mut at)?;
-        if pairs as usize != reader.max_doc() as usize + 1 {
+        let (n, marked, rank_width) = (next(&mut at)?, next(&mut at)?, next(&mut at)?);
+        if n != reader.max_doc() || marked > n || rank_width > 32 {
             return None;
         }
-        docs.push(array(&mut at, pairs.into(), lites_width + forms_width)?);
+        let words = u64::from(n.div_ceil(64));
+        docs.push(SegmentDocs {
+            docs: n,
+            marks: array(&mut at, words, 64)?,
+            ranks: array(&mut at, words, rank_width)?,
+            pairs: array(&mut at, u64::from(marked) + 1, lites_width + forms_width)?,
+        });
     }
     let mut columns = [Packed::default(); COLUMNS];
     for (c, column) in columns.iter_mut().enumerate() {
@@ -921,6 +984,48 @@ mod tests {
         }
         let read = rows.read_column(NAME, &mut |_| Ok(()));
         assert_eq!(read.unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn only_documents_with_entities_keep_a_range_and_each_reads_its_own() {
+        // 150 documents (three words of marks), one in seven with entities, of one to three.
+        let articles: Vec<Vec<crate::model::ArticleEntity>> = (0..150)
+            .map(|i| match i % 7 {
+                3 => (0..=i % 3)
+                    .map(|k| {
+                        let name = format!("Person{i} Name{k}");
+                        crate::model::ArticleEntity::with_forms(&name, "person", k + 1, &[])
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let searcher = crate::index::entities_index(&articles);
+        let resolver = Resolver::from_pairs(Default::default(), &AliasTable::default());
+        let table = EntityTable::of_commit(&searcher, &resolver);
+        assert_eq!(table.docs.len(), 1);
+        let pairs = table.docs[0].pairs;
+        let with = articles.iter().filter(|e| !e.is_empty()).count() as u64;
+        assert_eq!(
+            pairs.n,
+            with + 1,
+            "a pair per document with entities, and an end"
+        );
+        for (i, entities) in articles.iter().enumerate() {
+            let addr = DocAddress::new(0, i as u32);
+            let mut got: Vec<(String, u32)> = table
+                .lites(addr)
+                .map(|l| (table.strings.get(l.name).to_string(), l.count))
+                .collect();
+            let mut want: Vec<(String, u32)> =
+                entities.iter().map(|e| (e.name.clone(), e.count)).collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "document {i}");
+        }
+        // Past the segment's documents: nothing.
+        assert_eq!(table.lites(DocAddress::new(0, 150)).count(), 0);
+        table.failed().unwrap();
     }
 
     #[test]
