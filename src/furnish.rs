@@ -162,19 +162,10 @@ struct Scanned {
     forms: Forms,
 }
 
-/// Marks the furniture `now` knows in a stored article, unless its outlet (lower case) is not
-/// among the outlets to `scan` (`None`: all).
-fn scan_article(
-    doc: &TantivyDocument,
-    f: &crate::index::Fields,
-    scan: Option<&HashSet<String>>,
-    now: &Learned,
-) -> Result<Option<Scanned>> {
+/// Marks the furniture `now` knows in a stored article.
+fn scan_article(doc: &TantivyDocument, f: &crate::index::Fields, now: &Learned) -> Scanned {
     let outlet = stored_str(doc, f.outlet).unwrap_or_default();
     let lower = outlet_key(&outlet);
-    if scan.is_some_and(|s| !s.contains(&lower)) {
-        return Ok(None);
-    }
     let text = stored_str(doc, f.text).unwrap_or_default();
     let stored = stored_str(doc, f.furniture)
         .map(|s| decode_ranges(&s, &text))
@@ -211,13 +202,13 @@ fn scan_article(
         true => id.map(|id| (id, cluster)),
         false => None,
     };
-    Ok(Some(Scanned {
+    Scanned {
         outlet,
         lower,
         items,
         rebuild,
         forms,
-    }))
+    }
 }
 
 /// Per-outlet tally of the scan.
@@ -296,23 +287,22 @@ fn of_outlets(
         .collect())
 }
 
-/// Reads and marks with `now` the articles at `addrs` of the outlets in `scan` (`None`: all),
-/// a chunk at a time in parallel, and tallies them per outlet (lower case) in order.
+/// Reads and marks with `now` the articles at `addrs` (those of the outlets to scan: see
+/// [`of_outlets`]), a chunk at a time in parallel, and tallies them per outlet (lower case) in
+/// order.
 fn scan_all(
     searcher: &tantivy::Searcher,
     f: &crate::index::Fields,
     addrs: &[tantivy::DocAddress],
-    scan: Option<&HashSet<String>>,
     now: &Learned,
 ) -> Result<HashMap<String, Tally>> {
     let mut tallies: HashMap<String, Tally> = HashMap::new();
     for chunk in addrs.chunks(SCAN_CHUNK) {
         let scanned = chunk
             .par_iter()
-            .map(|&addr| scan_article(&searcher.doc(addr)?, f, scan, now))
+            .map(|&addr| Ok(scan_article(&searcher.doc(addr)?, f, now)))
             .collect::<Result<Vec<_>>>()?;
         for (&addr, a) in chunk.iter().zip(scanned) {
-            let Some(a) = a else { continue };
             let tally = tallies.entry(a.lower).or_insert_with(|| Tally {
                 name: a.outlet,
                 ..Tally::default()
@@ -396,7 +386,7 @@ pub fn relearn(
     if let Some(scan) = &scan {
         addrs = of_outlets(&searcher, addrs, scan)?;
     }
-    let mut tallies = scan_all(&searcher, f, &addrs, scan.as_ref(), &now)?;
+    let mut tallies = scan_all(&searcher, f, &addrs, &now)?;
     for t in tallies.values() {
         table.set_forms(&t.name, &t.forms);
         table.set_card_counts(&t.name, &t.regions);
@@ -417,7 +407,7 @@ pub fn relearn(
             .flat_map(|t| t.addrs.iter().copied())
             .collect();
         theirs.sort();
-        let rescanned = scan_all(&searcher, f, &theirs, Some(&changed), &now)?;
+        let rescanned = scan_all(&searcher, f, &theirs, &now)?;
         for t in rescanned.values() {
             table.set_card_counts(&t.name, &t.regions);
         }

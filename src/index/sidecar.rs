@@ -171,9 +171,10 @@ pub fn long(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// Bits needed for numbers up to `max`.
+/// The width of a packed array of numbers up to `max`: the bits they need, or 64 past
+/// [`MAX_WIDTH`] (tantivy's `compute_num_bits`, so every width it gives is [`readable`]).
 pub fn width(max: u64) -> u32 {
-    64 - max.leading_zeros()
+    u32::from(tantivy_bitpacker::compute_num_bits(max))
 }
 
 /// The widest numbers a packed array holds short of 64 bits: tantivy's unpacker reads eight
@@ -512,6 +513,7 @@ mod tests {
             }
         }
         assert_eq!((width(0), width(1), width(255), width(256)), (0, 1, 8, 9));
+        assert_eq!((width((1 << 56) - 1), width(1 << 56)), (56, 64));
         // Widths tantivy's unpacker cannot read are refused, not a panic.
         for width_of in 57..64 {
             assert!(!readable(width_of));

@@ -42,7 +42,7 @@ pub const TABLE_FILE: &str = sidecar::ENTITY_TABLE;
 
 /// The first bytes of the file; the version changes whenever the resolution rules or the layout
 /// do (the key holds the crate version too).
-const MAGIC: &[u8; 16] = b"morgue-entities4";
+const MAGIC: &[u8; 16] = b"morgue-entities5";
 
 /// The columns of the entities, in the file's order: one number per entity each, bit-packed.
 const IDENTITY: usize = 0;
@@ -205,8 +205,12 @@ trait Rows {
     fn doc(&mut self, lites: u32, forms: u32);
     fn entity(&mut self, row: [u32; COLUMNS]);
     fn form(&mut self, form: u32);
-    /// Gives the next `n` documents' pairs (entity, form) to `f`, in turn.
-    fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()>;
+    /// Gives the next `n` documents' (first entity, first form) to `f`, in turn.
+    fn read_docs(
+        &mut self,
+        n: u32,
+        f: &mut dyn FnMut(u32, u32) -> io::Result<()>,
+    ) -> io::Result<()>;
     /// Gives column `c`'s numbers to `f`, in turn.
     fn read_column(&mut self, c: usize, f: &mut dyn FnMut(u64) -> io::Result<()>)
         -> io::Result<()>;
@@ -268,7 +272,11 @@ impl Rows for MemoryRows {
         self.forms.push(form);
     }
 
-    fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
+    fn read_docs(
+        &mut self,
+        n: u32,
+        f: &mut dyn FnMut(u32, u32) -> io::Result<()>,
+    ) -> io::Result<()> {
         let end = self.docs_written + n as usize;
         let pairs = self.docs.get(self.docs_written..end).ok_or_else(|| {
             io::Error::new(
@@ -277,7 +285,7 @@ impl Rows for MemoryRows {
             )
         })?;
         self.docs_written = end;
-        pairs.iter().try_for_each(|&(l, fo)| f(pair(l, fo)))
+        pairs.iter().try_for_each(|&(lites, forms)| f(lites, forms))
     }
 
     fn read_column(
@@ -291,12 +299,6 @@ impl Rows for MemoryRows {
     fn read_forms(&mut self, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
         self.forms.iter().try_for_each(|&x| f(x.into()))
     }
-}
-
-/// A document's (first entity, first form) as one number: the entity in the low 32 bits, as
-/// the spools hold it (the file packs them closer, see [`Built::encode`]).
-fn pair(lites: u32, forms: u32) -> u64 {
-    u64::from(lites) | u64::from(forms) << 32
 }
 
 /// The rows spooled to anonymous temporary files in the index folder (removed by the system
@@ -392,7 +394,11 @@ impl Rows for SpooledRows {
         self.push(FORM_SPOOL, &[form]);
     }
 
-    fn read_docs(&mut self, n: u32, f: &mut dyn FnMut(u64) -> io::Result<()>) -> io::Result<()> {
+    fn read_docs(
+        &mut self,
+        n: u32,
+        f: &mut dyn FnMut(u32, u32) -> io::Result<()>,
+    ) -> io::Result<()> {
         let mut lites = None;
         self.read(
             DOC_SPOOL,
@@ -402,7 +408,7 @@ impl Rows for SpooledRows {
                     lites = Some(x);
                     Ok(())
                 }
-                Some(l) => f(pair(l, x)),
+                Some(l) => f(l, x),
             },
         )
     }
@@ -733,7 +739,6 @@ impl EntityTable {
         // Every bit of the document's first entity set: past the entities' end.
         assert!((1u64 << table.lites_width) - 1 > u64::from(table.n_lites));
         let segment = table.docs[0];
-        let blocks = Blocks::memory(bytes.clone(), WINDOWS);
         let pair = segment
             .pair_of(&blocks, doc)
             .expect("a document with entities");
@@ -759,7 +764,7 @@ impl Built {
         let widths = self.widths();
         put(w, [self.lites, self.forms])?;
         put(w, widths)?;
-        let [lites_width, forms_width, ..] = widths;
+        let [lites_width, pair_width, ..] = widths;
         put(w, [self.segments.len() as u32])?;
         for (docs, marks, marked) in &self.segments {
             let rank_width = width((*marked).into());
@@ -775,11 +780,10 @@ impl Built {
                 })
             })?;
             let pairs = marked + 1;
-            pack(w, lites_width + forms_width, pairs.into(), |f| {
-                rows.read_docs(
-                    pairs,
-                    &mut |x| f(x & 0xffff_ffff | (x >> 32) << lites_width),
-                )
+            pack(w, pair_width, pairs.into(), |f| {
+                rows.read_docs(pairs, &mut |lites, forms| {
+                    f(u64::from(lites) | u64::from(forms) << lites_width)
+                })
             })?;
         }
         for c in 0..COLUMNS {
@@ -796,17 +800,12 @@ impl Built {
         })
     }
 
-    /// The widths of the file's packed arrays in its order: a document's first entity and
-    /// first form, each column, the forms' string ids, the articles per string.
+    /// The widths of the file's packed arrays: a document's first entity (the low bits of its
+    /// pair), the pair, each column, the forms' string ids, the articles per string.
     fn widths(&self) -> [u32; WIDTHS] {
         let mut widths = [0; WIDTHS];
         widths[0] = width(self.lites.into());
-        widths[1] = width(self.forms.into());
-        // A pair too wide to unpack (57 to 63 bits, past some 2^28 entities or forms) takes
-        // 64.
-        if !sidecar::readable(widths[0] + widths[1]) {
-            widths[..2].fill(32);
-        }
+        widths[1] = width(u64::from(self.lites) | u64::from(self.forms) << widths[0]);
         for c in 0..COLUMNS {
             widths[2 + c] = width(self.max[c].into());
         }
@@ -886,9 +885,11 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
     for w in &mut widths {
         *w = next(&mut at)?;
     }
-    // Numbers of 32 bits at most, pairs of two that can be unpacked.
-    let [lites_width, forms_width, ..] = widths;
-    if widths.iter().any(|&w| w > 32) || !sidecar::readable(lites_width + forms_width) {
+    // Numbers of 32 bits at most, pairs of two (a width the unpacker cannot read is refused
+    // as the pairs are read).
+    let [lites_width, pair_width, ..] = widths;
+    let mut numbers = std::iter::once(&lites_width).chain(&widths[2..]);
+    if numbers.any(|&w| w > 32) || !(lites_width..=64).contains(&pair_width) {
         return None;
     }
     // An array at `at` of `n` numbers of `width` bits; `at` moved past it.
@@ -912,7 +913,7 @@ fn layout(blocks: &Blocks, key: &str, searcher: &Searcher) -> Option<EntityTable
             docs: n,
             marks: array(&mut at, words, 64)?,
             ranks: array(&mut at, words, rank_width)?,
-            pairs: array(&mut at, u64::from(marked) + 1, lites_width + forms_width)?,
+            pairs: array(&mut at, u64::from(marked) + 1, pair_width)?,
         });
     }
     let mut columns = [Packed::default(); COLUMNS];
@@ -962,7 +963,7 @@ mod tests {
         // Rows in memory give no fewer documents than asked for.
         let mut rows = MemoryRows::default();
         rows.doc(0, 0);
-        assert!(rows.read_docs(2, &mut |_| Ok(())).is_err());
+        assert!(rows.read_docs(2, &mut |_, _| Ok(())).is_err());
     }
 
     #[test]
@@ -1038,7 +1039,8 @@ mod tests {
             ..Built::default()
         };
         let w = built.widths();
-        assert_eq!(w[..2], [10, 3]);
+        // 1,000 entities take 10 bits; the pair adds 5 forms above them.
+        assert_eq!(w[..2], [10, 13]);
         assert_eq!(w[2..2 + COLUMNS], [2, 3, 9, 4, 0, 3]);
         assert_eq!(w[3 + COLUMNS], 5);
         // Past 2^28 entities and forms a pair would be 58 bits: it takes 64.
@@ -1047,7 +1049,7 @@ mod tests {
             forms: 1 << 28,
             ..Built::default()
         };
-        assert_eq!(huge.widths()[..2], [32, 32]);
+        assert_eq!(huge.widths()[..2], [29, 64]);
         assert!(kind_word(1 << 30).is_ok());
         assert!(kind_word(1 << 31).is_err());
     }
