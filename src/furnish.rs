@@ -18,7 +18,9 @@ use crate::extract::aliases::AliasTable;
 use crate::index::furniture::{
     apply_overrides, read_overrides, FurnitureItem, Listing, OutletFurniture, Table, LISTED_ITEMS,
 };
-use crate::index::{stored_id, stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE};
+use crate::index::{
+    stored_id, stored_str, stored_u64, ArticleWriter, MorgueIndex, KIND_ARTICLE, KIND_PATH,
+};
 use crate::model::ArticleId;
 use crate::normalize::furniture::{
     decode_ranges, mark_pieces, mark_pieces_and_forms, outlet_key, template_label, Forms, Learned,
@@ -426,15 +428,22 @@ pub fn relearn(
             if let Some(r) =
                 crate::index::load_article(&searcher, f, *id, crate::index::Parts::STORED)?
             {
-                records.push((r, *cluster));
+                // Its path documents move with it (one doc-store block for a search hit).
+                let paths = crate::index::doc_addresses(&searcher, f, KIND_PATH, *id)?
+                    .into_iter()
+                    .map(|addr| searcher.doc::<TantivyDocument>(addr))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                records.push((r, *cluster, paths));
             }
         }
         let articles: Vec<_> = records
-            .par_iter()
-            .map(|(r, cluster)| (crate::pipeline::rebuild(r, aliases, &now), *cluster))
+            .into_par_iter()
+            .map(|(r, cluster, paths)| {
+                (crate::pipeline::rebuild(&r, aliases, &now), cluster, paths)
+            })
             .collect();
-        for (a, cluster) in &articles {
-            writer.replace(a, *cluster)?;
+        for (a, cluster, paths) in articles {
+            writer.replace_with_records(&a, cluster, paths)?;
             done.reindexed += 1;
         }
     }

@@ -3100,6 +3100,75 @@ mod furniture {
         assert_short_pages_start_the_long_one(&w, "pier");
     }
 
+    /// Every article's record documents sit just before its article document, also after the
+    /// furniture pass indexed the article again: showing a search hit (its fields and its
+    /// appearances) then decompresses one doc-store block, not two. What a hit shows of its
+    /// records (path, outlet, date, metadata) is what it showed before it was indexed again.
+    #[test]
+    fn an_article_indexed_again_keeps_its_records_beside_it() {
+        use morgue::index::{doc_addresses, stored_str, KIND_ARTICLE, KIND_PATH};
+        use morgue::model::ArticleId;
+        let (w, _) = batch();
+        w.ingest(&["in/later1.jsonl"]);
+        // What `show` says of each article's records: its paths and their appearances.
+        let ids = |w: &Workdir| -> Vec<String> {
+            let (code, out, err) = w.run(&["export", "asked", "--format", "jsonl"]);
+            assert_eq!(code, 0, "{err}");
+            let mut ids: Vec<String> = out
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).unwrap()["article_id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            ids.sort();
+            ids
+        };
+        let records = |w: &Workdir, id: &str| -> Value {
+            let (code, out, err) = w.run(&["show", id, "--json"]);
+            assert_eq!(code, 0, "{err}");
+            let v: Value = serde_json::from_str(&out).unwrap();
+            serde_json::json!([v["paths"], v["appearances"], v["meta"]])
+        };
+        let before: Vec<(String, Value)> = ids(&w)
+            .into_iter()
+            .map(|id| {
+                let r = records(&w, &id);
+                (id, r)
+            })
+            .collect();
+        // Every article of the fixture and of later1.jsonl.
+        assert_eq!(before.len(), 24, "{before:?}");
+        let second = w.ingest(&["in/later2.jsonl"]);
+        assert_eq!(second["reindexed"], 6, "{second}");
+        for (id, r) in &before {
+            assert_eq!(&records(&w, id), r, "{id}");
+        }
+        let after = ids(&w);
+        assert_eq!(after.len(), 27, "{after:?}");
+        let mi = morgue::index::open(&w.path("index")).unwrap();
+        let searcher = mi.searcher().unwrap();
+        let mut articles = 0;
+        for id in &after {
+            let id: ArticleId = id.parse().unwrap();
+            let article = doc_addresses(&searcher, &mi.fields, KIND_ARTICLE, id).unwrap();
+            let paths = doc_addresses(&searcher, &mi.fields, KIND_PATH, id).unwrap();
+            assert_eq!((article.len(), paths.len()), (1, 1), "{id}");
+            let (a, p) = (article[0], paths[0]);
+            assert_eq!(
+                (p.segment_ord, p.doc_id + 1),
+                (a.segment_ord, a.doc_id),
+                "{id}: its record is not the document before it"
+            );
+            let doc: tantivy::TantivyDocument = searcher.doc(p).unwrap();
+            assert!(stored_str(&doc, mi.fields.path).is_some());
+            articles += 1;
+        }
+        assert_eq!(articles, 27);
+    }
+
     #[test]
     fn link_cards_that_vary_end_with_the_outlet_s_mark() {
         let w = Workdir::new();
