@@ -4219,6 +4219,17 @@ mod appearances {
             ),
             (1.into(), 0.into(), 1.into())
         );
+        // Under an outlet or a date filter each record must pass it to be counted (without
+        // one, the count comes from the article table).
+        for filter in [["--outlet", "Reuters"], ["--to", "2018-02-08"]] {
+            let f = w.search(&["senate", filter[0], filter[1]]);
+            assert_eq!(
+                (f["total"].clone(), f["appearances"].clone()),
+                (1.into(), 0.into()),
+                "{filter:?}"
+            );
+            assert_eq!(f["hits"][0]["copies"], serde_json::json!([]), "{filter:?}");
+        }
         assert_eq!(
             v["hits"][0]["copies"],
             serde_json::json!([{"article_id": v["hits"][0]["article_id"],

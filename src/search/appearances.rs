@@ -42,6 +42,30 @@ pub fn runs(
     Ok(runs)
 }
 
+/// How many records beyond the first the selected texts were read from, counting only those
+/// that pass `filters` (`search`'s `appearances`). Without a date, outlet or metadata filter
+/// every record passes, and the article table's counts give the number without reading a
+/// stored record: a query that selects many reprinted wire stories would otherwise decompress
+/// a block of the document store for each of their records.
+pub fn other_records(
+    mi: &MorgueIndex,
+    searcher: &Searcher,
+    selection: &Selection,
+    filters: &Filters,
+) -> Result<usize> {
+    if filters.has_dates() || !filters.outlets.is_empty() || !filters.meta.is_empty() {
+        let runs = runs(mi, searcher, selection, filters)?;
+        return Ok(runs.values().map(|r| r.len().saturating_sub(1)).sum());
+    }
+    Ok(selection
+        .articles
+        .several_records()
+        .iter()
+        .filter_map(|key| selection.articles.get(key))
+        .map(|facts| facts.records.saturating_sub(1) as usize)
+        .sum())
+}
+
 /// Every appearance of the text `key` (see `index::article_appearances`), read at the record
 /// addresses the article table holds (no query), or looked up when the table does not have
 /// the text (a shard asked for the stray records of a text whose article another shard holds).

@@ -315,11 +315,7 @@ pub fn search_page(mi: &MorgueIndex, req: &SearchRequest, offset: usize) -> Resu
     };
     let total = selection.articles.len();
     // The other records of texts read from several (each listed as a copy of its hit).
-    let runs = appearances::runs(mi, &searcher, &selection, &req.filters)?;
-    let other_records = runs
-        .values()
-        .map(|r| r.len().saturating_sub(1))
-        .sum::<usize>();
+    let other_records = appearances::other_records(mi, &searcher, &selection, &req.filters)?;
     let mut folded_copies = std::mem::take(&mut selection.copies);
 
     let mut ranked = rank_top(
