@@ -261,10 +261,11 @@ impl ArticleWriter {
     }
 
     /// As [`ArticleWriter::replace`], and writes the article's path documents again just
-    /// before its new article document (see [`ArticleWriter::add_article`]): `records` are
-    /// their stored documents, every one of them, read from a searcher of a commit that has
-    /// all of the article's records (such as the one the furniture pass takes after
-    /// committing). A record keeps what it stored (its path and appearance).
+    /// before its new article document, where a new article's go, so that a search hit's
+    /// fields and records share a doc-store block: `records` are their stored documents, every
+    /// one of them, read from a searcher of a commit that has all of the article's records
+    /// (such as the one the furniture pass takes after committing). A record keeps what it
+    /// stored (its path and appearance).
     pub fn replace_with_records(
         &mut self,
         a: &Article,
