@@ -718,11 +718,13 @@ impl Listing {
         Ok(listing)
     }
 
-    /// Writes the listing into `dir`.
+    /// Writes the listing into `dir`, replacing the file in one step (a new file renamed over
+    /// it): an interrupted write leaves the previous listing, and a folder copied with hard
+    /// links keeps its own.
     pub fn save(&self, dir: &Path) -> Result<()> {
         let path = dir.join(LISTING_FILE);
         let json = serde_json::to_vec_pretty(self).unwrap_or_default();
-        std::fs::write(&path, json).map_err(|e| Error::io(&path, e))
+        super::sidecar::write(dir, LISTING_FILE, &json).map_err(|e| Error::io(&path, e))
     }
 
     /// Replaces the outlets of `fresh` (by name, any case) and keeps the others; sorts.
@@ -744,6 +746,43 @@ impl Listing {
 mod tests {
     use super::*;
     use crate::normalize::furniture::{keys, mark};
+
+    #[test]
+    fn a_listing_replaces_its_file_and_leaves_a_hard_link_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let listing = |outlet: &str, articles: usize| Listing {
+            outlets: vec![OutletFurniture {
+                outlet: outlet.into(),
+                articles,
+                with_furniture: 1,
+                stories: 1,
+                threshold: 5,
+                items: Vec::new(),
+            }],
+        };
+        listing("Times", 3).save(dir.path()).unwrap();
+        // A copy of the folder made with hard links, as `cp -al` makes it.
+        let copy = dir.path().join("copy.json");
+        std::fs::hard_link(dir.path().join(LISTING_FILE), &copy).unwrap();
+        listing("Herald", 7).save(dir.path()).unwrap();
+        let now = Listing::open(dir.path()).unwrap();
+        assert_eq!(
+            (now.outlets[0].outlet.as_str(), now.outlets[0].articles),
+            ("Herald", 7)
+        );
+        let kept: Listing = serde_json::from_slice(&std::fs::read(&copy).unwrap()).unwrap();
+        assert_eq!(
+            (kept.outlets[0].outlet.as_str(), kept.outlets[0].articles),
+            ("Times", 3)
+        );
+        // No temporary file is left behind.
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["copy.json", LISTING_FILE]);
+    }
 
     #[test]
     fn learns_per_outlet_and_round_trips() {
