@@ -420,21 +420,26 @@ pub fn relearn(
         .flat_map(|t| std::mem::take(&mut t.queue))
         .collect();
     queue.sort();
-    let queue: Vec<(ArticleId, u64)> = queue.into_iter().map(|(_, id, c)| (id, c)).collect();
     let mut done = Relearned::default();
     for chunk in queue.chunks(CHUNK) {
         let mut records = Vec::with_capacity(chunk.len());
-        for (id, cluster) in chunk {
-            if let Some(r) =
-                crate::index::load_article(&searcher, f, *id, crate::index::Parts::STORED)?
-            {
-                // Its path documents move with it (one doc-store block for a search hit).
-                let paths = crate::index::doc_addresses(&searcher, f, KIND_PATH, *id)?
-                    .into_iter()
-                    .map(|addr| searcher.doc::<TantivyDocument>(addr))
-                    .collect::<tantivy::Result<Vec<_>>>()?;
-                records.push((r, *cluster, paths));
-            }
+        for &(addr, id, cluster) in chunk {
+            // Its path documents, looked up once: read into the record and again (from the
+            // block just decoded) to move them with the article (see `ArticleWriter::replace`).
+            let paths = crate::index::doc_addresses(&searcher, f, KIND_PATH, id)?;
+            let r = crate::index::load_article_at(
+                &searcher,
+                f,
+                id,
+                addr,
+                Some(&paths),
+                crate::index::Parts::STORED,
+            )?;
+            let paths = paths
+                .into_iter()
+                .map(|addr| searcher.doc::<TantivyDocument>(addr))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            records.push((r, cluster, paths));
         }
         let articles: Vec<_> = records
             .into_par_iter()
@@ -443,7 +448,7 @@ pub fn relearn(
             })
             .collect();
         for (a, cluster, paths) in articles {
-            writer.replace_with_records(&a, cluster, paths)?;
+            writer.replace(&a, cluster, Some(paths))?;
             done.reindexed += 1;
         }
     }

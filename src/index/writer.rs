@@ -226,7 +226,7 @@ impl ArticleWriter {
             return match earlier {
                 Some((cluster, copy, was_undated, was_outlet)) => {
                     self.added.insert(key, AddedArticle::of(a, cluster, copy));
-                    self.replace(a, cluster)?;
+                    self.replace(a, cluster, None)?;
                     Ok(Added::Rebuilt {
                         was_undated,
                         was_outlet,
@@ -253,29 +253,17 @@ impl ArticleWriter {
         Ok(Added::New { copy })
     }
 
-    /// Replaces the passages and article document of an indexed article (same id, path
-    /// documents kept) by those of `a`, in copy cluster `cluster`: re-indexing one article when
-    /// what is known of its furniture changed.
-    pub fn replace(&mut self, a: &Article, cluster: u64) -> Result<()> {
-        self.replace_moving(a, cluster, None)
-    }
-
-    /// As [`ArticleWriter::replace`], and writes the article's path documents again just
-    /// before its new article document, where a new article's go, so that a search hit's
-    /// fields and records share a doc-store block: `records` are their stored documents, every
-    /// one of them, read from a searcher of a commit that has all of the article's records
-    /// (such as the one the furniture pass takes after committing). A record keeps what it
-    /// stored (its path and appearance).
-    pub fn replace_with_records(
-        &mut self,
-        a: &Article,
-        cluster: u64,
-        records: Vec<TantivyDocument>,
-    ) -> Result<()> {
-        self.replace_moving(a, cluster, Some(records))
-    }
-
-    fn replace_moving(
+    /// Replaces the passages and article document of an indexed article (same id) by those of
+    /// `a`, in copy cluster `cluster`: re-indexing one article when what is known of its
+    /// furniture changed, or when an earlier record of it arrived.
+    ///
+    /// With `records` (its path documents as stored, every one of them, read from a searcher of
+    /// a commit that has all of the article's records, such as the one the furniture pass takes
+    /// after committing), the path documents are written again just before the new article
+    /// document, where a new article's go (see `add_article`), each keeping what it stored (its
+    /// path and appearance). Without them the path documents stay where they are: an article
+    /// built again during an ingest may have records not committed yet.
+    pub fn replace(
         &mut self,
         a: &Article,
         cluster: u64,
@@ -299,17 +287,17 @@ impl ArticleWriter {
             ]);
             self.writer.delete_query(Box::new(q))?;
         }
-        let records = records.map(|docs| {
-            docs.into_iter()
-                .map(|mut doc| {
-                    // The kind and key are indexed, not stored.
-                    doc.add_text(f.kind, KIND_PATH);
-                    doc.add_u64(f.article_key, a.id.0);
-                    doc
-                })
-                .collect()
-        });
-        self.add_article(a, cluster, records.unwrap_or_default())?;
+        let records = records
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut doc| {
+                // The kind and key are indexed, not stored.
+                doc.add_text(f.kind, KIND_PATH);
+                doc.add_u64(f.article_key, a.id.0);
+                doc
+            })
+            .collect();
+        self.add_article(a, cluster, records)?;
         let passages = a.passages.len() as u64;
         if let Some(added) = self.added.get_mut(&a.id.0) {
             added.passages = passages;

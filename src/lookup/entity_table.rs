@@ -10,12 +10,13 @@
 //! forms, the strings they name, and per identity the number of articles that mention it.
 //!
 //! The entities are stored by column (identities, names, mentions, types, form ranges), each
-//! bit-packed at the width its largest number needs (AllSides' 37.5k articles: 25 MB, 52 MB as
-//! 32-bit numbers), so a lookup that needs only some of them (`entities` reads neither forms nor
-//! their ranges) reads only those. It reads them in blocks through a window per column ([`Blocks`]), not through a
-//! memory map: a scan of a mapped file keeps every page it touched resident (at 150k articles
-//! the file was 192 MB in 32-bit numbers, 83 MB packed, and `entity` touches nearly all of
-//! it), while a window holds 64 KiB. The
+//! bit-packed at the width its largest number needs, with a range only for the documents that
+//! have entities (AllSides' 37.5k articles: 22 MB, where 32-bit numbers for every document took
+//! 52 MB), so a lookup that needs only some of them (`entities` reads neither forms nor their
+//! ranges) reads only those. It reads them in blocks through a window per column ([`Blocks`]),
+//! not through a memory map: a scan of a mapped file keeps every page it touched resident (at
+//! 150k articles the file is 71 MB, 192 MB before it was packed, and `entity` touches nearly
+//! all of it), while a window holds 64 KiB. The
 //! lookups visit documents in address order wherever a story's count allows (see
 //! `lookup::entities`), so the windows move forward.
 //!

@@ -53,7 +53,7 @@ pub fn other_records(
     selection: &Selection,
     filters: &Filters,
 ) -> Result<usize> {
-    if filters.has_dates() || !filters.outlets.is_empty() || !filters.meta.is_empty() {
+    if !filters.passes_every_appearance() {
         let runs = runs(mi, searcher, selection, filters)?;
         return Ok(runs.values().map(|r| r.len().saturating_sub(1)).sum());
     }

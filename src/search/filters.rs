@@ -126,11 +126,20 @@ impl Filters {
             .unwrap_or_else(|| AliasTable::builtin())
     }
 
+    /// True when no date, outlet or metadata filter is set: every appearance of a selected text
+    /// [`Filters::passes`], so none needs to be read to know it.
+    pub fn passes_every_appearance(&self) -> bool {
+        !self.has_dates() && self.outlets.is_empty() && self.meta.is_empty()
+    }
+
     /// Whether one appearance of a text (see `index::Appearance`) passes the date, outlet and
     /// metadata filters (the query and the entities hold for every appearance of a text).
     pub fn passes(&self, a: &crate::index::Appearance) -> bool {
         use crate::index::keyword_key;
         use crate::index::meta::meta_key_term;
+        if self.passes_every_appearance() {
+            return true;
+        }
         if !self.date_passes(a.date) {
             return false;
         }
