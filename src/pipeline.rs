@@ -540,11 +540,12 @@ pub fn ingest(dir: &Path, paths: &[PathBuf], opts: &IngestOptions) -> Result<Ing
 }
 
 /// Writes the built-in alias table into the index folder `dir` when it has none (and no table
-/// was given with `--aliases`), so the table in use can be read and edited there.
+/// was given with `--aliases`), so the table in use can be read and edited there. It is written
+/// whole or not at all: a cut-off table would be read as the folder's own by every later run.
 fn write_default_aliases(dir: &Path, opts: &IngestOptions) -> Result<()> {
     let table_file = dir.join(aliases::FILE_NAME);
     if opts.aliases.is_none() && !table_file.exists() {
-        std::fs::write(&table_file, aliases::DEFAULT_TABLE)
+        index::sidecar::write(dir, aliases::FILE_NAME, aliases::DEFAULT_TABLE.as_bytes())
             .map_err(|e| Error::io(&table_file, e))?;
     }
     Ok(())

@@ -81,6 +81,15 @@ impl Workdir {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
     }
 
+    /// The temporary files (`*.tmp`) left in the folder `rel`.
+    fn temporary_files(&self, rel: &str) -> Vec<String> {
+        std::fs::read_dir(self.path(rel))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
     /// `morgue stats --json` on the default index, which must succeed.
     fn stats(&self) -> Value {
         let (code, out, err) = self.run(&["stats", "--json"]);
@@ -1891,6 +1900,38 @@ mod aliases {
         assert_eq!(seed_set(&v).len(), 5);
     }
 
+    /// A full disk while the index folder's own table is written (here a file-size limit of
+    /// 512 bytes; the table is 2.7 kB) fails that ingest, but leaves no cut-off table for the
+    /// next runs to read as the folder's own: the next ingest writes it whole.
+    #[test]
+    fn a_full_disk_never_leaves_a_cut_off_table() {
+        let w = seeds();
+        let table = w.path("index/aliases.tsv");
+        std::fs::remove_file(&table).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("trap '' XFSZ; ulimit -f 1 && exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin("morgue"))
+            .args(["ingest", "seeds", "--json"])
+            .current_dir(w.path(""))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("aliases.tsv"),
+            "{out:?}"
+        );
+        assert!(!table.exists(), "a part of the table was left");
+        assert_eq!(w.temporary_files("index"), Vec::<String>::new());
+
+        w.ingest(&["seeds"]);
+        let written = std::fs::read_to_string(&table).unwrap();
+        let built_in = std::fs::read_to_string(repo().join("data/aliases.tsv")).unwrap();
+        assert_eq!(written, built_in);
+        assert_eq!(seed_set(&w.search(&["the", "--entity", "ISIL"])).len(), 5);
+    }
+
     #[test]
     fn a_malformed_table_is_an_error_with_the_line() {
         let w = seeds();
@@ -2059,12 +2100,7 @@ mod entity {
         assert_eq!(json(&w, &all).1["entities"], after["entities"]);
         assert_eq!(modified(&table_file), built);
         assert_eq!(std::fs::read(&table_file).unwrap(), bytes);
-        let leftovers: Vec<String> = std::fs::read_dir(w.path("index"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert_eq!(w.temporary_files("index"), Vec::<String>::new());
     }
 
     #[test]

@@ -569,13 +569,15 @@ fn threshold(stories: u32) -> u32 {
     MIN_STORIES.max((SHARE * f64::from(stories)).ceil() as u32)
 }
 
-/// Reads the override file of `dir` (writing the documented empty one when missing).
+/// Reads the override file of `dir` (writing the documented empty one when missing, whole or
+/// not at all).
 pub fn read_overrides(dir: &Path) -> Result<String> {
     let path = dir.join(OVERRIDES_FILE);
     match std::fs::read_to_string(&path) {
         Ok(t) => Ok(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::write(&path, OVERRIDES_HEADER).map_err(|e| Error::io(&path, e))?;
+            super::sidecar::write(dir, OVERRIDES_FILE, OVERRIDES_HEADER.as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
             Ok(OVERRIDES_HEADER.to_string())
         }
         Err(e) => Err(Error::io(&path, e)),

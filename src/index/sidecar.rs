@@ -45,7 +45,9 @@ pub fn read(dir: &Path, name: &str) -> Option<OwnedBytes> {
     folder.open_read(Path::new(name)).ok()?.read_bytes().ok()
 }
 
-/// Writes `bytes` as the cache file `name` of `dir`, replacing it in one step.
+/// Writes `bytes` as the file `name` of `dir` (a cache, a listing, a default table), replacing
+/// it in one step: a reader, or a run after a crash or a full disk, sees the old file or the
+/// new one, never a part.
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     write_with(dir, name, |w| std::io::Write::write_all(w, bytes))
 }
