@@ -170,6 +170,45 @@ impl Filters {
             Some(d) => self.from.is_none_or(|f| d >= f) && self.to.is_none_or(|t| d <= t),
         }
     }
+
+    /// The date bounds as a window of stored timestamps, for loops over many articles: the
+    /// same answer as [`Filters::date_passes`] of the timestamp's day in UTC
+    /// ([`super::to_date`]), without working the day out.
+    pub fn seconds_window(&self) -> SecondsWindow {
+        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        SecondsWindow {
+            first: self.from.map_or(i64::MIN, midnight),
+            last: self.to.map_or(i64::MAX, |t| {
+                t.succ_opt().map_or(i64::MAX, |next| midnight(next) - 1)
+            }),
+            undated_pass: self.date_passes(None),
+        }
+    }
+}
+
+/// The seconds of the date bounds (see [`Filters::seconds_window`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SecondsWindow {
+    first: i64,
+    last: i64,
+    undated_pass: bool,
+}
+
+impl SecondsWindow {
+    /// Whether an article stored with this timestamp passes (`None` = undated).
+    pub fn passes(&self, secs: Option<i64>) -> bool {
+        match secs.filter(|&s| has_day(s)) {
+            Some(s) => (self.first..=self.last).contains(&s),
+            None => self.undated_pass,
+        }
+    }
+}
+
+/// True when the timestamp `secs` has a day ([`super::to_date`] gives one): chrono's range.
+pub fn has_day(secs: i64) -> bool {
+    let range = chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp()
+        ..=chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp();
+    range.contains(&secs)
 }
 
 #[cfg(test)]
@@ -213,6 +252,42 @@ mod tests {
             assert!(e.to_string().contains("--meta"), "{e}");
         }
         assert!(Filters::default().with_meta(&[], &[" ".into()]).is_err());
+    }
+
+    /// The window of seconds gives what the day of each timestamp gives, at the edges of the
+    /// bounds' days, before 1970 and outside the days chrono can hold.
+    #[test]
+    fn the_seconds_window_agrees_with_the_days() {
+        let day = 86_400;
+        let mut stamps = vec![None, Some(i64::MIN), Some(i64::MAX), Some(0), Some(-1)];
+        for d in [
+            d(1969, 12, 31),
+            d(2016, 1, 1),
+            d(2016, 6, 30),
+            d(2017, 1, 1),
+        ] {
+            let m = d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+            stamps.extend([m - day, m - 1, m, m + 1, m + day - 1, m + day].map(Some));
+        }
+        let edges = chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp();
+        stamps.extend([edges, edges + 1, -edges, -edges - 1].map(Some));
+        let bounds = [
+            (None, None),
+            (Some("2016"), None),
+            (None, Some("2016-06")),
+            (Some("2016-06-30"), Some("2016-06-30")),
+            (Some("1969"), Some("2016")),
+        ];
+        for (from, to) in bounds {
+            for include_undated in [false, true] {
+                let f = Filters::new(from, to, include_undated, vec![], vec![]).unwrap();
+                let w = f.seconds_window();
+                for s in &stamps {
+                    let by_day = f.date_passes(s.and_then(crate::search::to_date));
+                    assert_eq!(w.passes(*s), by_day, "{from:?}..{to:?} {s:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -255,6 +255,7 @@ pub fn select_resolved(
     let outlets = (!filters.outlets.is_empty()).then(|| table.outlets_matching(&filters.outlets));
     // Without date bounds every article passes, dated or not: no date is worked out.
     let dated = filters.has_dates();
+    let window = filters.seconds_window();
     let mut chosen = match keep {
         Some(set) => set,
         None => {
@@ -280,12 +281,9 @@ pub fn select_resolved(
             .is_some_and(|o| !table::ArticleTable::outlet_allowed(&row, o))
         {
             out.insert(i);
-        } else if dated {
-            let date = row.date_secs.and_then(to_date);
-            if !filters.date_passes(date) {
-                out.insert(i);
-                undated += usize::from(date.is_none());
-            }
+        } else if dated && !window.passes(row.date_secs) {
+            out.insert(i);
+            undated += usize::from(!row.date_secs.is_some_and(filters::has_day));
         }
     }
     chosen.difference_with(&out);
