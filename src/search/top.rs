@@ -172,7 +172,9 @@ pub(crate) fn top_articles(
     limit: usize,
     runs: Option<&Runs>,
 ) -> crate::Result<Vec<Ranked>> {
-    if limit == 0 {
+    // Nothing selected (filters that leave no article): no document is worth scoring, where
+    // the pass below would still score every match and pass each over.
+    if limit == 0 || articles.is_empty() {
         return Ok(Vec::new());
     }
     let live = super::statistics::LiveStatistics::new(searcher, table);
@@ -311,6 +313,68 @@ mod tests {
 
     /// A ranked article's best passage: score, number, address.
     type Passage = (Score, u64, DocAddress);
+
+    /// A query that counts the weights built from it (each is a pass over its matches).
+    #[derive(Debug)]
+    struct Counted(
+        Box<dyn Query>,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    );
+
+    impl Clone for Counted {
+        fn clone(&self) -> Counted {
+            Counted(self.0.box_clone(), std::sync::Arc::clone(&self.1))
+        }
+    }
+
+    impl Query for Counted {
+        fn weight(
+            &self,
+            scoring: EnableScoring<'_>,
+        ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.0.weight(scoring)
+        }
+    }
+
+    /// Filters that leave no article (`pier --to 1969`: every article is later or undated)
+    /// rank nothing and score no passage, however many the words match.
+    #[test]
+    fn an_empty_selection_scores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let f = mi.fields;
+        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
+        for key in 1..=20u64 {
+            let mut a = article(&f, key);
+            a.add_date(f.date, DateTime::from_timestamp_secs(86_400 * key as i64));
+            w.run([
+                UserOperation::Add(a),
+                UserOperation::Add(passage(&f, key, 0, "pier harbor pier")),
+            ])
+            .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = mi.searcher().unwrap();
+        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
+        let expr = parse("pier").unwrap();
+        let q = crate::search::build::Builder::new(&searcher, &f)
+            .positive(&expr)
+            .unwrap()
+            .unwrap();
+        let weights = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = Counted(q, std::sync::Arc::clone(&weights));
+        for (to, hits, scored) in [("1970-01-05", 4, 1), ("1969", 0, 0)] {
+            weights.store(0, std::sync::atomic::Ordering::Relaxed);
+            let filters = Filters::new(None, Some(to), false, vec![], vec![]).unwrap();
+            let articles = select(&mi, &searcher, Some(&expr), &filters)
+                .unwrap()
+                .articles;
+            let top = top_articles(&searcher, &table, &counted, &articles, 10, None).unwrap();
+            assert_eq!(top.len(), hits, "--to {to}");
+            assert_eq!(weights.load(std::sync::atomic::Ordering::Relaxed), scored);
+        }
+    }
 
     #[test]
     fn the_bounded_set_ranks_as_scoring_every_passage_does() {
