@@ -235,15 +235,21 @@ pub fn live_doc_freq(
     inverted: &tantivy::InvertedIndexReader,
     info: &tantivy::postings::TermInfo,
 ) -> Result<u64> {
-    Ok(match segment.alive_bitset() {
-        None => u64::from(info.doc_freq),
-        Some(alive) => u64::from(
-            inverted
-                .read_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
-                .map_err(tantivy::TantivyError::from)?
-                .doc_freq_given_deletes(alive),
-        ),
-    })
+    let Some(alive) = segment.alive_bitset() else {
+        return Ok(u64::from(info.doc_freq));
+    };
+    // Block by block: a slice of up to 128 decoded documents tested in a tight loop, where
+    // `SegmentPostings::doc_freq_given_deletes` advances a cursor per document (13% of a warm
+    // `search Trump` at 4x, where the 2.26M-document segment has 67k deleted documents).
+    let mut block = inverted
+        .read_block_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
+        .map_err(tantivy::TantivyError::from)?;
+    let mut live = 0u64;
+    while !block.docs().is_empty() {
+        live += block.docs().iter().filter(|&&d| alive.is_alive(d)).count() as u64;
+        block.advance();
+    }
+    Ok(live)
 }
 
 /// How many live documents of the index hold `term` (see [`live_doc_freq`]).
@@ -473,5 +479,50 @@ mod tests {
             live_term_docs(&searcher, &Term::from_field_text(word, "dock")).unwrap(),
             0
         );
+    }
+
+    /// Counted block by block, over lists of several full blocks of 128 documents and a last
+    /// short one, with deleted documents in runs and alone: what tantivy's own count gives.
+    #[test]
+    fn live_counts_agree_with_tantivy_across_blocks() {
+        let mut schema = Schema::builder();
+        let id = schema.add_u64_field("id", tantivy::schema::INDEXED);
+        let word = schema.add_text_field("word", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let words = ["every", "even", "third", "rare"];
+        for n in 0..1_000u64 {
+            let mut d = doc!(id => n, word => "every");
+            if n % 2 == 0 {
+                d.add_text(word, "even");
+            }
+            if n % 3 == 0 {
+                d.add_text(word, "third");
+            }
+            if n % 97 == 0 {
+                d.add_text(word, "rare");
+            }
+            writer.add_document(d).unwrap();
+        }
+        writer.commit().unwrap();
+        for n in (100..140).chain((0..1_000).step_by(37)).chain([999]) {
+            writer.delete_term(Term::from_field_u64(id, n));
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = searcher.segment_reader(0);
+        let alive = segment.alive_bitset().expect("deletes");
+        let inverted = segment.inverted_index(word).unwrap();
+        for w in words {
+            let term = Term::from_field_text(word, w);
+            let postings = inverted
+                .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+                .unwrap()
+                .unwrap();
+            let want = u64::from(postings.doc_freq_given_deletes(alive));
+            assert!(want > 0 && want < u64::from(postings.doc_freq()), "{w}");
+            assert_eq!(live_term_docs(&searcher, &term).unwrap(), want, "{w}");
+        }
     }
 }
