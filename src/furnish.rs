@@ -424,9 +424,10 @@ pub fn relearn(
     for chunk in queue.chunks(CHUNK) {
         let mut records = Vec::with_capacity(chunk.len());
         for &(addr, id, cluster) in chunk {
-            // Its path documents, looked up once: read into the record and again (from the
-            // block just decoded) to move them with the article (see `ArticleWriter::replace`).
+            // Its path documents, read once: into the record, and moved with the article (see
+            // `ArticleWriter::replace`).
             let paths = crate::index::doc_addresses(&searcher, f, KIND_PATH, id)?;
+            let paths = crate::index::stored_docs(&searcher, &paths)?;
             let r = crate::index::load_article_at(
                 &searcher,
                 f,
@@ -435,10 +436,6 @@ pub fn relearn(
                 Some(&paths),
                 crate::index::Parts::STORED,
             )?;
-            let paths = paths
-                .into_iter()
-                .map(|addr| searcher.doc::<TantivyDocument>(addr))
-                .collect::<tantivy::Result<Vec<_>>>()?;
             records.push((r, cluster, paths));
         }
         let articles: Vec<_> = records

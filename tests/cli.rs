@@ -81,6 +81,25 @@ impl Workdir {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON {e}: {out}"))
     }
 
+    /// The string `field` of every row of `morgue export ARGS --format jsonl` (which must
+    /// succeed), sorted.
+    fn exported(&self, args: &[&str], field: &str) -> Vec<String> {
+        let mut all = vec!["export"];
+        all.extend_from_slice(args);
+        all.extend(["--format", "jsonl"]);
+        let (code, out, err) = self.run(&all);
+        assert_eq!(code, 0, "{err}");
+        let mut values: Vec<String> = out
+            .lines()
+            .map(|l| {
+                let row: Value = serde_json::from_str(l).unwrap();
+                row[field].as_str().unwrap().to_string()
+            })
+            .collect();
+        values.sort();
+        values
+    }
+
     /// The temporary files (`*.tmp`) left in the folder `rel`.
     fn temporary_files(&self, rel: &str) -> Vec<String> {
         std::fs::read_dir(self.path(rel))
@@ -2564,28 +2583,7 @@ mod json {
         let r = w.ingest(&args);
         assert_eq!(r["articles_read"], whole["articles_read"], "{r}");
         assert_eq!(r["total_articles"], whole["total_articles"], "{r}");
-        let paths = |index: &str| -> Vec<String> {
-            let (code, out, err) = w.run(&[
-                "export",
-                "the OR of OR and",
-                "--format",
-                "jsonl",
-                "--index",
-                index,
-            ]);
-            assert_eq!(code, 0, "{err}");
-            let mut p: Vec<String> = out
-                .lines()
-                .map(|l| {
-                    serde_json::from_str::<Value>(l).unwrap()["path"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-                .collect();
-            p.sort();
-            p
-        };
+        let paths = |index: &str| w.exported(&["the OR of OR and", "--index", index], "path");
         let got = paths("parts");
         assert_eq!(got, paths("whole"));
         assert!(got.iter().all(|p| p.contains("feeds.jsonl:")), "{got:?}");
@@ -3147,21 +3145,7 @@ mod furniture {
         let (w, _) = batch();
         w.ingest(&["in/later1.jsonl"]);
         // What `show` says of each article's records: its paths and their appearances.
-        let ids = |w: &Workdir| -> Vec<String> {
-            let (code, out, err) = w.run(&["export", "asked", "--format", "jsonl"]);
-            assert_eq!(code, 0, "{err}");
-            let mut ids: Vec<String> = out
-                .lines()
-                .map(|l| {
-                    serde_json::from_str::<Value>(l).unwrap()["article_id"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-                .collect();
-            ids.sort();
-            ids
-        };
+        let ids = |w: &Workdir| w.exported(&["asked"], "article_id");
         let records = |w: &Workdir, id: &str| -> Value {
             let (code, out, err) = w.run(&["show", id, "--json"]);
             assert_eq!(code, 0, "{err}");

@@ -484,14 +484,14 @@ impl Parts {
 }
 
 /// Loads the article `article_id` whose article document is at `addr` (known from the article
-/// table: no query for it), as [`load_article`]; its path documents are at `records` when
-/// given (else they are looked up).
+/// table: no query for it), as [`load_article`]; `records` are its path documents as stored
+/// when given (see [`stored_docs`]; else they are looked up).
 pub fn load_article_at(
     searcher: &Searcher,
     fields: &Fields,
     article_id: ArticleId,
     addr: DocAddress,
-    records: Option<&[DocAddress]>,
+    records: Option<&[TantivyDocument]>,
     parts: Parts,
 ) -> Result<ArticleRecord> {
     let f = fields;
@@ -511,7 +511,7 @@ pub fn load_article_at(
             source: stored_str(&doc, f.date_source).unwrap_or_default(),
         });
     let appearances = match records {
-        Some(records) => appearances_at(searcher, f, records)?,
+        Some(records) => appearances_of(f, records),
         None => article_appearances(searcher, f, article_id)?,
     };
     let paths = appearances.iter().map(|a| a.path.clone()).collect();
@@ -658,20 +658,33 @@ pub fn appearances_at(
     fields: &Fields,
     records: &[DocAddress],
 ) -> Result<Vec<Appearance>> {
+    Ok(appearances_of(fields, &stored_docs(searcher, records)?))
+}
+
+/// The stored documents at `addrs`, in their order.
+pub fn stored_docs(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<TantivyDocument>> {
+    Ok(addrs
+        .iter()
+        .map(|&a| searcher.doc(a))
+        .collect::<tantivy::Result<_>>()?)
+}
+
+/// The appearances that the path documents `records` (as stored) hold, in the order of
+/// [`article_appearances`].
+fn appearances_of(fields: &Fields, records: &[TantivyDocument]) -> Vec<Appearance> {
     let mut out: Vec<Appearance> = Vec::with_capacity(records.len());
-    for &a in records {
-        let p: TantivyDocument = searcher.doc(a)?;
-        let Some(path) = stored_str(&p, fields.path) else {
+    for p in records {
+        let Some(path) = stored_str(p, fields.path) else {
             continue;
         };
-        let mut appearance: Appearance = stored_str(&p, fields.appearance)
+        let mut appearance: Appearance = stored_str(p, fields.appearance)
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default();
         appearance.path = path;
         out.push(appearance);
     }
     sort_appearances(&mut out);
-    Ok(out)
+    out
 }
 
 /// Puts a text's appearances in the order [`article_appearances`] gives (natural order of

@@ -197,18 +197,11 @@ pub struct SecondsWindow {
 impl SecondsWindow {
     /// Whether an article stored with this timestamp passes (`None` = undated).
     pub fn passes(&self, secs: Option<i64>) -> bool {
-        match secs.filter(|&s| has_day(s)) {
+        match secs.filter(|&s| super::has_day(s)) {
             Some(s) => (self.first..=self.last).contains(&s),
             None => self.undated_pass,
         }
     }
-}
-
-/// True when the timestamp `secs` has a day ([`super::to_date`] gives one): chrono's range.
-pub fn has_day(secs: i64) -> bool {
-    let range = chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp()
-        ..=chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp();
-    range.contains(&secs)
 }
 
 #[cfg(test)]
@@ -283,7 +276,13 @@ mod tests {
                 let f = Filters::new(from, to, include_undated, vec![], vec![]).unwrap();
                 let w = f.seconds_window();
                 for s in &stamps {
-                    let by_day = f.date_passes(s.and_then(crate::search::to_date));
+                    let day = s.and_then(crate::search::to_date);
+                    assert_eq!(
+                        s.is_some_and(crate::search::has_day),
+                        day.is_some(),
+                        "{s:?}"
+                    );
+                    let by_day = f.date_passes(day);
                     assert_eq!(w.passes(*s), by_day, "{from:?}..{to:?} {s:?}");
                 }
             }

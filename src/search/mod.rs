@@ -27,8 +27,16 @@ mod top;
 /// Documents for the collectors' tests, which build small indexes by hand.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::index::{Fields, KIND_ARTICLE, KIND_PASSAGE};
-    use tantivy::TantivyDocument;
+    use crate::index::{Fields, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE};
+    use tantivy::{IndexWriter, TantivyDocument};
+
+    /// A new index in a temporary folder (kept while the folder lives) and a writer for it.
+    pub fn new_index() -> (tempfile::TempDir, MorgueIndex, IndexWriter<TantivyDocument>) {
+        let dir = tempfile::tempdir().unwrap();
+        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
+        (dir, mi, w)
+    }
 
     /// The article document of `key`, in a copy cluster of its own.
     pub fn article(f: &Fields, key: u64) -> TantivyDocument {
@@ -57,7 +65,7 @@ pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
 use crate::index::{
-    doc_addresses, load_article_at, KeyMap, Keys, MorgueIndex, Parts, KIND_PASSAGE,
+    doc_addresses, load_article_at, stored_docs, KeyMap, Keys, MorgueIndex, Parts, KIND_PASSAGE,
 };
 use crate::model::{ArticleId, ArticleSummary};
 use chrono::NaiveDate;
@@ -283,7 +291,7 @@ pub fn select_resolved(
             out.insert(i);
         } else if dated && !window.passes(row.date_secs) {
             out.insert(i);
-            undated += usize::from(!row.date_secs.is_some_and(filters::has_day));
+            undated += usize::from(!row.date_secs.is_some_and(has_day));
         }
     }
     chosen.difference_with(&out);
@@ -485,6 +493,14 @@ pub fn to_date(secs: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
 }
 
+/// True when [`to_date`] gives the timestamp `secs` a day (chrono's range), without working
+/// the day out.
+pub fn has_day(secs: i64) -> bool {
+    const FIRST: i64 = chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp();
+    const LAST: i64 = chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp();
+    (FIRST..=LAST).contains(&secs)
+}
+
 /// The order of hits: a total order (ties end on the article key).
 pub(crate) fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp::Ordering {
     let by_score = |a: &Ranked, b: &Ranked| b.best.score().total_cmp(&a.best.score());
@@ -546,7 +562,7 @@ pub(crate) fn assemble(
     let records = match &appearances {
         // Every shard's records are given: this searcher's are not read.
         Some(_) => Vec::new(),
-        None => table.records(&row)?,
+        None => stored_docs(searcher, &table.records(&row)?)?,
     };
     let mut article = load_article_at(searcher, f, article_id, row.addr, Some(&records), parts)?;
     if let Some(all) = appearances {

@@ -108,14 +108,12 @@ mod tests {
     use crate::search::testing::{article, passage};
     use tantivy::query::TermQuery;
     use tantivy::schema::IndexRecordOption;
-    use tantivy::{TantivyDocument, Term};
+    use tantivy::Term;
 
     #[test]
     fn rows_are_the_articles_of_the_matching_documents_across_segments_and_deletes() {
-        let dir = tempfile::tempdir().unwrap();
-        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let (_dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
-        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
         let words = ["harbor", "ferry", "council", "budget"];
         // Three commits, so three segments; articles 1000.. with passages of some words.
         for batch in 0..3u64 {

@@ -354,10 +354,8 @@ mod tests {
     /// Twelve articles: some dated, some with an outlet, some copies of another (cluster 1000),
     /// some read from two records; two commits, so two segments.
     fn index() -> (tempfile::TempDir, crate::index::MorgueIndex) {
-        let dir = tempfile::tempdir().unwrap();
-        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let (dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
-        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
         for a in 0..12u64 {
             let key = 1000 + a;
             let mut doc = article(&f, key);

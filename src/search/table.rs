@@ -1080,11 +1080,8 @@ mod tests {
     #[test]
     fn damage_is_found_where_it_is_read_and_by_the_check_which_builds_the_table_again() {
         use crate::search::testing::{article, passage};
-        use tantivy::TantivyDocument;
-        let dir = tempfile::tempdir().unwrap();
-        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let (dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
-        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
         for key in [7u64 << 60, 3 << 61, 5 << 60, 11] {
             w.add_document(article(&f, key)).unwrap();
             w.add_document(passage(&f, key, 0, "harbor")).unwrap();

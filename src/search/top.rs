@@ -309,7 +309,7 @@ mod tests {
     use super::*;
     use crate::search::testing::{article, passage};
     use tantivy::indexer::UserOperation;
-    use tantivy::{DateTime, TantivyDocument, Term};
+    use tantivy::{DateTime, Term};
 
     /// A ranked article's best passage: score, number, address.
     type Passage = (Score, u64, DocAddress);
@@ -341,10 +341,8 @@ mod tests {
     /// rank nothing and score no passage, however many the words match.
     #[test]
     fn an_empty_selection_scores_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let (_dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
-        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
         for key in 1..=20u64 {
             let mut a = article(&f, key);
             a.add_date(f.date, DateTime::from_timestamp_secs(86_400 * key as i64));
@@ -378,10 +376,8 @@ mod tests {
 
     #[test]
     fn the_bounded_set_ranks_as_scoring_every_passage_does() {
-        let dir = tempfile::tempdir().unwrap();
-        let mi = crate::index::open_or_create(dir.path()).unwrap();
+        let (_dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
-        let mut w = mi.index.writer::<TantivyDocument>(50_000_000).unwrap();
         let filler = ["harbor", "ferry", "council", "budget", "storm", "orchard"];
         for a in 0..60u64 {
             let key = 1000 + a;
