@@ -33,7 +33,7 @@ use crate::lookup::entities::{EntitiesPart, EntitiesRequest, EntitiesResult};
 use crate::lookup::facet::ValuesOf;
 use crate::search::appearances::path_counts;
 use crate::search::build::{all_articles, Builder};
-use crate::search::statistics::LiveStatistics;
+use crate::search::statistics::{LiveStatistics, Scoring};
 use crate::search::table::ArticleTable;
 use crate::search::{
     assemble, best_passages, copies, highlighter, parse, ranked_order, resolve, select_resolved,
@@ -114,6 +114,9 @@ impl Globals {
 pub struct Statistics {
     /// Live documents.
     pub docs: u64,
+    /// Live articles (what titles are scored among: `search::titles`).
+    #[serde(default)]
+    pub articles: u64,
     /// Tokens per field id.
     pub tokens: BTreeMap<u32, u64>,
     /// Documents holding each term, by field id and the hex of the term's type and value.
@@ -123,11 +126,14 @@ pub struct Statistics {
 impl Statistics {
     /// The statistics of `query`'s terms on `searcher`'s live documents (`live`, see
     /// `search::statistics`).
-    fn of(live: &LiveStatistics, query: &dyn Query) -> Result<Statistics> {
+    fn of(live: &LiveStatistics, queries: &[&dyn Query]) -> Result<Statistics> {
         let mut terms: Vec<Term> = Vec::new();
-        query.query_terms(&mut |t, _| terms.push(t.clone()));
+        for query in queries {
+            query.query_terms(&mut |t, _| terms.push(t.clone()));
+        }
         let mut s = Statistics {
             docs: live.total_num_docs()?,
+            articles: live.articles()?,
             ..Statistics::default()
         };
         for t in terms {
@@ -144,6 +150,7 @@ impl Statistics {
     /// Adds another group's statistics.
     pub fn add(&mut self, other: &Statistics) {
         self.docs += other.docs;
+        self.articles += other.articles;
         for (f, n) in &other.tokens {
             *self.tokens.entry(*f).or_default() += n;
         }
@@ -177,6 +184,12 @@ impl Bm25StatisticsProvider for Provider<'_> {
             Some(n) => Ok(*n),
             None => self.local.doc_freq(term),
         }
+    }
+}
+
+impl Scoring for Provider<'_> {
+    fn articles(&self) -> tantivy::Result<u64> {
+        Ok(self.global.articles)
     }
 }
 
@@ -335,15 +348,14 @@ impl Group {
         let table = ArticleTable::cached(&self.mi, &searcher)?;
         let live = LiveStatistics::new(&searcher, &table);
         let mut builder = Builder::new(&searcher, f);
-        match builder.positive(&expr)? {
-            // The query's own terms: the passage filter that wraps it when it scores is
-            // not scored (a constant score), so its statistics would only cost a scan.
-            Some(q) => Statistics::of(&live, q.as_ref()),
-            None => Ok(Statistics {
-                docs: live.total_num_docs()?,
-                ..Statistics::default()
-            }),
-        }
+        let positive = builder.positive(&expr)?;
+        // The query's own terms, of its words and of its titles.
+        let queries: Vec<&dyn Query> = [&positive.passages, &positive.titles]
+            .into_iter()
+            .flatten()
+            .map(|q| q.as_ref())
+            .collect();
+        Statistics::of(&live, &queries)
     }
 
     /// Round 2: the articles of this group the query and filters select, scored with the

@@ -7,13 +7,13 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 10;
+pub const SCHEMA_VERSION: u64 = 11;
 
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
-    "version 10 makes the index about a tenth smaller: the copy-detection band keys and the \
-     entities' mention counts are packed columns, the entities are kept once (no stored copy, \
-     no second column of their terms) and fields that are never scored have no length norms";
+    "version 11 indexes each title once, on its article, instead of on every passage: searches \
+     that match titles walk an article where they walked all its passages, and a title is \
+     scored among articles";
 
 /// Name of the metadata field (see [`Fields::meta`]).
 pub const META_FIELD: &str = "meta";
@@ -61,8 +61,8 @@ pub struct Fields {
     pub article_key: Field,
     /// Passage number within its article (fast).
     pub passage_no: Field,
-    /// Title (English analyzer with positions, not stored) on passages, so that title words rank
-    /// passages, and on articles.
+    /// Title (English analyzer with positions, not stored) on article documents only: a title
+    /// word ranks every passage of its article alike (see `search::titles`).
     pub title: Field,
     /// Title as shown (stored, article documents).
     pub title_text: Field,
@@ -274,7 +274,7 @@ mod tests {
             e,
             format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}")
         );
-        assert!(e.contains("about a tenth smaller"), "{e}");
+        assert!(e.contains("each title once, on its article"), "{e}");
         assert!(Fields::from_schema(&build()).is_ok());
     }
 }

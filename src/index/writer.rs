@@ -394,7 +394,6 @@ impl ArticleWriter {
             .map(|p| {
                 let mut doc = TantivyDocument::default();
                 self.common(&mut doc, a, KIND_PASSAGE);
-                doc.add_text(f.title, &a.title.value);
                 doc.add_u64(f.passage_no, p.number as u64);
                 doc.add_u64(f.byte_start, p.start as u64);
                 doc.add_u64(f.byte_end, p.end as u64);

@@ -2,13 +2,14 @@
 //!
 //! A researcher's `Mosul -Raqqa` means *articles* that mention Mosul and never Raqqa, and
 //! `Baghdadi AND Mosul` means articles that mention both, in any paragraphs. Passages are the
-//! unit of ranking, not of truth: each atom is run over passages and yields the set of articles
-//! with a matching passage, and the query's AND/OR/NOT are evaluated on those sets: bitsets over
+//! unit of ranking, not of truth: each atom is run over passages (and titles over article
+//! documents) and yields the set of articles with a matching passage or title, and the query's
+//! AND/OR/NOT are evaluated on those sets: bitsets over
 //! the article table's rows (`rows.rs`), so a negation is a complement over every article of
 //! the commit.
 
 use super::build::{articles_only, Builder, EvalError};
-use super::query::{Expr, Field as QField};
+use super::query::Expr;
 use super::rows::{Rows, RowsCollector};
 use crate::index::Fields;
 use tantivy::Searcher;
@@ -27,14 +28,16 @@ pub fn evaluate(
             // Each field's query runs alone and their articles are joined: walking a word's
             // body and title postings through a union cost more than both walks.
             let mut acc: Option<Rows> = None;
-            for q in builder.atom_parts(a)? {
-                // Outlet and entity are article properties; words live in passages (the
-                // collector counts passages only: no intersection with every passage).
-                let set = match a.field {
-                    QField::Outlet | QField::Entity | QField::Meta => {
-                        searcher.search(articles_only(fields, q).as_ref(), collector)?
-                    }
-                    _ => searcher.search(q.as_ref(), &collector.passages())?,
+            for (field, q) in builder.atom_parts(a)? {
+                // Words live in passages (the collector counts passages only: no intersection
+                // with every passage); titles are indexed on article documents, and outlets,
+                // entities and metadata are article properties.
+                let set = if field == fields.body {
+                    searcher.search(q.as_ref(), &collector.passages())?
+                } else if field == fields.title {
+                    searcher.search(q.as_ref(), collector)?
+                } else {
+                    searcher.search(articles_only(fields, q).as_ref(), collector)?
                 };
                 acc = Some(join(acc, set, false));
             }

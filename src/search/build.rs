@@ -4,7 +4,8 @@
 //! several tokens (`al-Baghdadi`, `U.S.`) becomes a phrase. Outlet and entity values are matched
 //! whole, case- and accent-insensitively. Filters are zero-score clauses so that they restrict
 //! without changing BM25. The boolean structure is evaluated over article sets elsewhere
-//! (`boolean.rs`); here each atom becomes one passage query.
+//! (`boolean.rs`); here each atom becomes queries: its words over passage documents, its title
+//! words, outlets, entities and metadata over article documents.
 
 use super::query::{
     Atom, AtomKind, Expr, Field as QField, QueryError, QueryErrorKind, MAX_PHRASE_WORDS,
@@ -13,7 +14,7 @@ use super::query::{
 use super::resolve::Resolver;
 use super::Filters;
 use crate::index::meta::meta_key_term;
-use crate::index::{analyze, keyword_key, Fields, KIND_ARTICLE, KIND_PASSAGE, NEWS_EN};
+use crate::index::{analyze, keyword_key, Fields, KIND_ARTICLE, NEWS_EN};
 use std::collections::HashSet;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
@@ -21,14 +22,6 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
-
-/// Restricts a query to passage documents.
-pub fn passages_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Must, filter(term(fields.kind, KIND_PASSAGE))),
-        (Occur::Must, q),
-    ]))
-}
 
 /// Restricts a query to article documents.
 pub fn articles_only(fields: &Fields, q: Box<dyn Query>) -> Box<dyn Query> {
@@ -89,6 +82,36 @@ fn term(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// One field's query of an atom: the field, and the query over it (see
+/// [`Builder::atom_parts`]).
+pub type Part = (Field, Box<dyn Query>);
+
+/// The scored part of a query (see [`Builder::positive`]).
+pub struct Positive {
+    /// Its words, over passage documents; `None` when it has none.
+    pub passages: Option<Box<dyn Query>>,
+    /// Its title words, over article documents; `None` when it has none.
+    pub titles: Option<Box<dyn Query>>,
+}
+
+impl Positive {
+    /// True when nothing of the query scores.
+    pub fn is_empty(&self) -> bool {
+        self.passages.is_none() && self.titles.is_none()
+    }
+}
+
+/// The union of `clauses` (`None` when there are none; the one clause when there is one).
+fn union(mut clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match clauses.len() {
+        0 => None,
+        1 => clauses.pop(),
+        _ => Some(Box::new(BooleanQuery::new(
+            clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))),
+    }
+}
+
 /// Builds tantivy queries for query atoms, within the query [limits](super::query#limits)
 /// that depend on the index (words per analyzed phrase, prefix expansions).
 pub struct Builder<'a> {
@@ -123,39 +146,33 @@ impl<'a> Builder<'a> {
         self
     }
 
-    /// One query matching passages that contain any positive atom of `expr` (what ranks and
-    /// what gets highlighted); `None` when no positive atom has searchable words.
-    pub fn positive(&mut self, expr: &Expr) -> Result<Option<Box<dyn Query>>, EvalError> {
-        let mut clauses = Vec::new();
+    /// The positive atoms of `expr` as the two queries that score a passage (what ranks and
+    /// what gets highlighted): its words over passage documents, and its article's title over
+    /// article documents (the title is indexed there only). Outlet, entity and metadata atoms
+    /// select articles and score nothing.
+    pub fn positive(&mut self, expr: &Expr) -> Result<Positive, EvalError> {
+        let (mut passages, mut titles) = (Vec::new(), Vec::new());
         for atom in expr.positive_atoms() {
-            if let Some(q) = self.atom(atom)? {
-                clauses.push((Occur::Should, q));
+            for (field, q) in self.atom_parts(atom)? {
+                if field == self.fields.title {
+                    titles.push(q);
+                } else if field == self.fields.body {
+                    passages.push(q);
+                }
             }
         }
-        Ok(match clauses.len() {
-            0 => None,
-            1 => clauses.pop().map(|c| c.1),
-            _ => Some(Box::new(BooleanQuery::new(clauses))),
+        Ok(Positive {
+            passages: union(passages),
+            titles: union(titles),
         })
     }
 
-    /// The passage query for one atom; `None` when it has no searchable words.
-    pub fn atom(&mut self, a: &Atom) -> Result<Option<Box<dyn Query>>, EvalError> {
-        let mut parts = self.atom_parts(a)?;
-        Ok(match parts.len() {
-            0 => None,
-            1 => parts.pop(),
-            _ => Some(Box::new(BooleanQuery::new(
-                parts.into_iter().map(|q| (Occur::Should, q)).collect(),
-            ))),
-        })
-    }
-
-    /// The queries whose matches together are [`Builder::atom`]'s, one per field searched (body
-    /// and title for a word of any field); empty when the atom has no searchable words. Finding
-    /// which articles match, each runs alone: a union's merging costs more than the
-    /// postings it merges.
-    pub fn atom_parts(&mut self, a: &Atom) -> Result<Vec<Box<dyn Query>>, EvalError> {
+    /// The queries whose matches together are an atom's, each with the field it searches: body
+    /// and title for a word of any field; empty when the atom has no searchable words. Body
+    /// queries match passage documents; title, outlet, entity and metadata queries match
+    /// article documents. Finding which articles match, each runs alone: a union's merging
+    /// costs more than the postings it merges.
+    pub fn atom_parts(&mut self, a: &Atom) -> Result<Vec<Part>, EvalError> {
         let f = self.fields;
         let text_fields: &[Field] = match a.field {
             QField::Any => &[f.body, f.title],
@@ -172,7 +189,7 @@ impl<'a> Builder<'a> {
                     AtomKind::Phrase { words, .. } => words.as_str(),
                     AtomKind::Prefix(p) => {
                         let key = keyword_key(p);
-                        return Ok(vec![self.prefix(field, &key, a)?]);
+                        return Ok(vec![(field, self.prefix(field, &key, a)?)]);
                     }
                 };
                 let key = match a.field {
@@ -187,7 +204,7 @@ impl<'a> Builder<'a> {
                         return Ok(Vec::new());
                     };
                     return entity_query(searcher, f, resolver, value)
-                        .map(|q| vec![q])
+                        .map(|q| vec![(field, q)])
                         .map_err(|e| {
                             EvalError::Query(QueryError {
                                 kind: QueryErrorKind::Empty,
@@ -196,7 +213,7 @@ impl<'a> Builder<'a> {
                             })
                         });
                 }
-                return Ok(vec![term(field, &key)]);
+                return Ok(vec![(field, term(field, &key))]);
             }
         };
         let per_field: Vec<Box<dyn Query>> = match &a.kind {
@@ -213,7 +230,7 @@ impl<'a> Builder<'a> {
                 out
             }
         };
-        Ok(per_field)
+        Ok(text_fields.iter().copied().zip(per_field).collect())
     }
 
     fn words(

@@ -19,6 +19,15 @@ impl BestPassages {
         self.0.first().map(|b| b.0).unwrap_or(0.0)
     }
 
+    /// Adds the article's title score to each passage's, and puts them back in order (the
+    /// sums of two near scores can tie).
+    pub(crate) fn add_title(&mut self, title: Score) {
+        for p in &mut self.0 {
+            p.0 += title;
+        }
+        self.0.sort_by(BestPassages::order);
+    }
+
     /// Better first: higher score, then the earlier passage of the article (not the earlier
     /// address: where an ingest put a passage must not decide between equal scores), then
     /// the earlier address.

@@ -22,6 +22,7 @@ mod selected;
 pub mod statistics;
 pub mod suggest;
 pub mod table;
+mod titles;
 mod top;
 
 /// Documents for the collectors' tests, which build small indexes by hand.
@@ -64,9 +65,7 @@ pub use highlight::Highlighter;
 pub use query::{parse, Expr, QueryError};
 
 use crate::error::Result;
-use crate::index::{
-    doc_addresses, load_article_at, stored_docs, KeyMap, Keys, MorgueIndex, Parts, KIND_PASSAGE,
-};
+use crate::index::{load_article_at, stored_docs, KeyMap, Keys, MorgueIndex, Parts};
 use crate::model::{ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 pub use collect::ArticleFacts;
@@ -410,24 +409,49 @@ pub fn rank_top(
     sort: SortOrder,
     limit: usize,
 ) -> Result<Vec<Ranked>> {
+    if limit == 0 || articles.is_empty() {
+        return Ok(Vec::new());
+    }
     if sort == SortOrder::Relevance
         && per_article <= 1
         && limit <= top::MAX_LIMIT
         && !top::flat_term_union(expr)
     {
-        let mut builder = build::Builder::new(searcher, &mi.fields);
-        if let Some(q) = builder.positive(expr)? {
+        let positive = build::Builder::new(searcher, &mi.fields).positive(expr)?;
+        if !positive.is_empty() {
             let table = table::ArticleTable::cached(mi, searcher)?;
-            let pruned = top::pruned(expr);
-            let runs = top::selected_runs(searcher, &table, q.as_ref(), &articles, pruned)?;
-            return top::top_articles(
-                searcher,
-                &table,
-                q.as_ref(),
-                &articles,
-                limit,
-                runs.as_ref(),
-            );
+            let live = statistics::LiveStatistics::new(searcher, &table);
+            let titles = match &positive.titles {
+                Some(q) => {
+                    let rows = articles.rows_of(&table);
+                    let keep = |row: usize, key: u64| match rows {
+                        Some(rows) => rows.contains(row),
+                        None => articles.contains_key(&key),
+                    };
+                    titles::title_scores(searcher, &table, q.as_ref(), &live, &keep)?
+                }
+                None => KeyMap::default(),
+            };
+            // Articles whose passages are not one run take the general path.
+            if let Some(titled) = top::titled_runs(&table, &titles)? {
+                let q = positive.passages.as_deref();
+                let runs = match q {
+                    Some(q) => {
+                        top::selected_runs(searcher, &table, q, &articles, top::pruned(expr))?
+                    }
+                    None => None,
+                };
+                return top::top_articles(
+                    searcher,
+                    &table,
+                    q,
+                    &titles,
+                    &titled,
+                    &articles,
+                    limit,
+                    runs.as_ref(),
+                );
+            }
         }
     }
     let keep: Arc<Keys> = Arc::new(articles.keys().collect());
@@ -440,9 +464,6 @@ pub fn rank_top(
             best: best.remove(&key).unwrap_or_default(),
         })
         .collect();
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
     if ranked.len() > limit {
         ranked.select_nth_unstable_by(limit - 1, |a, b| ranked_order(a, b, sort));
         ranked.truncate(limit);
@@ -451,33 +472,59 @@ pub fn rank_top(
     Ok(ranked)
 }
 
-/// The best `per_article` passages of each article in `keep` for the positive atoms of `expr`,
-/// scored with BM25 over the statistics of `searcher`'s live documents
-/// ([`statistics::LiveStatistics`]), or over `statistics` when given (those of
-/// every shard, when this searcher holds only some: see `crate::distributed`).
+/// The best `per_article` passages of each article in `keep` for the positive atoms of `expr`:
+/// a passage scores its words plus its article's title (see `titles`), with BM25 over the
+/// statistics of `searcher`'s live documents ([`statistics::LiveStatistics`]), or over
+/// `statistics` when given (those of every shard, when this searcher holds only some: see
+/// `crate::distributed`). An article that matches in its title only has its opening passages.
 pub(crate) fn best_passages(
     mi: &MorgueIndex,
     searcher: &Searcher,
     expr: &Expr,
     keep: Arc<Keys>,
     per_article: usize,
-    statistics: Option<&dyn tantivy::query::Bm25StatisticsProvider>,
+    statistics: Option<&dyn statistics::Scoring>,
 ) -> Result<KeyMap<BestPassages>> {
     let f = &mi.fields;
-    let mut builder = build::Builder::new(searcher, f);
-    let q = match builder.positive(expr)? {
-        Some(q) if !keep.is_empty() => build::passages_only(f, q),
-        _ => return Ok(KeyMap::default()),
-    };
+    let positive = build::Builder::new(searcher, f).positive(expr)?;
+    if positive.is_empty() || keep.is_empty() {
+        return Ok(KeyMap::default());
+    }
+    let per_article = per_article.max(1);
     let table = table::ArticleTable::cached(mi, searcher)?;
     let live = statistics::LiveStatistics::new(searcher, &table);
-    let collector = PassageCollector {
-        per_article: per_article.max(1),
-        keep,
-        table: Arc::clone(&table),
+    let statistics: &dyn statistics::Scoring = statistics.unwrap_or(&live);
+    let mut best = match &positive.passages {
+        // Words are indexed on passage documents only.
+        Some(q) => {
+            let collector = PassageCollector {
+                per_article,
+                keep: Arc::clone(&keep),
+                table: Arc::clone(&table),
+            };
+            searcher.search_with_statistics_provider(q.as_ref(), &collector, statistics)?
+        }
+        None => KeyMap::default(),
     };
-    let statistics = statistics.unwrap_or(&live);
-    Ok(searcher.search_with_statistics_provider(q.as_ref(), &collector, statistics)?)
+    if let Some(q) = &positive.titles {
+        let keep = |_: usize, key: u64| keep.contains(&key);
+        for (key, title) in titles::title_scores(searcher, &table, q.as_ref(), statistics, &keep)? {
+            match best.get_mut(&key) {
+                Some(passages) => passages.add_title(title),
+                None => {
+                    let Some(row) = table.get(key)? else {
+                        continue;
+                    };
+                    let opening = titles::opening(searcher, &table, f, &row, per_article)?;
+                    if !opening.is_empty() {
+                        let scored = opening.into_iter().map(|(n, a)| (title, n, a)).collect();
+                        best.insert(key, BestPassages(scored));
+                    }
+                }
+            }
+        }
+    }
+    Ok(best)
 }
 
 /// The `author` values of an article's metadata.
@@ -523,23 +570,6 @@ pub(crate) fn ranked_order(a: &Ranked, b: &Ranked, sort: SortOrder) -> std::cmp:
     }
 }
 
-/// The first `n` passages of an article, in order.
-fn opening_passages(
-    table: &table::ArticleTable,
-    searcher: &Searcher,
-    f: &crate::index::Fields,
-    article_id: ArticleId,
-    text: &str,
-    n: usize,
-) -> Result<Vec<DocAddress>> {
-    let mut numbered = Vec::new();
-    for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
-        numbered.push((table.passage(a, text)?.number, a));
-    }
-    numbered.sort_unstable_by_key(|(number, _)| *number);
-    Ok(numbered.into_iter().take(n).map(|(_, a)| a).collect())
-}
-
 pub(crate) fn assemble(
     mi: &MorgueIndex,
     searcher: &Searcher,
@@ -573,9 +603,9 @@ pub(crate) fn assemble(
     let mut scored: Vec<(f32, DocAddress)> = r.best.0.iter().map(|&(s, _, a)| (s, a)).collect();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
-        scored = opening_passages(&table, searcher, f, article_id, &article.text, 1)?
+        scored = titles::opening(searcher, &table, f, &row, 1)?
             .into_iter()
-            .map(|a| (0.0, a))
+            .map(|(_, a)| (0.0, a))
             .collect();
     }
     let passage_hits = |highlighter: &mut Highlighter, scored: &[(f32, DocAddress)]| {
@@ -594,25 +624,8 @@ pub(crate) fn assemble(
         }
         Ok::<_, crate::Error>(passages)
     };
-    let mut passages = passage_hits(highlighter, &scored)?;
+    let passages = passage_hits(highlighter, &scored)?;
     let title_highlights = highlighter.title(&article.title.value);
-    if !title_highlights.is_empty() && passages.iter().all(|p| p.highlights.is_empty()) {
-        // Matched in the title only: every passage carries the title and scores alike, so the
-        // "best" ones are arbitrary; show the article's opening passages instead.
-        let score = passages.first().map_or(0.0, |p| p.score);
-        let opening = opening_passages(
-            &table,
-            searcher,
-            f,
-            article_id,
-            &article.text,
-            passages.len(),
-        )?;
-        let opening: Vec<(f32, DocAddress)> = opening.into_iter().map(|a| (score, a)).collect();
-        if !opening.is_empty() {
-            passages = passage_hits(highlighter, &opening)?;
-        }
-    }
     let summary = ArticleSummary {
         date: r.date_secs.and_then(to_date),
         ..article.summary()

@@ -48,6 +48,37 @@ impl Bm25StatisticsProvider for LiveStatistics<'_> {
     }
 }
 
+impl Scoring for LiveStatistics<'_> {
+    fn articles(&self) -> tantivy::Result<u64> {
+        Ok(self.table.len() as u64)
+    }
+}
+
+/// BM25 statistics of both kinds of scored documents: passages, which hold the words, and
+/// articles, which hold the title (see `search::titles`).
+pub trait Scoring: Bm25StatisticsProvider {
+    /// The number of live articles: the documents a title is scored among.
+    fn articles(&self) -> tantivy::Result<u64>;
+}
+
+/// The statistics a title is scored with: those of `0`, among its articles (their number is
+/// the documents' for the inverse document frequency and the average title length).
+pub struct OverArticles<'a>(pub &'a dyn Scoring);
+
+impl Bm25StatisticsProvider for OverArticles<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.0.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.0.articles()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.0.doc_freq(term)
+    }
+}
+
 fn into_tantivy(e: crate::Error) -> tantivy::TantivyError {
     match e {
         crate::Error::Index(e) => e,

@@ -20,14 +20,14 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
 /// Most articles the bounded set is used for; longer pages take the general path.
 pub const MAX_LIMIT: usize = 1000;
 
-/// True when the positive atoms of `expr` make a flat union of three or more single-field
-/// words: block-max WAND adds such terms' scores in another order than the scorer the general
-/// path uses, so a score could differ in its last bit and equal passages be ranked by it. Those
-/// queries take the general path (a word searched in title and body is a nested union of two,
-/// and adding two numbers does not depend on their order).
+/// True when the words of `expr`'s positive atoms make a flat union of three or more terms:
+/// block-max WAND adds such terms' scores in another order than the scorer the general path
+/// uses, so a score could differ in its last bit and equal passages be ranked by it. Those
+/// queries take the general path (adding two numbers does not depend on their order). Title
+/// words are scored apart, over article documents (`titles.rs`), alike on both paths.
 pub(crate) fn flat_term_union(expr: &super::Expr) -> bool {
     let atoms = expr.positive_atoms();
-    atoms.iter().filter(|a| one_field(a) && word(a)).count() >= 3
+    atoms.iter().filter(|a| in_body(a) && word(a)).count() >= 3
 }
 
 /// The atom is a word (not a phrase or a prefix): one term per field it searches.
@@ -35,11 +35,11 @@ fn word(a: &super::query::Atom) -> bool {
     matches!(a.kind, super::query::AtomKind::Word(_))
 }
 
-/// The atom searches one text field (`text:` or `title:`), not both.
-fn one_field(a: &super::query::Atom) -> bool {
+/// The atom searches the passages' text (with or without the title).
+fn in_body(a: &super::query::Atom) -> bool {
     matches!(
         a.field,
-        super::query::Field::Text | super::query::Field::Title
+        super::query::Field::Any | super::query::Field::Text
     )
 }
 
@@ -57,11 +57,10 @@ const FEWER: u64 = 3;
 /// article, so it is cheaper than its documents say.
 const FEWER_PRUNED: u64 = 16;
 
-/// True when the positive atoms of `expr` make a union of single-field words that block-max
-/// WAND ranks: one word (searched in title and body), or words of one field each.
+/// True when the positive atoms of `expr` are words, so that their passage query is a term or
+/// a union of terms, which block-max WAND ranks.
 pub(crate) fn pruned(expr: &super::Expr) -> bool {
-    let atoms = expr.positive_atoms();
-    atoms.iter().all(|a| word(a)) && (atoms.len() == 1 || atoms.iter().all(|a| one_field(a)))
+    expr.positive_atoms().iter().all(|a| word(a))
 }
 
 /// The passage documents of the selected `articles`, per segment, when ranking should read
@@ -161,13 +160,114 @@ fn passage_better(a: &Kept, b: &Kept) -> bool {
         .is_lt()
 }
 
-/// The `limit` best articles of `articles` for the passage query `q` (positive atoms, not
-/// restricted to passages), best first, each with its best passage; articles without a
-/// matching passage follow the scored ones when fewer than `limit` scored.
+/// The best articles so far, best first, at most `limit`, with their keys.
+struct Best {
+    kept: Vec<Kept>,
+    members: crate::index::Keys,
+    limit: usize,
+}
+
+impl Best {
+    fn new(limit: usize) -> Best {
+        Best {
+            kept: Vec::with_capacity(limit + 1),
+            members: crate::index::Keys::default(),
+            limit,
+        }
+    }
+
+    /// The score a passage has to exceed to matter.
+    fn threshold(&self) -> Score {
+        match self.kept.len() == self.limit {
+            // An equal score may still win on the tie-breaks: let it through.
+            true => self.kept.last().map_or(Score::MIN, |k| k.score.next_down()),
+            false => Score::MIN,
+        }
+    }
+
+    /// Offers an article's passage: it replaces the article's kept passage when better, and
+    /// the article takes its place by its score.
+    fn offer(&mut self, candidate: Kept) {
+        let key = candidate.key;
+        if self.members.contains(&key) {
+            match self.kept.iter().position(|k| k.key == key) {
+                Some(i) if passage_better(&candidate, &self.kept[i]) => {
+                    self.kept.remove(i);
+                    self.members.remove(&key);
+                }
+                _ => return,
+            }
+        }
+        let at = self
+            .kept
+            .partition_point(|k| article_order(k, &candidate).is_lt());
+        if at < self.limit {
+            self.kept.insert(at, candidate);
+            self.members.insert(key);
+            if self.kept.len() > self.limit {
+                if let Some(out) = self.kept.pop() {
+                    self.members.remove(&out.key);
+                }
+            }
+        }
+    }
+}
+
+/// An article whose title matched: its run of passage documents, key, date and title score.
+pub(crate) struct Titled {
+    run: std::ops::Range<DocId>,
+    key: u64,
+    date_secs: Option<i64>,
+    title: Score,
+}
+
+/// Per segment, the articles whose title matched (`titles`, see `titles::title_scores`), in
+/// the order of their runs of passages; `None` when one's passages are not one run (the
+/// general path ranks those).
+pub(crate) fn titled_runs(
+    table: &ArticleTable,
+    titles: &crate::index::KeyMap<Score>,
+) -> crate::Result<Option<Vec<Vec<Titled>>>> {
+    let mut out: Vec<Vec<Titled>> = Vec::new();
+    for (&key, &title) in titles {
+        let Some(row) = table.get(key)? else {
+            continue;
+        };
+        let Some(run) = row.passage_docs() else {
+            return Ok(None);
+        };
+        let segment = row.addr.segment_ord as usize;
+        if out.len() <= segment {
+            out.resize_with(segment + 1, Vec::new);
+        }
+        out[segment].push(Titled {
+            run,
+            key,
+            date_secs: row.date_secs,
+            title,
+        });
+    }
+    for segment in &mut out {
+        segment.sort_unstable_by_key(|t| t.run.start);
+    }
+    Ok(Some(out))
+}
+
+/// The `limit` best articles of `articles`, best first, each with its best passage; articles
+/// without a scored passage follow the scored ones when fewer than `limit` scored. A passage
+/// scores its words (the passage query `q`) plus its article's title (`titles`, the selected
+/// articles whose title matched, also given as `titled`: see [`titled_runs`]).
+///
+/// The titled articles are scored first, each over its own run of passages, so that the set
+/// holds exact scores from the start; then `q` runs over every document (or over the
+/// selection's `runs`), pruned by the set's worst score, passing the titled articles over.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn top_articles(
     searcher: &Searcher,
     table: &ArticleTable,
-    q: &dyn Query,
+    q: Option<&dyn Query>,
+    titles: &crate::index::KeyMap<Score>,
+    titled: &[Vec<Titled>],
     articles: &SelectedArticles,
     limit: usize,
     runs: Option<&Runs>,
@@ -178,108 +278,142 @@ pub(crate) fn top_articles(
         return Ok(Vec::new());
     }
     let live = super::statistics::LiveStatistics::new(searcher, table);
-    let weight = q.weight(EnableScoring::enabled_from_statistics_provider(
-        &live, searcher,
-    ))?;
-    // Best first; `limit` entries at most.
-    let mut kept: Vec<Kept> = Vec::with_capacity(limit + 1);
-    // The keys in `kept`.
-    let mut members = crate::index::Keys::default();
-    let threshold = |kept: &Vec<Kept>| match kept.len() == limit {
-        // An equal score may still win on the tie-breaks: let it through.
-        true => kept.last().map_or(Score::MIN, |k| k.score.next_down()),
-        false => Score::MIN,
+    let weight = match q {
+        Some(q) => Some(q.weight(EnableScoring::enabled_from_statistics_provider(
+            &live, searcher,
+        ))?),
+        None => None,
     };
-    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment = segment as u32;
-        let columns = table.columns(segment)?;
-        // A selection of the table's rows is read through the segment's row map: a passage's
-        // row, its bit, and the row's key and date.
-        let selected = articles
-            .rows_of(table)
-            .map(|rows| table.row_map(segment).map(|map| (rows, map)))
-            .transpose()?;
+    let mut best = Best::new(limit);
+    for (segment, titled) in titled.iter().enumerate() {
+        if titled.is_empty() {
+            continue;
+        }
+        let reader = searcher.segment_reader(segment as u32);
+        let columns = table.columns(segment as u32)?;
         let alive = reader.alive_bitset();
-        // What the segments before this one left to beat.
-        let start = threshold(&kept);
-        let mut callback = |doc: u32, score: Score| -> Score {
-            // Deleted documents (an article indexed again) are not the collector's to skip here.
-            if alive.is_some_and(|a| a.is_deleted(doc)) {
-                return threshold(&kept);
-            }
-            let Some(number) = columns.numbers.first(doc) else {
-                return threshold(&kept);
-            };
-            let member = match &selected {
-                Some((rows, map)) => map
-                    .passage(doc)
-                    .filter(|&i| rows.contains(i as usize))
-                    .map(|i| (table.key_of(i as usize), table.date_of(i as usize))),
-                None => columns
-                    .keys
-                    .first(doc)
-                    .and_then(|key| Some((key, articles.get(&key)?.date_secs))),
-            };
-            let Some((key, date_secs)) = member else {
-                return threshold(&kept);
-            };
-            let candidate = Kept {
-                key,
-                date_secs,
-                score,
-                number,
-                addr: DocAddress::new(segment, doc),
-            };
-            if members.contains(&key) {
-                match kept.iter().position(|k| k.key == key) {
-                    Some(i) if passage_better(&candidate, &kept[i]) => {
-                        kept.remove(i);
-                        members.remove(&key);
-                    }
-                    _ => return threshold(&kept),
-                }
-            }
-            let at = kept.partition_point(|k| article_order(k, &candidate).is_lt());
-            if at < limit {
-                kept.insert(at, candidate);
-                members.insert(key);
-                if kept.len() > limit {
-                    if let Some(out) = kept.pop() {
-                        members.remove(&out.key);
-                    }
-                }
-            }
-            threshold(&kept)
+        let mut scorer = match &weight {
+            Some(w) => Some(w.scorer(reader, 1.0)?),
+            None => None,
         };
-        match runs.and_then(|r| r.get(segment as usize)) {
-            None => weight.for_each_pruning(start, reader, &mut callback)?,
-            // No selected article here.
-            Some(runs) if runs.is_empty() => {}
-            Some(runs) => {
-                // The matches within the selected articles' runs only, scored and offered as
-                // `for_each_pruning` would (the same scorer, the same threshold rule).
-                let mut scorer = weight.scorer(reader, 1.0)?;
-                let mut threshold = start;
-                for run in runs {
-                    let mut doc = scorer.doc();
-                    if doc < run.start {
-                        doc = scorer.seek(run.start);
-                    }
-                    while doc < run.end {
-                        let score = scorer.score();
-                        if score > threshold {
-                            threshold = callback(doc, score);
+        for t in titled {
+            let passage = |doc: DocId, score: Score| {
+                Some(Kept {
+                    key: t.key,
+                    date_secs: t.date_secs,
+                    score,
+                    number: columns.numbers.first(doc)?,
+                    addr: DocAddress::new(segment as u32, doc),
+                })
+            };
+            let mut found: Option<Kept> = None;
+            if let Some(scorer) = scorer.as_mut() {
+                let mut doc = scorer.doc();
+                if doc < t.run.start {
+                    doc = scorer.seek(t.run.start);
+                }
+                while doc < t.run.end {
+                    if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                        let candidate = passage(doc, scorer.score() + t.title);
+                        if let Some(c) = candidate {
+                            if found.is_none_or(|f| passage_better(&c, &f)) {
+                                found = Some(c);
+                            }
                         }
-                        doc = scorer.advance();
                     }
-                    if doc == TERMINATED {
-                        break;
+                    doc = scorer.advance();
+                }
+            }
+            // No passage has its words: the opening passage, scored by the title.
+            let found = found.or_else(|| {
+                (!t.run.is_empty())
+                    .then(|| passage(t.run.start, t.title))
+                    .flatten()
+            });
+            if let Some(k) = found {
+                best.offer(k);
+            }
+        }
+    }
+    if let Some(weight) = weight {
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            let segment = segment as u32;
+            let columns = table.columns(segment)?;
+            // A selection of the table's rows is read through the segment's row map: a
+            // passage's row, its bit, and the row's key and date.
+            let selected = articles
+                .rows_of(table)
+                .map(|rows| table.row_map(segment).map(|map| (rows, map)))
+                .transpose()?;
+            let alive = reader.alive_bitset();
+            // What the articles scored so far left to beat.
+            let start = best.threshold();
+            let mut callback = |doc: u32, score: Score| -> Score {
+                // Deleted documents (an article indexed again) are not the collector's to skip
+                // here.
+                if alive.is_some_and(|a| a.is_deleted(doc)) {
+                    return best.threshold();
+                }
+                let Some(number) = columns.numbers.first(doc) else {
+                    return best.threshold();
+                };
+                let member = match &selected {
+                    Some((rows, map)) => map
+                        .passage(doc)
+                        .filter(|&i| rows.contains(i as usize))
+                        .map(|i| (table.key_of(i as usize), table.date_of(i as usize))),
+                    None => columns
+                        .keys
+                        .first(doc)
+                        .and_then(|key| Some((key, articles.get(&key)?.date_secs))),
+                };
+                let Some((key, date_secs)) = member else {
+                    return best.threshold();
+                };
+                // A titled article was scored whole above.
+                if !titles.is_empty() && titles.contains_key(&key) {
+                    return best.threshold();
+                }
+                best.offer(Kept {
+                    key,
+                    date_secs,
+                    score,
+                    number,
+                    addr: DocAddress::new(segment, doc),
+                });
+                best.threshold()
+            };
+            match runs.and_then(|r| r.get(segment as usize)) {
+                None => weight.for_each_pruning(start, reader, &mut callback)?,
+                // No selected article here.
+                Some(runs) if runs.is_empty() => {}
+                Some(runs) => {
+                    // The matches within the selected articles' runs only, scored and offered
+                    // as `for_each_pruning` would (the same scorer, the same threshold rule).
+                    let mut scorer = weight.scorer(reader, 1.0)?;
+                    let mut threshold = start;
+                    for run in runs {
+                        let mut doc = scorer.doc();
+                        if doc < run.start {
+                            doc = scorer.seek(run.start);
+                        }
+                        while doc < run.end {
+                            let score = scorer.score();
+                            if score > threshold {
+                                threshold = callback(doc, score);
+                            }
+                            doc = scorer.advance();
+                        }
+                        if doc == TERMINATED {
+                            break;
+                        }
                     }
                 }
             }
         }
     }
-    let mut ranked: Vec<Ranked> = kept.iter().map(Kept::ranked).collect();
+    let members = best.members;
+    let mut ranked: Vec<Ranked> = best.kept.iter().map(Kept::ranked).collect();
     if ranked.len() < limit {
         // Every matching passage was seen (nothing was pruned): the rest matched only through
         // their article's boolean logic (a negation) and score nothing.
@@ -359,6 +493,7 @@ mod tests {
         let q = crate::search::build::Builder::new(&searcher, &f)
             .positive(&expr)
             .unwrap()
+            .passages
             .unwrap();
         let weights = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counted = Counted(q, std::sync::Arc::clone(&weights));
@@ -368,7 +503,18 @@ mod tests {
             let articles = select(&mi, &searcher, Some(&expr), &filters)
                 .unwrap()
                 .articles;
-            let top = top_articles(&searcher, &table, &counted, &articles, 10, None).unwrap();
+            let none = crate::index::KeyMap::default();
+            let top = top_articles(
+                &searcher,
+                &table,
+                Some(&counted),
+                &none,
+                &[],
+                &articles,
+                10,
+                None,
+            )
+            .unwrap();
             assert_eq!(top.len(), hits, "--to {to}");
             assert_eq!(weights.load(std::sync::atomic::Ordering::Relaxed), scored);
         }
@@ -389,8 +535,13 @@ mod tests {
                     DateTime::from_timestamp_secs((a % 3) as i64 * 86_400),
                 );
             }
-            // Article documents index the title too; ranking is over passages only.
-            article.add_text(f.title, "pier pier pier pier");
+            // Some titles have the words: a title word adds to every passage of its article,
+            // and an article may match in its title only.
+            match a % 4 {
+                1 => article.add_text(f.title, "pier pier"),
+                2 if a % 3 == 0 => article.add_text(f.title, "harbor jetty"),
+                _ => {}
+            }
             // One batch per article, as the ingest writes them: its passages are one run.
             let mut docs = vec![UserOperation::Add(article)];
             for p in 0..(a % 4 + 1) {
@@ -421,6 +572,10 @@ mod tests {
             "pier -storm",
             "text:pier OR text:harbor OR text:ferry",
             "pier AND quay",
+            "pier AND quay*",
+            "jetty",
+            "title:pier OR text:ferry",
+            "jetty OR quay",
         ] {
             let expr = parse(query).unwrap();
             let articles = select(&mi, &searcher, Some(&expr), &Filters::default())
@@ -430,12 +585,16 @@ mod tests {
             let q = crate::search::build::Builder::new(&searcher, &f)
                 .positive(&expr)
                 .unwrap()
-                .unwrap();
-            let runs =
-                selected_runs(&searcher, &table, q.as_ref(), &articles, pruned(&expr)).unwrap();
+                .passages;
+            let runs = match &q {
+                Some(q) => {
+                    selected_runs(&searcher, &table, q.as_ref(), &articles, pruned(&expr)).unwrap()
+                }
+                None => None,
+            };
             match query {
                 "pier" => assert!(runs.is_none(), "{query}"),
-                "pier AND quay" => assert!(runs.is_some(), "{query}"),
+                "pier AND quay*" => assert!(runs.is_some(), "{query}"),
                 _ => {}
             }
             // Two passages per article: the path that scores every passage into a map.
