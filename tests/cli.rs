@@ -439,6 +439,48 @@ mod search {
         }
     }
 
+    /// Titles are scored once per article: a title word adds to every passage of its article,
+    /// and an article whose title alone matches shows its opening passage.
+    #[test]
+    fn a_title_word_finds_and_ranks_its_article() {
+        let w = Workdir::new();
+        w.fixtures(&["dump.jsonl"], "in");
+        w.ingest(&["in"]);
+        // "losses" is in a2's title only.
+        let v = w.search(&["losses"]);
+        assert_eq!(v["total"], 1, "{v}");
+        let hit = &v["hits"][0];
+        assert_eq!(hit["title"], "Orchard growers count losses");
+        assert_eq!(
+            hit["title_highlights"].as_array().unwrap().len(),
+            1,
+            "{hit}"
+        );
+        let passage = &hit["passages"][0];
+        assert_eq!(passage["number"], 1, "the opening passage: {hit}");
+        assert!(marked_words(passage).is_empty(), "{hit}");
+        assert_eq!(w.search(&["title:losses"])["total"], 1);
+        assert_eq!(w.search(&["text:losses"])["total"], 0);
+        // "ferry" is in a1's title and text: its score is both, on both ranking paths (one
+        // passage per hit, and several).
+        let words = w.search(&["text:ferry"])["hits"][0]["score"]
+            .as_f64()
+            .unwrap();
+        let title = w.search(&["title:ferry"])["hits"][0]["score"]
+            .as_f64()
+            .unwrap();
+        for passages in ["1", "3"] {
+            let v = w.search(&["ferry", "--passages", passages]);
+            assert_eq!(v["total"], 1, "{v}");
+            let score = v["hits"][0]["score"].as_f64().unwrap();
+            assert!(
+                (score - (words + title)).abs() < 1e-4,
+                "{score} {words} {title}"
+            );
+            assert!(score > words && score > title, "{v}");
+        }
+    }
+
     #[test]
     fn searches_follow_ingests_after_keeping_the_article_table() {
         let w = seeds();

@@ -412,46 +412,43 @@ pub fn rank_top(
     if limit == 0 || articles.is_empty() {
         return Ok(Vec::new());
     }
-    if sort == SortOrder::Relevance
-        && per_article <= 1
-        && limit <= top::MAX_LIMIT
-        && !top::flat_term_union(expr)
-    {
+    if sort == SortOrder::Relevance && per_article <= 1 && limit <= top::MAX_LIMIT {
         let positive = build::Builder::new(searcher, &mi.fields).positive(expr)?;
         if !positive.is_empty() {
             let table = table::ArticleTable::cached(mi, searcher)?;
             let live = statistics::LiveStatistics::new(searcher, &table);
-            let titles = match &positive.titles {
+            let matched = match &positive.titles {
                 Some(q) => {
-                    let rows = articles.rows_of(&table);
-                    let keep = |row: usize, key: u64| match rows {
-                        Some(rows) => rows.contains(row),
-                        None => articles.contains_key(&key),
+                    let selected = |key: u64| articles.contains_key(&key);
+                    let keep = match articles.rows_of(&table) {
+                        Some(rows) => titles::Keep::Rows(rows),
+                        None => titles::Keep::Keys(&selected),
                     };
-                    titles::title_scores(searcher, &table, q.as_ref(), &live, &keep)?
+                    titles::title_scores(searcher, &table, q.as_ref(), &live, keep)?
                 }
-                None => KeyMap::default(),
+                None => Vec::new(),
             };
-            // Articles whose passages are not one run take the general path.
-            if let Some(titled) = top::titled_runs(&table, &titles)? {
-                let q = positive.passages.as_deref();
-                let runs = match q {
-                    Some(q) => {
-                        top::selected_runs(searcher, &table, q, &articles, top::pruned(expr))?
-                    }
-                    None => None,
-                };
-                return top::top_articles(
-                    searcher,
-                    &table,
-                    q,
-                    &titles,
-                    &titled,
-                    &articles,
-                    limit,
-                    runs.as_ref(),
-                );
-            }
+            let titles = titles::TitleScores::new(table.len(), matched);
+            let prune = top::pruned(expr);
+            let (words, runs) = match positive.passages {
+                Some(query) => {
+                    let runs =
+                        top::selected_runs(searcher, &table, query.as_ref(), &articles, prune)?;
+                    let words = top::Words { query, prune };
+                    (Some(words), runs)
+                }
+                None => (None, None),
+            };
+            return top::top_articles(
+                searcher,
+                &table,
+                &mi.fields,
+                words.as_ref(),
+                &titles,
+                &articles,
+                limit,
+                runs.as_ref(),
+            );
         }
     }
     let keep: Arc<Keys> = Arc::new(articles.keys().collect());
@@ -507,14 +504,14 @@ pub(crate) fn best_passages(
         None => KeyMap::default(),
     };
     if let Some(q) = &positive.titles {
-        let keep = |_: usize, key: u64| keep.contains(&key);
-        for (key, title) in titles::title_scores(searcher, &table, q.as_ref(), statistics, &keep)? {
+        let selected = |key: u64| keep.contains(&key);
+        let keep = titles::Keep::Keys(&selected);
+        for (row, title) in titles::title_scores(searcher, &table, q.as_ref(), statistics, keep)? {
+            let key = table.key_of(row as usize);
             match best.get_mut(&key) {
                 Some(passages) => passages.add_title(title),
                 None => {
-                    let Some(row) = table.get(key)? else {
-                        continue;
-                    };
+                    let row = table.row(row as usize)?;
                     let opening = titles::opening(searcher, &table, f, &row, per_article)?;
                     if !opening.is_empty() {
                         let scored = opening.into_iter().map(|(n, a)| (title, n, a)).collect();

@@ -11,27 +11,35 @@
 
 use super::statistics::{OverArticles, Scoring};
 use super::table::{ArticleTable, Row};
-use crate::index::{doc_addresses, Fields, KeyMap, KIND_PASSAGE};
+use crate::index::{doc_addresses, Fields, KIND_PASSAGE};
 use crate::model::ArticleId;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocSet, Score, Searcher, TERMINATED};
 
+/// Which articles a title score is wanted for.
+pub(crate) enum Keep<'a> {
+    /// These rows of the table.
+    Rows(&'a super::rows::Rows),
+    /// The articles whose key passes.
+    Keys(&'a dyn Fn(u64) -> bool),
+}
+
 /// The title score of every article whose title the query `q` matches (the titles part of
-/// `build::Positive`) and that `keep` lets through (given its row and key), scored among the
-/// articles of `statistics` ([`OverArticles`]).
+/// `build::Positive`) and that `keep` lets through, scored among the articles of `statistics`
+/// ([`OverArticles`]): its row in `table` and its score, in no order.
 pub(crate) fn title_scores(
     searcher: &Searcher,
     table: &ArticleTable,
     q: &dyn Query,
     statistics: &dyn Scoring,
-    keep: &dyn Fn(usize, u64) -> bool,
-) -> crate::Result<KeyMap<Score>> {
+    keep: Keep<'_>,
+) -> crate::Result<Vec<(u32, Score)>> {
     let over_articles = OverArticles(statistics);
     let weight = q.weight(EnableScoring::enabled_from_statistics_provider(
         &over_articles,
         searcher,
     ))?;
-    let mut out = KeyMap::default();
+    let mut out = Vec::new();
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let map = table.row_map(segment as u32)?;
         let alive = reader.alive_bitset();
@@ -40,9 +48,12 @@ pub(crate) fn title_scores(
         while doc != TERMINATED {
             if !alive.is_some_and(|a| a.is_deleted(doc)) {
                 if let Some(row) = map.get(doc) {
-                    let key = table.key_of(row as usize);
-                    if keep(row as usize, key) {
-                        out.insert(key, scorer.score());
+                    let kept = match &keep {
+                        Keep::Rows(rows) => rows.contains(row as usize),
+                        Keep::Keys(pass) => pass(table.key_of(row as usize)),
+                    };
+                    if kept {
+                        out.push((row, scorer.score()));
                     }
                 }
             }
@@ -50,6 +61,76 @@ pub(crate) fn title_scores(
         }
     }
     Ok(out)
+}
+
+/// The title scores of a search's selected articles, by row of the article table.
+pub(crate) struct TitleScores {
+    /// Per row, its title score (0 when the title does not match).
+    by_row: Vec<Score>,
+    /// The rows whose title matched, in no order.
+    matched: Vec<(u32, Score)>,
+    /// The highest title score (0 when none matched).
+    max: Score,
+}
+
+impl TitleScores {
+    /// The scores of [`title_scores`] (`matched`) over a table of `rows` rows.
+    pub fn new(rows: usize, matched: Vec<(u32, Score)>) -> TitleScores {
+        let mut by_row = Vec::new();
+        let mut max: Score = 0.0;
+        if !matched.is_empty() {
+            by_row.resize(rows, 0.0);
+            for &(row, score) in &matched {
+                if let Some(s) = by_row.get_mut(row as usize) {
+                    *s = score;
+                }
+                max = max.max(score);
+            }
+        }
+        TitleScores {
+            by_row,
+            matched,
+            max,
+        }
+    }
+
+    /// The title score of the article of row `row` (0 when its title does not match).
+    #[inline]
+    pub fn of(&self, row: usize) -> Score {
+        self.by_row.get(row).copied().unwrap_or(0.0)
+    }
+
+    /// The highest title score (0 when none matched).
+    pub fn max(&self) -> Score {
+        self.max
+    }
+
+    /// The rows that `wanted` lets through whose title scores more than `threshold`, best
+    /// title first; when more than `at_least` do, the best `at_least` and those that tie with
+    /// the last of them (an article's title alone can win only against fewer than `at_least`
+    /// better ones).
+    pub fn above(
+        &self,
+        threshold: Score,
+        at_least: usize,
+        wanted: &dyn Fn(u32) -> bool,
+    ) -> Vec<(u32, Score)> {
+        let mut out: Vec<(u32, Score)> = self
+            .matched
+            .iter()
+            .copied()
+            .filter(|m| m.1 > threshold && wanted(m.0))
+            .collect();
+        let best_first =
+            |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if at_least > 0 && out.len() > at_least {
+            out.select_nth_unstable_by(at_least - 1, best_first);
+            let last = out[at_least - 1].1;
+            out.retain(|m| m.1 >= last);
+        }
+        out.sort_unstable_by(best_first);
+        out
+    }
 }
 
 /// The first `n` passages of the article of `row`, in order: passage number (0-based) and

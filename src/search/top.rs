@@ -12,6 +12,7 @@
 
 use super::table::ArticleTable;
 use super::table::Row;
+use super::titles::TitleScores;
 use super::{ranked_order, BestPassages, Ranked, SelectedArticles, SortOrder};
 use std::cmp::Ordering;
 use tantivy::query::{EnableScoring, Query};
@@ -21,10 +22,11 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
 pub const MAX_LIMIT: usize = 1000;
 
 /// True when the words of `expr`'s positive atoms make a flat union of three or more terms:
-/// block-max WAND adds such terms' scores in another order than the scorer the general path
-/// uses, so a score could differ in its last bit and equal passages be ranked by it. Those
-/// queries take the general path (adding two numbers does not depend on their order). Title
-/// words are scored apart, over article documents (`titles.rs`), alike on both paths.
+/// block-max WAND adds such terms' scores in another order than the union scorer, so a score
+/// could differ in its last bit from the general path's and equal passages be ranked by it.
+/// Those queries are ranked by the union scorer, without block-max WAND (adding two numbers
+/// does not depend on their order). Title words are scored apart, over article documents
+/// (`titles.rs`), alike on both paths.
 pub(crate) fn flat_term_union(expr: &super::Expr) -> bool {
     let atoms = expr.positive_atoms();
     atoms.iter().filter(|a| in_body(a) && word(a)).count() >= 3
@@ -58,9 +60,9 @@ const FEWER: u64 = 3;
 const FEWER_PRUNED: u64 = 16;
 
 /// True when the positive atoms of `expr` are words, so that their passage query is a term or
-/// a union of terms, which block-max WAND ranks.
+/// a union of terms, which block-max WAND ranks (unless [`flat_term_union`]).
 pub(crate) fn pruned(expr: &super::Expr) -> bool {
-    expr.positive_atoms().iter().all(|a| word(a))
+    expr.positive_atoms().iter().all(|a| word(a)) && !flat_term_union(expr)
 }
 
 /// The passage documents of the selected `articles`, per segment, when ranking should read
@@ -213,61 +215,22 @@ impl Best {
     }
 }
 
-/// An article whose title matched: its run of passage documents, key, date and title score.
-pub(crate) struct Titled {
-    run: std::ops::Range<DocId>,
-    key: u64,
-    date_secs: Option<i64>,
-    title: Score,
-}
-
-/// Per segment, the articles whose title matched (`titles`, see `titles::title_scores`), in
-/// the order of their runs of passages; `None` when one's passages are not one run (the
-/// general path ranks those).
-pub(crate) fn titled_runs(
-    table: &ArticleTable,
-    titles: &crate::index::KeyMap<Score>,
-) -> crate::Result<Option<Vec<Vec<Titled>>>> {
-    let mut out: Vec<Vec<Titled>> = Vec::new();
-    for (&key, &title) in titles {
-        let Some(row) = table.get(key)? else {
-            continue;
-        };
-        let Some(run) = row.passage_docs() else {
-            return Ok(None);
-        };
-        let segment = row.addr.segment_ord as usize;
-        if out.len() <= segment {
-            out.resize_with(segment + 1, Vec::new);
-        }
-        out[segment].push(Titled {
-            run,
-            key,
-            date_secs: row.date_secs,
-            title,
-        });
-    }
-    for segment in &mut out {
-        segment.sort_unstable_by_key(|t| t.run.start);
-    }
-    Ok(Some(out))
-}
-
 /// The `limit` best articles of `articles`, best first, each with its best passage; articles
 /// without a scored passage follow the scored ones when fewer than `limit` scored. A passage
-/// scores its words (the passage query `q`) plus its article's title (`titles`, the selected
-/// articles whose title matched, also given as `titled`: see [`titled_runs`]).
+/// scores its words (the passage query `q`) plus its article's title (`titles`).
 ///
-/// The titled articles are scored first, each over its own run of passages, so that the set
-/// holds exact scores from the start; then `q` runs over every document (or over the
-/// selection's `runs`), pruned by the set's worst score, passing the titled articles over.
+/// `q` runs over every document (or over the selection's `runs`), and tantivy is told the score
+/// a passage's words must beat: the worst kept article's, less the best title score (a passage
+/// whose words score less cannot win whatever its title). Then the articles whose title alone
+/// beats the worst kept one are offered with their opening passage: a passage of theirs that
+/// the pass skipped scored too little for that.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn top_articles(
     searcher: &Searcher,
     table: &ArticleTable,
-    q: Option<&dyn Query>,
-    titles: &crate::index::KeyMap<Score>,
-    titled: &[Vec<Titled>],
+    fields: &crate::index::Fields,
+    q: Option<&Words>,
+    titles: &TitleScores,
     articles: &SelectedArticles,
     limit: usize,
     runs: Option<&Runs>,
@@ -277,66 +240,80 @@ pub(crate) fn top_articles(
     if limit == 0 || articles.is_empty() {
         return Ok(Vec::new());
     }
-    let live = super::statistics::LiveStatistics::new(searcher, table);
-    let weight = match q {
-        Some(q) => Some(q.weight(EnableScoring::enabled_from_statistics_provider(
-            &live, searcher,
-        ))?),
-        None => None,
-    };
     let mut best = Best::new(limit);
-    for (segment, titled) in titled.iter().enumerate() {
-        if titled.is_empty() {
-            continue;
-        }
-        let reader = searcher.segment_reader(segment as u32);
-        let columns = table.columns(segment as u32)?;
-        let alive = reader.alive_bitset();
-        let mut scorer = match &weight {
-            Some(w) => Some(w.scorer(reader, 1.0)?),
-            None => None,
+    if let Some(q) = q {
+        let live = super::statistics::LiveStatistics::new(searcher, table);
+        let weight = q
+            .query
+            .weight(EnableScoring::enabled_from_statistics_provider(
+                &live, searcher,
+            ))?;
+        let pass = Pass {
+            searcher,
+            table,
+            weight: weight.as_ref(),
+            prune: q.prune,
+            titles,
+            articles,
+            runs,
         };
-        for t in titled {
-            let passage = |doc: DocId, score: Score| {
-                Some(Kept {
-                    key: t.key,
-                    date_secs: t.date_secs,
-                    score,
-                    number: columns.numbers.first(doc)?,
-                    addr: DocAddress::new(segment as u32, doc),
-                })
-            };
-            let mut found: Option<Kept> = None;
-            if let Some(scorer) = scorer.as_mut() {
-                let mut doc = scorer.doc();
-                if doc < t.run.start {
-                    doc = scorer.seek(t.run.start);
-                }
-                while doc < t.run.end {
-                    if !alive.is_some_and(|a| a.is_deleted(doc)) {
-                        let candidate = passage(doc, scorer.score() + t.title);
-                        if let Some(c) = candidate {
-                            if found.is_none_or(|f| passage_better(&c, &f)) {
-                                found = Some(c);
-                            }
-                        }
-                    }
-                    doc = scorer.advance();
-                }
-            }
-            // No passage has its words: the opening passage, scored by the title.
-            let found = found.or_else(|| {
-                (!t.run.is_empty())
-                    .then(|| passage(t.run.start, t.title))
-                    .flatten()
-            });
-            if let Some(k) = found {
-                best.offer(k);
-            }
-        }
+        pass.run(&mut best)?;
     }
-    if let Some(weight) = weight {
-        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+    // The articles whose title alone may beat the worst kept one: their opening passage,
+    // scored by the title (one whose words matched scores more already, and is kept or beaten).
+    let members = &best.members;
+    let unkept = |row: u32| !members.contains(&table.key_of(row as usize));
+    for (row, title) in titles.above(best.threshold(), limit, &unkept) {
+        if title <= best.threshold() {
+            break;
+        }
+        let row = table.row(row as usize)?;
+        let Some(&(number, addr)) =
+            super::titles::opening(searcher, table, fields, &row, 1)?.first()
+        else {
+            continue;
+        };
+        best.offer(Kept {
+            key: row.key,
+            date_secs: row.date_secs,
+            score: title,
+            number,
+            addr,
+        });
+    }
+    Ok(finish(best, articles, limit))
+}
+
+/// A pass of a search's words over the passages (see [`top_articles`]).
+struct Pass<'a> {
+    searcher: &'a Searcher,
+    table: &'a ArticleTable,
+    weight: &'a dyn tantivy::query::Weight,
+    prune: bool,
+    titles: &'a TitleScores,
+    articles: &'a SelectedArticles,
+    runs: Option<&'a Runs>,
+}
+
+impl Pass<'_> {
+    /// Offers the selected articles' passages whose words and title may beat the worst kept
+    /// article, telling tantivy that score less the most a title adds.
+    fn run(&self, best: &mut Best) -> crate::Result<()> {
+        let (table, titles, articles) = (self.table, self.titles, self.articles);
+        let title_max = titles.max();
+        // The score a passage's words must beat.
+        let words_threshold = |best: &Best| {
+            let t = best.threshold();
+            match t == Score::MIN || title_max == 0.0 {
+                true => t,
+                // Below the difference, by a margin for its rounding.
+                false => {
+                    let d = t - title_max;
+                    d - d.abs() * 1e-5 - 1e-6
+                }
+            }
+        };
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
             let segment = segment as u32;
             let columns = table.columns(segment)?;
             // A selection of the table's rows is read through the segment's row map: a
@@ -347,33 +324,39 @@ pub(crate) fn top_articles(
                 .transpose()?;
             let alive = reader.alive_bitset();
             // What the articles scored so far left to beat.
-            let start = best.threshold();
-            let mut callback = |doc: u32, score: Score| -> Score {
+            let start = words_threshold(best);
+            let mut callback = |doc: u32, words: Score| -> Score {
                 // Deleted documents (an article indexed again) are not the collector's to skip
                 // here.
                 if alive.is_some_and(|a| a.is_deleted(doc)) {
-                    return best.threshold();
+                    return words_threshold(best);
                 }
-                let Some(number) = columns.numbers.first(doc) else {
-                    return best.threshold();
-                };
                 let member = match &selected {
                     Some((rows, map)) => map
                         .passage(doc)
-                        .filter(|&i| rows.contains(i as usize))
-                        .map(|i| (table.key_of(i as usize), table.date_of(i as usize))),
-                    None => columns
-                        .keys
-                        .first(doc)
-                        .and_then(|key| Some((key, articles.get(&key)?.date_secs))),
+                        .map(|i| i as usize)
+                        .filter(|&i| rows.contains(i))
+                        .map(|i| (i, None)),
+                    None => columns.keys.first(doc).and_then(|key| {
+                        let facts = articles.get(&key)?;
+                        let row = table.find(key).ok().flatten()?;
+                        Some((row, Some((key, facts.date_secs))))
+                    }),
                 };
-                let Some((key, date_secs)) = member else {
-                    return best.threshold();
+                let Some((row, known)) = member else {
+                    return words_threshold(best);
                 };
-                // A titled article was scored whole above.
-                if !titles.is_empty() && titles.contains_key(&key) {
-                    return best.threshold();
+                let title = titles.of(row);
+                let score = words + title;
+                // Cannot beat the worst kept article (equal may, on the tie-breaks).
+                if score <= best.threshold() {
+                    return words_threshold(best);
                 }
+                let Some(number) = columns.numbers.first(doc) else {
+                    return words_threshold(best);
+                };
+                let (key, date_secs) =
+                    known.unwrap_or_else(|| (table.key_of(row), table.date_of(row)));
                 best.offer(Kept {
                     key,
                     date_secs,
@@ -381,16 +364,23 @@ pub(crate) fn top_articles(
                     number,
                     addr: DocAddress::new(segment, doc),
                 });
-                best.threshold()
+                words_threshold(best)
             };
-            match runs.and_then(|r| r.get(segment as usize)) {
-                None => weight.for_each_pruning(start, reader, &mut callback)?,
+            let every = 0..reader.max_doc();
+            let runs = match self.runs.and_then(|r| r.get(segment as usize)) {
+                Some(runs) => Some(runs.as_slice()),
+                // A union scored as the general path scores it.
+                None if !self.prune => Some(std::slice::from_ref(&every)),
+                None => None,
+            };
+            match runs {
+                None => self.weight.for_each_pruning(start, reader, &mut callback)?,
                 // No selected article here.
-                Some(runs) if runs.is_empty() => {}
+                Some([]) => {}
                 Some(runs) => {
-                    // The matches within the selected articles' runs only, scored and offered
-                    // as `for_each_pruning` would (the same scorer, the same threshold rule).
-                    let mut scorer = weight.scorer(reader, 1.0)?;
+                    // The matches within the runs only, scored and offered as
+                    // `for_each_pruning` would (the same scorer, the same threshold rule).
+                    let mut scorer = self.weight.scorer(reader, 1.0)?;
                     let mut threshold = start;
                     for run in runs {
                         let mut doc = scorer.doc();
@@ -411,7 +401,21 @@ pub(crate) fn top_articles(
                 }
             }
         }
+        Ok(())
     }
+}
+
+/// The passage query of a search's words, and how to rank by it.
+pub(crate) struct Words {
+    /// The query (`build::Positive::passages`).
+    pub query: Box<dyn Query>,
+    /// Block-max WAND may rank it (see [`pruned`]).
+    pub prune: bool,
+}
+
+/// The kept articles, best first, then (when fewer than `limit` scored) the selected ones
+/// that scored nothing.
+fn finish(best: Best, articles: &SelectedArticles, limit: usize) -> Vec<Ranked> {
     let members = best.members;
     let mut ranked: Vec<Ranked> = best.kept.iter().map(Kept::ranked).collect();
     if ranked.len() < limit {
@@ -434,7 +438,7 @@ pub(crate) fn top_articles(
         rest.sort_by(|a, b| ranked_order(a, b, SortOrder::Relevance));
         ranked.extend(rest);
     }
-    Ok(ranked)
+    ranked
 }
 
 #[cfg(test)]
@@ -503,13 +507,17 @@ mod tests {
             let articles = select(&mi, &searcher, Some(&expr), &filters)
                 .unwrap()
                 .articles;
-            let none = crate::index::KeyMap::default();
+            let none = crate::search::titles::TitleScores::new(table.len(), Vec::new());
+            let words = Words {
+                query: Box::new(counted.clone()),
+                prune: true,
+            };
             let top = top_articles(
                 &searcher,
                 &table,
-                Some(&counted),
+                &f,
+                Some(&words),
                 &none,
-                &[],
                 &articles,
                 10,
                 None,
@@ -576,6 +584,9 @@ mod tests {
             "jetty",
             "title:pier OR text:ferry",
             "jetty OR quay",
+            "title:pier OR text:quay",
+            "title:pier",
+            "pier* OR ferry",
         ] {
             let expr = parse(query).unwrap();
             let articles = select(&mi, &searcher, Some(&expr), &Filters::default())
@@ -612,7 +623,7 @@ mod tests {
                 .iter()
                 .map(|r| (r.key, r.best.0.first().copied()))
                 .collect();
-            for limit in [1, 2, 5, 17, 40, 500] {
+            for limit in [1, 2, 5, 7, 17, 40, 500] {
                 let top = rank_top(
                     &mi,
                     &searcher,
