@@ -105,6 +105,19 @@ impl TitleScores {
         self.max
     }
 
+    /// The `n` rows with the best titles (of equal ones, the first rows), best first.
+    pub fn top(&self, n: usize) -> Vec<(u32, Score)> {
+        let mut out = self.matched.clone();
+        let best_first =
+            |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if n > 0 && out.len() > n {
+            out.select_nth_unstable_by(n - 1, best_first);
+            out.truncate(n);
+        }
+        out.sort_unstable_by(best_first);
+        out
+    }
+
     /// The rows that `wanted` lets through whose title scores more than `threshold`, best
     /// title first; when more than `at_least` do, the best `at_least` and those that tie with
     /// the last of them (an article's title alone can win only against fewer than `at_least`

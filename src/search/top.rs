@@ -248,6 +248,16 @@ pub(crate) fn top_articles(
             .weight(EnableScoring::enabled_from_statistics_provider(
                 &live, searcher,
             ))?;
+        // The articles with the best titles, scored whole first: the pass starts with a worst
+        // kept score near the last one's, not from nothing (its threshold less the best title
+        // score would let most passages through until the set fills).
+        let mut seeds = Vec::new();
+        for (row, title) in titles.top(limit) {
+            seeds.push((table.row(row as usize)?, title));
+        }
+        for k in rescore(searcher, table, fields, weight.as_ref(), &seeds)? {
+            best.offer(k);
+        }
         let pass = Pass {
             searcher,
             table,
@@ -411,6 +421,96 @@ pub(crate) struct Words {
     pub query: Box<dyn Query>,
     /// Block-max WAND may rank it (see [`pruned`]).
     pub prune: bool,
+}
+
+/// Each titled article of `again` (its row and title score) with its best passage, exactly: the best
+/// of its passages' words score (`weight`) plus its title score, or its opening passage scored
+/// by the title when none has the words.
+fn rescore(
+    searcher: &Searcher,
+    table: &ArticleTable,
+    fields: &crate::index::Fields,
+    weight: &dyn tantivy::query::Weight,
+    again: &[(Row, Score)],
+) -> crate::Result<Vec<Kept>> {
+    // Every passage of each article, in document order, and whose it is.
+    let mut docs: Vec<(DocAddress, usize)> = Vec::new();
+    for (i, (row, _)) in again.iter().enumerate() {
+        match row.passage_docs() {
+            Some(run) => docs.extend(run.map(|d| (DocAddress::new(row.addr.segment_ord, d), i))),
+            None => docs.extend(
+                crate::index::doc_addresses(
+                    searcher,
+                    fields,
+                    crate::index::KIND_PASSAGE,
+                    crate::model::ArticleId(row.key),
+                )?
+                .into_iter()
+                .map(|a| (a, i)),
+            ),
+        }
+    }
+    docs.sort_unstable();
+    let mut found: Vec<Option<Kept>> = vec![None; again.len()];
+    let mut segment_of_scorer = None;
+    let mut scorer: Option<Box<dyn tantivy::query::Scorer>> = None;
+    for (addr, i) in docs {
+        if segment_of_scorer != Some(addr.segment_ord) {
+            let reader = searcher.segment_reader(addr.segment_ord);
+            scorer = Some(weight.scorer(reader, 1.0)?);
+            segment_of_scorer = Some(addr.segment_ord);
+        }
+        let Some(s) = scorer.as_mut() else {
+            continue;
+        };
+        let reader = searcher.segment_reader(addr.segment_ord);
+        if reader
+            .alive_bitset()
+            .is_some_and(|a| a.is_deleted(addr.doc_id))
+        {
+            continue;
+        }
+        let mut doc = s.doc();
+        if doc < addr.doc_id {
+            doc = s.seek(addr.doc_id);
+        }
+        if doc != addr.doc_id {
+            continue;
+        }
+        let (row, title) = &again[i];
+        let Some(number) = table.columns(addr.segment_ord)?.numbers.first(doc) else {
+            continue;
+        };
+        let candidate = Kept {
+            key: row.key,
+            date_secs: row.date_secs,
+            score: s.score() + title,
+            number,
+            addr,
+        };
+        if found[i].is_none_or(|f| passage_better(&candidate, &f)) {
+            found[i] = Some(candidate);
+        }
+    }
+    let mut out = Vec::with_capacity(again.len());
+    for (i, (row, title)) in again.iter().enumerate() {
+        match found[i] {
+            Some(k) => out.push(k),
+            None => {
+                let opening = super::titles::opening(searcher, table, fields, row, 1)?;
+                if let Some(&(number, addr)) = opening.first() {
+                    out.push(Kept {
+                        key: row.key,
+                        date_secs: row.date_secs,
+                        score: *title,
+                        number,
+                        addr,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The kept articles, best first, then (when fewer than `limit` scored) the selected ones
