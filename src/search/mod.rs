@@ -5,7 +5,8 @@
 //! articles that mention Mosul and never Raqqa. Filters (outlet, entity, date) are article
 //! properties, read from article documents, so the total of matching articles and the number of
 //! undated ones left out by a date filter are exact. Ranking is BM25 over passages for the
-//! query's positive atoms; an article's score is its best passage's (MaxP). Returns plain structs ([`SearchResults`], [`Hit`]); the
+//! query's positive atoms, plus the article's title score (`titles.rs`); an article's score is
+//! its best passage's (MaxP). Returns plain structs ([`SearchResults`], [`Hit`]); the
 //! `present` stage renders them. Must not print.
 
 pub mod appearances;

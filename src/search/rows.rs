@@ -34,8 +34,8 @@ impl RowsCollector {
         }
     }
 
-    /// The same collector counting matching passages only: what a word query means (article
-    /// documents index the title too, and an article without passages matches no words).
+    /// The same collector counting matching passages only: what a query over the passages'
+    /// text means (a title query runs over article documents with [`RowsCollector::new`]).
     /// The row map tells passages apart, so the query needs no intersection with every
     /// passage document.
     pub fn passages(&self) -> RowsCollector {
@@ -128,8 +128,8 @@ mod tests {
             }
             w.commit().unwrap();
         }
-        // An article without passages whose title has a word: no word query finds it (its
-        // article document indexes the title, as every passage does).
+        // An article without passages whose title has a word: a title query finds it through
+        // its article document, a passage collector does not.
         let mut orphan = article(&f, 1999);
         orphan.add_text(f.title, "harbor");
         w.add_document(orphan).unwrap();

@@ -540,7 +540,7 @@ impl RowMap {
 
     /// The row of the article that `doc` belongs to when `doc` is a passage: a word query
     /// counts the articles of its matching passages, without intersecting the query with
-    /// every passage document (article documents index the title too).
+    /// every passage document.
     #[inline]
     pub fn passage(&self, doc: DocId) -> Option<u32> {
         let row = self.number(doc)?;

@@ -5,10 +5,10 @@
 //! An article's score is its best passage's (MaxP). The set holds at most `limit` articles, each
 //! with its best passage; once it is full, a passage can only matter if it scores at least as
 //! much as the worst article kept (an equal score can still win on the tie-breaks: older first,
-//! then the smaller key), so the threshold handed to tantivy is just below that score. Passages
-//! of articles outside the selection, article documents (which index the title too) and deleted
-//! documents are passed over. The result is the same as scoring every passage and sorting
-//! (`rank_top`'s general path), which the tests check.
+//! then the smaller key), so the threshold handed to tantivy is just below that score, less the
+//! most an article's title adds (titles are scored once per article: `titles.rs`). Passages of
+//! articles outside the selection and deleted documents are passed over. The result is the same
+//! as scoring every passage and sorting (`rank_top`'s general path), which the tests check.
 
 use super::table::ArticleTable;
 use super::table::Row;
