@@ -124,8 +124,8 @@ pub struct Statistics {
 }
 
 impl Statistics {
-    /// The statistics of `query`'s terms on `searcher`'s live documents (`live`, see
-    /// `search::statistics`).
+    /// The statistics of the terms of `queries` on `searcher`'s live documents (`live`, see
+    /// `search::statistics`), and its number of live documents and articles.
     fn of(live: &LiveStatistics, queries: &[&dyn Query]) -> Result<Statistics> {
         let mut terms: Vec<Term> = Vec::new();
         for query in queries {

@@ -38,6 +38,14 @@ impl Workdir {
         }
     }
 
+    /// A work folder with the fixtures `names` copied into `in/` and ingested into `index/`.
+    fn ingested(names: &[&str]) -> Workdir {
+        let w = Workdir::new();
+        w.fixtures(names, "in");
+        w.ingest(&["in"]);
+        w
+    }
+
     /// Copies fixtures into `to/`.
     fn fixtures(&self, names: &[&str], to: &str) {
         let dest = self.path(to);
@@ -443,9 +451,7 @@ mod search {
     /// and an article whose title alone matches shows its opening passage.
     #[test]
     fn a_title_word_finds_and_ranks_its_article() {
-        let w = Workdir::new();
-        w.fixtures(&["dump.jsonl"], "in");
-        w.ingest(&["in"]);
+        let w = Workdir::ingested(&["dump.jsonl"]);
         // "losses" is in a2's title only.
         let v = w.search(&["losses"]);
         assert_eq!(v["total"], 1, "{v}");
@@ -743,9 +749,7 @@ mod search {
 
     #[test]
     fn a_prefix_hit_shows_what_the_prefix_matched() {
-        let w = Workdir::new();
-        w.fixtures(&["polite.txt"], "in");
-        w.ingest(&["in"]);
+        let w = Workdir::ingested(&["polite.txt"]);
         // `politic*` matches by stem (`polit`), so it finds "polite": the hit must show it marked.
         let v = w.search(&["politic*"]);
         assert_eq!(v["total"], 1);
@@ -754,9 +758,7 @@ mod search {
 
     #[test]
     fn nbsp_does_not_break_phrases() {
-        let w = Workdir::new();
-        w.fixtures(&["nbsp.txt"], "in");
-        w.ingest(&["in"]);
+        let w = Workdir::ingested(&["nbsp.txt"]);
         let v = w.search(&["\"safe corridors agreed\""]);
         assert_eq!(v["total"], 1);
         assert!(!v["hits"][0]["passages"][0]["text"]
@@ -2641,9 +2643,7 @@ mod json {
 
     #[test]
     fn show_raw_rereads_one_record_of_a_dump() {
-        let w = Workdir::new();
-        w.fixtures(&["dump.jsonl"], "in");
-        w.ingest(&["in"]);
+        let w = Workdir::ingested(&["dump.jsonl"]);
         let v = w.search(&["orchard"]);
         let hit = &v["hits"][0];
         let path = hit["path"].as_str().unwrap();

@@ -414,42 +414,8 @@ pub fn rank_top(
         return Ok(Vec::new());
     }
     if sort == SortOrder::Relevance && per_article <= 1 && limit <= top::MAX_LIMIT {
-        let positive = build::Builder::new(searcher, &mi.fields).positive(expr)?;
-        if !positive.is_empty() {
-            let table = table::ArticleTable::cached(mi, searcher)?;
-            let live = statistics::LiveStatistics::new(searcher, &table);
-            let matched = match &positive.titles {
-                Some(q) => {
-                    let selected = |key: u64| articles.contains_key(&key);
-                    let keep = match articles.rows_of(&table) {
-                        Some(rows) => titles::Keep::Rows(rows),
-                        None => titles::Keep::Keys(&selected),
-                    };
-                    titles::title_scores(searcher, &table, q.as_ref(), &live, keep)?
-                }
-                None => Vec::new(),
-            };
-            let titles = titles::TitleScores::new(table.len(), matched);
-            let prune = top::pruned(expr);
-            let (words, runs) = match positive.passages {
-                Some(query) => {
-                    let runs =
-                        top::selected_runs(searcher, &table, query.as_ref(), &articles, prune)?;
-                    let words = top::Words { query, prune };
-                    (Some(words), runs)
-                }
-                None => (None, None),
-            };
-            return top::top_articles(
-                searcher,
-                &table,
-                &mi.fields,
-                words.as_ref(),
-                &titles,
-                &articles,
-                limit,
-                runs.as_ref(),
-            );
+        if let Some(ranked) = top::rank(mi, searcher, expr, &articles, limit)? {
+            return Ok(ranked);
         }
     }
     let keep: Arc<Keys> = Arc::new(articles.keys().collect());
@@ -606,23 +572,19 @@ pub(crate) fn assemble(
             .map(|(_, a)| (0.0, a))
             .collect();
     }
-    let passage_hits = |highlighter: &mut Highlighter, scored: &[(f32, DocAddress)]| {
-        let mut passages = Vec::new();
-        for (score, addr) in scored {
-            let p = table.passage(*addr, &article.text)?;
-            let text = article.clean_slice(&p.bytes);
-            passages.push(PassageHit {
-                number: p.number,
-                highlights: highlighter.passage(&text),
-                text,
-                score: *score,
-                start: p.start,
-                end: p.end,
-            });
-        }
-        Ok::<_, crate::Error>(passages)
-    };
-    let passages = passage_hits(highlighter, &scored)?;
+    let mut passages = Vec::with_capacity(scored.len());
+    for (score, addr) in scored {
+        let p = table.passage(addr, &article.text)?;
+        let text = article.clean_slice(&p.bytes);
+        passages.push(PassageHit {
+            number: p.number,
+            highlights: highlighter.passage(&text),
+            text,
+            score,
+            start: p.start,
+            end: p.end,
+        });
+    }
     let title_highlights = highlighter.title(&article.title.value);
     let summary = ArticleSummary {
         date: r.date_secs.and_then(to_date),

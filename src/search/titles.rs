@@ -79,7 +79,9 @@ impl TitleScores {
         let mut by_row = Vec::new();
         let mut max: Score = 0.0;
         if !matched.is_empty() {
-            by_row.resize(rows, 0.0);
+            // Allocated zeroed: the pages that hold no titled row are never written (a
+            // search with few titled articles does not clear a float per article).
+            by_row = vec![0.0; rows];
             for &(row, score) in &matched {
                 if let Some(s) = by_row.get_mut(row as usize) {
                     *s = score;
@@ -107,15 +109,7 @@ impl TitleScores {
 
     /// The `n` rows with the best titles (of equal ones, the first rows), best first.
     pub fn top(&self, n: usize) -> Vec<(u32, Score)> {
-        let mut out = self.matched.clone();
-        let best_first =
-            |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if n > 0 && out.len() > n {
-            out.select_nth_unstable_by(n - 1, best_first);
-            out.truncate(n);
-        }
-        out.sort_unstable_by(best_first);
-        out
+        best_first(self.matched.clone(), n, false)
     }
 
     /// The rows that `wanted` lets through whose title scores more than `threshold`, best
@@ -128,27 +122,52 @@ impl TitleScores {
         at_least: usize,
         wanted: &dyn Fn(u32) -> bool,
     ) -> Vec<(u32, Score)> {
-        let mut out: Vec<(u32, Score)> = self
+        let out: Vec<(u32, Score)> = self
             .matched
             .iter()
             .copied()
             .filter(|m| m.1 > threshold && wanted(m.0))
             .collect();
-        let best_first =
-            |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if at_least > 0 && out.len() > at_least {
-            out.select_nth_unstable_by(at_least - 1, best_first);
-            let last = out[at_least - 1].1;
-            out.retain(|m| m.1 >= last);
-        }
-        out.sort_unstable_by(best_first);
-        out
+        best_first(out, at_least, true)
     }
 }
 
+/// The best `n` of the rows `out` by title score (then row), best first; with `ties`, also
+/// those that tie with the last of them.
+fn best_first(mut out: Vec<(u32, Score)>, n: usize, ties: bool) -> Vec<(u32, Score)> {
+    let order = |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if n > 0 && out.len() > n {
+        out.select_nth_unstable_by(n - 1, order);
+        let last = out[n - 1].1;
+        match ties {
+            true => out.retain(|m| m.1 >= last),
+            false => out.truncate(n),
+        }
+    }
+    out.sort_unstable_by(order);
+    out
+}
+
+/// The passage documents of the article of `row`: the first `n` of its run of passage
+/// documents (written in passage order), or all of them, found by a query, when they are not
+/// one run (an index written before articles were added as one batch).
+pub(crate) fn passage_addresses(
+    searcher: &Searcher,
+    fields: &Fields,
+    row: &Row,
+    n: usize,
+) -> crate::Result<Vec<DocAddress>> {
+    Ok(match row.passage_docs() {
+        Some(run) => run
+            .take(n)
+            .map(|doc| DocAddress::new(row.addr.segment_ord, doc))
+            .collect(),
+        None => doc_addresses(searcher, fields, KIND_PASSAGE, ArticleId(row.key))?,
+    })
+}
+
 /// The first `n` passages of the article of `row`, in order: passage number (0-based) and
-/// address. Read from its run of passage documents, or found by a query when they are not one
-/// run (an index written before articles were added as one batch).
+/// address.
 pub(crate) fn opening(
     searcher: &Searcher,
     table: &ArticleTable,
@@ -156,13 +175,7 @@ pub(crate) fn opening(
     row: &Row,
     n: usize,
 ) -> crate::Result<Vec<(u64, DocAddress)>> {
-    let addrs: Vec<DocAddress> = match row.passage_docs() {
-        Some(run) => run
-            .take(n)
-            .map(|doc| DocAddress::new(row.addr.segment_ord, doc))
-            .collect(),
-        None => doc_addresses(searcher, fields, KIND_PASSAGE, ArticleId(row.key))?,
-    };
+    let addrs = passage_addresses(searcher, fields, row, n)?;
     let mut numbered = Vec::with_capacity(addrs.len());
     for a in addrs {
         let number = table.columns(a.segment_ord)?.numbers.first(a.doc_id);

@@ -12,7 +12,7 @@
 
 use super::table::ArticleTable;
 use super::table::Row;
-use super::titles::TitleScores;
+use super::titles::{title_scores, Keep, TitleScores};
 use super::{ranked_order, BestPassages, Ranked, SelectedArticles, SortOrder};
 use std::cmp::Ordering;
 use tantivy::query::{EnableScoring, Query};
@@ -215,6 +215,54 @@ impl Best {
     }
 }
 
+/// The `limit` best articles of `articles` for `expr` by relevance, each with its best passage
+/// (see [`top_articles`]); `None` when nothing of `expr` scores (the general path lists them).
+pub(crate) fn rank(
+    mi: &crate::index::MorgueIndex,
+    searcher: &Searcher,
+    expr: &super::Expr,
+    articles: &SelectedArticles,
+    limit: usize,
+) -> crate::Result<Option<Vec<Ranked>>> {
+    let positive = super::build::Builder::new(searcher, &mi.fields).positive(expr)?;
+    if positive.is_empty() {
+        return Ok(None);
+    }
+    let table = ArticleTable::cached(mi, searcher)?;
+    let matched = match &positive.titles {
+        Some(q) => {
+            let live = super::statistics::LiveStatistics::new(searcher, &table);
+            let selected = |key: u64| articles.contains_key(&key);
+            let keep = match articles.rows_of(&table) {
+                Some(rows) => Keep::Rows(rows),
+                None => Keep::Keys(&selected),
+            };
+            title_scores(searcher, &table, q.as_ref(), &live, keep)?
+        }
+        None => Vec::new(),
+    };
+    let titles = TitleScores::new(table.len(), matched);
+    let prune = pruned(expr);
+    let (words, runs) = match positive.passages {
+        Some(query) => {
+            let runs = selected_runs(searcher, &table, query.as_ref(), articles, prune)?;
+            (Some(Words { query, prune }), runs)
+        }
+        None => (None, None),
+    };
+    let ranked = top_articles(
+        searcher,
+        &table,
+        &mi.fields,
+        words.as_ref(),
+        &titles,
+        articles,
+        limit,
+        runs.as_ref(),
+    )?;
+    Ok(Some(ranked))
+}
+
 /// The `limit` best articles of `articles`, best first, each with its best passage; articles
 /// without a scored passage follow the scored ones when fewer than `limit` scored. A passage
 /// scores its words (the passage query `q`) plus its article's title (`titles`).
@@ -278,18 +326,9 @@ pub(crate) fn top_articles(
             break;
         }
         let row = table.row(row as usize)?;
-        let Some(&(number, addr)) =
-            super::titles::opening(searcher, table, fields, &row, 1)?.first()
-        else {
-            continue;
-        };
-        best.offer(Kept {
-            key: row.key,
-            date_secs: row.date_secs,
-            score: title,
-            number,
-            addr,
-        });
+        if let Some(k) = title_only(searcher, table, fields, &row, title)? {
+            best.offer(k);
+        }
     }
     Ok(finish(best, articles, limit))
 }
@@ -423,9 +462,9 @@ pub(crate) struct Words {
     pub prune: bool,
 }
 
-/// Each titled article of `again` (its row and title score) with its best passage, exactly: the best
-/// of its passages' words score (`weight`) plus its title score, or its opening passage scored
-/// by the title when none has the words.
+/// Each titled article of `again` (its row and title score) with its best passage, exactly: the
+/// best of its passages' words score (`weight`) plus its title score, or its opening passage
+/// scored by the title when none has the words.
 fn rescore(
     searcher: &Searcher,
     table: &ArticleTable,
@@ -436,19 +475,8 @@ fn rescore(
     // Every passage of each article, in document order, and whose it is.
     let mut docs: Vec<(DocAddress, usize)> = Vec::new();
     for (i, (row, _)) in again.iter().enumerate() {
-        match row.passage_docs() {
-            Some(run) => docs.extend(run.map(|d| (DocAddress::new(row.addr.segment_ord, d), i))),
-            None => docs.extend(
-                crate::index::doc_addresses(
-                    searcher,
-                    fields,
-                    crate::index::KIND_PASSAGE,
-                    crate::model::ArticleId(row.key),
-                )?
-                .into_iter()
-                .map(|a| (a, i)),
-            ),
-        }
+        let passages = super::titles::passage_addresses(searcher, fields, row, usize::MAX)?;
+        docs.extend(passages.into_iter().map(|a| (a, i)));
     }
     docs.sort_unstable();
     let mut found: Vec<Option<Kept>> = vec![None; again.len()];
@@ -493,24 +521,32 @@ fn rescore(
         }
     }
     let mut out = Vec::with_capacity(again.len());
-    for (i, (row, title)) in again.iter().enumerate() {
-        match found[i] {
+    for ((row, title), found) in again.iter().zip(found) {
+        match found {
             Some(k) => out.push(k),
-            None => {
-                let opening = super::titles::opening(searcher, table, fields, row, 1)?;
-                if let Some(&(number, addr)) = opening.first() {
-                    out.push(Kept {
-                        key: row.key,
-                        date_secs: row.date_secs,
-                        score: *title,
-                        number,
-                        addr,
-                    });
-                }
-            }
+            None => out.extend(title_only(searcher, table, fields, row, *title)?),
         }
     }
     Ok(out)
+}
+
+/// The article of `row` with its opening passage, scored by its title alone (`None` when it
+/// has no passage).
+fn title_only(
+    searcher: &Searcher,
+    table: &ArticleTable,
+    fields: &crate::index::Fields,
+    row: &Row,
+    title: Score,
+) -> crate::Result<Option<Kept>> {
+    let opening = super::titles::opening(searcher, table, fields, row, 1)?;
+    Ok(opening.first().map(|&(number, addr)| Kept {
+        key: row.key,
+        date_secs: row.date_secs,
+        score: title,
+        number,
+        addr,
+    }))
 }
 
 /// The kept articles, best first, then (when fewer than `limit` scored) the selected ones
