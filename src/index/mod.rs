@@ -42,10 +42,10 @@ pub(crate) use records::entities_index;
 pub use records::{
     appearances_at, article_appearances, cluster_members, doc_addresses, entities_at, entity_facts,
     entity_form_term, entity_name_term, entity_terms, load_article, load_article_at,
-    pack_fact_count, parse_entity_fact, parse_entity_form_term, passage_record, resolve_article,
-    sort_appearances, stored_docs, stored_id, stored_str, stored_u64, unpack_fact_count,
-    Appearance, ArticleRecord, CharSpan, EntityFact, Found, Parts, PassageColumns, PassageRecord,
-    FORM_TERM, MAX_FACT_BYTES, NAME_TERM,
+    pack_fact_count, parse_entity_fact, parse_entity_form_term, resolve_article, sort_appearances,
+    stored_docs, stored_id, stored_str, stored_u64, unpack_fact_count, Appearance, ArticleRecord,
+    CharSpan, EntityFact, Found, Parts, PassageColumns, PassageRecord, FORM_TERM, MAX_FACT_BYTES,
+    NAME_TERM,
 };
 pub use schema::{
     names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH, META_FIELD, SCHEMA_VERSION,

@@ -1,15 +1,16 @@
 //! Reading articles back: the stored record of one article, as later commands need it.
 
-use super::schema::{names, Fields, KIND_ARTICLE, KIND_PASSAGE, KIND_PATH};
+use super::schema::{names, Fields, KIND_ARTICLE, KIND_PATH};
 use crate::error::Result;
 use crate::model::{char_offset, ArticleEntity, ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::sync::{Arc, OnceLock};
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// A stored value with its provenance, as read back from the index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,6 +69,10 @@ pub struct ArticleRecord {
     /// Passages in order (filled by [`load_article`] when asked for).
     #[serde(skip)]
     pub passages: Vec<PassageRecord>,
+    /// Each passage's byte range in `text`, by passage number (0-based), as stored on the
+    /// article document (see [`encode_bounds`]).
+    #[serde(skip)]
+    pub bounds: Vec<std::ops::Range<usize>>,
     /// Site furniture in `text`: sorted byte ranges (see `normalize::furniture`).
     #[serde(skip)]
     pub furniture: Vec<std::ops::Range<usize>>,
@@ -398,50 +403,132 @@ pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
     doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
-/// A segment's passage columns, opened once: opening a column decodes its block headers, a
-/// cost that grows with the segment, so a reader of many passages opens them once.
+/// A segment's passage columns, each opened when first read: opening a column decodes its
+/// block headers, a cost that grows with the segment, so a search that needs none opens none,
+/// and a reader of many passages opens each once (clones share what was opened).
 #[derive(Clone)]
 pub struct PassageColumns {
-    /// Article key of each document.
-    pub keys: Column<u64>,
-    /// Passage number (0-based) of each passage document.
-    pub numbers: Column<u64>,
-    starts: Column<u64>,
-    ends: Column<u64>,
+    fast: tantivy::fastfield::FastFieldReaders,
+    keys: Arc<OnceLock<Column<u64>>>,
+    numbers: Arc<OnceLock<Column<u64>>>,
 }
 
 impl PassageColumns {
-    /// Opens `reader`'s passage columns.
-    pub fn open(reader: &SegmentReader) -> tantivy::Result<PassageColumns> {
-        let ff = reader.fast_fields();
-        Ok(PassageColumns {
-            keys: ff.u64(names::ARTICLE_KEY)?,
-            numbers: ff.u64(names::PASSAGE_NO)?,
-            starts: ff.u64(names::BYTE_START)?,
-            ends: ff.u64(names::BYTE_END)?,
-        })
+    /// `reader`'s passage columns, none opened yet.
+    pub fn open(reader: &SegmentReader) -> PassageColumns {
+        PassageColumns {
+            fast: reader.fast_fields().clone(),
+            keys: Arc::default(),
+            numbers: Arc::default(),
+        }
     }
 
-    /// The record of the passage document `doc`; `text` is its article's text, from which the
-    /// character offsets are counted.
-    pub fn record(&self, doc: DocId, text: &str) -> PassageRecord {
-        let get = |c: &Column<u64>| c.first(doc).unwrap_or(0);
-        let bytes = get(&self.starts) as usize..get(&self.ends) as usize;
-        PassageRecord {
-            number: get(&self.numbers) as u32 + 1,
-            start: char_offset(text, bytes.start) as u64,
-            end: char_offset(text, bytes.end) as u64,
-            bytes,
-        }
+    /// Article key of each document.
+    pub fn keys(&self) -> tantivy::Result<&Column<u64>> {
+        opened(&self.keys, &self.fast, names::ARTICLE_KEY)
+    }
+
+    /// Passage number (0-based) of each passage document.
+    pub fn numbers(&self) -> tantivy::Result<&Column<u64>> {
+        opened(&self.numbers, &self.fast, names::PASSAGE_NO)
     }
 }
 
-/// A passage's record, read from its fast fields (passage documents store nothing); `text` is
-/// its article's text, from which the character offsets are counted. Opens the segment's
-/// columns: a reader of many passages keeps a [`PassageColumns`].
-pub fn passage_record(searcher: &Searcher, addr: DocAddress, text: &str) -> Result<PassageRecord> {
-    let columns = PassageColumns::open(searcher.segment_reader(addr.segment_ord))?;
-    Ok(columns.record(addr.doc_id, text))
+/// The column `name` of `fast`, opened into `cell` unless it was.
+fn opened<'a>(
+    cell: &'a OnceLock<Column<u64>>,
+    fast: &tantivy::fastfield::FastFieldReaders,
+    name: &str,
+) -> tantivy::Result<&'a Column<u64>> {
+    if let Some(c) = cell.get() {
+        return Ok(c);
+    }
+    let c = fast.u64(name)?;
+    Ok(cell.get_or_init(|| c))
+}
+
+/// The stored form of an article's passage spans (`passage_bounds`): for each passage in
+/// order, the bytes from the end of the one before (from 0 for the first) to its start, then
+/// its length, each as an unsigned LEB128 number. Spans must be in order and not overlap.
+pub fn encode_bounds(spans: impl IntoIterator<Item = std::ops::Range<usize>>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut end = 0;
+    for span in spans {
+        put_leb128(&mut out, span.start.saturating_sub(end) as u64);
+        put_leb128(&mut out, span.end.saturating_sub(span.start) as u64);
+        end = span.end;
+    }
+    out
+}
+
+/// The passage spans of [`encode_bounds`]; `None` when `bytes` is not such a list of spans
+/// within `text` that start and end on its character boundaries (a damaged stored field).
+pub fn decode_bounds(mut bytes: &[u8], text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut spans = Vec::new();
+    let mut end = 0usize;
+    while !bytes.is_empty() {
+        let start = end.checked_add(usize::try_from(take_leb128(&mut bytes)?).ok()?)?;
+        end = start.checked_add(usize::try_from(take_leb128(&mut bytes)?).ok()?)?;
+        if !(text.is_char_boundary(start) && text.is_char_boundary(end)) || end > text.len() {
+            return None;
+        }
+        spans.push(start..end);
+    }
+    Some(spans)
+}
+
+fn put_leb128(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8 & 0x7f) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// The LEB128 number at the start of `bytes`, which then starts after it; `None` when it is
+/// cut short or longer than 64 bits.
+fn take_leb128(bytes: &mut &[u8]) -> Option<u64> {
+    let mut x = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        let bits = u64::from(b & 0x7f);
+        if i == 9 && bits > 1 {
+            return None;
+        }
+        x |= bits << (7 * i);
+        if b & 0x80 == 0 {
+            *bytes = &bytes[i + 1..];
+            return Some(x);
+        }
+    }
+    None
+}
+
+impl ArticleRecord {
+    /// The passage numbered `number` (0-based, as the index numbers them), from the spans
+    /// stored on the article document; an error when the article has no such passage (the
+    /// passage documents and the article document disagree: a damaged index).
+    pub fn passage(&self, number: u64) -> Result<PassageRecord> {
+        let Some(bytes) = usize::try_from(number)
+            .ok()
+            .and_then(|n| self.bounds.get(n))
+            .cloned()
+        else {
+            return Err(damaged_spans(self.article_id));
+        };
+        Ok(PassageRecord {
+            number: number as u32 + 1,
+            start: char_offset(&self.text, bytes.start) as u64,
+            end: char_offset(&self.text, bytes.end) as u64,
+            bytes,
+        })
+    }
+}
+
+fn damaged_spans(id: ArticleId) -> crate::Error {
+    crate::Error::Index(tantivy::TantivyError::InternalError(format!(
+        "the passage spans stored for article {id} do not match its passages: the index is \
+         damaged; ingest the article's source again"
+    )))
 }
 
 /// Loads an article by id with the `parts` asked for; `None` when the index has no such
@@ -464,7 +551,7 @@ pub fn load_article(
 /// What [`load_article_at`] loads besides the article document's stored fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parts {
-    /// Every passage's span (from the passage documents' columns).
+    /// Every passage's span (from the spans stored on the article document).
     pub passages: bool,
     /// The entities (read from the entity columns, [`entities_at`]; a search hit shows none).
     pub entities: bool,
@@ -540,6 +627,7 @@ pub fn load_article_at(
             .collect(),
         text: stored_str(&doc, f.text).unwrap_or_default(),
         passages: Vec::new(),
+        bounds: Vec::new(),
         furniture: Vec::new(),
         furniture_spans: Vec::new(),
     };
@@ -554,20 +642,13 @@ pub fn load_article_at(
             })
             .collect();
     }
+    if let Some(b) = doc.get_first(f.passage_bounds).and_then(|v| v.as_bytes()) {
+        record.bounds = decode_bounds(b, &record.text).ok_or_else(|| damaged_spans(article_id))?;
+    }
     if parts.passages {
-        // Sorted by address: one opening of a segment's columns for its run of passages.
-        let mut columns: Option<(u32, PassageColumns)> = None;
-        for a in doc_addresses(searcher, f, KIND_PASSAGE, article_id)? {
-            let c = match &columns {
-                Some((seg, c)) if *seg == a.segment_ord => c,
-                _ => {
-                    let opened = PassageColumns::open(searcher.segment_reader(a.segment_ord))?;
-                    &columns.insert((a.segment_ord, opened)).1
-                }
-            };
-            record.passages.push(c.record(a.doc_id, &record.text));
-        }
-        record.passages.sort_by_key(|p| p.number);
+        record.passages = (0..record.bounds.len() as u64)
+            .map(|n| record.passage(n))
+            .collect::<Result<_>>()?;
     }
     Ok(record)
 }
@@ -743,6 +824,69 @@ mod tests {
     use super::*;
 
     use crate::model::ArticleEntity;
+
+    #[test]
+    fn passage_spans_read_back_as_stored_and_damaged_ones_are_refused() {
+        // A gap before the first passage, furniture between two, multi-byte letters, a passage
+        // longer than a LEB128 byte holds.
+        let text = format!(
+            "Menu\n{}\n\nRelated\n\nÉté à Zürich — fin.",
+            "x".repeat(300)
+        );
+        let spans = vec![5..305, 315..text.len()];
+        let stored = encode_bounds(spans.clone());
+        assert_eq!(stored, vec![5, 0xac, 0x02, 10, (text.len() - 315) as u8]);
+        assert_eq!(decode_bounds(&stored, &text), Some(spans.clone()));
+        assert_eq!(decode_bounds(&encode_bounds(vec![]), &text), Some(vec![]));
+        // The passage by number, with character offsets counted in the text.
+        let record = ArticleRecord {
+            article_id: ArticleId(7),
+            title: Found {
+                value: String::new(),
+                source: String::new(),
+            },
+            outlet: None,
+            date: None,
+            url: None,
+            paths: Vec::new(),
+            encoding: String::new(),
+            entities: Vec::new(),
+            words: 0,
+            appearances: Vec::new(),
+            meta: Default::default(),
+            text: text.clone(),
+            passages: Vec::new(),
+            bounds: spans,
+            furniture: Vec::new(),
+            furniture_spans: Vec::new(),
+        };
+        let second = record.passage(1).unwrap();
+        assert_eq!((second.number, second.bytes.clone()), (2, 315..text.len()));
+        assert_eq!(
+            (second.start, second.end),
+            (315, text.chars().count() as u64)
+        );
+        assert!(record.passage(2).is_err(), "no third passage");
+        // Cut short, past the text, inside a letter, longer than 64 bits: refused.
+        assert_eq!(decode_bounds(&stored[..2], &text), None);
+        assert_eq!(
+            decode_bounds(&encode_bounds(std::iter::once(0..text.len() + 1)), &text),
+            None
+        );
+        let inside = text.find('É').unwrap() + 1;
+        assert_eq!(
+            decode_bounds(&encode_bounds(std::iter::once(0..inside)), &text),
+            None
+        );
+        assert_eq!(decode_bounds(&[0xff; 11], &text), None);
+        assert_eq!(
+            decode_bounds(
+                &[0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+                &text
+            ),
+            None
+        );
+    }
 
     #[test]
     fn entities_read_back_from_the_columns_as_the_article_had_them() {

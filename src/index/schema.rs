@@ -7,13 +7,13 @@ use tantivy::schema::{
 };
 
 /// Version of the layout below; bump it when a change needs a re-index.
-pub const SCHEMA_VERSION: u64 = 11;
+pub const SCHEMA_VERSION: u64 = 12;
 
 /// What changed in [`SCHEMA_VERSION`], said to whoever opens an index of an older version.
 pub const SCHEMA_CHANGE: &str =
-    "version 11 indexes each title once, on its article, instead of on every passage: searches \
-     that match titles walk an article where they walked all its passages, and a title is \
-     scored among articles";
+    "version 12 keeps each passage's place in its article on the article document instead of in \
+     two columns of the passage documents: a search opens no column whose header grows with the \
+     archive to show its hits";
 
 /// Name of the metadata field (see [`Fields::meta`]).
 pub const META_FIELD: &str = "meta";
@@ -31,10 +31,6 @@ pub mod names {
     pub const ARTICLE_KEY: &str = "article_key";
     /// See [`super::Fields::passage_no`].
     pub const PASSAGE_NO: &str = "passage_no";
-    /// See [`super::Fields::byte_start`].
-    pub const BYTE_START: &str = "byte_start";
-    /// See [`super::Fields::byte_end`].
-    pub const BYTE_END: &str = "byte_end";
     /// See [`super::Fields::date`].
     pub const DATE: &str = "date";
     /// See [`super::Fields::cluster`].
@@ -69,10 +65,10 @@ pub struct Fields {
     /// Passage text (English analyzer with positions; not stored: the text is a span of the
     /// article's stored `text`).
     pub body: Field,
-    /// Byte offset of the passage in the article text (fast).
-    pub byte_start: Field,
-    /// Byte end offset of the passage in the article text (fast).
-    pub byte_end: Field,
+    /// Where each passage is in `text`, in passage order (stored, article documents; see
+    /// `records::encode_bounds`): showing a hit reads it with the text, from the block it
+    /// decompresses anyway.
+    pub passage_bounds: Field,
     /// The article's normalized text (stored, article documents).
     pub text: Field,
     /// Outlet name (case-insensitive exact match, stored, fast; article documents).
@@ -161,9 +157,9 @@ pub fn build() -> Schema {
     let mut sb = Schema::builder();
     sb.add_text_field("kind", whole("raw"));
     sb.add_text_field("article_id", whole("raw").set_stored());
-    // Passage documents store nothing: their offsets are read from fast fields, so showing a
-    // hit never decompresses a doc-store block for a passage.
-    // Character offsets are counted from the byte offsets when a passage is shown.
+    // Passage documents store nothing: their places in the text are stored on the article
+    // document (`passage_bounds`), so showing a hit never decompresses a doc-store block for a
+    // passage. Character offsets are counted from the byte offsets when a passage is shown.
     sb.add_u64_field(
         names::ARTICLE_KEY,
         // No fieldnorms: the key is never scored.
@@ -173,9 +169,8 @@ pub fn build() -> Schema {
     sb.add_text_field("title", text());
     sb.add_text_field("title_text", STORED);
     sb.add_text_field("body", text());
-    sb.add_u64_field(names::BYTE_START, FAST);
-    sb.add_u64_field(names::BYTE_END, FAST);
     sb.add_text_field("text", STORED);
+    sb.add_bytes_field("passage_bounds", BytesOptions::default().set_stored());
     sb.add_text_field(names::OUTLET, whole(KEYWORD).set_stored().set_fast("raw"));
     // Indexed only: the names a suggestion lists and the forms the resolver counts are read
     // from its term dictionary (a column of the same values took 2.6% of the index).
@@ -234,8 +229,7 @@ impl Fields {
             title: f("title")?,
             title_text: f("title_text")?,
             body: f("body")?,
-            byte_start: f(names::BYTE_START)?,
-            byte_end: f(names::BYTE_END)?,
+            passage_bounds: f("passage_bounds")?,
             text: f("text")?,
             outlet: f(names::OUTLET)?,
             entity: f("entity")?,
@@ -274,7 +268,7 @@ mod tests {
             e,
             format!("schema version {SCHEMA_VERSION} expected: {SCHEMA_CHANGE}")
         );
-        assert!(e.contains("each title once, on its article"), "{e}");
+        assert!(e.contains("passage's place in its article"), "{e}");
         assert!(Fields::from_schema(&build()).is_ok());
     }
 }

@@ -395,8 +395,6 @@ impl ArticleWriter {
                 let mut doc = TantivyDocument::default();
                 self.common(&mut doc, a, KIND_PASSAGE);
                 doc.add_u64(f.passage_no, p.number as u64);
-                doc.add_u64(f.byte_start, p.start as u64);
-                doc.add_u64(f.byte_end, p.end as u64);
                 let body = if a.furniture.is_empty() {
                     a.text[p.start..p.end].to_string()
                 } else {
@@ -446,6 +444,10 @@ impl ArticleWriter {
         }
         super::records::add_entity_facts(&mut doc, f, &a.entities);
         doc.add_u64(f.passages, a.passages.len() as u64);
+        doc.add_bytes(
+            f.passage_bounds,
+            &super::records::encode_bounds(a.passages.iter().map(|p| p.start..p.end)),
+        );
         if !a.furniture.is_empty() {
             doc.add_text(f.furniture, encode_ranges(&a.furniture));
         }

@@ -7,7 +7,6 @@
 use crate::error::{Error, Result};
 use crate::index::{load_article, Appearance, MorgueIndex};
 use crate::model::ArticleSummary;
-use crate::search::table::ArticleTable;
 use crate::search::{rank, select, to_date, Expr, Filters, SortOrder};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -112,7 +111,6 @@ pub fn export(
         Unit::Passage => usize::MAX,
     };
     let ranked = rank(mi, searcher, expr, selection.articles, per_article, sort)?;
-    let table = ArticleTable::cached(mi, searcher)?;
     let mut rows = 0;
     for (i, r) in ranked.into_iter().enumerate() {
         let id = r.article_id();
@@ -121,9 +119,9 @@ pub fn export(
             continue;
         };
         let mut passages: Vec<(Option<u32>, Option<String>, f32)> = Vec::new();
-        for (score, _, addr) in &r.best.0 {
-            let p = table.passage(*addr, &article.text)?;
-            passages.push((Some(p.number), Some(article.clean_slice(&p.bytes)), *score));
+        for &(score, number, _) in &r.best.0 {
+            let p = article.passage(number)?;
+            passages.push((Some(p.number), Some(article.clean_slice(&p.bytes)), score));
         }
         if passages.is_empty() {
             passages.push((None, None, 0.0));

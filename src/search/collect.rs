@@ -163,13 +163,13 @@ impl Collector for PassageCollector {
         segment: SegmentOrdinal,
         _: &SegmentReader,
     ) -> tantivy::Result<PassageSegment> {
-        let columns = self.table.columns(segment)?.clone();
+        let columns = self.table.columns(segment)?;
         Ok(PassageSegment {
             segment,
             per_article: self.per_article,
             keep: Arc::clone(&self.keep),
-            keys: columns.keys,
-            numbers: columns.numbers,
+            keys: columns.keys()?.clone(),
+            numbers: columns.numbers()?.clone(),
             found: Found::new(self.per_article),
         })
     }

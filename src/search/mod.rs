@@ -77,7 +77,7 @@ use serde::Serialize;
 
 use std::ops::Range;
 use std::sync::Arc;
-use tantivy::{DocAddress, Searcher};
+use tantivy::Searcher;
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
@@ -564,17 +564,17 @@ pub(crate) fn assemble(
         article.paths = all.iter().map(|a| a.path.clone()).collect();
         article.appearances = all;
     }
-    let mut scored: Vec<(f32, DocAddress)> = r.best.0.iter().map(|&(s, _, a)| (s, a)).collect();
+    let mut scored: Vec<(f32, u64)> = r.best.0.iter().map(|&(s, n, _)| (s, n)).collect();
     if scored.is_empty() {
         // Matched only through a negation: show the article's first passage, unscored.
         scored = titles::opening(searcher, &table, f, &row, 1)?
             .into_iter()
-            .map(|(_, a)| (0.0, a))
+            .map(|(n, _)| (0.0, n))
             .collect();
     }
     let mut passages = Vec::with_capacity(scored.len());
-    for (score, addr) in scored {
-        let p = table.passage(addr, &article.text)?;
+    for (score, number) in scored {
+        let p = article.passage(number)?;
         let text = article.clean_slice(&p.bytes);
         passages.push(PassageHit {
             number: p.number,

@@ -40,9 +40,7 @@
 
 use crate::error::{Error, Result};
 use crate::index::sidecar::{self, long, word};
-use crate::index::{
-    keyword_key, keyword_term, names, MorgueIndex, PassageColumns, PassageRecord, KIND_ARTICLE,
-};
+use crate::index::{keyword_key, keyword_term, names, MorgueIndex, PassageColumns, KIND_ARTICLE};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -56,7 +54,7 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).
-const MAGIC: &[u8; 16] = b"morgue-articles7";
+const MAGIC: &[u8; 16] = b"morgue-articles8";
 
 /// Bytes per row: key, segment, document, date, outlet, records, cluster, first record, first
 /// passage, passages.
@@ -67,6 +65,9 @@ const ROW_BYTES: usize = 52;
 const KEY_AT: usize = 0;
 const DATE_AT: usize = 16;
 const CLUSTER_AT: usize = 32;
+/// Where a row's segment and its passage run are, read alone by [`ArticleTable::number_of`].
+const SEGMENT_AT: usize = 8;
+const FIRST_PASSAGE_AT: usize = 44;
 
 /// A stored date as Unix seconds, `None` for [`NO_DATE`].
 fn date_secs(stored: u64) -> Option<i64> {
@@ -236,7 +237,7 @@ impl ArticleTable {
         let key = sidecar::commit_key(searcher);
         let mut columns = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
-            columns.push(PassageColumns::open(reader)?);
+            columns.push(PassageColumns::open(reader));
         }
         // Cloning the opened columns is cheap; opening them again is not.
         if let Some(table) = sidecar::read(mi.dir(), TABLE_FILE)
@@ -506,9 +507,46 @@ impl ArticleTable {
         })
     }
 
-    /// The record of the passage at `addr` (see [`PassageColumns::record`]).
-    pub fn passage(&self, addr: DocAddress, text: &str) -> Result<PassageRecord> {
-        Ok(self.columns(addr.segment_ord)?.record(addr.doc_id, text))
+    /// The passage number (0-based) of the passage document `addr` of the article of row `i`
+    /// (`i < len`): see [`ArticleTable::number_in`]. Reads the row's run alone.
+    #[inline]
+    pub fn number_of(&self, i: usize, addr: DocAddress) -> tantivy::Result<Option<u64>> {
+        let at = self.rows_at + i * ROW_BYTES;
+        let (segment, first, passages) = (
+            word(&self.bytes, at + SEGMENT_AT),
+            word(&self.bytes, at + FIRST_PASSAGE_AT),
+            word(&self.bytes, at + FIRST_PASSAGE_AT + 4),
+        );
+        self.number_by_run(segment, first, passages, addr)
+    }
+
+    /// The passage number (0-based) of the passage document `addr` of the article of `row`:
+    /// its place in the row's run of passage documents, which are in passage order (see
+    /// [`Row::passage_docs`]), or read from the segment's column when the passages are not one
+    /// run; `None` when `addr` is no passage.
+    pub fn number_in(&self, row: &Row, addr: DocAddress) -> tantivy::Result<Option<u64>> {
+        let r = row;
+        self.number_by_run(r.addr.segment_ord, r.first_passage, r.passages, addr)
+    }
+
+    #[inline]
+    fn number_by_run(
+        &self,
+        segment: u32,
+        first: DocId,
+        passages: u32,
+        addr: DocAddress,
+    ) -> tantivy::Result<Option<u64>> {
+        if passages != SCATTERED && segment == addr.segment_ord {
+            let nth = addr.doc_id.wrapping_sub(first);
+            if nth < passages {
+                return Ok(Some(u64::from(nth)));
+            }
+        }
+        Ok(self
+            .columns(addr.segment_ord)?
+            .numbers()?
+            .first(addr.doc_id))
     }
 }
 
@@ -617,8 +655,8 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
         }
         row.records = built.records.len() as u32 - row.first_record;
     }
-    built.maps = row_maps(columns, searcher, &built.rows);
-    passage_runs(searcher, &built.maps, &mut built.rows);
+    built.maps = row_maps(columns, searcher, &built.rows)?;
+    passage_runs(searcher, columns, &built.maps, &mut built.rows)?;
     for field in crate::index::scored_fields(searcher.schema()) {
         let tokens = crate::index::live_tokens(searcher, field)?;
         built.tokens.push((field.field_id(), tokens));
@@ -630,7 +668,11 @@ fn build(mi: &MorgueIndex, searcher: &Searcher, columns: &[PassageColumns]) -> R
 /// segment's passage columns (`columns`, by segment ordinal): the row of the document's article
 /// key, with [`NOT_PASSAGE`] set unless it is a passage (it has a passage number); [`NO_ROW`]
 /// for a document without a key or whose article is not in the table (a deleted one).
-fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Vec<Vec<u32>> {
+fn row_maps(
+    columns: &[PassageColumns],
+    searcher: &Searcher,
+    rows: &[Row],
+) -> tantivy::Result<Vec<Vec<u32>>> {
     let rows_of: crate::index::KeyMap<u32> = rows
         .iter()
         .enumerate()
@@ -639,10 +681,11 @@ fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Ve
     let mut maps = Vec::with_capacity(columns.len());
     for (c, reader) in columns.iter().zip(searcher.segment_readers()) {
         let mut map = Vec::with_capacity(reader.max_doc() as usize);
+        let (keys, numbers) = (c.keys()?, c.numbers()?);
         // A segment holds an article's documents side by side: a run costs one lookup.
         let mut last: Option<(u64, u32)> = None;
         for doc in 0..reader.max_doc() {
-            let row = match c.keys.first(doc) {
+            let row = match keys.first(doc) {
                 None => NO_ROW,
                 Some(k) => match last {
                     Some((lk, row)) if lk == k => row,
@@ -653,7 +696,7 @@ fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Ve
                     }
                 },
             };
-            let passage = c.numbers.first(doc).is_some();
+            let passage = numbers.first(doc).is_some();
             map.push(match passage || row == NO_ROW {
                 true => row,
                 false => row | NOT_PASSAGE,
@@ -661,14 +704,20 @@ fn row_maps(columns: &[PassageColumns], searcher: &Searcher, rows: &[Row]) -> Ve
         }
         maps.push(map);
     }
-    maps
+    Ok(maps)
 }
 
 /// Sets each row's passage run from the row maps: its first passage document and number of
-/// live passages when they are one run of documents in its article document's segment, else
-/// [`SCATTERED`]. (An article indexed again keeps its key: its old, deleted passages are
-/// passed over.)
-fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
+/// live passages when they are one run of documents in its article document's segment, in
+/// passage order (the run's n-th document is passage n: [`ArticleTable::number_of`] reads no
+/// column for it), else [`SCATTERED`]. (An article indexed again keeps its key: its old,
+/// deleted passages are passed over.)
+fn passage_runs(
+    searcher: &Searcher,
+    columns: &[PassageColumns],
+    maps: &[Vec<u32>],
+    rows: &mut [Row],
+) -> tantivy::Result<()> {
     /// A row's live passages seen so far: in one segment, from `first` to `last`.
     #[derive(Clone, Copy, Default)]
     struct Seen {
@@ -679,8 +728,10 @@ fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
         count: u32,
     }
     let mut seen = vec![Seen::default(); rows.len()];
-    for (segment, (map, reader)) in maps.iter().zip(searcher.segment_readers()).enumerate() {
+    let segments = maps.iter().zip(searcher.segment_readers()).zip(columns);
+    for (segment, ((map, reader), c)) in segments.enumerate() {
         let alive = reader.alive_bitset();
+        let numbers = c.numbers()?;
         for (doc, &n) in map.iter().enumerate() {
             let Some(s) = seen.get_mut(n as usize) else {
                 continue; // no row, or not a passage
@@ -689,7 +740,10 @@ fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
                 continue;
             }
             let (segment, doc) = (segment as u32, doc as u32);
+            // Out of passage order: not a run to count numbers by.
+            let in_order = s.count == SCATTERED || numbers.first(doc) == Some(u64::from(s.count));
             match s.count {
+                _ if !in_order => s.count = SCATTERED,
                 0 => {
                     *s = Seen {
                         segment,
@@ -717,6 +771,7 @@ fn passage_runs(searcher: &Searcher, maps: &[Vec<u32>], rows: &mut [Row]) {
             false => (0, SCATTERED),
         };
     }
+    Ok(())
 }
 
 fn row_damage(i: usize) -> String {
@@ -1044,6 +1099,10 @@ mod tests {
             five.push(UserOperation::Add(passage(&f, 5, p as u64, word)));
         }
         w.run(five).unwrap();
+        // 6: one run of documents, but not in passage order.
+        let mut six = vec![UserOperation::Add(article(&f, 6))];
+        six.extend([1, 0, 2].map(|p| UserOperation::Add(passage(&f, 6, p, "harbor"))));
+        w.run(six).unwrap();
         w.commit().unwrap();
         w.delete_term(Term::from_field_text(f.body, "zzgone"));
         // Article 3 indexed again in a second commit (its first documents deleted); a second
@@ -1068,7 +1127,34 @@ mod tests {
         assert_eq!(run(3), Some((again.addr.segment_ord, 2)));
         assert_eq!(run(4), None, "passages in two segments");
         assert_eq!(run(5), None, "a deleted passage between two live ones");
+        assert_eq!(run(6), None, "passages out of order");
         assert_eq!(table.damage(), None);
+        // A passage's number is its place in the run, or the column's when there is no run:
+        // the same either way, for every live passage.
+        let mut checked = 0;
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            let numbers = reader.fast_fields().u64(names::PASSAGE_NO).unwrap();
+            let keys = reader.fast_fields().u64(names::ARTICLE_KEY).unwrap();
+            for doc in 0..reader.max_doc() {
+                let (Some(number), Some(key)) = (numbers.first(doc), keys.first(doc)) else {
+                    continue;
+                };
+                if reader.alive_bitset().is_some_and(|a| a.is_deleted(doc)) {
+                    continue;
+                }
+                let i = table.find(key).unwrap().unwrap();
+                let addr = DocAddress::new(segment as u32, doc);
+                assert_eq!(
+                    table.number_of(i, addr).unwrap(),
+                    Some(number),
+                    "{key} {doc}"
+                );
+                let row = table.row(i).unwrap();
+                assert_eq!(table.number_in(&row, addr).unwrap(), Some(number));
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 3 + 2 + 2 + 2 + 3);
         // The run holds the article's passages and nothing else.
         let map = table.row_map(first.addr.segment_ord).unwrap();
         let row_of_1 = map.get(first.addr.doc_id).unwrap();

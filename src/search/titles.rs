@@ -44,6 +44,8 @@ pub(crate) fn title_scores(
         let map = table.row_map(segment as u32)?;
         let alive = reader.alive_bitset();
         let mut scorer = weight.scorer(reader, 1.0)?;
+        // At most this many: growing the list by copies would write it twice.
+        out.reserve(scorer.size_hint() as usize);
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if !alive.is_some_and(|a| a.is_deleted(doc)) {
@@ -109,7 +111,19 @@ impl TitleScores {
 
     /// The `n` rows with the best titles (of equal ones, the first rows), best first.
     pub fn top(&self, n: usize) -> Vec<(u32, Score)> {
-        best_first(self.matched.clone(), n, false)
+        // The best n so far, the worst of them on top of the heap: a row that does not beat
+        // it is passed over without copying every match (51,000 titles say Trump).
+        let mut heap: std::collections::BinaryHeap<Ranked> = Default::default();
+        for &m in &self.matched {
+            if heap.len() == n && heap.peek().is_none_or(|worst| order(&m, &worst.0).is_ge()) {
+                continue;
+            }
+            heap.push(Ranked(m));
+            if heap.len() > n {
+                heap.pop();
+            }
+        }
+        best_first(heap.into_iter().map(|r| r.0).collect(), n, false)
     }
 
     /// The rows that `wanted` lets through whose title scores more than `threshold`, best
@@ -132,10 +146,37 @@ impl TitleScores {
     }
 }
 
+/// Rows by title score, then row: the better first.
+fn order(a: &(u32, Score), b: &(u32, Score)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// A row and its title score, ordered by [`order`] (the worse is the greater).
+struct Ranked((u32, Score));
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        order(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Ranked {}
+
 /// The best `n` of the rows `out` by title score (then row), best first; with `ties`, also
 /// those that tie with the last of them.
 fn best_first(mut out: Vec<(u32, Score)>, n: usize, ties: bool) -> Vec<(u32, Score)> {
-    let order = |a: &(u32, Score), b: &(u32, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     if n > 0 && out.len() > n {
         out.select_nth_unstable_by(n - 1, order);
         let last = out[n - 1].1;
@@ -178,7 +219,7 @@ pub(crate) fn opening(
     let addrs = passage_addresses(searcher, fields, row, n)?;
     let mut numbered = Vec::with_capacity(addrs.len());
     for a in addrs {
-        let number = table.columns(a.segment_ord)?.numbers.first(a.doc_id);
+        let number = table.number_in(row, a)?;
         numbered.push((number.unwrap_or(0), a));
     }
     numbered.sort_unstable();

@@ -371,7 +371,14 @@ impl Pass<'_> {
                 .rows_of(table)
                 .map(|rows| table.row_map(segment).map(|map| (rows, map)))
                 .transpose()?;
+            // Without a selection of rows, a passage's article is found by its key.
+            let keys = match selected {
+                None => Some(columns.keys()?),
+                Some(_) => None,
+            };
             let alive = reader.alive_bitset();
+            // A passage number that could not be read (a column of a damaged index).
+            let mut failed: Option<tantivy::TantivyError> = None;
             // What the articles scored so far left to beat.
             let start = words_threshold(best);
             let mut callback = |doc: u32, words: Score| -> Score {
@@ -386,7 +393,7 @@ impl Pass<'_> {
                         .map(|i| i as usize)
                         .filter(|&i| rows.contains(i))
                         .map(|i| (i, None)),
-                    None => columns.keys.first(doc).and_then(|key| {
+                    None => keys.and_then(|k| k.first(doc)).and_then(|key| {
                         let facts = articles.get(&key)?;
                         let row = table.find(key).ok().flatten()?;
                         Some((row, Some((key, facts.date_secs))))
@@ -401,8 +408,13 @@ impl Pass<'_> {
                 if score <= best.threshold() {
                     return words_threshold(best);
                 }
-                let Some(number) = columns.numbers.first(doc) else {
-                    return words_threshold(best);
+                let number = match table.number_of(row, DocAddress::new(segment, doc)) {
+                    Ok(Some(number)) => number,
+                    Ok(None) => return words_threshold(best),
+                    Err(e) => {
+                        failed.get_or_insert(e);
+                        return words_threshold(best);
+                    }
                 };
                 let (key, date_secs) =
                     known.unwrap_or_else(|| (table.key_of(row), table.date_of(row)));
@@ -448,6 +460,9 @@ impl Pass<'_> {
                         }
                     }
                 }
+            }
+            if let Some(e) = failed {
+                return Err(e.into());
             }
         }
         Ok(())
@@ -506,7 +521,7 @@ fn rescore(
             continue;
         }
         let (row, title) = &again[i];
-        let Some(number) = table.columns(addr.segment_ord)?.numbers.first(doc) else {
+        let Some(number) = table.number_in(row, addr)? else {
             continue;
         };
         let candidate = Kept {
