@@ -67,8 +67,12 @@ pub(crate) fn title_scores(
 
 /// The title scores of a search's selected articles, by row of the article table.
 pub(crate) struct TitleScores {
-    /// Per row, its title score (0 when the title does not match).
-    by_row: Vec<Score>,
+    /// Per row, its title score (0 when the title does not match), when many rows matched.
+    dense: Vec<Score>,
+    /// The matched rows' scores by row, when few did: an array of every row would be written
+    /// over all its pages (600 KB at 150,000 articles, a page fault each in a new process)
+    /// for a few thousand titles.
+    sparse: std::collections::HashMap<u32, Score, crate::hashing::PreHashedBuilder>,
     /// The rows whose title matched, in no order.
     matched: Vec<(u32, Score)>,
     /// The highest title score (0 when none matched).
@@ -78,21 +82,26 @@ pub(crate) struct TitleScores {
 impl TitleScores {
     /// The scores of [`title_scores`] (`matched`) over a table of `rows` rows.
     pub fn new(rows: usize, matched: Vec<(u32, Score)>) -> TitleScores {
-        let mut by_row = Vec::new();
-        let mut max: Score = 0.0;
-        if !matched.is_empty() {
-            // Allocated zeroed: the pages that hold no titled row are never written (a
-            // search with few titled articles does not clear a float per article).
-            by_row = vec![0.0; rows];
+        let mut dense = Vec::new();
+        let mut sparse = std::collections::HashMap::default();
+        let max = matched.iter().map(|m| m.1).fold(0.0, Score::max);
+        // A map entry takes about four times a float of the array, with its share of empty
+        // slots.
+        if matched.len() * 4 >= rows {
+            // Allocated zeroed: the pages that hold no titled row are never written.
+            dense = vec![0.0; rows];
             for &(row, score) in &matched {
-                if let Some(s) = by_row.get_mut(row as usize) {
+                if let Some(s) = dense.get_mut(row as usize) {
                     *s = score;
                 }
-                max = max.max(score);
             }
+        } else {
+            sparse.reserve(matched.len());
+            sparse.extend(matched.iter().copied());
         }
         TitleScores {
-            by_row,
+            dense,
+            sparse,
             matched,
             max,
         }
@@ -101,7 +110,14 @@ impl TitleScores {
     /// The title score of the article of row `row` (0 when its title does not match).
     #[inline]
     pub fn of(&self, row: usize) -> Score {
-        self.by_row.get(row).copied().unwrap_or(0.0)
+        match self.dense.is_empty() {
+            false => self.dense.get(row).copied().unwrap_or(0.0),
+            true if self.sparse.is_empty() => 0.0,
+            true => u32::try_from(row)
+                .ok()
+                .and_then(|r| self.sparse.get(&r).copied())
+                .unwrap_or(0.0),
+        }
     }
 
     /// The highest title score (0 when none matched).
@@ -232,6 +248,35 @@ mod tests {
     use crate::search::testing::{article, new_index, passage};
     use crate::search::{parse, rank_top, select, Filters, SortOrder};
     use tantivy::indexer::UserOperation;
+
+    #[test]
+    fn title_scores_read_alike_from_a_map_of_few_rows_and_an_array_of_many() {
+        use super::TitleScores;
+        let rows = 1000;
+        for n in [0usize, 3, 249, 250, 1000] {
+            // n rows titled, spread over the table, each scoring its row number.
+            let matched: Vec<(u32, f32)> = (0..n)
+                .map(|i| ((i * 997 % rows) as u32, 1.0 + (i * 997 % rows) as f32))
+                .collect();
+            let titles = TitleScores::new(rows, matched.clone());
+            assert_eq!(titles.dense.is_empty(), n < rows / 4, "{n} titled rows");
+            let titled: std::collections::HashSet<u32> = matched.iter().map(|m| m.0).collect();
+            for row in 0..rows + 5 {
+                let want = match titled.contains(&(row as u32)) {
+                    true => 1.0 + row as f32,
+                    false => 0.0,
+                };
+                assert_eq!(titles.of(row), want, "row {row} of {n} titled");
+            }
+            let max = matched.iter().map(|m| m.1).fold(0.0, f32::max);
+            assert_eq!(titles.max(), max);
+            // The best three, best first.
+            let mut best = matched.clone();
+            best.sort_by(|a, b| b.1.total_cmp(&a.1));
+            best.truncate(3);
+            assert_eq!(titles.top(3), best);
+        }
+    }
 
     /// (key, best passage's number and score) of each ranked article for `query`, with
     /// `per_article` passages (1 takes the bounded set, 2 the general path).
