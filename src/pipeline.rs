@@ -3,7 +3,8 @@
 //! The only module that calls several stages. [`build_article`] turns one raw text into an
 //! [`Article`]; [`ingest`] streams the sources: workers (rayon, all cores) read, decompress and
 //! decode sources and build articles in chunks, one bounded channel carries them to the single
-//! index writer, which commits in batches; the ledger records each source after the commit
+//! index writer, which takes each source's chunks in the order they were read and commits in
+//! batches; the ledger records each source after the commit
 //! that covers it, so a re-run skips unchanged sources and an interrupted ingest completes.
 //! Problems with one source or record are recorded in the report and never stop the run.
 
@@ -298,14 +299,60 @@ struct BuiltArticle {
 
 /// What the workers send to the writer.
 enum Msg {
-    /// Built records of one source (its number in the list of inputs), in order.
-    Items(usize, Vec<Built>),
+    /// Built records of one source (its number in the list of inputs), in order; with the
+    /// chunk's place among the source's chunks when it is one (workers finish chunks in any
+    /// order, and the writer takes them in the source's order).
+    Items(usize, Option<u64>, Vec<Built>),
     /// A source is finished (all its items were sent before).
     Done(Finished),
 }
 
+/// Chunks of records in their sources' order: the writer takes a source's chunks as they were
+/// read, whichever worker finished first. What it counts then does not depend on the
+/// workers' timing: the furniture counts, pruned as they grow, counted the same stories in
+/// another order in each run (two ingests of one 150,000-article file learned different
+/// furniture), and of two copies of a story the first taken is the one the other folds into.
+#[derive(Default)]
+struct InOrder {
+    /// Per source, the next chunk to take.
+    next: std::collections::HashMap<usize, u64>,
+    /// Chunks that came before their turn, by source and place.
+    held: std::collections::BTreeMap<(usize, u64), Vec<Built>>,
+}
+
+impl InOrder {
+    /// The chunks that chunk `seq` of `source` (`items`) lets the writer take now, in order:
+    /// none when an earlier chunk of the source has not come yet.
+    fn arrive(&mut self, source: usize, seq: u64, items: Vec<Built>) -> Vec<Vec<Built>> {
+        self.held.insert((source, seq), items);
+        let next = self.next.entry(source).or_insert(0);
+        let mut ready = Vec::new();
+        while let Some(items) = self.held.remove(&(source, *next)) {
+            ready.push(items);
+            *next += 1;
+        }
+        ready
+    }
+
+    /// What is still held of `source` once it is finished, in order (chunks after one that
+    /// never came: none while the writer takes every message).
+    fn rest(&mut self, source: usize) -> Vec<Vec<Built>> {
+        self.next.remove(&source);
+        let held: Vec<u64> = self
+            .held
+            .range((source, 0)..=(source, u64::MAX))
+            .map(|(&(_, seq), _)| seq)
+            .collect();
+        held.into_iter()
+            .filter_map(|seq| self.held.remove(&(source, seq)))
+            .collect()
+    }
+}
+
 /// The end of one source.
 struct Finished {
+    /// The source's number in the list of inputs.
+    source: usize,
     /// True when the ledger said it was unchanged and it was not read.
     unchanged: bool,
     /// True when at least one article was read from it.
@@ -985,58 +1032,75 @@ fn ingest_into(
                 });
         });
         let mut commits = writer.stats().commits;
+        let mut order = InOrder::default();
         for msg in rx.iter() {
-            match msg {
-                Msg::Items(number, items) => {
-                    let source = &labels[number];
-                    for item in items {
-                        match item {
-                            Ok(BuiltArticle {
-                                article,
-                                transcoded,
-                                warnings,
-                                keys,
-                            }) => {
-                                report.articles_read += 1;
-                                for w in warnings {
-                                    warned.add(source, Skip::new(article.path.clone(), w));
-                                }
-                                if transcoded {
-                                    report.transcoded.push(Transcoded {
-                                        path: article.path.clone(),
-                                        encoding: article.encoding,
-                                    });
-                                }
-                                let added = clock.time(Stage::Index, || writer.add(&article))?;
-                                let counts = Counts {
-                                    furniture: &mut furniture_table,
-                                    touched: &mut touched,
-                                    report: &mut report,
-                                };
-                                if counts.add(added, &article, &keys) {
-                                    learning.observed(dir, &furniture_table)?;
-                                }
-                                if writer.stats().commits != commits {
-                                    // Every source finished so far is covered by this commit.
-                                    commits = writer.stats().commits;
-                                    ledger.append(std::mem::take(&mut to_record))?;
-                                }
-                            }
-                            Err(skip) => skipped.add(source, skip),
-                        }
-                    }
-                    bar.set_message(format!(
-                        "{files_done}/{} files  {} articles",
-                        report.files, report.articles_read
-                    ));
-                }
+            let (ready, done) = match msg {
+                Msg::Items(number, Some(seq), items) => (
+                    order
+                        .arrive(number, seq, items)
+                        .into_iter()
+                        .map(|items| (number, items))
+                        .collect(),
+                    None,
+                ),
+                Msg::Items(number, None, items) => (vec![(number, items)], None),
                 Msg::Done(f) => {
-                    files_done += 1;
-                    report.unchanged += f.unchanged as usize;
-                    report.files_read += f.any_ok as usize;
-                    report.bytes_read += f.bytes;
-                    to_record.extend(f.entry);
+                    let rest = order.rest(f.source);
+                    (
+                        rest.into_iter().map(|items| (f.source, items)).collect(),
+                        Some(f),
+                    )
                 }
+            };
+            for (number, items) in ready {
+                let source = &labels[number];
+                for item in items {
+                    match item {
+                        Ok(BuiltArticle {
+                            article,
+                            transcoded,
+                            warnings,
+                            keys,
+                        }) => {
+                            report.articles_read += 1;
+                            for w in warnings {
+                                warned.add(source, Skip::new(article.path.clone(), w));
+                            }
+                            if transcoded {
+                                report.transcoded.push(Transcoded {
+                                    path: article.path.clone(),
+                                    encoding: article.encoding,
+                                });
+                            }
+                            let added = clock.time(Stage::Index, || writer.add(&article))?;
+                            let counts = Counts {
+                                furniture: &mut furniture_table,
+                                touched: &mut touched,
+                                report: &mut report,
+                            };
+                            if counts.add(added, &article, &keys) {
+                                learning.observed(dir, &furniture_table)?;
+                            }
+                            if writer.stats().commits != commits {
+                                // Every source finished so far is covered by this commit.
+                                commits = writer.stats().commits;
+                                ledger.append(std::mem::take(&mut to_record))?;
+                            }
+                        }
+                        Err(skip) => skipped.add(source, skip),
+                    }
+                }
+                bar.set_message(format!(
+                    "{files_done}/{} files  {} articles",
+                    report.files, report.articles_read
+                ));
+            }
+            if let Some(f) = done {
+                files_done += 1;
+                report.unchanged += f.unchanged as usize;
+                report.files_read += f.any_ok as usize;
+                report.bytes_read += f.bytes;
+                to_record.extend(f.entry);
             }
         }
         Ok(())
@@ -1217,8 +1281,13 @@ fn read_source(
     let (src, label, number) = (source.src, source.label, source.number);
     let key = ledger_key(src);
     let fail = |reason: String| {
-        let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
+        let _ = tx.send(Msg::Items(
+            number,
+            None,
+            vec![Err(Skip::new(label, reason))],
+        ));
         let _ = tx.send(Msg::Done(Finished {
+            source: number,
             unchanged: false,
             any_ok: false,
             bytes: 0,
@@ -1246,6 +1315,7 @@ fn read_source(
             });
             opts.progress.inc(source_bytes(src));
             let _ = tx.send(Msg::Done(Finished {
+                source: number,
                 unchanged: true,
                 any_ok: false,
                 bytes: 0,
@@ -1298,48 +1368,59 @@ fn read_source(
     let gone = AtomicBool::new(false);
     // Whichever worker is free takes the next chunk of records (reading and decompressing under
     // rayon's lock) and builds it while the others build theirs.
-    Chunks(items, clock).par_bridge().for_each(|raws| {
-        if gone.load(Ordering::Relaxed) {
-            return;
-        }
-        // The furniture learned so far (the writer learns it again as the counts grow).
-        let learned = furniture.current();
-        let built: Vec<Built> = raws
-            .into_iter()
-            .map(|r| {
-                r.and_then(|mut raw| {
-                    let transcoded = raw.transcoded;
-                    let warnings = std::mem::take(&mut raw.warnings);
-                    let mut keys = Vec::new();
-                    let outlet = opts.outlet.as_deref();
-                    let article =
-                        build_timed(raw, outlet, aliases, &learned, clock, Some(&mut keys))?;
-                    Ok(BuiltArticle {
-                        article,
-                        transcoded,
-                        warnings,
-                        keys,
+    // Numbered as read, so that the writer takes them in this order (see `InOrder`).
+    Chunks(items, clock)
+        .enumerate()
+        .par_bridge()
+        .for_each(|(seq, raws)| {
+            if gone.load(Ordering::Relaxed) {
+                return;
+            }
+            // The furniture learned so far (the writer learns it again as the counts grow).
+            let learned = furniture.current();
+            let built: Vec<Built> = raws
+                .into_iter()
+                .map(|r| {
+                    r.and_then(|mut raw| {
+                        let transcoded = raw.transcoded;
+                        let warnings = std::mem::take(&mut raw.warnings);
+                        let mut keys = Vec::new();
+                        let outlet = opts.outlet.as_deref();
+                        let article =
+                            build_timed(raw, outlet, aliases, &learned, clock, Some(&mut keys))?;
+                        Ok(BuiltArticle {
+                            article,
+                            transcoded,
+                            warnings,
+                            keys,
+                        })
                     })
                 })
-            })
-            .collect();
-        for b in &built {
-            match b {
-                Ok(_) => articles.fetch_add(1, Ordering::Relaxed),
-                Err(_) => skipped.fetch_add(1, Ordering::Relaxed),
-            };
-        }
-        if tx.send(Msg::Items(number, built)).is_err() {
-            gone.store(true, Ordering::Relaxed);
-        }
-    });
+                .collect();
+            for b in &built {
+                match b {
+                    Ok(_) => articles.fetch_add(1, Ordering::Relaxed),
+                    Err(_) => skipped.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+            if tx
+                .send(Msg::Items(number, Some(seq as u64), built))
+                .is_err()
+            {
+                gone.store(true, Ordering::Relaxed);
+            }
+        });
     if gone.load(Ordering::Relaxed) {
         return;
     }
     let (articles, skipped) = (articles.into_inner(), skipped.into_inner());
     if articles == 0 && skipped == 0 {
         let reason = format!("no {} records found", reader.name());
-        let _ = tx.send(Msg::Items(number, vec![Err(Skip::new(label, reason))]));
+        let _ = tx.send(Msg::Items(
+            number,
+            None,
+            vec![Err(Skip::new(label, reason))],
+        ));
     }
     let (hash, bytes) = match state.lock() {
         // A part is identified by the hash of its own bytes.
@@ -1359,6 +1440,7 @@ fn read_source(
         skipped,
     });
     let _ = tx.send(Msg::Done(Finished {
+        source: number,
         unchanged: false,
         any_ok: articles > 0,
         bytes,
@@ -1370,6 +1452,39 @@ fn read_source(
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn the_writer_takes_each_sources_chunks_in_the_order_they_were_read() {
+        // A chunk is marked by its source and place.
+        let chunk = |source: usize, seq: u64| -> Vec<Built> {
+            vec![Err(Skip::new(format!("{source}:{seq}"), "marker"))]
+        };
+        let names = |ready: Vec<Vec<Built>>| -> Vec<String> {
+            ready
+                .into_iter()
+                .flatten()
+                .map(|b| b.err().map(|s| s.path).unwrap_or_default())
+                .collect()
+        };
+        let mut order = InOrder::default();
+        // Workers finished chunk 2 of source 0 first, then chunks of source 1 and 0 by turns.
+        assert!(order.arrive(0, 2, chunk(0, 2)).is_empty());
+        assert_eq!(names(order.arrive(1, 0, chunk(1, 0))), ["1:0"]);
+        assert!(order.arrive(0, 1, chunk(0, 1)).is_empty());
+        assert_eq!(
+            names(order.arrive(0, 0, chunk(0, 0))),
+            ["0:0", "0:1", "0:2"]
+        );
+        assert!(order.arrive(1, 2, chunk(1, 2)).is_empty());
+        assert_eq!(names(order.arrive(0, 3, chunk(0, 3))), ["0:3"]);
+        // Source 1 ends with chunk 1 missing (a worker that stopped): what is held of it is
+        // taken in order, and nothing of another source.
+        assert!(order.arrive(2, 1, chunk(2, 1)).is_empty());
+        assert_eq!(names(order.rest(1)), ["1:2"]);
+        assert!(order.rest(1).is_empty());
+        assert_eq!(names(order.arrive(2, 0, chunk(2, 0))), ["2:0", "2:1"]);
+        assert!(order.held.is_empty());
+    }
 
     fn raw(text: &str) -> RawArticle {
         RawArticle {
