@@ -338,14 +338,10 @@ impl InOrder {
     /// never came: none while the writer takes every message).
     fn rest(&mut self, source: usize) -> Vec<Vec<Built>> {
         self.next.remove(&source);
-        let held: Vec<u64> = self
-            .held
-            .range((source, 0)..=(source, u64::MAX))
-            .map(|(&(_, seq), _)| seq)
-            .collect();
-        held.into_iter()
-            .filter_map(|seq| self.held.remove(&(source, seq)))
-            .collect()
+        let later = self.held.split_off(&(source + 1, 0));
+        let mine = self.held.split_off(&(source, 0));
+        self.held.extend(later);
+        mine.into_values().collect()
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::schema::{names, Fields, KIND_ARTICLE, KIND_PATH};
 use crate::error::Result;
+use crate::extract::ner::model::{put, take_varint};
 use crate::model::{char_offset, ArticleEntity, ArticleId, ArticleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -449,13 +450,13 @@ fn opened<'a>(
 
 /// The stored form of an article's passage spans (`passage_bounds`): for each passage in
 /// order, the bytes from the end of the one before (from 0 for the first) to its start, then
-/// its length, each as an unsigned LEB128 number. Spans must be in order and not overlap.
+/// its length, each as a LEB128 varint. Spans must be in order and not overlap.
 pub fn encode_bounds(spans: impl IntoIterator<Item = std::ops::Range<usize>>) -> Vec<u8> {
     let mut out = Vec::new();
     let mut end = 0;
     for span in spans {
-        put_leb128(&mut out, span.start.saturating_sub(end) as u64);
-        put_leb128(&mut out, span.end.saturating_sub(span.start) as u64);
+        put(&mut out, span.start.saturating_sub(end) as u64);
+        put(&mut out, span.end.saturating_sub(span.start) as u64);
         end = span.end;
     }
     out
@@ -463,44 +464,19 @@ pub fn encode_bounds(spans: impl IntoIterator<Item = std::ops::Range<usize>>) ->
 
 /// The passage spans of [`encode_bounds`]; `None` when `bytes` is not such a list of spans
 /// within `text` that start and end on its character boundaries (a damaged stored field).
-pub fn decode_bounds(mut bytes: &[u8], text: &str) -> Option<Vec<std::ops::Range<usize>>> {
-    let mut spans = Vec::new();
-    let mut end = 0usize;
-    while !bytes.is_empty() {
-        let start = end.checked_add(usize::try_from(take_leb128(&mut bytes)?).ok()?)?;
-        end = start.checked_add(usize::try_from(take_leb128(&mut bytes)?).ok()?)?;
-        if !(text.is_char_boundary(start) && text.is_char_boundary(end)) || end > text.len() {
+pub fn decode_bounds(bytes: &[u8], text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let (mut spans, mut pos, mut end) = (Vec::new(), 0, 0usize);
+    while pos < bytes.len() {
+        let mut next = || usize::try_from(take_varint(bytes, &mut pos)?).ok();
+        let start = end.checked_add(next()?)?;
+        end = start.checked_add(next()?)?;
+        // Past the text is no boundary either.
+        if !(text.is_char_boundary(start) && text.is_char_boundary(end)) {
             return None;
         }
         spans.push(start..end);
     }
     Some(spans)
-}
-
-fn put_leb128(out: &mut Vec<u8>, mut x: u64) {
-    while x >= 0x80 {
-        out.push((x as u8 & 0x7f) | 0x80);
-        x >>= 7;
-    }
-    out.push(x as u8);
-}
-
-/// The LEB128 number at the start of `bytes`, which then starts after it; `None` when it is
-/// cut short or longer than 64 bits.
-fn take_leb128(bytes: &mut &[u8]) -> Option<u64> {
-    let mut x = 0u64;
-    for (i, &b) in bytes.iter().enumerate().take(10) {
-        let bits = u64::from(b & 0x7f);
-        if i == 9 && bits > 1 {
-            return None;
-        }
-        x |= bits << (7 * i);
-        if b & 0x80 == 0 {
-            *bytes = &bytes[i + 1..];
-            return Some(x);
-        }
-    }
-    None
 }
 
 impl ArticleRecord {

@@ -565,12 +565,10 @@ pub(crate) fn assemble(
         article.appearances = all;
     }
     let mut scored: Vec<(f32, u64)> = r.best.0.iter().map(|&(s, n, _)| (s, n)).collect();
-    if scored.is_empty() {
-        // Matched only through a negation: show the article's first passage, unscored.
-        scored = titles::opening(searcher, &table, f, &row, 1)?
-            .into_iter()
-            .map(|(n, _)| (0.0, n))
-            .collect();
+    if scored.is_empty() && !article.bounds.is_empty() {
+        // Matched only through a negation: show the article's first passage, unscored (its
+        // span is stored with the text: no passage document is looked for).
+        scored.push((0.0, 0));
     }
     let mut passages = Vec::with_capacity(scored.len());
     for (score, number) in scored {

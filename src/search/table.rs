@@ -65,9 +65,11 @@ const ROW_BYTES: usize = 52;
 const KEY_AT: usize = 0;
 const DATE_AT: usize = 16;
 const CLUSTER_AT: usize = 32;
-/// Where a row's segment and its passage run are, read alone by [`ArticleTable::number_of`].
+/// Where a row's segment and its passage run are, also read alone
+/// ([`ArticleTable::number_of`]).
 const SEGMENT_AT: usize = 8;
 const FIRST_PASSAGE_AT: usize = 44;
+const PASSAGES_AT: usize = 48;
 
 /// A stored date as Unix seconds, `None` for [`NO_DATE`].
 fn date_secs(stored: u64) -> Option<i64> {
@@ -137,24 +139,29 @@ impl Row {
     /// The article's passage documents, in the segment of its article document, when they are
     /// one run of documents.
     pub fn passage_docs(&self) -> Option<std::ops::Range<DocId>> {
-        (self.passages != SCATTERED)
-            .then(|| self.first_passage..self.first_passage.saturating_add(self.passages))
+        run(self.first_passage, self.passages)
     }
 
     /// The row at the start of `b` (at least [`ROW_BYTES`] long).
     fn decode(b: &[u8]) -> Row {
         Row {
             key: long(b, KEY_AT),
-            addr: DocAddress::new(word(b, 8), word(b, 12)),
+            addr: DocAddress::new(word(b, SEGMENT_AT), word(b, SEGMENT_AT + 4)),
             date_secs: date_secs(long(b, DATE_AT)),
             outlet: word(b, 24),
             records: word(b, 28),
             cluster: long(b, CLUSTER_AT),
             first_record: word(b, 40),
-            first_passage: word(b, 44),
-            passages: word(b, 48),
+            first_passage: word(b, FIRST_PASSAGE_AT),
+            passages: word(b, PASSAGES_AT),
         }
     }
+}
+
+/// A row's run of passage documents as it stores it: `passages` documents from `first`, or
+/// none when they are [`SCATTERED`].
+fn run(first: DocId, passages: u32) -> Option<std::ops::Range<DocId>> {
+    (passages != SCATTERED).then(|| first..first.saturating_add(passages))
 }
 
 /// Every article of a commit (see the module documentation).
@@ -508,16 +515,13 @@ impl ArticleTable {
     }
 
     /// The passage number (0-based) of the passage document `addr` of the article of row `i`
-    /// (`i < len`): see [`ArticleTable::number_in`]. Reads the row's run alone.
+    /// (`i < len`), as [`ArticleTable::number_in`] finds it, reading the row's run alone.
     #[inline]
     pub fn number_of(&self, i: usize, addr: DocAddress) -> tantivy::Result<Option<u64>> {
         let at = self.rows_at + i * ROW_BYTES;
-        let (segment, first, passages) = (
-            word(&self.bytes, at + SEGMENT_AT),
-            word(&self.bytes, at + FIRST_PASSAGE_AT),
-            word(&self.bytes, at + FIRST_PASSAGE_AT + 4),
-        );
-        self.number_by_run(segment, first, passages, addr)
+        let b = &self.bytes;
+        let docs = run(word(b, at + FIRST_PASSAGE_AT), word(b, at + PASSAGES_AT));
+        self.number_by_run(word(b, at + SEGMENT_AT), docs, addr)
     }
 
     /// The passage number (0-based) of the passage document `addr` of the article of `row`:
@@ -525,28 +529,26 @@ impl ArticleTable {
     /// [`Row::passage_docs`]), or read from the segment's column when the passages are not one
     /// run; `None` when `addr` is no passage.
     pub fn number_in(&self, row: &Row, addr: DocAddress) -> tantivy::Result<Option<u64>> {
-        let r = row;
-        self.number_by_run(r.addr.segment_ord, r.first_passage, r.passages, addr)
+        self.number_by_run(row.addr.segment_ord, row.passage_docs(), addr)
     }
 
+    /// See [`ArticleTable::number_in`]: `docs` is the run of the row's segment `segment`.
     #[inline]
     fn number_by_run(
         &self,
         segment: u32,
-        first: DocId,
-        passages: u32,
+        docs: Option<std::ops::Range<DocId>>,
         addr: DocAddress,
     ) -> tantivy::Result<Option<u64>> {
-        if passages != SCATTERED && segment == addr.segment_ord {
-            let nth = addr.doc_id.wrapping_sub(first);
-            if nth < passages {
-                return Ok(Some(u64::from(nth)));
+        match docs {
+            Some(docs) if segment == addr.segment_ord && docs.contains(&addr.doc_id) => {
+                Ok(Some(u64::from(addr.doc_id - docs.start)))
             }
+            _ => Ok(self
+                .columns(addr.segment_ord)?
+                .numbers()?
+                .first(addr.doc_id)),
         }
-        Ok(self
-            .columns(addr.segment_ord)?
-            .numbers()?
-            .first(addr.doc_id))
     }
 }
 

@@ -67,41 +67,43 @@ pub(crate) fn title_scores(
 
 /// The title scores of a search's selected articles, by row of the article table.
 pub(crate) struct TitleScores {
-    /// Per row, its title score (0 when the title does not match), when many rows matched.
-    dense: Vec<Score>,
-    /// The matched rows' scores by row, when few did: an array of every row would be written
-    /// over all its pages (600 KB at 150,000 articles, a page fault each in a new process)
-    /// for a few thousand titles.
-    sparse: std::collections::HashMap<u32, Score, crate::hashing::PreHashedBuilder>,
+    by_row: ByRow,
     /// The rows whose title matched, in no order.
     matched: Vec<(u32, Score)>,
     /// The highest title score (0 when none matched).
     max: Score,
 }
 
+/// The matched rows' title scores, looked up by row.
+enum ByRow {
+    /// Per row, its score (0 when the title does not match): when many rows matched.
+    Dense(Vec<Score>),
+    /// The matched rows' scores: when few did, since an array of every row would be written
+    /// over all its pages (600 KB at 150,000 articles, a page fault each in a new process) for
+    /// a few thousand titles.
+    Sparse(crate::hashing::PreHashedMap<u32, Score>),
+}
+
 impl TitleScores {
     /// The scores of [`title_scores`] (`matched`) over a table of `rows` rows.
     pub fn new(rows: usize, matched: Vec<(u32, Score)>) -> TitleScores {
-        let mut dense = Vec::new();
-        let mut sparse = std::collections::HashMap::default();
         let max = matched.iter().map(|m| m.1).fold(0.0, Score::max);
         // A map entry takes about four times a float of the array, with its share of empty
         // slots.
-        if matched.len() * 4 >= rows {
+        let by_row = if matched.len() * 4 >= rows {
             // Allocated zeroed: the pages that hold no titled row are never written.
-            dense = vec![0.0; rows];
+            let mut dense = vec![0.0; rows];
             for &(row, score) in &matched {
                 if let Some(s) = dense.get_mut(row as usize) {
                     *s = score;
                 }
             }
+            ByRow::Dense(dense)
         } else {
-            sparse.reserve(matched.len());
-            sparse.extend(matched.iter().copied());
-        }
+            ByRow::Sparse(matched.iter().copied().collect())
+        };
         TitleScores {
-            dense,
-            sparse,
+            by_row,
             matched,
             max,
         }
@@ -110,14 +112,13 @@ impl TitleScores {
     /// The title score of the article of row `row` (0 when its title does not match).
     #[inline]
     pub fn of(&self, row: usize) -> Score {
-        match self.dense.is_empty() {
-            false => self.dense.get(row).copied().unwrap_or(0.0),
-            true if self.sparse.is_empty() => 0.0,
-            true => u32::try_from(row)
+        let score = match &self.by_row {
+            ByRow::Dense(dense) => dense.get(row).copied(),
+            ByRow::Sparse(sparse) => u32::try_from(row)
                 .ok()
-                .and_then(|r| self.sparse.get(&r).copied())
-                .unwrap_or(0.0),
-        }
+                .and_then(|r| sparse.get(&r).copied()),
+        };
+        score.unwrap_or(0.0)
     }
 
     /// The highest title score (0 when none matched).
@@ -259,7 +260,8 @@ mod tests {
                 .map(|i| ((i * 997 % rows) as u32, 1.0 + (i * 997 % rows) as f32))
                 .collect();
             let titles = TitleScores::new(rows, matched.clone());
-            assert_eq!(titles.dense.is_empty(), n < rows / 4, "{n} titled rows");
+            let sparse = matches!(titles.by_row, super::ByRow::Sparse(_));
+            assert_eq!(sparse, n < rows / 4, "{n} titled rows");
             let titled: std::collections::HashSet<u32> = matched.iter().map(|m| m.0).collect();
             for row in 0..rows + 5 {
                 let want = match titled.contains(&(row as u32)) {

@@ -500,7 +500,8 @@ pub fn lexicon_from_bytes(bytes: &[u8]) -> Result<Lexicon, FormatError> {
     Ok(lex)
 }
 
-/// Appends `v` as a LEB128 varint (also the furniture table's encoding, `index::furniture`).
+/// Appends `v` as a LEB128 varint (also the encoding of the furniture table,
+/// `index::furniture`, and of the stored passage spans, `index::records::encode_bounds`).
 pub fn put(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let b = (v & 0x7f) as u8;
@@ -520,6 +521,10 @@ pub fn take_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
     for shift in (0..64).step_by(7) {
         let b = *bytes.get(*pos)?;
         *pos += 1;
+        // The tenth byte holds the 64th bit only.
+        if shift == 63 && b & 0x7f > 1 {
+            return None;
+        }
         v |= u64::from(b & 0x7f) << shift;
         if b & 0x80 == 0 {
             return Some(v);
@@ -561,6 +566,24 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn varints_read_back_and_one_past_64_bits_is_refused() {
+        let mut bytes = Vec::new();
+        for v in [0, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
+            put(&mut bytes, v);
+        }
+        let mut pos = 0;
+        let read: Vec<u64> = std::iter::from_fn(|| take_varint(&bytes, &mut pos)).collect();
+        assert_eq!(read, [0, 127, 128, 300, u64::from(u32::MAX), u64::MAX]);
+        assert_eq!(pos, bytes.len());
+        // u64::MAX with a 65th bit in its last byte; eleven bytes; cut short.
+        let mut over = vec![0xff; 9];
+        over.push(0x03);
+        assert_eq!(take_varint(&over, &mut 0), None);
+        assert_eq!(take_varint(&[0xff; 11], &mut 0), None);
+        assert_eq!(take_varint(&[0x80], &mut 0), None);
+    }
 
     #[test]
     fn an_average_weighs_a_missing_feature_as_zero() {
