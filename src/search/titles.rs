@@ -121,6 +121,11 @@ impl TitleScores {
         score.unwrap_or(0.0)
     }
 
+    /// The matched rows with their scores, in no order.
+    pub fn matched(&self) -> &[(u32, Score)] {
+        &self.matched
+    }
+
     /// The highest title score (0 when none matched).
     pub fn max(&self) -> Score {
         self.max

@@ -74,17 +74,13 @@ pub(crate) fn pruned(expr: &super::Expr) -> bool {
 pub(crate) fn selected_runs(
     searcher: &Searcher,
     table: &ArticleTable,
-    q: &dyn Query,
+    matched: u64,
     articles: &SelectedArticles,
     pruned: bool,
 ) -> crate::Result<Option<Runs>> {
     if articles.is_empty() || table.is_empty() {
         return Ok(None);
     }
-    let mut matched = 0u64;
-    q.query_terms(&mut |term, _| {
-        matched += searcher.doc_freq(term).unwrap_or(0);
-    });
     let fewer = if pruned { FEWER_PRUNED } else { FEWER };
     // The commit's documents per article, a first guess before any row is read.
     let per_article = searcher.num_docs() / table.len() as u64;
@@ -122,6 +118,17 @@ pub(crate) fn selected_runs(
         segment.sort_unstable_by_key(|r| r.start);
     }
     Ok(Some(runs))
+}
+
+/// The documents the terms of `q` are in, summed over its terms (a term of a phrase counts
+/// whole; the words a prefix stands for are not counted): what a pass of `q` over every
+/// document reads, at most.
+fn postings(searcher: &Searcher, q: &dyn Query) -> u64 {
+    let mut matched = 0u64;
+    q.query_terms(&mut |term, _| {
+        matched += searcher.doc_freq(term).unwrap_or(0);
+    });
+    matched
 }
 
 /// A kept article: its best passage so far.
@@ -245,8 +252,9 @@ pub(crate) fn rank(
     let prune = pruned(expr);
     let (words, runs) = match positive.passages {
         Some(query) => {
-            let runs = selected_runs(searcher, &table, query.as_ref(), articles, prune)?;
-            (Some(Words { query, prune }), runs)
+            let words = Words::new(searcher, &table, query, prune)?;
+            let runs = selected_runs(searcher, &table, words.postings, articles, prune)?;
+            (Some(words), runs)
         }
         None => (None, None),
     };
@@ -306,16 +314,28 @@ pub(crate) fn top_articles(
         for k in rescore(searcher, table, fields, weight.as_ref(), &seeds)? {
             best.offer(k);
         }
-        let pass = Pass {
+        let candidates = Candidates {
             searcher,
             table,
             weight: weight.as_ref(),
-            prune: q.prune,
             titles,
-            articles,
-            runs,
         };
-        pass.run(&mut best)?;
+        let enough = match q.bound {
+            Some(bound) => candidates.enough(&mut best, bound, q.postings, q.lists)?,
+            None => false,
+        };
+        if !enough {
+            let pass = Pass {
+                searcher,
+                table,
+                weight: weight.as_ref(),
+                prune: q.prune,
+                titles,
+                articles,
+                runs,
+            };
+            pass.run(&mut best)?;
+        }
     }
     // The articles whose title alone may beat the worst kept one: their opening passage,
     // scored by the title (one whose words matched scores more already, and is kept or beaten).
@@ -331,6 +351,150 @@ pub(crate) fn top_articles(
         }
     }
     Ok(finish(best, articles, limit))
+}
+
+/// Postings of a pass over every passage that scoring one titled article whole costs about as
+/// much as, per posting list of the query (reading its row, seeking each list to its passages,
+/// scoring them). Measured on AllSides at 1× and 4× (102 queries): for a single word, the two
+/// ways break even with 16 to 32.
+const CANDIDATE_POSTINGS: u64 = 32;
+
+/// The posting lists a scorer of `q` seeks: its words, phrases and prefixes.
+fn lists(q: &dyn Query) -> u64 {
+    match q.downcast_ref::<tantivy::query::BooleanQuery>() {
+        Some(b) => b.clauses().iter().map(|(_, c)| lists(c.as_ref())).sum(),
+        None => 1,
+    }
+}
+
+/// The most the words of `q` add to a passage's score: tantivy's BM25 bound (a term at an
+/// infinite frequency in the shortest passage) for a word or a phrase, the constant score of a
+/// prefix, the sum of the clauses of a union or an intersection; `None` for a query of another
+/// kind. Computed with the statistics (`stats`) the pass scores with.
+fn words_bound(
+    q: &dyn Query,
+    stats: &dyn tantivy::query::Bm25StatisticsProvider,
+) -> crate::Result<Option<Score>> {
+    use tantivy::query::{Bm25Weight, BooleanQuery, Occur, PhraseQuery, RegexQuery, TermQuery};
+    if let Some(t) = q.downcast_ref::<TermQuery>() {
+        let weight = Bm25Weight::for_terms(stats, std::slice::from_ref(t.term()))?;
+        return Ok(Some(weight.max_score()));
+    }
+    if let Some(p) = q.downcast_ref::<PhraseQuery>() {
+        return Ok(Some(
+            Bm25Weight::for_terms(stats, &p.phrase_terms())?.max_score(),
+        ));
+    }
+    // Scored as a constant: the boost, 1.
+    if q.downcast_ref::<RegexQuery>().is_some() {
+        return Ok(Some(1.0));
+    }
+    let Some(b) = q.downcast_ref::<BooleanQuery>() else {
+        return Ok(None);
+    };
+    let mut sum: Score = 0.0;
+    for (occur, clause) in b.clauses() {
+        if *occur == Occur::MustNot {
+            continue;
+        }
+        match words_bound(clause.as_ref(), stats)? {
+            Some(bound) => sum += bound,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(sum))
+}
+
+/// The titled articles that may still enter the bounded set once the words alone cannot (see
+/// [`Candidates::enough`]).
+struct Candidates<'a> {
+    searcher: &'a Searcher,
+    table: &'a ArticleTable,
+    weight: &'a dyn tantivy::query::Weight,
+    titles: &'a TitleScores,
+}
+
+impl Candidates<'_> {
+    /// When the words add less to any passage (at most `bound`) than the worst kept article
+    /// scored, an article can only enter the set if its title makes up the difference: each
+    /// titled article whose title score plus `bound` beats the worst kept one is scored whole
+    /// (in document order, passing over those that the rising worst kept score puts out of
+    /// reach), and the pass over every passage is not needed. Returns false, having done
+    /// nothing, when an untitled article could still enter, or when the candidates would cost
+    /// more than the pass over the words' `postings` (see [`CANDIDATE_POSTINGS`]; `lists`: the
+    /// query's posting lists).
+    ///
+    /// This is what ranks a common word: `the` or `said` scores little in a passage (nearly
+    /// every passage holds it) and much in a title, so the pass's threshold, the worst kept
+    /// score less the best title score, let almost every passage through (492,476 of the
+    /// passages holding `the` at 1×, against 13 candidates here).
+    fn enough(
+        &self,
+        best: &mut Best,
+        bound: Score,
+        postings: u64,
+        lists: u64,
+    ) -> crate::Result<bool> {
+        let (table, titles) = (self.table, self.titles);
+        // A margin for the order in which a union adds its terms' scores.
+        let bound = bound + bound.abs() * 1e-5 + 1e-6;
+        let worst = best.threshold();
+        if worst == Score::MIN || bound > worst {
+            return Ok(false);
+        }
+        let reach = |title: Score| title + bound > worst;
+        let count = titles.matched().iter().filter(|m| reach(m.1)).count();
+        let cost = CANDIDATE_POSTINGS.saturating_mul(lists.max(1));
+        if (count as u64).saturating_mul(cost) > postings {
+            return Ok(false);
+        }
+        // The candidates in document order, each with its run of passages (an index whose
+        // passages are not runs is ranked by the pass).
+        let mut rows = Vec::with_capacity(count);
+        for &(i, title) in titles.matched() {
+            if !reach(title) || best.members.contains(&table.key_of(i as usize)) {
+                continue;
+            }
+            let row = table.row(i as usize)?;
+            let Some(run) = row.passage_docs() else {
+                return Ok(false);
+            };
+            rows.push((row.addr.segment_ord, run, row, title));
+        }
+        rows.sort_unstable_by_key(|r| (r.0, r.1.start));
+        let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+        for (segment, run, row, title) in rows {
+            if title + bound <= best.threshold() {
+                continue;
+            }
+            let reader = self.searcher.segment_reader(segment);
+            let s = match &mut scorer {
+                Some((at, s)) if *at == segment => s,
+                _ => &mut scorer.insert((segment, self.weight.scorer(reader, 1.0)?)).1,
+            };
+            let alive = reader.alive_bitset();
+            let mut found: Option<Kept> = None;
+            let mut doc = s.doc();
+            if doc < run.start {
+                doc = s.seek(run.start);
+            }
+            while doc < run.end {
+                let addr = DocAddress::new(segment, doc);
+                if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                    if let Some(number) = table.number_in(&row, addr)? {
+                        keep_better(&mut found, &row, s.score() + title, number, addr);
+                    }
+                }
+                doc = s.advance();
+            }
+            // One whose words are in no passage is offered by its title afterwards, as after
+            // a pass.
+            if let Some(k) = found {
+                best.offer(k);
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// A pass of a search's words over the passages (see [`top_articles`]).
@@ -475,6 +639,31 @@ pub(crate) struct Words {
     pub query: Box<dyn Query>,
     /// Block-max WAND may rank it (see [`pruned`]).
     pub prune: bool,
+    /// The documents its terms are in (see [`postings`]).
+    pub postings: u64,
+    /// The most it adds to a passage's score (see [`words_bound`]).
+    pub bound: Option<Score>,
+    /// Its words, phrases and prefixes: each is a posting list the scorer seeks.
+    pub lists: u64,
+}
+
+impl Words {
+    /// The words of `query`, with its postings and bound among `table`'s live documents.
+    pub fn new(
+        searcher: &Searcher,
+        table: &ArticleTable,
+        query: Box<dyn Query>,
+        prune: bool,
+    ) -> crate::Result<Words> {
+        let live = super::statistics::LiveStatistics::new(searcher, table);
+        Ok(Words {
+            postings: postings(searcher, query.as_ref()),
+            bound: words_bound(query.as_ref(), &live)?,
+            lists: lists(query.as_ref()),
+            query,
+            prune,
+        })
+    }
 }
 
 /// Each titled article of `again` (its row and title score) with its best passage, exactly: the
@@ -524,16 +713,7 @@ fn rescore(
         let Some(number) = table.number_in(row, addr)? else {
             continue;
         };
-        let candidate = Kept {
-            key: row.key,
-            date_secs: row.date_secs,
-            score: s.score() + title,
-            number,
-            addr,
-        };
-        if found[i].is_none_or(|f| passage_better(&candidate, &f)) {
-            found[i] = Some(candidate);
-        }
+        keep_better(&mut found[i], row, s.score() + title, number, addr);
     }
     let mut out = Vec::with_capacity(again.len());
     for ((row, title), found) in again.iter().zip(found) {
@@ -543,6 +723,21 @@ fn rescore(
         }
     }
     Ok(out)
+}
+
+/// Keeps passage `number` (at `addr`) of the article of `row`, scoring `score`, in `found` when
+/// it is better than the one found before.
+fn keep_better(found: &mut Option<Kept>, row: &Row, score: Score, number: u64, addr: DocAddress) {
+    let candidate = Kept {
+        key: row.key,
+        date_secs: row.date_secs,
+        score,
+        number,
+        addr,
+    };
+    if found.is_none_or(|f| passage_better(&candidate, &f)) {
+        *found = Some(candidate);
+    }
 }
 
 /// The article of `row` with its opening passage, scored by its title alone (`None` when it
@@ -603,12 +798,52 @@ mod tests {
     /// A ranked article's best passage: score, number, address.
     type Passage = (Score, u64, DocAddress);
 
-    /// A query that counts the weights built from it (each is a pass over its matches).
+    /// Each ranked article with its best passage.
+    fn best_of(ranked: &[Ranked]) -> Vec<(u64, Option<Passage>)> {
+        ranked
+            .iter()
+            .map(|r| (r.key, r.best.0.first().copied()))
+            .collect()
+    }
+
+    /// The ranking of the path that scores every passage into a map (two passages per article
+    /// take it), the best 500.
+    fn by_every_passage(
+        mi: &crate::index::MorgueIndex,
+        searcher: &Searcher,
+        expr: &crate::search::Expr,
+        articles: &SelectedArticles,
+    ) -> Vec<(u64, Option<Passage>)> {
+        let every = rank_top(
+            mi,
+            searcher,
+            expr,
+            articles.clone(),
+            2,
+            SortOrder::Relevance,
+            500,
+        );
+        best_of(&every.unwrap())
+    }
+
+    /// What a [`Counted`] query saw: the weights built from it (each is a pass over its
+    /// matches) and the passages its scorers scored.
+    #[derive(Debug, Default)]
+    struct Counts {
+        weights: std::sync::atomic::AtomicUsize,
+        scored: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl Counts {
+        fn reset(&self) {
+            self.weights.store(0, std::sync::atomic::Ordering::Relaxed);
+            self.scored.store(0, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// A query that counts what is done with it (see [`Counts`]).
     #[derive(Debug)]
-    struct Counted(
-        Box<dyn Query>,
-        std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    );
+    struct Counted(Box<dyn Query>, std::sync::Arc<Counts>);
 
     impl Clone for Counted {
         fn clone(&self) -> Counted {
@@ -621,8 +856,14 @@ mod tests {
             &self,
             scoring: EnableScoring<'_>,
         ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
-            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.0.weight(scoring)
+            self.1
+                .weights
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let inner = self.0.weight(scoring)?;
+            Ok(Box::new(ScoredWeight(
+                inner,
+                std::sync::Arc::clone(&self.1.scored),
+            )))
         }
     }
 
@@ -650,10 +891,10 @@ mod tests {
             .unwrap()
             .passages
             .unwrap();
-        let weights = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let counted = Counted(q, std::sync::Arc::clone(&weights));
+        let counts = std::sync::Arc::new(Counts::default());
+        let counted = Counted(q, std::sync::Arc::clone(&counts));
         for (to, hits, scored) in [("1970-01-05", 4, 1), ("1969", 0, 0)] {
-            weights.store(0, std::sync::atomic::Ordering::Relaxed);
+            counts.reset();
             let filters = Filters::new(None, Some(to), false, vec![], vec![]).unwrap();
             let articles = select(&mi, &searcher, Some(&expr), &filters)
                 .unwrap()
@@ -662,6 +903,9 @@ mod tests {
             let words = Words {
                 query: Box::new(counted.clone()),
                 prune: true,
+                postings: 0,
+                bound: None,
+                lists: 1,
             };
             let top = top_articles(
                 &searcher,
@@ -675,7 +919,142 @@ mod tests {
             )
             .unwrap();
             assert_eq!(top.len(), hits, "--to {to}");
-            assert_eq!(weights.load(std::sync::atomic::Ordering::Relaxed), scored);
+            let weights = counts.weights.load(std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(weights, scored);
+        }
+    }
+
+    struct ScoredWeight(
+        Box<dyn tantivy::query::Weight>,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    );
+
+    impl tantivy::query::Weight for ScoredWeight {
+        fn scorer(
+            &self,
+            reader: &tantivy::SegmentReader,
+            boost: Score,
+        ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+            let inner = self.0.scorer(reader, boost)?;
+            Ok(Box::new(CountingScorer(
+                inner,
+                std::sync::Arc::clone(&self.1),
+            )))
+        }
+
+        fn explain(
+            &self,
+            reader: &tantivy::SegmentReader,
+            doc: DocId,
+        ) -> tantivy::Result<tantivy::query::Explanation> {
+            self.0.explain(reader, doc)
+        }
+    }
+
+    struct CountingScorer(
+        Box<dyn tantivy::query::Scorer>,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    );
+
+    impl DocSet for CountingScorer {
+        fn advance(&mut self) -> DocId {
+            self.0.advance()
+        }
+        fn seek(&mut self, target: DocId) -> DocId {
+            self.0.seek(target)
+        }
+        fn doc(&self) -> DocId {
+            self.0.doc()
+        }
+        fn size_hint(&self) -> u32 {
+            self.0.size_hint()
+        }
+    }
+
+    impl tantivy::query::Scorer for CountingScorer {
+        fn score(&mut self) -> Score {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.0.score()
+        }
+    }
+
+    /// A word in every passage and in a few titles (`the`, `said`) scores little in a passage
+    /// and much in a title: once the best titled articles fill the set, only a titled article
+    /// can enter it, so those are scored whole and the passages of the others are not scored.
+    /// The ranking is the one that scores every passage.
+    #[test]
+    fn a_common_word_ranks_its_titled_articles_without_scoring_every_passage() {
+        let (_dir, mi, mut w) = crate::search::testing::new_index();
+        let f = mi.fields;
+        let filler = ["harbor", "ferry", "council", "budget", "storm", "orchard"];
+        for key in 1..=300u64 {
+            let mut a = article(&f, key);
+            // Twelve titled alike: their passages decide their order.
+            if key % 25 == 0 {
+                a.add_text(f.title, "pier harbor");
+            }
+            let mut docs = vec![UserOperation::Add(a)];
+            for p in 0..2u64 {
+                let words: Vec<&str> =
+                    std::iter::repeat_n("pier", ((key * 7 + p) % 4 + 1) as usize)
+                        .chain((0..((key + p) % 9 + 3) as usize).map(|i| filler[i % filler.len()]))
+                        .collect();
+                docs.push(UserOperation::Add(passage(&f, key, p, &words.join(" "))));
+            }
+            w.run(docs).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = mi.searcher().unwrap();
+        let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
+        let expr = parse("pier").unwrap();
+        let articles = select(&mi, &searcher, Some(&expr), &Filters::default())
+            .unwrap()
+            .articles;
+        let positive = crate::search::build::Builder::new(&searcher, &f)
+            .positive(&expr)
+            .unwrap();
+        let live = crate::search::statistics::LiveStatistics::new(&searcher, &table);
+        let all = |_: u64| true;
+        let titled = crate::search::titles::title_scores(
+            &searcher,
+            &table,
+            positive.titles.unwrap().as_ref(),
+            &live,
+            crate::search::titles::Keep::Keys(&all),
+        )
+        .unwrap();
+        assert_eq!(titled.len(), 12);
+        let titles = TitleScores::new(table.len(), titled);
+        let every = by_every_passage(&mi, &searcher, &expr, &articles);
+        let passages = positive.passages.unwrap();
+        let counts = std::sync::Arc::new(Counts::default());
+        let q = Counted(passages.box_clone(), std::sync::Arc::clone(&counts));
+        for limit in [1, 3, 5, 10] {
+            counts.reset();
+            // The bound and postings of the word itself (the counting wrapper hides them).
+            let words = Words::new(&searcher, &table, passages.box_clone(), true).unwrap();
+            let words = Words {
+                query: Box::new(q.clone()),
+                ..words
+            };
+            let top = top_articles(
+                &searcher,
+                &table,
+                &f,
+                Some(&words),
+                &titles,
+                &articles,
+                limit,
+                None,
+            )
+            .unwrap();
+            let top = best_of(&top);
+            let want: Vec<_> = every.iter().take(limit).copied().collect();
+            assert_eq!(top, want, "limit {limit}");
+            assert!(top.iter().all(|(key, _)| key % 25 == 0), "limit {limit}");
+            // The twelve titled articles' 24 passages, not the 600 that hold the word.
+            let n = counts.scored.load(std::sync::atomic::Ordering::Relaxed);
+            assert!(n <= 24, "limit {limit}: {n} passages scored");
         }
     }
 
@@ -750,7 +1129,8 @@ mod tests {
                 .passages;
             let runs = match &q {
                 Some(q) => {
-                    selected_runs(&searcher, &table, q.as_ref(), &articles, pruned(&expr)).unwrap()
+                    let matched = postings(&searcher, q.as_ref());
+                    selected_runs(&searcher, &table, matched, &articles, pruned(&expr)).unwrap()
                 }
                 None => None,
             };
@@ -759,21 +1139,7 @@ mod tests {
                 "pier AND quay*" => assert!(runs.is_some(), "{query}"),
                 _ => {}
             }
-            // Two passages per article: the path that scores every passage into a map.
-            let every = rank_top(
-                &mi,
-                &searcher,
-                &expr,
-                articles.clone(),
-                2,
-                SortOrder::Relevance,
-                500,
-            )
-            .unwrap();
-            let every: Vec<(u64, Option<Passage>)> = every
-                .iter()
-                .map(|r| (r.key, r.best.0.first().copied()))
-                .collect();
+            let every = by_every_passage(&mi, &searcher, &expr, &articles);
             for limit in [1, 2, 5, 7, 17, 40, 500] {
                 let top = rank_top(
                     &mi,
@@ -785,10 +1151,7 @@ mod tests {
                     limit,
                 )
                 .unwrap();
-                let top: Vec<(u64, Option<Passage>)> = top
-                    .iter()
-                    .map(|r| (r.key, r.best.0.first().copied()))
-                    .collect();
+                let top = best_of(&top);
                 let want: Vec<_> = every.iter().take(limit).copied().collect();
                 assert_eq!(top, want, "{query} limit {limit}");
             }
