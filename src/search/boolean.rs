@@ -33,7 +33,7 @@ pub fn evaluate(
                 // with every passage); titles are indexed on article documents, and outlets,
                 // entities and metadata are article properties.
                 let set = if field == fields.body {
-                    searcher.search(q.as_ref(), &collector.passages())?
+                    collector.passage_rows(searcher, q.as_ref())?
                 } else if field == fields.title {
                     searcher.search(q.as_ref(), collector)?
                 } else {

@@ -586,6 +586,24 @@ impl RowMap {
         let row = self.number(doc)?;
         (row < self.rows).then_some(row)
     }
+
+    /// The first document after `doc` that is not a passage of the same article (the end of
+    /// its run of passages: an article's passages are written together).
+    #[inline]
+    pub fn after_run(&self, doc: DocId) -> DocId {
+        let b = self.bytes.as_slice();
+        let Some(row) = self.number(doc) else {
+            return doc.saturating_add(1);
+        };
+        let mut at = 4 * (doc as usize + 1);
+        while let Some(n) = b.get(at..at + 4) {
+            if u32::from_le_bytes([n[0], n[1], n[2], n[3]]) != row {
+                break;
+            }
+            at += 4;
+        }
+        (at / 4) as DocId
+    }
 }
 
 /// The rows (sorted by key) and outlet names of `searcher`'s commit, read from the fast fields,
