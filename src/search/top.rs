@@ -10,6 +10,7 @@
 //! articles outside the selection and deleted documents are passed over. The result is the same
 //! as scoring every passage and sorting (`rank_top`'s general path), which the tests check.
 
+use super::statistics::LiveStatistics;
 use super::table::ArticleTable;
 use super::table::Row;
 use super::titles::{title_scores, Keep, TitleScores};
@@ -236,9 +237,9 @@ pub(crate) fn rank(
         return Ok(None);
     }
     let table = ArticleTable::cached(mi, searcher)?;
+    let live = super::statistics::LiveStatistics::new(searcher, &table);
     let matched = match &positive.titles {
         Some(q) => {
-            let live = super::statistics::LiveStatistics::new(searcher, &table);
             let selected = |key: u64| articles.contains_key(&key);
             let keep = match articles.rows_of(&table) {
                 Some(rows) => Keep::Rows(rows),
@@ -252,7 +253,7 @@ pub(crate) fn rank(
     let prune = pruned(expr);
     let (words, runs) = match positive.passages {
         Some(query) => {
-            let words = Words::new(searcher, &table, query, prune)?;
+            let words = Words::new(searcher, &live, query, prune)?;
             let runs = selected_runs(searcher, &table, words.postings, articles, prune)?;
             (Some(words), runs)
         }
@@ -261,6 +262,7 @@ pub(crate) fn rank(
     let ranked = top_articles(
         searcher,
         &table,
+        &live,
         &mi.fields,
         words.as_ref(),
         &titles,
@@ -284,6 +286,7 @@ pub(crate) fn rank(
 pub(crate) fn top_articles(
     searcher: &Searcher,
     table: &ArticleTable,
+    live: &LiveStatistics,
     fields: &crate::index::Fields,
     q: Option<&Words>,
     titles: &TitleScores,
@@ -298,11 +301,10 @@ pub(crate) fn top_articles(
     }
     let mut best = Best::new(limit);
     if let Some(q) = q {
-        let live = super::statistics::LiveStatistics::new(searcher, table);
         let weight = q
             .query
             .weight(EnableScoring::enabled_from_statistics_provider(
-                &live, searcher,
+                live, searcher,
             ))?;
         // The articles with the best titles, scored whole first: the pass starts with a worst
         // kept score near the last one's, not from nothing (its threshold less the best title
@@ -648,17 +650,16 @@ pub(crate) struct Words {
 }
 
 impl Words {
-    /// The words of `query`, with its postings and bound among `table`'s live documents.
+    /// The words of `query`, with its postings and its bound among the live documents (`live`).
     pub fn new(
         searcher: &Searcher,
-        table: &ArticleTable,
+        live: &LiveStatistics,
         query: Box<dyn Query>,
         prune: bool,
     ) -> crate::Result<Words> {
-        let live = super::statistics::LiveStatistics::new(searcher, table);
         Ok(Words {
             postings: postings(searcher, query.as_ref()),
-            bound: words_bound(query.as_ref(), &live)?,
+            bound: words_bound(query.as_ref(), live)?,
             lists: lists(query.as_ref()),
             query,
             prune,
@@ -910,6 +911,7 @@ mod tests {
             let top = top_articles(
                 &searcher,
                 &table,
+                &LiveStatistics::new(&searcher, &table),
                 &f,
                 Some(&words),
                 &none,
@@ -1032,7 +1034,7 @@ mod tests {
         for limit in [1, 3, 5, 10] {
             counts.reset();
             // The bound and postings of the word itself (the counting wrapper hides them).
-            let words = Words::new(&searcher, &table, passages.box_clone(), true).unwrap();
+            let words = Words::new(&searcher, &live, passages.box_clone(), true).unwrap();
             let words = Words {
                 query: Box::new(q.clone()),
                 ..words
@@ -1040,6 +1042,7 @@ mod tests {
             let top = top_articles(
                 &searcher,
                 &table,
+                &live,
                 &f,
                 Some(&words),
                 &titles,
