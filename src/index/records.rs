@@ -67,11 +67,8 @@ pub struct ArticleRecord {
     /// The normalized text (boilerplate removed).
     #[serde(skip)]
     pub text: String,
-    /// Passages in order (filled by [`load_article`] when asked for).
-    #[serde(skip)]
-    pub passages: Vec<PassageRecord>,
     /// Each passage's byte range in `text`, by passage number (0-based), as stored on the
-    /// article document (see [`encode_bounds`]).
+    /// article document (see [`encode_bounds`]); [`ArticleRecord::passages`] gives the records.
     #[serde(skip)]
     pub bounds: Vec<std::ops::Range<usize>>,
     /// Site furniture in `text`: sorted byte ranges (see `normalize::furniture`).
@@ -498,6 +495,30 @@ impl ArticleRecord {
             bytes,
         })
     }
+
+    /// Every passage, in order: [`ArticleRecord::passage`] of each, with the character offsets
+    /// counted in one walk along the text (the spans are in order, on character boundaries:
+    /// [`decode_bounds`]) instead of from its start for each passage.
+    pub fn passages(&self) -> Vec<PassageRecord> {
+        let (mut byte, mut char) = (0, 0);
+        let mut chars_to = |to: usize| {
+            char += self.text.get(byte..to).map_or(0, |s| s.chars().count());
+            byte = to;
+            char as u64
+        };
+        let mut out = Vec::with_capacity(self.bounds.len());
+        for (n, bytes) in self.bounds.iter().enumerate() {
+            let start = chars_to(bytes.start);
+            let end = chars_to(bytes.end);
+            out.push(PassageRecord {
+                number: n as u32 + 1,
+                start,
+                end,
+                bytes: bytes.clone(),
+            });
+        }
+        out
+    }
 }
 
 fn damaged_spans(id: ArticleId) -> crate::Error {
@@ -527,23 +548,15 @@ pub fn load_article(
 /// What [`load_article_at`] loads besides the article document's stored fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parts {
-    /// Every passage's span (from the spans stored on the article document).
-    pub passages: bool,
     /// The entities (read from the entity columns, [`entities_at`]; a search hit shows none).
     pub entities: bool,
 }
 
 impl Parts {
     /// The stored fields only.
-    pub const STORED: Parts = Parts {
-        passages: false,
-        entities: false,
-    };
+    pub const STORED: Parts = Parts { entities: false };
     /// Everything: what `show` prints.
-    pub const ALL: Parts = Parts {
-        passages: true,
-        entities: true,
-    };
+    pub const ALL: Parts = Parts { entities: true };
 }
 
 /// Loads the article `article_id` whose article document is at `addr` (known from the article
@@ -602,7 +615,6 @@ pub fn load_article_at(
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         text: stored_str(&doc, f.text).unwrap_or_default(),
-        passages: Vec::new(),
         bounds: Vec::new(),
         furniture: Vec::new(),
         furniture_spans: Vec::new(),
@@ -620,11 +632,6 @@ pub fn load_article_at(
     }
     if let Some(b) = doc.get_first(f.passage_bounds).and_then(|v| v.as_bytes()) {
         record.bounds = decode_bounds(b, &record.text).ok_or_else(|| damaged_spans(article_id))?;
-    }
-    if parts.passages {
-        record.passages = (0..record.bounds.len() as u64)
-            .map(|n| record.passage(n))
-            .collect::<Result<_>>()?;
     }
     Ok(record)
 }
@@ -831,7 +838,6 @@ mod tests {
             appearances: Vec::new(),
             meta: Default::default(),
             text: text.clone(),
-            passages: Vec::new(),
             bounds: spans,
             furniture: Vec::new(),
             furniture_spans: Vec::new(),
@@ -843,6 +849,9 @@ mod tests {
             (315, text.chars().count() as u64)
         );
         assert!(record.passage(2).is_err(), "no third passage");
+        // All of them at once: the same records, offsets counted along the text.
+        let each: Vec<PassageRecord> = (0..2).map(|n| record.passage(n).unwrap()).collect();
+        assert_eq!(record.passages(), each);
         // Cut short, past the text, inside a letter, longer than 64 bits: refused.
         assert_eq!(decode_bounds(&stored[..2], &text), None);
         assert_eq!(

@@ -578,7 +578,7 @@ pub fn article_text(a: &ArticleRecord, style: &Style) -> String {
     );
     out.push('\n');
     let mut pos = 0;
-    for p in &a.passages {
+    for p in &a.passages() {
         let before = marked(a, pos..p.bytes.start.max(pos));
         let before = before.trim();
         if !before.is_empty() {
@@ -640,8 +640,8 @@ pub fn article_json(a: &ArticleRecord) -> String {
         passage_texts: Vec<P<'a>>,
     }
     let passages = a
-        .passages
-        .iter()
+        .passages()
+        .into_iter()
         .map(|p| P {
             number: p.number,
             start: p.start,

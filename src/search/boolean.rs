@@ -29,7 +29,7 @@ pub fn evaluate(
             // body and title postings through a union cost more than both walks.
             let mut acc: Option<Rows> = None;
             for (field, q) in builder.atom_parts(a)? {
-                // Words live in passages (the collector counts passages only: no intersection
+                // Words live in passages (`passage_rows` counts passages only: no intersection
                 // with every passage); titles are indexed on article documents, and outlets,
                 // entities and metadata are article properties.
                 let set = if field == fields.body {

@@ -588,7 +588,10 @@ impl RowMap {
     }
 
     /// The first document after `doc` that is not a passage of the same article (the end of
-    /// its run of passages: an article's passages are written together).
+    /// its run of passages: an article's passages are written together). Read on in the map
+    /// rather than from the article's row ([`Row::passage_docs`]): the next entries sit beside
+    /// the one just read, where the row is a read elsewhere in the table, and an article whose
+    /// passages are not one run is handled alike.
     #[inline]
     pub fn after_run(&self, doc: DocId) -> DocId {
         let b = self.bytes.as_slice();

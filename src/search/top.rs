@@ -454,10 +454,14 @@ impl Candidates<'_> {
         // passages are not runs is ranked by the pass).
         let mut rows = Vec::with_capacity(count);
         for &(i, title) in titles.matched() {
-            if !reach(title) || best.members.contains(&table.key_of(i as usize)) {
+            if !reach(title) {
                 continue;
             }
             let row = table.row(i as usize)?;
+            // Scored whole already (the seeds).
+            if best.members.contains(&row.key) {
+                continue;
+            }
             let Some(run) = row.passage_docs() else {
                 return Ok(false);
             };
