@@ -553,10 +553,11 @@ mod search {
             assert_eq!(run(&w), before, "{value}");
         }
         // Before the directory (`bits`, then 2^bits + 1 numbers, the last the number of rows)
-        // come the row maps, a row number per document (its top bit set when the document is
-        // not a passage). Opening the file does not read them (that grew with the archive): a
-        // damaged number counts nothing and fails nothing, and `morgue check` finds it, says so
-        // and builds the table again.
+        // come the row maps, runs of documents (the first document, then the row number, its
+        // top bit set when the documents are not passages): the last number is the last
+        // run's. Opening the file does not read them (that grew with the archive): a damaged
+        // number counts nothing and fails nothing, and `morgue check` finds it, says so and
+        // builds the table again.
         let word = |at: usize| u32::from_le_bytes(whole[at..at + 4].try_into().unwrap());
         let rows = word(whole.len() - 4);
         let bits = if rows <= 1 { 0 } else { rows.ilog2() };

@@ -2,7 +2,7 @@
 //!
 //! Exact totals need the set of articles that a query's matching passages belong to: every
 //! match is walked, unscored. Each document's article row is read from the table's row map (a
-//! 32-bit number per document, [`super::table::RowMap`]) and set in a bitset of one bit per
+//! 32-bit number per run of documents, [`super::table::RowMap`]) and set in a bitset of one bit per
 //! article, so the walk costs a read and a bit per match, where a key column read, a hash-set
 //! insert and a table lookup per article were the largest part of a search. The article-level
 //! boolean logic (`boolean.rs`) is then word-wise `and`, `or` and complement.

@@ -22,11 +22,16 @@
 //!
 //! The file also maps every document of every segment (passages, records, article documents)
 //! to its article's row: a query's matches are counted as bits over rows (`search::rows`), not
-//! as keys looked up here one by one. The maps take 4 bytes per document (about 2.4 MB for
-//! 37,500 articles in 600,000 documents). Opening the file checks their lengths, not their
-//! numbers (reading every page of them cost each process about 1 ms at 37,500 articles, and
-//! grew with the archive): a number is checked when a query reads it, one that is no row
-//! counts nothing, and `morgue check` reads them all and builds a damaged table again.
+//! as keys looked up here one by one. A segment holds an article's documents side by side, so
+//! each map is kept as runs of documents with the same number (8 bytes a run: its first
+//! document and the number; about two runs per article, its passages and then its article and
+//! record documents). A number per document took 4 bytes a document, 2.3 MB at 37,500
+//! articles and 10.9 MB at 150,000, and counting a common word read most of its pages. Matches
+//! come in document order, so a map finds a document's run from the last one it found. Opening
+//! the file checks the maps' lengths, not their runs (reading every page of them cost each
+//! process about 1 ms at 37,500 articles, and grew with the archive): a number is checked when
+//! a query reads it, one that is no row counts nothing, and `morgue check` reads them all and
+//! builds a damaged table again.
 //!
 //! The writer adds an article's passages and article document as one batch, which one indexing
 //! thread writes side by side and merges keep in order: a row records its live passages as one
@@ -41,6 +46,7 @@
 use crate::error::{Error, Result};
 use crate::index::sidecar::{self, long, word};
 use crate::index::{keyword_key, keyword_term, names, MorgueIndex, PassageColumns, KIND_ARTICLE};
+use std::cell::Cell;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -54,7 +60,7 @@ pub const TABLE_FILE: &str = sidecar::ARTICLE_TABLE;
 
 /// The first bytes of the file (the version changes with the layout; the key holds the crate
 /// version too).
-const MAGIC: &[u8; 16] = b"morgue-articles8";
+const MAGIC: &[u8; 16] = b"morgue-articles9";
 
 /// Bytes per row: key, segment, document, date, outlet, records, cluster, first record, first
 /// passage, passages.
@@ -188,9 +194,8 @@ pub struct ArticleTable {
     records_len: usize,
     /// Per segment ordinal.
     columns: Vec<PassageColumns>,
-    /// Per segment ordinal: where its row map starts in `bytes` and how many documents it
-    /// maps (the segment's `max_doc`).
-    maps: Vec<(usize, u32)>,
+    /// Per segment ordinal: its row map's runs in `bytes`.
+    maps: Vec<MapAt>,
 }
 
 /// Builds the table of `mi`'s latest commit unless its folder has it: what an ingest leaves for
@@ -300,18 +305,49 @@ impl ArticleTable {
                 previous = Some(key);
             }
         }
-        for (segment, &(at, n)) in self.maps.iter().enumerate() {
-            let map = &self.bytes[at..at + 4 * n as usize];
-            let (numbers, _) = map.as_chunks::<4>();
-            // With one added and NOT_PASSAGE cleared, NO_ROW wraps to 0 and a row is at most
-            // `len` (`morgue check` reads every stored document too: a plain scan will do).
-            let bad = numbers.iter().position(|&b| {
-                (u32::from_le_bytes(b).wrapping_add(1) & !NOT_PASSAGE) as usize > self.len
-            });
-            if let Some(doc) = bad {
+        for (segment, at) in self.maps.iter().enumerate() {
+            let from = at.at + at.runs_from();
+            let map = &self.bytes[from..from + RUN_BYTES * at.runs];
+            let (runs, _) = map.as_chunks::<RUN_BYTES>();
+            let mut previous: Option<u32> = None;
+            for run in runs {
+                let (start, number) = (word(run, 0), word(run, 4));
+                let in_order = match previous {
+                    None => start == 0,
+                    Some(p) => p < start,
+                };
+                if !in_order || start >= at.docs {
+                    return Some(format!(
+                        "the row map of segment {segment} has a run starting at document {start}, out of order or past its {} documents",
+                        at.docs
+                    ));
+                }
+                // With one added and NOT_PASSAGE cleared, NO_ROW wraps to 0 and a row is at
+                // most `len`.
+                if (number.wrapping_add(1) & !NOT_PASSAGE) as usize > self.len {
+                    return Some(format!(
+                        "the row map of segment {segment} gives document {start} a row the table does not have (it has {} rows)",
+                        self.len
+                    ));
+                }
+                previous = Some(start);
+            }
+            let (entries, _) = self.bytes[at.at..from].as_chunks::<4>();
+            for (b, entry) in entries.iter().enumerate() {
+                let doc = b as u32 * DIR_DOCS;
+                let run = u32::from_le_bytes(*entry) as usize;
+                let holds = runs.get(run).is_some_and(|r| word(r, 0) <= doc)
+                    && runs.get(run + 1).is_none_or(|r| word(r, 0) > doc);
+                if !holds {
+                    return Some(format!(
+                        "the row map of segment {segment} finds document {doc} in run {run}, which does not hold it"
+                    ));
+                }
+            }
+            if at.docs > 0 && runs.is_empty() {
                 return Some(format!(
-                    "the row map of segment {segment} gives document {doc} a row the table does not have (it has {} rows)",
-                    self.len
+                    "the row map of segment {segment} has no run for its {} documents",
+                    at.docs
                 ));
             }
         }
@@ -389,14 +425,14 @@ impl ArticleTable {
 
     /// Whether `addr` is a document of the commit.
     fn holds(&self, addr: DocAddress) -> bool {
-        let docs = self.maps.get(addr.segment_ord as usize).map(|m| m.1);
+        let docs = self.maps.get(addr.segment_ord as usize).map(|m| m.docs);
         docs.is_some_and(|n| addr.doc_id < n)
     }
 
     /// Whether `row`'s article document and passage run are in the commit and its outlet
     /// number known (read for every selected row: the segment is looked up once).
     fn fits(&self, row: &Row) -> bool {
-        let Some(&(_, docs)) = self.maps.get(row.addr.segment_ord as usize) else {
+        let Some(docs) = self.maps.get(row.addr.segment_ord as usize).map(|m| m.docs) else {
             return false;
         };
         row.addr.doc_id < docs
@@ -458,14 +494,18 @@ impl ArticleTable {
     /// the article document alike) the number of its article's row, and whether it is a
     /// passage.
     pub fn row_map(&self, segment: SegmentOrdinal) -> tantivy::Result<RowMap> {
-        let &(at, n) = self.maps.get(segment as usize).ok_or_else(|| {
+        let at = self.maps.get(segment as usize).ok_or_else(|| {
             tantivy::TantivyError::InternalError(format!(
                 "segment {segment} is not in the article table's commit"
             ))
         })?;
         Ok(RowMap {
-            bytes: self.bytes.slice(at..at + 4 * n as usize),
+            bytes: self.bytes.slice(at.at..at.at + at.len()),
+            runs_from: at.runs_from(),
+            runs: at.runs,
+            docs: at.docs,
             rows: self.len as u32,
+            last: Cell::new(0),
         })
     }
 
@@ -552,23 +592,108 @@ impl ArticleTable {
     }
 }
 
+/// Where a segment's row map is in the file: its directory starts at `at` (for every
+/// [`DIR_DOCS`] documents, the run of the first of them), followed by its runs (each
+/// [`RUN_BYTES`]: the first document and the number of its documents); it maps `docs`
+/// documents (the segment's `max_doc`).
+#[derive(Clone, Copy, Debug)]
+struct MapAt {
+    at: usize,
+    runs: usize,
+    docs: u32,
+}
+
+impl MapAt {
+    /// Where the runs start, from `at`.
+    fn runs_from(&self) -> usize {
+        4 * dir_len(self.docs)
+    }
+
+    /// The bytes of the directory and the runs.
+    fn len(&self) -> usize {
+        self.runs_from() + RUN_BYTES * self.runs
+    }
+}
+
+/// Bytes per run of a row map: its first document and its number.
+const RUN_BYTES: usize = 8;
+
+/// A row map's directory names the run of every this many documents: a document's run is
+/// found from it by a short scan (an article's passages are about five runs of this many).
+const DIR_DOCS: u32 = 32;
+
+/// The directory entries of a map of `docs` documents.
+fn dir_len(docs: u32) -> usize {
+    docs.div_ceil(DIR_DOCS) as usize
+}
+
 /// One segment's map from documents to the article table's rows (see
 /// [`ArticleTable::row_map`]): what counting the articles of a query's matches reads, a 32-bit
-/// number per document instead of a 64-bit key looked up in the table.
+/// number per run of documents instead of a 64-bit key looked up in the table. A document's
+/// run is the run found last or the next one when matches come in document order, as a
+/// scorer gives them, and is otherwise found from the directory.
 #[derive(Clone)]
 pub struct RowMap {
+    /// The directory, then the runs (from `runs_from`).
     bytes: OwnedBytes,
+    runs_from: usize,
+    runs: usize,
+    /// The segment's documents: one past the last run's end.
+    docs: u32,
     /// The table's number of rows: a number is checked when it is read, and one at or above
     /// it (a damaged one, or [`NO_ROW`]) is no row.
     rows: u32,
+    /// The run found last.
+    last: Cell<usize>,
 }
 
 impl RowMap {
+    /// The directory and the runs (each its first document, then its number).
+    #[inline]
+    fn parts(&self) -> (&[u8], &[[u8; RUN_BYTES]]) {
+        let (dir, runs) = self.bytes.as_slice().split_at(self.runs_from);
+        (dir, runs.as_chunks::<RUN_BYTES>().0)
+    }
+
+    /// Where run `i` (`i < runs`) starts.
+    #[inline]
+    fn start(&self, i: usize) -> DocId {
+        self.parts().1.get(i).map_or(DocId::MAX, |r| word(r, 0))
+    }
+
+    /// The run holding `doc`: the last whose start is at most `doc` (in a damaged map, some
+    /// run or none: its number is checked when read).
+    #[inline]
+    fn run_of(&self, doc: DocId) -> Option<usize> {
+        if doc >= self.docs {
+            return None;
+        }
+        let (dir, runs) = self.parts();
+        let start = |run: usize| runs.get(run).map(|r| word(r, 0));
+        // From the directory's run for `doc`'s block of documents, or the run found last when
+        // it is further on and not past `doc` (matches in document order are mostly in it or
+        // the next).
+        let entry = 4 * (doc / DIR_DOCS) as usize;
+        let mut run = dir.get(entry..entry + 4).map_or(0, |e| word(e, 0) as usize);
+        let last = self.last.get();
+        if last > run && start(last).is_some_and(|s| s <= doc) {
+            run = last;
+        }
+        // A damaged directory naming a later run (or none): no row, as for a damaged number.
+        if start(run).is_none_or(|s| s > doc) {
+            return None;
+        }
+        while start(run + 1).is_some_and(|s| s <= doc) {
+            run += 1;
+        }
+        self.last.set(run);
+        Some(run)
+    }
+
     #[inline]
     fn number(&self, doc: DocId) -> Option<u32> {
-        let at = 4 * doc as usize;
-        let b = self.bytes.as_slice().get(at..at + 4)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        let run = self.run_of(doc)?;
+        Some(word(&self.parts().1[run], 4))
     }
 
     /// The row of the article that `doc` belongs to.
@@ -588,24 +713,18 @@ impl RowMap {
     }
 
     /// The first document after `doc` that is not a passage of the same article (the end of
-    /// its run of passages: an article's passages are written together). Read on in the map
-    /// rather than from the article's row ([`Row::passage_docs`]): the next entries sit beside
-    /// the one just read, where the row is a read elsewhere in the table, and an article whose
-    /// passages are not one run is handled alike.
+    /// its run of passages: an article's passages are written together), read from the map's
+    /// runs rather than from the article's row ([`Row::passage_docs`]): the next run sits
+    /// beside the one just read, where the row is a read elsewhere in the table, and an
+    /// article whose passages are not one run is handled alike.
     #[inline]
     pub fn after_run(&self, doc: DocId) -> DocId {
-        let b = self.bytes.as_slice();
-        let Some(row) = self.number(doc) else {
-            return doc.saturating_add(1);
+        let end = match self.run_of(doc) {
+            Some(run) if run + 1 < self.runs => self.start(run + 1),
+            Some(_) => self.docs,
+            None => doc,
         };
-        let mut at = 4 * (doc as usize + 1);
-        while let Some(n) = b.get(at..at + 4) {
-            if u32::from_le_bytes([n[0], n[1], n[2], n[3]]) != row {
-                break;
-            }
-            at += 4;
-        }
-        (at / 4) as DocId
+        end.max(doc.saturating_add(1))
     }
 }
 
@@ -832,15 +951,18 @@ fn bits_for(len: usize) -> u32 {
 /// each), the scored fields' live tokens (count, then field id and tokens of each), rows
 /// (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and document of
 /// each, grouped by row), the row maps (count of segments, then for
-/// each its number of documents and their row numbers), the directory (`bits`, then
-/// `2^bits + 1` row numbers: where each bucket's rows start, and the number of rows).
+/// each its number of documents, its number of runs, its directory and each run's first
+/// document and row number), the directory (`bits`, then `2^bits + 1` row numbers: where each bucket's rows
+/// start, and the number of rows).
 fn encode(key: &str, built: &Built) -> Vec<u8> {
-    let docs: usize = built.maps.iter().map(Vec::len).sum();
+    let runs: Vec<Vec<(u32, u32)>> = built.maps.iter().map(|m| runs(m)).collect();
     let mut out = Vec::with_capacity(
         64 + key.len()
             + built.rows.len() * ROW_BYTES
             + 8 * built.records.len()
-            + 4 * (docs + built.maps.len()),
+            + (built.maps.iter().zip(&runs))
+                .map(|(m, r)| 8 + RUN_BYTES * r.len() + 4 * dir_len(m.len() as u32))
+                .sum::<usize>(),
     );
     sidecar::write_header(&mut out, MAGIC, key);
     out.extend_from_slice(&(built.outlets.len() as u32).to_le_bytes());
@@ -863,10 +985,15 @@ fn encode(key: &str, built: &Built) -> Vec<u8> {
         out.extend_from_slice(&addr.doc_id.to_le_bytes());
     }
     out.extend_from_slice(&(built.maps.len() as u32).to_le_bytes());
-    for map in &built.maps {
+    for (map, runs) in built.maps.iter().zip(&runs) {
         out.extend_from_slice(&(map.len() as u32).to_le_bytes());
-        for row in map {
-            out.extend_from_slice(&row.to_le_bytes());
+        out.extend_from_slice(&(runs.len() as u32).to_le_bytes());
+        for run in directory_of_runs(runs, map.len() as u32) {
+            out.extend_from_slice(&run.to_le_bytes());
+        }
+        for (start, number) in runs {
+            out.extend_from_slice(&start.to_le_bytes());
+            out.extend_from_slice(&number.to_le_bytes());
         }
     }
     let keys: Vec<u64> = built.rows.iter().map(|r| r.key).collect();
@@ -876,6 +1003,32 @@ fn encode(key: &str, built: &Built) -> Vec<u8> {
         out.extend_from_slice(&start.to_le_bytes());
     }
     out
+}
+
+/// A map's runs of documents with the same number: the first document of each, and the
+/// number.
+fn runs(map: &[u32]) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for (doc, &number) in map.iter().enumerate() {
+        if runs.last().is_none_or(|&(_, n)| n != number) {
+            runs.push((doc as u32, number));
+        }
+    }
+    runs
+}
+
+/// A row map's directory: for every [`DIR_DOCS`] of its `docs` documents, the run (of `runs`)
+/// holding the first of them.
+fn directory_of_runs(runs: &[(u32, u32)], docs: u32) -> Vec<u32> {
+    let mut dir = Vec::with_capacity(dir_len(docs));
+    let mut run = 0;
+    for doc in (0..docs).step_by(DIR_DOCS as usize) {
+        while run + 1 < runs.len() && runs[run + 1].0 <= doc {
+            run += 1;
+        }
+        dir.push(run as u32);
+    }
+    dir
 }
 
 /// Where the rows of each of the `2^bits` buckets start in `keys` (sorted), then `keys.len()`.
@@ -927,12 +1080,18 @@ fn decode(
     }
     let mut maps = Vec::with_capacity(segments.len());
     for s in segments {
-        let n = r.word()?;
-        if n != s.max_doc() {
+        let docs = r.word()?;
+        let runs = r.word()? as usize;
+        if docs != s.max_doc() || runs > docs as usize {
             return None;
         }
-        let map = r.take((n as usize).checked_mul(4)?)?;
-        maps.push((r.at - map.len(), n));
+        let at = MapAt {
+            at: r.at,
+            runs,
+            docs,
+        };
+        r.take(at.len())?;
+        maps.push(at);
     }
     let bits = r.word()?;
     if bits > MAX_BITS {
@@ -1054,6 +1213,111 @@ impl SegmentCollector for RowSegment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row map of `docs` documents from its directory and runs, as the file keeps them.
+    fn row_map(dir: &[u32], runs: &[(u32, u32)], docs: u32, rows: u32) -> RowMap {
+        let mut bytes: Vec<u8> = dir.iter().flat_map(|d| d.to_le_bytes()).collect();
+        for (start, number) in runs {
+            bytes.extend_from_slice(&start.to_le_bytes());
+            bytes.extend_from_slice(&number.to_le_bytes());
+        }
+        RowMap {
+            bytes: OwnedBytes::new(bytes),
+            runs_from: 4 * dir.len(),
+            runs: runs.len(),
+            docs,
+            rows,
+            last: Cell::new(0),
+        }
+    }
+
+    /// A row map over `map` (a number per document) kept as its runs, as the file keeps it.
+    fn map_of(map: &[u32], rows: u32) -> RowMap {
+        let runs = runs(map);
+        let docs = map.len() as u32;
+        row_map(&directory_of_runs(&runs, docs), &runs, docs, rows)
+    }
+
+    #[test]
+    fn a_row_map_kept_as_runs_answers_as_a_number_per_document_in_any_order() {
+        // Articles of 1 to 9 passages, each followed by its article and record documents, a
+        // deleted article's documents (no row) and runs of one document.
+        let rows = 40u32;
+        let mut map = Vec::new();
+        for row in 0..rows {
+            let number = |d: u32| match row % 7 {
+                3 => NO_ROW,
+                _ => d,
+            };
+            map.extend(std::iter::repeat_n(number(row), 1 + (row as usize * 5) % 9));
+            map.extend(std::iter::repeat_n(
+                number(row | NOT_PASSAGE),
+                1 + row as usize % 2,
+            ));
+        }
+        let n = map.len() as DocId;
+        // A damaged number: no row.
+        map[5] = rows + 3;
+        let after = |doc: DocId| -> DocId {
+            let mut d = doc as usize + 1;
+            while d < map.len() && map[d] == map[doc as usize] {
+                d += 1;
+            }
+            d as DocId
+        };
+        let reference = |doc: DocId| {
+            let number = map.get(doc as usize).copied();
+            let get = number.map(|x| x & !NOT_PASSAGE).filter(|&r| r < rows);
+            let passage = number.filter(|&r| r < rows);
+            let end = if doc < n { after(doc) } else { doc + 1 };
+            (get, passage, end)
+        };
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let shuffled: Vec<DocId> = (0..3 * n + 8)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % (n as u64 + 4)) as DocId
+            })
+            .collect();
+        let orders: [Vec<DocId>; 4] = [
+            (0..n + 3).collect(),
+            (0..n + 3).rev().collect(),
+            (0..n + 3).step_by(7).collect(),
+            shuffled,
+        ];
+        for order in orders {
+            // One map read in that order throughout, as a collector reads it.
+            let rm = map_of(&map, rows);
+            for &doc in &order {
+                let got = (rm.get(doc), rm.passage(doc), rm.after_run(doc));
+                assert_eq!(got, reference(doc), "document {doc}");
+            }
+        }
+        assert!(
+            map_of(&map, rows).runs < map.len() / 3,
+            "runs, not documents"
+        );
+        // An empty segment, and a damaged map whose runs are out of order: answers, no panic.
+        let empty = map_of(&[], rows);
+        assert_eq!((empty.get(0), empty.after_run(0)), (None, 1));
+        let runs = [(0u32, 1u32), (9, 2), (4, 3), (2, 4)];
+        for dir in [[0, 3], [3, 0], [u32::MAX, 7]] {
+            let damaged = row_map(&dir, &runs, 40, rows);
+            for doc in (0..44).chain((0..44).rev()) {
+                let end = damaged.after_run(doc);
+                assert!(end > doc, "document {doc}: {end}");
+                if doc >= 40 {
+                    assert_eq!(damaged.get(doc), None, "document {doc}");
+                }
+            }
+        }
+        // A directory naming a later run than a document's: no row, not another's.
+        let runs = [(0u32, 1u32), (10, 2), (20, 3), (30, 4), (40, 5)];
+        let damaged = row_map(&[3, 4], &runs, 50, rows);
+        assert_eq!((damaged.get(45), damaged.get(5)), (Some(5), None));
+    }
 
     #[test]
     fn the_directory_puts_each_key_in_its_bucket_s_rows() {
