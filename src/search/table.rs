@@ -281,30 +281,11 @@ impl ArticleTable {
     /// What is wrong with the table, read whole (opening the file checks only its structure,
     /// and a query checks what it reads): a row whose document or outlet is not in the commit,
     /// record addresses that are not documents of the commit, rows out of key order or outside
-    /// their bucket, a bucket of the directory that is not a range of rows, or a map number that is neither a row nor none.
+    /// their bucket, a bucket of the directory that is not a range of rows, a map whose runs are out of
+    /// order or whose directory names a run that does not hold its document, or a map number that is
+    /// neither a row nor none.
     pub fn damage(&self) -> Option<String> {
-        let mut previous: Option<u64> = None;
-        for b in 0..(1usize << self.bits) {
-            let Some(range) = self.bucket_range(b) else {
-                return Some(bucket_damage(b));
-            };
-            for i in range {
-                let row = self.row_read(i);
-                if !self.fits(&row) || self.record_addresses(&row).is_none() {
-                    return Some(row_damage(i));
-                }
-                let key = row.key;
-                if bucket(key, self.bits) != b || previous.is_some_and(|p| p >= key) {
-                    return Some(format!("row {i} is out of key order"));
-                }
-                if !self.run_is_its_passages(&row, i) {
-                    return Some(format!(
-                        "row {i}'s run of passages holds documents that are not its passages"
-                    ));
-                }
-                previous = Some(key);
-            }
-        }
+        // The maps first: the rows' runs are checked against them.
         for (segment, at) in self.maps.iter().enumerate() {
             let from = at.at + at.runs_from();
             let map = &self.bytes[from..from + RUN_BYTES * at.runs];
@@ -349,6 +330,28 @@ impl ArticleTable {
                     "the row map of segment {segment} has no run for its {} documents",
                     at.docs
                 ));
+            }
+        }
+        let mut previous: Option<u64> = None;
+        for b in 0..(1usize << self.bits) {
+            let Some(range) = self.bucket_range(b) else {
+                return Some(bucket_damage(b));
+            };
+            for i in range {
+                let row = self.row_read(i);
+                if !self.fits(&row) || self.record_addresses(&row).is_none() {
+                    return Some(row_damage(i));
+                }
+                let key = row.key;
+                if bucket(key, self.bits) != b || previous.is_some_and(|p| p >= key) {
+                    return Some(format!("row {i} is out of key order"));
+                }
+                if !self.run_is_its_passages(&row, i) {
+                    return Some(format!(
+                        "row {i}'s run of passages holds documents that are not its passages"
+                    ));
+                }
+                previous = Some(key);
             }
         }
         None
@@ -1515,6 +1518,35 @@ mod tests {
         assert_eq!(
             table.damage().as_deref(),
             Some("row 0's run of passages holds documents that are not its passages")
+        );
+        // The row map: its directory naming a run that does not hold the document, and its
+        // runs out of order. A few documents: one directory entry.
+        let map = table.maps[0];
+        assert!(map.runs >= 3 && map.runs_from() == 4, "{map:?}");
+        drop(table);
+        let mut damaged = whole.clone();
+        damaged[map.at..map.at + 4].copy_from_slice(&2u32.to_le_bytes());
+        std::fs::write(&path, &damaged).unwrap();
+        let table = ArticleTable::load(&mi, &searcher).unwrap();
+        assert_eq!(
+            table.damage().as_deref(),
+            Some("the row map of segment 0 finds document 0 in run 2, which does not hold it")
+        );
+        assert_eq!(
+            table.row_map(0).unwrap().get(0),
+            None,
+            "no row, not another's"
+        );
+        drop(table);
+        let mut damaged = whole.clone();
+        let second_run = map.at + 4 + RUN_BYTES;
+        damaged[second_run..second_run + 4].copy_from_slice(&(map.docs - 1).to_le_bytes());
+        std::fs::write(&path, &damaged).unwrap();
+        let table = ArticleTable::load(&mi, &searcher).unwrap();
+        let third = word(&whole, second_run + RUN_BYTES);
+        assert_eq!(
+            table.damage(),
+            Some(format!("the row map of segment 0 has a run starting at document {third}, out of order or past its {} documents", map.docs))
         );
     }
 }
