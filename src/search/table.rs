@@ -26,8 +26,9 @@
 //! each map is kept as runs of documents with the same number (8 bytes a run: its first
 //! document and the number; about two runs per article, its passages and then its article and
 //! record documents). A number per document took 4 bytes a document, 2.3 MB at 37,500
-//! articles and 10.9 MB at 150,000, and counting a common word read most of its pages. Matches
-//! come in document order, so a map finds a document's run from the last one it found. Opening
+//! articles and 10.9 MB at 150,000, and counting a common word read most of its pages. A
+//! directory names the run of every 32nd document, and matches come in document order, so a
+//! document's run is a short scan from the directory's or from the last one found. Opening
 //! the file checks the maps' lengths, not their runs (reading every page of them cost each
 //! process about 1 ms at 37,500 articles, and grew with the archive): a number is checked when
 //! a query reads it, one that is no row counts nothing, and `morgue check` reads them all and
@@ -194,7 +195,7 @@ pub struct ArticleTable {
     records_len: usize,
     /// Per segment ordinal.
     columns: Vec<PassageColumns>,
-    /// Per segment ordinal: its row map's runs in `bytes`.
+    /// Per segment ordinal: where its row map (directory and runs) is in `bytes`.
     maps: Vec<MapAt>,
 }
 
@@ -281,9 +282,9 @@ impl ArticleTable {
     /// What is wrong with the table, read whole (opening the file checks only its structure,
     /// and a query checks what it reads): a row whose document or outlet is not in the commit,
     /// record addresses that are not documents of the commit, rows out of key order or outside
-    /// their bucket, a bucket of the directory that is not a range of rows, a map whose runs are out of
-    /// order or whose directory names a run that does not hold its document, or a map number that is
-    /// neither a row nor none.
+    /// their bucket, a bucket of the directory that is not a range of rows, a map whose runs
+    /// are out of order or whose directory names a run that does not hold its document, or a
+    /// map number that is neither a row nor none.
     pub fn damage(&self) -> Option<String> {
         // The maps first: the rows' runs are checked against them.
         for (segment, at) in self.maps.iter().enumerate() {
@@ -622,7 +623,8 @@ impl MapAt {
 const RUN_BYTES: usize = 8;
 
 /// A row map's directory names the run of every this many documents: a document's run is
-/// found from it by a short scan (an article's passages are about five runs of this many).
+/// found from it by a short scan (a few runs for news articles, whose 15 or so documents
+/// make two or three runs).
 const DIR_DOCS: u32 = 32;
 
 /// The directory entries of a map of `docs` documents.
@@ -633,8 +635,9 @@ fn dir_len(docs: u32) -> usize {
 /// One segment's map from documents to the article table's rows (see
 /// [`ArticleTable::row_map`]): what counting the articles of a query's matches reads, a 32-bit
 /// number per run of documents instead of a 64-bit key looked up in the table. A document's
-/// run is the run found last or the next one when matches come in document order, as a
-/// scorer gives them, and is otherwise found from the directory.
+/// run is found by a short scan from the directory's run for its block of documents, or from
+/// the run found last when that is further on (matches come in document order, as a scorer
+/// gives them).
 #[derive(Clone)]
 pub struct RowMap {
     /// The directory, then the runs (from `runs_from`).
@@ -955,8 +958,8 @@ fn bits_for(len: usize) -> u32 {
 /// (count, then [`ROW_BYTES`] each), the record addresses (count, then segment and document of
 /// each, grouped by row), the row maps (count of segments, then for
 /// each its number of documents, its number of runs, its directory and each run's first
-/// document and row number), the directory (`bits`, then `2^bits + 1` row numbers: where each bucket's rows
-/// start, and the number of rows).
+/// document and row number), the directory (`bits`, then `2^bits + 1` row numbers: where each
+/// bucket's rows start, and the number of rows).
 fn encode(key: &str, built: &Built) -> Vec<u8> {
     let runs: Vec<Vec<(u32, u32)>> = built.maps.iter().map(|m| runs(m)).collect();
     let mut out = Vec::with_capacity(
