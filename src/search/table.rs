@@ -25,8 +25,9 @@
 //! as keys looked up here one by one. A segment holds an article's documents side by side, so
 //! each map is kept as runs of documents with the same number (8 bytes a run: its first
 //! document and the number; about two runs per article, its passages and then its article and
-//! record documents). A number per document took 4 bytes a document, 2.3 MB at 37,500
-//! articles and 10.9 MB at 150,000, and counting a common word read most of its pages. A
+//! record documents). A number per document took 4 bytes a document, 2.6 MB at 37,500
+//! articles and 9.3 MB at 150,000 (0.7 and 2.8 MB as runs), and counting a common word read
+//! most of its pages. A
 //! directory names the run of every 32nd document, and matches come in document order, so a
 //! document's run is a short scan from the directory's or from the last one found. Opening
 //! the file checks the maps' lengths, not their runs (reading every page of them cost each
