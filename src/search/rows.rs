@@ -2,9 +2,10 @@
 //!
 //! Exact totals need the set of articles that a query's matching passages belong to: every
 //! match is walked, unscored. Each document's article row is read from the table's row map (a
-//! 32-bit number per run of documents, [`super::table::RowMap`]) and set in a bitset of one bit per
-//! article, so the walk costs a read and a bit per match, where a key column read, a hash-set
-//! insert and a table lookup per article were the largest part of a search. The article-level
+//! 32-bit number per run of documents, [`super::table::RowMap`]) and set in a bitset of one
+//! bit per article, so the walk costs a read and a bit per matching article (the rest of an
+//! article's passages are skipped), where a key column read, a hash-set insert and a table
+//! lookup per article were the largest part of a search. The article-level
 //! boolean logic (`boolean.rs`) is then word-wise `and`, `or` and complement.
 
 use super::table::{ArticleTable, RowMap};
@@ -46,16 +47,15 @@ impl RowsCollector {
             let mut scorer = weight.scorer(reader, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                let row = match alive.is_some_and(|a| a.is_deleted(doc)) {
-                    true => None,
-                    false => map.passage(doc),
+                let (row, next) = match alive.is_some_and(|a| a.is_deleted(doc)) {
+                    true => (None, doc + 1),
+                    false => map.passage_run(doc),
                 };
                 let Some(row) = row else {
                     doc = scorer.advance();
                     continue;
                 };
                 found.insert(row as usize);
-                let next = map.after_run(doc);
                 doc = match next > doc + 1 {
                     true => scorer.seek(next),
                     false => scorer.advance(),

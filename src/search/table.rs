@@ -507,7 +507,6 @@ impl ArticleTable {
         Ok(RowMap {
             bytes: self.bytes.slice(at.at..at.at + at.len()),
             runs_from: at.runs_from(),
-            runs: at.runs,
             docs: at.docs,
             rows: self.len as u32,
             last: Cell::new(0),
@@ -644,7 +643,6 @@ pub struct RowMap {
     /// The directory, then the runs (from `runs_from`).
     bytes: OwnedBytes,
     runs_from: usize,
-    runs: usize,
     /// The segment's documents: one past the last run's end.
     docs: u32,
     /// The table's number of rows: a number is checked when it is read, and one at or above
@@ -660,12 +658,6 @@ impl RowMap {
     fn parts(&self) -> (&[u8], &[[u8; RUN_BYTES]]) {
         let (dir, runs) = self.bytes.as_slice().split_at(self.runs_from);
         (dir, runs.as_chunks::<RUN_BYTES>().0)
-    }
-
-    /// Where run `i` (`i < runs`) starts.
-    #[inline]
-    fn start(&self, i: usize) -> DocId {
-        self.parts().1.get(i).map_or(DocId::MAX, |r| word(r, 0))
     }
 
     /// The run holding `doc`: the last whose start is at most `doc` (in a damaged map, some
@@ -715,23 +707,25 @@ impl RowMap {
     /// every passage document.
     #[inline]
     pub fn passage(&self, doc: DocId) -> Option<u32> {
-        let row = self.number(doc)?;
-        (row < self.rows).then_some(row)
+        self.passage_run(doc).0
     }
 
-    /// The first document after `doc` that is not a passage of the same article (the end of
-    /// its run of passages: an article's passages are written together), read from the map's
-    /// runs rather than from the article's row ([`Row::passage_docs`]): the next run sits
+    /// [`RowMap::passage`], and the first document after `doc` that is not in its run (for a
+    /// passage, the end of its article's passages: they are written together), found in the
+    /// same lookup: counting skips there once one of an article's passages matched. Read from
+    /// the map rather than from the article's row ([`Row::passage_docs`]): the next run sits
     /// beside the one just read, where the row is a read elsewhere in the table, and an
     /// article whose passages are not one run is handled alike.
     #[inline]
-    pub fn after_run(&self, doc: DocId) -> DocId {
-        let end = match self.run_of(doc) {
-            Some(run) if run + 1 < self.runs => self.start(run + 1),
-            Some(_) => self.docs,
-            None => doc,
+    pub fn passage_run(&self, doc: DocId) -> (Option<u32>, DocId) {
+        let after = doc.saturating_add(1);
+        let Some(run) = self.run_of(doc) else {
+            return (None, after);
         };
-        end.max(doc.saturating_add(1))
+        let runs = self.parts().1;
+        let row = word(&runs[run], 4);
+        let end = runs.get(run + 1).map_or(self.docs, |r| word(r, 0));
+        ((row < self.rows).then_some(row), end.max(after))
     }
 }
 
@@ -1231,7 +1225,6 @@ mod tests {
         RowMap {
             bytes: OwnedBytes::new(bytes),
             runs_from: 4 * dir.len(),
-            runs: runs.len(),
             docs,
             rows,
             last: Cell::new(0),
@@ -1298,22 +1291,24 @@ mod tests {
             // One map read in that order throughout, as a collector reads it.
             let rm = map_of(&map, rows);
             for &doc in &order {
-                let got = (rm.get(doc), rm.passage(doc), rm.after_run(doc));
+                let (passage, end) = rm.passage_run(doc);
+                assert_eq!(rm.passage(doc), passage, "document {doc}");
+                let got = (rm.get(doc), passage, end);
                 assert_eq!(got, reference(doc), "document {doc}");
             }
         }
         assert!(
-            map_of(&map, rows).runs < map.len() / 3,
+            map_of(&map, rows).parts().1.len() < map.len() / 3,
             "runs, not documents"
         );
         // An empty segment, and a damaged map whose runs are out of order: answers, no panic.
         let empty = map_of(&[], rows);
-        assert_eq!((empty.get(0), empty.after_run(0)), (None, 1));
+        assert_eq!((empty.get(0), empty.passage_run(0).1), (None, 1));
         let runs = [(0u32, 1u32), (9, 2), (4, 3), (2, 4)];
         for dir in [[0, 3], [3, 0], [u32::MAX, 7]] {
             let damaged = row_map(&dir, &runs, 40, rows);
             for doc in (0..44).chain((0..44).rev()) {
-                let end = damaged.after_run(doc);
+                let end = damaged.passage_run(doc).1;
                 assert!(end > doc, "document {doc}: {end}");
                 if doc >= 40 {
                     assert_eq!(damaged.get(doc), None, "document {doc}");

@@ -17,7 +17,7 @@ use super::titles::{title_scores, Keep, TitleScores};
 use super::{ranked_order, BestPassages, Ranked, SelectedArticles, SortOrder};
 use std::cmp::Ordering;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, TERMINATED};
 
 /// Most articles the bounded set is used for; longer pages take the general path.
 pub const MAX_LIMIT: usize = 1000;
@@ -468,17 +468,13 @@ impl Candidates<'_> {
             rows.push((row.addr.segment_ord, run, row, title));
         }
         rows.sort_unstable_by_key(|r| (r.0, r.1.start));
-        let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+        let mut scorers = SegmentScorer::new(self.searcher, self.weight);
         for (segment, run, row, title) in rows {
             if title + bound <= best.threshold() {
                 continue;
             }
-            let reader = self.searcher.segment_reader(segment);
-            let s = match &mut scorer {
-                Some((at, s)) if *at == segment => s,
-                _ => &mut scorer.insert((segment, self.weight.scorer(reader, 1.0)?)).1,
-            };
-            let alive = reader.alive_bitset();
+            let s = scorers.of(segment)?;
+            let alive = self.searcher.segment_reader(segment).alive_bitset();
             let mut found: Option<Kept> = None;
             let mut doc = s.doc();
             if doc < run.start {
@@ -689,17 +685,8 @@ fn rescore(
     }
     docs.sort_unstable();
     let mut found: Vec<Option<Kept>> = vec![None; again.len()];
-    let mut segment_of_scorer = None;
-    let mut scorer: Option<Box<dyn tantivy::query::Scorer>> = None;
+    let mut scorers = SegmentScorer::new(searcher, weight);
     for (addr, i) in docs {
-        if segment_of_scorer != Some(addr.segment_ord) {
-            let reader = searcher.segment_reader(addr.segment_ord);
-            scorer = Some(weight.scorer(reader, 1.0)?);
-            segment_of_scorer = Some(addr.segment_ord);
-        }
-        let Some(s) = scorer.as_mut() else {
-            continue;
-        };
         let reader = searcher.segment_reader(addr.segment_ord);
         if reader
             .alive_bitset()
@@ -707,6 +694,7 @@ fn rescore(
         {
             continue;
         }
+        let s = scorers.of(addr.segment_ord)?;
         let mut doc = s.doc();
         if doc < addr.doc_id {
             doc = s.seek(addr.doc_id);
@@ -728,6 +716,39 @@ fn rescore(
         }
     }
     Ok(out)
+}
+
+/// The scorer of a weight in the segment of the documents being scored, made again when they
+/// move to another segment (they come in document order): what scoring a few articles whole
+/// reads, instead of a pass over every match.
+struct SegmentScorer<'a> {
+    searcher: &'a Searcher,
+    weight: &'a dyn tantivy::query::Weight,
+    at: Option<(SegmentOrdinal, Box<dyn tantivy::query::Scorer>)>,
+}
+
+impl<'a> SegmentScorer<'a> {
+    fn new(searcher: &'a Searcher, weight: &'a dyn tantivy::query::Weight) -> Self {
+        SegmentScorer {
+            searcher,
+            weight,
+            at: None,
+        }
+    }
+
+    /// The scorer in `segment`, where the last one was left when it is the same segment.
+    fn of(
+        &mut self,
+        segment: SegmentOrdinal,
+    ) -> tantivy::Result<&mut Box<dyn tantivy::query::Scorer>> {
+        let scorer = match self.at.take() {
+            Some((at, s)) if at == segment => s,
+            _ => self
+                .weight
+                .scorer(self.searcher.segment_reader(segment), 1.0)?,
+        };
+        Ok(&mut self.at.insert((segment, scorer)).1)
+    }
 }
 
 /// Keeps passage `number` (at `addr`) of the article of `row`, scoring `score`, in `found` when
