@@ -7,7 +7,8 @@
 Each DIR holds one corpus size's results (1x first): time.txt (`/usr/bin/time -f "%M %e %U %S"`
 of the ingest), ingest.json (morgue's ingest report), index_bytes, queries.json (the
 --batch-summary of `morgue search --batch --json` over the query set), e2e.tsv (kind, query,
-median ms of `morgue search`), lookups.tsv (name, µs, peak RSS KB per lookup run),
+median ms of `morgue search`), floor.tsv (optional: name, median ms of a process that does
+nothing and of `morgue --version`), lookups.tsv (name, µs, peak RSS KB per lookup run),
 baselines.json (scripts/bench_baselines.py). Ratios are morgue ÷ baseline: for times above 1
 means morgue is slower; for MB/s above 1 means morgue is faster. With several DIRs, one table
 gives every figure per size and its growth from the first size.
@@ -101,6 +102,13 @@ def load(d):
         for line in f:
             kind, q, ms = line.rstrip("\n").split("\t")
             r["e2e"].append((kind, q, float(ms)))
+    r["floor"] = []
+    fl = os.path.join(d, "floor.tsv")
+    if os.path.exists(fl):
+        with open(fl) as f:
+            for line in f:
+                name, ms = line.rstrip("\n").split("\t")
+                r["floor"].append((name, float(ms)))
     return r
 
 
@@ -322,7 +330,13 @@ def render(args, dirs):
         w(f"| {kind} | `{q}` | {ms:.1f} | {f'{r:.1f}' if r else 'n/a'} | "
           f"{ratio(ms, r)} | 8 ({ratio(ms, 8)}) |")
     e2e_med = statistics.median([ms for _, _, ms in one["e2e"]]) if one["e2e"] else None
+    if e2e_med is not None:
+        w(f"| all | {len(one['e2e'])} queries: median | {e2e_med:.1f} | | | 8 ({ratio(e2e_med, 8)}) |")
     w("")
+    if one["floor"]:
+        w("Starting a process on this machine, for scale (median of the same number of runs): "
+          + "; ".join(f"`{name}` {ms:.2f} ms" for name, ms in one["floor"]) + ".")
+        w("")
     if one["lookups"]:
         w(f"### Lookups end to end (process start to exit; median of runs), peak RSS")
         w("")
