@@ -35,7 +35,7 @@ use crate::index::{
     parse_entity_form_term, Fields, MorgueIndex, FORM_TERM, NAME_TERM,
 };
 use crate::model::ArticleEntity;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tantivy::directory::OwnedBytes;
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
@@ -54,7 +54,7 @@ pub const DOMINANT_SHARE: f64 = 0.9;
 pub const RESOLVER_FILE: &str = sidecar::RESOLVER;
 
 /// The first bytes of the cache file; the version changes whenever its layout does.
-const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver1";
+const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver2";
 
 /// The version of the resolution rules (this module's shares, supports and splits, and
 /// `extract::entities`' in-article rules they read): part of the key of every cache that holds
@@ -139,88 +139,167 @@ type FormKind = (String, String);
 /// Names with their numbers of articles.
 type Names = Vec<(String, u64)>;
 
-/// (form, kind) → the names it was resolved to in articles, with their numbers of articles:
-/// built as a map, or read from the cache file where a lookup finds an entry by binary search.
-///
-/// The map is most of the file (18,205 entries at 37,500 articles). Decoding every entry into
-/// strings and hash maps was most of the 12 ms that reading the file took in every process
-/// filtering by an entity, which looks up a handful of entries. The file's entries are sorted,
-/// so only their offsets are read when it is opened (which checks that their lengths fit the
-/// file), and an entry is decoded when it is asked for (a damaged one is not found).
-#[derive(Debug)]
-enum Holders {
-    Built(HashMap<FormKind, Names>),
-    Stored {
-        /// The holders section of the cache file.
-        bytes: OwnedBytes,
-        /// Where each entry starts in `bytes`, in (form, kind) order.
-        entries: Vec<u32>,
-    },
+/// What follows an entry's key in a [`Section`].
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    /// The names a short name was resolved to in articles, with their numbers of articles.
+    Names,
+    /// One identity.
+    Id,
+    /// Identities.
+    Ids,
+    /// (form, kind) pairs.
+    Pairs,
 }
 
-impl Holders {
-    /// The names (form, kind) was resolved to, with their numbers of articles.
-    fn get(&self, form: &str, kind: &str) -> Option<Names> {
-        match self {
-            Holders::Built(map) => map.get(&(form.to_string(), kind.to_string())).cloned(),
-            Holders::Stored { bytes, entries } => {
-                let wanted = (form.as_bytes(), kind.as_bytes());
-                let i = entries
-                    // The offsets' lengths were checked when the file was opened: a key is
-                    // always there (`None` cannot happen; it would sort first, never found).
-                    .binary_search_by(|&at| match stored_key(bytes, at as usize) {
-                        Some((k, _)) => k.cmp(&wanted),
-                        None => std::cmp::Ordering::Less,
-                    })
-                    .ok()?;
-                let (_, names_at) = stored_key(bytes, entries[i] as usize)?;
-                stored_names(bytes, names_at)
+impl Value {
+    /// Moves `r` past a value; `None` when its lengths overrun the bytes or a number of
+    /// articles is one no index could hold.
+    fn skip(self, r: &mut sidecar::Cursor) -> Option<()> {
+        if let Value::Id = self {
+            return r.str_bytes().map(|_| ());
+        }
+        for _ in 0..r.word()? {
+            r.str_bytes()?;
+            match self {
+                Value::Names => {
+                    stored_count(r)?;
+                }
+                Value::Pairs => {
+                    r.str_bytes()?;
+                }
+                Value::Id | Value::Ids => {}
             }
         }
-    }
-
-    /// Every entry, in (form, kind) order (a damaged stored entry is left out).
-    fn entries(&self) -> Vec<(FormKind, Names)> {
-        match self {
-            Holders::Built(map) => {
-                let mut all: Vec<_> = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                all.sort();
-                all
-            }
-            Holders::Stored { bytes, entries } => entries
-                .iter()
-                .filter_map(|&at| stored_entry(bytes, at as usize))
-                .collect(),
-        }
+        Some(())
     }
 }
 
-/// A stored (form, kind), as bytes.
+/// A stored key, as bytes: (form, kind), or (a string, nothing).
 type StoredKey<'a> = (&'a [u8], &'a [u8]);
 
-/// The (form, kind) of the stored holders entry at `at`, and where its names start.
-fn stored_key(bytes: &[u8], at: usize) -> Option<(StoredKey<'_>, usize)> {
-    let mut r = sidecar::Cursor { bytes, at };
-    let key = (r.str_bytes()?, r.str_bytes()?);
-    Some((key, r.at))
+/// A section of the cache file: entries sorted by key, a (form, kind) pair or one string, each
+/// followed by its [`Value`]. Only where the entries start is read when the file is opened
+/// (which checks that their lengths fit the bytes and that their keys are in order); an entry
+/// is decoded when a lookup asks for it.
+///
+/// A process filtering by an entity looks up a handful of entries. Decoding every entry of the
+/// short-name table into strings and hash maps was most of the 12 ms that reading the file took
+/// in such a process (stop 39); decoding the other sections so was still 70% of its page faults
+/// at 4× (stop 46: 8,258 resolved short names and 3,550 ambiguous ones, a number that grows
+/// with the archive).
+#[derive(Debug)]
+struct Section {
+    /// The section's bytes: its number of entries, then the entries.
+    bytes: OwnedBytes,
+    /// Where each entry starts in `bytes`, in key order.
+    entries: Vec<u32>,
+    /// The keys are (form, kind) pairs; else one string each.
+    pairs: bool,
 }
 
-/// The names of a stored holders entry, starting at `at`; `None` when their bytes are damaged.
-fn stored_names(bytes: &[u8], at: usize) -> Option<Names> {
-    let mut r = sidecar::Cursor { bytes, at };
+impl Section {
+    /// A section with no entries.
+    fn empty(pairs: bool) -> Section {
+        Section {
+            bytes: OwnedBytes::empty(),
+            entries: Vec::new(),
+            pairs,
+        }
+    }
+
+    /// The section of `file` at `r`, whose values are `value`s; `r` is moved past it. `None`
+    /// when an entry's lengths overrun the bytes or the keys are not in strictly increasing
+    /// order (a search would miss entries).
+    fn read(
+        file: &OwnedBytes,
+        r: &mut sidecar::Cursor,
+        pairs: bool,
+        value: Value,
+    ) -> Option<Section> {
+        let start = r.at;
+        let n = r.word()? as usize;
+        let mut entries = Vec::with_capacity(n.min(r.bytes.len() / 8));
+        let mut last: Option<StoredKey<'_>> = None;
+        for _ in 0..n {
+            entries.push(u32::try_from(r.at - start).ok()?);
+            let key = Section::key(r, pairs)?;
+            if last.is_some_and(|l| l >= key) {
+                return None;
+            }
+            last = Some(key);
+            value.skip(r)?;
+        }
+        Some(Section {
+            bytes: file.slice(start..r.at),
+            entries,
+            pairs,
+        })
+    }
+
+    /// The key at `r`, which is moved past it.
+    fn key<'a>(r: &mut sidecar::Cursor<'a>, pairs: bool) -> Option<StoredKey<'a>> {
+        let first = r.str_bytes()?;
+        let second = if pairs { r.str_bytes()? } else { &[][..] };
+        Some((first, second))
+    }
+
+    /// The key of the `i`th entry, and a reader at its value.
+    fn entry(&self, i: usize) -> Option<(StoredKey<'_>, sidecar::Cursor<'_>)> {
+        let mut r = sidecar::Cursor {
+            bytes: &self.bytes,
+            at: *self.entries.get(i)? as usize,
+        };
+        let key = Section::key(&mut r, self.pairs)?;
+        Some((key, r))
+    }
+
+    /// A reader at the value of the entry whose key is (`first`, `second`) (`second` empty for
+    /// one-string keys).
+    fn find(&self, first: &str, second: &str) -> Option<sidecar::Cursor<'_>> {
+        let wanted = (first.as_bytes(), second.as_bytes());
+        let i = self
+            .entries
+            // Every entry's key was read when the section was: `None` cannot happen (it would
+            // sort first, never found).
+            .binary_search_by(|&at| {
+                let mut r = sidecar::Cursor {
+                    bytes: &self.bytes,
+                    at: at as usize,
+                };
+                match Section::key(&mut r, self.pairs) {
+                    Some(k) => k.cmp(&wanted),
+                    None => std::cmp::Ordering::Less,
+                }
+            })
+            .ok()?;
+        self.entry(i).map(|(_, r)| r)
+    }
+
+    /// Every entry's key and a reader at its value, in key order.
+    fn each(&self) -> impl Iterator<Item = (StoredKey<'_>, sidecar::Cursor<'_>)> + '_ {
+        (0..self.entries.len()).filter_map(|i| self.entry(i))
+    }
+}
+
+/// The [`Value::Names`] at `r`.
+fn stored_names(r: &mut sidecar::Cursor) -> Option<Names> {
     let n = r.word()? as usize;
-    let mut names = Vec::with_capacity(n.min(bytes.len() / 12));
+    let mut names = Vec::with_capacity(n.min(r.bytes.len() / 12));
     for _ in 0..n {
-        names.push((r.string()?, stored_count(&mut r)?));
+        names.push((r.string()?, stored_count(r)?));
     }
     Some(names)
 }
 
-/// The stored holders entry at `at`, decoded; `None` when its bytes are damaged.
-fn stored_entry(bytes: &[u8], at: usize) -> Option<(FormKind, Names)> {
-    let ((form, kind), names_at) = stored_key(bytes, at)?;
-    let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
-    Some(((text(form)?, text(kind)?), stored_names(bytes, names_at)?))
+/// The [`Value::Pairs`] at `r`.
+fn stored_pairs(r: &mut sidecar::Cursor) -> Option<Vec<FormKind>> {
+    let n = r.word()? as usize;
+    let mut pairs = Vec::with_capacity(n.min(r.bytes.len() / 8));
+    for _ in 0..n {
+        pairs.push((r.string()?, r.string()?));
+    }
+    Some(pairs)
 }
 
 /// A number of articles: a count no index could hold is a damaged file.
@@ -228,40 +307,104 @@ fn stored_count(r: &mut sidecar::Cursor) -> Option<u64> {
     r.long().filter(|&n| n <= u64::from(u32::MAX))
 }
 
-/// Where the holders entries of the section starting at `r` start: the section's structure
-/// (lengths that fit the bytes) is checked, its strings are read when an entry is asked for.
-fn holders_offsets(r: &mut sidecar::Cursor, start: usize) -> Option<Vec<u32>> {
-    let n = r.word()? as usize;
-    let mut entries = Vec::with_capacity(n.min(r.bytes.len() / 16));
-    for _ in 0..n {
-        entries.push(u32::try_from(r.at - start).ok()?);
-        // Form and kind, then each name and its number of articles.
-        r.str_bytes()?;
-        r.str_bytes()?;
-        for _ in 0..r.word()? {
-            r.str_bytes()?;
-            r.long()?;
+/// Writes a (form, kind) key.
+fn put_pair(w: &mut Vec<u8>, (form, kind): &FormKind) {
+    sidecar::put_str(w, form);
+    sidecar::put_str(w, kind);
+}
+
+/// Writes a number of entries or items.
+fn put_count(w: &mut Vec<u8>, n: usize) {
+    w.extend_from_slice(&(n as u32).to_le_bytes());
+}
+
+/// The archive's decisions, as [`Resolver::from_pairs`] makes them.
+#[derive(Default)]
+struct Decisions {
+    holders: BTreeMap<FormKind, Names>,
+    split_uses: HashMap<FormKind, u64>,
+    split_pairs: Vec<(String, String, String)>,
+    resolved: BTreeMap<FormKind, String>,
+    ambiguous: BTreeMap<FormKind, Vec<String>>,
+}
+
+impl Decisions {
+    /// The body of the cache file (after its header; see [`Resolver::encode`]): the holders,
+    /// the split uses and pairs, the resolved short names, the ambiguous ones, and each
+    /// identity's resolved short names. Maps are written in key order, so one table always
+    /// gives the same bytes.
+    fn body(&self) -> Vec<u8> {
+        let mut w = Vec::new();
+        put_count(&mut w, self.holders.len());
+        for (k, names) in &self.holders {
+            put_pair(&mut w, k);
+            put_count(&mut w, names.len());
+            for (name, n) in names {
+                sidecar::put_str(&mut w, name);
+                w.extend_from_slice(&n.to_le_bytes());
+            }
         }
+        let mut split_uses: Vec<_> = self.split_uses.iter().collect();
+        split_uses.sort();
+        put_count(&mut w, split_uses.len());
+        for (k, n) in split_uses {
+            put_pair(&mut w, k);
+            w.extend_from_slice(&n.to_le_bytes());
+        }
+        put_count(&mut w, self.split_pairs.len());
+        for (form, kind, name) in &self.split_pairs {
+            put_pair(&mut w, &(form.clone(), kind.clone()));
+            sidecar::put_str(&mut w, name);
+        }
+        put_count(&mut w, self.resolved.len());
+        for (k, id) in &self.resolved {
+            put_pair(&mut w, k);
+            sidecar::put_str(&mut w, id);
+        }
+        put_count(&mut w, self.ambiguous.len());
+        for (k, ids) in &self.ambiguous {
+            put_pair(&mut w, k);
+            put_count(&mut w, ids.len());
+            for id in ids {
+                sidecar::put_str(&mut w, id);
+            }
+        }
+        // Short names in key order, so each identity's come sorted.
+        let mut resolved_to: BTreeMap<&str, Vec<&FormKind>> = BTreeMap::new();
+        for (k, id) in &self.resolved {
+            resolved_to.entry(id).or_default().push(k);
+        }
+        put_count(&mut w, resolved_to.len());
+        for (id, pairs) in resolved_to {
+            sidecar::put_str(&mut w, id);
+            put_count(&mut w, pairs.len());
+            for k in pairs {
+                put_pair(&mut w, k);
+            }
+        }
+        w
     }
-    Some(entries)
 }
 
 /// The archive's short-name table and the alias table, applied to entities and names.
 #[derive(Debug)]
 pub struct Resolver {
     aliases: AliasTable,
+    /// The cache file's bytes after its header (see [`Decisions::body`]): what the sections
+    /// below are read from, and what [`Resolver::encode`] writes again.
+    body: OwnedBytes,
     /// (form, kind) → the names it was resolved to in articles, with numbers of articles.
-    holders: Holders,
+    holders: Section,
     /// (form, kind) → articles in which the form is split from a name (see [`Resolver::splits`]).
-    split_uses: HashMap<(String, String), u64>,
-    /// The (form, kind, name) pairs of the index that are split.
+    split_uses: HashMap<FormKind, u64>,
+    /// The (form, kind, name) triples of the index that are split.
     split_pairs: Vec<(String, String, String)>,
     /// (short name, kind) → the identity it resolves to across the archive.
-    resolved: HashMap<(String, String), String>,
-    /// Identity → the (short name, kind) pairs resolved to it.
-    resolved_to: HashMap<String, Vec<(String, String)>>,
-    /// (short name, kind) pairs several full names share.
-    ambiguous: HashMap<(String, String), Vec<String>>,
+    resolved: Section,
+    /// (short name, kind) pairs several full names share → those names.
+    ambiguous: Section,
+    /// Identity → the (short name, kind) pairs resolved to it, sorted.
+    resolved_to: Section,
     keys: Mutex<HashMap<String, String>>,
 }
 
@@ -298,111 +441,57 @@ impl Resolver {
         })
     }
 
-    /// The table as the cache file holds it (see [`Resolver::cached`]): the archive's decisions,
-    /// entries in sorted order so that one commit always gives the same bytes.
+    /// The table as the cache file holds it (see [`Resolver::cached`]): a header with `key`,
+    /// then the body (see [`Decisions::body`]).
     fn encode(&self, key: &str) -> Vec<u8> {
-        let mut w = Vec::new();
+        let mut w = Vec::with_capacity(self.body.len() + key.len() + 32);
         sidecar::write_header(&mut w, RESOLVER_MAGIC, key);
-        let pair = |w: &mut Vec<u8>, (form, kind): &(String, String)| {
-            sidecar::put_str(w, form);
-            sidecar::put_str(w, kind);
-        };
-        let count = |w: &mut Vec<u8>, n: usize| w.extend_from_slice(&(n as u32).to_le_bytes());
-        let holders = self.holders.entries();
-        count(&mut w, holders.len());
-        for (k, names) in &holders {
-            pair(&mut w, k);
-            count(&mut w, names.len());
-            for (name, n) in names {
-                sidecar::put_str(&mut w, name);
-                w.extend_from_slice(&n.to_le_bytes());
-            }
-        }
-        let mut split_uses: Vec<_> = self.split_uses.iter().collect();
-        split_uses.sort();
-        count(&mut w, split_uses.len());
-        for (k, n) in split_uses {
-            pair(&mut w, k);
-            w.extend_from_slice(&n.to_le_bytes());
-        }
-        count(&mut w, self.split_pairs.len());
-        for (form, kind, name) in &self.split_pairs {
-            pair(&mut w, &(form.clone(), kind.clone()));
-            sidecar::put_str(&mut w, name);
-        }
-        let mut resolved: Vec<_> = self.resolved.iter().collect();
-        resolved.sort();
-        count(&mut w, resolved.len());
-        for (k, id) in resolved {
-            pair(&mut w, k);
-            sidecar::put_str(&mut w, id);
-        }
-        let mut ambiguous: Vec<_> = self.ambiguous.iter().collect();
-        ambiguous.sort();
-        count(&mut w, ambiguous.len());
-        for (k, ids) in ambiguous {
-            pair(&mut w, k);
-            count(&mut w, ids.len());
-            for id in ids {
-                sidecar::put_str(&mut w, id);
-            }
-        }
+        w.extend_from_slice(&self.body);
         w
     }
 
     /// The table [`Resolver::encode`] wrote under `key`; `None` for another key or version,
     /// or damaged bytes.
     fn decode(file: OwnedBytes, key: &str, aliases: &AliasTable) -> Option<Resolver> {
-        let bytes = file.as_slice();
-        let mut r = sidecar::after_header(bytes, RESOLVER_MAGIC, key)?;
-        let mut out = Resolver::from_pairs(HashMap::new(), aliases);
+        let at = sidecar::after_header(file.as_slice(), RESOLVER_MAGIC, key)?.at;
+        Resolver::read_body(file.slice(at..file.len()), aliases)
+    }
+
+    /// The table whose body (see [`Decisions::body`]) is `body`; `None` when damaged.
+    fn read_body(body: OwnedBytes, aliases: &AliasTable) -> Option<Resolver> {
+        let bytes = body.as_slice();
+        let mut r = sidecar::Cursor { bytes, at: 0 };
         let pair = |r: &mut sidecar::Cursor| Some((r.string()?, r.string()?));
-        // Room for the entries said (no more than the bytes could hold).
-        let room = |n: u32| (n as usize).min(bytes.len() / 16);
-        // The holders: their offsets now, each entry when a lookup asks for it.
-        let start = r.at;
-        let entries = holders_offsets(&mut r, start)?;
-        out.holders = Holders::Stored {
-            bytes: file.slice(start..r.at),
-            entries,
-        };
+        let holders = Section::read(&body, &mut r, true, Value::Names)?;
         let n = r.word()?;
-        out.split_uses.reserve(room(n));
+        // Room for the entries said (no more than the bytes could hold).
+        let mut split_uses = HashMap::with_capacity((n as usize).min(bytes.len() / 16));
         for _ in 0..n {
             let k = pair(&mut r)?;
-            out.split_uses.insert(k, stored_count(&mut r)?);
+            split_uses.insert(k, stored_count(&mut r)?);
         }
+        let mut split_pairs = Vec::new();
         for _ in 0..r.word()? {
             let (form, kind) = pair(&mut r)?;
-            out.split_pairs.push((form, kind, r.string()?));
+            split_pairs.push((form, kind, r.string()?));
         }
-        let n = r.word()?;
-        out.resolved.reserve(room(n));
-        for _ in 0..n {
-            let k = pair(&mut r)?;
-            let id = r.string()?;
-            out.resolved_to
-                .entry(id.clone())
-                .or_default()
-                .push(k.clone());
-            out.resolved.insert(k, id);
-        }
-        for _ in 0..r.word()? {
-            let k = pair(&mut r)?;
-            let n = r.word()? as usize;
-            let mut ids = Vec::with_capacity(n.min((bytes.len() - r.at) / 4));
-            for _ in 0..n {
-                ids.push(r.string()?);
-            }
-            out.ambiguous.insert(k, ids);
-        }
+        let resolved = Section::read(&body, &mut r, true, Value::Id)?;
+        let ambiguous = Section::read(&body, &mut r, true, Value::Ids)?;
+        let resolved_to = Section::read(&body, &mut r, false, Value::Pairs)?;
         if r.at != bytes.len() {
             return None;
         }
-        for v in out.resolved_to.values_mut() {
-            v.sort();
-        }
-        Some(out)
+        Some(Resolver {
+            aliases: aliases.clone(),
+            body: body.clone(),
+            holders,
+            split_uses,
+            split_pairs,
+            resolved,
+            ambiguous,
+            resolved_to,
+            keys: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Builds the table from (form, kind, name) pairs and their numbers of articles.
@@ -410,34 +499,35 @@ impl Resolver {
         pairs: HashMap<(String, String, String), u64>,
         aliases: &AliasTable,
     ) -> Resolver {
-        let mut r = Resolver {
+        // The decisions apply the alias table's rules (`splits`, `base`): an empty table's.
+        let r = Resolver {
             aliases: aliases.clone(),
-            holders: Holders::Built(HashMap::new()),
+            body: OwnedBytes::empty(),
+            holders: Section::empty(true),
             split_uses: HashMap::new(),
             split_pairs: Vec::new(),
-            resolved: HashMap::new(),
-            resolved_to: HashMap::new(),
-            ambiguous: HashMap::new(),
+            resolved: Section::empty(true),
+            ambiguous: Section::empty(true),
+            resolved_to: Section::empty(false),
             keys: Mutex::new(HashMap::new()),
         };
+        let mut d = Decisions::default();
         let mut sorted: Vec<_> = pairs.into_iter().collect();
         sorted.sort();
-        let mut holders: HashMap<FormKind, Names> = HashMap::new();
         for ((form, kind, name), n) in sorted {
             if aliases.is_dropped(&form) || aliases.is_dropped(&name) {
                 continue;
             }
             if r.splits(&form, &kind, &name) {
-                *r.split_uses
+                *d.split_uses
                     .entry((form.clone(), kind.clone()))
                     .or_default() += n;
-                r.split_pairs.push((form, kind, name));
+                d.split_pairs.push((form, kind, name));
                 continue;
             }
-            holders.entry((form, kind)).or_default().push((name, n));
+            d.holders.entry((form, kind)).or_default().push((name, n));
         }
-        let mut resolved = Vec::new();
-        for ((form, kind), names) in &holders {
+        for ((form, kind), names) in &d.holders {
             // Shares are those of *people*: for persons, full names that designate one person
             // count together ("Nancy Pelosi", "House Speaker Nancy Pelosi"), and names that
             // give no given name ("Mrs Pelosi", "anti-Trump") say nothing about which person.
@@ -469,36 +559,48 @@ impl Resolver {
                 .map(|(id, _)| id.clone())
                 .unwrap_or_default();
             if dominant(*n, total) {
-                resolved.push(((form.clone(), kind.clone()), top));
+                d.resolved.insert((form.clone(), kind.clone()), top);
             } else if ranked.len() > 1 && kind == "person" {
                 // Marked for persons only: a place or organization's short name ("Washington",
                 // "Congress") is a name of its own more often than a piece of a longer one.
                 let ids = ranked.into_iter().map(|(person, _)| person).collect();
-                r.ambiguous.insert((form.clone(), kind.clone()), ids);
+                d.ambiguous.insert((form.clone(), kind.clone()), ids);
             }
         }
-        for ((form, kind), id) in resolved {
-            r.resolved_to
-                .entry(id.clone())
-                .or_default()
-                .push((form.clone(), kind.clone()));
-            r.resolved.insert((form, kind), id);
-        }
-        for v in r.resolved_to.values_mut() {
-            v.sort();
-        }
-        r.holders = Holders::Built(holders);
-        r
+        Resolver::read_body(OwnedBytes::new(d.body()), aliases)
+            .expect("a table reads back from the bytes it was written as")
+    }
+
+    /// The names (form, kind) was resolved to in articles, with their numbers of articles.
+    fn holder_names(&self, form: &str, kind: &str) -> Option<Names> {
+        stored_names(&mut self.holders.find(form, kind)?)
+    }
+
+    /// The identity the short name (form, kind) resolves to across the archive, if any.
+    fn resolved_id(&self, form: &str, kind: &str) -> Option<String> {
+        self.resolved.find(form, kind)?.string()
+    }
+
+    /// The (short name, kind) pairs resolved to the identity `id`, sorted.
+    fn resolved_names(&self, id: &str) -> Vec<FormKind> {
+        self.resolved_to
+            .find(id, "")
+            .and_then(|mut r| stored_pairs(&mut r))
+            .unwrap_or_default()
     }
 
     /// The archive's short-name table, for inspection: per (short name, type), the identities
     /// it was resolved to in articles with their numbers of articles (most first), and the
     /// identity it resolves to across the archive, if any.
     pub fn short_names(&self) -> Vec<ShortName> {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let mut out: Vec<ShortName> = self
             .holders
-            .entries()
-            .into_iter()
+            .each()
+            // A damaged entry is left out.
+            .filter_map(|((form, kind), mut r)| {
+                Some(((text(form), text(kind)), stored_names(&mut r)?))
+            })
             .map(|((form, kind), names)| {
                 let mut by: HashMap<String, u64> = HashMap::new();
                 for (name, n) in &names {
@@ -509,9 +611,9 @@ impl Resolver {
                 let mut holders: Vec<(String, u64)> = by.into_iter().collect();
                 holders.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 ShortName {
-                    resolved: self.resolved.get(&(form.clone(), kind.clone())).cloned(),
-                    form: form.clone(),
-                    kind: kind.clone(),
+                    resolved: self.resolved_id(&form, &kind),
+                    form,
+                    kind,
                     holders,
                 }
             })
@@ -567,20 +669,12 @@ impl Resolver {
         if base != key {
             return Some(base);
         }
-        Some(
-            self.resolved
-                .get(&(key.to_string(), kind.to_string()))
-                .cloned()
-                .unwrap_or(base),
-        )
+        Some(self.resolved_id(key, kind).unwrap_or(base))
     }
 
     /// True when `key` (of type `kind`) is a short name several full names share.
     pub fn is_ambiguous(&self, key: &str, kind: &str) -> bool {
-        self.aliases.lookup_key(key).is_none()
-            && self
-                .ambiguous
-                .contains_key(&(key.to_string(), kind.to_string()))
+        self.aliases.lookup_key(key).is_none() && self.ambiguous.find(key, kind).is_some()
     }
 
     /// An article's entities (as extracted, or as `index::entities_at` reads them back) after
@@ -669,18 +763,17 @@ impl Resolver {
                     .get(&(key.clone(), kind.to_string()))
                     .copied()
                     .unwrap_or(0);
-            if let Some(id) = self.resolved.get(&(key.clone(), kind.to_string())) {
+            if let Some(id) = self.resolved_id(&key, kind) {
                 // The archive resolves the short name: every use of it of this type means the
                 // person it resolves to.
                 let all: u64 = own
                     + self
-                        .holders
-                        .get(&key, kind)
+                        .holder_names(&key, kind)
                         .into_iter()
                         .flatten()
                         .map(|h| h.1)
                         .sum::<u64>();
-                *uses.entry(id.clone()).or_default() += all;
+                *uses.entry(id).or_default() += all;
                 continue;
             }
             if own > 0 {
@@ -688,7 +781,7 @@ impl Resolver {
                     *uses.entry(id).or_default() += own;
                 }
             }
-            for (holder, n) in self.holders.get(&key, kind).into_iter().flatten() {
+            for (holder, n) in self.holder_names(&key, kind).into_iter().flatten() {
                 if let Some(id) = self.identity(&holder, kind) {
                     *uses.entry(id).or_default() += n;
                 }
@@ -717,8 +810,8 @@ impl Resolver {
                     names.push((self.key(n), None));
                 }
             }
-            for (short, kind) in self.resolved_to.get(id).into_iter().flatten() {
-                names.push((short.clone(), Some(kind.clone())));
+            for (short, kind) in self.resolved_names(id) {
+                names.push((short, Some(kind)));
             }
             for (name, only) in &names {
                 for kind in kinds {
@@ -911,27 +1004,49 @@ mod tests {
         let read =
             |b: &[u8], key: &str| Resolver::decode(OwnedBytes::new(b.to_vec()), key, &aliases);
         let back = read(&bytes, "key").expect("its own bytes");
-        assert!(matches!(back.holders, Holders::Stored { .. }));
-        assert_eq!(back.short_names(), r.short_names());
-        let entries = r.holders.entries();
-        assert!(entries.len() > 2);
-        assert_eq!(back.holders.entries(), entries);
-        // Each stored entry is found by its (form, kind), and only those.
-        for ((form, kind), names) in &entries {
-            assert_eq!(back.holders.get(form, kind).as_ref(), Some(names));
-            assert_eq!(back.holders.get(form, "nokind"), None);
-            assert_eq!(back.holders.get(&format!("{form}~"), kind), None);
+        let short = r.short_names();
+        assert!(short.len() > 2);
+        assert_eq!(back.short_names(), short);
+        // Each entry is found by its key, and only those.
+        for s in &short {
+            let (form, kind) = (s.form.as_str(), s.kind.as_str());
+            assert!(back.holder_names(form, kind).is_some_and(|n| !n.is_empty()));
+            assert_eq!(back.holder_names(form, kind), r.holder_names(form, kind));
+            assert_eq!(back.holder_names(form, "nokind"), None);
+            assert_eq!(back.holder_names(&format!("{form}~"), kind), None);
+            assert_eq!(back.resolved_id(form, kind), s.resolved);
         }
-        assert_eq!(back.holders.get("", ""), None);
-        assert_eq!(back.resolved, r.resolved);
+        assert_eq!(back.holder_names("", ""), None);
         assert_eq!(back.split_pairs, r.split_pairs);
         assert_eq!(back.split_uses, r.split_uses);
-        assert_eq!(back.ambiguous, r.ambiguous);
-        assert_eq!(back.resolved_to, r.resolved_to);
+        assert_eq!(
+            back.resolved_id("obama", "person").as_deref(),
+            Some("barack obama")
+        );
+        assert_eq!(back.resolved_id("obama", "org"), None, "4 of 4 is too few");
+        assert_eq!(
+            back.resolved_names("barack obama"),
+            [("obama".to_string(), "person".to_string())]
+        );
+        assert_eq!(back.resolved_names("obama"), []);
+        assert_eq!(back.resolved_names(""), []);
+        // The people who share an ambiguous short name, most used first.
+        let ambiguous = back.ambiguous.find("bush", "person").map(|mut r| {
+            let ids: Option<Vec<String>> = (0..r.word().unwrap_or(0)).map(|_| r.string()).collect();
+            ids
+        });
+        assert_eq!(
+            ambiguous,
+            Some(Some(vec![
+                "jeb bush".to_string(),
+                "george bush".to_string()
+            ]))
+        );
         for (key, kind) in [
             ("obama", "person"),
             ("clinton", "person"),
             ("pelosi", "person"),
+            ("bush", "person"),
         ] {
             assert_eq!(back.identity(key, kind), r.identity(key, kind));
             assert_eq!(back.is_ambiguous(key, kind), r.is_ambiguous(key, kind));
@@ -944,5 +1059,23 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(read(&longer, "key").is_none());
+        // Keys out of order would hide entries from the search: such a file is built again.
+        let body = |forms: [&str; 2]| {
+            let mut w = Vec::new();
+            put_count(&mut w, 2);
+            for form in forms {
+                put_pair(&mut w, &(form.to_string(), "person".to_string()));
+                put_count(&mut w, 0);
+            }
+            // Split uses, split pairs, resolved, ambiguous, resolved short names by identity.
+            for _ in 0..5 {
+                put_count(&mut w, 0);
+            }
+            Resolver::read_body(OwnedBytes::new(w), &aliases)
+        };
+        let sorted = body(["a", "b"]).expect("keys in order");
+        assert_eq!(sorted.holder_names("b", "person"), Some(vec![]));
+        assert!(body(["b", "a"]).is_none());
+        assert!(body(["a", "a"]).is_none());
     }
 }
