@@ -2,8 +2,8 @@
 # rss.sh OUT COMMAND [ARGS...]: runs COMMAND and samples its resident memory every 0.5 s into
 # OUT, one line per sample: seconds since start, anonymous MB (the heap), file-backed MB (mapped
 # files, such as an index's segments while they are read or merged). Linux only (reads
-# /proc/PID/status). PERFORMANCE.md ("an ingest's memory", stop 34) splits an ingest's peak with
-# it:
+# /proc/PID/status). docs/performance-log.md ("an ingest's memory", stop 34) splits an ingest's
+# peak with it:
 #   scripts/rss.sh /tmp/rss.txt target/release/morgue ingest CORPUS --index /tmp/ix --json
 #   awk '{if ($2 > m) m = $2} END {print "peak anonymous MB", m}' /tmp/rss.txt
 set -euo pipefail

@@ -409,7 +409,8 @@ pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
         // Showing a hit decompresses its block (and the blocks of its records): with 128 KiB
         // blocks that was a fifth of every search's time. 16 KiB blocks (two or three articles
         // of news prose) took the query set's median from 6.7 to 5.2 ms on AllSides, for a
-        // store 14% larger (the index 4.5%: 401 to 419 MB). PERFORMANCE.md has the figures.
+        // store 14% larger (the index 4.5%: 401 to 419 MB). docs/performance-log.md has the
+        // figures.
         docstore_blocksize: 16 << 10,
         ..tantivy::IndexSettings::default()
     };
