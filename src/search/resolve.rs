@@ -353,8 +353,9 @@ impl Decisions {
         }
         put_count(&mut w, self.split_pairs.len());
         for (form, kind, name) in &self.split_pairs {
-            put_pair(&mut w, &(form.clone(), kind.clone()));
-            sidecar::put_str(&mut w, name);
+            for part in [form, kind, name] {
+                sidecar::put_str(&mut w, part);
+            }
         }
         put_count(&mut w, self.resolved.len());
         for (k, id) in &self.resolved {
@@ -593,13 +594,13 @@ impl Resolver {
     /// it was resolved to in articles with their numbers of articles (most first), and the
     /// identity it resolves to across the archive, if any.
     pub fn short_names(&self) -> Vec<ShortName> {
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
         let mut out: Vec<ShortName> = self
             .holders
             .each()
             // A damaged entry is left out.
             .filter_map(|((form, kind), mut r)| {
-                Some(((text(form), text(kind)), stored_names(&mut r)?))
+                Some(((text(form)?, text(kind)?), stored_names(&mut r)?))
             })
             .map(|((form, kind), names)| {
                 let mut by: HashMap<String, u64> = HashMap::new();
@@ -1060,11 +1061,13 @@ mod tests {
         longer.push(0);
         assert!(read(&longer, "key").is_none());
         // Keys out of order would hide entries from the search: such a file is built again.
-        let body = |forms: [&str; 2]| {
+        let body = |forms: [&[u8]; 2]| {
             let mut w = Vec::new();
             put_count(&mut w, 2);
             for form in forms {
-                put_pair(&mut w, &(form.to_string(), "person".to_string()));
+                put_count(&mut w, form.len());
+                w.extend_from_slice(form);
+                sidecar::put_str(&mut w, "person");
                 put_count(&mut w, 0);
             }
             // Split uses, split pairs, resolved, ambiguous, resolved short names by identity.
@@ -1073,9 +1076,14 @@ mod tests {
             }
             Resolver::read_body(OwnedBytes::new(w), &aliases)
         };
-        let sorted = body(["a", "b"]).expect("keys in order");
+        let sorted = body([b"a", b"b"]).expect("keys in order");
         assert_eq!(sorted.holder_names("b", "person"), Some(vec![]));
-        assert!(body(["b", "a"]).is_none());
-        assert!(body(["a", "a"]).is_none());
+        assert_eq!(sorted.short_names().len(), 2);
+        assert!(body([b"b", b"a"]).is_none());
+        assert!(body([b"a", b"a"]).is_none());
+        // A key that is not UTF-8 is a damaged entry: listed nowhere, the others still are.
+        let damaged = body([b"a", b"\xff"]).expect("keys in order");
+        let listed: Vec<String> = damaged.short_names().into_iter().map(|s| s.form).collect();
+        assert_eq!(listed, ["a"]);
     }
 }
