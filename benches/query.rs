@@ -12,7 +12,6 @@
 //! ```
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use morgue::index::{self, ArticleWriter, MorgueIndex};
 use morgue::search::{self, Filters, SearchRequest, SortOrder};
 use std::time::Duration;
 
@@ -35,22 +34,10 @@ const CASES: [Case; 7] = [
     ("entity", "election", [None, None, None, Some("Tony Blair")]),
 ];
 
-fn build(dir: &std::path::Path) -> MorgueIndex {
-    let mi = index::open_or_create(dir).expect("index");
-    let mut w = ArticleWriter::open(&mi, dir, 10_000, None).expect("writer");
-    for raw in common::raw_articles(1_000) {
-        if let Ok(a) = morgue::pipeline::build_article(raw, None) {
-            w.add(&a).expect("add");
-        }
-    }
-    w.finish().expect("commit");
-    index::open(dir).expect("reopen")
-}
-
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mi = build(dir.path());
-    let bbc = common::files(1).iter().any(|(_, folder)| folder != "seeds");
+    let mi = common::index(dir.path());
+    let bbc = common::bbc();
     let mut g = c.benchmark_group("query");
     let mut requests = Vec::new();
     g.sample_size(20);

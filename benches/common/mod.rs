@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each bench uses part of it
 
 use chrono::NaiveDate;
+use morgue::index::{self, ArticleWriter, MorgueIndex};
 use morgue::model::Sourced;
 use morgue::read::RawArticle;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,26 @@ pub fn raw_articles(n: usize) -> Vec<RawArticle> {
             })
         })
         .collect()
+}
+
+/// An index in `dir` of up to 1,000 of [`raw_articles`], built as an ingest builds them: what
+/// the query and lookup benches run on.
+pub fn index(dir: &Path) -> MorgueIndex {
+    let mi = index::open_or_create(dir).expect("index");
+    let mut w = ArticleWriter::open(&mi, dir, 10_000, None).expect("writer");
+    for raw in raw_articles(1_000) {
+        if let Ok(a) = morgue::pipeline::build_article(raw, None) {
+            w.add(&a).expect("add");
+        }
+    }
+    w.finish().expect("commit");
+    index::open(dir).expect("reopen")
+}
+
+/// True when the articles are the BBC corpus's (not the seeds): the benches' queries then
+/// must match something.
+pub fn bbc() -> bool {
+    files(1).iter().any(|(_, folder)| folder != "seeds")
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
