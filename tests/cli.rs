@@ -611,6 +611,51 @@ mod search {
     }
 
     #[test]
+    fn the_short_name_table_is_read_entry_by_entry_and_morgue_check_reads_it_whole() {
+        let w = seeds();
+        let run = |w: &Workdir| {
+            let mut v = w.search(&["ISIS", "--entity", "haji bakr"]);
+            v.as_object_mut().unwrap().remove("took_ms");
+            v
+        };
+        let before = run(&w);
+        let file = w.path("index/resolver.bin");
+        let whole = std::fs::read(&file).unwrap();
+        // Magic (16 bytes), the key (its length, then its bytes), then the holders' table: its
+        // number of entries, their length in bytes, an offset per entry, the entries. Opening
+        // the file reads no entry (that grew with the archive): an entry whose key overruns
+        // the table fails nothing, and `morgue check` finds it and removes the file.
+        let word = |at: usize| u32::from_le_bytes(whole[at..at + 4].try_into().unwrap()) as usize;
+        let holders = 20 + word(16);
+        let entries = holders + 8 + 4 * word(holders);
+        assert!(word(holders) > 0, "the seeds have short names");
+        let mut damaged = whole.clone();
+        damaged[entries..entries + 4].copy_from_slice(&0xffff_fff0_u32.to_le_bytes());
+        std::fs::write(&file, &damaged).unwrap();
+        let (code, _, err) = w.run(&["search", "ISIS", "--entity", "haji bakr", "--json"]);
+        assert_eq!((code, err.as_str()), (0, ""));
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            damaged,
+            "not read at opening"
+        );
+        let (code, out, _) = w.run(&["check"]);
+        assert_eq!(code, 2, "{out}");
+        assert!(
+            out.contains(
+                "  cache     resolver.bin: its table of short names' holders: entry 0's key \
+                 overruns the section; removed: the next entity search builds it again\n"
+            ),
+            "{out}"
+        );
+        assert!(!file.exists());
+        assert_eq!(run(&w), before);
+        assert_eq!(std::fs::read(&file).unwrap(), whole, "built again");
+        let (code, out, _) = w.run(&["check"]);
+        assert_eq!(code, 0, "{out}");
+    }
+
+    #[test]
     fn a_short_page_is_the_start_of_the_long_one() {
         let w = seeds();
         for q in [

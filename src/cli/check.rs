@@ -20,7 +20,7 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let (health, took) =
-        timed(|| morgue::index::health::check_with(&ctx.index, &morgue::search::table::check));
+        timed(|| morgue::index::health::check_with(&ctx.index, &morgue::search::check_caches));
     let health = health?;
     if args.json {
         print_timed(&present::health_json(&health), took)?;

@@ -79,6 +79,15 @@ use std::ops::Range;
 use std::sync::Arc;
 use tantivy::Searcher;
 
+/// `morgue check`'s look at the caches this stage keeps beside the index (see
+/// `index::health::check_with`): the article table ([`table::check`]) and the short-name table
+/// ([`resolve::check`]).
+pub fn check_caches(mi: &MorgueIndex) -> Vec<crate::index::health::Problem> {
+    let mut problems = table::check(mi);
+    problems.extend(resolve::check(mi));
+    problems
+}
+
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

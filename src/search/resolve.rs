@@ -54,7 +54,7 @@ pub const DOMINANT_SHARE: f64 = 0.9;
 pub const RESOLVER_FILE: &str = sidecar::RESOLVER;
 
 /// The first bytes of the cache file; the version changes whenever its layout does.
-const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver2";
+const RESOLVER_MAGIC: &[u8; 16] = b"morgue-resolver3";
 
 /// The version of the resolution rules (this module's shares, supports and splits, and
 /// `extract::entities`' in-article rules they read): part of the key of every cache that holds
@@ -179,62 +179,66 @@ impl Value {
 type StoredKey<'a> = (&'a [u8], &'a [u8]);
 
 /// A section of the cache file: entries sorted by key, a (form, kind) pair or one string, each
-/// followed by its [`Value`]. Only where the entries start is read when the file is opened
-/// (which checks that their lengths fit the bytes and that their keys are in order); an entry
-/// is decoded when a lookup asks for it.
+/// followed by its [`Value`], with a table of where each entry starts. Opening the file reads
+/// only each section's two counts and checks that its offsets and entries fit the file; an
+/// entry is read, and its lengths checked, when a lookup asks for it, so opening costs nothing
+/// per entry. A damaged entry is not found (a search compares keys, so it never finds another
+/// entry's value); [`Section::damage`] reads every entry, for `morgue check` ([`check`]).
 ///
 /// A process filtering by an entity looks up a handful of entries. Decoding every entry of the
 /// short-name table into strings and hash maps was most of the 12 ms that reading the file took
 /// in such a process (stop 39); decoding the other sections so was still 70% of its page faults
 /// at 4× (stop 46: 8,258 resolved short names and 3,550 ambiguous ones, a number that grows
-/// with the archive).
+/// with the archive), and walking every entry to find where each starts 4% of its time.
 #[derive(Debug)]
 struct Section {
-    /// The section's bytes: its number of entries, then the entries.
-    bytes: OwnedBytes,
-    /// Where each entry starts in `bytes`, in key order.
-    entries: Vec<u32>,
+    /// Where each entry starts in `entries`: a little-endian 32-bit offset each, in key order.
+    offsets: OwnedBytes,
+    /// The entries.
+    entries: OwnedBytes,
     /// The keys are (form, kind) pairs; else one string each.
     pairs: bool,
+    /// What follows each key.
+    value: Value,
 }
 
 impl Section {
     /// A section with no entries.
-    fn empty(pairs: bool) -> Section {
+    fn empty(pairs: bool, value: Value) -> Section {
         Section {
-            bytes: OwnedBytes::empty(),
-            entries: Vec::new(),
+            offsets: OwnedBytes::empty(),
+            entries: OwnedBytes::empty(),
             pairs,
+            value,
         }
     }
 
-    /// The section of `file` at `r`, whose values are `value`s; `r` is moved past it. `None`
-    /// when an entry's lengths overrun the bytes or the keys are not in strictly increasing
-    /// order (a search would miss entries).
+    /// The section of `file` at `r` (its number of entries, the entries' length in bytes, the
+    /// offsets, the entries), whose values are `value`s; `r` is moved past it. `None` when the
+    /// offsets or the entries do not fit the file.
     fn read(
         file: &OwnedBytes,
         r: &mut sidecar::Cursor,
         pairs: bool,
         value: Value,
     ) -> Option<Section> {
-        let start = r.at;
         let n = r.word()? as usize;
-        let mut entries = Vec::with_capacity(n.min(r.bytes.len() / 8));
-        let mut last: Option<StoredKey<'_>> = None;
-        for _ in 0..n {
-            entries.push(u32::try_from(r.at - start).ok()?);
-            let key = Section::key(r, pairs)?;
-            if last.is_some_and(|l| l >= key) {
-                return None;
-            }
-            last = Some(key);
-            value.skip(r)?;
-        }
+        let len = r.word()? as usize;
+        let offsets_at = r.at;
+        r.take(n.checked_mul(4)?)?;
+        let entries_at = r.at;
+        r.take(len)?;
         Some(Section {
-            bytes: file.slice(start..r.at),
-            entries,
+            offsets: file.slice(offsets_at..entries_at),
+            entries: file.slice(entries_at..r.at),
             pairs,
+            value,
         })
+    }
+
+    /// Its number of entries.
+    fn len(&self) -> usize {
+        self.offsets.len() / 4
     }
 
     /// The key at `r`, which is moved past it.
@@ -244,41 +248,90 @@ impl Section {
         Some((first, second))
     }
 
-    /// The key of the `i`th entry, and a reader at its value.
+    /// The key of the `i`th entry, and a reader at its value; `None` past the last entry or
+    /// when the key overruns the entries.
     fn entry(&self, i: usize) -> Option<(StoredKey<'_>, sidecar::Cursor<'_>)> {
+        let at = self.offsets.as_slice().get(4 * i..4 * i + 4)?;
         let mut r = sidecar::Cursor {
-            bytes: &self.bytes,
-            at: *self.entries.get(i)? as usize,
+            bytes: &self.entries,
+            at: sidecar::word(at, 0) as usize,
         };
         let key = Section::key(&mut r, self.pairs)?;
         Some((key, r))
     }
 
     /// A reader at the value of the entry whose key is (`first`, `second`) (`second` empty for
-    /// one-string keys).
+    /// one-string keys): a binary search over the keys (a damaged key counts as past any key).
     fn find(&self, first: &str, second: &str) -> Option<sidecar::Cursor<'_>> {
         let wanted = (first.as_bytes(), second.as_bytes());
-        let i = self
-            .entries
-            // Every entry's key was read when the section was: `None` cannot happen (it would
-            // sort first, never found).
-            .binary_search_by(|&at| {
-                let mut r = sidecar::Cursor {
-                    bytes: &self.bytes,
-                    at: at as usize,
-                };
-                match Section::key(&mut r, self.pairs) {
-                    Some(k) => k.cmp(&wanted),
-                    None => std::cmp::Ordering::Less,
-                }
-            })
-            .ok()?;
-        self.entry(i).map(|(_, r)| r)
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.entry(mid) {
+                Some((key, r)) if key == wanted => return Some(r),
+                Some((key, _)) if key < wanted => low = mid + 1,
+                _ => high = mid,
+            }
+        }
+        None
     }
 
-    /// Every entry's key and a reader at its value, in key order.
+    /// Every entry's key and a reader at its value, in key order (a damaged one is left out).
     fn each(&self) -> impl Iterator<Item = (StoredKey<'_>, sidecar::Cursor<'_>)> + '_ {
-        (0..self.entries.len()).filter_map(|i| self.entry(i))
+        (0..self.len()).filter_map(|i| self.entry(i))
+    }
+
+    /// What is wrong with the section, read whole: an entry that does not start where the one
+    /// before it ends, a key or value that overruns the entries or is out of order (a search
+    /// would miss entries), or bytes after the last entry.
+    fn damage(&self) -> Option<String> {
+        let mut r = sidecar::Cursor {
+            bytes: &self.entries,
+            at: 0,
+        };
+        let mut last: Option<StoredKey<'_>> = None;
+        for i in 0..self.len() {
+            if sidecar::word(&self.offsets, 4 * i) as usize != r.at {
+                return Some(format!(
+                    "entry {i} does not start where entry {} ends",
+                    i.max(1) - 1
+                ));
+            }
+            let Some(key) = Section::key(&mut r, self.pairs) else {
+                return Some(format!("entry {i}'s key overruns the section"));
+            };
+            if last.is_some_and(|l| l >= key) {
+                return Some(format!("entry {i}'s key is out of order"));
+            }
+            last = Some(key);
+            if self.value.skip(&mut r).is_none() {
+                return Some(format!("entry {i}'s value overruns the section"));
+            }
+        }
+        (r.at != self.entries.len()).then(|| "bytes follow its last entry".to_string())
+    }
+}
+
+/// A [`Section`] as it is written: entries in key order, each one's start recorded.
+#[derive(Default)]
+struct SectionWriter {
+    offsets: Vec<u8>,
+    entries: Vec<u8>,
+}
+
+impl SectionWriter {
+    /// Where to write the next entry (its start is recorded).
+    fn entry(&mut self) -> &mut Vec<u8> {
+        put_count(&mut self.offsets, self.entries.len());
+        &mut self.entries
+    }
+
+    /// Writes the section into `w`, as [`Section::read`] reads it.
+    fn finish(self, w: &mut Vec<u8>) {
+        put_count(w, self.offsets.len() / 4);
+        put_count(w, self.entries.len());
+        w.extend_from_slice(&self.offsets);
+        w.extend_from_slice(&self.entries);
     }
 }
 
@@ -335,15 +388,17 @@ impl Decisions {
     /// gives the same bytes.
     fn body(&self) -> Vec<u8> {
         let mut w = Vec::new();
-        put_count(&mut w, self.holders.len());
+        let mut holders = SectionWriter::default();
         for (k, names) in &self.holders {
-            put_pair(&mut w, k);
-            put_count(&mut w, names.len());
+            let e = holders.entry();
+            put_pair(e, k);
+            put_count(e, names.len());
             for (name, n) in names {
-                sidecar::put_str(&mut w, name);
-                w.extend_from_slice(&n.to_le_bytes());
+                sidecar::put_str(e, name);
+                e.extend_from_slice(&n.to_le_bytes());
             }
         }
+        holders.finish(&mut w);
         let mut split_uses: Vec<_> = self.split_uses.iter().collect();
         split_uses.sort();
         put_count(&mut w, split_uses.len());
@@ -357,32 +412,38 @@ impl Decisions {
                 sidecar::put_str(&mut w, part);
             }
         }
-        put_count(&mut w, self.resolved.len());
+        let mut resolved = SectionWriter::default();
         for (k, id) in &self.resolved {
-            put_pair(&mut w, k);
-            sidecar::put_str(&mut w, id);
+            let e = resolved.entry();
+            put_pair(e, k);
+            sidecar::put_str(e, id);
         }
-        put_count(&mut w, self.ambiguous.len());
+        resolved.finish(&mut w);
+        let mut ambiguous = SectionWriter::default();
         for (k, ids) in &self.ambiguous {
-            put_pair(&mut w, k);
-            put_count(&mut w, ids.len());
+            let e = ambiguous.entry();
+            put_pair(e, k);
+            put_count(e, ids.len());
             for id in ids {
-                sidecar::put_str(&mut w, id);
+                sidecar::put_str(e, id);
             }
         }
+        ambiguous.finish(&mut w);
         // Short names in key order, so each identity's come sorted.
-        let mut resolved_to: BTreeMap<&str, Vec<&FormKind>> = BTreeMap::new();
+        let mut by_identity: BTreeMap<&str, Vec<&FormKind>> = BTreeMap::new();
         for (k, id) in &self.resolved {
-            resolved_to.entry(id).or_default().push(k);
+            by_identity.entry(id).or_default().push(k);
         }
-        put_count(&mut w, resolved_to.len());
-        for (id, pairs) in resolved_to {
-            sidecar::put_str(&mut w, id);
-            put_count(&mut w, pairs.len());
+        let mut resolved_to = SectionWriter::default();
+        for (id, pairs) in by_identity {
+            let e = resolved_to.entry();
+            sidecar::put_str(e, id);
+            put_count(e, pairs.len());
             for k in pairs {
-                put_pair(&mut w, k);
+                put_pair(e, k);
             }
         }
+        resolved_to.finish(&mut w);
         w
     }
 }
@@ -495,6 +556,18 @@ impl Resolver {
         })
     }
 
+    /// What is wrong with the table's sections, read whole (see [`Section::damage`]).
+    fn damage(&self) -> Option<String> {
+        [
+            ("short names' holders", &self.holders),
+            ("resolved short names", &self.resolved),
+            ("ambiguous short names", &self.ambiguous),
+            ("short names by identity", &self.resolved_to),
+        ]
+        .into_iter()
+        .find_map(|(name, section)| Some(format!("its table of {name}: {}", section.damage()?)))
+    }
+
     /// Builds the table from (form, kind, name) pairs and their numbers of articles.
     pub fn from_pairs(
         pairs: HashMap<(String, String, String), u64>,
@@ -504,12 +577,12 @@ impl Resolver {
         let r = Resolver {
             aliases: aliases.clone(),
             body: OwnedBytes::empty(),
-            holders: Section::empty(true),
+            holders: Section::empty(true, Value::Names),
             split_uses: HashMap::new(),
             split_pairs: Vec::new(),
-            resolved: Section::empty(true),
-            ambiguous: Section::empty(true),
-            resolved_to: Section::empty(false),
+            resolved: Section::empty(true, Value::Id),
+            ambiguous: Section::empty(true, Value::Ids),
+            resolved_to: Section::empty(false, Value::Pairs),
             keys: Mutex::new(HashMap::new()),
         };
         let mut d = Decisions::default();
@@ -850,6 +923,46 @@ impl Resolver {
     }
 }
 
+/// `morgue check`'s look at the short-name table cached in `mi`'s folder (`resolver.bin`, see
+/// [`Resolver::cached`]). Opening it reads no entry (see [`Section`]), so a damaged entry only
+/// goes unfound; this reads them all. A damaged file is removed, for the next entity filter or
+/// lookup to build again, and reported as a `cache` problem. A file of another version is
+/// not read (it is built again when used), and neither is a missing one.
+pub fn check(mi: &MorgueIndex) -> Vec<crate::index::health::Problem> {
+    let Some(file) = sidecar::read(mi.dir(), RESOLVER_FILE) else {
+        return Vec::new();
+    };
+    if !file.as_slice().starts_with(RESOLVER_MAGIC) {
+        return Vec::new();
+    }
+    let mut r = sidecar::Cursor {
+        bytes: file.as_slice(),
+        at: RESOLVER_MAGIC.len(),
+    };
+    // The header's key (the commit and alias table it was built for).
+    let damage = match r.str_bytes().map(|_| r.at) {
+        None => Some("its header is cut".to_string()),
+        Some(at) => match Resolver::read_body(file.slice(at..file.len()), &AliasTable::default()) {
+            None => Some("a table does not fit the file".to_string()),
+            Some(table) => table.damage(),
+        },
+    };
+    let Some(damage) = damage else {
+        return Vec::new();
+    };
+    drop(file);
+    let path = mi.dir().join(RESOLVER_FILE);
+    let outcome = match std::fs::remove_file(&path) {
+        Ok(()) => "removed: the next entity search builds it again".to_string(),
+        Err(e) => format!("removing it failed: {e}"),
+    };
+    vec![crate::index::health::Problem::new(
+        "cache",
+        Some(RESOLVER_FILE.to_string()),
+        format!("{damage}; {outcome}"),
+    )]
+}
+
 /// Does `n` of `total` uses make a dominant reading?
 fn dominant(n: u64, total: u64) -> bool {
     n >= MIN_SUPPORT && total > 0 && n as f64 >= DOMINANT_SHARE * total as f64
@@ -1060,18 +1173,21 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(read(&longer, "key").is_none());
-        // Keys out of order would hide entries from the search: such a file is built again.
+        // Keys out of order would hide entries from the search. Opening reads no entry, so
+        // such a file opens and finds no other entry's value; `morgue check` finds the damage.
         let body = |forms: [&[u8]; 2]| {
             let mut w = Vec::new();
-            put_count(&mut w, 2);
+            let mut holders = SectionWriter::default();
             for form in forms {
-                put_count(&mut w, form.len());
-                w.extend_from_slice(form);
-                sidecar::put_str(&mut w, "person");
-                put_count(&mut w, 0);
+                let e = holders.entry();
+                put_count(e, form.len());
+                e.extend_from_slice(form);
+                sidecar::put_str(e, "person");
+                put_count(e, 0);
             }
-            // Split uses, split pairs, resolved, ambiguous, resolved short names by identity.
-            for _ in 0..5 {
+            holders.finish(&mut w);
+            // Split uses, split pairs; resolved, ambiguous, by identity: no entries, no bytes.
+            for _ in 0..2 + 3 * 2 {
                 put_count(&mut w, 0);
             }
             Resolver::read_body(OwnedBytes::new(w), &aliases)
@@ -1079,8 +1195,46 @@ mod tests {
         let sorted = body([b"a", b"b"]).expect("keys in order");
         assert_eq!(sorted.holder_names("b", "person"), Some(vec![]));
         assert_eq!(sorted.short_names().len(), 2);
-        assert!(body([b"b", b"a"]).is_none());
-        assert!(body([b"a", b"a"]).is_none());
+        assert_eq!(sorted.damage(), None);
+        for forms in [[b"b".as_slice(), b"a"], [b"a", b"a"]] {
+            let unsorted = body(forms).expect("opens: its entries are not read");
+            assert_eq!(
+                unsorted.damage().as_deref(),
+                Some("its table of short names' holders: entry 1's key is out of order")
+            );
+            assert_eq!(unsorted.holder_names("c", "person"), None);
+        }
+        assert_eq!(back.damage(), None, "a table as written is sound");
+        // An entry's start that is not where the one before ends, and one past the entries:
+        // damage, and a search that never reads another entry's value.
+        let mut w = Vec::new();
+        put_count(&mut w, 2);
+        let entries: Vec<u8> = [b"a".as_slice(), b"b"]
+            .iter()
+            .flat_map(|f| {
+                let mut e = Vec::new();
+                put_pair(
+                    &mut e,
+                    &(String::from_utf8_lossy(f).into(), "person".into()),
+                );
+                put_count(&mut e, 0);
+                e
+            })
+            .collect();
+        put_count(&mut w, entries.len());
+        put_count(&mut w, 0);
+        put_count(&mut w, entries.len() + 7);
+        w.extend_from_slice(&entries);
+        for _ in 0..2 + 3 * 2 {
+            put_count(&mut w, 0);
+        }
+        let bad = Resolver::read_body(OwnedBytes::new(w), &aliases).expect("fits the file");
+        assert_eq!(
+            bad.damage().as_deref(),
+            Some("its table of short names' holders: entry 1 does not start where entry 0 ends")
+        );
+        assert_eq!(bad.holder_names("a", "person"), Some(vec![]));
+        assert_eq!(bad.holder_names("b", "person"), None);
         // A key that is not UTF-8 is a damaged entry: listed nowhere, the others still are.
         let damaged = body([b"a", b"\xff"]).expect("keys in order");
         let listed: Vec<String> = damaged.short_names().into_iter().map(|s| s.form).collect();

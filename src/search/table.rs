@@ -288,10 +288,11 @@ impl ArticleTable {
     /// map number that is neither a row nor none.
     pub fn damage(&self) -> Option<String> {
         // The maps first: the rows' runs are checked against them.
-        for (segment, at) in self.maps.iter().enumerate() {
-            let from = at.at + at.runs_from();
-            let map = &self.bytes[from..from + RUN_BYTES * at.runs];
-            let (runs, _) = map.as_chunks::<RUN_BYTES>();
+        for segment in 0..self.maps.len() {
+            let Ok(map) = self.row_map(segment as SegmentOrdinal) else {
+                continue;
+            };
+            let (dir, runs) = map.parts();
             let mut previous: Option<u32> = None;
             for run in runs {
                 let (start, number) = (word(run, 0), word(run, 4));
@@ -299,10 +300,10 @@ impl ArticleTable {
                     None => start == 0,
                     Some(p) => p < start,
                 };
-                if !in_order || start >= at.docs {
+                if !in_order || start >= map.docs {
                     return Some(format!(
                         "the row map of segment {segment} has a run starting at document {start}, out of order or past its {} documents",
-                        at.docs
+                        map.docs
                     ));
                 }
                 // With one added and NOT_PASSAGE cleared, NO_ROW wraps to 0 and a row is at
@@ -315,7 +316,7 @@ impl ArticleTable {
                 }
                 previous = Some(start);
             }
-            let (entries, _) = self.bytes[at.at..from].as_chunks::<4>();
+            let (entries, _) = dir.as_chunks::<4>();
             for (b, entry) in entries.iter().enumerate() {
                 let doc = b as u32 * DIR_DOCS;
                 let run = u32::from_le_bytes(*entry) as usize;
@@ -327,10 +328,10 @@ impl ArticleTable {
                     ));
                 }
             }
-            if at.docs > 0 && runs.is_empty() {
+            if map.docs > 0 && runs.is_empty() {
                 return Some(format!(
                     "the row map of segment {segment} has no run for its {} documents",
-                    at.docs
+                    map.docs
                 ));
             }
         }
