@@ -568,16 +568,7 @@ mod search {
         for value in [rows, u32::MAX - 1] {
             let mut damaged = whole.clone();
             damaged[last_doc..last_doc + 4].copy_from_slice(&value.to_le_bytes());
-            std::fs::write(&table, &damaged).unwrap();
-            let (code, _, err) = w.run(&["search", "Mosul OR Raqqa", "--json"]);
-            assert_eq!((code, err.as_str()), (0, ""), "row {value}");
-            assert_eq!(
-                std::fs::read(&table).unwrap(),
-                damaged,
-                "not read at opening"
-            );
-            let (code, out, _) = w.run(&["check"]);
-            assert_eq!(code, 2, "{out}");
+            let out = damaged_until_checked(&w, &table, &damaged, &["Mosul OR Raqqa"]);
             assert!(
                 out.contains("  cache     articles.bin: the row map of segment ")
                     && out.contains(&format!(
@@ -610,6 +601,21 @@ mod search {
         assert_ne!(std::fs::read(&table).unwrap(), whole);
     }
 
+    /// Writes `damaged` over the cache `file`, runs `search ARGS` (which must succeed quietly
+    /// and leave the file as it is: opening does not read what is damaged), then `morgue
+    /// check`, which must find a problem (exit 2): its output.
+    fn damaged_until_checked(w: &Workdir, file: &Path, damaged: &[u8], args: &[&str]) -> String {
+        std::fs::write(file, damaged).unwrap();
+        let mut search = vec!["search", "--json"];
+        search.extend(args);
+        let (code, _, err) = w.run(&search);
+        assert_eq!((code, err.as_str()), (0, ""), "{args:?}");
+        assert_eq!(std::fs::read(file).unwrap(), damaged, "not read at opening");
+        let (code, out, _) = w.run(&["check"]);
+        assert_eq!(code, 2, "{out}");
+        out
+    }
+
     #[test]
     fn the_short_name_table_is_read_entry_by_entry_and_morgue_check_reads_it_whole() {
         let w = seeds();
@@ -631,16 +637,7 @@ mod search {
         assert!(word(holders) > 0, "the seeds have short names");
         let mut damaged = whole.clone();
         damaged[entries..entries + 4].copy_from_slice(&0xffff_fff0_u32.to_le_bytes());
-        std::fs::write(&file, &damaged).unwrap();
-        let (code, _, err) = w.run(&["search", "ISIS", "--entity", "haji bakr", "--json"]);
-        assert_eq!((code, err.as_str()), (0, ""));
-        assert_eq!(
-            std::fs::read(&file).unwrap(),
-            damaged,
-            "not read at opening"
-        );
-        let (code, out, _) = w.run(&["check"]);
-        assert_eq!(code, 2, "{out}");
+        let out = damaged_until_checked(&w, &file, &damaged, &["ISIS", "--entity", "haji bakr"]);
         assert!(
             out.contains(
                 "  cache     resolver.bin: its table of short names' holders: entry 0's key \
