@@ -222,12 +222,51 @@ pub type Meta = Vec<(String, String)>;
 /// field, or a page's author tags).
 pub const AUTHOR: &str = "author";
 
-/// Converts a byte offset in `text` to a character (Unicode scalar) offset.
+/// Converts a byte offset in `text` to a character (Unicode scalar) offset: the characters
+/// that start before it.
 pub fn char_offset(text: &str, byte: usize) -> usize {
     let byte = byte.min(text.len());
     text.get(..byte)
         .map(|s| s.chars().count())
         .unwrap_or_else(|| text.char_indices().take_while(|(i, _)| *i < byte).count())
+}
+
+/// [`char_offset`] of many byte offsets of one text: offsets asked in ascending order are
+/// counted on from the one before, in one walk along the text (a text's passages, its
+/// furniture, a passage's highlights), where counting each from the start walks the text once
+/// per offset.
+pub struct CharOffsets<'a> {
+    text: &'a str,
+    /// The last offset counted to (on a character boundary), and its characters.
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    pub fn new(text: &'a str) -> CharOffsets<'a> {
+        CharOffsets {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The character offset of `byte`, as [`char_offset`].
+    pub fn at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        match self.text.get(self.byte..byte) {
+            Some(s) => {
+                self.chars += s.chars().count();
+                self.byte = byte;
+                self.chars
+            }
+            // Inside a character: counted apart, as `char_offset` counts it.
+            None => char_offset(self.text, byte),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -281,5 +320,34 @@ mod tests {
         assert_eq!(char_offset(t, 0), 0);
         assert_eq!(char_offset(t, 2), 1);
         assert_eq!(char_offset(t, t.len()), 5);
+    }
+
+    #[test]
+    fn char_offsets_counted_on_agree_with_counting_from_the_start() {
+        let t = "é a’b — «Haji» Bakr";
+        // Ascending, repeated, inside a character, past the end, then back again.
+        let asked = [
+            0,
+            1,
+            2,
+            2,
+            3,
+            5,
+            6,
+            7,
+            9,
+            12,
+            13,
+            4,
+            8,
+            t.len(),
+            t.len() + 4,
+            0,
+            3,
+        ];
+        let mut offsets = CharOffsets::new(t);
+        for byte in asked {
+            assert_eq!(offsets.at(byte), char_offset(t, byte), "byte {byte}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 use super::schema::{names, Fields, KIND_ARTICLE, KIND_PATH};
 use crate::error::Result;
 use crate::extract::ner::model::{put, take_varint};
-use crate::model::{char_offset, ArticleEntity, ArticleId, ArticleSummary};
+use crate::model::{ArticleEntity, ArticleId, ArticleSummary, CharOffsets};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
@@ -488,10 +488,11 @@ impl ArticleRecord {
         else {
             return Err(damaged_spans(self.article_id));
         };
+        let mut chars = CharOffsets::new(&self.text);
         Ok(PassageRecord {
             number: number as u32 + 1,
-            start: char_offset(&self.text, bytes.start) as u64,
-            end: char_offset(&self.text, bytes.end) as u64,
+            start: chars.at(bytes.start) as u64,
+            end: chars.at(bytes.end) as u64,
             bytes,
         })
     }
@@ -500,16 +501,11 @@ impl ArticleRecord {
     /// counted in one walk along the text (the spans are in order, on character boundaries:
     /// [`decode_bounds`]) instead of from its start for each passage.
     pub fn passages(&self) -> Vec<PassageRecord> {
-        let (mut byte, mut char) = (0, 0);
-        let mut chars_to = |to: usize| {
-            char += self.text.get(byte..to).map_or(0, |s| s.chars().count());
-            byte = to;
-            char as u64
-        };
+        let mut chars = CharOffsets::new(&self.text);
         let mut out = Vec::with_capacity(self.bounds.len());
         for (n, bytes) in self.bounds.iter().enumerate() {
-            let start = chars_to(bytes.start);
-            let end = chars_to(bytes.end);
+            let start = chars.at(bytes.start) as u64;
+            let end = chars.at(bytes.end) as u64;
             out.push(PassageRecord {
                 number: n as u32 + 1,
                 start,
@@ -621,12 +617,13 @@ pub fn load_article_at(
     };
     if let Some(s) = stored_str(&doc, f.furniture) {
         record.furniture = crate::normalize::furniture::decode_ranges(&s, &record.text);
+        let mut chars = CharOffsets::new(&record.text);
         record.furniture_spans = record
             .furniture
             .iter()
             .map(|r| CharSpan {
-                start: char_offset(&record.text, r.start) as u64,
-                end: char_offset(&record.text, r.end) as u64,
+                start: chars.at(r.start) as u64,
+                end: chars.at(r.end) as u64,
             })
             .collect();
     }

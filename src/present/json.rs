@@ -69,7 +69,7 @@
 //!
 //! Fields are only ever added, never renamed or removed, within a major version.
 
-use crate::model::{char_offset, ArticleId};
+use crate::model::{ArticleId, CharOffsets};
 use crate::pipeline::IngestReport;
 use crate::search::{Filters, Hit, SearchResults};
 use serde::Serialize;
@@ -161,10 +161,12 @@ pub struct PassageJson<'a> {
     pub highlights: Vec<[usize; 2]>,
 }
 
-fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+/// Byte ranges of `text` as character ranges, as the JSON gives highlights.
+pub fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<[usize; 2]> {
+    let mut chars = CharOffsets::new(text);
     ranges
         .iter()
-        .map(|r| [char_offset(text, r.start), char_offset(text, r.end)])
+        .map(|r| [chars.at(r.start), chars.at(r.end)])
         .collect()
 }
 

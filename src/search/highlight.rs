@@ -10,97 +10,151 @@
 
 use super::build::prefix_stem;
 use super::query::{AtomKind, Expr, Field as QField};
-use crate::index::{analyze, AnalyzedToken, PooledAnalyzer};
+use crate::index::{analyze, PooledAnalyzer};
 use std::ops::Range;
 use tantivy::tokenizer::TextAnalyzer;
 
-/// What to look for, already analyzed.
-#[derive(Debug, Clone)]
-enum Pattern {
+/// What to look for, already analyzed: sequences of words by their number in
+/// [`Patterns::words`], so a passage's tokens are matched by number without keeping their text.
+#[derive(Debug, Clone, Default)]
+struct Patterns {
+    /// The distinct analyzed words of the sequences.
+    words: Vec<String>,
     /// Consecutive tokens (one token = a single word), allowing `slop` extra positions.
-    Sequence(Vec<String>, u32),
-    /// Tokens whose analyzed form (the indexed stem) starts with this stem, as the matcher
-    /// expands a prefix.
-    Prefix(String),
+    sequences: Vec<(Vec<u32>, u32)>,
+    /// Tokens whose analyzed form (the indexed stem) starts with one of these stems, as the
+    /// matcher expands a prefix.
+    prefixes: Vec<String>,
+}
+
+/// A token that is none of the patterns' words.
+const OTHER: u32 = u32::MAX;
+
+impl Patterns {
+    fn add_sequence(&mut self, tokens: Vec<String>, slop: u32) {
+        let ids = tokens.into_iter().map(|t| self.word_id_or_add(t)).collect();
+        self.sequences.push((ids, slop));
+    }
+
+    fn word_id_or_add(&mut self, word: String) -> u32 {
+        match self.words.iter().position(|w| *w == word) {
+            Some(i) => i as u32,
+            None => {
+                self.words.push(word);
+                (self.words.len() - 1) as u32
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sequences.is_empty() && self.prefixes.is_empty()
+    }
 }
 
 /// Marks what a query matched in passage and title texts.
 pub struct Highlighter {
     analyzer: PooledAnalyzer,
-    body: Vec<Pattern>,
-    title: Vec<Pattern>,
+    body: Patterns,
+    title: Patterns,
+    /// Each token of the text being marked: its byte range and word number ([`OTHER`] for
+    /// none), kept between texts for its allocation.
+    tokens: Vec<(Range<usize>, u32)>,
 }
 
 impl Highlighter {
     /// Prepares the patterns of the positive (not negated) atoms of `expr`.
     pub fn new(expr: &Expr, mut analyzer: PooledAnalyzer) -> Highlighter {
-        let mut body = Vec::new();
-        let mut title = Vec::new();
+        let mut body = Patterns::default();
+        let mut title = Patterns::default();
         for atom in expr.positive_atoms() {
-            let pattern = match &atom.kind {
-                AtomKind::Word(w) => seq(&mut analyzer, w, 0),
-                AtomKind::Phrase { words, slop } => seq(&mut analyzer, words, *slop),
-                AtomKind::Prefix(p) => prefix_stem(&mut analyzer, p).map(Pattern::Prefix),
+            let targets: &mut [&mut Patterns] = match atom.field {
+                QField::Any => &mut [&mut body, &mut title],
+                QField::Text => &mut [&mut body],
+                QField::Title => &mut [&mut title],
+                QField::Outlet | QField::Entity | QField::Meta => continue,
             };
-            let Some(pattern) = pattern else { continue };
-            match atom.field {
-                QField::Any => {
-                    body.push(pattern.clone());
-                    title.push(pattern);
+            match &atom.kind {
+                AtomKind::Word(w) => add_sequence(&mut analyzer, targets, w, 0),
+                AtomKind::Phrase { words, slop } => {
+                    add_sequence(&mut analyzer, targets, words, *slop)
                 }
-                QField::Text => body.push(pattern),
-                QField::Title => title.push(pattern),
-                QField::Outlet | QField::Entity | QField::Meta => {}
+                AtomKind::Prefix(p) => {
+                    if let Some(stem) = prefix_stem(&mut analyzer, p) {
+                        for t in targets.iter_mut() {
+                            t.prefixes.push(stem.clone());
+                        }
+                    }
+                }
             }
         }
         Highlighter {
             analyzer,
             body,
             title,
+            tokens: Vec::new(),
         }
     }
 
     /// Byte ranges to mark in a passage text, sorted and merged.
     pub fn passage(&mut self, text: &str) -> Vec<Range<usize>> {
-        let tokens = analyze(&mut self.analyzer, text);
-        mark(&tokens, &self.body)
+        mark(&mut self.analyzer, &mut self.tokens, &self.body, text)
     }
 
     /// Byte ranges to mark in a title, sorted and merged.
     pub fn title(&mut self, text: &str) -> Vec<Range<usize>> {
-        let tokens = analyze(&mut self.analyzer, text);
-        mark(&tokens, &self.title)
+        mark(&mut self.analyzer, &mut self.tokens, &self.title, text)
     }
 }
 
-fn seq(analyzer: &mut TextAnalyzer, text: &str, slop: u32) -> Option<Pattern> {
+/// Adds the analyzed `text` as a sequence to each of `targets` (nothing when it has no token).
+fn add_sequence(analyzer: &mut TextAnalyzer, targets: &mut [&mut Patterns], text: &str, slop: u32) {
     let tokens: Vec<String> = analyze(analyzer, text)
         .into_iter()
         .map(|t| t.text)
         .collect();
-    (!tokens.is_empty()).then_some(Pattern::Sequence(tokens, slop))
+    if tokens.is_empty() {
+        return;
+    }
+    for t in targets.iter_mut() {
+        t.add_sequence(tokens.clone(), slop);
+    }
 }
 
-fn mark(tokens: &[AnalyzedToken], patterns: &[Pattern]) -> Vec<Range<usize>> {
+/// The byte ranges of `text` that `patterns` match, sorted and merged: the text is analyzed
+/// once, each token kept as its range and word number in `tokens`.
+fn mark(
+    analyzer: &mut TextAnalyzer,
+    tokens: &mut Vec<(Range<usize>, u32)>,
+    patterns: &Patterns,
+    text: &str,
+) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    for p in patterns {
-        match p {
-            Pattern::Sequence(words, slop) => {
-                for start in 0..tokens.len() {
-                    if tokens[start].text != words[0] {
-                        continue;
-                    }
-                    if let Some(end) = match_from(tokens, start, words, *slop) {
-                        ranges.push(tokens[start].span.start..tokens[end].span.end);
-                    }
-                }
+    if patterns.is_empty() {
+        return ranges;
+    }
+    tokens.clear();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        let span = t.offset_from..t.offset_to;
+        if patterns
+            .prefixes
+            .iter()
+            .any(|p| t.text.starts_with(p.as_str()))
+        {
+            ranges.push(span.clone());
+        }
+        let id = patterns.words.iter().position(|w| *w == t.text);
+        tokens.push((span, id.map_or(OTHER, |i| i as u32)));
+    }
+    drop(stream);
+    for (words, slop) in &patterns.sequences {
+        for start in 0..tokens.len() {
+            if tokens[start].1 != words[0] {
+                continue;
             }
-            Pattern::Prefix(prefix) => {
-                for t in tokens {
-                    if t.text.starts_with(prefix.as_str()) {
-                        ranges.push(t.span.clone());
-                    }
-                }
+            if let Some(end) = match_from(tokens, start, words, *slop) {
+                ranges.push(tokens[start].0.start..tokens[end].0.end);
             }
         }
     }
@@ -118,18 +172,18 @@ fn mark(tokens: &[AnalyzedToken], patterns: &[Pattern]) -> Vec<Range<usize>> {
 /// Index of the last token of an in-order match of `words` starting at `start`, with at most
 /// `slop` tokens skipped in total.
 fn match_from(
-    tokens: &[AnalyzedToken],
+    tokens: &[(Range<usize>, u32)],
     start: usize,
-    words: &[String],
+    words: &[u32],
     slop: u32,
 ) -> Option<usize> {
     let mut pos = start;
     let mut budget = slop as usize;
-    for w in &words[1..] {
+    for &w in &words[1..] {
         let mut next = pos + 1;
         loop {
             let t = tokens.get(next)?;
-            if &t.text == w {
+            if t.1 == w {
                 break;
             }
             if budget == 0 {

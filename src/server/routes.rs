@@ -13,7 +13,7 @@ use crate::extract::ner::EntityType;
 use crate::lookup::entities::{EntitiesRequest, EntityAnswer, EntityRequest};
 use crate::lookup::export::{fingerprint, Provenance, Unit};
 use crate::lookup::timeline::{Period, TimelineOptions};
-use crate::model::{char_offset, ArticleId};
+use crate::model::ArticleId;
 use crate::present::export::{Format, RowWriter};
 use crate::present::{json, lookup};
 use crate::search::{Filters, SearchRequest, SortOrder};
@@ -340,11 +340,7 @@ async fn article(State(app): Shared, Path(id): Path<String>, RawQuery(raw): RawQ
         let mut highlighter = crate::search::highlighter(&app.mi, &expr);
         for passage in v["passages"].as_array_mut().into_iter().flatten() {
             let text = passage["text"].as_str().unwrap_or_default().to_string();
-            let ranges: Vec<[usize; 2]> = highlighter
-                .passage(&text)
-                .iter()
-                .map(|r| [char_offset(&text, r.start), char_offset(&text, r.end)])
-                .collect();
+            let ranges = crate::present::json::char_ranges(&text, &highlighter.passage(&text));
             passage["highlights"] = serde_json::json!(ranges);
         }
         Ok(Some(
