@@ -237,23 +237,9 @@ pub fn select_resolved(
     let f = &mi.fields;
     let table = table::ArticleTable::cached(mi, searcher)?;
     let rows = rows::RowsCollector::new(table.clone());
-    let keep = match expr {
-        None => None,
-        Some(expr) => {
-            let mut builder = build::Builder::new(searcher, f);
-            if let Some(r) = resolver {
-                builder = builder.with_resolver(searcher, r);
-            }
-            let matched = boolean::evaluate(expr, &mut builder, searcher, f, &rows)?;
-            Some(matched.ok_or_else(|| QueryError {
-                kind: query::QueryErrorKind::Empty,
-                offset: 0,
-                message: "the query has no searchable words".into(),
-            })?)
-        }
-    };
     // Entity and metadata filters are queries over the article documents: the rows they let
-    // through (outlet filters are checked on the table's outlet numbers).
+    // through (outlet filters are checked on the table's outlet numbers). The query's words are
+    // looked for among those.
     let mut entities = Vec::with_capacity(filters.entities.len());
     for name in &filters.entities {
         let r = resolver.ok_or_else(|| crate::Error::BadOption {
@@ -268,6 +254,22 @@ pub fn select_resolved(
             build::articles_filtered(f, filters, entities).as_ref(),
             &rows,
         )?),
+    };
+    let keep = match expr {
+        None => None,
+        Some(expr) => {
+            let mut builder = build::Builder::new(searcher, f);
+            if let Some(r) = resolver {
+                builder = builder.with_resolver(searcher, r);
+            }
+            let matched =
+                boolean::evaluate(expr, &mut builder, searcher, f, &rows, passing.as_ref())?;
+            Some(matched.ok_or_else(|| QueryError {
+                kind: query::QueryErrorKind::Empty,
+                offset: 0,
+                message: "the query has no searchable words".into(),
+            })?)
+        }
     };
     let outlets = (!filters.outlets.is_empty()).then(|| table.outlets_matching(&filters.outlets));
     // Without date bounds every article passes, dated or not: no date is worked out.

@@ -39,30 +39,99 @@ impl RowsCollector {
     /// checking their positions), which could only find the same article again: `"of the"` is
     /// in 400,000 passages of 37,500 articles at 1×.
     pub fn passage_rows(&self, searcher: &Searcher, q: &dyn Query) -> tantivy::Result<Rows> {
+        self.rows_of_passages(searcher, q, None)
+    }
+
+    /// [`RowsCollector::passage_rows`], or when `runs` are given, among their articles only.
+    fn rows_of_passages(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        runs: Option<&PassageRuns>,
+    ) -> tantivy::Result<Rows> {
         let weight = q.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let mut found = Rows::with_capacity(self.table.len());
         for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-            let map = self.table.row_map(segment as SegmentOrdinal)?;
+            let runs = match runs.map(|r| r.get(segment).map_or(&[][..], Vec::as_slice)) {
+                Some([]) => continue,
+                runs => runs,
+            };
             let alive = reader.alive_bitset();
+            let deleted = |doc| alive.is_some_and(|a| a.is_deleted(doc));
             let mut scorer = weight.scorer(reader, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                let (row, next) = match alive.is_some_and(|a| a.is_deleted(doc)) {
-                    true => (None, doc + 1),
-                    false => map.passage_run(doc),
-                };
-                let Some(row) = row else {
+            let Some(runs) = runs else {
+                let map = self.table.row_map(segment as SegmentOrdinal)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    let (row, next) = match deleted(doc) {
+                        true => (None, doc + 1),
+                        false => map.passage_run(doc),
+                    };
+                    let Some(row) = row else {
+                        doc = scorer.advance();
+                        continue;
+                    };
+                    found.insert(row as usize);
+                    doc = match next > doc + 1 {
+                        true => scorer.seek(next),
+                        false => scorer.advance(),
+                    };
+                }
+                continue;
+            };
+            // The matches are sought from one article's passages to the next.
+            for (docs, row) in runs {
+                let mut doc = scorer.doc();
+                if doc < docs.start {
+                    doc = scorer.seek(docs.start);
+                }
+                while doc < docs.end && deleted(doc) {
                     doc = scorer.advance();
-                    continue;
-                };
-                found.insert(row as usize);
-                doc = match next > doc + 1 {
-                    true => scorer.seek(next),
-                    false => scorer.advance(),
-                };
+                }
+                if doc == TERMINATED {
+                    break;
+                }
+                if doc < docs.end {
+                    found.insert(*row as usize);
+                }
             }
         }
         Ok(found)
+    }
+}
+
+/// Per segment, the passage documents of some articles: runs sorted by first document, each
+/// with its article's row (see [`RowsCollector::passage_runs`]).
+pub type PassageRuns = Vec<Vec<(std::ops::Range<DocId>, u32)>>;
+
+impl RowsCollector {
+    /// The passage documents of the articles of `within`, per segment of `searcher`; `None`
+    /// when an article's passages are not one run of one of its segments (see
+    /// `table::Row::passage_docs`).
+    pub fn passage_runs(&self, searcher: &Searcher, within: &Rows) -> Option<PassageRuns> {
+        let mut runs: PassageRuns = vec![Vec::new(); searcher.segment_readers().len()];
+        for i in within.ones() {
+            let row = self.table.row_read(i);
+            let docs = row.passage_docs()?;
+            runs.get_mut(row.addr.segment_ord as usize)?
+                .push((docs, i as u32));
+        }
+        for segment in &mut runs {
+            segment.sort_unstable_by_key(|(docs, _)| docs.start);
+        }
+        Some(runs)
+    }
+
+    /// [`RowsCollector::passage_rows`] among the articles of `runs` only: the query's
+    /// matches are sought from one article's passages to the next instead of walked through,
+    /// for a query whose words are in many more passages than there are articles to look in.
+    pub fn passage_rows_in(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        runs: &PassageRuns,
+    ) -> tantivy::Result<Rows> {
+        self.rows_of_passages(searcher, q, Some(runs))
     }
 }
 
@@ -200,6 +269,24 @@ mod tests {
         assert!(table.get(1105).unwrap().is_none());
     }
 
+    /// Sets of rows to look among: every row, none, one, every third, all but the first.
+    fn withins(len: usize) -> Vec<Rows> {
+        let mut sets = Vec::new();
+        let mut every = Rows::with_capacity(len);
+        every.insert_range(..);
+        sets.push(every.clone());
+        sets.push(Rows::with_capacity(len));
+        let mut one = Rows::with_capacity(len);
+        one.insert(len / 2);
+        sets.push(one);
+        let mut thirds = Rows::with_capacity(len);
+        (0..len).step_by(3).for_each(|i| thirds.insert(i));
+        sets.push(thirds);
+        every.set(0, false);
+        sets.push(every);
+        sets
+    }
+
     /// Skipping the rest of an article once one of its passages matches finds the articles
     /// of every match: across segments, with an article indexed again
     /// (deleted whole), a single deleted passage, article documents between the runs, words
@@ -229,6 +316,17 @@ mod tests {
             }
             w.commit().unwrap();
         }
+        // Two articles whose passages follow each other, no article document between: the
+        // first ends where the second's passages start.
+        w.run(vec![
+            UserOperation::Add(article(&f, 2900)),
+            UserOperation::Add(article(&f, 2901)),
+            UserOperation::Add(passage(&f, 2900, 0, "harbor")),
+            UserOperation::Add(passage(&f, 2900, 1, "budget")),
+            UserOperation::Add(passage(&f, 2901, 0, "council harbor")),
+            UserOperation::Add(passage(&f, 2901, 1, "ferry")),
+        ])
+        .unwrap();
         w.delete_term(Term::from_field_u64(f.article_key, 2107));
         // One passage of a run gone: the article may still match by another.
         w.delete_term(Term::from_field_text(f.body, "p2204x1"));
@@ -237,6 +335,7 @@ mod tests {
         assert!(searcher.segment_readers().len() > 1);
         let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
         let collector = RowsCollector::new(table.clone());
+        // Terms as indexed: "ferry" is stemmed to "ferri".
         let term = |w: &str| Term::from_field_text(f.body, w);
         let queries: Vec<(&str, Box<dyn Query>)> = vec![
             (
@@ -257,16 +356,16 @@ mod tests {
             ),
             (
                 "\"harbor ferry\"",
-                Box::new(PhraseQuery::new(vec![term("harbor"), term("ferry")])),
+                Box::new(PhraseQuery::new(vec![term("harbor"), term("ferri")])),
             ),
             (
                 "\"ferry harbor\"",
-                Box::new(PhraseQuery::new(vec![term("ferry"), term("harbor")])),
+                Box::new(PhraseQuery::new(vec![term("ferri"), term("harbor")])),
             ),
         ];
         let keys =
             |rows: &Rows| -> Keys { rows.ones().map(|i| table.row(i).unwrap().key).collect() };
-        let mut found = 0;
+        let (mut found, mut sought_sets) = (0, 0);
         for (name, q) in &queries {
             // Every matching passage's article.
             let every: Keys = searcher.search(q.as_ref(), &KeyCollector).unwrap();
@@ -274,7 +373,38 @@ mod tests {
             assert_eq!(skipping.len(), table.len());
             assert_eq!(keys(&skipping), every, "{name}");
             found += every.len();
+            if !["absent", "p2204x1"].contains(name) {
+                assert!(!every.is_empty(), "{name} matches nothing");
+            }
+            // Sought article by article among some articles: the same articles among those.
+            // Article 2204's passages are not one run (one of them was deleted): sets with
+            // it have no runs (the caller walks every match then); the same sets without it do.
+            let split = table.find(2204).unwrap().unwrap();
+            let mut first = Rows::with_capacity(table.len());
+            first.insert(table.find(2900).unwrap().unwrap());
+            let sets = withins(table.len())
+                .into_iter()
+                .chain([first])
+                .flat_map(|with| {
+                    let mut without = with.clone();
+                    without.set(split, false);
+                    [with, without]
+                });
+            for within in sets {
+                let Some(runs) = collector.passage_runs(&searcher, &within) else {
+                    assert!(within.contains(split));
+                    continue;
+                };
+                sought_sets += 1;
+                let sought = collector
+                    .passage_rows_in(&searcher, q.as_ref(), &runs)
+                    .unwrap();
+                let mut want = skipping.clone();
+                want.intersect_with(&within);
+                assert_eq!(keys(&sought), keys(&want), "{name} among {within:?}");
+            }
         }
         assert!(found > 60, "{found}");
+        assert_eq!(sought_sets, 9 * queries.len());
     }
 }
