@@ -154,7 +154,7 @@ impl Context<'_> {
                     if let Some(w) = within {
                         set.intersect_with(w);
                     }
-                    acc = Some(join(acc, set, false));
+                    acc = Some(union(acc, set));
                 }
                 acc
             }
@@ -191,7 +191,7 @@ impl Context<'_> {
                     let Some(set) = self.run(c, within)? else {
                         continue; // an atom with nothing searchable is neutral
                     };
-                    acc = Some(join(acc, set, false));
+                    acc = Some(union(acc, set));
                 }
                 acc
             }
@@ -206,15 +206,12 @@ fn few(within: &Rows, docs: Option<u64>, fewer: u64) -> bool {
     docs.is_some_and(|docs| (within.count_ones(..) as u64).saturating_mul(fewer) < docs)
 }
 
-/// `set` joined to the articles found so far: their intersection when `and`, else their union.
-fn join(acc: Option<Rows>, set: Rows, and: bool) -> Rows {
+/// `set` joined to the articles found so far (their union).
+fn union(acc: Option<Rows>, set: Rows) -> Rows {
     match acc {
         None => set,
         Some(mut prev) => {
-            match and {
-                true => prev.intersect_with(&set),
-                false => prev.union_with(&set),
-            }
+            prev.union_with(&set);
             prev
         }
     }
