@@ -225,10 +225,7 @@ pub const AUTHOR: &str = "author";
 /// Converts a byte offset in `text` to a character (Unicode scalar) offset: the characters
 /// that start before it.
 pub fn char_offset(text: &str, byte: usize) -> usize {
-    let byte = byte.min(text.len());
-    text.get(..byte)
-        .map(|s| s.chars().count())
-        .unwrap_or_else(|| text.char_indices().take_while(|(i, _)| *i < byte).count())
+    CharOffsets::new(text).at(byte)
 }
 
 /// [`char_offset`] of many byte offsets of one text: offsets asked in ascending order are
@@ -251,20 +248,26 @@ impl<'a> CharOffsets<'a> {
         }
     }
 
-    /// The character offset of `byte`, as [`char_offset`].
+    /// The character offset of `byte` (see [`char_offset`]).
     pub fn at(&mut self, byte: usize) -> usize {
         let byte = byte.min(self.text.len());
         if byte < self.byte {
             (self.byte, self.chars) = (0, 0);
         }
-        match self.text.get(self.byte..byte) {
+        let rest = &self.text[self.byte..];
+        match rest.get(..byte - self.byte) {
             Some(s) => {
                 self.chars += s.chars().count();
                 self.byte = byte;
                 self.chars
             }
-            // Inside a character: counted apart, as `char_offset` counts it.
-            None => char_offset(self.text, byte),
+            // Inside a character: the characters that start before it, not remembered.
+            None => {
+                let before = rest
+                    .char_indices()
+                    .take_while(|(i, _)| self.byte + i < byte);
+                self.chars + before.count()
+            }
         }
     }
 }

@@ -174,7 +174,7 @@ impl Context<'_> {
                 // The rarest first, negations last: each child is looked for only among the
                 // articles the children before it kept.
                 let mut order: Vec<&Plan> = children.iter().collect();
-                order.sort_by_key(|c| (matches!(c, Plan::Not(_)), c.cost()));
+                order.sort_by_cached_key(|c| (matches!(c, Plan::Not(_)), c.cost()));
                 let mut acc: Option<Rows> = None;
                 for c in order {
                     let Some(set) = self.run(c, acc.as_ref().or(within))? else {
@@ -221,8 +221,7 @@ fn union(acc: Option<Rows>, set: Rows) -> Rows {
 mod tests {
     use super::*;
     use crate::search::query::parse;
-    use crate::search::testing::{article, passage};
-    use tantivy::indexer::UserOperation;
+    use crate::search::testing::{row_sets, write_articles};
 
     /// Looking for words article by article, among the articles an `AND`'s rarer children or
     /// the filters left, finds the same articles as walking every match: every query below,
@@ -234,27 +233,19 @@ mod tests {
         let (_dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
         // "harbor" is in every passage, "ferry" in many, "council" in some, "budget" in few.
-        for batch in 0..3u64 {
-            for a in 0..30u64 {
-                let key = 3000 + batch * 100 + a;
-                let mut docs = vec![UserOperation::Add(article(&f, key))];
-                for p in 0..(a % 4 + 1) {
-                    let mut body = format!("harbor p{key}x{p}");
-                    if (a + p) % 2 == 0 {
-                        body.push_str(" ferry");
-                    }
-                    if (a + p + batch) % 5 == 0 {
-                        body.push_str(" council meeting");
-                    }
-                    if (a * 7 + p) % 11 == 0 {
-                        body.push_str(" budget");
-                    }
-                    docs.push(UserOperation::Add(passage(&f, key, p, &body)));
-                }
-                w.run(docs).unwrap();
+        write_articles(&mut w, &f, (3000, 3, 30, 4), |batch, a, p| {
+            let mut body = "harbor".to_string();
+            if (a + p) % 2 == 0 {
+                body.push_str(" ferry");
             }
-            w.commit().unwrap();
-        }
+            if (a + p + batch) % 5 == 0 {
+                body.push_str(" council meeting");
+            }
+            if (a * 7 + p) % 11 == 0 {
+                body.push_str(" budget");
+            }
+            body
+        });
         w.delete_term(tantivy::Term::from_field_u64(f.article_key, 3107));
         w.delete_term(tantivy::Term::from_field_text(f.body, "p3204x1"));
         w.commit().unwrap();
@@ -262,14 +253,9 @@ mod tests {
         assert!(searcher.segment_readers().len() > 1);
         let table = crate::search::table::ArticleTable::cached(&mi, &searcher).unwrap();
         let collector = RowsCollector::new(table.clone());
-        let len = table.len();
-        let mut withins: Vec<Option<Rows>> = vec![None];
-        for step in [1, 2, 7, len] {
-            let mut set = Rows::with_capacity(len);
-            (0..len).step_by(step).for_each(|i| set.insert(i));
-            withins.push(Some(set));
-        }
-        withins.push(Some(Rows::with_capacity(len)));
+        let withins: Vec<Option<Rows>> = std::iter::once(None)
+            .chain(row_sets(table.len()).into_iter().map(Some))
+            .collect();
         let mut matched = 0;
         for query in [
             "harbor",

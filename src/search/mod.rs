@@ -29,7 +29,9 @@ mod top;
 /// Documents for the collectors' tests, which build small indexes by hand.
 #[cfg(test)]
 pub(crate) mod testing {
+    use super::rows::Rows;
     use crate::index::{Fields, MorgueIndex, KIND_ARTICLE, KIND_PASSAGE};
+    use tantivy::indexer::UserOperation;
     use tantivy::{IndexWriter, TantivyDocument};
 
     /// A new index in a temporary folder (kept while the folder lives) and a writer for it.
@@ -57,6 +59,43 @@ pub(crate) mod testing {
         doc.add_u64(f.passage_no, no);
         doc.add_text(f.body, body);
         doc
+    }
+
+    /// Writes `commits` commits (so as many segments) of `per_commit` articles each, keyed
+    /// `base + 100 × commit + a`; article `a` has `a % most + 1` passages, written with it as
+    /// one run, passage `p`'s text being `text(commit, a, p)` and then `p{key}x{p}`, a word of
+    /// its own.
+    pub fn write_articles(
+        w: &mut IndexWriter<TantivyDocument>,
+        f: &Fields,
+        (base, commits, per_commit, most): (u64, u64, u64, u64),
+        text: impl Fn(u64, u64, u64) -> String,
+    ) {
+        for commit in 0..commits {
+            for a in 0..per_commit {
+                let key = base + commit * 100 + a;
+                let mut docs = vec![UserOperation::Add(article(f, key))];
+                for p in 0..(a % most + 1) {
+                    let body = format!("{} p{key}x{p}", text(commit, a, p));
+                    docs.push(UserOperation::Add(passage(f, key, p, &body)));
+                }
+                w.run(docs).unwrap();
+            }
+            w.commit().unwrap();
+        }
+    }
+
+    /// Sets of `len` rows to look among: every row, none, one, every third, all but the first.
+    pub fn row_sets(len: usize) -> Vec<Rows> {
+        let mut every = Rows::with_capacity(len);
+        every.insert_range(..);
+        let mut one = Rows::with_capacity(len);
+        one.insert(len / 2);
+        let mut thirds = Rows::with_capacity(len);
+        (0..len).step_by(3).for_each(|i| thirds.insert(i));
+        let mut all_but_first = every.clone();
+        all_but_first.set(0, false);
+        vec![every, Rows::with_capacity(len), one, thirds, all_but_first]
     }
 }
 
@@ -275,7 +314,8 @@ pub fn select_resolved(
     // Without date bounds every article passes, dated or not: no date is worked out.
     let dated = filters.has_dates();
     let window = filters.seconds_window();
-    let mut chosen = match keep {
+    // The query's articles are among the filters' already.
+    let mut chosen = match keep.or(passing) {
         Some(set) => set,
         None => {
             let mut all = rows::Rows::with_capacity(table.len());
@@ -283,9 +323,6 @@ pub fn select_resolved(
             all
         }
     };
-    if let Some(p) = &passing {
-        chosen.intersect_with(p);
-    }
     // Every selected row is read once, so a damaged one is an error here and not where its
     // facts are read later; those an outlet or date filter leaves out are cleared.
     let mut undated = 0;

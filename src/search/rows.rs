@@ -12,8 +12,8 @@ use super::table::{ArticleTable, RowMap};
 use fixedbitset::FixedBitSet;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::query::{EnableScoring, Query, Scorer};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
 
 /// A set of articles: bit `i` stands for the table's row `i`.
 pub type Rows = FixedBitSet;
@@ -59,44 +59,66 @@ impl RowsCollector {
             let alive = reader.alive_bitset();
             let deleted = |doc| alive.is_some_and(|a| a.is_deleted(doc));
             let mut scorer = weight.scorer(reader, 1.0)?;
-            let Some(runs) = runs else {
-                let map = self.table.row_map(segment as SegmentOrdinal)?;
-                let mut doc = scorer.doc();
-                while doc != TERMINATED {
-                    let (row, next) = match deleted(doc) {
-                        true => (None, doc + 1),
-                        false => map.passage_run(doc),
-                    };
-                    let Some(row) = row else {
-                        doc = scorer.advance();
-                        continue;
-                    };
-                    found.insert(row as usize);
-                    doc = match next > doc + 1 {
-                        true => scorer.seek(next),
-                        false => scorer.advance(),
-                    };
+            match runs {
+                None => {
+                    let map = self.table.row_map(segment as SegmentOrdinal)?;
+                    every_match(scorer.as_mut(), &map, deleted, &mut found);
                 }
-                continue;
-            };
-            // The matches are sought from one article's passages to the next.
-            for (docs, row) in runs {
-                let mut doc = scorer.doc();
-                if doc < docs.start {
-                    doc = scorer.seek(docs.start);
-                }
-                while doc < docs.end && deleted(doc) {
-                    doc = scorer.advance();
-                }
-                if doc == TERMINATED {
-                    break;
-                }
-                if doc < docs.end {
-                    found.insert(*row as usize);
-                }
+                Some(runs) => matches_in_runs(scorer.as_mut(), runs, deleted, &mut found),
             }
         }
         Ok(found)
+    }
+}
+
+/// Sets in `found` the row of each article with a match of `scorer` (a segment's, whose row
+/// map is `map`), skipping the rest of an article's run once one of its passages matched.
+fn every_match(
+    scorer: &mut dyn Scorer,
+    map: &RowMap,
+    deleted: impl Fn(DocId) -> bool,
+    found: &mut Rows,
+) {
+    let mut doc = scorer.doc();
+    while doc != TERMINATED {
+        let (row, next) = match deleted(doc) {
+            true => (None, doc + 1),
+            false => map.passage_run(doc),
+        };
+        let Some(row) = row else {
+            doc = scorer.advance();
+            continue;
+        };
+        found.insert(row as usize);
+        doc = match next > doc + 1 {
+            true => scorer.seek(next),
+            false => scorer.advance(),
+        };
+    }
+}
+
+/// Sets in `found` the row of each of `runs`' articles with a match of `scorer` among its
+/// passages, seeking from one article's passages to the next.
+fn matches_in_runs(
+    scorer: &mut dyn Scorer,
+    runs: &[(std::ops::Range<DocId>, u32)],
+    deleted: impl Fn(DocId) -> bool,
+    found: &mut Rows,
+) {
+    for (docs, row) in runs {
+        let mut doc = scorer.doc();
+        if doc < docs.start {
+            doc = scorer.seek(docs.start);
+        }
+        while doc < docs.end && deleted(doc) {
+            doc = scorer.advance();
+        }
+        if doc == TERMINATED {
+            break;
+        }
+        if doc < docs.end {
+            found.insert(*row as usize);
+        }
     }
 }
 
@@ -188,7 +210,7 @@ impl SegmentCollector for RowsSegment {
 mod tests {
     use super::*;
     use crate::index::{KeyCollector, Keys, KIND_ARTICLE, KIND_PASSAGE};
-    use crate::search::testing::{article, passage};
+    use crate::search::testing::{article, passage, row_sets, write_articles};
     use tantivy::indexer::UserOperation;
     use tantivy::query::TermQuery;
     use tantivy::schema::IndexRecordOption;
@@ -269,24 +291,6 @@ mod tests {
         assert!(table.get(1105).unwrap().is_none());
     }
 
-    /// Sets of rows to look among: every row, none, one, every third, all but the first.
-    fn withins(len: usize) -> Vec<Rows> {
-        let mut sets = Vec::new();
-        let mut every = Rows::with_capacity(len);
-        every.insert_range(..);
-        sets.push(every.clone());
-        sets.push(Rows::with_capacity(len));
-        let mut one = Rows::with_capacity(len);
-        one.insert(len / 2);
-        sets.push(one);
-        let mut thirds = Rows::with_capacity(len);
-        (0..len).step_by(3).for_each(|i| thirds.insert(i));
-        sets.push(thirds);
-        every.set(0, false);
-        sets.push(every);
-        sets
-    }
-
     /// Skipping the rest of an article once one of its passages matches finds the articles
     /// of every match: across segments, with an article indexed again
     /// (deleted whole), a single deleted passage, article documents between the runs, words
@@ -303,19 +307,9 @@ mod tests {
             "budget harbor ferry harbor",
             "council",
         ];
-        for batch in 0..3u64 {
-            for a in 0..15u64 {
-                let key = 2000 + batch * 100 + a;
-                let mut docs = vec![UserOperation::Add(article(&f, key))];
-                for p in 0..(a % 5 + 1) {
-                    let text = texts[((a * 3 + p + batch) % 5) as usize];
-                    let body = format!("{text} p{key}x{p}");
-                    docs.push(UserOperation::Add(passage(&f, key, p, &body)));
-                }
-                w.run(docs).unwrap();
-            }
-            w.commit().unwrap();
-        }
+        write_articles(&mut w, &f, (2000, 3, 15, 5), |batch, a, p| {
+            texts[((a * 3 + p + batch) % 5) as usize].to_string()
+        });
         // Two articles whose passages follow each other, no article document between: the
         // first ends where the second's passages start.
         w.run(vec![
@@ -382,7 +376,7 @@ mod tests {
             let split = table.find(2204).unwrap().unwrap();
             let mut first = Rows::with_capacity(table.len());
             first.insert(table.find(2900).unwrap().unwrap());
-            let sets = withins(table.len())
+            let sets = row_sets(table.len())
                 .into_iter()
                 .chain([first])
                 .flat_map(|with| {
