@@ -390,6 +390,10 @@ fn refuse_leftovers(dir: &Path) -> Result<()> {
     }
 }
 
+/// The document store's block size of a new index (see [`open_or_create`]): a block per
+/// article.
+const DOC_STORE_BLOCK: usize = 1 << 10;
+
 /// Opens the index in `dir`, creating the folder and an empty index when needed; refuses to
 /// create one in a folder that holds what is left of another ([`Error::Damaged`]).
 pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
@@ -406,12 +410,16 @@ pub fn open_or_create(dir: &Path) -> Result<MorgueIndex> {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(9),
         }),
-        // Showing a hit decompresses its block (and the blocks of its records): with 128 KiB
-        // blocks that was a fifth of every search's time. 16 KiB blocks (two or three articles
-        // of news prose) took the query set's median from 6.7 to 5.2 ms on AllSides, for a
-        // store 14% larger (the index 4.5%: 401 to 419 MB). docs/performance-log.md has the
-        // figures.
-        docstore_blocksize: 16 << 10,
+        // A block per article: showing a hit decompresses its block, and the store closes a
+        // block after the document that takes it past this size. An article's documents are
+        // written together (its passages, which store nothing, then its records and the
+        // article document: `writer::ArticleWriter::add_article`), so with a size below any
+        // article's text each block holds one article's documents and a hit decompresses its
+        // own 6 KB instead of a 16 KiB block's 20 (two or three articles). Measured on
+        // AllSides at 1x: the warm p50 1.13 -> 1.00 ms, the store 9.5% larger (130 -> 143 MB;
+        // the index 3.9%). 16 KiB took it from 6.7 to 5.2 ms against 128 KiB; both steps are
+        // in docs/performance-log.md. An index keeps the size it was created with.
+        docstore_blocksize: DOC_STORE_BLOCK,
         ..tantivy::IndexSettings::default()
     };
     let index =
