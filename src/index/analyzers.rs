@@ -9,7 +9,6 @@
 //! The highlighter runs text through the same [`NEWS_EN`] analyzer, so what is marked is exactly
 //! what matched.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
@@ -93,7 +92,9 @@ const REMEMBERED_STEMS: usize = 100_000;
 /// tantivy's English (Snowball) stemmer, remembering the stems of the words it has seen: news
 /// text repeats a small vocabulary (the title of every passage of an article, too), so most
 /// words are stemmed once per indexing thread and segment instead of at every occurrence.
-/// The stems are exactly the stemmer's.
+/// The stems are exactly the stemmer's. The words are hashed with foldhash (hashbrown's
+/// hasher, seeded per process) rather than SipHash: a word is a few bytes, hashed once per
+/// token indexed or highlighted.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RememberedStems;
 
@@ -104,7 +105,7 @@ impl TokenFilter for RememberedStems {
         RememberedStemsFilter {
             inner: tokenizer,
             stemmer: stemmer(),
-            stems: HashMap::new(),
+            stems: foldhash::HashMap::default(),
         }
     }
 }
@@ -120,7 +121,7 @@ fn stemmer() -> TextAnalyzer {
 pub struct RememberedStemsFilter<T> {
     inner: T,
     stemmer: TextAnalyzer,
-    stems: HashMap<String, String>,
+    stems: foldhash::HashMap<String, String>,
 }
 
 impl<T: Clone> Clone for RememberedStemsFilter<T> {
@@ -129,7 +130,7 @@ impl<T: Clone> Clone for RememberedStemsFilter<T> {
         RememberedStemsFilter {
             inner: self.inner.clone(),
             stemmer: stemmer(),
-            stems: HashMap::new(),
+            stems: foldhash::HashMap::default(),
         }
     }
 }
@@ -150,7 +151,7 @@ impl<T: Tokenizer> Tokenizer for RememberedStemsFilter<T> {
 pub struct RememberedStemsStream<'a, T> {
     tail: T,
     stemmer: &'a mut TextAnalyzer,
-    stems: &'a mut HashMap<String, String>,
+    stems: &'a mut foldhash::HashMap<String, String>,
 }
 
 impl<T: TokenStream> TokenStream for RememberedStemsStream<'_, T> {
