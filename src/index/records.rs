@@ -546,13 +546,24 @@ pub fn load_article(
 pub struct Parts {
     /// The entities (read from the entity columns, [`entities_at`]; a search hit shows none).
     pub entities: bool,
+    /// The appearances of the text's records (each record's own fields, stored as JSON on its
+    /// path document). Without them the records give their paths only and
+    /// [`ArticleRecord::appearances`] is empty: a search hit shows a text's paths, and reads
+    /// its appearances only when it has several (to show the earliest).
+    pub appearances: bool,
 }
 
 impl Parts {
     /// The stored fields only.
-    pub const STORED: Parts = Parts { entities: false };
+    pub const STORED: Parts = Parts {
+        entities: false,
+        appearances: true,
+    };
     /// Everything: what `show` prints.
-    pub const ALL: Parts = Parts { entities: true };
+    pub const ALL: Parts = Parts {
+        entities: true,
+        appearances: true,
+    };
 }
 
 /// Loads the article `article_id` whose article document is at `addr` (known from the article
@@ -582,11 +593,14 @@ pub fn load_article_at(
             value: d.date_naive(),
             source: stored_str(&doc, f.date_source).unwrap_or_default(),
         });
-    let appearances = match records {
-        Some(records) => appearances_of(f, records),
-        None => article_appearances(searcher, f, article_id)?,
+    let mut appearances = match (records, parts.appearances) {
+        (Some(records), read) => appearances_of(f, records, read),
+        (None, _) => article_appearances(searcher, f, article_id)?,
     };
     let paths = appearances.iter().map(|a| a.path.clone()).collect();
+    if !parts.appearances {
+        appearances.clear();
+    }
     let mut record = ArticleRecord {
         article_id,
         title: Found {
@@ -719,7 +733,11 @@ pub fn appearances_at(
     fields: &Fields,
     records: &[DocAddress],
 ) -> Result<Vec<Appearance>> {
-    Ok(appearances_of(fields, &stored_docs(searcher, records)?))
+    Ok(appearances_of(
+        fields,
+        &stored_docs(searcher, records)?,
+        true,
+    ))
 }
 
 /// The stored documents at `addrs`, in their order.
@@ -731,16 +749,19 @@ pub fn stored_docs(searcher: &Searcher, addrs: &[DocAddress]) -> Result<Vec<Tant
 }
 
 /// The appearances that the path documents `records` (as stored) hold, in the order of
-/// [`article_appearances`].
-fn appearances_of(fields: &Fields, records: &[TantivyDocument]) -> Vec<Appearance> {
+/// [`article_appearances`]; their paths only unless `read` (their JSON is not parsed).
+fn appearances_of(fields: &Fields, records: &[TantivyDocument], read: bool) -> Vec<Appearance> {
     let mut out: Vec<Appearance> = Vec::with_capacity(records.len());
     for p in records {
         let Some(path) = stored_str(p, fields.path) else {
             continue;
         };
-        let mut appearance: Appearance = stored_str(p, fields.appearance)
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default();
+        let mut appearance: Appearance = match read {
+            true => stored_str(p, fields.appearance)
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default(),
+            false => Appearance::default(),
+        };
         appearance.path = path;
         out.push(appearance);
     }

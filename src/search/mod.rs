@@ -599,8 +599,12 @@ pub(crate) fn assemble(
             "article {article_id} has passages but no article document"
         )))
     })?;
-    // A hit shows no entities: their columns are not read.
-    let parts = Parts::STORED;
+    // A hit shows no entities: their columns are not read. Its records' appearances are
+    // read only when there are several, to show the earliest (`copies::earliest_appearance`).
+    let parts = Parts {
+        entities: false,
+        appearances: row.records >= 2,
+    };
     let records = match &appearances {
         // Every shard's records are given: this searcher's are not read.
         Some(_) => Vec::new(),
