@@ -10,7 +10,8 @@ use std::sync::{Arc, OnceLock};
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// A stored value with its provenance, as read back from the index.
@@ -578,21 +579,24 @@ pub fn load_article_at(
     parts: Parts,
 ) -> Result<ArticleRecord> {
     let f = fields;
-    let doc: TantivyDocument = searcher.doc(addr)?;
-    let sourced = |value: Option<String>, source: Field| {
-        value.map(|value| Found {
-            value,
-            source: stored_str(&doc, source).unwrap_or_default(),
-        })
+    let mut doc: Stored = searcher.doc(addr)?;
+    let source = |doc: &mut Stored, field: Field| doc.take_str(field).unwrap_or_default();
+    let title = Found {
+        value: doc.take_str(f.title_text).unwrap_or_default(),
+        source: source(&mut doc, f.title_source),
     };
-    let date = doc
-        .get_first(f.date)
-        .and_then(|v| v.as_datetime())
-        .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0))
-        .map(|d| Found {
-            value: d.date_naive(),
-            source: stored_str(&doc, f.date_source).unwrap_or_default(),
-        });
+    let outlet = doc.take_str(f.outlet).map(|value| Found {
+        value,
+        source: source(&mut doc, f.outlet_source),
+    });
+    let date = match doc.first(f.date) {
+        Some(OwnedValue::Date(d)) => chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0),
+        _ => None,
+    }
+    .map(|d| Found {
+        value: d.date_naive(),
+        source: source(&mut doc, f.date_source),
+    });
     let mut appearances = match (records, parts.appearances) {
         (Some(records), read) => appearances_of(f, records, read),
         (None, _) => article_appearances(searcher, f, article_id)?,
@@ -603,33 +607,32 @@ pub fn load_article_at(
     }
     let mut record = ArticleRecord {
         article_id,
-        title: Found {
-            value: stored_str(&doc, f.title_text).unwrap_or_default(),
-            source: stored_str(&doc, f.title_source).unwrap_or_default(),
-        },
-        outlet: sourced(stored_str(&doc, f.outlet), f.outlet_source),
+        title,
+        outlet,
         date,
-        url: stored_str(&doc, f.url),
+        url: doc.take_str(f.url),
         paths,
-        encoding: stored_str(&doc, f.encoding).unwrap_or_default(),
+        encoding: source(&mut doc, f.encoding),
         entities: match parts.entities {
             true => entities_at(searcher, addr)?,
             false => Vec::new(),
         },
-        words: stored_u64(&doc, f.words),
+        words: match doc.first(f.words) {
+            Some(OwnedValue::U64(n)) => *n,
+            _ => 0,
+        },
         appearances,
         meta: doc
-            .get_all(f.meta)
-            .filter_map(|v| v.as_str())
+            .strs(f.meta)
             .filter_map(super::meta::split_meta_term)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        text: stored_str(&doc, f.text).unwrap_or_default(),
+        text: doc.take_str(f.text).unwrap_or_default(),
         bounds: Vec::new(),
         furniture: Vec::new(),
         furniture_spans: Vec::new(),
     };
-    if let Some(s) = stored_str(&doc, f.furniture) {
+    if let Some(s) = doc.take_str(f.furniture) {
         record.furniture = crate::normalize::furniture::decode_ranges(&s, &record.text);
         let mut chars = CharOffsets::new(&record.text);
         record.furniture_spans = record
@@ -641,10 +644,56 @@ pub fn load_article_at(
             })
             .collect();
     }
-    if let Some(b) = doc.get_first(f.passage_bounds).and_then(|v| v.as_bytes()) {
+    if let Some(OwnedValue::Bytes(b)) = doc.first(f.passage_bounds) {
         record.bounds = decode_bounds(b, &record.text).ok_or_else(|| damaged_spans(article_id))?;
     }
     Ok(record)
+}
+
+/// A document's stored values as read, each moved out when taken: loading a search hit's
+/// article reads its document this way instead of as a [`TantivyDocument`], which packs every
+/// value into one buffer that each read then copies out again (the text twice).
+struct Stored(Vec<(Field, OwnedValue)>);
+
+impl DocumentDeserialize for Stored {
+    fn deserialize<'de, D>(mut deserializer: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some(value) = deserializer.next_field::<OwnedValue>()? {
+            values.push(value);
+        }
+        Ok(Stored(values))
+    }
+}
+
+impl Stored {
+    /// The first value of `field`.
+    fn first(&self, field: Field) -> Option<&OwnedValue> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, v)| v)
+    }
+
+    /// The first value of `field` when it is a string, moved out: a second take of it gives
+    /// none, as does a field without one or whose first value is not a string.
+    fn take_str(&mut self, field: Field) -> Option<String> {
+        let (_, value) = self.0.iter_mut().find(|(f, _)| *f == field)?;
+        match std::mem::replace(value, OwnedValue::Null) {
+            OwnedValue::Str(s) => Some(s),
+            other => {
+                *value = other;
+                None
+            }
+        }
+    }
+
+    /// Every string value of `field`, in stored order.
+    fn strs(&self, field: Field) -> impl Iterator<Item = &str> {
+        self.0.iter().filter_map(move |(f, v)| match v {
+            OwnedValue::Str(s) if *f == field => Some(s.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// One appearance of an article's text: a record or page it was read from, with that record's
@@ -825,6 +874,43 @@ mod tests {
     use super::*;
 
     use crate::model::ArticleEntity;
+
+    #[test]
+    fn stored_values_are_read_as_a_document_gives_them_and_moved_out_once() {
+        let index = tantivy::Index::create_in_ram(super::super::schema::build());
+        super::super::analyzers::register(&index);
+        let f = Fields::from_schema(&index.schema()).unwrap();
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.title_text, "Ferry fares rise");
+        doc.add_text(f.meta, "topic=harbor");
+        doc.add_text(f.meta, "topic=budget");
+        doc.add_u64(f.words, 42);
+        doc.add_text(f.url, "https://example.org/first");
+        doc.add_text(f.url, "https://example.org/second");
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let addr = DocAddress::new(0, 0);
+        let packed: TantivyDocument = searcher.doc(addr).unwrap();
+        let mut stored: Stored = searcher.doc(addr).unwrap();
+        // The first value, as the packed document's first.
+        assert_eq!(stored.take_str(f.url), stored_str(&packed, f.url));
+        assert_eq!(stored.take_str(f.url), None, "taken once");
+        assert_eq!(
+            stored.take_str(f.title_text).as_deref(),
+            Some("Ferry fares rise")
+        );
+        // Not a string: none, and the value stays.
+        assert_eq!(stored.take_str(f.words), None);
+        assert!(matches!(stored.first(f.words), Some(OwnedValue::U64(42))));
+        assert_eq!(stored.take_str(f.outlet), None);
+        let meta: Vec<&str> = stored.strs(f.meta).collect();
+        let packed_meta: Vec<&str> = packed.get_all(f.meta).filter_map(|v| v.as_str()).collect();
+        assert_eq!(meta, packed_meta);
+        assert_eq!(meta, ["topic=harbor", "topic=budget"]);
+    }
 
     #[test]
     fn passage_spans_read_back_as_stored_and_damaged_ones_are_refused() {
