@@ -423,6 +423,61 @@ mod ingest {
         let v = w.search(&["ISIS", "--outlet", "clippings desk"]);
         assert_eq!(v["total"], 5);
     }
+
+    /// Each article's documents make a doc-store block of their own: showing a hit
+    /// decompresses its article (its fields and its records), not its neighbours' too. Read in
+    /// document order through a new handle, every article document is a block not read
+    /// before (a miss of the store's cache) and its records are in that block (hits).
+    #[test]
+    fn each_article_is_a_doc_store_block_of_its_own() {
+        use morgue::index::{doc_addresses, KIND_ARTICLE, KIND_PATH};
+        use morgue::model::ArticleId;
+        let w = Workdir::new();
+        // Twelve articles of about 2 KB of words of their own, in one file: one ingest, a
+        // segment per indexing thread.
+        let mut dump = String::new();
+        for i in 0..12 {
+            let text: Vec<String> = (0..36)
+                .map(|j| format!("Clerk{i} filed motion{j} for ward{i}x{j} on day {j}."))
+                .collect();
+            let record = serde_json::json!({
+                "outlet": format!("Ward Bulletin {i}"),
+                "title": format!("Ward {i} minutes"),
+                "text": text.join(" "),
+            });
+            dump.push_str(&format!("{record}\n"));
+        }
+        std::fs::create_dir_all(w.path("in")).unwrap();
+        std::fs::write(w.path("in/wards.jsonl"), dump).unwrap();
+        let r = w.ingest(&["in"]);
+        assert_eq!(r["articles_indexed"], 12, "{r}");
+        let mi = morgue::index::open(&w.path("index")).unwrap();
+        let searcher = mi.searcher().unwrap();
+        let mut articles = Vec::new();
+        for id in w.exported(&["filed"], "article_id") {
+            let id: ArticleId = id.parse().unwrap();
+            let article = doc_addresses(&searcher, &mi.fields, KIND_ARTICLE, id).unwrap();
+            let records = doc_addresses(&searcher, &mi.fields, KIND_PATH, id).unwrap();
+            assert_eq!((article.len(), records.len()), (1, 1), "{id}");
+            articles.push((article[0], records[0]));
+        }
+        articles.sort();
+        // Some articles share a segment, where a larger block would hold several of them.
+        assert!(
+            articles
+                .windows(2)
+                .any(|p| p[0].0.segment_ord == p[1].0.segment_ord),
+            "{articles:?}"
+        );
+        let misses = || searcher.doc_store_cache_stats().cache_misses;
+        let before = misses();
+        for (n, (article, record)) in articles.iter().enumerate() {
+            let _: tantivy::TantivyDocument = searcher.doc(*article).unwrap();
+            assert_eq!(misses(), before + n + 1, "article {n} at {article:?}");
+            let _: tantivy::TantivyDocument = searcher.doc(*record).unwrap();
+            assert_eq!(misses(), before + n + 1, "the record of article {n}");
+        }
+    }
 }
 
 mod search {
@@ -3272,61 +3327,6 @@ mod furniture {
             articles += 1;
         }
         assert_eq!(articles, 27);
-    }
-
-    /// Each article's documents make a doc-store block of their own: showing a hit
-    /// decompresses its article (its fields and its records), not its neighbours' too. Read in
-    /// document order through a new handle, every article document is a block not read
-    /// before (a miss of the store's cache) and its records are in that block (hits).
-    #[test]
-    fn each_article_is_a_doc_store_block_of_its_own() {
-        use morgue::index::{doc_addresses, KIND_ARTICLE, KIND_PATH};
-        use morgue::model::ArticleId;
-        let w = Workdir::new();
-        // Twelve articles of about 2 KB of words of their own, in one file: one ingest, a
-        // segment per indexing thread.
-        let mut dump = String::new();
-        for i in 0..12 {
-            let text: Vec<String> = (0..36)
-                .map(|j| format!("Clerk{i} filed motion{j} for ward{i}x{j} on day {j}."))
-                .collect();
-            let record = serde_json::json!({
-                "outlet": format!("Ward Bulletin {i}"),
-                "title": format!("Ward {i} minutes"),
-                "text": text.join(" "),
-            });
-            dump.push_str(&format!("{record}\n"));
-        }
-        std::fs::create_dir_all(w.path("in")).unwrap();
-        std::fs::write(w.path("in/wards.jsonl"), dump).unwrap();
-        let r = w.ingest(&["in"]);
-        assert_eq!(r["articles_indexed"], 12, "{r}");
-        let mi = morgue::index::open(&w.path("index")).unwrap();
-        let searcher = mi.searcher().unwrap();
-        let mut articles = Vec::new();
-        for id in w.exported(&["filed"], "article_id") {
-            let id: ArticleId = id.parse().unwrap();
-            let article = doc_addresses(&searcher, &mi.fields, KIND_ARTICLE, id).unwrap();
-            let records = doc_addresses(&searcher, &mi.fields, KIND_PATH, id).unwrap();
-            assert_eq!((article.len(), records.len()), (1, 1), "{id}");
-            articles.push((article[0], records[0]));
-        }
-        articles.sort();
-        // Some articles share a segment, where a larger block would hold several of them.
-        assert!(
-            articles
-                .windows(2)
-                .any(|p| p[0].0.segment_ord == p[1].0.segment_ord),
-            "{articles:?}"
-        );
-        let misses = || searcher.doc_store_cache_stats().cache_misses;
-        let before = misses();
-        for (n, (article, record)) in articles.iter().enumerate() {
-            let _: tantivy::TantivyDocument = searcher.doc(*article).unwrap();
-            assert_eq!(misses(), before + n + 1, "article {n} at {article:?}");
-            let _: tantivy::TantivyDocument = searcher.doc(*record).unwrap();
-            assert_eq!(misses(), before + n + 1, "the record of article {n}");
-        }
     }
 
     #[test]

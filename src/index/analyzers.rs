@@ -93,7 +93,7 @@ const REMEMBERED_STEMS: usize = 100_000;
 /// text repeats a small vocabulary (the title of every passage of an article, too), so most
 /// words are stemmed once per indexing thread and segment instead of at every occurrence.
 /// The stems are exactly the stemmer's. The words are hashed with foldhash (hashbrown's
-/// hasher, seeded per process) rather than SipHash: a word is a few bytes, hashed once per
+/// hasher, randomly seeded) rather than SipHash: a word is a few bytes, hashed once per
 /// token indexed or highlighted.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RememberedStems;

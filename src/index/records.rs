@@ -650,9 +650,10 @@ pub fn load_article_at(
     Ok(record)
 }
 
-/// A document's stored values as read, each moved out when taken: loading a search hit's
-/// article reads its document this way instead of as a [`TantivyDocument`], which packs every
-/// value into one buffer that each read then copies out again (the text twice).
+/// A document's stored values as read, each moved out when taken: [`load_article_at`] (a
+/// search hit, `show`, `export`) reads the article document this way instead of as a
+/// [`TantivyDocument`], which packs every value into one buffer that each read then copies out
+/// again (the text twice).
 struct Stored(Vec<(Field, OwnedValue)>);
 
 impl DocumentDeserialize for Stored {
