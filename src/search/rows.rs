@@ -8,7 +8,7 @@
 //! lookup per article were the largest part of a search. The article-level
 //! boolean logic (`boolean.rs`) is then word-wise `and`, `or` and complement.
 
-use super::table::{ArticleTable, RowMap};
+use super::table::{ArticleTable, PassageRuns, RowMap};
 use fixedbitset::FixedBitSet;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -122,26 +122,12 @@ fn matches_in_runs(
     }
 }
 
-/// Per segment, the passage documents of some articles: runs sorted by first document, each
-/// with its article's row (see [`RowsCollector::passage_runs`]).
-pub type PassageRuns = Vec<Vec<(std::ops::Range<DocId>, u32)>>;
-
 impl RowsCollector {
-    /// The passage documents of the articles of `within`, per segment of `searcher`; `None`
-    /// when an article's passages are not one run of one of its segments (see
-    /// `table::Row::passage_docs`).
+    /// The passage documents of the articles of `within`, per segment of `searcher` (see
+    /// [`ArticleTable::passage_runs`]).
     pub fn passage_runs(&self, searcher: &Searcher, within: &Rows) -> Option<PassageRuns> {
-        let mut runs: PassageRuns = vec![Vec::new(); searcher.segment_readers().len()];
-        for i in within.ones() {
-            let row = self.table.row_read(i);
-            let docs = row.passage_docs()?;
-            runs.get_mut(row.addr.segment_ord as usize)?
-                .push((docs, i as u32));
-        }
-        for segment in &mut runs {
-            segment.sort_unstable_by_key(|(docs, _)| docs.start);
-        }
-        Some(runs)
+        self.table
+            .passage_runs(searcher.segment_readers().len(), within.ones())
     }
 
     /// [`RowsCollector::passage_rows`] among the articles of `runs` only: the query's
@@ -221,19 +207,12 @@ mod tests {
         let (_dir, mi, mut w) = crate::search::testing::new_index();
         let f = mi.fields;
         let words = ["harbor", "ferry", "council", "budget"];
-        // Three commits, so three segments; articles 1000.. with passages of some words.
-        for batch in 0..3u64 {
-            for a in 0..20u64 {
-                let key = 1000 + batch * 100 + a;
-                w.add_document(article(&f, key)).unwrap();
-                for p in 0..(a % 3 + 1) {
-                    let word = words[((a + p + batch) % 4) as usize];
-                    w.add_document(passage(&f, key, p, &format!("{word} {key}")))
-                        .unwrap();
-                }
-            }
-            w.commit().unwrap();
-        }
+        // Three commits, so three segments; articles 1000.. with passages of some words and
+        // their article's key.
+        write_articles(&mut w, &f, (1000, 3, 20, 3), |batch, a, p| {
+            let word = words[((a + p + batch) % 4) as usize];
+            format!("{word} {}", 1000 + batch * 100 + a)
+        });
         // An article without passages whose title has a word: a title query finds it through
         // its article document, a passage collector does not.
         let mut orphan = article(&f, 1999);

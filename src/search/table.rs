@@ -172,6 +172,10 @@ fn run(first: DocId, passages: u32) -> Option<std::ops::Range<DocId>> {
     (passages != SCATTERED).then(|| first..first.saturating_add(passages))
 }
 
+/// Per segment, the passage documents of some articles: runs sorted by first document, each
+/// with its article's row (see [`ArticleTable::passage_runs`]).
+pub type PassageRuns = Vec<Vec<(std::ops::Range<DocId>, u32)>>;
+
 /// Every article of a commit (see the module documentation).
 pub struct ArticleTable {
     /// The file's bytes; the rows start at `rows_at`.
@@ -386,6 +390,29 @@ impl ArticleTable {
     pub(crate) fn row_read(&self, i: usize) -> Row {
         let at = self.rows_at + i * ROW_BYTES;
         Row::decode(&self.bytes[at..at + ROW_BYTES])
+    }
+
+    /// The passage documents of the articles of `rows` (numbers of rows read before: not
+    /// checked again), per segment of the `segments` of the commit, each run with its row and
+    /// sorted by first document; `None` when an article's passages are not one run of one of
+    /// them (see [`Row::passage_docs`]). Counting and ranking among a few articles seek from
+    /// one run to the next.
+    pub fn passage_runs(
+        &self,
+        segments: usize,
+        rows: impl IntoIterator<Item = usize>,
+    ) -> Option<PassageRuns> {
+        let mut runs: PassageRuns = vec![Vec::new(); segments];
+        for i in rows {
+            let row = self.row_read(i);
+            let docs = row.passage_docs()?;
+            runs.get_mut(row.addr.segment_ord as usize)?
+                .push((docs, i as u32));
+        }
+        for segment in &mut runs {
+            segment.sort_unstable_by_key(|(docs, _)| docs.start);
+        }
+        Some(runs)
     }
 
     /// The addresses of `row`'s records (path documents), in index order: what listing a

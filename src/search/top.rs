@@ -88,36 +88,40 @@ pub(crate) fn selected_runs(
     if articles.len() as u64 * per_article * fewer >= matched {
         return Ok(None);
     }
-    let mut runs: Runs = vec![Vec::new(); searcher.segment_readers().len()];
-    let mut passages = 0u64;
-    // Adds an article's run of passages; `None` when they are not one run of a known segment.
-    let mut add = |row: Row| -> Option<()> {
-        let docs = row.passage_docs()?;
-        passages += u64::from(docs.end - docs.start);
-        runs.get_mut(row.addr.segment_ord as usize)?.push(docs);
-        Some(())
-    };
-    match articles.rows_of(table) {
+    let segments = searcher.segment_readers().len();
+    let found = match articles.rows_of(table) {
         // The selection's rows, read when it was made.
-        Some(rows) => {
-            if rows.ones().any(|i| add(table.row_read(i)).is_none()) {
-                return Ok(None);
-            }
-        }
+        Some(rows) => table.passage_runs(segments, rows.ones()),
         None => {
+            let mut rows = Vec::with_capacity(articles.len());
             for key in articles.keys() {
-                if table.get(key)?.and_then(&mut add).is_none() {
-                    return Ok(None);
+                // Read and checked here: a selection by key was not made from this table.
+                match table.find(key)? {
+                    Some(i) => {
+                        table.row(i)?;
+                        rows.push(i);
+                    }
+                    None => return Ok(None),
                 }
             }
+            table.passage_runs(segments, rows)
         }
-    }
+    };
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let passages: u64 = found
+        .iter()
+        .flatten()
+        .map(|(docs, _)| u64::from(docs.end - docs.start))
+        .sum();
     if passages * fewer >= matched {
         return Ok(None);
     }
-    for segment in &mut runs {
-        segment.sort_unstable_by_key(|r| r.start);
-    }
+    let runs = found
+        .into_iter()
+        .map(|segment| segment.into_iter().map(|(docs, _)| docs).collect())
+        .collect();
     Ok(Some(runs))
 }
 
